@@ -1,0 +1,20 @@
+"""`perseus generate`: regenerate generated/ and the Python models from the sources."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("generate", help="regenerate generated/ from spec/ and the other sources")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from perseus.generators.run import write_all
+
+    started = time.perf_counter()
+    written = write_all()
+    print(f"generated {len(written)} files in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0

@@ -1,0 +1,39 @@
+"""`perseus validate FILE --spec LABEL@DATE [--type CLASS]`.
+
+Exit 0 when valid, 1 when invalid, 2 when the file or specification cannot be used.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("validate", help="validate a JSON or YAML payload against a data specification")
+    parser.add_argument("file", type=Path, help="the payload, JSON or YAML")
+    parser.add_argument("--spec", required=True, metavar="LABEL@DATE", help="e.g. consumption-data@2025-10-27")
+    parser.add_argument("--type", dest="cls", metavar="CLASS", help="payload class; detected when not given")
+    parser.add_argument("--max-errors", type=int, default=100, help="stop after this many errors (default 100)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from perseus import validation as v
+
+    try:
+        schema = v.load_release_schema(args.spec)
+        payload = v.read_payload(args.file)
+        cls = args.cls or v.detect_class(schema, payload)
+        problems = v.validate_payload(schema, cls, payload, limit=args.max_errors)
+    except (v.SpecUnavailable, v.PayloadUnreadable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not problems:
+        print(f"{args.file}: valid {cls} ({args.spec})")
+        return 0
+    for problem in problems:
+        print(f"{args.file}: {problem}", file=sys.stderr)
+    more = " (stopped at --max-errors)" if len(problems) >= args.max_errors else ""
+    print(f"{args.file}: invalid {cls} ({args.spec}): {len(problems)} error(s){more}", file=sys.stderr)
+    return 1

@@ -1,0 +1,1 @@
+"""Generators: everything under generated/ and src/perseus/models.py comes from here."""

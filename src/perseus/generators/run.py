@@ -1,0 +1,52 @@
+"""Regenerate everything derived from spec/ in one process (each gen-* process costs a second)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from perseus.examples import openapi_examples
+from perseus.generators.jsonschema import release_jsonschema
+from perseus.generators.openapi import release_openapi
+from perseus.generators.pydantic import pydantic_models
+from perseus.paths import GENERATED, ROOT
+from perseus.releases import all_releases
+from perseus.spec_versions import cut_schema
+
+MODELS = ROOT / "src" / "perseus" / "models.py"
+
+
+def dump_json(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def generated_files() -> dict[str, str]:
+    """Every generated file, as a path relative to the repository root mapped to its text."""
+    files: dict[str, str] = {}
+    for release in all_releases():
+        schema = cut_schema(release)
+        jsonschema = release_jsonschema(release, schema)
+        files[f"generated/jsonschema/{release.ref}.schema.json"] = dump_json(jsonschema)
+        openapi = release_openapi(release, jsonschema, openapi_examples(release.ref))
+        files[f"generated/openapi/{release.ref}.json"] = dump_json(openapi)
+    files["src/perseus/models.py"] = pydantic_models()
+    return files
+
+
+def write_all(root: Path = ROOT, files: dict[str, str] | None = None) -> list[Path]:
+    """Write the generated files under `root`; files that no longer belong are removed."""
+    files = files if files is not None else generated_files()
+    written = []
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_text() != text:
+            tmp = target.with_suffix(target.suffix + ".tmp")
+            tmp.write_text(text)
+            tmp.replace(target)
+        written.append(target)
+    wanted = {root / rel for rel in files}
+    for stale in (root / "generated").rglob("*"):
+        if stale.is_file() and stale not in wanted and stale.name != "README.md":
+            stale.unlink()
+    return written

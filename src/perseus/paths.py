@@ -1,0 +1,13 @@
+"""Where the repository's sources and generated files live."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "spec"
+SPEC_ROOT = SPEC / "perseus.yaml"
+EXAMPLES = SPEC / "examples"
+GOVERNANCE = ROOT / "governance"
+GENERATED = ROOT / "generated"
+METHODOLOGIES = ROOT / "methodologies"
+FACTORS = ROOT / "factors"
+DOCS = ROOT / "docs"

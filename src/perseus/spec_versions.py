@@ -1,0 +1,110 @@
+"""Cut one published version of a data specification out of the LinkML modules.
+
+Every element added after the first release carries an `added_in` annotation (a
+release date). A version is the root schema with every element added later
+removed, restricted to the classes its payloads reach. Older versions therefore
+stay reproducible from the same source, with no hand-kept copies.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from functools import lru_cache
+
+from linkml_runtime import SchemaView
+from linkml_runtime.linkml_model.meta import SchemaDefinition
+
+from perseus.paths import SPEC_ROOT
+from perseus.releases import Release
+
+FIRST_RELEASE = "2025-10-23"
+
+
+def annotation(element, tag: str) -> str | None:
+    """The value of an element's annotation; LinkML gives a dict or a JsonObj depending on the path."""
+    annotations = getattr(element, "annotations", None)
+    if not annotations:
+        return None
+    found = annotations.get(tag) if isinstance(annotations, dict) else getattr(annotations, tag, None)
+    if found is None:
+        return None
+    return str(getattr(found, "value", found))
+
+
+def added_in(element) -> str:
+    """The release date an element first appeared in (the first release if unannotated)."""
+    return annotation(element, "added_in") or FIRST_RELEASE
+
+
+@lru_cache(maxsize=1)
+def merged_root() -> SchemaDefinition:
+    """The root schema with every import merged in (read once per process)."""
+    view = SchemaView(str(SPEC_ROOT))
+    view.merge_imports()
+    return view.schema
+
+
+def _prune_to_date(schema: SchemaDefinition, version: str) -> None:
+    def present(element) -> bool:
+        return added_in(element) <= version
+
+    for name in [n for n, s in schema.slots.items() if not present(s)]:
+        del schema.slots[name]
+    for name in [n for n, e in schema.enums.items() if not present(e)]:
+        del schema.enums[name]
+    for enum in schema.enums.values():
+        for pv in [p for p, v in enum.permissible_values.items() if not present(v)]:
+            del enum.permissible_values[pv]
+    for name in [n for n, c in schema.classes.items() if not present(c)]:
+        del schema.classes[name]
+    for cls in schema.classes.values():
+        cls.slots = [s for s in cls.slots if s in schema.slots]
+        for name in [n for n, a in cls.attributes.items() if not present(a)]:
+            del cls.attributes[name]
+        for name in [n for n in cls.slot_usage if n not in schema.slots and n not in cls.attributes]:
+            del cls.slot_usage[name]
+        cls.rules = [r for r in cls.rules if present(r)]
+
+
+def _reachable(view: SchemaView, roots: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """Classes and enums reachable from the payload classes through slot ranges."""
+    classes, enums, todo = set(), set(), list(roots)
+    all_classes, all_enums = view.all_classes(), view.all_enums()
+    while todo:
+        name = todo.pop()
+        if name in classes:
+            continue
+        classes.add(name)
+        cls = all_classes[name]
+        if cls.is_a:
+            todo.append(cls.is_a)
+        for slot in view.class_induced_slots(name):
+            ranges = [slot.range] + [x.range for x in slot.any_of or []]
+            for rng in ranges:
+                if rng in all_classes:
+                    todo.append(rng)
+                elif rng in all_enums:
+                    enums.add(rng)
+    return classes, enums
+
+
+def cut_schema(release: Release) -> SchemaDefinition:
+    """The LinkML schema of one release: its payloads and what they reach, as of its date."""
+    schema = deepcopy(merged_root())
+    schema.name = f"{release.label}"
+    schema.id = f"https://registry.core.trust.ib1.org/scheme/perseus/standard/{release.label}/{release.version}"
+    schema.version = release.version
+    schema.title = release.title
+    schema.description = release.description
+    schema.imports = []
+    _prune_to_date(schema, release.version)
+    missing = [p for p in release.payloads if p not in schema.classes]
+    if missing:
+        raise ValueError(f"{release.ref}: payload classes {missing} do not exist at that date")
+    view = SchemaView(schema)
+    classes, enums = _reachable(view, release.payloads)
+    for name in [n for n in schema.classes if n not in classes]:
+        del schema.classes[name]
+    for name in [n for n in schema.enums if n not in enums]:
+        del schema.enums[name]
+    return schema
