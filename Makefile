@@ -21,5 +21,8 @@ generate: install
 test: install
 	$(BIN)/python -m pytest
 
+bench: install
+	$(BIN)/python benchmarks/bench_validate.py
+
 clean:
 	rm -rf site .pytest_cache .hypothesis

@@ -310,9 +310,9 @@ class Reading(ConfiguredBaseModel):
     The consumption of one half-hour `[from, to)`, with the register at its end. Electricity is never in cubic metres.
     """
     type: EnergyType = Field(default=..., description="""The kind of energy.""")
-    from_: str = Field(default=..., alias="from", description="""Start of the interval, inclusive.""")
-    to: str = Field(default=..., description="""End of the interval, exclusive.""")
-    takenAt: str = Field(default=..., description="""When the reading was taken; at or after `to`.""")
+    from_: datetime  = Field(default=..., alias="from", description="""Start of the interval, inclusive.""")
+    to: datetime  = Field(default=..., description="""End of the interval, exclusive.""")
+    takenAt: datetime  = Field(default=..., description="""When the reading was taken; at or after `to`.""")
     energy: Energy = Field(default=..., description="""The consumption in the half-hour: energy for electricity and for gas meters that report energy, volume for gas meters that report cubic metres.""")
     cumulative: Energy = Field(default=..., description="""The meter's register at the end of the interval, in the same unit as `energy`.""")
     calorificValue: Optional[CalorificValue] = Field(default=None, description="""The calorific value to turn a gas volume into energy. On `MeterData` it applies to every reading; on a `Reading` it applies to that reading and wins over the one on `MeterData`. Meaningless for electricity.""")
@@ -341,9 +341,9 @@ class EmissionsEntry(ConfiguredBaseModel):
     The emissions of one energy type over one calendar month (UTC): `from` is the first instant of the month and `to` the first instant of the next.
     """
     type: EnergyType = Field(default=..., description="""The kind of energy.""")
-    from_: str = Field(default=..., alias="from", description="""Start of the interval, inclusive.""")
-    to: str = Field(default=..., description="""End of the interval, exclusive.""")
-    takenAt: str = Field(default=..., description="""When the figure was calculated; after `to`.""")
+    from_: datetime  = Field(default=..., alias="from", description="""Start of the interval, inclusive.""")
+    to: datetime  = Field(default=..., description="""End of the interval, exclusive.""")
+    takenAt: datetime  = Field(default=..., description="""When the figure was calculated; after `to`.""")
     emissions: Emissions = Field(default=..., description="""The month's emissions, rounded once as the methodology says.""")
     dataQuality: Optional[DataQuality] = Field(default=None, description="""How complete the consumption behind this figure was.""")
 
@@ -429,7 +429,7 @@ class Heartbeat(ConfiguredBaseModel):
     Body of a 200 response of `GET /heartbeat`.
     """
     status: HeartbeatStatus = Field(default=..., description="""Always `ok` when the service answers.""")
-    timestamp: str = Field(default=..., description="""The server's clock when it answered.""")
+    timestamp: datetime  = Field(default=..., description="""The server's clock when it answered.""")
 
 
 # Model rebuild

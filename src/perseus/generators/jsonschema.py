@@ -37,9 +37,8 @@ def _property_name(slot) -> str:
 
 
 def _complete(defs: dict, schema: SchemaDefinition) -> None:
-    """Add what the LinkML generator leaves out: formats, recursive items, rule texts."""
+    """Add what the LinkML generator leaves out: recursive items and rule texts."""
     view = SchemaView(schema)
-    types = view.all_types()
     for cls_name, cls in view.all_classes().items():
         target = defs.get(cls_name)
         if target is None:
@@ -48,8 +47,6 @@ def _complete(defs: dict, schema: SchemaDefinition) -> None:
             prop = target.get("properties", {}).get(_property_name(slot))
             if prop is None:
                 continue
-            if slot.range in types and (fmt := annotation(types[slot.range], "json_schema_format")):
-                (prop["items"] if slot.multivalued else prop)["format"] = fmt
             if items := annotation(slot, "json_schema_items"):
                 prop["items"] = {"$ref": f"#/$defs/{items}"}
                 defs.setdefault(items, EXTRA_DEFS[items])

@@ -1,0 +1,80 @@
+"""The published OpenAPI documents: valid OpenAPI 3.1, deployed shape, examples that validate."""
+
+import json
+
+import jsonschema
+import pytest
+from openapi_spec_validator import validate
+
+from perseus.paths import GENERATED
+from perseus.releases import all_releases
+
+RELEASES = list(all_releases())
+
+
+def load(release):
+    return json.loads((GENERATED / "openapi" / f"{release.ref}.json").read_text())
+
+
+@pytest.mark.parametrize("release", RELEASES, ids=[r.ref for r in RELEASES])
+def test_document_is_valid_openapi_31(release):
+    document = load(release)
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+
+
+@pytest.mark.parametrize("release", RELEASES, ids=[r.ref for r in RELEASES])
+def test_document_names_its_release(release):
+    document = load(release)
+    assert document["info"]["version"] == release.version
+    assert document["info"]["x-ib1-registry-label"] == release.label
+    assert [s["url"] for s in document["servers"]] == ["{endpointURL}"]
+    assert document["components"]["securitySchemes"]["mutualTLS"]["type"] == "mutualTLS"
+    assert document["security"] == [{"mutualTLS": []}]
+
+
+def test_deployed_paths_and_status_codes():
+    expected = {
+        "consumption-data": {
+            "/datasources": {"200", "401", "403", "404", "500"},
+            "/datasources/{id}/{measure}": {"200", "202", "401", "403", "404", "422", "500"},
+        },
+        "emissions-data": {"/emissions": {"200", "202", "401", "403", "404", "422", "500"}},
+        "heartbeat": {"/heartbeat": {"200", "500"}},
+    }
+    for release in RELEASES:
+        paths = load(release)["paths"]
+        assert {p: set(op["get"]["responses"]) for p, op in paths.items()} == expected[release.label], release.ref
+        for op in paths.values():
+            ready = op["get"]["responses"].get("202")
+            if ready:
+                assert "Retry-After" in ready["headers"]
+
+
+def _examples(document):
+    for path, item in document["paths"].items():
+        for code, response in item["get"]["responses"].items():
+            content = response.get("content", {}).get("application/json")
+            for name, example in (content or {}).get("examples", {}).items():
+                yield f"{path} {code} {name}", content["schema"], example["value"]
+
+
+@pytest.mark.parametrize("release", RELEASES, ids=[r.ref for r in RELEASES])
+def test_examples_inside_the_document_validate(release):
+    document = load(release)
+    found = list(_examples(document))
+    assert found, "every document carries examples"
+    for where, schema_ref, value in found:
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema_ref,
+                  "components": document["components"]}
+        errors = list(jsonschema.Draft202012Validator(
+            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).iter_errors(value))
+        assert not errors, (where, [e.message for e in errors])
+
+
+def test_component_schemas_are_the_generated_json_schema():
+    for release in RELEASES:
+        components = load(release)["components"]["schemas"]
+        jsonschema_defs = json.loads((GENERATED / "jsonschema" / f"{release.ref}.schema.json").read_text())["$defs"]
+        assert set(components) == set(jsonschema_defs)
+        assert json.dumps(components).replace("#/components/schemas/", "#/$defs/") == json.dumps(jsonschema_defs)
