@@ -237,7 +237,7 @@ class Quantity(ConfiguredBaseModel):
     """
     An amount with a unit. Values are never negative.
     """
-    value: Decimal = Field(default=..., description="""The amount, in the unit given by `unitCode`. Never negative.""", ge=0)
+    value: float = Field(default=..., description="""The amount, in the unit given by `unitCode`. Never negative.""", ge=0)
     unitCode: str = Field(default=..., description="""The unit of `value`, as a UN/CEFACT common code.""")
 
 
@@ -245,7 +245,7 @@ class Energy(Quantity):
     """
     An amount of energy consumed, or for gas meters that report volume, the volume of gas.
     """
-    value: Decimal = Field(default=..., description="""The amount, in the unit given by `unitCode`. Never negative.""", ge=0)
+    value: float = Field(default=..., description="""The amount, in the unit given by `unitCode`. Never negative.""", ge=0)
     unitCode: EnergyUnitCode = Field(default=..., description="""The unit of `value`, as a UN/CEFACT common code.""")
 
 
@@ -286,7 +286,7 @@ class CalorificValue(ConfiguredBaseModel):
     """
     The gross calorific value used to turn a volume of gas into energy: kWh = m³ × 1.02264 × MJ/m³ ÷ 3.6, where 1.02264 is the standard correction for temperature and pressure.
     """
-    megajoulesPerCubicMetre: Decimal = Field(default=..., description="""Gross calorific value in megajoules per cubic metre (MJ/m³); typically 37.5 to 43.0.""", ge=30, le=50)
+    megajoulesPerCubicMetre: float = Field(default=..., description="""Gross calorific value in megajoules per cubic metre (MJ/m³); typically 37.5 to 43.0.""", ge=30, le=50)
     source: CalorificValueSource = Field(default=..., description="""Where the calorific value came from.""")
     distributionZone: Optional[str] = Field(default=None, description="""The gas local distribution zone (LDZ) whose value this is, as its two-letter code (for example `SE`).""")
     description: Optional[str] = Field(default=None, description="""Free text on how the value was obtained.""")
@@ -332,7 +332,7 @@ class Emissions(Quantity):
     """
     An amount of greenhouse gas emissions, in kilograms of carbon dioxide equivalent.
     """
-    value: Decimal = Field(default=..., description="""The amount, in the unit given by `unitCode`. Never negative.""", ge=0)
+    value: float = Field(default=..., description="""The amount, in the unit given by `unitCode`. Never negative.""", ge=0)
     unitCode: EmissionsUnitCode = Field(default=..., description="""The unit of `value`, as a UN/CEFACT common code.""")
 
 
@@ -397,7 +397,7 @@ class CalorificValueUse(ConfiguredBaseModel):
     """
     The calorific value a gas calculation used.
     """
-    megajoulesPerCubicMetre: Decimal = Field(default=..., description="""Gross calorific value, MJ/m³.""", ge=0)
+    megajoulesPerCubicMetre: float = Field(default=..., description="""Gross calorific value, MJ/m³.""", ge=0)
     choice: CalorificValueChoice = Field(default=..., description="""Which of the possible values was used.""")
 
 
