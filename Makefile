@@ -18,6 +18,9 @@ install: $(BIN)/perseus
 generate: install
 	$(BIN)/perseus generate
 
+site: generate
+	$(BIN)/mkdocs build --strict
+
 test: install
 	$(BIN)/python -m pytest
 

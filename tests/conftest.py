@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))  # tests/ helpers such as site_harness
 PERSEUS = [sys.executable, "-m", "perseus.cli"]
 
 

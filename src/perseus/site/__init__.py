@@ -1,0 +1,1 @@
+"""The documentation site: pages rendered from the sources at build time."""

@@ -1,0 +1,32 @@
+"""MkDocs hook: renders the pages and downloads from the sources at build time, and the nav to them."""
+
+from __future__ import annotations
+
+from mkdocs.structure.files import File, Files
+
+from perseus.site import api, downloads, specifications
+
+# Hand-written pages first, then one nav section per rendered module.
+HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}]
+SECTIONS = (("Data specifications", specifications), ("API reference", api), ("Downloads", downloads))
+
+_rendered: dict[str, str] = {}
+
+
+def on_config(config):
+    _rendered.clear()
+    nav = list(HAND_WRITTEN)
+    for title, section in SECTIONS:
+        pages = section.pages()
+        _rendered.update(pages)
+        nav.append({title: list(pages)})
+    config["nav"] = nav
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    for uri, text in _rendered.items():
+        files.append(File.generated(config, uri, content=text))
+    for uri, content in downloads.files().items():
+        files.append(File.generated(config, uri, content=content))
+    return files

@@ -1,0 +1,89 @@
+"""Pages for every data specification release, rendered from its LinkML cut."""
+
+from __future__ import annotations
+
+from linkml_runtime import SchemaView
+
+from perseus.examples import all_examples
+from perseus.releases import Release, all_releases
+from perseus.site.markdown import cell, json_example, table
+from perseus.spec_versions import added_in, cut_schema
+
+
+def _range_text(view: SchemaView, slot) -> str:
+    names = [slot.range] if slot.range else [x.range for x in slot.any_of or []]
+    parts = []
+    for name in names:
+        if name in view.all_classes() or name in view.all_enums():
+            parts.append(f"[{name}](#{name.lower()})")
+        else:
+            parts.append(f"`{name}`")
+    text = " or ".join(parts)
+    return f"list of {text}" if slot.multivalued else text
+
+
+def _constraints(view: SchemaView, slot) -> str:
+    found = []
+    rng = view.all_types().get(slot.range)
+    pattern = slot.pattern or (rng.pattern if rng else None)
+    if pattern:
+        found.append(f"pattern `{pattern}`")
+    if slot.minimum_value is not None:
+        found.append(f"≥ {slot.minimum_value}")
+    if slot.maximum_value is not None:
+        found.append(f"≤ {slot.maximum_value}")
+    if rng is not None and rng.base == "XSDDateTime":
+        found.append("date-time")
+    if slot.range in view.all_enums():
+        found.append("one of " + ", ".join(f"`{v}`" for v in view.get_enum(slot.range).permissible_values))
+    return "; ".join(found)
+
+
+def release_page(release: Release) -> str:
+    schema = cut_schema(release)
+    view = SchemaView(schema)
+    out = [
+        f"# {release.ref}\n",
+        f"{release.description}\n",
+        f"Status: **{release.status}**. Downloads: "
+        f"[JSON Schema](../downloads/jsonschema/{release.ref}.schema.json), "
+        f"[OpenAPI](../downloads/openapi/{release.ref}.json); "
+        f"[API reference](../api/{release.ref}.md).\n",
+        "Payloads: " + ", ".join(f"[{p}](#{p.lower()})" for p in release.payloads) + ".\n",
+    ]
+    classes = [c for c in view.all_classes().values() if not c.abstract and c.class_uri != "linkml:Any"]
+    classes.sort(key=lambda c: (c.name not in release.payloads, c.name))
+    for cls in classes:
+        out.append(f"## {cls.name}\n\n{cls.description} (Added in {added_in(cls)}.)\n")
+        rows = []
+        for slot in view.class_induced_slots(cls.name):
+            rows.append([
+                f"`{slot.alias or slot.name}`",
+                _range_text(view, slot),
+                "required" if slot.required else "optional",
+                _constraints(view, slot),
+                added_in(slot),
+                slot.description,
+            ])
+        out.append(table(["field", "type", "required", "constraints", "added in", "description"], rows))
+        for rule in cls.rules or []:
+            out.append(f"Rule (added in {added_in(rule)}): {rule.description}\n")
+    for enum in sorted(view.all_enums().values(), key=lambda e: e.name):
+        out.append(f"## {enum.name}\n\n{enum.description}\n")
+        rows = [[f"`{v}`", pv.meaning or "", added_in(pv), pv.description]
+                for v, pv in enum.permissible_values.items()]
+        out.append(table(["value", "meaning", "added in", "description"], rows))
+    out.append("## Examples\n")
+    for example in all_examples():
+        if release.ref in example.valid_in:
+            out.append(f"### {example.name}\n\n{cell(example.summary)}\n")
+            out.append(json_example(example.load(), release.ref, example.cls, example.path.name))
+    return "\n".join(out)
+
+
+def pages() -> dict[str, str]:
+    releases = all_releases()
+    rows = [[f"[{r.ref}]({r.ref}.md)", r.status, r.description] for r in releases]
+    index = "# Data specifications\n\nEvery published version, cut from the LinkML models in `spec/`.\n\n"
+    index += table(["release", "status", "what it is"], rows)
+    return {"specifications/index.md": index} | {f"specifications/{r.ref}.md": release_page(r) for r in releases}

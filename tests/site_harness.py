@@ -1,0 +1,84 @@
+"""Build the site once, serve it on loopback, and visit every page in headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+CHROMIUM = os.environ.get("PERSEUS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def build_site(target: Path) -> Path:
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)],
+                   cwd=root, check=True, env=env, capture_output=True, text=True)
+    return target
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@dataclass
+class PageVisit:
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    examples: list[dict] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    math: int = 0
+
+
+def visit_all(base: str, site_dir: Path) -> dict[str, PageVisit]:
+    from playwright.sync_api import sync_playwright
+
+    host = urlparse(base).netloc
+    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if p.name != "404.html")
+    visits: dict[str, PageVisit] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        for rel in pages:
+            visit = PageVisit(url=urljoin(base, rel))
+            page = context.new_page()
+            page.on("console", lambda m, v=visit: m.type == "error" and v.console_errors.append(m.text))
+            page.on("pageerror", lambda e, v=visit: v.console_errors.append(str(e)))
+            page.on("request", lambda r, v=visit: urlparse(r.url).netloc not in (host, "")
+                    and not r.url.startswith("data:") and v.foreign_requests.append(r.url))
+            page.on("requestfailed", lambda r, v=visit: v.failed_requests.append(r.url))
+            response = page.goto(visit.url, wait_until="networkidle")
+            assert response is not None and response.ok, rel
+            visit.links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            visit.examples = page.eval_on_selector_all(
+                "div.example",
+                "els => els.map(e => ({spec: e.dataset.spec, type: e.dataset.type,"
+                " text: e.querySelector('code').innerText}))",
+            )
+            visit.images = page.eval_on_selector_all(
+                "article img", "els => els.map(e => ({src: e.src, width: e.naturalWidth, alt: e.alt}))")
+            visit.math = page.eval_on_selector_all("article math", "els => els.length")
+            visits[rel] = visit
+            page.close()
+        browser.close()
+    return visits
