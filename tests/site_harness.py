@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
 def build_site(target: Path) -> Path:
     root = Path(__file__).resolve().parents[1]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)],
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)],
                    cwd=root, check=True, env=env, capture_output=True, text=True)
     return target
 

@@ -14,7 +14,9 @@ def _range_text(view: SchemaView, slot) -> str:
     names = [slot.range] if slot.range else [x.range for x in slot.any_of or []]
     parts = []
     for name in names:
-        if name in view.all_classes() or name in view.all_enums():
+        if name in view.all_classes() and view.get_class(name).class_uri == "linkml:Any":
+            parts.append("encoded step, nested list, or the integer 0")
+        elif name in view.all_classes() or name in view.all_enums():
             parts.append(f"[{name}](#{name.lower()})")
         else:
             parts.append(f"`{name}`")
