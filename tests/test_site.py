@@ -86,3 +86,16 @@ def test_guide_error_line_is_what_the_command_prints(built_site, perseus):
     import html as html_lib
 
     assert "payload.json: " + printed in html_lib.unescape(guide)
+
+
+def test_home_page_shows_the_readme_commands(built_site):
+    import html as html_lib
+    import re
+
+    from perseus.paths import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"^make \w+", readme.split("```sh", 1)[1].split("```", 1)[0], flags=re.M)
+    home = html_lib.unescape(re.sub(r"<[^>]+>", "", (built_site / "index.html").read_text()))
+    for command in commands:
+        assert command in home

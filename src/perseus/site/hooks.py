@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mkdocs.structure.files import File, Files
 
+from perseus.paths import ROOT
 from perseus.site import api, downloads, specifications
 
 # Hand-written pages first, then one nav section per rendered module.
@@ -22,6 +23,16 @@ def on_config(config):
         nav.append({title: list(pages)})
     config["nav"] = nav
     return config
+
+
+def readme_commands() -> str:
+    """The README's opening code block: the home page shows the same two commands, never a copy."""
+    readme = (ROOT / "README.md").read_text()
+    return "```sh" + readme.split("```sh", 1)[1].split("```", 1)[0] + "```"
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    return markdown.replace("<!-- readme-commands -->", readme_commands())
 
 
 def on_files(files: Files, config) -> Files:
