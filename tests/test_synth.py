@@ -392,3 +392,27 @@ def test_unwritable_output_exits_1_and_writes_nothing(tmp_path, capsys):
 def test_request_check_is_usable_from_python():
     with pytest.raises(SynthError, match="--archetype"):
         SynthRequest(archetype="pub", output=Path("x")).check()
+
+
+# --- properties ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    archetype=st.sampled_from(sorted(ARCHETYPES)),
+    seed=st.integers(0, 2**32),
+    first=st.integers(0, 17_519),
+    length=st.integers(1, 24 * 48),
+    gas_unit=st.sampled_from(["MTQ", "KWH"]),
+)
+def test_any_window_is_a_slice_of_the_year_with_consistent_non_negative_registers(starts_2025, archetype, seed, first, length, gas_unit):
+    window = starts_2025[first : first + length]
+    year = synthesise_consumption(ARCHETYPES[archetype], starts_2025, seed=seed, gas_unit=gas_unit)
+    part = synthesise_consumption(ARCHETYPES[archetype], window, seed=seed, gas_unit=gas_unit)
+    for whole, piece in zip(year, part):
+        np.testing.assert_array_equal(whole.milli[first : first + length], piece.milli)
+        assert (piece.milli >= 0).all()
+        np.testing.assert_array_equal(np.diff(np.rint(piece.cumulative * 1000).astype(np.int64)), piece.milli[1:])

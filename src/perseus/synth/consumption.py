@@ -42,8 +42,9 @@ class MeterSeries:
         return (self.register_start_milli + np.cumsum(self.milli)) / SCALE
 
 
-def meter_ids(archetype: str, meters: int) -> list[str]:
-    return [f"synthetic-{archetype}-{number:03d}" for number in range(1, meters + 1)]
+def meter_id(archetype: str, number: int) -> str:
+    """Meter ids say `synthetic-` so that nobody mistakes them for real meters."""
+    return f"synthetic-{archetype}-{number:03d}"
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def synthesise_meter(
     calendar = calendar or local_calendar(starts)
     weather = weather or outdoor_weather(starts, calendar, seed)
     temperature = weather.temperature
-    meter = meter_ids(archetype.name, meter_number)[-1]
+    meter = meter_id(archetype.name, meter_number)
     traits = noise.stream(seed, archetype.name, meter_number, "traits")
     size = float(np.exp(traits.normal(0.0, 0.2)))  # this business is a bit bigger or smaller than typical
     shift = float(traits.choice([-0.5, 0.0, 0.0, 0.5]))  # and opens a little earlier or later
@@ -140,8 +141,9 @@ def synthesise_meter(
         if gas_unit == "MTQ":
             series.append(_series(meter, "gas", "MTQ", starts, m3, int(registers[1])))
         else:
-            kwh = m3 * VOLUME_CORRECTION * calorific_value / 3.6
-            series.append(_series(meter, "gas", "KWH", starts, kwh, int(registers[1]) * 11))
+            kwh_per_m3 = VOLUME_CORRECTION * calorific_value / 3.6
+            register_kwh = int(registers[1] * kwh_per_m3)  # the same register, read in kWh
+            series.append(_series(meter, "gas", "KWH", starts, m3 * kwh_per_m3, register_kwh))
     return series
 
 
