@@ -243,12 +243,11 @@ def test_intensity_json_is_shaped_like_the_neso_regional_response_and_labelled_s
     assert len(region["data"]) == 96
     first = region["data"][0]
     assert (first["from"], first["to"]) == ("2025-07-01T00:00Z", "2025-07-01T00:30Z")
-    bands = [upper for upper, _ in INDEX_BANDS]
     for entry in region["data"]:
         forecast, index = entry["intensity"]["forecast"], entry["intensity"]["index"]
         assert isinstance(forecast, int)
         expected = next(label for upper, label in INDEX_BANDS if upper is None or forecast < upper)
-        assert index == expected, bands
+        assert index == expected
         assert abs(sum(mix["perc"] for mix in entry["generationmix"]) - 100) < 0.05
         assert all(mix["perc"] >= 0 for mix in entry["generationmix"])
 
