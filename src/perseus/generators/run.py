@@ -12,6 +12,7 @@ from perseus.generators.pydantic import pydantic_models
 from perseus.paths import GENERATED, ROOT
 from perseus.permission_texts import rendered_files as permission_text_files
 from perseus.releases import all_releases
+from perseus.review.pack import review_pack_files
 from perseus.spec_versions import cut_schema
 
 MODELS = ROOT / "src" / "perseus" / "models.py"
@@ -32,6 +33,7 @@ def generated_files() -> dict[str, str]:
         files[f"generated/openapi/{release.ref}.json"] = dump_json(openapi)
     files["src/perseus/models.py"] = pydantic_models()
     files.update(permission_text_files())
+    files.update(review_pack_files())
     return files
 
 
