@@ -59,7 +59,9 @@ class ReviewPack:
 
 def _factor_tables(ref: str, factors: Path) -> dict[str, Path]:
     """The CSV tables of a factor set: `factors/**/<ref>.csv`, or every CSV under `factors/**/<ref>/`."""
-    tables = {p.name: p for p in sorted(factors.rglob(f"{ref}.csv"))}
+    # Named without the version, so that the same table in two versions pairs up.
+    label = ref.split("@")[0]
+    tables = {f"{label}.csv": p for p in sorted(factors.rglob(f"{ref}.csv"))}
     for folder in sorted(p for p in factors.rglob(ref) if p.is_dir()):
         tables.update({str(p.relative_to(folder)): p for p in sorted(folder.rglob("*.csv"))})
     return tables
