@@ -17,6 +17,7 @@ from perseus.permission_texts import (
     fill_parties,
     load_library,
     load_text,
+    load_text_with_status,
     placeholder_tokens,
     render,
     rendered_files,
@@ -152,3 +153,10 @@ def test_generated_permission_texts_are_current():
         assert (ROOT / rel).read_text() == text, f"{rel} is stale: run `perseus generate`"
     held = {str(p.relative_to(ROOT)) for p in (ROOT / "generated/permission-text").iterdir()}
     assert held == set(rendered_files())
+
+
+def test_texts_take_their_status_from_the_governance_register():
+    for variant in VARIANTS:
+        assert load_text_with_status(f"{variant}@2025-10-23")["status"] == "superseded"
+        assert load_text_with_status(f"{variant}@2025-10-27")["status"] == "approved"
+    assert "status" not in load_text("edp-cap@2025-10-27")  # never written in the text's own file

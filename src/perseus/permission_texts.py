@@ -81,6 +81,22 @@ def load_text(ref: str, source: Path = PERMISSION_TEXTS) -> dict:
     return text
 
 
+def load_text_with_status(ref: str, source: Path = PERMISSION_TEXTS) -> dict:
+    """A text with its status from the governance register, checked against the model once more."""
+    from perseus.governance import load_statuses
+    from perseus.records import problems
+
+    text = load_text(ref, source)
+    record = next((s for s in load_statuses() if s["artefact"] == ref), None)
+    if record is None:
+        raise RecordInvalid(f"governance/status.yaml: no status record for permission text {ref}")
+    text = text | {"status": record["status"]}
+    found = problems(text, "PermissionText", MODULE)
+    if found:
+        raise RecordInvalid(f"{source / (ref + '.yaml')} with its status: " + "; ".join(found))
+    return text
+
+
 def energy_types_in_words(types: list[str]) -> str:
     """['electricity'] -> 'electricity'; ['electricity', 'gas'] -> 'electricity and gas'."""
     if len(types) == 1:
