@@ -612,7 +612,7 @@ class ReleaseRegister(ConfiguredBaseModel):
     """
     The contents of `governance/releases.yaml`.
     """
-    releases: list[DataSpecRelease] = Field(default=...)
+    releases: list[DataSpecRelease] = Field(default=..., description="""Every published data-specification version.""")
 
 
 class DataSpecRelease(ConfiguredBaseModel):
@@ -621,9 +621,9 @@ class DataSpecRelease(ConfiguredBaseModel):
     """
     label: str = Field(default=..., description="""The registry label, for example `consumption-data`.""")
     version: str = Field(default=..., description="""The release date, which is the version.""")
-    title: str = Field(default=...)
-    status: ArtefactStatus = Field(default=...)
-    description: str = Field(default=...)
+    title: str = Field(default=..., description="""The specification's name as readers see it.""")
+    status: ArtefactStatus = Field(default=..., description="""Where the version stands.""")
+    description: str = Field(default=..., description="""What the version covers, for the docs and the OpenAPI document.""")
     payloads: list[str] = Field(default=..., description="""The classes (response bodies) the specification serves.""")
 
     @field_validator('label')
@@ -644,15 +644,15 @@ class StatusRegister(ConfiguredBaseModel):
     """
     The contents of `governance/status.yaml`: the status of every published artefact other than the data specifications, whose status lives in `releases.yaml`. Each artefact has exactly one status record.
     """
-    statuses: list[ArtefactStatusRecord] = Field(default=...)
+    statuses: list[ArtefactStatusRecord] = Field(default=..., description="""One record per artefact version.""")
 
 
 class ArtefactStatusRecord(ConfiguredBaseModel):
     """
     The current status of one published artefact version.
     """
-    artefact: str = Field(default=...)
-    kind: ArtefactKind = Field(default=...)
+    artefact: str = Field(default=..., description="""The artefact version the status is for.""")
+    kind: ArtefactKind = Field(default=..., description="""What kind of artefact it is.""")
     status: ArtefactStatus = Field(default=...)
     since: str = Field(default=..., description="""The date the artefact took this status.""")
     decision: Optional[str] = Field(default=None, description="""The id of the decision record that gave this status, when one is held.""")
@@ -679,12 +679,12 @@ class DecisionRecord(ConfiguredBaseModel):
     """
     id: str = Field(default=..., description="""A stable id; the record's file is `governance/decisions/<id>.yaml`.""")
     meeting: str = Field(default=..., description="""The meeting, as its minutes name it.""")
-    date: str = Field(default=...)
+    date: str = Field(default=..., description="""The date of the meeting.""")
     group: str = Field(default=..., description="""The group that decided, for example the technical advisory group.""")
     chair: Optional[str] = Field(default=None, description="""Who chaired the meeting; left out when the record does not say.""")
     motion: str = Field(default=..., description="""The motion put to the vote, in the words of the minutes.""")
     artefacts: list[DecidedArtefact] = Field(default=..., description="""The artefact versions the motion decided on.""")
-    outcome: DecisionOutcome = Field(default=...)
+    outcome: DecisionOutcome = Field(default=..., description="""What the group decided.""")
     tally: Optional[Tally] = Field(default=None, description="""The votes cast, only when the minutes record them.""")
     minutes: Optional[str] = Field(default=None, description="""Where the minutes are published, when they are.""")
     note: Optional[str] = Field(default=None, description="""Context a reader needs, for example what is deliberately left out and why.""")
@@ -707,10 +707,10 @@ class DecidedArtefact(ConfiguredBaseModel):
     """
     One artefact version a decision covered, with the files it approved.
     """
-    artefact: str = Field(default=...)
-    kind: ArtefactKind = Field(default=...)
+    artefact: str = Field(default=..., description="""The artefact version decided on.""")
+    kind: ArtefactKind = Field(default=..., description="""What kind of artefact it is.""")
     files: Optional[list[PinnedFile]] = Field(default=None, description="""The published files approved, each pinned by its SHA-256. Empty when the artefact is recorded by reference only (its files are not held in this repository yet); `note` then says so.""")
-    note: Optional[str] = Field(default=None)
+    note: Optional[str] = Field(default=None, description="""Anything a reader needs to know, for example why no file is pinned.""")
 
 
 class PinnedFile(ConfiguredBaseModel):
@@ -718,7 +718,7 @@ class PinnedFile(ConfiguredBaseModel):
     A published file as it was approved.
     """
     path: str = Field(default=..., description="""The file's path relative to the repository root.""")
-    sha256: str = Field(default=...)
+    sha256: str = Field(default=..., description="""The SHA-256 of the file's bytes when the decision was taken.""")
 
     @field_validator('path')
     def pattern_path(cls, v):
@@ -738,9 +738,9 @@ class Tally(ConfiguredBaseModel):
     """
     The votes cast on a motion.
     """
-    in_favour: int = Field(default=..., ge=0)
-    against: int = Field(default=..., ge=0)
-    abstentions: int = Field(default=..., ge=0)
+    in_favour: int = Field(default=..., description="""Votes for the motion.""", ge=0)
+    against: int = Field(default=..., description="""Votes against the motion.""", ge=0)
+    abstentions: int = Field(default=..., description="""Members who abstained.""", ge=0)
 
 
 class PermissionText(ConfiguredBaseModel):
@@ -762,38 +762,41 @@ class PermissionSection(ConfiguredBaseModel):
     One section of a text: its kind (which gives its heading from the library) and its clauses by id. The data items are listed after the clauses of the `data-access` section.
     """
     kind: PermissionSectionKind = Field(default=...)
-    clauses: list[str] = Field(default=...)
+    clauses: list[str] = Field(default=..., description="""The section's clauses by id, in order; the wording is in the clause library.""")
 
 
 class ClauseLibrary(ConfiguredBaseModel):
     """
     The one source of wording shared by every variant and version: section headings, data-item wording and clauses.
     """
-    headings: list[SectionHeading] = Field(default=...)
-    data_items: list[DataItemWording] = Field(default=...)
-    clauses: list[Clause] = Field(default=...)
+    headings: list[SectionHeading] = Field(default=..., description="""One heading per section kind.""")
+    data_items: list[DataItemWording] = Field(default=..., description="""One wording per kind of data item.""")
+    clauses: list[Clause] = Field(default=..., description="""Every clause any text uses.""")
 
 
 class SectionHeading(ConfiguredBaseModel):
-    kind: PermissionSectionKind = Field(default=...)
-    heading: str = Field(default=...)
+    """
+    The heading of one kind of section.
+    """
+    kind: PermissionSectionKind = Field(default=..., description="""The section kind the heading belongs to.""")
+    heading: str = Field(default=..., description="""The heading as shown; it may contain placeholders.""")
 
 
 class DataItemWording(ConfiguredBaseModel):
     """
     How one kind of data item reads. `{energy_types}` is replaced by the text's energy types in words.
     """
-    kind: DataItemKind = Field(default=...)
-    text: str = Field(default=...)
+    kind: DataItemKind = Field(default=..., description="""The kind of data item.""")
+    text: str = Field(default=..., description="""The wording, with `{energy_types}` where the energy types go.""")
 
 
 class Clause(ConfiguredBaseModel):
     """
     One clause. `style: item` renders as a bullet under the paragraph before it. Party placeholders are written as they appear, for example `[CAP]`.
     """
-    id: str = Field(default=...)
+    id: str = Field(default=..., description="""A stable id; texts refer to the clause by it.""")
     style: Optional[ClauseStyle] = Field(default=None, description="""How the clause is laid out; a paragraph when not given.""")
-    text: str = Field(default=...)
+    text: str = Field(default=..., description="""The wording, with party placeholders as written, e.g. `[CAP]`.""")
 
 
 # Model rebuild
