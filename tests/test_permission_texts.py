@@ -55,6 +55,7 @@ def test_gas_version_differs_only_by_and_gas_in_the_data_items(variant):
     changed = lines[pack.words[0].line - 1]
     section_two = next(i for i, line in enumerate(lines) if line.startswith("2. "))
     assert pack.words[0].line - 1 < section_two and changed.startswith("- ")
+    assert pack.words[0].where == "section 1. What you are asked to share"
     assert "electricity {+and gas+} consumption" in pack.markdown()
 
 

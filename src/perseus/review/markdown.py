@@ -54,6 +54,6 @@ def render_pack(pack) -> str:
             out += ["The rendered texts read the same, word for word.", ""]
         else:
             out += ["Word-level changes to the rendered text (`{+added+}`, `[-removed-]`):", ""]
-            out += [f"- line {w.line}: `{w.wdiff()}`" for w in pack.words]
+            out += [f"- {w.where or f'line {w.line}'}: `{w.wdiff()}`" for w in pack.words]
             out += ["", "Changed lines in full:", "", "```text", *pack.wdiff, "```", ""]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -18,6 +18,7 @@ class WordChange:
     before: str  # a few words of context
     after: str
     line: int  # line number in the new text (1-based)
+    where: str = ""  # e.g. the section the line belongs to, when the caller knows it
 
     def wdiff(self) -> str:
         removed = f"[-{self.old}-]" if self.old else ""
@@ -39,6 +40,15 @@ def _words(tokens: list[str]) -> str:
     return " ".join(t for t in tokens if t != NEWLINE)
 
 
+def _line_words(tokens) -> list[str]:
+    words = []
+    for token in tokens:
+        if token == NEWLINE:
+            break
+        words.append(token)
+    return words
+
+
 def word_changes(old_lines: list[str], new_lines: list[str]) -> list[WordChange]:
     """The changed runs of words, with context; an empty list means the texts read the same."""
     a, b = _tokens(old_lines), _tokens(new_lines)
@@ -47,8 +57,9 @@ def word_changes(old_lines: list[str], new_lines: list[str]) -> list[WordChange]
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        before = [t for t in b[:j1] if t != NEWLINE][-CONTEXT_WORDS:]
-        after = [t for t in b[j2:] if t != NEWLINE][:CONTEXT_WORDS]
+        # Context stays on the changed line, so it reads as the sentence that changed.
+        before = _line_words(reversed(b[:j1]))[::-1][-CONTEXT_WORDS:]
+        after = _line_words(b[j2:])[:CONTEXT_WORDS]
         line = b[:j1].count(NEWLINE) + 1
         changes.append(WordChange(op, _words(a[i1:i2]), _words(b[j1:j2]), " ".join(before), " ".join(after), line))
     return changes
