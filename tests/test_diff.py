@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from perseus.cli import main
 from perseus.paths import ROOT
@@ -150,3 +152,23 @@ def test_generated_review_packs_are_current():
 def test_versions_of_different_labels_are_not_compared():
     with pytest.raises(ReviewError, match="different labels"):
         review("edp-cap@2025-10-27", "cap-fsp@2025-10-27")
+
+
+def test_factor_set_folders_pair_tables_by_name_and_diff_their_metadata():
+    pack = review("demo-set@2025-01-01", "demo-set@2025-02-01", root=FIXTURES)
+    found = {(c.change, c.element, c.name): c for c in pack.changes}
+    assert set(found) == {("changed", "value", "region=south"), ("changed", "metadata", "metadata.retrieved")}
+    south = found[("changed", "value", "region=south")]
+    assert (south.old, south.new, south.relative_change) == (80.0, 88.0, pytest.approx(0.1))
+    assert "+10.00%" in pack.markdown()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(["electricity", "and", "gas", "data"]), max_size=8),
+       st.lists(st.sampled_from(["electricity", "and", "gas", "data"]), max_size=8))
+def test_word_diff_is_empty_exactly_when_the_words_agree(old, new):
+    changes = word_changes([" ".join(old)], [" ".join(new)])
+    assert (changes == []) == (old == new)
+    inserted = sum(len(c.new.split()) for c in changes)
+    deleted = sum(len(c.old.split()) for c in changes)
+    assert len(old) - deleted == len(new) - inserted  # the words left alone are shared by both
