@@ -120,9 +120,9 @@ def review(old: str, new: str, root: Path = ROOT) -> ReviewPack:
     old_path, new_path = Path(old), Path(new)
     if old_path.is_file() and new_path.is_file():
         return _review_files(old_path, new_path)
-    kind = kind_of(old, root)
-    if kind_of(new, root) != kind:
-        raise ReviewError(f"{old} is a {kind} but {new} is a {kind_of(new, root)}: only like can be compared")
+    kind, new_kind = kind_of(old, root), kind_of(new, root)
+    if new_kind != kind:
+        raise ReviewError(f"{old} is a {kind} but {new} is a {new_kind}: only like can be compared")
     if old.split("@")[0] != new.split("@")[0]:
         raise ReviewError(f"{old} and {new} have different labels: compare two versions of one {kind}")
     pack = ReviewPack(old, new, kind)
