@@ -12,6 +12,7 @@ COMMANDS = (
     "generate",
     "validate",
     "synth",
+    "diff",
 )
 
 

@@ -232,6 +232,182 @@ class HeartbeatStatus(str, Enum):
     """
 
 
+class ArtefactStatus(str, Enum):
+    """
+    Where a published artefact stands.
+    """
+    draft = "draft"
+    """
+    Being written; not for use.
+    """
+    proposed = "proposed"
+    """
+    Put to a group for a decision.
+    """
+    approved = "approved"
+    """
+    Approved by a decision; frozen. Any change is a new version.
+    """
+    superseded = "superseded"
+    """
+    Approved once, now replaced by a newer version (named in `superseded_by`).
+    """
+    withdrawn = "withdrawn"
+    """
+    No longer to be used, with no replacement.
+    """
+
+
+class ArtefactKind(str, Enum):
+    """
+    The kinds of artefact the scheme publishes and governs.
+    """
+    data_specification = "data-specification"
+    """
+    An API data specification (JSON Schema and OpenAPI documents cut from `spec/`).
+    """
+    permission_text = "permission-text"
+    """
+    A consent text shown to the SME (`permission-texts/`).
+    """
+    methodology = "methodology"
+    """
+    A calculation methodology (`methodologies/`).
+    """
+    factor_set = "factor-set"
+    """
+    An emission-factor or calorific-value dataset (`factors/`).
+    """
+
+
+class DecisionOutcome(str, Enum):
+    """
+    What a group decided on a motion.
+    """
+    approved = "approved"
+    """
+    The motion was carried.
+    """
+    rejected = "rejected"
+    """
+    The motion was defeated.
+    """
+    deferred = "deferred"
+    """
+    The decision was postponed to a later meeting.
+    """
+
+
+class PermissionVariant(str, Enum):
+    """
+    Who gives data to whom under the permission.
+    """
+    edp_cap = "edp-cap"
+    """
+    The carbon accounting provider (CAP) reads consumption data from the energy data provider (EDP).
+    """
+    cap_fsp = "cap-fsp"
+    """
+    The CAP shares emissions data with the financial service provider (FSP).
+    """
+    edp_cap_fsp = "edp-cap-fsp"
+    """
+    Both at once; the CAP reads from the EDP and shares the results with the FSP.
+    """
+
+
+class PartyPlaceholder(str, Enum):
+    """
+    The placeholders a text may contain. The `token` annotation is the text as it appears in the wording.
+    """
+    CAP = "CAP"
+    """
+    The carbon accounting provider's name.
+    """
+    EDP = "EDP"
+    """
+    The energy data provider's name.
+    """
+    FSP = "FSP"
+    """
+    The financial service provider's name.
+    """
+    EDP_privacy_policy_link = "EDP-privacy-policy-link"
+    """
+    The address of the EDP's privacy policy.
+    """
+    CAP_process = "CAP-process"
+    """
+    How the SME withdraws its permission with the CAP (a link or a short description).
+    """
+
+
+class PermissionSectionKind(str, Enum):
+    """
+    The seven sections a permission text may have, in the order they are shown.
+    """
+    data_access = "data-access"
+    """
+    Which party asks, and which data it will access from which provider (the data items).
+    """
+    computation = "computation"
+    """
+    What is computed from the data (the emissions data).
+    """
+    use = "use"
+    """
+    How the emissions data is used.
+    """
+    smart_meter = "smart-meter"
+    """
+    The EDP's smart-meter service, its Smart Energy Code compliance and privacy policy.
+    """
+    fsp_consent = "fsp-consent"
+    """
+    What the SME agrees to on behalf of the FSP's use of the emissions data.
+    """
+    withdrawal = "withdrawal"
+    """
+    How to withdraw, what follows, and where the privacy information is.
+    """
+    expiry = "expiry"
+    """
+    When the permission ends.
+    """
+
+
+class ClauseStyle(str, Enum):
+    """
+    How a clause is laid out.
+    """
+    paragraph = "paragraph"
+    """
+    A paragraph of its own.
+    """
+    item = "item"
+    """
+    A bullet point under the paragraph before it.
+    """
+
+
+class DataItemKind(str, Enum):
+    """
+    The kinds of data a permission covers.
+    """
+    half_hourly_consumption = "half-hourly-consumption"
+    """
+    Energy consumption as recorded every 30 minutes.
+    """
+    tariff = "tariff"
+    """
+    Tariff data.
+    """
+    emissions_data = "emissions-data"
+    """
+    The emissions data the CAP calculated.
+    """
+
+
 
 class Quantity(ConfiguredBaseModel):
     """
@@ -432,6 +608,197 @@ class Heartbeat(ConfiguredBaseModel):
     timestamp: datetime  = Field(default=..., description="""The server's clock when it answered.""")
 
 
+class ReleaseRegister(ConfiguredBaseModel):
+    """
+    The contents of `governance/releases.yaml`.
+    """
+    releases: list[DataSpecRelease] = Field(default=..., description="""Every published data-specification version.""")
+
+
+class DataSpecRelease(ConfiguredBaseModel):
+    """
+    One published version of a data specification.
+    """
+    label: str = Field(default=..., description="""The registry label, for example `consumption-data`.""")
+    version: str = Field(default=..., description="""The release date, which is the version.""")
+    title: str = Field(default=..., description="""The specification's name as readers see it.""")
+    status: ArtefactStatus = Field(default=..., description="""Where the version stands.""")
+    description: str = Field(default=..., description="""What the version covers, for the docs and the OpenAPI document.""")
+    payloads: list[str] = Field(default=..., description="""The classes (response bodies) the specification serves.""")
+
+    @field_validator('label')
+    def pattern_label(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid label format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid label format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class StatusRegister(ConfiguredBaseModel):
+    """
+    The contents of `governance/status.yaml`: the status of every published artefact other than the data specifications, whose status lives in `releases.yaml`. Each artefact has exactly one status record.
+    """
+    statuses: list[ArtefactStatusRecord] = Field(default=..., description="""One record per artefact version.""")
+
+
+class ArtefactStatusRecord(ConfiguredBaseModel):
+    """
+    The current status of one published artefact version.
+    """
+    artefact: str = Field(default=..., description="""The artefact version the status is for.""")
+    kind: ArtefactKind = Field(default=..., description="""What kind of artefact it is.""")
+    status: ArtefactStatus = Field(default=..., description="""Where the artefact stands now.""")
+    since: str = Field(default=..., description="""The date the artefact took this status.""")
+    decision: Optional[str] = Field(default=None, description="""The id of the decision record that gave this status, when one is held.""")
+    superseded_by: Optional[str] = Field(default=None, description="""The version that replaced this one (status `superseded` only).""")
+    note: Optional[str] = Field(default=None, description="""Anything a reader needs to know about the status, such as why no decision record is held.""")
+
+    @field_validator('decision')
+    def pattern_decision(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid decision format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid decision format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class DecisionRecord(ConfiguredBaseModel):
+    """
+    What a group decided at a meeting, on one motion. Records only what is known: the tally, the chair and the minutes link are left out when they are not known, never guessed.
+    """
+    id: str = Field(default=..., description="""A stable id; the record's file is `governance/decisions/<id>.yaml`.""")
+    meeting: str = Field(default=..., description="""The meeting, as its minutes name it.""")
+    date: str = Field(default=..., description="""The date of the meeting.""")
+    group: str = Field(default=..., description="""The group that decided, for example the technical advisory group.""")
+    chair: Optional[str] = Field(default=None, description="""Who chaired the meeting; left out when the record does not say.""")
+    motion: str = Field(default=..., description="""The motion put to the vote, in the words of the minutes.""")
+    artefacts: list[DecidedArtefact] = Field(default=..., description="""The artefact versions the motion decided on.""")
+    outcome: DecisionOutcome = Field(default=..., description="""What the group decided.""")
+    tally: Optional[Tally] = Field(default=None, description="""The votes cast, only when the minutes record them.""")
+    minutes: Optional[str] = Field(default=None, description="""Where the minutes are published, when they are.""")
+    note: Optional[str] = Field(default=None, description="""Context a reader needs, for example what is deliberately left out and why.""")
+
+    @field_validator('id')
+    def pattern_id(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid id format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid id format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class DecidedArtefact(ConfiguredBaseModel):
+    """
+    One artefact version a decision covered, with the files it approved.
+    """
+    artefact: str = Field(default=..., description="""The artefact version decided on.""")
+    kind: ArtefactKind = Field(default=..., description="""What kind of artefact it is.""")
+    files: Optional[list[PinnedFile]] = Field(default=None, description="""The published files approved, each pinned by its SHA-256. Empty when the artefact is recorded by reference only (its files are not held in this repository yet); `note` then says so.""")
+    note: Optional[str] = Field(default=None, description="""Anything a reader needs to know, for example why no file is pinned.""")
+
+
+class PinnedFile(ConfiguredBaseModel):
+    """
+    A published file as it was approved.
+    """
+    path: str = Field(default=..., description="""The file's path relative to the repository root.""")
+    sha256: str = Field(default=..., description="""The SHA-256 of the file's bytes when the decision was taken.""")
+
+    @field_validator('path')
+    def pattern_path(cls, v):
+        pattern=re.compile(r"^[^/].*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid path format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid path format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class Tally(ConfiguredBaseModel):
+    """
+    The votes cast on a motion.
+    """
+    in_favour: int = Field(default=..., description="""Votes for the motion.""", ge=0)
+    against: int = Field(default=..., description="""Votes against the motion.""", ge=0)
+    abstentions: int = Field(default=..., description="""Members who abstained.""", ge=0)
+
+
+class PermissionText(ConfiguredBaseModel):
+    """
+    One version of one permission-text variant.
+    """
+    label: PermissionVariant = Field(default=..., description="""The registry label; equals the variant (for example `edp-cap`).""")
+    version: str = Field(default=..., description="""The version date.""")
+    title: str = Field(default=..., description="""The text's name as the advisory group and implementers see it.""")
+    status: Optional[ArtefactStatus] = Field(default=None, description="""The version's status. Not written in the text's own file: it is read from the governance register (`governance/status.yaml`), so that a change of status never alters an approved text.""")
+    placeholders: list[PartyPlaceholder] = Field(default=..., description="""The party placeholders the rendered text uses; a test checks this equals what the wording contains.""")
+    energy_types: list[EnergyType] = Field(default=..., description="""The energy types the data items cover, in order. Rendered as a list in words: `electricity`, or `electricity and gas`.""")
+    data_items: list[DataItemKind] = Field(default=..., description="""The kinds of data the permission covers, in the order they are listed.""")
+    sections: list[PermissionSection] = Field(default=..., description="""The sections in the order shown; their kinds follow the order of PermissionSectionKind.""")
+
+
+class PermissionSection(ConfiguredBaseModel):
+    """
+    One section of a text: its kind (which gives its heading from the library) and its clauses by id. The data items are listed after the clauses of the `data-access` section.
+    """
+    kind: PermissionSectionKind = Field(default=..., description="""Which of the seven parts of a permission text this section is.""")
+    clauses: list[str] = Field(default=..., description="""The section's clauses by id, in order; the wording is in the clause library.""")
+
+
+class ClauseLibrary(ConfiguredBaseModel):
+    """
+    The one source of wording shared by every variant and version: section headings, data-item wording and clauses.
+    """
+    headings: list[SectionHeading] = Field(default=..., description="""One heading per section kind.""")
+    data_items: list[DataItemWording] = Field(default=..., description="""One wording per kind of data item.""")
+    clauses: list[Clause] = Field(default=..., description="""Every clause any text uses.""")
+
+
+class SectionHeading(ConfiguredBaseModel):
+    """
+    The heading of one kind of section.
+    """
+    kind: PermissionSectionKind = Field(default=..., description="""The section kind the heading belongs to.""")
+    heading: str = Field(default=..., description="""The heading as shown; it may contain placeholders.""")
+
+
+class DataItemWording(ConfiguredBaseModel):
+    """
+    How one kind of data item reads. `{energy_types}` is replaced by the text's energy types in words.
+    """
+    kind: DataItemKind = Field(default=..., description="""The kind of data item.""")
+    text: str = Field(default=..., description="""The wording, with `{energy_types}` where the energy types go.""")
+
+
+class Clause(ConfiguredBaseModel):
+    """
+    One clause. `style: item` renders as a bullet under the paragraph before it. Party placeholders are written as they appear, for example `[CAP]`.
+    """
+    id: str = Field(default=..., description="""A stable id; texts refer to the clause by it.""")
+    style: Optional[ClauseStyle] = Field(default=None, description="""How the clause is laid out; a paragraph when not given.""")
+    text: str = Field(default=..., description="""The wording, with party placeholders as written, e.g. `[CAP]`.""")
+
+
 # Model rebuild
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 Quantity.model_rebuild()
@@ -454,3 +821,17 @@ DataNotReady.model_rebuild()
 ValidationError.model_rebuild()
 HTTPValidationError.model_rebuild()
 Heartbeat.model_rebuild()
+ReleaseRegister.model_rebuild()
+DataSpecRelease.model_rebuild()
+StatusRegister.model_rebuild()
+ArtefactStatusRecord.model_rebuild()
+DecisionRecord.model_rebuild()
+DecidedArtefact.model_rebuild()
+PinnedFile.model_rebuild()
+Tally.model_rebuild()
+PermissionText.model_rebuild()
+PermissionSection.model_rebuild()
+ClauseLibrary.model_rebuild()
+SectionHeading.model_rebuild()
+DataItemWording.model_rebuild()
+Clause.model_rebuild()

@@ -21,7 +21,7 @@ def api_page(ref: str, document: dict) -> str:
         f"{info['description']}\n",
         f"Version `{info['version']}`, registry label `{info['x-ib1-registry-label']}`. "
         f"Server: `{document['servers'][0]['url']}` (the provider's endpoint). "
-        f"Security: mutual TLS. Download: [OpenAPI document](../downloads/openapi/{ref}.json); "
+        f'Security: mutual TLS. Download: <a href="../../downloads/openapi/{ref}.json">OpenAPI document</a>; '
         f"schemas: [{ref}](../specifications/{ref}.md).\n",
     ]
     for path, item in document["paths"].items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.structure.files import File, Files
 
 from perseus.paths import ROOT
@@ -38,6 +40,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 def on_files(files: Files, config) -> Files:
     for uri, text in _rendered.items():
         files.append(File.generated(config, uri, content=text))
-    for uri, content in downloads.files().items():
-        files.append(File.generated(config, uri, content=content))
     return files
+
+
+def on_post_build(config) -> None:
+    downloads.copy_into(Path(config["site_dir"]))

@@ -48,8 +48,8 @@ def release_page(release: Release) -> str:
         f"# {release.ref}\n",
         f"{release.description}\n",
         f"Status: **{release.status}**. Downloads: "
-        f"[JSON Schema](../downloads/jsonschema/{release.ref}.schema.json), "
-        f"[OpenAPI](../downloads/openapi/{release.ref}.json); "
+        f'<a href="../../downloads/jsonschema/{release.ref}.schema.json">JSON Schema</a>, '
+        f'<a href="../../downloads/openapi/{release.ref}.json">OpenAPI</a>; '
         f"[API reference](../api/{release.ref}.md).\n",
         "Payloads: " + ", ".join(f"[{p}](#{p.lower()})" for p in release.payloads) + ".\n",
     ]

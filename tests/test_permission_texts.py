@@ -1,0 +1,163 @@
+"""Permission texts: one source of wording, gas versions differ only by "and gas",
+placeholders filled for named parties, generated files current."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from perseus.paths import ROOT
+from perseus.permission_texts import (
+    PERMISSION_TEXTS,
+    TOKEN,
+    PermissionTextError,
+    UnfilledPlaceholder,
+    fill_parties,
+    load_library,
+    load_text,
+    load_text_with_status,
+    placeholder_tokens,
+    render,
+    rendered_files,
+    text_refs,
+)
+from perseus.records import RecordInvalid
+from perseus.review.pack import review
+
+VARIANTS = ("edp-cap", "cap-fsp", "edp-cap-fsp")
+PARTIES = {
+    "CAP": "Carbon Counters Ltd",
+    "EDP": "Meter Data Co",
+    "FSP": "Greenfield Bank",
+    "EDP privacy policy link": "https://meterdata.example/privacy",
+    "CAP process": "use the Disconnect button on your Carbon Counters dashboard",
+}
+
+
+def test_every_variant_has_an_electricity_only_and_a_gas_version():
+    assert text_refs() == sorted(f"{v}@{d}" for v in VARIANTS for d in ("2025-10-23", "2025-10-27"))
+    for variant in VARIANTS:
+        assert load_text(f"{variant}@2025-10-23")["energy_types"] == ["electricity"]
+        assert load_text(f"{variant}@2025-10-27")["energy_types"] == ["electricity", "gas"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_gas_version_differs_only_by_and_gas_in_the_data_items(variant):
+    pack = review(f"{variant}@2025-10-23", f"{variant}@2025-10-27")
+    assert [(w.op, w.old, w.new) for w in pack.words] == [("insert", "", "and gas")]
+    assert [(c.change, c.name, c.old, c.new) for c in pack.changes] == [
+        ("changed", "energy_types", ["electricity"], ["electricity", "gas"])
+    ]
+    # The insertion sits in the data items: the bullet list of section 1.
+    lines = render(f"{variant}@2025-10-27").body_lines()
+    changed = lines[pack.words[0].line - 1]
+    section_two = next(i for i, line in enumerate(lines) if line.startswith("2. "))
+    assert pack.words[0].line - 1 < section_two and changed.startswith("- ")
+    assert pack.words[0].where == "section 1. What you are asked to share"
+    assert "electricity {+and gas+} consumption" in pack.markdown()
+
+
+@pytest.mark.parametrize("ref", text_refs())
+def test_filled_text_has_no_placeholder_left(ref):
+    for rendered in (render(ref).txt(), render(ref).md()):
+        used = {f"[{t}]" for t in TOKEN.findall(rendered)}
+        assert used, "every text names at least one party"
+        needed = {k: v for k, v in PARTIES.items() if f"[{k}]" in used}
+        filled = fill_parties(rendered, needed)
+        assert TOKEN.findall(filled) == []
+        assert all(value in filled for value in needed.values())
+
+
+def test_filling_refuses_a_missing_empty_or_unknown_party():
+    rendered = render("edp-cap-fsp@2025-10-27").txt()
+    partial = {k: v for k, v in PARTIES.items() if k != "EDP privacy policy link"}
+    with pytest.raises(UnfilledPlaceholder, match=r"\[EDP privacy policy link\]"):
+        fill_parties(rendered, partial)
+    with pytest.raises(UnfilledPlaceholder, match=r"empty value for \[FSP\]"):
+        fill_parties(rendered, PARTIES | {"FSP": "  "})
+    with pytest.raises(UnfilledPlaceholder, match="unknown party placeholder 'SME'"):
+        fill_parties(rendered, PARTIES | {"SME": "Acme"})
+
+
+def test_party_values_are_not_rescanned_for_placeholders():
+    filled = fill_parties("[CAP] and [FSP]", {"CAP": "Name with [FSP] in it", "FSP": "Bank"})
+    assert filled == "Name with [FSP] in it and Bank"
+
+
+def test_placeholders_can_be_named_by_code_or_words():
+    tokens = placeholder_tokens()
+    assert tokens["EDP-privacy-policy-link"] == "[EDP privacy policy link]"
+    assert fill_parties("see [CAP process]", {"CAP-process": "x"}) == fill_parties("see [CAP process]", {"CAP process": "x"})
+
+
+def _copy_texts(tmp_path):
+    target = tmp_path / "permission-texts"
+    shutil.copytree(PERMISSION_TEXTS, target)
+    return target
+
+
+def test_common_clauses_come_from_the_library_only(tmp_path):
+    # Text files hold no wording: the closed LinkML model refuses a clause written inline.
+    source = _copy_texts(tmp_path)
+    text = yaml.safe_load((source / "edp-cap@2025-10-27.yaml").read_text())
+    text["sections"][0]["text"] = "Some wording written in the text itself"
+    (source / "edp-cap@2025-10-27.yaml").write_text(yaml.safe_dump(text))
+    with pytest.raises(RecordInvalid, match="(?s)edp-cap@2025-10-27.yaml.*'text' was unexpected.*/sections/0"):
+        load_text("edp-cap@2025-10-27", source)
+
+
+def test_one_library_edit_reaches_every_variant_and_version(tmp_path):
+    source = _copy_texts(tmp_path)
+    library = yaml.safe_load((source / "clauses.yaml").read_text())
+    clause = next(c for c in library["clauses"] if c["id"] == "expiry-one-year")
+    clause["text"] = "This permission ends after twelve months."
+    (source / "clauses.yaml").write_text(yaml.safe_dump(library))
+    for ref in text_refs(source):
+        assert "ends after twelve months" in render(ref, source).txt()
+        assert "one year after you give it" not in render(ref, source).txt()
+
+
+def test_a_clause_id_is_defined_once(tmp_path):
+    source = _copy_texts(tmp_path)
+    library = yaml.safe_load((source / "clauses.yaml").read_text())
+    library["clauses"].append({"id": "expiry-one-year", "text": "A second wording"})
+    (source / "clauses.yaml").write_text(yaml.safe_dump(library))
+    with pytest.raises(RecordInvalid, match=r"/clauses/\d+: id 'expiry-one-year' is defined twice"):
+        load_library(source)
+
+
+def test_every_library_wording_is_used_by_some_text():
+    library = load_library()
+    used = {c for ref in text_refs() for s in load_text(ref)["sections"] for c in s["clauses"]}
+    assert set(library["clauses"]) == used
+
+
+def test_an_unknown_clause_or_wrong_placeholder_list_is_refused(tmp_path):
+    source = _copy_texts(tmp_path)
+    path = source / "cap-fsp@2025-10-27.yaml"
+    text = yaml.safe_load(path.read_text())
+    text["sections"][0]["clauses"] = ["no-such-clause"]
+    path.write_text(yaml.safe_dump(text))
+    with pytest.raises(PermissionTextError, match=r"/sections/0/clauses/0: clause 'no-such-clause'"):
+        render("cap-fsp@2025-10-27", source)
+    text = yaml.safe_load((PERMISSION_TEXTS / "cap-fsp@2025-10-27.yaml").read_text())
+    text["placeholders"] = ["CAP", "FSP"]
+    path.write_text(yaml.safe_dump(text))
+    with pytest.raises(PermissionTextError, match=r"uses .*\[CAP process\]"):
+        render("cap-fsp@2025-10-27", source)
+
+
+def test_generated_permission_texts_are_current():
+    for rel, text in rendered_files().items():
+        assert (ROOT / rel).read_text() == text, f"{rel} is stale: run `perseus generate`"
+    held = {str(p.relative_to(ROOT)) for p in (ROOT / "generated/permission-text").iterdir()}
+    assert held == set(rendered_files())
+
+
+def test_texts_take_their_status_from_the_governance_register():
+    for variant in VARIANTS:
+        assert load_text_with_status(f"{variant}@2025-10-23")["status"] == "superseded"
+        assert load_text_with_status(f"{variant}@2025-10-27")["status"] == "approved"
+    assert "status" not in load_text("edp-cap@2025-10-27")  # never written in the text's own file
