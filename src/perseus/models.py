@@ -222,6 +222,102 @@ class CalorificValueChoice(str, Enum):
     """
 
 
+class ErrorCode(str, Enum):
+    """
+    The stable codes of `Problem.code`. A code never changes meaning; new codes may be added in new versions, so clients treat an unknown code by its HTTP status.
+    """
+    missing_credentials = "missing-credentials"
+    """
+    401: the request carried no bearer token and no client certificate.
+    """
+    invalid_credentials = "invalid-credentials"
+    """
+    401: the bearer token or client certificate is not one the server knows.
+    """
+    permission_missing = "permission-missing"
+    """
+    403: the client holds no permission for this data source (or for any, on `GET /emissions`).
+    """
+    permission_expired = "permission-expired"
+    """
+    403: the client's permission for this data source has expired (one year after its grant).
+    """
+    unknown_data_source = "unknown-data-source"
+    """
+    404: no data source has this id.
+    """
+    unknown_measure = "unknown-measure"
+    """
+    404: the data source does not offer this measure.
+    """
+    unknown_path = "unknown-path"
+    """
+    404: no endpoint has this path.
+    """
+    method_not_allowed = "method-not-allowed"
+    """
+    405: the endpoint does not answer this HTTP method.
+    """
+    uri_too_long = "uri-too-long"
+    """
+    414: the request's URI is longer than the server accepts.
+    """
+    headers_too_large = "headers-too-large"
+    """
+    431: the request's headers are larger than the server accepts.
+    """
+    rate_limited = "rate-limited"
+    """
+    429: the client sent too many requests; wait for the seconds in `Retry-After`.
+    """
+    internal_error = "internal-error"
+    """
+    500: the server failed. No detail of the failure is given to the client.
+    """
+    unavailable = "unavailable"
+    """
+    503: the service is temporarily unavailable; ask again after `Retry-After`.
+    """
+
+
+class Scenario(str, Enum):
+    """
+    The deliberate error states a sandbox answers on demand, named in the `X-Perseus-Scenario` request header, so that clients can test their handling of every response. Production servers ignore the header.
+    """
+    not_ready = "not-ready"
+    """
+    202 with `DataNotReady` and `Retry-After`.
+    """
+    unauthorised = "unauthorised"
+    """
+    401 `invalid-credentials`, as if the credentials were not recognised.
+    """
+    forbidden = "forbidden"
+    """
+    403 `permission-missing`, as if the client held no permission.
+    """
+    not_found = "not-found"
+    """
+    404 `unknown-data-source`, as if the data source did not exist.
+    """
+    invalid = "invalid"
+    """
+    422 `HTTPValidationError` naming the header itself (`loc: [header, X-Perseus-Scenario]`).
+    """
+    rate_limited = "rate-limited"
+    """
+    429 `rate-limited` with `Retry-After`.
+    """
+    server_error = "server-error"
+    """
+    500 `internal-error`: the server raises an exception, which the client never sees.
+    """
+    unavailable = "unavailable"
+    """
+    503 `unavailable` with `Retry-After`.
+    """
+
+
 class HeartbeatStatus(str, Enum):
     """
     The state a heartbeat reports.
@@ -600,6 +696,19 @@ class HTTPValidationError(ConfiguredBaseModel):
     detail: Optional[list[ValidationError]] = Field(default=None, description="""The problems found.""")
 
 
+class Problem(ConfiguredBaseModel):
+    """
+    Body of an error response in the shape of RFC 9457 (`application/problem+json`), for every error whose shape the deployed APIs do not fix (all errors except 422). `code` is stable and meant for programs; `detail` is for people; `type` links to the documentation of the code.
+    """
+    type: str = Field(default=..., description="""URI of the documentation of the error code (a page anchor named after `code`).""")
+    title: str = Field(default=..., description="""A short summary of the kind of problem; the same for every occurrence of a code.""")
+    status: int = Field(default=..., description="""The HTTP status code of the response, repeated for convenience.""", ge=400, le=599)
+    detail: str = Field(default=..., description="""A human-readable explanation of this occurrence.""")
+    code: ErrorCode = Field(default=..., description="""The stable, machine-readable error code.""")
+    parameter: Optional[str] = Field(default=None, description="""The request parameter or header at fault, by its name on the wire (for example `id`, `measure`, `from`, `Authorization`), when one is.""")
+    instance: Optional[str] = Field(default=None, description="""The path of the request that failed (a URI reference).""")
+
+
 class Heartbeat(ConfiguredBaseModel):
     """
     Body of a 200 response of `GET /heartbeat`.
@@ -799,6 +908,80 @@ class Clause(ConfiguredBaseModel):
     text: str = Field(default=..., description="""The wording, with party placeholders as written, e.g. `[CAP]`.""")
 
 
+class SlaRegister(ConfiguredBaseModel):
+    """
+    One published set of service level targets.
+    """
+    label: str = Field(default=..., description="""The registry label of the set (for example `sandbox-sla`).""")
+    version: str = Field(default=..., description="""The release date of the set, `YYYY-MM-DD`.""")
+    status: ArtefactStatus = Field(default=..., description="""Where the set stands (`draft` until a group approves it).""")
+    description: str = Field(default=..., description="""What the set is for and how it is measured.""")
+    targets: list[SlaTarget] = Field(default=..., description="""One target per endpoint.""")
+
+    @field_validator('label')
+    def pattern_label(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid label format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid label format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('version')
+    def pattern_version(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid version format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid version format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class SlaTarget(ConfiguredBaseModel):
+    """
+    The targets of one endpoint. Availability counts every response that is not a server error (5xx) other than those a client asked for with a deliberate scenario.
+    """
+    endpoint: str = Field(default=..., description="""The endpoint as `METHOD path`, the path as in the OpenAPI document (for example `GET /datasources/{id}/{measure}`).""")
+    api: str = Field(default=..., description="""The registry label of the API document that defines the endpoint.""")
+    availabilityPercent: float = Field(default=..., description="""The share of requests, in per cent, that must be answered without a server error.""", ge=0, le=100)
+    p95LatencyMilliseconds: float = Field(default=..., description="""The latency, in milliseconds, that 95 % of responses must not exceed (measured at the server, from request to last byte).""", ge=0)
+    window: str = Field(default=..., description="""The period over which the target is measured, as an ISO 8601 duration (for example `P30D`).""")
+
+    @field_validator('endpoint')
+    def pattern_endpoint(cls, v):
+        pattern=re.compile(r"^GET /[a-z/{}]*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid endpoint format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid endpoint format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('window')
+    def pattern_window(cls, v):
+        pattern=re.compile(r"^P[0-9]+D$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid window format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid window format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
 # Model rebuild
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 Quantity.model_rebuild()
@@ -820,6 +1003,7 @@ CalorificValueUse.model_rebuild()
 DataNotReady.model_rebuild()
 ValidationError.model_rebuild()
 HTTPValidationError.model_rebuild()
+Problem.model_rebuild()
 Heartbeat.model_rebuild()
 ReleaseRegister.model_rebuild()
 DataSpecRelease.model_rebuild()
@@ -835,3 +1019,5 @@ ClauseLibrary.model_rebuild()
 SectionHeading.model_rebuild()
 DataItemWording.model_rebuild()
 Clause.model_rebuild()
+SlaRegister.model_rebuild()
+SlaTarget.model_rebuild()

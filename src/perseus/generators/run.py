@@ -13,6 +13,7 @@ from perseus.paths import GENERATED, ROOT
 from perseus.permission_texts import rendered_files as permission_text_files
 from perseus.releases import all_releases
 from perseus.review.pack import review_pack_files
+from perseus.sla import published_sla
 from perseus.spec_versions import cut_schema
 
 MODELS = ROOT / "src" / "perseus" / "models.py"
@@ -34,6 +35,8 @@ def generated_files() -> dict[str, str]:
     files["src/perseus/models.py"] = pydantic_models()
     files.update(permission_text_files())
     files.update(review_pack_files())
+    sla_path, sla = published_sla()
+    files[sla_path] = dump_json(sla)
     return files
 
 
