@@ -11,6 +11,7 @@ import sys
 COMMANDS = (
     "generate",
     "validate",
+    "calculate",
 )
 
 
