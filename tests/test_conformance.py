@@ -35,3 +35,21 @@ def test_case(case: Path, tmp_path, capsys, monkeypatch):
     assert validate_payload(load_release_schema("emissions-data@2025-10-27"), "EmissionsReport", expected) == []
     assert normalised(produced) == normalised(expected)
     assert not [p for p in os.listdir(tmp_path) if p != "report.json"], "no temporary file is left behind"
+
+
+def test_the_installed_command_writes_to_stdout_and_the_report_validates(tmp_path):
+    """End to end in a separate process, as a user runs it; `perseus validate` accepts the result."""
+    import subprocess
+    import sys
+
+    case = Path(__file__).parent / "conformance" / "005-blended"
+    args = json.loads((case / "args.json").read_text())
+    command = [sys.executable, "-m", "perseus.cli", "calculate", *args]
+    done = subprocess.run(command, cwd=case, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    report = tmp_path / "report.json"
+    report.write_text(done.stdout)
+    assert normalised(json.loads(done.stdout)) == normalised(json.loads((case / "expected.json").read_text()))
+    checked = subprocess.run([sys.executable, "-m", "perseus.cli", "validate", str(report), "--spec", "emissions-data@2025-10-27"],
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
