@@ -119,8 +119,8 @@ def intensity_input(m: Methodology, rows: pd.DataFrame, series: IntensitySeries 
         if mismatched:
             raise CalculationError([Breach(mismatched[0], "$.location.ukPostcodeOutcode", "intensity-for-every-half-hour",
                                            f"the meter is in {outcodes[mismatched[0]]} but {series.path} is the intensity for {series.postcode}")])
-    known = series.table["from"].to_numpy()
-    wanted = rows["from"].to_numpy()
+    known = series.table["from"].to_numpy(dtype="datetime64[ns]")  # UTC instants as plain datetime64, not objects
+    wanted = rows["from"].to_numpy(dtype="datetime64[ns]")
     position = np.clip(np.searchsorted(known, wanted), 0, max(len(known) - 1, 0))
     found = (known[position] == wanted) if len(known) else np.zeros(len(wanted), dtype=bool)
     raise_if([breach_for_rows(~found, rows["file"].to_numpy(), rows["record"].to_numpy(), "intensity-for-every-half-hour",

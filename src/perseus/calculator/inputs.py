@@ -184,7 +184,7 @@ def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> p
     ])
     return pd.DataFrame({
         "file": files, "record": records, "meter": frame["meter"].to_numpy(dtype=object), "type": types,
-        "from": start.to_numpy(), "value": values, "unit": units, "cv": frame["cv"].to_numpy(dtype=float),
+        "from": start.to_numpy(dtype="datetime64[ns]"), "value": values, "unit": units, "cv": frame["cv"].to_numpy(dtype=float),
     }).assign(**{"from": lambda d: pd.to_datetime(d["from"], utc=True)})
 
 
@@ -205,7 +205,7 @@ def read_intensity(path: Path) -> IntensitySeries:
         check_half_hours(path, records, start, end, "the intensity period"),
         breach_for_rows(values < 0, files, records, "non-negative", lambda i: f"intensity {values[i]} is negative"),
     ])
-    table = pd.DataFrame({"from": start.to_numpy(), "intensity": values, "record": records})
+    table = pd.DataFrame({"from": start.to_numpy(dtype="datetime64[ns]"), "intensity": values, "record": records})
     table["from"] = pd.to_datetime(table["from"], utc=True)
     table = table.sort_values("from", kind="mergesort")
     repeated = table.duplicated("from", keep=False).to_numpy()
