@@ -49,6 +49,9 @@ def calculate(
     readings, repeats = engine.deduplicate(readings)
     window_start = _instant(start, "--from") if start else None
     window_end = _instant(end, "--to") if end else None
+    for option, instant in (("--from", window_start), ("--to", window_end)):
+        if instant is not None and (instant.minute % 30 or instant.second or instant.microsecond or instant.nanosecond):
+            raise CalculationError([Breach(option, "", "half-hour-boundaries", f"{instant:%Y-%m-%dT%H:%M:%SZ} is not on a UTC half-hour boundary")])
     if window_start is not None and window_end is not None and window_end <= window_start:
         raise CalculationError([Breach("--to", "", "readable-input", "--to must be after --from")])
     outcodes = {str(f.path): f.outcode for f in files}

@@ -226,8 +226,10 @@ def calculate_type(
         elif source == "calorific-value":
             inputs[name], cv_use = calorific_input(m, readings, caller_cv)
     per_half_hour = m.half_hour_emissions(inputs) if len(readings) else np.zeros(0)
-    raise_if([breach_for_rows(~np.isfinite(per_half_hour), readings["file"].to_numpy(), readings["record"].to_numpy(),
-                              "non-negative", lambda i: f"{m.path}: the steps give no finite result for this reading")])
+    # Emissions are never negative (a Quantity's rule); a methodology edit could break that, so check.
+    raise_if([breach_for_rows(~np.isfinite(per_half_hour) | (per_half_hour < 0), readings["file"].to_numpy(),
+                              readings["record"].to_numpy(), "non-negative",
+                              lambda i: f"the steps of {m.path} give {per_half_hour[i]} kg for this reading")])
     totals = np.bincount(month_of_row, weights=per_half_hour, minlength=len(months))
     present = np.bincount(month_of_row, minlength=len(months))
     in_window = repeats[(repeats["from"] >= start) & (repeats["from"] < end)]
