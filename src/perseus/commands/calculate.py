@@ -44,6 +44,8 @@ def run(args) -> int:
         for breach in exc.breaches:
             print(f"error: {breach}", file=sys.stderr)
         return 1
+    if not report["data"]:
+        print("warning: no readings fall in the period asked for; the report is empty", file=sys.stderr)
     text = dump_json(report)
     if args.output is None:
         sys.stdout.write(text)
