@@ -14,6 +14,7 @@ COMMANDS = (
     "synth",
     "diff",
     "calculate",
+    "sandbox",
 )
 
 

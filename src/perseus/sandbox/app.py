@@ -112,20 +112,16 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
             return clients.from_certificate(tls.get("client_cert_name"))
         return clients.from_bearer(request.headers.get("authorization"))
 
-    def gate(authenticate: bool):
-        """Scenario first (so any client can ask for any state), then credentials, then the rate limit."""
+    def gate(request: Request, scenario: Annotated[Scenario | None, Header(alias=SCENARIO_HEADER)] = None) -> Client:
+        """Credentials first (as the published documents' security requires on every endpoint), then
+        the rate limit, then a scenario the client asked for."""
+        client = identify(request)
+        limiter.hit(client.id)
+        if scenario is not None:
+            deliberate(request, scenario)
+        return client
 
-        def dependency(request: Request,
-                       scenario: Annotated[Scenario | None, Header(alias=SCENARIO_HEADER)] = None) -> Client | None:
-            if scenario is not None:
-                deliberate(request, scenario)
-            client = identify(request) if authenticate else None
-            limiter.hit(client.id if client else f"address:{request.client.host if request.client else '-'}")
-            return client
-
-        return dependency
-
-    authenticated = Depends(gate(True))
+    authenticated = Depends(gate)
 
     @app.get("/datasources")
     def list_data_sources(client: Client = authenticated):
@@ -161,7 +157,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         return JSONResponse(emissions_report(premises, first, last))
 
     @app.get("/heartbeat")
-    def heartbeat(_: None = Depends(gate(False))):
+    def heartbeat(_: Client = authenticated):
         body = Heartbeat(status="ok", timestamp=datetime.now(timezone.utc).replace(microsecond=0))
         return JSONResponse({"status": body.status, "timestamp": body.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")})
 
