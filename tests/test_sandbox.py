@@ -158,8 +158,9 @@ def test_404_for_an_unknown_source_or_measure(client):
 
 @pytest.mark.parametrize(("query", "loc", "kind"), [
     ({}, ["query", "from"], "missing"),
-    ({"from": "yesterday"}, ["query", "from"], "datetime_from_date_parsing"),
-    ({"from": "2025-01-01T00:00:00"}, ["query", "from"], "timezone_aware"),
+    ({"from": "yesterday"}, ["query", "from"], "value_error"),
+    ({"from": "1735689600"}, ["query", "from"], "value_error"),
+    ({"from": "2025-01-01T00:00:00"}, ["query", "from"], "value_error"),
     ({"from": "2025-01-01T00:00:00Z", "to": "2025-01-01T00:00:00Z"}, ["query", "to"], "value_error"),
     ({"from": "2024-01-01T00:00:00Z", "to": "2025-02-01T00:00:01Z"}, ["query", "to"], "value_error"),
     ({"from": "2020-01-01T00:00:00Z"}, ["query", "from"], "value_error"),
@@ -169,7 +170,7 @@ def test_422_in_the_deployed_shape_naming_the_parameter(client, template, query,
     url = f"/datasources/{ELECTRICITY}/import" if "{id}" in template else "/emissions"
     response, body = get(client, template, url, FULL, query)
     assert response.status_code == 422
-    assert [d["loc"] for d in body["detail"]] == [loc] and body["detail"][0]["type"].startswith(kind.split("_")[0])
+    assert [d["loc"] for d in body["detail"]] == [loc] and body["detail"][0]["type"] == kind
     assert "input" not in body["detail"][0]  # the deployed shape: loc, msg, type only
 
 

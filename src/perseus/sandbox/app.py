@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
+import re
 import uuid
 from datetime import datetime, timezone
 from typing import Annotated, Literal
@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, served_releases
@@ -35,8 +35,20 @@ RESERVED_PREFIX = "scenario-"  # GET /datasources/scenario-<name>/{measure} answ
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 
-FromQuery = Annotated[AwareDatetime, Query(alias="from")]
-ToQuery = Annotated[AwareDatetime | None, Query(alias="to")]
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def rfc3339(value):
+    """Only RFC 3339 date-times (the documents' `format: date-time`): pydantic alone would also take
+    numbers as Unix times and dates without a time."""
+    if not isinstance(value, str) or not RFC3339.match(value):
+        raise ValueError("must be an RFC 3339 date-time with a time zone, e.g. 2025-01-01T00:00:00Z")
+    return value.upper()
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(rfc3339)]
+FromQuery = Annotated[Instant, Query(alias="from")]
+ToQuery = Annotated[Instant | None, Query(alias="to")]
 
 
 class NotReady(Exception):
@@ -68,6 +80,38 @@ def check_period(start: datetime, end: datetime | None, now: datetime) -> tuple[
     if stop > add_months(start, MAX_MONTHS):
         raise _validation(blame, f"the period may be at most {MAX_MONTHS} months; ask for it in parts")
     return start, stop
+
+
+class CatchAll:
+    """ASGI middleware around the routes: any exception becomes a 500 problem+json with a reference to
+    quote; the client never sees the exception or its traceback, which is logged here instead. (Starlette's
+    own handler for Exception would re-raise into the server's log as well.)"""
+
+    def __init__(self, app, docs_url: str):
+        self.app, self.docs_url = app, docs_url
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            reference = uuid.uuid4().hex[:12]
+            if not scope.get("state", {}).get("deliberate"):
+                log.error("internal error %s on %s", reference, scope.get("path"), exc_info=exc)
+            if started:  # too late for a clean answer: the connection is closed mid-response
+                raise
+            body = problem_body("internal-error", f"The server failed; quote reference {reference}.", self.docs_url,
+                                instance=scope.get("path"))
+            await JSONResponse(body, status_code=500, media_type=PROBLEM_JSON)(scope, receive, send)
 
 
 def create_app(config: SandboxConfig | None = None) -> FastAPI:
@@ -113,18 +157,22 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         return clients.from_bearer(request.headers.get("authorization"))
 
     def gate(request: Request, scenario: Annotated[Scenario | None, Header(alias=SCENARIO_HEADER)] = None) -> Client:
-        """Credentials first (as the published documents' security requires on every endpoint), then
-        the rate limit, then a scenario the client asked for."""
+        """Credentials first (as the published documents' security requires on every endpoint), then the
+        rate limit. A scenario the client asked for is answered by `begin`, once the request is valid."""
         client = identify(request)
         limiter.hit(client.id)
-        if scenario is not None:
-            deliberate(request, scenario)
+        request.state.scenario = scenario
         return client
+
+    def begin(request: Request) -> None:
+        if request.state.scenario is not None:
+            deliberate(request, request.state.scenario)
 
     authenticated = Depends(gate)
 
     @app.get("/datasources")
-    def list_data_sources(client: Client = authenticated):
+    def list_data_sources(request: Request, client: Client = authenticated):
+        begin(request)
         now = datetime.now(timezone.utc)
         current = [SOURCES[p.source] for p in client.permissions if p.current(now)]
         body = DataSources(data=[DataSource(id=s.id, type=s.type, location={"ukPostcodeOutcode": s.outcode},
@@ -132,8 +180,9 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         return JSONResponse(body.model_dump(mode="json"))
 
     @app.get("/datasources/{id}/{measure}")
-    def get_meter_data(request: Request, id: str, measure: str, start: FromQuery, end: ToQuery = None,
+    def get_meter_data(request: Request, id: str, measure: Literal["import", "export"], start: FromQuery, end: ToQuery = None,
                        client: Client = authenticated):
+        begin(request)
         if id.startswith(RESERVED_PREFIX) and id.removeprefix(RESERVED_PREFIX) in SCENARIOS:
             deliberate(request, id.removeprefix(RESERVED_PREFIX))
         source = SOURCES.get(id)
@@ -148,7 +197,8 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         return Response(meter_data_json(source, first, last), media_type="application/json")
 
     @app.get("/emissions")
-    def get_emissions(start: FromQuery, end: ToQuery = None, client: Client = authenticated):
+    def get_emissions(request: Request, start: FromQuery, end: ToQuery = None, client: Client = authenticated):
+        begin(request)
         now = datetime.now(timezone.utc)
         first, last = check_period(start, end, now)
         premises = [s.id for s in SOURCES.values() if s.archetype == client.emissions_premises]
@@ -157,7 +207,8 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         return JSONResponse(emissions_report(premises, first, last))
 
     @app.get("/heartbeat")
-    def heartbeat(_: Client = authenticated):
+    def heartbeat(request: Request, _: Client = authenticated):
+        begin(request)
         body = Heartbeat(status="ok", timestamp=datetime.now(timezone.utc).replace(microsecond=0))
         return JSONResponse({"status": body.status, "timestamp": body.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")})
 
@@ -204,14 +255,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         log.error("unexpected HTTP error %s: %s", exc.status_code, exc.detail)
         return problem_response(request, SandboxProblem("internal-error", "The server failed."))
 
-    @app.exception_handler(Exception)
-    async def on_failure(request: Request, exc: Exception):
-        # The client gets a reference to quote, never the exception or its traceback.
-        reference = uuid.uuid4().hex[:12]
-        if not getattr(request.state, "deliberate", False):
-            log.error("internal error %s on %s", reference, request.url.path, exc_info=exc)
-        return problem_response(request, SandboxProblem("internal-error", f"The server failed; quote reference {reference}."))
-
+    app.add_middleware(CatchAll, docs_url=config.docs_url)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(SizeLimits, max_url_bytes=config.max_url_bytes, max_header_bytes=config.max_header_bytes,
                        docs_url=config.docs_url)
