@@ -26,6 +26,7 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_sandbox.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

@@ -33,10 +33,11 @@ def check_response(path: str, status: int, headers, body: bytes) -> dict:
     responses = doc["paths"][path]["get"]["responses"]
     assert str(status) in responses, (path, status, "undocumented status")
     spec = responses[str(status)]
+    headers = {k.lower(): v for k, v in headers.items()}
     for name, header in spec.get("headers", {}).items():
         if header.get("required"):
-            assert name in headers, (path, status, f"missing header {name}")
-            assert int(headers[name]) >= 0
+            assert name.lower() in headers, (path, status, f"missing header {name}")
+            assert int(headers[name.lower()]) >= 0
     media_type = headers["content-type"].split(";")[0].strip()
     assert media_type in spec["content"], (path, status, media_type, list(spec["content"]))
     payload = json.loads(body)

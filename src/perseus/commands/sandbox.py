@@ -6,21 +6,28 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
+    from perseus.sandbox.config import SandboxConfig  # a dataclass: cheap to import
+
+    defaults = SandboxConfig()
     parser = subparsers.add_parser(
         "sandbox", help="run the sandbox API server on synthetic meters",
         description="Serve GET /datasources, /datasources/{id}/{measure}, /emissions and /heartbeat as published, "
                     "from deterministic synthetic meters, with deliberate error states on demand. "
                     "No configuration and no network needed; the accepted credentials are printed at start.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    parser.add_argument("--host", default=defaults.host, help=f"address to listen on (default {defaults.host})")
+    parser.add_argument("--port", type=int, default=defaults.port, help=f"port to listen on (default {defaults.port})")
     parser.add_argument("--tls", action="store_true",
                         help="mutual TLS: clients present a certificate from the sandbox CA (created when missing)")
-    parser.add_argument("--tls-dir", type=Path, default=Path(".perseus-sandbox-tls"), metavar="DIR",
-                        help="where the sandbox CA, server and client certificates live (default .perseus-sandbox-tls)")
-    parser.add_argument("--rate-limit", type=int, default=1200, metavar="N",
-                        help="requests per client per window before 429 (default 1200)")
-    parser.add_argument("--rate-window", type=float, default=60.0, metavar="SECONDS", help="rate-limit window (default 60)")
+    parser.add_argument("--tls-dir", type=Path, default=defaults.tls_dir, metavar="DIR",
+                        help=f"where the sandbox CA, server and client certificates live (default {defaults.tls_dir})")
+    parser.add_argument("--rate-limit", type=int, default=defaults.rate_limit, metavar="N",
+                        help=f"requests per client per window before 429 (default {defaults.rate_limit})")
+    parser.add_argument("--rate-window", type=float, default=defaults.rate_window, metavar="SECONDS",
+                        help=f"rate-limit window (default {defaults.rate_window:g})")
+    parser.add_argument("--docs-url", default=None, metavar="URL",
+                        help="the documentation page of the error codes; each problem's `type` is URL#code "
+                             "(default: the sandbox page of the documentation site)")
     parser.set_defaults(func=run)
 
 
@@ -36,6 +43,7 @@ def run(args) -> int:
     if args.rate_limit < 1 or args.rate_window <= 0:
         print("error: --rate-limit must be at least 1 and --rate-window positive", file=sys.stderr)
         return 2
+    extra = {"docs_url": args.docs_url} if args.docs_url else {}
     config = SandboxConfig(host=args.host, port=args.port, tls=args.tls, tls_dir=args.tls_dir,
-                           rate_limit=args.rate_limit, rate_window=args.rate_window)
+                           rate_limit=args.rate_limit, rate_window=args.rate_window, **extra)
     return serve(config)

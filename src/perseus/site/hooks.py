@@ -47,7 +47,7 @@ def readme_commands() -> str:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    return markdown.replace("<!-- readme-commands -->", readme_commands())
+    return sandbox.render(markdown.replace("<!-- readme-commands -->", readme_commands()))
 
 
 def on_files(files: Files, config) -> Files:
