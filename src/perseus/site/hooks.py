@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 from perseus.paths import ROOT
-from perseus.site import api, changes, downloads, governance, permissions, specifications
+from perseus.site import api, changes, downloads, governance, permissions, sandbox, specifications
 
 # Hand-written pages first, then one nav section per rendered module.
 HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}]
