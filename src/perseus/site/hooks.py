@@ -7,13 +7,15 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 from perseus.paths import ROOT
-from perseus.site import api, changes, downloads, governance, permissions, specifications
+from perseus.site import api, changes, downloads, factors, governance, methodologies, permissions, specifications
 
 # Hand-written pages first, then one nav section per rendered module.
 HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}]
 SECTIONS = (
     ("Data specifications", specifications),
     ("API reference", api),
+    ("Methodologies", methodologies),
+    ("Factors", factors),
     ("Permission texts", permissions),
     ("Governance", governance),
     ("Changes", changes),
@@ -53,6 +55,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 def on_files(files: Files, config) -> Files:
     for uri, text in _rendered.items():
         files.append(File.generated(config, uri, content=text))
+    for _, section in SECTIONS:
+        for uri, content in getattr(section, "assets", dict)().items():
+            files.append(File.generated(config, uri, content=content))
     return files
 
 
