@@ -158,3 +158,13 @@ def test_home_to_gas_formula_factor_example_and_chart_in_one_click(served):
     finally:
         browser.close()
         manager.stop()
+
+
+def test_guide_shows_the_commands_make_demo_runs(built_site):
+    from perseus.site.hooks import makefile_recipe
+
+    guide = html_lib.unescape(re.sub(r"<[^>]+>", "", (built_site / "guide" / "index.html").read_text()))
+    commands = makefile_recipe("demo").splitlines()[1:-1]
+    assert any("perseus calculate" in c for c in commands)
+    for command in commands:
+        assert command in guide
