@@ -15,7 +15,7 @@ def register(subparsers) -> None:
         "calculate", help="compute a monthly EmissionsReport from half-hourly consumption",
         description="Compute monthly emissions per energy type with the methodologies in methodologies/.",
     )
-    parser.add_argument("--consumption", action="append", required=True, type=Path, metavar="FILE",
+    parser.add_argument("--consumption", action="extend", nargs="+", required=True, type=Path, metavar="FILE",
                         help="MeterData JSON, or CSV/Parquet with type,from,to,value,unitCode[,meter]; repeatable")
     parser.add_argument("--intensity", type=Path, metavar="FILE",
                         help="saved NESO regional intensity response (JSON), or CSV/Parquet with from,to,intensity (gCO2/kWh)")
