@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-import jsonschema
+import jsonschema_rs
 
 from perseus.generators.sandbox_openapi import served_releases
 from perseus.paths import GENERATED
@@ -43,7 +43,8 @@ def check_response(path: str, status: int, headers, body: bytes) -> dict:
     payload = json.loads(body)
     schema_ref = spec["content"][media_type]["schema"]
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema_ref, "components": doc["components"]}
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    # jsonschema-rs: a meter-year body (17,520 readings) checks in milliseconds rather than seconds.
+    validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
     errors = [e.message for e in validator.iter_errors(payload)]
     assert errors == [], (path, status, errors[:3])
     cls = schema_ref["$ref"].rsplit("/", 1)[-1]

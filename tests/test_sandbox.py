@@ -255,3 +255,47 @@ def test_status_page_counts_responses_and_compares_with_the_sla():
 def test_the_command_refuses_a_bad_port(perseus):
     result = perseus("sandbox", "--port", "70000")
     assert result.returncode == 2 and "--port 70000" in result.stderr
+
+
+def test_the_document_check_refuses_a_body_that_breaks_the_document():
+    from sandbox_checks import check_response
+
+    bad = json.dumps({"status": "ok", "timestamp": "2025-01-01T00:00:00"}).encode()  # no Z
+    with pytest.raises(AssertionError, match="does not match"):
+        check_response("/heartbeat", 200, {"content-type": "application/json"}, bad)
+    with pytest.raises(AssertionError, match="undocumented status"):
+        check_response("/heartbeat", 418, {"content-type": "application/json"}, b"{}")
+    with pytest.raises(AssertionError, match="missing header Retry-After"):
+        check_response("/heartbeat", 503, {"content-type": "application/problem+json"}, b"{}")
+
+
+@pytest.mark.slow
+def test_the_command_starts_a_server_and_prints_its_credentials(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "perseus.cli", "sandbox", "--port", str(port)],
+                                   stdout=subprocess.DEVNULL, stderr=stderr, cwd=tmp_path)
+    try:
+        deadline, status = time.monotonic() + 30, None
+        while time.monotonic() < deadline and status is None:
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/heartbeat", headers=FULL)
+                status = urllib.request.urlopen(request, timeout=2).status
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    banner = log.read_text()
+    for client in ("cap-full", "cap-office", "cap-expired"):
+        assert f"Authorization: Bearer sandbox-token-{client}" in banner
