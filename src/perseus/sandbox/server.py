@@ -54,10 +54,21 @@ def warm() -> None:
 
 
 def serve(config: SandboxConfig) -> int:
+    import socket
+
     server = uvicorn.Server(uvicorn_config(config))
+    # Bind here rather than in uvicorn, so that the banner names the real port (also for --port 0).
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((config.host, config.port))
+    except OSError as exc:
+        print(f"error: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     warm()
-    print(banner(config, config.port), file=sys.stderr, flush=True)
-    server.run()
+    print(banner(config, sock.getsockname()[1]), file=sys.stderr, flush=True)
+    server.run(sockets=[sock])
     return 0
 
 
