@@ -12,6 +12,7 @@ from perseus.paths import GENERATED, ROOT
 from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.app import SCENARIOS
 from perseus.sandbox.problems import CODES
+from perseus.models import ServiceStatus
 from perseus.sla import load_sla
 from sandbox_checks import check_response, document
 
@@ -210,7 +211,7 @@ def test_an_internal_error_never_reaches_the_client(monkeypatch):
         assert leak not in response.text
     status = client.get("/status.json").json()
     (meter,) = [e for e in status["endpoints"] if e["endpoint"] == "GET /datasources/{id}/{measure}"]
-    assert meter["responses"] == {"500": 1} and meter["availabilityPercent"] == 0.0
+    assert meter["responses"] == [{"status": 500, "count": 1}] and meter["availabilityPercent"] == 0.0
 
 
 def test_other_methods_are_refused_as_problems(client):
@@ -237,15 +238,16 @@ def test_status_page_counts_responses_and_compares_with_the_sla():
     client.get("/heartbeat")
     client.get("/heartbeat", headers={**FULL, "X-Perseus-Scenario": "unavailable"})
     status = client.get("/status.json").json()
-    assert status["requests"] == 5 and status["responses"] == {"200": 3, "401": 1, "503": 1}
+    ServiceStatus.model_validate(status)  # the model of spec/sla.yaml
+    assert status["requests"] == 5
+    assert status["responses"] == [{"status": 200, "count": 3}, {"status": 401, "count": 1}, {"status": 503, "count": 1}]
     assert status["sla"] == "sandbox-sla@2026-11-28" and status["uptimeSeconds"] >= 0
     (beat,) = [e for e in status["endpoints"] if e["endpoint"] == "GET /heartbeat"]
     assert beat["deliberate"] == 1 and beat["availabilityPercent"] == 100.0  # the deliberate 503 does not count
     assert set(beat["latencyMilliseconds"]) == {"p50", "p95", "p99"}
     assert beat["latencyMilliseconds"]["p50"] <= beat["latencyMilliseconds"]["p95"] <= beat["latencyMilliseconds"]["p99"]
     (target,) = [t for t in load_sla().targets if t.endpoint == "GET /heartbeat"]
-    assert beat["target"] == {"availabilityPercent": target.availabilityPercent,
-                              "p95LatencyMilliseconds": target.p95LatencyMilliseconds, "window": target.window}
+    assert beat["target"] == target.model_dump(mode="json")
     assert beat["meetsAvailability"] is True and isinstance(beat["meetsLatency"], bool)
     page = client.get("/status")
     assert page.headers["content-type"].startswith("text/html")

@@ -1426,6 +1426,50 @@ class SlaTarget(ConfiguredBaseModel):
         return v
 
 
+class ServiceStatus(ConfiguredBaseModel):
+    """
+    What a server measured since it started (the sandbox's `/status.json`): uptime, responses by status code, and per endpoint the availability and latency percentiles set against the endpoint's target.
+    """
+    startedAt: datetime  = Field(default=..., description="""When the server started.""")
+    uptimeSeconds: float = Field(default=..., description="""Seconds since the server started.""", ge=0)
+    requests: int = Field(default=..., description="""Requests answered since the server started, on every path.""", ge=0)
+    responses: Optional[list[StatusCount]] = Field(default=None, description="""Responses by HTTP status code, on every path.""")
+    sla: str = Field(default=..., description="""The target set compared with, as `label@YYYY-MM-DD`.""")
+    endpoints: list[EndpointStatus] = Field(default=..., description="""One entry per endpoint of the API documents.""")
+
+
+class StatusCount(ConfiguredBaseModel):
+    """
+    How many responses carried one HTTP status code.
+    """
+    status: int = Field(default=..., description="""The HTTP status code.""", ge=100, le=599)
+    count: int = Field(default=..., description="""The number of responses.""", ge=0)
+
+
+class LatencyPercentiles(ConfiguredBaseModel):
+    """
+    Latency percentiles of an endpoint's recent responses, in milliseconds, measured in the server.
+    """
+    p50: float = Field(default=..., description="""The median latency, in milliseconds.""", ge=0)
+    p95: float = Field(default=..., description="""The 95th-percentile latency, in milliseconds (the one SLA targets bound).""", ge=0)
+    p99: float = Field(default=..., description="""The 99th-percentile latency, in milliseconds.""", ge=0)
+
+
+class EndpointStatus(ConfiguredBaseModel):
+    """
+    What one endpoint answered. Responses a client asked for with a deliberate scenario are counted in `responses` and `deliberate`, and left out of the availability.
+    """
+    endpoint: str = Field(default=..., description="""The endpoint as `METHOD path`, the path as in the OpenAPI document.""")
+    requests: int = Field(default=..., description="""Requests answered by the endpoint.""", ge=0)
+    responses: Optional[list[StatusCount]] = Field(default=None, description="""The endpoint's responses by HTTP status code.""")
+    deliberate: int = Field(default=..., description="""Responses asked for with a deliberate scenario.""", ge=0)
+    availabilityPercent: Optional[float] = Field(default=None, description="""The share, in per cent, of the other responses that were not server errors (absent before any).""", ge=0, le=100)
+    latencyMilliseconds: Optional[LatencyPercentiles] = Field(default=None, description="""Latency percentiles of the most recent responses (absent before any).""")
+    target: Optional[SlaTarget] = Field(default=None, description="""The endpoint's service level target, when one is set.""")
+    meetsAvailability: Optional[bool] = Field(default=None, description="""Whether the measured availability meets the target (absent when either is).""")
+    meetsLatency: Optional[bool] = Field(default=None, description="""Whether the measured p95 latency meets the target (absent when either is).""")
+
+
 # Model rebuild
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 Quantity.model_rebuild()
@@ -1479,3 +1523,7 @@ FactorSetRule.model_rebuild()
 CalorificValueRule.model_rebuild()
 SlaRegister.model_rebuild()
 SlaTarget.model_rebuild()
+ServiceStatus.model_rebuild()
+StatusCount.model_rebuild()
+LatencyPercentiles.model_rebuild()
+EndpointStatus.model_rebuild()

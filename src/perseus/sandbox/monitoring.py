@@ -49,7 +49,9 @@ class Metrics:
                 self.server_errors[endpoint] += 1
 
     def snapshot(self, sla) -> dict:
-        """The status document (served as /status.json)."""
+        """The status document (served as /status.json), a ServiceStatus of spec/sla.yaml."""
+        from perseus.models import EndpointStatus, LatencyPercentiles, ServiceStatus, StatusCount
+
         targets = {t.endpoint: t for t in sla.targets}
         with self._lock:
             responses = {e: dict(c) for e, c in self.responses.items()}
@@ -58,36 +60,34 @@ class Metrics:
         total = Counter()
         for counts in responses.values():
             total.update(counts)
+
+        def counted(counts) -> list:
+            return [StatusCount(status=int(code), count=n) for code, n in sorted(counts.items())]
+
         endpoints = []
         for name in ENDPOINTS:
             counts = responses.get(name, {})
             requests = sum(counts.values())
             measured = requests - deliberate[name]
             lat = latencies.get(name)
-            percentiles = ({f"p{q}": round(float(np.percentile(lat, q)), 3) for q in (50, 95, 99)}
+            percentiles = (LatencyPercentiles(**{f"p{q}": round(float(np.percentile(lat, q)), 3) for q in (50, 95, 99)})
                            if lat is not None and len(lat) else None)
             availability = round(100 * (measured - errors[name]) / measured, 3) if measured else None
             target = targets.get(name)
-            endpoints.append({
-                "endpoint": name,
-                "requests": requests,
-                "responses": dict(sorted(counts.items())),
-                "deliberate": deliberate[name],
-                "availabilityPercent": availability,
-                "latencyMilliseconds": percentiles,
-                "target": target.model_dump(mode="json", include={"availabilityPercent", "p95LatencyMilliseconds", "window"})
-                if target else None,
-                "meetsAvailability": None if availability is None or not target else availability >= target.availabilityPercent,
-                "meetsLatency": None if percentiles is None or not target else percentiles["p95"] <= target.p95LatencyMilliseconds,
-            })
-        return {
-            "startedAt": self.started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "uptimeSeconds": round(time.monotonic() - self.started, 3),
-            "requests": sum(total.values()),
-            "responses": dict(sorted(total.items())),
-            "sla": f"{sla.label}@{sla.version}",
-            "endpoints": endpoints,
-        }
+            endpoints.append(EndpointStatus(
+                endpoint=name, requests=requests, responses=counted(counts), deliberate=deliberate[name],
+                availabilityPercent=availability, latencyMilliseconds=percentiles, target=target,
+                meetsAvailability=None if availability is None or not target else availability >= target.availabilityPercent,
+                meetsLatency=None if percentiles is None or not target else percentiles.p95 <= target.p95LatencyMilliseconds,
+            ))
+        status = ServiceStatus(
+            startedAt=self.started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            uptimeSeconds=round(time.monotonic() - self.started, 3),
+            requests=sum(total.values()), responses=counted(total), sla=f"{sla.label}@{sla.version}", endpoints=endpoints,
+        )
+        body = status.model_dump(mode="json", exclude_none=True)
+        body["startedAt"] = status.startedAt.strftime("%Y-%m-%dT%H:%M:%SZ")  # the wire form of UtcTimestamp
+        return body
 
 
 def status_html(status: dict) -> str:
@@ -97,6 +97,8 @@ def status_html(status: dict) -> str:
             return "–"
         if isinstance(value, bool):
             return "met" if value else "<strong>missed</strong>"
+        if isinstance(value, list):  # StatusCount entries
+            return html.escape(", ".join(f"{c['status']}: {c['count']}" for c in value)) or "–"
         if isinstance(value, dict):
             return html.escape(", ".join(f"{k}: {v}" for k, v in value.items())) or "–"
         return html.escape(str(value))
@@ -105,18 +107,18 @@ def status_html(status: dict) -> str:
              "latency ms (p50, p95, p99)", "p95 target ms", "")
     rows = []
     for e in status["endpoints"]:
-        target = e["target"] or {}
+        target = e.get("target") or {}
         rows.append("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in (
-            e["endpoint"], e["requests"], e["responses"], e["deliberate"], e["availabilityPercent"],
-            target.get("availabilityPercent"), e["meetsAvailability"], e["latencyMilliseconds"],
-            target.get("p95LatencyMilliseconds"), e["meetsLatency"])) + "</tr>")
+            e["endpoint"], e["requests"], e.get("responses"), e["deliberate"], e.get("availabilityPercent"),
+            target.get("availabilityPercent"), e.get("meetsAvailability"), e.get("latencyMilliseconds"),
+            target.get("p95LatencyMilliseconds"), e.get("meetsLatency"))) + "</tr>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Perseus sandbox status</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}table{{border-collapse:collapse}}</style>
 </head><body>
 <h1>Perseus sandbox status</h1>
 <p>Up since {cell(status['startedAt'])} ({cell(status['uptimeSeconds'])} s). {cell(status['requests'])} requests;
-responses by status: {cell(status['responses'])}. Targets: {cell(status['sla'])}.
+responses by status: {cell(status.get('responses'))}. Targets: {cell(status['sla'])}.
 Availability leaves out deliberate scenario responses. The same figures as JSON: <a href="status.json">status.json</a>.</p>
 <table><thead><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
