@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, served_releases
+from perseus import models
 from perseus.models import DataNotReady, DataSource, DataSources, Heartbeat
 from perseus.paths import GENERATED, ROOT
 from perseus.sandbox.access import Client, Clients, default_clients
@@ -29,8 +30,10 @@ from perseus.sla import load_sla
 log = logging.getLogger("perseus.sandbox")
 
 SCENARIO_HEADER = "X-Perseus-Scenario"
-Scenario = Literal["not-ready", "unauthorised", "forbidden", "not-found", "invalid", "rate-limited", "server-error", "unavailable"]
-SCENARIOS: tuple[str, ...] = Scenario.__args__
+# The values of the spec's enums (spec/errors.yaml Scenario, spec/consumption.yaml Measure), as FastAPI checks them.
+SCENARIOS: tuple[str, ...] = tuple(s.value for s in models.Scenario)
+Scenario = Literal[SCENARIOS]
+MeasureName = Literal[tuple(m.value for m in models.Measure)]
 RESERVED_PREFIX = "scenario-"  # GET /datasources/scenario-<name>/{measure} answers as that scenario
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(9000, 1, 1, tzinfo=timezone.utc)
 
@@ -180,7 +183,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         return JSONResponse(body.model_dump(mode="json"))
 
     @app.get("/datasources/{id}/{measure}")
-    def get_meter_data(request: Request, id: str, measure: Literal["import", "export"], start: FromQuery, end: ToQuery = None,
+    def get_meter_data(request: Request, id: str, measure: MeasureName, start: FromQuery, end: ToQuery = None,
                        client: Client = authenticated):
         begin(request)
         if id.startswith(RESERVED_PREFIX) and id.removeprefix(RESERVED_PREFIX) in SCENARIOS:
