@@ -74,9 +74,9 @@ def _problem_response(code: str, examples: dict) -> dict:
     return response
 
 
-def _problem_responses(ok: str, ok_text: str, examples: dict) -> dict:
+def _problem_responses(ok: dict, examples: dict) -> dict:
     """Every state a sandbox answers on demand, each with its body; errors as problem+json."""
-    responses = {"200": _json(ok, ok_text, examples.get(ok))}
+    responses = {"200": ok}
     ready = _json("DataNotReady", "The data is being prepared; ask again later.", examples.get("DataNotReady"))
     ready["headers"] = {"Retry-After": RETRY_AFTER}
     responses["202"] = ready
@@ -104,14 +104,10 @@ def _scenario_parameter(scenarios: list[tuple[str, str]]) -> dict:
 
 def _with_problems(paths: dict, examples: dict, scenarios: list[tuple[str, str]]) -> dict:
     """Document the problem+json errors and the scenario header on every operation."""
-    ok_schema = {"/datasources": ("DataSources", "The permitted data sources."),
-                 "/datasources/{id}/{measure}": ("MeterData", "The readings of the period."),
-                 "/emissions": ("EmissionsReport", "The emissions report."),
-                 "/heartbeat": ("Heartbeat", "The service is up.")}
-    for path, item in paths.items():
+    for item in paths.values():
         op = item["get"]
         op["parameters"] = [*op.get("parameters", []), _scenario_parameter(scenarios)]
-        op["responses"] = _problem_responses(*ok_schema[path], examples)
+        op["responses"] = _problem_responses(op["responses"]["200"], examples)
     return paths
 
 
