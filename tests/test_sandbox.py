@@ -301,3 +301,19 @@ def test_the_command_starts_a_server_and_prints_its_credentials(tmp_path):
     banner = log.read_text()
     for client in ("cap-full", "cap-office", "cap-expired"):
         assert f"Authorization: Bearer sandbox-token-{client}" in banner
+
+
+def test_a_failure_outside_the_routes_is_still_a_problem_without_a_trace(monkeypatch):
+    import types
+
+    from perseus.sandbox import monitoring
+
+    def broken():
+        raise KeyError("secret-key")
+
+    # The metrics middleware reads the clock before the request reaches the routes.
+    client = TestClient(create_app(SandboxConfig()), raise_server_exceptions=False)
+    monkeypatch.setattr(monitoring, "time", types.SimpleNamespace(perf_counter=broken, monotonic=broken))
+    response = client.get("/heartbeat", headers=FULL)
+    assert response.status_code == 500 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "internal-error" and "secret-key" not in response.text

@@ -258,6 +258,11 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         log.error("unexpected HTTP error %s: %s", exc.status_code, exc.detail)
         return problem_response(request, SandboxProblem("internal-error", "The server failed."))
 
+    @app.exception_handler(Exception)
+    async def on_failure_outside_the_routes(request: Request, exc: Exception):
+        # Backstop for a failure in the outer middleware (CatchAll guards the routes): still no traceback.
+        return problem_response(request, SandboxProblem("internal-error", "The server failed."))
+
     app.add_middleware(CatchAll, docs_url=config.docs_url)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(SizeLimits, max_url_bytes=config.max_url_bytes, max_header_bytes=config.max_header_bytes,
