@@ -23,8 +23,11 @@ def clients() -> str:
 
 def sources() -> str:
     from perseus.sandbox.catalogue import SOURCES
+    from perseus.sandbox.config import SPAN_END, SPAN_START
 
-    return table(["data source id", "type", "unit", "outcode", "measures"],
+    span = (f"Every one holds half-hourly readings from {SPAN_START:%Y-%m-%d} to {SPAN_END:%Y-%m-%d} (UTC); "
+            "a period outside that span has no readings.\n\n")
+    return span + table(["data source id", "type", "unit", "outcode", "measures"],
                  [[f"`{s.id}`", s.type, f"`{s.unit}`", f"`{s.outcode}`", ", ".join(s.measures)] for s in SOURCES.values()])
 
 
