@@ -13,6 +13,8 @@ COMMANDS = (
     "validate",
     "synth",
     "diff",
+    "keys",
+    "verify",
 )
 
 

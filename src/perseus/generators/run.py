@@ -10,6 +10,7 @@ from perseus.generators.jsonschema import release_jsonschema
 from perseus.generators.openapi import release_openapi
 from perseus.generators.pydantic import pydantic_models
 from perseus.paths import GENERATED, ROOT
+from perseus.provenance.model import STEP_SCHEMA_RELATIVE, step_jsonschema
 from perseus.permission_texts import rendered_files as permission_text_files
 from perseus.releases import all_releases
 from perseus.review.pack import review_pack_files
@@ -32,6 +33,7 @@ def generated_files() -> dict[str, str]:
         openapi = release_openapi(release, jsonschema, openapi_examples(release.ref))
         files[f"generated/openapi/{release.ref}.json"] = dump_json(openapi)
     files["src/perseus/models.py"] = pydantic_models()
+    files[STEP_SCHEMA_RELATIVE] = dump_json(step_jsonschema())
     files.update(permission_text_files())
     files.update(review_pack_files())
     return files

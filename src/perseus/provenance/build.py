@@ -1,0 +1,163 @@
+"""The carbon accounting provider's signed record of an emissions report.
+
+    signed = sign_report(report, key="keys/cap.key", cert_chain="keys/cap.pem",
+                         inbound_records=[meter_data], fsp="https://directory.../member/bank",
+                         trust_anchor=Path("keys/sandbox-ca.pem").read_bytes())
+
+Steps (all built with ib1-provenance's Record and signed by the CAP):
+- for each energy type: the EDP's signed record, verified and nested as received, with a
+  receipt of its transfer; or, when the consumption came without one, an origin step of
+  the CAP's own (metering period, outcode, `perseus:assurance`);
+- an origin step for each dataset in the report's `sources` (URL, licence);
+- a process step per methodology version (its registry URI) with those inputs, the
+  calculator's data quality, and the digest of that type's entries and source;
+- a transfer step to the FSP when one is named.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+from ib1.provenance import Record
+from ib1.provenance.certificates import CertificatesProviderSelfContainedRecord
+
+from perseus.provenance.digest import report_digest
+from perseus.provenance.signer import SigningError, member_signer
+from perseus.provenance.vocabulary import (
+    CAP, DATA_SOURCES, DATASET_SOURCE_TYPES, EDP, METER, TRUST_FRAMEWORK, process_uri,
+)
+
+DATASET_KEYS = ("role", "publisher", "title", "version", "months", "substitutedFor")
+
+
+class InboundError(ValueError):
+    """An inbound (EDP-signed) record that does not verify or does not fit the report."""
+
+
+def missing_data(entries: list[dict]) -> str:
+    """The type's overall assurance: Missing if any month had gaps, else Substituted if any was filled, else Complete."""
+    states = {(e.get("dataQuality") or {}).get("missingData", "Complete") for e in entries}
+    for state in ("Missing", "Substituted"):
+        if state in states:
+            return state
+    return "Complete"
+
+
+def metering_period(entries: list[dict]) -> dict:
+    return {"from": min(e["from"] for e in entries), "to": max(e["to"] for e in entries)}
+
+
+def dataset_step(dataset: dict, timestamp: str) -> dict:
+    return {
+        "type": "origin",
+        "timestamp": timestamp,
+        "sourceType": DATASET_SOURCE_TYPES[dataset["role"]],
+        "origin": dataset["url"],
+        "originLicense": dataset["licence"],
+        "perseus:dataset": {k: dataset[k] for k in DATASET_KEYS if k in dataset},
+    }
+
+
+def inbound_types(item: dict) -> set[str]:
+    return {r.get("type") for r in item.get("data", []) if isinstance(r, dict)}
+
+
+def verify_inbound(item: dict, trust_anchor: bytes | None) -> tuple[Record, list[dict]]:
+    """Verify an EDP's record against the anchor; its decoded steps, or InboundError naming the cause."""
+    provenance = item.get("provenance")
+    if trust_anchor is None:
+        raise InboundError("an inbound record needs the environment's trust anchor to be verified")
+    try:
+        record = Record(TRUST_FRAMEWORK, provenance)
+        record.verify(CertificatesProviderSelfContainedRecord(trust_anchor))
+    except Exception as exc:  # the library raises cryptography and bare exceptions alike
+        from perseus.provenance.verify import explain
+
+        raise InboundError(f"the energy data provider's record does not verify: {explain(exc)}") from exc
+    steps = record.decoded()
+    for step in steps:
+        if step["type"] == "origin" and step.get("sourceType") == METER and EDP not in step["_signature"]["signed"]["roles"]:
+            raise InboundError(f"consumption origin {step['id']} is signed by {step['_signature']['signed']['name']}, "
+                               f"which is not an {EDP}")
+    return record, steps
+
+
+def sign_report(
+    report: dict,
+    *,
+    key,
+    cert_chain,
+    inbound_records: Iterable[dict] = (),
+    fsp: str | None = None,
+    trust_anchor: bytes | None = None,
+    outcode: str | None = None,
+    data_source: str = "SmartMeter",
+    check_role: bool = True,
+) -> dict:
+    """A copy of `report` whose `provenance` is the CAP's signed record (see the module docstring).
+
+    `inbound_records` are consumption payloads (MeterData: `data` readings and an EDP-signed
+    `provenance`); each is verified against `trust_anchor` and nested. Raises SigningError
+    (key or certificate unusable) or InboundError (an inbound record does not verify).
+    """
+    signer, member = member_signer(key, cert_chain)
+    if check_role and CAP not in member["roles"]:
+        raise SigningError(f"{cert_chain}: the certificate's roles are {', '.join(member['roles'])}; "
+                           f"only a {CAP} signs an emissions calculation")
+    if data_source not in DATA_SOURCES:
+        raise ValueError(f"data_source must be one of {', '.join(DATA_SOURCES)}")
+    report = copy.deepcopy(report)
+    entries_by_type: dict[str, list[dict]] = {}
+    for entry in report["data"]:
+        entries_by_type.setdefault(entry["type"], []).append(entry)
+    taken_at = max(e["takenAt"] for e in report["data"])
+    record = Record(TRUST_FRAMEWORK)
+
+    consumption_inputs: dict[str, list[str]] = {}
+    for item in inbound_records:
+        nested, steps = verify_inbound(item, trust_anchor)
+        record.add_record(nested)
+        origins = [s["id"] for s in steps if s["type"] == "origin" and s.get("sourceType") == METER]
+        received = []
+        for transfer in (s for s in steps if s["type"] == "transfer"):
+            received.append(record.add_step({
+                "type": "receipt", "timestamp": taken_at, "transfer": transfer["id"],
+                "from": transfer["_signature"]["signed"]["member"],
+            }))
+        for energy_type in inbound_types(item):
+            consumption_inputs.setdefault(energy_type, []).extend(origins + received)
+
+    for energy_type, entries in entries_by_type.items():
+        if energy_type in consumption_inputs:
+            continue
+        scheme = {"meteringPeriod": metering_period(entries)}
+        if outcode:
+            scheme["postcode"] = outcode
+        consumption_inputs[energy_type] = [record.add_step({
+            "type": "origin", "timestamp": taken_at, "sourceType": METER, "perseus:energyType": energy_type,
+            "perseus:scheme": scheme,
+            "perseus:assurance": {"dataSource": data_source, "missingData": missing_data(entries)},
+        })]
+
+    processes = []
+    for source in report.get("sources", []):
+        energy_type = source["type"]
+        label, _, version = source["methodology"].partition("@")
+        if source["methodologyUri"] != process_uri(label, version):
+            raise ValueError(f"sources[{energy_type}]: methodologyUri {source['methodologyUri']} does not name "
+                             f"{source['methodology']} (expected {process_uri(label, version)})")
+        datasets = [record.add_step(dataset_step(d, taken_at)) for d in source.get("datasets", [])]
+        entries = entries_by_type.get(energy_type, [])
+        processes.append(record.add_step({
+            "type": "process", "timestamp": taken_at, "process": source["methodologyUri"],
+            "perseus:methodology": source["methodology"], "perseus:energyType": energy_type,
+            "inputs": consumption_inputs.get(energy_type, []) + datasets,
+            "perseus:assurance": {"processing": "Emissions", "missingData": missing_data(entries)},
+            "perseus:report": report_digest(report, energy_type),
+        }))
+    if fsp:
+        for process in processes:
+            record.add_step({"type": "transfer", "timestamp": taken_at, "of": process, "to": fsp})
+    report["provenance"] = record.sign(signer).encoded()
+    return report
