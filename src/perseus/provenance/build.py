@@ -126,7 +126,8 @@ def sign_report(
                 "from": transfer["_signature"]["signed"]["member"],
             }))
         for energy_type in inbound_types(item):
-            consumption_inputs.setdefault(energy_type, []).extend(origins + received)
+            # The calculation reads what the CAP received; without a transfer, the EDP's origins themselves.
+            consumption_inputs.setdefault(energy_type, []).extend(received or origins)
 
     for energy_type, entries in entries_by_type.items():
         if energy_type in consumption_inputs:
