@@ -63,6 +63,7 @@ def test_the_gas_decision_is_recorded_without_invented_facts():
         "generated/openapi/consumption-data@2025-10-27.json",
         "generated/openapi/emissions-data@2025-10-27.json",
         *(f"generated/permission-text/{v}@2025-10-27.{ext}" for v in ("edp-cap", "cap-fsp", "edp-cap-fsp") for ext in ("txt", "md")),
+        "methodologies/gas-desnz-annual@2025-10-27.yaml",
     }
 
 
@@ -90,6 +91,7 @@ def _copy_repository_parts(tmp_path):
     shutil.copytree(ROOT / "governance", tmp_path / "governance")
     shutil.copytree(ROOT / "permission-texts", tmp_path / "permission-texts")
     shutil.copytree(ROOT / "generated", tmp_path / "generated")
+    shutil.copytree(ROOT / "methodologies", tmp_path / "methodologies")
     return tmp_path
 
 

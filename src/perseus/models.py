@@ -458,6 +458,196 @@ class DataItemKind(str, Enum):
     """
 
 
+class FactorActivity(str, Enum):
+    """
+    What a factor applies to.
+    """
+    natural_gas = "natural-gas"
+    """
+    Natural gas burnt on site (Scope 1), the publisher's default row, which reflects the grid's blend.
+    """
+    natural_gas_mineral_blend = "natural-gas-mineral-blend"
+    """
+    Natural gas with no biomethane (the "100% mineral blend" row); shipped for reference, not used by default.
+    """
+    electricity_generation = "electricity-generation"
+    """
+    UK grid electricity as generated (Scope 2, location-based).
+    """
+    electricity_td = "electricity-td"
+    """
+    Transmission and distribution losses of UK grid electricity (Scope 3).
+    """
+
+
+class FactorUnitBasis(str, Enum):
+    """
+    The unit of activity a factor is per.
+    """
+    kWh_gross_cv = "kWh-gross-cv"
+    """
+    Per kilowatt hour on a gross calorific value basis (how suppliers bill gas).
+    """
+    kWh_net_cv = "kWh-net-cv"
+    """
+    Per kilowatt hour on a net calorific value basis.
+    """
+    kWh = "kWh"
+    """
+    Per kilowatt hour of electricity.
+    """
+    m3 = "m3"
+    """
+    Per cubic metre of gas.
+    """
+
+
+class Ghg(str, Enum):
+    """
+    Which greenhouse gases a factor counts, in kg CO2e.
+    """
+    total = "total"
+    """
+    All gases together, kg CO2e.
+    """
+    CO2 = "CO2"
+    """
+    Carbon dioxide only.
+    """
+    CH4 = "CH4"
+    """
+    Methane, as kg CO2e.
+    """
+    N2O = "N2O"
+    """
+    Nitrous oxide, as kg CO2e.
+    """
+
+
+class MethodologyStatus(str, Enum):
+    """
+    Where a methodology version stands in the scheme's governance.
+    """
+    proposed = "proposed"
+    """
+    Written down and open for review; not approved for use in the scheme.
+    """
+    approved = "approved"
+    """
+    Approved by the scheme's technical advisory group; never changes again.
+    """
+    withdrawn = "withdrawn"
+    """
+    No longer to be used for new reports.
+    """
+
+
+class GhgScope(str, Enum):
+    """
+    The Greenhouse Gas Protocol scope the method's emissions belong to.
+    """
+    scope_1 = "scope-1"
+    """
+    Direct emissions, for example gas burnt in the business's own boilers.
+    """
+    scope_2 = "scope-2"
+    """
+    Indirect emissions from purchased electricity.
+    """
+
+
+class InputSource(str, Enum):
+    """
+    Where the calculator takes an input's values from.
+    """
+    consumption = "consumption"
+    """
+    The half-hourly consumption readings.
+    """
+    grid_intensity = "grid-intensity"
+    """
+    The half-hourly grid carbon intensity series for the meter's region.
+    """
+    emission_factors = "emission-factors"
+    """
+    The factor set picked by the methodology's factor-set rule.
+    """
+    calorific_value = "calorific-value"
+    """
+    The calorific value picked by the methodology's calorific-value rule.
+    """
+
+
+class AggregationPeriod(str, Enum):
+    """
+    The period half-hourly figures are summed over.
+    """
+    calendar_month = "calendar-month"
+    """
+    A calendar month, from its first instant to the first instant of the next.
+    """
+
+
+class RoundingMode(str, Enum):
+    """
+    How a value exactly half-way between two representable values is rounded.
+    """
+    half_even = "half-even"
+    """
+    To the even neighbour (0.0125 becomes 0.012; 0.0135 becomes 0.014).
+    """
+    half_up = "half-up"
+    """
+    Away from zero (0.0125 becomes 0.013).
+    """
+
+
+class RuleOutcome(str, Enum):
+    """
+    What the calculator does with data that breaks a data-quality rule.
+    """
+    reject = "reject"
+    """
+    The calculation stops with an error naming the file, the record and the rule; no report is written.
+    """
+    count = "count"
+    """
+    The calculation goes on and the report's data quality counts the cases.
+    """
+
+
+class CalorificValueOrigin(str, Enum):
+    """
+    A place the calorific-value rule may take a value from.
+    """
+    data = "data"
+    """
+    The value carried by the consumption data (on the reading, else on the meter data).
+    """
+    caller = "caller"
+    """
+    The value given by whoever runs the calculation.
+    """
+    methodology_default = "methodology-default"
+    """
+    The default written in the methodology (`default` of its calorific-value parameter).
+    """
+
+
+class FactorSetFallback(str, Enum):
+    """
+    What the factor-set rule does when the set it asks for is not available.
+    """
+    latest_earlier = "latest-earlier"
+    """
+    Use the latest earlier set and name the set it stood in for (`substitutedFor`).
+    """
+    reject = "reject"
+    """
+    Stop with an error.
+    """
+
+
 
 class Quantity(ConfiguredBaseModel):
     """
@@ -985,6 +1175,260 @@ class Clause(ConfiguredBaseModel):
     text: str = Field(default=..., description="""The wording, with party placeholders as written, e.g. `[CAP]`.""")
 
 
+class FactorSet(ConfiguredBaseModel):
+    """
+    The metadata of one published set of emission factors (for example one year of the UK government's conversion factors).
+    """
+    publisher: str = Field(default=..., description="""Who publishes the set (for example the Department for Energy Security and Net Zero).""")
+    title: str = Field(default=..., description="""The title as published.""")
+    year: int = Field(default=..., description="""The set's year, which the factor-set rule matches to the calendar year of a half-hour.""", ge=1990)
+    version: str = Field(default=..., description="""The set's version as the report quotes it (for example `2025`, or `2025 v1.1` for a reissue).""")
+    url: str = Field(default=..., description="""Where the set is published.""")
+    licence: str = Field(default=..., description="""An SPDX-style identifier (for example `OGL-UK-3.0`).""")
+    retrievalDate: str = Field(default=..., description="""When the figures were taken from their sources, `YYYY-MM-DD`.""")
+    gwpBasis: Optional[str] = Field(default=None, description="""The global warming potentials behind the CH4 and N2O figures (AR4 before 2023, AR5 from 2023).""")
+    notes: Optional[str] = Field(default=None, description="""Anything a reader of the figures should know (how they were gathered, what is interpretation).""")
+    table: str = Field(default=..., description="""The file, next to this one, that holds the set's factors.""")
+    confidence: list[FactorConfidence] = Field(default=..., description="""How well each group of figures is corroborated.""")
+
+    @field_validator('retrievalDate')
+    def pattern_retrievalDate(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid retrievalDate format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid retrievalDate format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class FactorConfidence(ConfiguredBaseModel):
+    """
+    The corroboration of one group of a set's figures.
+    """
+    activity: FactorActivity = Field(default=..., description="""The activity whose figures this confidence describes.""")
+    statement: str = Field(default=..., description="""As recorded when gathered, for example `2 sources` (two independent publications agree), `1 source`, `government file` (read from the publisher's own spreadsheet) or `gross: 2 sources` (only the gross figure was corroborated twice).""")
+
+
+class EmissionFactor(ConfiguredBaseModel):
+    """
+    One row of a factor table.
+    """
+    setYear: int = Field(default=..., description="""The year of the factor set the row belongs to.""")
+    activity: FactorActivity = Field(default=..., description="""What the factor applies to (for example natural gas, electricity generation).""")
+    unitBasis: FactorUnitBasis = Field(default=..., description="""The unit of activity the factor is per (kWh gross CV, kWh net CV, cubic metre).""")
+    ghg: Ghg = Field(default=..., description="""Which gas the value covers: all gases as CO2e, or CO2, CH4 or N2O alone (each in kg CO2e).""")
+    value: float = Field(default=..., description="""kg CO2e per unit of the basis.""", ge=0)
+
+
+class CalorificValueDefault(ConfiguredBaseModel):
+    """
+    A calorific value the project may fall back on, with its source.
+    """
+    id: str = Field(default=..., description="""A short identifier by which methodologies refer to this value.""")
+    megajoulesPerCubicMetre: float = Field(default=..., description="""The gross calorific value, MJ/m³.""", ge=30, le=50)
+    distributionZone: Optional[str] = Field(default=None, description="""The gas local distribution zone the value is for, if it is zone-specific.""")
+    date: Optional[str] = Field(default=None, description="""The gas day the value is for, when it is a daily value.""")
+    publisher: str = Field(default=..., description="""Who published the value, or who chose it when it is a project choice.""")
+    source: str = Field(default=..., description="""Where the figure comes from, in words.""")
+    url: Optional[str] = Field(default=None, description="""Where the value or its basis is published.""")
+    description: str = Field(default=..., description="""What the value is and how it was chosen.""")
+
+    @field_validator('id')
+    def pattern_id(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid id format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid id format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('distributionZone')
+    def pattern_distributionZone(cls, v):
+        pattern=re.compile(r"^(EA|EM|NO|NE|NT|NW|SC|SO|SE|SW|WM|WN|WS)$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid distributionZone format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid distributionZone format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('date')
+    def pattern_date(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid date format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid date format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class CalorificValueDefaults(ConfiguredBaseModel):
+    """
+    The file `factors/calorific-values.yaml`.
+    """
+    values: list[CalorificValueDefault] = Field(default=..., description="""The calorific values a methodology may name as its default.""")
+
+
+class Methodology(ConfiguredBaseModel):
+    """
+    One version of a calculation method.
+    """
+    label: str = Field(default=..., description="""The methodology's label; with `version` it names the file, `label@version.yaml`.""")
+    version: str = Field(default=..., description="""The version, as the date it was put to the scheme (for example the day it was voted).""")
+    status: MethodologyStatus = Field(default=..., description="""Where the version stood when it was published; the governance register records later changes.""")
+    title: str = Field(default=..., description="""The method's name as readers see it.""")
+    description: str = Field(default=..., description="""What the method does and when to use it, in plain words.""")
+    energyType: EnergyType = Field(default=..., description="""The energy type whose consumption the method turns into emissions.""")
+    scope: GhgScope = Field(default=..., description="""The Greenhouse Gas Protocol scope of the emissions the method computes.""")
+    decision: Optional[str] = Field(default=None, description="""The decision that approved this version (for example a meeting and date), if any.""")
+    inputs: list[MethodologyInput] = Field(default=..., description="""The per-half-hour values the calculator supplies to the steps.""")
+    parameters: Optional[list[Parameter]] = Field(default=None, description="""Fixed numbers the steps use, each with its unit, default and source.""")
+    steps: list[Step] = Field(default=..., description="""The arithmetic, in order; each step may use inputs, parameters and earlier steps.""")
+    result: str = Field(default=..., description="""The step whose value is a half-hour's emissions in kg CO2e.""")
+    aggregation: Aggregation = Field(default=..., description="""How half-hourly results are summed into reporting periods.""")
+    rounding: Rounding = Field(default=..., description="""The one rounding applied, and where.""")
+    dataQualityRules: list[DataQualityRule] = Field(default=..., description="""What the calculator checks in the input, and what it does when a check fails.""")
+    factorSetRule: Optional[FactorSetRule] = Field(default=None, description="""How the emission-factor set is picked, for methods that use one.""")
+    calorificValueRule: Optional[CalorificValueRule] = Field(default=None, description="""How the calorific value is picked, for methods that turn gas volume into energy.""")
+
+
+class MethodologyInput(ConfiguredBaseModel):
+    """
+    A per-half-hour value the calculator supplies to the steps.
+    """
+    name: str = Field(default=..., description="""The name by which steps refer to the input.""")
+    unit: str = Field(default=..., description="""The unit of the value, written out (for example `kWh`, `m3`, `gCO2/kWh`).""")
+    source: InputSource = Field(default=..., description="""Where the calculator takes the input's values from.""")
+    description: str = Field(default=..., description="""What the input holds, in plain words.""")
+
+
+class Parameter(ConfiguredBaseModel):
+    """
+    A constant of the method, with its unit, its default and where the default comes from.
+    """
+    name: str = Field(default=..., description="""The name by which steps refer to the parameter.""")
+    unit: str = Field(default=..., description="""The parameter's unit, or 1 for a pure number.""")
+    default: float = Field(default=..., description="""The value the calculator uses.""")
+    source: str = Field(default=..., description="""Where the value comes from.""")
+    url: Optional[str] = Field(default=None, description="""A page that shows the value, where there is one.""")
+    description: str = Field(default=..., description="""What the parameter does in the calculation.""")
+
+
+class Step(ConfiguredBaseModel):
+    """
+    One named line of arithmetic, applied to every half-hour at once.
+    """
+    name: str = Field(default=..., description="""The name of the step's result, usable by later steps.""")
+    unit: str = Field(default=..., description="""The unit of the step's result.""")
+    expression: str = Field(default=..., description="""The arithmetic: numbers, names of inputs, parameters and earlier steps, `+`, `-`, `*`, `/` and parentheses. Anything else is refused when the methodology is loaded.""")
+    description: str = Field(default=..., description="""What the step computes, in plain words.""")
+
+
+class Aggregation(ConfiguredBaseModel):
+    """
+    How half-hourly results are added up.
+    """
+    period: AggregationPeriod = Field(default=..., description="""The reporting period half-hours are summed into.""")
+    timezone: str = Field(default=..., description="""The time zone the period's boundaries are in; always `UTC`, so every month has 48 half-hours a day.""")
+    description: str = Field(default=..., description="""How a half-hour is assigned to a period, in plain words.""")
+
+    @field_validator('timezone')
+    def pattern_timezone(cls, v):
+        pattern=re.compile(r"^UTC$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid timezone format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid timezone format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class Rounding(ConfiguredBaseModel):
+    """
+    The one rounding of the method, applied to the monthly total and nowhere else.
+    """
+    appliesTo: str = Field(default=..., description="""What is rounded; always the monthly total.""")
+    decimals: int = Field(default=..., description="""Decimal places kept, in the result's unit (kg CO2e).""", ge=0, le=6)
+    mode: RoundingMode = Field(default=..., description="""How a value exactly half-way is rounded.""")
+
+    @field_validator('appliesTo')
+    def pattern_appliesTo(cls, v):
+        pattern=re.compile(r"^monthly-total$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid appliesTo format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid appliesTo format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class DataQualityRule(ConfiguredBaseModel):
+    """
+    A check on the inputs and what happens when it fails.
+    """
+    code: str = Field(default=..., description="""The rule's name, as errors and reports quote it.""")
+    outcome: RuleOutcome = Field(default=..., description="""What happens when the rule is broken: the calculation stops, or the case is counted and reported.""")
+    description: str = Field(default=..., description="""The rule, in plain words.""")
+
+
+class FactorSetRule(ConfiguredBaseModel):
+    """
+    Which emission factor a half-hour uses.
+    """
+    publisher: str = Field(default=..., description="""The publisher whose factor sets (in `factors/`) the rule draws on.""")
+    activity: FactorActivity = Field(default=..., description="""The factor's activity, as in the factor tables.""")
+    unitBasis: FactorUnitBasis = Field(default=..., description="""The factor's unit basis, as in the factor tables.""")
+    ghg: Ghg = Field(default=..., description="""Which gas column of the factor tables is used.""")
+    setYear: str = Field(default=..., description="""How the wanted set is chosen; always the calendar year (UTC) in which the half-hour starts.""")
+    whenMissing: FactorSetFallback = Field(default=..., description="""What happens when the set the rule asks for is not held.""")
+    description: str = Field(default=..., description="""The rule, in plain words.""")
+
+    @field_validator('setYear')
+    def pattern_setYear(cls, v):
+        pattern=re.compile(r"^calendar-year-of-half-hour$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid setYear format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid setYear format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class CalorificValueRule(ConfiguredBaseModel):
+    """
+    Where the calorific value that turns a gas volume into energy comes from.
+    """
+    precedence: list[CalorificValueOrigin] = Field(default=..., description="""The places to look, first first.""")
+    defaultParameter: Optional[str] = Field(default=None, description="""The parameter whose value is the methodology's default (needed when `methodology-default` is in `precedence`).""")
+    minimumMegajoulesPerCubicMetre: float = Field(default=..., description="""Values below this are not usable.""")
+    maximumMegajoulesPerCubicMetre: float = Field(default=..., description="""Values above this are not usable.""")
+    description: str = Field(default=..., description="""The rule, in plain words.""")
+
+
 # Model rebuild
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 Quantity.model_rebuild()
@@ -1032,3 +1476,17 @@ ClauseLibrary.model_rebuild()
 SectionHeading.model_rebuild()
 DataItemWording.model_rebuild()
 Clause.model_rebuild()
+FactorSet.model_rebuild()
+FactorConfidence.model_rebuild()
+EmissionFactor.model_rebuild()
+CalorificValueDefault.model_rebuild()
+CalorificValueDefaults.model_rebuild()
+Methodology.model_rebuild()
+MethodologyInput.model_rebuild()
+Parameter.model_rebuild()
+Step.model_rebuild()
+Aggregation.model_rebuild()
+Rounding.model_rebuild()
+DataQualityRule.model_rebuild()
+FactorSetRule.model_rebuild()
+CalorificValueRule.model_rebuild()

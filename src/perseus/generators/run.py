@@ -7,6 +7,8 @@ from pathlib import Path
 
 from perseus.examples import openapi_examples
 from perseus.generators.jsonschema import release_jsonschema
+from perseus.generators.methodology_schema import PATH as METHODOLOGY_SCHEMA
+from perseus.generators.methodology_schema import methodology_jsonschema
 from perseus.generators.openapi import release_openapi
 from perseus.generators.pydantic import pydantic_models
 from perseus.paths import GENERATED, ROOT
@@ -36,6 +38,7 @@ def generated_files() -> dict[str, str]:
     files[STEP_SCHEMA_RELATIVE] = dump_json(step_jsonschema())
     files.update(permission_text_files())
     files.update(review_pack_files())
+    files[METHODOLOGY_SCHEMA] = dump_json(methodology_jsonschema())
     return files
 
 

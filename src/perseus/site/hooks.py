@@ -7,11 +7,18 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 from perseus.paths import ROOT
-from perseus.site import api, downloads, specifications
+from perseus.site import api, changes, downloads, governance, permissions, specifications
 
 # Hand-written pages first, then one nav section per rendered module.
 HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}]
-SECTIONS = (("Data specifications", specifications), ("API reference", api), ("Downloads", downloads))
+SECTIONS = (
+    ("Data specifications", specifications),
+    ("API reference", api),
+    ("Permission texts", permissions),
+    ("Governance", governance),
+    ("Changes", changes),
+    ("Downloads", downloads),
+)
 
 _rendered: dict[str, str] = {}
 
@@ -22,9 +29,15 @@ def on_config(config):
     for title, section in SECTIONS:
         pages = section.pages()
         _rendered.update(pages)
-        nav.append({title: list(pages)})
+        nav.append({title: [_nav_entry(uri) for uri in pages]})
     config["nav"] = nav
     return config
+
+
+def _nav_entry(uri: str):
+    """Index pages take their own heading; the others are named by their version, e.g. `edp-cap@2025-10-27`."""
+    stem = uri.rsplit("/", 1)[-1].removesuffix(".md")
+    return uri if stem == "index" else {stem.replace("..", " → "): uri}
 
 
 def readme_commands() -> str:

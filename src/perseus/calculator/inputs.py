@@ -1,0 +1,291 @@
+"""Read consumption and intensity files into tidy tables, refusing what breaks a rule.
+
+Consumption: MeterData JSON (as `GET /datasources/{id}/{measure}` returns it) or
+CSV/Parquet with columns type,from,to,value,unitCode and optionally meter.
+Intensity: a saved NESO regional intensity response, or CSV/Parquet with
+columns from,to,intensity (gCO2/kWh). All checks are on whole columns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pandas as pd
+import yaml
+
+from perseus.calculator.errors import Breach, CalculationError, breach_for_rows, raise_if
+from perseus.synth.payloads import SYNTHETIC_KEY, synthetic_dataset
+
+HALF_HOUR = pd.Timedelta(minutes=30)
+ENERGY_TYPES = ("electricity", "gas")
+UNITS = ("KWH", "WHR", "MTQ")
+CONSUMPTION_COLUMNS = ("type", "from", "to", "value", "unitCode")
+INTENSITY_COLUMNS = ("from", "to", "intensity")
+NESO = {
+    "publisher": "National Energy System Operator",
+    "title": "Carbon Intensity API, regional forecast",
+    "licence": "CC-BY-4.0",
+}
+
+
+@dataclass
+class ConsumptionFile:
+    path: Path
+    readings: pd.DataFrame  # file, record, meter, type, from, to, value, unit, cv
+    outcode: str | None = None
+    sha256: str = ""
+    provenance: dict | None = None  # the record the data provider sent, as received
+
+
+@dataclass
+class IntensitySeries:
+    path: Path
+    table: pd.DataFrame  # from, intensity (unique from, sorted)
+    dataset: dict = field(default_factory=dict)  # publisher, title, version, url, licence
+    postcode: str | None = None
+    sha256: str = ""
+
+
+def _fail(path: Path, record: str, rule: str, message: str):
+    raise CalculationError([Breach(str(path), record, rule, message)])
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        _fail(path, "", "readable-input", f"cannot read: {exc.strerror or exc}")
+
+
+def _load_json(path: Path, raw: bytes):
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+        _fail(path, line, "readable-input", f"not valid JSON: {exc}")
+
+
+def _load_table(path: Path, raw: bytes, required: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
+    """A CSV or Parquet file with the required columns, plus the record label of every row."""
+    try:
+        if path.suffix.lower() == ".parquet":
+            frame = pd.read_parquet(path)
+            records = np.array([f"row {i + 1}" for i in range(len(frame))], dtype=object)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            records = np.array([f"line {i + 2}" for i in range(len(frame))], dtype=object)
+    except Exception as exc:  # pandas and pyarrow raise many types for unreadable files
+        _fail(path, "", "readable-input", f"cannot read as {'Parquet' if path.suffix.lower() == '.parquet' else 'CSV'}: {exc}")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        _fail(path, "line 1" if path.suffix.lower() != ".parquet" else "", "readable-input",
+              f"missing column(s) {', '.join(missing)}; expected {','.join(required)}")
+    return frame, records
+
+
+def _timestamps(path: Path, column: pd.Series, name: str, records: np.ndarray) -> pd.Series:
+    """UTC timestamps; a value without `Z` or an offset is refused, since its instant is ambiguous."""
+    files = np.full(len(column), str(path), dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(column):
+        if getattr(column.dt, "tz", None) is None:
+            _fail(path, "", "readable-input", f"column {name} holds timestamps without a time zone")
+        return column.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    text = column.astype(str).str.strip()
+    zoned = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).to_numpy()
+    parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+    bad = ~zoned | parsed.isna().to_numpy()
+    raise_if([breach_for_rows(bad, files, records, "readable-input",
+                              lambda i: f"{name} {text.iloc[i]!r} is not an ISO 8601 instant with Z or an offset")])
+    return parsed.astype("datetime64[ns, UTC]")
+
+
+def _numbers(path: Path, column: pd.Series, name: str, records: np.ndarray) -> np.ndarray:
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    files = np.full(len(values), str(path), dtype=object)
+    raise_if([breach_for_rows(~np.isfinite(values), files, records, "readable-input",
+                              lambda i: f"{name} {column.iloc[i]!r} is not a number")])
+    return values
+
+
+def check_half_hours(path, records, start: pd.Series, end: pd.Series, what: str) -> Breach | None:
+    files = np.full(len(start), str(path), dtype=object)
+    off_boundary = ((start.dt.minute % 30) != 0) | (start.dt.second != 0) | (start.dt.microsecond != 0) | (start.dt.nanosecond != 0)
+    wrong_length = (end - start) != HALF_HOUR
+    bad = (off_boundary | wrong_length).to_numpy()
+    return breach_for_rows(bad, files, records, "half-hour-boundaries",
+                           lambda i: f"{what} from {start.iloc[i]:%Y-%m-%dT%H:%M:%SZ} to {end.iloc[i]:%Y-%m-%dT%H:%M:%SZ} "
+                                     "is not one half-hour starting on a UTC half-hour boundary")
+
+
+def read_consumption(path: Path) -> ConsumptionFile:
+    raw = _read_bytes(path)
+    outcode = provenance = None
+    if path.suffix.lower() == ".json":
+        payload = _load_json(path, raw)
+        frame, records, outcode, provenance = _meter_data_frame(path, payload)
+    else:
+        frame, records = _load_table(path, raw, CONSUMPTION_COLUMNS)
+        frame = pd.DataFrame({
+            "meter": frame["meter"].astype(str) if "meter" in frame.columns else "",
+            "type": frame["type"].astype(str), "from": frame["from"], "to": frame["to"],
+            "value": frame["value"], "unit": frame["unitCode"].astype(str), "cv": np.nan,
+        })
+    readings = _checked_readings(path, frame, records)
+    return ConsumptionFile(path, readings, outcode, hashlib.sha256(raw).hexdigest(), provenance)
+
+
+def _meter_data_frame(path: Path, payload):
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+        _fail(path, "$.data", "readable-input", "not MeterData: expected an object whose `data` is a list of readings")
+    items = payload["data"]
+    records = np.array([f"$.data[{i}]" for i in range(len(items))], dtype=object)
+    try:
+        flat = pd.json_normalize(items) if items else pd.DataFrame(columns=["type", "from", "to", "energy.value", "energy.unitCode"])
+    except (AttributeError, TypeError):
+        _fail(path, "$.data", "readable-input", "every reading must be an object")
+    for column in ("type", "from", "to", "energy.value", "energy.unitCode"):
+        if column not in flat.columns:
+            flat[column] = None
+        absent = flat[column].isna().to_numpy()
+        files = np.full(len(flat), str(path), dtype=object)
+        raise_if([breach_for_rows(absent, files, records, "readable-input",
+                                  lambda i, c=column: f"the reading has no {c}")])
+    file_cv = (payload.get("calorificValue") or {}).get("megajoulesPerCubicMetre")
+    reading_cv = flat.get("calorificValue.megajoulesPerCubicMetre", pd.Series(np.nan, index=flat.index))
+    cv = pd.to_numeric(reading_cv, errors="coerce").fillna(np.nan if file_cv is None else float(file_cv))
+    frame = pd.DataFrame({
+        "meter": "", "type": flat["type"].astype(str), "from": flat["from"], "to": flat["to"],
+        "value": flat["energy.value"], "unit": flat["energy.unitCode"].astype(str), "cv": cv.to_numpy(dtype=float),
+    })
+    outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
+    provenance = payload.get("provenance") if isinstance(payload.get("provenance"), dict) else None
+    return frame, records, outcode, provenance
+
+
+def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> pd.DataFrame:
+    files = np.full(len(frame), str(path), dtype=object)
+    types = frame["type"].to_numpy(dtype=object)
+    units = frame["unit"].to_numpy(dtype=object)
+    raise_if([breach_for_rows(~np.isin(types, ENERGY_TYPES), files, records, "known-energy-type",
+                              lambda i: f"type {types[i]!r} is neither electricity nor gas")])
+    start = _timestamps(path, frame["from"], "from", records)
+    end = _timestamps(path, frame["to"], "to", records)
+    values = _numbers(path, frame["value"], "value", records)
+    raise_if([
+        check_half_hours(path, records, start, end, "the reading"),
+        breach_for_rows(values < 0, files, records, "non-negative", lambda i: f"value {values[i]} is negative"),
+        breach_for_rows(~np.isin(units, UNITS), files, records, "known-unit",
+                        lambda i: f"unitCode {units[i]!r} is not one of {', '.join(UNITS)}"),
+        breach_for_rows((types == "electricity") & (units == "MTQ"), files, records, "no-volume-for-electricity",
+                        lambda i: "electricity in MTQ (cubic metres); electricity is measured in KWH or WHR"),
+    ])
+    return pd.DataFrame({
+        "file": files, "record": records, "meter": frame["meter"].to_numpy(dtype=object), "type": types,
+        "from": start.to_numpy(dtype="datetime64[ns]"), "value": values, "unit": units, "cv": frame["cv"].to_numpy(dtype=float),
+    }).assign(**{"from": lambda d: pd.to_datetime(d["from"], utc=True)})
+
+
+def read_intensity(path: Path) -> IntensitySeries:
+    raw = _read_bytes(path)
+    postcode, meta = None, {}
+    if path.suffix.lower() == ".json":
+        payload = _load_json(path, raw)
+        frame, records, postcode, meta = _neso_frame(path, payload)
+    else:
+        frame, records = _load_table(path, raw, INTENSITY_COLUMNS)
+        meta = _sidecar(path)
+    files = np.full(len(frame), str(path), dtype=object)
+    start = _timestamps(path, frame["from"], "from", records)
+    end = _timestamps(path, frame["to"], "to", records)
+    values = _numbers(path, frame["intensity"], "intensity", records)
+    raise_if([
+        check_half_hours(path, records, start, end, "the intensity period"),
+        breach_for_rows(values < 0, files, records, "non-negative", lambda i: f"intensity {values[i]} is negative"),
+    ])
+    table = pd.DataFrame({"from": start.to_numpy(dtype="datetime64[ns]"), "intensity": values, "record": records})
+    table["from"] = pd.to_datetime(table["from"], utc=True)
+    table = table.sort_values("from", kind="mergesort")
+    repeated = table.duplicated("from", keep=False).to_numpy()
+    first = table.groupby("from")["intensity"].transform("first").to_numpy()
+    conflict = repeated & (first != table["intensity"].to_numpy())
+    raise_if([breach_for_rows(conflict, np.full(len(table), str(path), dtype=object), table["record"].to_numpy(),
+                              "no-conflicting-duplicates",
+                              lambda i: f"the half-hour from {table['from'].iloc[i]:%Y-%m-%dT%H:%M:%SZ} has two different intensities")])
+    table = table.drop_duplicates("from").reset_index(drop=True)
+    dataset = _intensity_dataset(path, table, postcode, meta)
+    return IntensitySeries(path, table[["from", "intensity"]], dataset, postcode, hashlib.sha256(raw).hexdigest())
+
+
+def _neso_frame(path: Path, payload):
+    """The regional response: {"data": {...region, "data": [periods]}}; some clients wrap the region in a one-element list."""
+    region = payload.get("data") if isinstance(payload, dict) else None
+    if isinstance(region, list) and len(region) == 1:
+        region = region[0]
+    if not isinstance(region, dict) or not isinstance(region.get("data"), list):
+        _fail(path, "$.data", "readable-input",
+              "not a NESO regional intensity response: expected data.data (or data[0].data) to be a list of half-hours")
+    periods = region["data"]
+    prefix = "$.data.data" if isinstance(payload["data"], dict) else "$.data[0].data"
+    records = np.array([f"{prefix}[{i}]" for i in range(len(periods))], dtype=object)
+    flat = pd.json_normalize(periods) if periods else pd.DataFrame(columns=["from", "to", "intensity.forecast"])
+    for column in ("from", "to", "intensity.forecast"):
+        if column not in flat.columns:
+            _fail(path, f"{prefix}[0]", "readable-input", f"the half-hours have no {column}")
+    frame = pd.DataFrame({"from": flat["from"], "to": flat["to"], "intensity": flat["intensity.forecast"]})
+    region_info = {"regionid": region.get("regionid"), "shortname": region.get("shortname")}
+    meta = payload.get("perseus:dataset") if isinstance(payload.get("perseus:dataset"), dict) else {}
+    if isinstance(payload.get(SYNTHETIC_KEY), dict):
+        meta = synthetic_dataset(payload[SYNTHETIC_KEY])
+    return frame, records, region.get("postcode"), {**region_info, **meta}
+
+
+def _synthetic_marker(path: Path) -> dict | None:
+    """The mark `perseus synth` leaves on a table: Parquet schema metadata, or the CSVW sidecar of a CSV."""
+    try:
+        if path.suffix.lower() == ".parquet":
+            metadata = pq.read_schema(path).metadata or {}
+            raw = metadata.get(SYNTHETIC_KEY.encode())
+            return json.loads(raw) if raw else None
+        csvw = path.with_name(path.name + "-metadata.json")
+        return json.loads(csvw.read_text(encoding="utf-8")).get(SYNTHETIC_KEY) if csvw.exists() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _sidecar(path: Path) -> dict:
+    """Dataset metadata for a CSV/Parquet series, from `FILE.meta.yaml` beside it when there is one."""
+    marker = _synthetic_marker(path)
+    if isinstance(marker, dict):
+        return synthetic_dataset(marker)
+    sidecar = path.with_name(path.name + ".meta.yaml")
+    if not sidecar.exists():
+        return {}
+    try:
+        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        _fail(sidecar, "", "readable-input", f"not valid YAML: {exc}")
+    if not isinstance(meta, dict):
+        _fail(sidecar, "", "readable-input", "expected a mapping of publisher, title, version, url, licence")
+    return meta
+
+
+def _intensity_dataset(path: Path, table: pd.DataFrame, postcode, meta: dict) -> dict:
+    first = table["from"].min() if len(table) else None
+    last = table["from"].max() + HALF_HOUR if len(table) else None
+    span = f"{first:%Y-%m-%dT%H:%MZ}/{last:%Y-%m-%dT%H:%MZ}" if first is not None else "empty"
+    if path.suffix.lower() == ".json" and not {"publisher", "url"} <= set(meta):
+        where = f"postcode/{postcode}" if postcode else f"regionid/{meta.get('regionid')}"
+        dataset = {**NESO, "version": span,
+                   "url": f"https://api.carbonintensity.org.uk/regional/intensity/{first:%Y-%m-%dT%H:%MZ}/{last:%Y-%m-%dT%H:%MZ}/{where}"}
+    else:
+        dataset = {"publisher": "not stated (series given as a file)", "title": f"grid intensity series {path.name}",
+                   "version": span, "url": f"urn:perseus:intensity-file:{path.name}", "licence": "not stated"}
+    for key in ("publisher", "title", "version", "url", "licence"):
+        if meta.get(key):
+            dataset[key] = str(meta[key])
+    return dataset

@@ -1,0 +1,157 @@
+"""Load methodology documents from methodologies/, check them against the model, compile their steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from perseus.methodology.expressions import CompiledExpression, ExpressionError, compile_expression
+from perseus.methodology.model_schema import problems
+from perseus.paths import METHODOLOGIES
+
+REGISTRY = "https://registry.core.trust.ib1.org/scheme/perseus"
+
+
+class MethodologyError(ValueError):
+    """A methodology document is invalid, or the one asked for does not exist."""
+
+
+@dataclass
+class Methodology:
+    path: Path
+    document: dict
+    steps: list[tuple[str, CompiledExpression]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.document["label"]
+
+    @property
+    def version(self) -> str:
+        return self.document["version"]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.label}@{self.version}"
+
+    @property
+    def uri(self) -> str:
+        return f"{REGISTRY}/process/{self.label}/{self.version}"
+
+    @property
+    def energy_type(self) -> str:
+        return self.document["energyType"]
+
+    @property
+    def status(self) -> str:
+        return self.document["status"]
+
+    @cached_property
+    def parameters(self) -> dict[str, float]:
+        return {p["name"]: float(p["default"]) for p in self.document.get("parameters", [])}
+
+    @cached_property
+    def input_sources(self) -> dict[str, str]:
+        return {i["name"]: i["source"] for i in self.document["inputs"]}
+
+    def uses(self, source: str) -> bool:
+        return source in self.input_sources.values()
+
+    @property
+    def rounding(self) -> dict:
+        return self.document["rounding"]
+
+    @property
+    def factor_rule(self) -> dict | None:
+        return self.document.get("factorSetRule")
+
+    @property
+    def calorific_rule(self) -> dict | None:
+        return self.document.get("calorificValueRule")
+
+    @cached_property
+    def rule_codes(self) -> set[str]:
+        return {r["code"] for r in self.document["dataQualityRules"]}
+
+    def half_hour_emissions(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
+        """Run every step over whole columns; returns the `result` step, kg CO2e per half-hour."""
+        values: dict[str, np.ndarray | float] = {**self.parameters, **inputs}
+        for name, expression in self.steps:
+            values[name] = expression(values)
+        result = values[self.document["result"]]
+        length = len(next(iter(inputs.values()))) if inputs else 0
+        return np.broadcast_to(np.asarray(result, dtype=float), (length,)).copy()
+
+
+def load(path: Path) -> Methodology:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise MethodologyError(f"{path}: cannot read: {exc}") from exc
+    found = problems("Methodology", document)
+    if found:
+        raise MethodologyError("\n".join(f"{path}: {p}" for p in found))
+    methodology = Methodology(path, document)
+    _check_consistency(methodology)
+    return methodology
+
+
+def _check_consistency(m: Methodology) -> None:
+    doc, where = m.document, m.path
+    if where.name != f"{m.ref}.yaml":
+        raise MethodologyError(f"{where}: the file must be named {m.ref}.yaml after its label and version")
+    names = [i["name"] for i in doc["inputs"]] + list(m.parameters)
+    if len(set(names)) != len(names):
+        raise MethodologyError(f"{where}: an input and a parameter share a name")
+    known = set(names)
+    for step in doc["steps"]:
+        if step["name"] in known:
+            raise MethodologyError(f"{where}: step {step['name']!r} reuses a name already defined")
+        try:
+            compiled = compile_expression(step["expression"], known, f"{where}: step {step['name']!r}")
+        except ExpressionError as exc:
+            raise MethodologyError(str(exc)) from exc
+        m.steps.append((step["name"], compiled))
+        known.add(step["name"])
+    if doc["result"] not in {s["name"] for s in doc["steps"]}:
+        raise MethodologyError(f"{where}: result {doc['result']!r} is not one of the steps")
+    if m.uses("emission-factors") and not m.factor_rule:
+        raise MethodologyError(f"{where}: an input comes from emission-factors but there is no factorSetRule")
+    if m.uses("calorific-value"):
+        rule = m.calorific_rule
+        if not rule:
+            raise MethodologyError(f"{where}: an input comes from calorific-value but there is no calorificValueRule")
+        if "methodology-default" in rule["precedence"] and rule.get("defaultParameter") not in m.parameters:
+            raise MethodologyError(f"{where}: calorificValueRule.defaultParameter must name one of the parameters")
+
+
+def all_methodologies(directory: Path = METHODOLOGIES) -> list[Methodology]:
+    return [load(p) for p in sorted(directory.glob("*@*.yaml"))]
+
+
+def resolve(wanted: str, directory: Path = METHODOLOGIES) -> Methodology:
+    """`label@version`, or `label` for its latest approved version."""
+    label, _, version = wanted.partition("@")
+    candidates = sorted(directory.glob(f"{label}@*.yaml"))
+    if not candidates:
+        known = sorted({p.name.split("@")[0] for p in directory.glob("*@*.yaml")})
+        raise MethodologyError(f"no methodology {label!r}; known: {', '.join(known)}")
+    if version:
+        path = directory / f"{label}@{version}.yaml"
+        if not path.exists():
+            versions = ", ".join(p.stem.split("@")[1] for p in candidates)
+            raise MethodologyError(f"no version {version} of {label}; versions: {versions}")
+        return load(path)
+    loaded = [load(p) for p in candidates]
+    approved = [m for m in loaded if m.status == "approved"]
+    if not approved:
+        listing = ", ".join(f"{m.ref} ({m.status})" for m in loaded)
+        raise MethodologyError(f"{label} has no approved version; name one explicitly: {listing}")
+    return max(approved, key=lambda m: m.version)
+
+
+DEFAULTS = {"electricity": "electricity-location-based", "gas": "gas-desnz-annual"}

@@ -1,0 +1,19 @@
+"""Check documents against the methodology and factor models (the generated JSON Schema of spec/methodology.yaml and spec/factors.yaml)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from perseus.generators.methodology_schema import PATH
+from perseus.paths import ROOT
+from perseus.validation import Problem, validate_payload
+
+
+@lru_cache(maxsize=1)
+def model_schema() -> dict:
+    return json.loads((ROOT / PATH).read_text())
+
+
+def problems(cls: str, document) -> list[Problem]:
+    return validate_payload(model_schema(), cls, document)

@@ -1,0 +1,141 @@
+"""Every bad input the issue lists: exit 1, a message naming the file, the record and the rule, and no output file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from calc_helpers import instant, intensity_rows, reading, run_calculate, write_csv
+
+from perseus.calculator import CalculationError, calculate
+from perseus.paths import METHODOLOGIES
+
+START = instant("2025-01-06T00:00:00Z")
+C = ["type", "from", "to", "value", "unitCode"]
+
+
+def electricity(k, value=1.0, unit="KWH"):
+    return reading("electricity", START, k, value, unit)
+
+
+def gas(k, value=1.0, unit="KWH"):
+    return reading("gas", START, k, value, unit)
+
+
+def shifted(row, minutes):
+    row = dict(row)
+    row["from"] = row["from"].replace(":00:00Z", f":{minutes:02d}:00Z")
+    return row
+
+
+# (name, rows of the consumption CSV, extra arguments, rule, record named in the message)
+CASES = [
+    ("not on a half-hour boundary", [electricity(0), shifted(electricity(2), 10) | {"to": "2025-01-06T01:40:00Z"}], [],
+     "half-hour-boundaries", "line 3"),
+    ("longer than a half-hour (overlaps the next)", [electricity(0) | {"to": "2025-01-06T01:00:00Z"}, electricity(1)], [],
+     "half-hour-boundaries", "line 2"),
+    ("negative value", [gas(0), gas(1, -0.5)], [], "non-negative", "line 3"),
+    ("unknown unit", [gas(0), gas(1, 1.0, "MWH")], [], "known-unit", "line 3"),
+    ("cubic metres on electricity", [electricity(0), electricity(1, 0.3, "MTQ")], [], "no-volume-for-electricity", "line 3"),
+    ("conflicting duplicate", [gas(0, 1.0), gas(1, 2.0), gas(1, 2.5)], [], "no-conflicting-duplicates", "line 4"),
+    ("electricity half-hour without intensity", [electricity(0), electricity(1), electricity(5)], ["INTENSITY"],
+     "intensity-for-every-half-hour", "line 4"),
+    ("electricity without any intensity file", [electricity(0)], [], "intensity-for-every-half-hour", "line 2"),
+    ("gas calorific value unusable (caller)", [gas(0, 0.4, "MTQ")], ["--calorific-value", "0"], "usable-calorific-value", ""),
+    ("no factor set at all", [gas(0)] + [reading("gas", instant("2018-06-01T00:00:00Z"), 0, 1.0, "KWH")], [],
+     "factor-set-available", "line 3"),
+    ("unknown energy type", [gas(0), reading("water", START, 1, 1.0, "KWH")], [], "known-energy-type", "line 3"),
+    ("timestamp without zone", [gas(0) | {"from": "2025-01-06T00:00:00"}], [], "readable-input", "line 2"),
+]
+
+
+@pytest.mark.parametrize("name,rows,extra,rule,record", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_exits_1_naming_file_record_and_rule(name, rows, extra, rule, record, tmp_path, capsys):
+    consumption = write_csv(tmp_path / "consumption.csv", rows, C)
+    args = ["--consumption", str(consumption)]
+    for item in extra:
+        if item == "INTENSITY":
+            args += ["--intensity", str(write_csv(tmp_path / "intensity.csv", intensity_rows(START, [100, 110, 120]),
+                                                  ["from", "to", "intensity"]))]
+        else:
+            args.append(item)
+    output = tmp_path / "out" / "report.json"
+    code, out, err = run_calculate([*args, "--output", str(output)], capsys)
+    assert code == 1
+    assert f"[rule: {rule}]" in err
+    if record:
+        assert f"{consumption}: {record}:" in err
+    assert out == ""
+    assert not output.exists()
+    assert not list((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
+
+
+def test_every_rule_the_calculator_names_is_declared_in_a_methodology():
+    declared = set()
+    for path in METHODOLOGIES.glob("*.yaml"):
+        import yaml
+
+        declared |= {r["code"] for r in yaml.safe_load(path.read_text())["dataQualityRules"]}
+    assert {c[3] for c in CASES} <= declared
+
+
+def test_failure_leaves_an_existing_report_untouched(tmp_path, capsys):
+    output = tmp_path / "report.json"
+    output.write_text("previous\n")
+    bad = write_csv(tmp_path / "bad.csv", [gas(0, -1.0)], C)
+    code, _, err = run_calculate(["--consumption", str(bad), "--output", str(output)], capsys)
+    assert code == 1 and "[rule: non-negative]" in err
+    assert output.read_text() == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "report.json"]
+
+
+def test_meter_data_json_errors_name_the_json_path(tmp_path, capsys):
+    source = json.loads((Path(__file__).parents[1] / "spec/examples/valid/MeterData-gas-cubic-metres.json").read_text())
+    source["data"][1]["energy"]["value"] = -0.1
+    path = tmp_path / "gas.json"
+    path.write_text(json.dumps(source))
+    code, _, err = run_calculate(["--consumption", str(path)], capsys)
+    assert code == 1
+    assert f"{path}: $.data[1]: value -0.1 is negative [rule: non-negative]" in err
+
+
+def test_calorific_value_in_the_data_outside_the_range_is_refused(tmp_path, capsys):
+    source = json.loads((Path(__file__).parents[1] / "spec/examples/valid/MeterData-gas-cubic-metres.json").read_text())
+    source["calorificValue"]["megajoulesPerCubicMetre"] = 99
+    path = tmp_path / "gas.json"
+    path.write_text(json.dumps(source))
+    code, _, err = run_calculate(["--consumption", str(path)], capsys)
+    assert code == 1
+    assert f"{path}: $.data[0]:" in err and "[rule: usable-calorific-value]" in err
+
+
+def test_gas_in_cubic_metres_without_any_calorific_value(tmp_path):
+    """A methodology version without a default, data without a value and no caller value: refused."""
+    directory = tmp_path / "methodologies"
+    shutil.copytree(METHODOLOGIES, directory)
+    path = directory / "gas-desnz-annual@2025-10-27.yaml"
+    path.write_text(path.read_text().replace("precedence: [data, caller, methodology-default]", "precedence: [data, caller]"))
+    consumption = write_csv(tmp_path / "gas.csv", [gas(0, 0.5, "MTQ")], C)
+    with pytest.raises(CalculationError) as caught:
+        calculate([consumption], methodologies_dir=directory)
+    (breach,) = caught.value.breaches
+    assert (breach.file, breach.record, breach.rule) == (str(consumption), "line 2", "usable-calorific-value")
+    # The same input with a value from the caller goes through.
+    assert calculate([consumption], calorific_value=39.0, methodologies_dir=directory)["data"]
+
+
+def test_intensity_for_another_outcode_is_refused(tmp_path, capsys):
+    meter = json.loads((Path(__file__).parents[1] / "spec/examples/valid/MeterData-electricity.json").read_text())
+    path = tmp_path / "electricity.json"
+    path.write_text(json.dumps(meter))
+    first = meter["data"][0]["from"]
+    neso = {"data": {"regionid": 13, "postcode": "ZZ9", "data": [
+        {"from": r["from"][:16] + "Z", "to": r["to"][:16] + "Z", "intensity": {"forecast": 100, "index": "low"}}
+        for r in meter["data"]]}}
+    intensity = tmp_path / "intensity.json"
+    intensity.write_text(json.dumps(neso))
+    assert first
+    code, _, err = run_calculate(["--consumption", str(path), "--intensity", str(intensity)], capsys)
+    assert code == 1 and "[rule: intensity-for-every-half-hour]" in err and "ZZ9" in err
