@@ -92,3 +92,44 @@ def test_verify_of_a_report_signed_with_an_expired_certificate_exits_1(perseus, 
     done = perseus("verify", path, "--trust-anchor", folder / "sandbox-ca.pem")
     assert done.returncode == 1
     assert "had expired at the signing time" in done.stderr and "valid 2020-01-01T00:00:00Z to 2020-01-31T00:00:00Z" in done.stderr
+
+
+BLENDED = EXAMPLES.parents[1] / "tests" / "conformance" / "005-blended" / "inputs"
+
+
+def test_calculate_sign_nests_the_edp_records_and_verifies(perseus, folder, tmp_path):
+    from perseus.provenance.edp import sign_meter_data
+
+    done = perseus("keys", "--output", folder, "--name", "edp", "--role", "energy-data-provider")
+    assert done.returncode == 0, done.stderr
+    inputs = []
+    for name in ("electricity.json", "gas.json"):
+        payload = json.loads((BLENDED / name).read_text())
+        signed = sign_meter_data(payload, key=folder / "edp.key", cert_chain=folder / "edp.pem",
+                                 cap="https://directory.sandbox.example/member/cap")
+        (tmp_path / name).write_text(json.dumps(signed))
+        inputs.append(tmp_path / name)
+    out = tmp_path / "report.json"
+    done = perseus("calculate", "--consumption", *inputs, "--intensity", BLENDED / "intensity.json",
+                   "--calorific-value", "39.8", "--taken-at", "2026-01-01T00:00:00Z",
+                   "--sign", folder / "cap.key", "--cert", folder / "cap.pem", "--trust-anchor", folder / "sandbox-ca.pem",
+                   "--fsp", "https://directory.sandbox.example/member/bank", "--output", out)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    for nested, path in zip(report["provenance"]["steps"][:2], inputs):
+        assert nested == json.loads(path.read_text())["provenance"]["steps"]  # verified and nested as received
+    done = perseus("verify", out, "--trust-anchor", folder / "sandbox-ca.pem", "--require-edp")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("signed by Example Energy Data Ltd (nested)") == 4  # origin and transfer, per type
+
+
+def test_calculate_refuses_an_edp_record_it_cannot_verify(perseus, folder, tmp_path):
+    out = tmp_path / "report.json"
+    common = ["calculate", "--consumption", BLENDED / "electricity.json", "--intensity", BLENDED / "intensity.json",
+              "--taken-at", "2026-01-01T00:00:00Z", "--output", out]
+    done = perseus(*common, "--sign", folder / "cap.key", "--cert", folder / "cap.pem",
+                   "--trust-anchor", folder / "sandbox-ca.pem")
+    assert done.returncode == 1 and not out.exists()
+    assert f"{BLENDED / 'electricity.json'}: $.provenance: the energy data provider's record cannot be read" in done.stderr
+    done = perseus(*common, "--sign", folder / "cap.key")
+    assert done.returncode == 1 and "--sign KEY and --cert CERT go together" in done.stderr and not out.exists()

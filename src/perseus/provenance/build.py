@@ -24,6 +24,7 @@ from ib1.provenance.certificates import CertificatesProviderSelfContainedRecord
 
 from perseus.provenance.digest import report_digest
 from perseus.provenance.signer import SigningError, member_signer
+from perseus.provenance.steps import Unreadable, containers
 from perseus.provenance.vocabulary import (
     CAP, DATA_SOURCES, DATASET_SOURCE_TYPES, EDP, METER, TRUST_FRAMEWORK, process_uri,
 )
@@ -69,6 +70,10 @@ def verify_inbound(item: dict, trust_anchor: bytes | None) -> tuple[Record, list
     if trust_anchor is None:
         raise InboundError("an inbound record needs the environment's trust anchor to be verified")
     try:
+        containers(provenance.get("steps") if isinstance(provenance, dict) else None)
+    except Unreadable as exc:
+        raise InboundError(f"the energy data provider's record cannot be read: {exc}") from exc
+    try:
         record = Record(TRUST_FRAMEWORK, provenance)
         record.verify(CertificatesProviderSelfContainedRecord(trust_anchor))
     except Exception as exc:  # the library raises cryptography and bare exceptions alike
@@ -91,14 +96,15 @@ def sign_report(
     inbound_records: Iterable[dict] = (),
     fsp: str | None = None,
     trust_anchor: bytes | None = None,
-    outcode: str | None = None,
+    outcode: str | dict[str, str] | None = None,
     data_source: str = "SmartMeter",
     check_role: bool = True,
 ) -> dict:
     """A copy of `report` whose `provenance` is the CAP's signed record (see the module docstring).
 
     `inbound_records` are consumption payloads (MeterData: `data` readings and an EDP-signed
-    `provenance`); each is verified against `trust_anchor` and nested. Raises SigningError
+    `provenance`); each is verified against `trust_anchor` and nested. `outcode` is one
+    outcode or one per energy type. Raises SigningError
     (key or certificate unusable) or InboundError (an inbound record does not verify).
     """
     signer, member = member_signer(key, cert_chain)
@@ -133,8 +139,8 @@ def sign_report(
         if energy_type in consumption_inputs:
             continue
         scheme = {"meteringPeriod": metering_period(entries)}
-        if outcode:
-            scheme["postcode"] = outcode
+        if postcode := (outcode.get(energy_type) if isinstance(outcode, dict) else outcode):
+            scheme["postcode"] = postcode
         consumption_inputs[energy_type] = [record.add_step({
             "type": "origin", "timestamp": taken_at, "sourceType": METER, "perseus:energyType": energy_type,
             "perseus:scheme": scheme,
@@ -162,3 +168,53 @@ def sign_report(
             record.add_step({"type": "transfer", "timestamp": taken_at, "of": process, "to": fsp})
     report["provenance"] = record.sign(signer).encoded()
     return report
+
+
+def _claims_signature(item) -> bool:
+    """Whether a record holds any signature block: an EDP's claim that the CAP must verify, not ignore."""
+    if isinstance(item, dict):
+        return _claims_signature(item.get("steps"))
+    if isinstance(item, list):
+        return item[:1] == [0] or any(_claims_signature(x) for x in item if isinstance(x, list))
+    return False
+
+
+def consumption_context(paths) -> tuple[list[tuple[str, dict]], dict[str, str]]:
+    """From the calculator's consumption files: (path, MeterData) for those carrying a signed
+    (EDP) record, and the outcode of each energy type where the files state one. Unsigned
+    records (such as synthetic data's) are not inbound records: the CAP starts afresh."""
+    import json
+    from pathlib import Path
+
+    inbound, outcodes = [], {}
+    for path in map(Path, paths):
+        if path.suffix.lower() != ".json":
+            continue  # CSV and Parquet carry no provenance or location
+        payload = json.loads(path.read_text())
+        if not isinstance(payload, dict):
+            continue
+        outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
+        for energy_type in inbound_types(payload):
+            if outcode:
+                outcodes.setdefault(energy_type, outcode)
+        if _claims_signature(payload.get("provenance")):
+            inbound.append((str(path), payload))
+    return inbound, outcodes
+
+
+def sign_calculated(report: dict, consumption, *, key, cert, fsp=None, trust_anchor=None) -> dict:
+    """`perseus calculate --sign`: sign the calculator's report, nesting the EDP records its inputs carry."""
+    from pathlib import Path
+
+    inbound, outcodes = consumption_context(consumption)
+    anchor = Path(trust_anchor).read_bytes() if trust_anchor else None
+    for path, payload in inbound:
+        if anchor is None:
+            raise InboundError(f"{path}: $.provenance: the consumption carries an energy data provider's signed "
+                               "record; give --trust-anchor (the environment's CA) so that it can be verified")
+        try:
+            verify_inbound(payload, anchor)
+        except InboundError as exc:
+            raise InboundError(f"{path}: $.provenance: {exc}") from exc
+    return sign_report(report, key=key, cert_chain=cert, inbound_records=[p for _, p in inbound], fsp=fsp,
+                       trust_anchor=anchor, outcode=outcodes)
