@@ -372,3 +372,20 @@ def test_an_altered_nested_edp_step_names_the_edp_container(pki, blended, meter_
     text = problems(report, pki)
     assert "container $.provenance.steps[0] signed by Example EDP Ltd" in text
     assert f"{step['id']} (origin)" in text
+
+
+# --- the drawing -------------------------------------------------------------------------------
+
+def test_the_drawing_shows_every_step_and_signer(pki, blended, meter_data):
+    from perseus.paths import DOCS
+    from perseus.provenance.drawing import MARKER, render_record_png, render_record_svg
+
+    report = sign(blended, pki["cap"], inbound_records=[meter_data], trust_anchor=anchor(pki), fsp=BANK_URL)
+    steps = verify_report(report, anchor(pki)).steps
+    svg = render_record_svg(steps)
+    for kind in {s["type"].upper() for s in steps}:
+        assert kind in svg
+    assert "signed by Example EDP Ltd" in svg and "signed by Example CAP Ltd" in svg
+    assert "electricity-location-based@2025-10-27" in svg and "OGL-UK-3.0" in svg
+    assert render_record_png(steps).startswith(b"\x89PNG\r\n\x1a\n")
+    assert MARKER in (DOCS / "provenance.md").read_text()

@@ -177,3 +177,17 @@ def example_record():
     record = Record(TRUST_FRAMEWORK, signed["provenance"])
     record.verify(CertificatesProviderSelfContainedRecord(ca.certificate_pem()))
     return record
+
+
+MARKER = "<!-- provenance-record-drawing -->"
+TITLE = "The record of the blended electricity and gas example report"
+
+
+def markdown_figure() -> str:
+    """The example record's drawing as an HTML figure for a Markdown page (the site hook replaces
+    MARKER with it): an SVG inlined as a data URI, so the page makes no request of its own."""
+    import base64
+
+    svg = render_record_svg(example_record(), TITLE)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<figure class="provenance-record"><img alt="{TITLE}" src="data:image/svg+xml;base64,{data}"></figure>'

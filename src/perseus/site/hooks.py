@@ -10,7 +10,7 @@ from perseus.paths import ROOT
 from perseus.site import api, changes, downloads, governance, permissions, specifications
 
 # Hand-written pages first, then one nav section per rendered module.
-HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}]
+HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}, {"Provenance": "provenance.md"}]
 SECTIONS = (
     ("Data specifications", specifications),
     ("API reference", api),
@@ -47,6 +47,10 @@ def readme_commands() -> str:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    from perseus.provenance import drawing
+
+    if drawing.MARKER in markdown:
+        markdown = markdown.replace(drawing.MARKER, drawing.markdown_figure())
     return markdown.replace("<!-- readme-commands -->", readme_commands())
 
 
