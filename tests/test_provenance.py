@@ -389,3 +389,25 @@ def test_the_drawing_shows_every_step_and_signer(pki, blended, meter_data):
     assert "electricity-location-based@2025-10-27" in svg and "OGL-UK-3.0" in svg
     assert render_record_png(steps).startswith(b"\x89PNG\r\n\x1a\n")
     assert MARKER in (DOCS / "provenance.md").read_text()
+
+
+def test_synthetic_consumption_keeps_its_label_and_claims_no_meter(pki, blended, tmp_path):
+    from perseus.provenance.build import sign_calculated
+    from perseus.synth.provenance import origin_step, step_id, unsigned_record
+
+    payload = example("MeterData-electricity.json")
+    step = origin_step(meter="synthetic-cafe-001", energy_type="electricity", archetype="cafe", seed=0, outcode="RG10",
+                       start="2025-10-01T00:00:00Z", end="2025-10-01T01:00:00Z", timestamp="2025-10-02T00:00:00Z")
+    payload["provenance"] = unsigned_record(step, step_id("x"))
+    path = tmp_path / "synthetic.json"
+    path.write_text(json.dumps(payload))
+    (keyfile := tmp_path / "cap.key").write_bytes(pki["cap"].key_pem())
+    (certfile := tmp_path / "cap.pem").write_bytes(pki["cap"].certificate_pem())
+    report = sign_calculated(blended, [path], key=keyfile, cert=certfile)
+    steps = verify_report(report, anchor(pki)).steps
+    origin = next(s for s in steps if s.get("perseus:energyType") == "electricity" and s["type"] == "origin")
+    assert origin["perseus:synthetic"]["generator"] == "perseus synth" and "Synthetic" in origin["description"]
+    assert "dataSource" not in origin["perseus:assurance"]
+    assert origin["perseus:scheme"]["postcode"] == "RG10"
+    gas = next(s for s in steps if s.get("perseus:energyType") == "gas" and s["type"] == "origin")
+    assert gas["perseus:assurance"]["dataSource"] == "SmartMeter" and "perseus:synthetic" not in gas

@@ -98,13 +98,16 @@ def sign_report(
     trust_anchor: bytes | None = None,
     outcode: str | dict[str, str] | None = None,
     data_source: str = "SmartMeter",
+    declared: dict[str, dict] | None = None,
     check_role: bool = True,
 ) -> dict:
     """A copy of `report` whose `provenance` is the CAP's signed record (see the module docstring).
 
     `inbound_records` are consumption payloads (MeterData: `data` readings and an EDP-signed
     `provenance`); each is verified against `trust_anchor` and nested. `outcode` is one
-    outcode or one per energy type. Raises SigningError
+    outcode or one per energy type. `declared` adds keys to the CAP's own consumption
+    origin of a type (e.g. the synthetic-data label an unsigned input carried; a
+    `dataSource` of None drops the claim of a meter). Raises SigningError
     (key or certificate unusable) or InboundError (an inbound record does not verify).
     """
     signer, member = member_signer(key, cert_chain)
@@ -141,10 +144,12 @@ def sign_report(
         scheme = {"meteringPeriod": metering_period(entries)}
         if postcode := (outcode.get(energy_type) if isinstance(outcode, dict) else outcode):
             scheme["postcode"] = postcode
+        extra = dict((declared or {}).get(energy_type, {}))
+        source = extra.pop("dataSource", data_source)
+        assurance = {"dataSource": source, "missingData": missing_data(entries)} if source else {"missingData": missing_data(entries)}
         consumption_inputs[energy_type] = [record.add_step({
             "type": "origin", "timestamp": taken_at, "sourceType": METER, "perseus:energyType": energy_type,
-            "perseus:scheme": scheme,
-            "perseus:assurance": {"dataSource": data_source, "missingData": missing_data(entries)},
+            "perseus:scheme": scheme, "perseus:assurance": assurance, **extra,
         })]
 
     processes = []
@@ -179,14 +184,32 @@ def _claims_signature(item) -> bool:
     return False
 
 
-def consumption_context(paths) -> tuple[list[tuple[str, dict]], dict[str, str]]:
+SYNTHETIC_KEYS = ("description", "perseus:synthetic")
+
+
+def _synthetic_label(provenance) -> dict:
+    """The synthetic-data label of an unsigned record's origin step (see perseus.synth), if any."""
+    from perseus.provenance.steps import decode_step
+
+    for item in (provenance or {}).get("steps") or []:
+        try:
+            step = decode_step(item) if isinstance(item, str) else {}
+        except ValueError:
+            continue
+        if "perseus:synthetic" in step:
+            return {k: step[k] for k in SYNTHETIC_KEYS if k in step}
+    return {}
+
+
+def consumption_context(paths) -> tuple[list[tuple[str, dict]], dict[str, str], dict[str, dict]]:
     """From the calculator's consumption files: (path, MeterData) for those carrying a signed
-    (EDP) record, and the outcode of each energy type where the files state one. Unsigned
-    records (such as synthetic data's) are not inbound records: the CAP starts afresh."""
+    (EDP) record; the outcode of each energy type where the files state one; and, for
+    synthetic inputs, their label. Unsigned records (such as synthetic data's) are not
+    inbound records: the CAP starts afresh, keeping the label and claiming no meter."""
     import json
     from pathlib import Path
 
-    inbound, outcodes = [], {}
+    inbound, outcodes, declared = [], {}, {}
     for path in map(Path, paths):
         if path.suffix.lower() != ".json":
             continue  # CSV and Parquet carry no provenance or location
@@ -199,14 +222,17 @@ def consumption_context(paths) -> tuple[list[tuple[str, dict]], dict[str, str]]:
                 outcodes.setdefault(energy_type, outcode)
         if _claims_signature(payload.get("provenance")):
             inbound.append((str(path), payload))
-    return inbound, outcodes
+        elif label := _synthetic_label(payload.get("provenance")):
+            for energy_type in inbound_types(payload):
+                declared[energy_type] = {**label, "dataSource": None}
+    return inbound, outcodes, declared
 
 
 def sign_calculated(report: dict, consumption, *, key, cert, fsp=None, trust_anchor=None) -> dict:
     """`perseus calculate --sign`: sign the calculator's report, nesting the EDP records its inputs carry."""
     from pathlib import Path
 
-    inbound, outcodes = consumption_context(consumption)
+    inbound, outcodes, declared = consumption_context(consumption)
     anchor = Path(trust_anchor).read_bytes() if trust_anchor else None
     for path, payload in inbound:
         if anchor is None:
@@ -217,4 +243,4 @@ def sign_calculated(report: dict, consumption, *, key, cert, fsp=None, trust_anc
         except InboundError as exc:
             raise InboundError(f"{path}: $.provenance: {exc}") from exc
     return sign_report(report, key=key, cert_chain=cert, inbound_records=[p for _, p in inbound], fsp=fsp,
-                       trust_anchor=anchor, outcode=outcodes)
+                       trust_anchor=anchor, outcode=outcodes, declared=declared)

@@ -11,7 +11,8 @@ def _detail(step: dict) -> str:
         scheme = step.get("perseus:scheme") or {}
         period = scheme.get("meteringPeriod") or {}
         assurance = step.get("perseus:assurance") or {}
-        parts = [f"consumption {step.get('perseus:energyType', '')}".rstrip(),
+        label = "SYNTHETIC consumption" if "perseus:synthetic" in step else "consumption"
+        parts = [f"{label} {step.get('perseus:energyType', '')}".rstrip(),
                  f"{period.get('from', '?')} to {period.get('to', '?')}"]
         if scheme.get("postcode"):
             parts.append(f"outcode {scheme['postcode']}")
