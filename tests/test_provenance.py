@@ -411,3 +411,24 @@ def test_synthetic_consumption_keeps_its_label_and_claims_no_meter(pki, blended,
     assert origin["perseus:scheme"]["postcode"] == "RG10"
     gas = next(s for s in steps if s.get("perseus:energyType") == "gas" and s["type"] == "origin")
     assert gas["perseus:assurance"]["dataSource"] == "SmartMeter" and "perseus:synthetic" not in gas
+
+
+def test_a_report_whose_dates_cannot_be_read_is_unusable(pki, signed):
+    broken = copy.deepcopy(signed)
+    broken["data"][0]["takenAt"] = "yesterday"
+    with pytest.raises(UnusableInput, match="cannot be read"):
+        verify_report(broken, anchor(pki))
+
+
+def test_container_dates_are_checked(pki, blended, meter_data):
+    from perseus.provenance.steps import containers
+    from perseus.provenance.verify import _container_date_findings
+
+    report = sign(blended, pki["cap"], inbound_records=[meter_data], trust_anchor=anchor(pki))
+    tree = containers(report["provenance"]["steps"])
+    certificates = report["provenance"]["certificates"]
+    assert _container_date_findings(tree, certificates) == []
+    tree.nested[0].timestamp = "2099-01-01T00:00:00Z"
+    text = "\n".join(map(str, _container_date_findings(tree, certificates)))
+    assert "container $.provenance.steps[0] signed by Example EDP Ltd" in text and "signed in the future" in text
+    assert "signed before the record nested in it ($.provenance.steps[0], signed 2099-01-01T00:00:00Z)" in text

@@ -238,6 +238,8 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
     for container in walk(tree):
         signed, found = _signed(container, certificates)
         result.problems += found or _certificate_findings(signed, anchors)
+    if not result.problems:
+        result.problems += _container_date_findings(tree, certificates)
     provider = CertificatesProviderSelfContainedRecord(trust_anchor)
     record = Record(TRUST_FRAMEWORK, provenance)
     try:
@@ -255,10 +257,30 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
     if result.problems:
         return result
     result.problems += _role_findings(result, require_edp)
-    result.problems += _date_findings(result.steps, signed_at, report)
-    result.problems += _origin_findings(result.steps, report)
-    result.problems += _source_findings(result.steps, report)
+    try:
+        result.problems += _date_findings(result.steps, signed_at, report)
+        result.problems += _origin_findings(result.steps, report)
+        result.problems += _source_findings(result.steps, report)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # the report's own fields, not the record's
+        raise UnusableInput(f"the report's `data` or `sources` cannot be read ({type(exc).__name__}: {exc}); "
+                            "validate it with `perseus validate` first") from exc
     return result
+
+
+def _container_date_findings(tree: Container, certificates: dict, now: dt.datetime | None = None) -> list[Finding]:
+    """A container is not signed in the future, nor before a container nested in it was signed."""
+    now = now or dt.datetime.now(dt.UTC)
+    findings = []
+    for container in walk(tree):
+        signed_at = _instant(container.timestamp)
+        where = _signed(container, certificates)[0].describe()
+        if signed_at > now + dt.timedelta(minutes=5):
+            findings.append(Finding(where, f"it claims to be signed in the future ({container.timestamp})"))
+        for inner in container.nested:
+            if _instant(inner.timestamp) > signed_at:
+                findings.append(Finding(where, f"it was signed before the record nested in it ({inner.path}, "
+                                               f"signed {inner.timestamp})"))
+    return findings
 
 
 def _signing_times(tree: Container) -> dict[str, str]:
