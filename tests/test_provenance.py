@@ -432,3 +432,26 @@ def test_container_dates_are_checked(pki, blended, meter_data):
     text = "\n".join(map(str, _container_date_findings(tree, certificates)))
     assert "container $.provenance.steps[0] signed by Example EDP Ltd" in text and "signed in the future" in text
     assert "signed before the record nested in it ($.provenance.steps[0], signed 2099-01-01T00:00:00Z)" in text
+
+
+def test_data_transferred_to_another_member_is_refused(pki, blended):
+    elsewhere = sign_meter_data(example("MeterData-electricity.json"), key=pki["edp"].key,
+                                cert_chain=[pki["edp"].certificate], cap="https://directory.sandbox.example/member/someone-else")
+    with pytest.raises(InboundError, match="was sent to https://directory.sandbox.example/member/someone-else, not to this member"):
+        sign(blended, pki["cap"], inbound_records=[elsewhere], trust_anchor=anchor(pki))
+
+
+def test_a_receipt_by_someone_other_than_the_recipient_fails(pki, blended, meter_data):
+    from ib1.provenance import Record
+
+    from perseus.provenance.build import verify_inbound
+    from perseus.provenance.signer import member_signer
+
+    nested, steps = verify_inbound(meter_data, anchor(pki))
+    transfer = next(s for s in steps if s["type"] == "transfer")
+    record = Record(vocabulary.TRUST_FRAMEWORK)
+    record.add_record(nested)
+    record.add_step({"type": "receipt", "transfer": transfer["id"], "from": "https://directory.sandbox.example/member/edp"})
+    report = dict(blended, provenance=record.sign(member_signer(pki["fsp"].key, [pki["fsp"].certificate])[0]).encoded())
+    text = problems(report, pki)
+    assert f"signed by Example Bank plc (member {BANK_URL}), but transfer {transfer['id']} was sent to {CAP_URL}" in text

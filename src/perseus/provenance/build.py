@@ -126,6 +126,9 @@ def sign_report(
     consumption_inputs: dict[str, list[str]] = {}
     for item in inbound_records:
         nested, steps = verify_inbound(item, trust_anchor)
+        for transfer in (s for s in steps if s["type"] == "transfer" and s.get("to") != member["member"]):
+            raise InboundError(f"transfer {transfer['id']} in the energy data provider's record was sent to "
+                               f"{transfer.get('to')}, not to this member ({member['member']})")
         record.add_record(nested)
         origins = [s["id"] for s in steps if s["type"] == "origin" and s.get("sourceType") == METER]
         received = []
