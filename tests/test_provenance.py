@@ -455,3 +455,16 @@ def test_a_receipt_by_someone_other_than_the_recipient_fails(pki, blended, meter
     report = dict(blended, provenance=record.sign(member_signer(pki["fsp"].key, [pki["fsp"].certificate])[0]).encoded())
     text = problems(report, pki)
     assert f"signed by Example Bank plc (member {BANK_URL}), but transfer {transfer['id']} was sent to {CAP_URL}" in text
+
+
+def test_the_signed_examples_verify_with_their_committed_anchor(pki):
+    from perseus.provenance.build import verify_inbound
+
+    example_anchor = (EXAMPLES.parent / "examples" / "trust-anchors" / "sandbox-example-ca.pem").read_bytes()
+    report = example("EmissionsReport-blended-signed.json")
+    result = verify_report(report, example_anchor, require_edp=False)
+    assert result.valid, result.problems
+    assert report["data"] == example("EmissionsReport-blended-with-sources.json")["data"]  # the same figures, signed
+    assert not verify_report(report, anchor(pki)).valid  # another sandbox CA: not trusted
+    _, steps = verify_inbound(example("MeterData-electricity-signed.json"), example_anchor)
+    assert [s["type"] for s in steps] == ["origin", "transfer"]

@@ -20,7 +20,7 @@ against an environment's trust anchor (its signing CA certificate, PEM):
   roles       only a carbon-accounting-provider signs the emissions calculation and
               declares its datasets; an energy-data-provider signs consumption origins
               (a CAP's own consumption origin, without an EDP record, is reported;
-              --require-edp refuses it)
+              --require-edp refuses it); a receipt is signed by the transfer's recipient
   dates       no step is later than its signature; metering periods are not empty
               and overlap the report's months; no figure was calculated after signing
   origins     every input names a step in the record; each calculation reads consumption

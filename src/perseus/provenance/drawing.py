@@ -14,7 +14,6 @@ import textwrap
 from perseus.provenance.vocabulary import METER
 
 COLOURS = ("#d8eef0", "#fde7c8", "#e4e0f4", "#e2f0d9", "#f6d9dd")
-KIND = {"permission": "permission", "origin": "origin", "transfer": "transfer", "receipt": "receipt", "process": "process"}
 
 
 def _steps(record) -> list[dict]:
