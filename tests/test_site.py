@@ -168,3 +168,14 @@ def test_guide_shows_the_commands_make_demo_runs(built_site):
     assert any("perseus calculate" in c for c in commands)
     for command in commands:
         assert command in guide
+
+
+def test_provenance_page_shows_a_drawing_of_a_signed_record(built_site):
+    import base64
+    import re
+
+    page = (built_site / "provenance" / "index.html").read_text()
+    assert "provenance-record-drawing" not in page  # the marker was replaced
+    svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page).group(1)).decode()
+    for text in ("PROCESS", "RECEIPT", "signed by Example EDP Ltd", "gas-desnz-annual@2025-10-27", "CC-BY-4.0"):
+        assert text in svg

@@ -14,6 +14,8 @@ COMMANDS = (
     "synth",
     "diff",
     "calculate",
+    "keys",
+    "verify",
     "sandbox",
 )
 

@@ -222,6 +222,56 @@ class CalorificValueChoice(str, Enum):
     """
 
 
+class StepType(str, Enum):
+    """
+    The kinds of step ib1-provenance records.
+    """
+    permission = "permission"
+    """
+    A permission the data subject granted, which later steps cite.
+    """
+    origin = "origin"
+    """
+    Where data entered the record (a meter, a published dataset).
+    """
+    transfer = "transfer"
+    """
+    Data sent from one member to another.
+    """
+    receipt = "receipt"
+    """
+    A member's acknowledgement that it received a transfer.
+    """
+    process = "process"
+    """
+    A computation that turned the named inputs into new data.
+    """
+
+
+class AssuranceDataSource(str, Enum):
+    """
+    The scheme's assurance vocabulary for how consumption was measured.
+    """
+    SmartMeter = "SmartMeter"
+    """
+    Read from a smart meter.
+    """
+    VirtualMeter = "VirtualMeter"
+    """
+    Derived or aggregated rather than read from one physical meter.
+    """
+
+
+class AssuranceProcessing(str, Enum):
+    """
+    The scheme's assurance vocabulary for what a process did to the data.
+    """
+    Emissions = "Emissions"
+    """
+    Consumption was turned into greenhouse gas emissions by a published methodology.
+    """
+
+
 class ErrorCode(str, Enum):
     """
     The stable codes of `Problem.code`. A code never changes meaning; new codes may be added in new versions, so clients treat an unknown code by its HTTP status.
@@ -725,6 +775,7 @@ class Provenance(ConfiguredBaseModel):
     ib1_provenance: str = Field(default=..., alias="ib1:provenance", description="""URI of the trust framework under whose rules the record was made.""")
     origins: list[str] = Field(default=..., description="""Identifiers of the steps at which data entered the record.""")
     steps: list[Any] = Field(default=..., description="""Nested containers of steps: each item is an encoded step (a string), a nested container (an array), or, inside a signature block, the integer 0 that marks it. The published scheme schema allows only strings and arrays; real signature blocks carry the integer, so it is allowed here.""")
+    certificates: Optional[Any] = Field(default=None, description="""The signing certificates, when the record carries them (a self-contained record, which a verifier checks with the environment's trust anchor alone): keyed by certificate serial, the signing certificate in PEM followed by the serials of its issuers, or an issuer's PEM on its own.""")
 
 
 class DataSource(ConfiguredBaseModel):
@@ -861,6 +912,141 @@ class CalorificValueUse(ConfiguredBaseModel):
     """
     megajoulesPerCubicMetre: float = Field(default=..., description="""Gross calorific value, MJ/m³.""", ge=0)
     choice: CalorificValueChoice = Field(default=..., description="""Which of the possible values was used.""")
+
+
+class ProvenanceStep(ConfiguredBaseModel):
+    """
+    What every step has; the library sets `id` and `timestamp` when the step is added.
+    """
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class PermissionStep(ProvenanceStep):
+    """
+    A permission granted by the data subject (the SME), cited by the processes and transfers it allows.
+    """
+    permission: Optional[str] = Field(default=None, description="""The permission text granted, as its registry URI.""")
+    account: Optional[str] = Field(default=None, description="""The data subject's account at the member that recorded the permission.""")
+    expires: Optional[datetime ] = Field(default=None, description="""When the permission lapses.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class OriginStep(ProvenanceStep):
+    """
+    Where data entered the record: consumption from a meter (`sourceType` ending `/Meter`, with `perseus:scheme` and `perseus:assurance`), or a published dataset such as grid intensity or emission factors (with `origin` and `originLicense`).
+    """
+    sourceType: str = Field(default=..., description="""The kind of source, a scheme URI (for example `.../source-type/Meter`).""")
+    origin: Optional[str] = Field(default=None, description="""Where a published dataset is published.""")
+    originLicense: Optional[str] = Field(default=None, description="""The licence the dataset is used under (SPDX-style identifier, for example `CC-BY-4.0`, `OGL-UK-3.0`).""")
+    perseus_energyType: Optional[EnergyType] = Field(default=None, alias="perseus:energyType", description="""The energy type of consumption data.""")
+    perseus_scheme: Optional[SchemeMetadata] = Field(default=None, alias="perseus:scheme", description="""The scheme's metadata about consumption data.""")
+    perseus_assurance: Optional[Assurance] = Field(default=None, alias="perseus:assurance", description="""How far the data can be relied on, in the scheme's assurance vocabulary.""")
+    perseus_dataset: Optional[DatasetDescription] = Field(default=None, alias="perseus:dataset", description="""For a published dataset, the same description the report's `sources` give it.""")
+    description: Optional[str] = Field(default=None, description="""A note for people reading the record.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class TransferStep(ProvenanceStep):
+    """
+    Data sent to another member.
+    """
+    of: str = Field(default=..., description="""The step whose data was sent.""")
+    to: str = Field(default=..., description="""The receiving member's directory URL.""")
+    permissions: Optional[list[str]] = Field(default=None, description="""The permission steps that allow the transfer.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class ReceiptStep(ProvenanceStep):
+    """
+    A member's receipt of a transfer it was sent.
+    """
+    transfer: str = Field(default=..., description="""The transfer step received.""")
+    from_: Optional[str] = Field(default=None, alias="from", description="""The sending member's directory URL.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class ProcessStep(ProvenanceStep):
+    """
+    A computation: for Perseus, one methodology version applied to one energy type's consumption with the datasets it names.
+    """
+    process: str = Field(default=..., description="""The process's registry URI, `https://registry.core.trust.ib1.org/scheme/perseus/process/<label>/<version>`.""")
+    inputs: Optional[list[str]] = Field(default=None, description="""The steps whose data the process read.""")
+    permissions: Optional[list[str]] = Field(default=None, description="""The permission steps that allow the process.""")
+    perseus_methodology: Optional[str] = Field(default=None, alias="perseus:methodology", description="""The methodology version, `label@YYYY-MM-DD`, as the report's `sources` name it.""")
+    perseus_energyType: Optional[EnergyType] = Field(default=None, alias="perseus:energyType", description="""The energy type whose figures the process produced.""")
+    perseus_assurance: Optional[Assurance] = Field(default=None, alias="perseus:assurance", description="""What the process did and how complete its input was.""")
+    perseus_report: Optional[ReportBinding] = Field(default=None, alias="perseus:report", description="""The digest binding the report's figures and sources for this energy type to the signature.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class SchemeMetadata(ConfiguredBaseModel):
+    """
+    The scheme's metadata about consumption data.
+    """
+    meteringPeriod: Optional[MeteringPeriod] = Field(default=None, description="""The interval the readings cover, `[from, to)`.""")
+    postcode: Optional[str] = Field(default=None, description="""The meter's postcode outcode.""")
+
+
+class MeteringPeriod(ConfiguredBaseModel):
+    """
+    An interval of time, `from` inclusive and `to` exclusive.
+    """
+    from_: datetime  = Field(default=..., alias="from", description="""Start, inclusive.""")
+    to: datetime  = Field(default=..., description="""End, exclusive.""")
+
+
+class Assurance(ConfiguredBaseModel):
+    """
+    The scheme's assurance vocabulary (`perseus:assurance`).
+    """
+    dataSource: Optional[AssuranceDataSource] = Field(default=None, description="""How the consumption was measured.""")
+    missingData: Optional[MissingData] = Field(default=None, description="""Whether half-hours were missing or substituted.""")
+    processing: Optional[AssuranceProcessing] = Field(default=None, description="""What a process did to the data.""")
+
+
+class DatasetDescription(ConfiguredBaseModel):
+    """
+    A published dataset as the report's `sources` describe it (without URL and licence, which the origin step carries).
+    """
+    role: DatasetRole = Field(default=..., description="""What the dataset contributed.""")
+    publisher: str = Field(default=..., description="""Who publishes the dataset.""")
+    title: str = Field(default=..., description="""The dataset's title as published.""")
+    version: str = Field(default=..., description="""The year or version of the dataset.""")
+    months: Optional[list[str]] = Field(default=None, description="""The months of the report whose figures used it.""")
+    substitutedFor: Optional[str] = Field(default=None, description="""The dataset it stood in for, when the intended one was not available.""")
+
+
+class ReportBinding(ConfiguredBaseModel):
+    """
+    SHA-256 of the canonical JSON (sorted keys, no whitespace, UTF-8) of `{\"data\": [the report's entries of the energy type, in order], \"sources\": [its source]}`.
+    """
+    sha256: str = Field(default=..., description="""The digest, lower-case hexadecimal.""")
+    entries: int = Field(default=..., description="""How many entries the digest covers.""", ge=0)
+
+    @field_validator('sha256')
+    def pattern_sha256(cls, v):
+        pattern=re.compile(r"^[0-9a-f]{64}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid sha256 format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid sha256 format: {v}"
+            raise ValueError(err_msg)
+        return v
 
 
 class DataNotReady(ConfiguredBaseModel):
@@ -1488,6 +1674,17 @@ EmissionsReport.model_rebuild()
 EnergyTypeSources.model_rebuild()
 DatasetUse.model_rebuild()
 CalorificValueUse.model_rebuild()
+ProvenanceStep.model_rebuild()
+PermissionStep.model_rebuild()
+OriginStep.model_rebuild()
+TransferStep.model_rebuild()
+ReceiptStep.model_rebuild()
+ProcessStep.model_rebuild()
+SchemeMetadata.model_rebuild()
+MeteringPeriod.model_rebuild()
+Assurance.model_rebuild()
+DatasetDescription.model_rebuild()
+ReportBinding.model_rebuild()
 DataNotReady.model_rebuild()
 ValidationError.model_rebuild()
 HTTPValidationError.model_rebuild()

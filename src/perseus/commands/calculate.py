@@ -28,6 +28,12 @@ def register(subparsers) -> None:
     parser.add_argument("--to", dest="end", metavar="ISO", help="instant to stop before (UTC)")
     parser.add_argument("--taken-at", metavar="ISO", help="the report's takenAt (default: now)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write here (atomically) instead of to stdout")
+    signing = parser.add_argument_group("signed provenance (see `perseus keys`, `perseus verify`)")
+    signing.add_argument("--sign", type=Path, metavar="KEY", help="sign the report's provenance record with this private key (PEM)")
+    signing.add_argument("--cert", type=Path, metavar="CERT", help="the key's signing certificate (PEM; a carbon-accounting-provider's)")
+    signing.add_argument("--fsp", metavar="URL", help="add a transfer of the report to this financial service provider")
+    signing.add_argument("--trust-anchor", type=Path, metavar="CA.pem",
+                         help="the environment's CA, to verify the energy data provider's signed records in the inputs")
     parser.set_defaults(func=run)
 
 
@@ -44,6 +50,17 @@ def run(args) -> int:
         for breach in exc.breaches:
             print(f"error: {breach}", file=sys.stderr)
         return 1
+    if args.sign or args.cert:
+        from perseus.provenance.build import InboundError, SigningError, sign_calculated
+
+        try:
+            if not (args.sign and args.cert):
+                raise SigningError("--sign KEY and --cert CERT go together")
+            report = sign_calculated(report, args.consumption, key=args.sign, cert=args.cert, fsp=args.fsp,
+                                     trust_anchor=args.trust_anchor)
+        except (SigningError, InboundError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     if not report["data"]:
         print("warning: no readings fall in the period asked for; the report is empty", file=sys.stderr)
     text = dump_json(report)

@@ -13,6 +13,7 @@ from perseus.generators.openapi import release_openapi
 from perseus.generators.pydantic import pydantic_models
 from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi, served_releases
 from perseus.paths import GENERATED, ROOT
+from perseus.provenance.model import STEP_SCHEMA_RELATIVE, step_jsonschema
 from perseus.permission_texts import rendered_files as permission_text_files
 from perseus.releases import all_releases
 from perseus.review.pack import review_pack_files
@@ -38,6 +39,7 @@ def generated_files() -> dict[str, str]:
         files[f"generated/openapi/{release.ref}.json"] = dump_json(documents[release.ref])
     files[SANDBOX_OPENAPI] = dump_json(sandbox_openapi({r.ref: documents[r.ref] for r in served_releases()}))
     files["src/perseus/models.py"] = pydantic_models()
+    files[STEP_SCHEMA_RELATIVE] = dump_json(step_jsonschema())
     files.update(permission_text_files())
     files.update(review_pack_files())
     files[METHODOLOGY_SCHEMA] = dump_json(methodology_jsonschema())

@@ -11,7 +11,7 @@ from perseus.paths import ROOT
 from perseus.site import api, changes, downloads, factors, governance, methodologies, permissions, sandbox, specifications
 
 # Hand-written pages first, then one nav section per rendered module.
-HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}]
+HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}, {"Provenance": "provenance.md"}]
 SECTIONS = (
     ("Data specifications", specifications),
     ("API reference", api),
@@ -64,6 +64,10 @@ def makefile_recipe(target: str) -> str:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    from perseus.provenance import drawing
+
+    if drawing.MARKER in markdown:
+        markdown = markdown.replace(drawing.MARKER, drawing.markdown_figure())
     markdown = sandbox.render(markdown.replace("<!-- readme-commands -->", readme_commands()))
     return re.sub(r"<!-- makefile:(\w+) -->", lambda m: makefile_recipe(m.group(1)), markdown)
 
