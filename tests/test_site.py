@@ -11,12 +11,7 @@ import pytest
 
 from perseus.paths import EXAMPLES, ROOT
 from site_checks import download_problems, example_problems, json_examples, worked_problems, worked_tables
-from site_harness import CHROMIUM, CHROMIUM_ARGS, build_site, serve, visit_all
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("site") / "site")
+from site_harness import CHROMIUM, CHROMIUM_ARGS, serve, visit_all
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,12 @@ from perseus.paths import ROOT
 from perseus.site import api, changes, downloads, factors, governance, methodologies, permissions, sandbox, specifications
 
 # Hand-written pages first, then one nav section per rendered module.
-HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}, {"Provenance": "provenance.md"}]
+HAND_WRITTEN = [
+    {"Home": "index.md"},
+    {"Implementer's guide": "guide.md"},
+    {"Sandbox": "sandbox.md"},
+    {"Provenance": "provenance.md"},
+]
 SECTIONS = (
     ("Data specifications", specifications),
     ("API reference", api),
