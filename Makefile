@@ -9,7 +9,8 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: install test generate site demo bench clean
 
 $(BIN)/perseus: pyproject.toml uv.lock
-	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
+		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
 	@$(UV) sync --frozen --extra test --quiet
 	@touch $@
 
