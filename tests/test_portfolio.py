@@ -1,0 +1,71 @@
+"""The portfolio engine gives each meter the report the single-meter calculator gives it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from portfolio_helpers import TAKEN_AT, single_meter_inputs, small_portfolio
+
+from perseus.calculator import calculate
+from perseus.portfolio import calculate_portfolio
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory):
+    return small_portfolio(tmp_path_factory.mktemp("portfolio"))
+
+
+@pytest.fixture(scope="module")
+def run(portfolio):
+    return calculate_portfolio(portfolio, taken_at=TAKEN_AT)
+
+
+# 0: gas in m³ with its own CV; 1: m³ on the methodology default; 3: gas in kWh; 7: a week missing; 9: electricity in Wh
+@pytest.mark.parametrize("number", [0, 1, 3, 7, 9])
+def test_each_meter_equals_the_single_meter_calculator(portfolio, run, tmp_path, number):
+    meter = f"synthetic-portfolio-{number:06d}"
+    reports = dict(run.reports())
+    inputs = single_meter_inputs(portfolio, meter, tmp_path)
+    single = calculate(inputs["consumption"], intensity=inputs["intensity"], taken_at=TAKEN_AT)
+    assert reports[meter]["data"] == single["data"]
+    assert reports[meter]["sources"] == single["sources"]
+
+
+def test_the_cases_the_comparison_relies_on_are_present(run):
+    reports = dict(run.reports())
+    quality = {e["dataQuality"]["missingData"] for e in reports["synthetic-portfolio-000007"]["data"]}
+    assert quality == {"Complete", "Missing"}
+    gas = {s["type"]: s for s in reports["synthetic-portfolio-000000"]["sources"]}["gas"]
+    assert gas["calorificValue"]["choice"] == "data"
+    default = {s["type"]: s for s in reports["synthetic-portfolio-000001"]["sources"]}["gas"]
+    assert default["calorificValue"]["choice"] == "methodology-default"
+    assert "calorificValue" not in {s["type"]: s for s in reports["synthetic-portfolio-000003"]["sources"]}["gas"]
+    years = {d["version"] for s in reports["synthetic-portfolio-000000"]["sources"] for d in s["datasets"] if d["role"] == "emission-factors"}
+    assert len(years) == 2  # December 2025 and January 2026 use different factor sets
+
+
+def test_entries_table_matches_the_reports(run):
+    entries = run.entries
+    reports = dict(run.reports())
+    assert len(entries) == sum(len(r["data"]) for r in reports.values())
+    row = entries[(entries["meter"] == "synthetic-portfolio-000007") & (entries["type"] == "electricity")].iloc[0]
+    first = reports["synthetic-portfolio-000007"]["data"][0]
+    assert row["emissions"] == first["emissions"]["value"]
+    assert row["presentHalfHours"] == first["dataQuality"]["presentHalfHours"]
+    assert abs(row["emissionsUnrounded"] - row["emissions"]) <= 0.0005
+
+
+def test_json_lines_are_each_a_valid_report(portfolio, tmp_path, perseus):
+    from perseus.validation import load_release_schema, validate_payload
+
+    target = tmp_path / "reports.jsonl"
+    done = perseus("calculate", "--portfolio", portfolio, "--taken-at", TAKEN_AT, "--output", target)
+    assert done.returncode == 0, done.stderr
+    lines = target.read_text().splitlines()
+    assert len(lines) == 12
+    schema = load_release_schema("emissions-data@2025-10-27")
+    for line in lines:
+        report = json.loads(line)
+        assert validate_payload(schema, "EmissionsReport", report) == []
+        assert report["data"] and report["sources"] and report["provenance"]["steps"]
