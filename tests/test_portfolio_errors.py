@@ -53,8 +53,10 @@ def run_and_expect_refusal(capsys, portfolio, tmp_path, *expected):
 
 def test_a_meter_missing_from_the_meters_table(capsys, portfolio, tmp_path):
     meter = "synthetic-portfolio-000004"
-    rewrite(portfolio / "meters.parquet",
-            lambda t: t.drop(t[(t["meter"] == meter) & (t["type"] == "electricity")].index, inplace=True))
+    def forget(t):
+        t.loc[(t["meter"] == meter) & (t["type"] == "electricity"), "meter"] = "someone-else"
+
+    rewrite(portfolio / "meters.parquet", forget)
     path, first_row = partition_of(portfolio, "electricity", meter)
     relative = str(path.relative_to(portfolio))
     run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row {first_row + 1}:", repr(meter), "[rule: known-meter]")

@@ -31,7 +31,7 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
     from tqdm import tqdm
 
     def one(partition: Partition) -> pd.DataFrame:
-        return aggregate(read_partition(partition), partition.energy_type, partition.relative, context)
+        return aggregate(lambda: read_partition(partition), partition.energy_type, partition.relative, context)
 
     bar = tqdm(total=portfolio.readings, unit="readings", unit_scale=True, disable=not progress, file=sys.stderr,
                dynamic_ncols=True, desc="portfolio")

@@ -114,13 +114,22 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
     return codes, dictionary
 
 
-def aggregate(table: pa.Table, energy_type: str, partition: str, ctx: KernelContext) -> pd.DataFrame:
+CHUNK = 1 << 16  # rows per step: every intermediate array of a step stays in the CPU cache
+KEY_SHIFT = 22  # half-hours since 1970 stay below 2**22 until the year 2209
+
+
+def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd.DataFrame:
     """Monthly totals per meter of one partition; raises CalculationError naming partition, row and rule.
 
-    Checks run on the small dictionaries of ids and units where they can, and on whole
-    columns otherwise; the common case (a file sorted by meter and time, no repeats,
-    no window) takes no sort and no filtering copy.
+    `table` is a pyarrow Table, or a function returning one. Checks run on the small dictionaries of ids and units where they can, and on whole
+    columns otherwise. The per-reading work runs in cache-sized steps; monthly sums
+    accumulate with `np.add.at`, which adds in row order across steps exactly as one
+    `np.bincount` over the whole partition would (and as the single-meter calculator does).
+    A file sorted by meter and time with no repeated half-hours (the layout's norm) is
+    never sorted or copied.
     """
+    if callable(table):  # a loader: then this frame holds the only reference and can free the Arrow buffers early
+        table = table()
     t = ctx.types.get(energy_type)
     n = table.num_rows
     if n == 0:
@@ -141,28 +150,15 @@ def aggregate(table: pa.Table, energy_type: str, partition: str, ctx: KernelCont
         raise_if([breach_for_rows((global_of_code < 0)[codes], files, every, "known-meter",
                                   lambda i: f"meter {ids[codes[i]]!r} has no {energy_type} row in the meters table")])
     meters_here = np.unique(global_of_code)
-    local = np.searchsorted(meters_here, global_of_code)[codes]
-    del codes
+    local_of_code = np.searchsorted(meters_here, global_of_code).astype(np.int32)
 
-    # Instants: half-hours since 1970 from the raw integers, whatever the stored unit.
     stamp = table.column("from")
     if not pa.types.is_timestamp(stamp.type) or stamp.type.tz is None:
         raise CalculationError([Breach(partition, "", "readable-input",
                                        f"column from is {stamp.type}; it must be a timestamp with a time zone (UTC)")])
     raw = stamp.cast(pa.int64()).to_numpy()
     per_half_hour = 1800 * UNITS_PER_SECOND[stamp.type.unit]
-    half_hour, offset = np.divmod(raw, per_half_hour)
-    if offset.any():
-        raise_if([breach_for_rows(offset != 0, files, every, "half-hour-boundaries",
-                                  lambda i: f"the reading from {_iso_raw(raw[i], stamp.type.unit)} does not start on a UTC half-hour boundary")])
-    del offset, raw
     value = table.column("value").to_numpy().astype(np.float64, copy=False)
-    smallest = value.min()
-    if not (smallest >= 0 and value.max() < np.inf):  # one reduction each; NaN fails the first test
-        raise_if([
-            breach_for_rows(~np.isfinite(value), files, every, "readable-input", lambda i: f"value {value[i]} is not a number"),
-            breach_for_rows(value < 0, files, every, "non-negative", lambda i: f"value {value[i]} is negative"),
-        ])
     unit_codes, units = _dictionary(table.column("unitCode"))
     unit_of_code = np.array([UNIT_CODES.get(u, -1) for u in units], dtype=np.int8)
     raise_if([
@@ -173,46 +169,54 @@ def aggregate(table: pa.Table, energy_type: str, partition: str, ctx: KernelCont
                         lambda i: "electricity in MTQ (cubic metres); electricity is measured in KWH or WHR")
         if energy_type == "electricity" and (unit_of_code == 2).any() else None,
     ])
-    single_unit = len(np.unique(unit_of_code)) == 1
-    unit = None if single_unit else unit_of_code[unit_codes]
-    only = int(unit_of_code[0]) if single_unit and len(unit_of_code) else 0
-    if single_unit:
-        quantity = value / 1000.0 if only == 1 else value
-        is_volume = np.ones(n, dtype=bool) if only == 2 else None
-    else:
-        quantity = np.where(unit == 1, value / 1000.0, value) if (unit_of_code == 1).any() else value
-        is_volume = unit == 2 if (unit_of_code == 2).any() else None
-    del unit, unit_codes
+    divisor_of_code = np.where(unit_of_code == 1, 1000.0, 1.0)  # WHR to kWh
+    has_volume = bool((unit_of_code == 2).any())
 
-    # Order by meter then half-hour (the single-meter calculator's order); sort only if the file is not already so.
-    low, high = int(half_hour.min()), int(half_hour.max())
-    span = high - low + 1
-    key = local * span
-    key += half_hour
+    # Phase 1, step by step: half-hours, checks, quantities, and whether the file is in meter-then-time order.
+    local = np.empty(n, dtype=np.int32)  # 32-bit: half the memory traffic of the default int64
+    half_hour = np.empty(n, dtype=np.int32)
+    quantity = np.empty(n, dtype=np.float64)
+    is_volume = np.empty(n, dtype=bool) if has_volume else None
+    strictly_ordered = True
+    previous = -1
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        hh, offset = np.divmod(raw[lo:hi], per_half_hour)
+        v = value[lo:hi]
+        if offset.any() or not (v.min() >= 0):  # NaN fails the second test
+            rows = np.arange(lo, hi)
+            raise_if([
+                breach_for_rows(offset != 0, files, _Records(rows), "half-hour-boundaries",
+                                lambda i: f"the reading from {_iso_raw(raw[lo + i], stamp.type.unit)} does not start on a UTC half-hour boundary"),
+                breach_for_rows(np.isnan(v), files, _Records(rows), "readable-input", lambda i: f"value {v[i]} is not a number"),
+                breach_for_rows(v < 0, files, _Records(rows), "non-negative", lambda i: f"value {v[i]} is negative"),
+            ])
+        c = codes[lo:hi]
+        loc = local_of_code.take(c)
+        key = loc.astype(np.int64) << KEY_SHIFT
+        key += hh
+        if strictly_ordered and not (key[0] > previous and (key[1:] > key[:-1]).all()):
+            strictly_ordered = False  # unsorted, or a half-hour repeated: sort and deduplicate below
+        previous = key[-1]
+        local[lo:hi] = loc
+        half_hour[lo:hi] = hh
+        uc = unit_codes[lo:hi]
+        np.divide(v, divisor_of_code.take(uc), out=quantity[lo:hi])
+        if has_volume:
+            is_volume[lo:hi] = unit_of_code.take(uc) == 2
+    if not np.isfinite(quantity.max()):
+        raise_if([breach_for_rows(~np.isfinite(value), files, every, "readable-input", lambda i: f"value {value[i]} is not a number")])
+    del raw, codes, unit_codes, stamp, value
+    table = None  # the Arrow buffers are no longer needed once the columns are in `quantity` and friends
+
     original = None  # file rows of the reordered arrays, made only when something reorders them
     duplicates_at = None
-    if not (key[1:] > key[:-1]).all():  # not strictly increasing: unsorted, or repeated half-hours
-        kind = is_volume if is_volume is not None else np.zeros(n, dtype=bool)
-        order = np.lexsort((quantity, kind, key))
-        key, local, half_hour, quantity, original = key[order], local[order], half_hour[order], quantity[order], order
-        is_volume = is_volume[order] if is_volume is not None else None
-        repeat = np.zeros(n, dtype=bool)
-        repeat[1:] = key[1:] == key[:-1]
-        if repeat.any():
-            first = np.maximum.accumulate(np.where(repeat, 0, np.arange(n)))  # position of each row's first reading
-            kind = is_volume if is_volume is not None else np.zeros(n, dtype=bool)
-            conflict = repeat & ((kind != kind[first]) | ~np.isclose(quantity[first], quantity, rtol=1e-9, atol=1e-12))
-            rows = _Records(original)
-            raise_if([breach_for_rows(conflict, files, rows, "no-conflicting-duplicates",
-                                      lambda i: f"the {energy_type} half-hour from {_iso_half_hour(half_hour[i])} of meter "
-                                                f"{t.meter_ids[meters_here[local[i]]]!r} disagrees with {rows[first[i]]}")])
-            duplicates_at = (local[repeat], half_hour[repeat])
-            keep = ~repeat
-            local, half_hour, quantity, original = local[keep], half_hour[keep], quantity[keep], original[keep]
-            is_volume = is_volume[keep] if is_volume is not None else None
-    del key
+    if not strictly_ordered:
+        local, half_hour, quantity, is_volume, original, duplicates_at = _sort_and_deduplicate(
+            local, half_hour, quantity, is_volume, files, energy_type, t, meters_here)
 
     start, end = ctx.window
+    low, high = int(half_hour.min()), int(half_hour.max())
     if (start is not None and low < start) or (end is not None and high >= end):
         inside = np.ones(len(half_hour), dtype=bool)
         if start is not None:
@@ -231,42 +235,68 @@ def aggregate(table: pa.Table, energy_type: str, partition: str, ctx: KernelCont
             duplicates_at = (duplicates_at[0][d_inside], duplicates_at[1][d_inside])
         if not len(half_hour):
             return empty_result()
+        low, high = int(half_hour.min()), int(half_hour.max())
 
+    # Small per-half-hour and per-meter tables, gathered from in phase 2.
     methodology = t.methodology
-    rows = _Records(original)
-    position = half_hour - low  # index into the small per-half-hour tables below
-    months_of_span = _month_table(low, span)  # months since 1970 of every half-hour low..high
-    inputs = _consumption_inputs(methodology, quantity, is_volume, files, rows)
-    for name, source in methodology.input_sources.items():
-        if source == "grid-intensity":
-            inputs[name] = _intensity(ctx, t, meters_here, local, half_hour, low, high, files, rows, methodology)
-        elif source == "emission-factors":
-            inputs[name] = _factors(t, months_of_span, position, files, rows)
-        elif source == "calorific-value":
-            cv = t.calorific_value[meters_here]
-            inputs[name] = np.where(is_volume, cv[local], 0.0) if is_volume is not None else np.zeros(len(local))
-    emissions = methodology.half_hour_emissions(inputs)
-    del inputs
-    if not (emissions.min() >= 0 and emissions.max() < np.inf):  # NaN fails the first test
-        raise_if([breach_for_rows(~((emissions >= 0) & (emissions < np.inf)), files, rows, "non-negative",
-                                  lambda i: f"the steps of {methodology.path} give {emissions[i]} kg for this reading")])
-
-    # Months: one bin per (meter, month); bincount adds each bin's half-hours in row order.
+    sources = methodology.input_sources
+    months_of_span = _month_table(low, high - low + 1)
     first_month = int(months_of_span[0])
     month_count = int(months_of_span[-1]) - first_month + 1
-    bins = local * month_count
-    bins += (months_of_span - first_month)[position]
-    del position
+    month_of_position = months_of_span - first_month
     size = len(meters_here) * month_count
-    total = np.bincount(bins, weights=emissions, minlength=size)
-    present = np.bincount(bins, minlength=size)
-    volume = np.bincount(bins, weights=is_volume, minlength=size).astype(np.int64) if is_volume is not None else np.zeros(size, np.int64)
+    factor_of_position = None
+    if "emission-factors" in sources.values():
+        factor_of_position = _factors(t, months_of_span, half_hour, low, files, _Records(original))
+    intensity_base = None
+    if "grid-intensity" in sources.values():
+        intensity_base = _intensity_base(ctx, t, meters_here, local, half_hour, low, high, files, _Records(original), methodology)
+    cv_of_local = t.calorific_value[meters_here]
+    wanted = _wanted_consumption(methodology, is_volume, files, _Records(original))
+
+    # Phase 2, step by step: the methodology's steps, then monthly sums in row order.
+    total = np.zeros(size)
+    present = np.zeros(size, dtype=np.int64)
+    volume = np.zeros(size, dtype=np.int64)
+    first = np.full(size, np.iinfo(np.int64).max)
+    last = np.full(size, -1)
+    count = len(half_hour)
+    for lo in range(0, count, CHUNK):
+        hi = min(lo + CHUNK, count)
+        loc, position, q = local[lo:hi], half_hour[lo:hi] - low, quantity[lo:hi]
+        vol = is_volume[lo:hi] if is_volume is not None else None
+        inputs = {}
+        energy = np.where(vol, 0.0, q) if vol is not None else q
+        for name in wanted:
+            inputs[name] = (np.where(vol, q, 0.0) if vol is not None else np.zeros(hi - lo)) if name == "volume_m3" else energy
+        for name, source in sources.items():
+            if source == "grid-intensity":
+                cell = intensity_base.take(loc)
+                cell += position
+                inputs[name] = ctx.intensity_matrix.ravel().take(cell)
+            elif source == "emission-factors":
+                inputs[name] = factor_of_position.take(position)
+            elif source == "calorific-value":
+                inputs[name] = np.where(vol, cv_of_local.take(loc), 0.0) if vol is not None else np.zeros(hi - lo)
+        emissions = methodology.half_hour_emissions(inputs)
+        if not (emissions.min() >= 0 and emissions.max() < np.inf):  # NaN fails the first test
+            rows = _Records(np.arange(lo, hi) if original is None else original[lo:hi])
+            raise_if([breach_for_rows(~((emissions >= 0) & (emissions < np.inf)), files, rows, "non-negative",
+                                      lambda i: f"the steps of {methodology.path} give {emissions[i]} kg for this reading")])
+        bins = loc * month_count
+        bins += month_of_position.take(position)
+        np.add.at(total, bins, emissions)
+        present += np.bincount(bins, minlength=size)
+        if vol is not None:
+            volume += np.bincount(bins, weights=vol, minlength=size).astype(np.int64)
+        edges = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])  # bins rise through a step: meter, then time
+        step_bins = bins[edges]
+        np.minimum.at(first, step_bins, position[edges] + low)
+        np.maximum.at(last, step_bins, position[np.r_[edges[1:], hi - lo] - 1] + low)
     duplicates = np.zeros(size, np.int64)
     if duplicates_at is not None and len(duplicates_at[0]):
-        duplicates = np.bincount(duplicates_at[0] * month_count + (months_of_span[duplicates_at[1] - low] - first_month), minlength=size)
+        duplicates = np.bincount(duplicates_at[0] * month_count + month_of_position[duplicates_at[1] - low], minlength=size)
     filled = np.flatnonzero(present)
-    starts = np.searchsorted(bins, filled, side="left")  # bins are sorted: meter, then half-hour
-    ends = np.searchsorted(bins, filled, side="right") - 1
     return pd.DataFrame({
         "meter": meters_here[filled // month_count],
         "month": filled % month_count + first_month,
@@ -274,9 +304,35 @@ def aggregate(table: pa.Table, energy_type: str, partition: str, ctx: KernelCont
         "present": present[filled],
         "duplicates": duplicates[filled],
         "volume": volume[filled],
-        "first": half_hour[starts],
-        "last": half_hour[ends],
+        "first": first[filled],
+        "last": last[filled],
     })
+
+
+def _sort_and_deduplicate(local, half_hour, quantity, is_volume, files, energy_type, t, meters_here):
+    """The single-meter calculator's total order (meter, half-hour, kind, quantity); repeats that agree are
+    dropped and counted, repeats that disagree stop the run."""
+    n = len(local)
+    key = (local.astype(np.int64) << KEY_SHIFT) + half_hour
+    kind = is_volume if is_volume is not None else np.zeros(n, dtype=bool)
+    order = np.lexsort((quantity, kind, key))
+    key, local, half_hour, quantity, original = key[order], local[order], half_hour[order], quantity[order], order
+    is_volume = is_volume[order] if is_volume is not None else None
+    repeat = np.zeros(n, dtype=bool)
+    repeat[1:] = key[1:] == key[:-1]
+    if not repeat.any():
+        return local, half_hour, quantity, is_volume, original, None
+    first = np.maximum.accumulate(np.where(repeat, 0, np.arange(n)))  # position of each row's first reading
+    kind = is_volume if is_volume is not None else np.zeros(n, dtype=bool)
+    conflict = repeat & ((kind != kind[first]) | ~np.isclose(quantity[first], quantity, rtol=1e-9, atol=1e-12))
+    rows = _Records(original)
+    raise_if([breach_for_rows(conflict, files, rows, "no-conflicting-duplicates",
+                              lambda i: f"the {energy_type} half-hour from {_iso_half_hour(half_hour[i])} of meter "
+                                        f"{t.meter_ids[meters_here[local[i]]]!r} disagrees with {rows[first[i]]}")])
+    duplicates_at = (local[repeat], half_hour[repeat])
+    keep = ~repeat
+    is_volume = is_volume[keep] if is_volume is not None else None
+    return local[keep], half_hour[keep], quantity[keep], is_volume, original[keep], duplicates_at
 
 
 class _Names:
@@ -313,7 +369,8 @@ def _month_table(low: int, span: int) -> np.ndarray:
     return (instants.astype("datetime64[M]") - EPOCH_MONTH).astype(np.int64)
 
 
-def _consumption_inputs(m, quantity, is_volume, files, rows) -> dict:
+def _wanted_consumption(m, is_volume, files, rows) -> list[str]:
+    """The consumption inputs the methodology names, which the calculator supplies per reading."""
     wanted = [name for name, source in m.input_sources.items() if source == "consumption"]
     known = {"energy_kwh", "metered_kwh", "volume_m3"}
     unknown = [name for name in wanted if name not in known]
@@ -321,18 +378,15 @@ def _consumption_inputs(m, quantity, is_volume, files, rows) -> dict:
         raise CalculationError([Breach(str(m.path), "", "readable-input",
                                        f"consumption input(s) {', '.join(unknown)} are not known to the calculator "
                                        f"(it supplies {', '.join(sorted(known))})")])
-    if is_volume is not None and "volume_m3" not in wanted:
+    if is_volume is not None and is_volume.any() and "volume_m3" not in wanted:
         raise_if([breach_for_rows(is_volume, files, rows, "known-unit",
                                   lambda i: f"{m.ref} takes no gas volume (MTQ); give energy in KWH or WHR")])
-    energy = np.where(is_volume, 0.0, quantity) if is_volume is not None else quantity
-    columns = {"energy_kwh": energy, "metered_kwh": energy}
-    if "volume_m3" in wanted:
-        columns["volume_m3"] = np.where(is_volume, quantity, 0.0) if is_volume is not None else np.zeros(len(quantity))
-    return {name: columns[name] for name in wanted}
+    return wanted
 
 
-def _intensity(ctx: KernelContext, t: TypeContext, meters_here, local, half_hour, low, high, files, rows, m) -> np.ndarray:
-    """Gather each reading's intensity from the flat region × half-hour matrix: one add and one take per reading."""
+def _intensity_base(ctx: KernelContext, t: TypeContext, meters_here, local, half_hour, low, high, files, rows, m) -> np.ndarray:
+    """Per meter of the partition, the flat index into the region × half-hour matrix of the half-hour `low`;
+    a reading's intensity is then one add and one take. Missing intensity is found on the small matrix."""
     matrix = ctx.intensity_matrix
     if matrix is None:
         raise CalculationError([Breach(files[0], rows[0], "intensity-for-every-half-hour",
@@ -342,28 +396,26 @@ def _intensity(ctx: KernelContext, t: TypeContext, meters_here, local, half_hour
         column = half_hour - ctx.intensity_first
         raise_if([breach_for_rows((column < 0) | (column >= width), files, rows, "intensity-for-every-half-hour",
                                   lambda i: f"no grid intensity in {ctx.intensity_name} for the half-hour from {_iso_half_hour(half_hour[i])}")])
-    base = t.region_row[meters_here] * width - ctx.intensity_first  # per meter of the partition
-    cell = base[local]
-    cell += half_hour
-    found = matrix.ravel().take(cell)
-    if np.isnan(found.sum()):  # a sum is one pass with no temporary array
+    region = t.region_row[meters_here]
+    window = matrix[:, low - ctx.intensity_first: high - ctx.intensity_first + 1]
+    if np.isnan(window[np.unique(region)]).any():  # some half-hour of a region in use has no intensity: which reading needs it?
+        found = matrix.ravel()[region[local] * width + half_hour - ctx.intensity_first]
         raise_if([breach_for_rows(np.isnan(found), files, rows, "intensity-for-every-half-hour",
                                   lambda i: f"no grid intensity in {ctx.intensity_name} for the region of meter "
                                             f"{t.meter_ids[meters_here[local[i]]]!r}, half-hour from {_iso_half_hour(half_hour[i])}")])
-    return found
+    return region * width + (low - ctx.intensity_first)
 
 
-def _factors(t: TypeContext, months_of_span: np.ndarray, position: np.ndarray, files, rows) -> np.ndarray:
-    """The factor of every half-hour: a per-half-hour table from the factor-set rule, gathered by position."""
+def _factors(t: TypeContext, months_of_span: np.ndarray, half_hour, low, files, rows) -> np.ndarray:
+    """The factor of every half-hour from `low` on, by the factor-set rule (a small table, gathered by position)."""
     year = (months_of_span // 12 + 1970).astype(np.int64)
     slot = np.searchsorted(t.factor_years, year, side="right") - 1
     usable = slot >= 0
     if t.reject_substitute:
         usable &= np.where(usable, t.factor_years[np.maximum(slot, 0)] == year, False)
     if not usable.all():
-        bad = ~usable[position]
+        bad = ~usable[half_hour - low]
         raise_if([breach_for_rows(bad, files, rows, "factor-set-available",
-                                  lambda i: f"no factor set for {year[position[i]]} or any earlier year "
+                                  lambda i: f"no factor set for {year[half_hour[i] - low]} or any earlier year "
                                             f"(sets: {', '.join(map(str, t.factor_years)) or 'none'})")])
-    table = t.factor_values[np.maximum(slot, 0)] if len(t.factor_values) else np.zeros(len(year))
-    return table.take(position)
+    return t.factor_values[np.maximum(slot, 0)] if len(t.factor_values) else np.zeros(len(year))

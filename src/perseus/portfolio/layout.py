@@ -151,32 +151,29 @@ def read_intensity(root: Path) -> RegionalIntensity | None:
     path = _table_file(root, "intensity", required=False)
     if path is None:
         return None
-    frame, records = _read_table(path, INTENSITY_COLUMNS)
-    files = np.full(len(frame), str(path), dtype=object)
-    start = _timestamps(path, frame["from"], "from", records)
-    ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    values = pd.to_numeric(frame["intensity"], errors="coerce").to_numpy(dtype=float)
-    regions = _labels(frame["region"])
+    ns, regions, values, records, shown = _intensity_columns(path)
+    files = _Repeat(str(path))
     raise_if([
         breach_for_rows(ns % HALF_HOUR_NS != 0, files, records, "half-hour-boundaries",
-                        lambda i: f"the intensity period from {start.iloc[i]:%Y-%m-%dT%H:%M:%SZ} does not start on a UTC half-hour"),
+                        lambda i: f"the intensity period from {pd.Timestamp(ns[i], tz='UTC'):%Y-%m-%dT%H:%M:%SZ} does not start on a UTC half-hour"),
         breach_for_rows(~np.isfinite(values), files, records, "readable-input",
-                        lambda i: f"intensity {frame['intensity'].iloc[i]!r} is not a number"),
+                        lambda i: f"intensity {shown(i)!r} is not a number"),
         breach_for_rows(values < 0, files, records, "non-negative", lambda i: f"intensity {values[i]} is negative"),
         breach_for_rows(regions == "", files, records, "readable-input", lambda i: "the row has no region"),
     ])
-    known = sorted(set(regions), key=lambda r: (len(r), r))
+    known = sorted(set(np.unique(regions).tolist()), key=lambda r: (len(r), r))
     half_hours = ns // HALF_HOUR_NS
     first = int(half_hours.min()) if len(half_hours) else 0
     width = int(half_hours.max()) - first + 1 if len(half_hours) else 0
     row_of = {r: k for k, r in enumerate(known)}
-    region_index = np.array([row_of[r] for r in regions], dtype=np.int64)
+    distinct, inverse = np.unique(regions, return_inverse=True)
+    region_index = np.array([row_of[r] for r in distinct.tolist()], dtype=np.int64)[inverse]
     cell = region_index * width + (half_hours - first)
     order = np.argsort(cell, kind="stable")
     repeated = np.zeros(len(cell), dtype=bool)
     repeated[order[1:]] = (cell[order[1:]] == cell[order[:-1]]) & (values[order[1:]] != values[order[:-1]])
     raise_if([breach_for_rows(repeated, files, records, "no-conflicting-duplicates",
-                              lambda i: f"region {regions[i]}, half-hour from {start.iloc[i]:%Y-%m-%dT%H:%M:%SZ} has two different intensities")])
+                              lambda i: f"region {regions[i]}, half-hour from {pd.Timestamp(ns[i], tz='UTC'):%Y-%m-%dT%H:%M:%SZ} has two different intensities")])
     matrix = np.full(len(known) * width, np.nan)
     matrix[cell] = values
     meta = _sidecar(path)
@@ -190,8 +187,67 @@ def read_intensity(root: Path) -> RegionalIntensity | None:
             if meta.get(key):
                 dataset[key] = str(meta[key]).replace("{region}", r)
         datasets[r] = dataset
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as stream:
+        digest = hashlib.file_digest(stream, "sha256").hexdigest()
     return RegionalIntensity(path, known, first, matrix.reshape(len(known), width), datasets, digest)
+
+
+class _Repeat:
+    """The same file name for every row, without an array of copies."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __getitem__(self, i):
+        return self.name
+
+
+class RowLabels:
+    """`row N` (Parquet) or `line N` (CSV) of a position, made only when an error needs it."""
+
+    def __init__(self, word: str = "row", first: int = 1, original: np.ndarray | None = None):
+        self.word, self.first, self.original = word, first, original
+
+    def __getitem__(self, i):
+        return f"{self.word} {int(i if self.original is None else self.original[i]) + self.first}"
+
+
+def _intensity_columns(path: Path):
+    """Instants (ns), region labels, values, row labels and a way to show a raw value. Parquet is read with
+    pyarrow column by column (a year of 14 regions is 245,280 rows); CSV through pandas as text."""
+    from perseus.calculator.inputs import _timestamps
+
+    if path.suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(path)
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise CalculationError([Breach(str(path), "", "readable-input", f"cannot read: {exc}")]) from exc
+        missing = [c for c in INTENSITY_COLUMNS if c not in table.column_names]
+        if missing:
+            raise CalculationError([Breach(str(path), "", "readable-input",
+                                           f"missing column(s) {', '.join(missing)}; expected {','.join(INTENSITY_COLUMNS)}")])
+        stamp = table.column("from")
+        if not pa.types.is_timestamp(stamp.type) or stamp.type.tz is None:
+            raise CalculationError([Breach(str(path), "", "readable-input",
+                                           f"column from is {stamp.type}; it must be a timestamp with a time zone (UTC)")])
+        ns = pc.cast(stamp, pa.timestamp("ns", "UTC")).cast(pa.int64()).to_numpy()
+        region = table.column("region")
+        if pa.types.is_floating(region.type):
+            region = pc.cast(region, pa.int64())
+        encoded = pc.dictionary_encode(pc.fill_null(pc.cast(region, pa.string()), "")).combine_chunks()
+        names = np.array(encoded.dictionary.to_pylist(), dtype=object)
+        regions = names[encoded.indices.to_numpy(zero_copy_only=False)]  # one shared str object per region
+        values = pc.cast(table.column("intensity"), pa.float64()).to_numpy(zero_copy_only=False)
+        return ns, regions, values, RowLabels("row", 1), lambda i: values[i]
+    frame, records = _read_table(path, INTENSITY_COLUMNS)
+    start = _timestamps(path, frame["from"], "from", records)
+    ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    values = pd.to_numeric(frame["intensity"], errors="coerce").to_numpy(dtype=float)
+    return ns, _labels(frame["region"]), values, records, lambda i: frame["intensity"].iloc[i]
 
 
 def _z(half_hour: int) -> str:

@@ -38,7 +38,7 @@ def _templates(starts: np.ndarray, seed: int) -> dict[str, np.ndarray]:
 
 def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datetime(2025, 1, 1, tzinfo=timezone.utc),
                     end: datetime = datetime(2026, 1, 1, tzinfo=timezone.utc), seed: int = 0, buckets: int | None = None,
-                    compression: str = "snappy") -> dict:
+                    compression: str = "lz4") -> dict:
     """Write meters.parquet, readings/type=*/bucket=NN/part-0.parquet and intensity.parquet; returns a summary."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -47,7 +47,7 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
     from perseus.synth import half_hour_starts, synthesise_intensity
 
     directory = Path(directory)
-    buckets = buckets or max(1, meters // 64)
+    buckets = buckets or max(2, meters // 32)
     starts = half_hour_starts(start, end)
     stamps = starts.astype("datetime64[us]").astype(np.int64)
     templates = _templates(starts, seed)
