@@ -24,8 +24,12 @@ site: generate
 test: install
 	$(BIN)/python -m pytest
 
+# Figures for people, not a timed test (not run in CI); about 5-10 minutes on 2 cores.
+# Synthetic portfolios are cached under .bench/; figures go to benchmarks/results.json.
 bench: install
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_portfolio.py
+	$(BIN)/python benchmarks/bench_paths.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

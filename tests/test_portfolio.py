@@ -69,3 +69,33 @@ def test_json_lines_are_each_a_valid_report(portfolio, tmp_path, perseus):
         report = json.loads(line)
         assert validate_payload(schema, "EmissionsReport", report) == []
         assert report["data"] and report["sources"] and report["provenance"]["steps"]
+
+
+def test_a_window_gives_what_the_single_meter_calculator_gives(portfolio, tmp_path):
+    meter = "synthetic-portfolio-000007"
+    window = {"start": "2025-12-10T00:00:00Z", "end": "2026-01-20T12:30:00Z"}
+    reports = dict(calculate_portfolio(portfolio, taken_at=TAKEN_AT, **window).reports())
+    inputs = single_meter_inputs(portfolio, meter, tmp_path)
+    single = calculate(inputs["consumption"], intensity=inputs["intensity"], taken_at=TAKEN_AT, **window)
+    assert reports[meter]["data"] == single["data"]
+    assert reports[meter]["sources"] == single["sources"]
+    assert reports[meter]["data"][0]["dataQuality"]["expectedHalfHours"] == 22 * 48
+
+
+def test_parquet_of_entries_and_progress(portfolio, tmp_path, perseus):
+    import pandas as pd
+
+    target = tmp_path / "entries.parquet"
+    done = perseus("calculate", "--portfolio", portfolio, "--taken-at", TAKEN_AT, "--output", target, "--progress")
+    assert done.returncode == 0, done.stderr
+    assert "readings" in done.stderr and "meter-types done" in done.stderr and "/s" in done.stderr
+    entries = pd.read_parquet(target)
+    assert len(entries) == 12 * 2 * 2  # meters × types × months
+    assert set(entries["missingData"]) == {"Complete", "Missing"}
+
+
+def test_portfolio_and_single_file_options_do_not_mix(portfolio, perseus, tmp_path):
+    done = perseus("calculate", "--portfolio", portfolio, "--consumption", tmp_path / "x.csv")
+    assert done.returncode == 2 and "--portfolio replaces --consumption" in done.stderr
+    done = perseus("calculate", "--portfolio", portfolio, "--output", tmp_path / "x.json")
+    assert done.returncode == 2 and ".jsonl" in done.stderr

@@ -7,10 +7,10 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 from perseus.paths import ROOT
-from perseus.site import api, changes, downloads, governance, permissions, specifications
+from perseus.site import api, benchmarks, changes, downloads, governance, permissions, specifications
 
 # Hand-written pages first, then one nav section per rendered module.
-HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}]
+HAND_WRITTEN = [{"Home": "index.md"}, {"Implementer's guide": "guide.md"}, {"Running at scale": "scale.md"}]
 SECTIONS = (
     ("Data specifications", specifications),
     ("API reference", api),
@@ -47,7 +47,10 @@ def readme_commands() -> str:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    return markdown.replace("<!-- readme-commands -->", readme_commands())
+    markdown = markdown.replace("<!-- readme-commands -->", readme_commands())
+    if benchmarks.MARKER in markdown:
+        markdown = markdown.replace(benchmarks.MARKER, benchmarks.figures_markdown())
+    return markdown
 
 
 def on_files(files: Files, config) -> Files:
