@@ -99,3 +99,21 @@ def test_portfolio_and_single_file_options_do_not_mix(portfolio, perseus, tmp_pa
     assert done.returncode == 2 and "--portfolio replaces --consumption" in done.stderr
     done = perseus("calculate", "--portfolio", portfolio, "--output", tmp_path / "x.json")
     assert done.returncode == 2 and ".jsonl" in done.stderr
+
+
+def test_csv_meters_and_intensity_tables_give_the_same_entries(portfolio, run, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    copy = shutil.copytree(portfolio, tmp_path / "csv")
+    intensity = pd.read_parquet(copy / "intensity.parquet")
+    intensity["from"] = intensity["from"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    intensity.to_csv(copy / "intensity.csv", index=False)
+    (copy / "intensity.parquet").unlink()
+    (copy / "intensity.parquet.meta.yaml").rename(copy / "intensity.csv.meta.yaml")
+    pd.read_parquet(copy / "meters.parquet").to_csv(copy / "meters.csv", index=False)
+    (copy / "meters.parquet").unlink()
+    again = calculate_portfolio(copy, taken_at=TAKEN_AT)
+    assert again.entries.equals(run.entries)
+    assert [r["sources"] for _, r in again.reports()] == [r["sources"] for _, r in run.reports()]

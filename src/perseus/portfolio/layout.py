@@ -151,7 +151,8 @@ def read_intensity(root: Path) -> RegionalIntensity | None:
     path = _table_file(root, "intensity", required=False)
     if path is None:
         return None
-    ns, regions, values, records, shown = _intensity_columns(path)
+    ns, codes, names, values, records, shown = _intensity_columns(path)
+    regions = _Lookup(names, codes)
     files = _Repeat(str(path))
     raise_if([
         breach_for_rows(ns % HALF_HOUR_NS != 0, files, records, "half-hour-boundaries",
@@ -159,15 +160,15 @@ def read_intensity(root: Path) -> RegionalIntensity | None:
         breach_for_rows(~np.isfinite(values), files, records, "readable-input",
                         lambda i: f"intensity {shown(i)!r} is not a number"),
         breach_for_rows(values < 0, files, records, "non-negative", lambda i: f"intensity {values[i]} is negative"),
-        breach_for_rows(regions == "", files, records, "readable-input", lambda i: "the row has no region"),
+        breach_for_rows((np.asarray(names, dtype=object) == "")[codes] if len(names) else np.zeros(0, bool),
+                        files, records, "readable-input", lambda i: "the row has no region"),
     ])
-    known = sorted(set(np.unique(regions).tolist()), key=lambda r: (len(r), r))
+    known = sorted(set(np.asarray(names, dtype=object)[np.unique(codes)].tolist()), key=lambda r: (len(r), r))
     half_hours = ns // HALF_HOUR_NS
     first = int(half_hours.min()) if len(half_hours) else 0
     width = int(half_hours.max()) - first + 1 if len(half_hours) else 0
     row_of = {r: k for k, r in enumerate(known)}
-    distinct, inverse = np.unique(regions, return_inverse=True)
-    region_index = np.array([row_of[r] for r in distinct.tolist()], dtype=np.int64)[inverse]
+    region_index = np.array([row_of.get(r, -1) for r in names], dtype=np.int64)[codes]
     cell = region_index * width + (half_hours - first)
     order = np.argsort(cell, kind="stable")
     repeated = np.zeros(len(cell), dtype=bool)
@@ -200,6 +201,16 @@ class _Repeat:
 
     def __getitem__(self, i):
         return self.name
+
+
+class _Lookup:
+    """`names[codes[i]]` on demand, for messages."""
+
+    def __init__(self, names, codes):
+        self.names, self.codes = names, codes
+
+    def __getitem__(self, i):
+        return self.names[self.codes[i]]
 
 
 class RowLabels:
@@ -240,14 +251,15 @@ def _intensity_columns(path: Path):
             region = pc.cast(region, pa.int64())
         encoded = pc.dictionary_encode(pc.fill_null(pc.cast(region, pa.string()), "")).combine_chunks()
         names = np.array(encoded.dictionary.to_pylist(), dtype=object)
-        regions = names[encoded.indices.to_numpy(zero_copy_only=False)]  # one shared str object per region
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         values = pc.cast(table.column("intensity"), pa.float64()).to_numpy(zero_copy_only=False)
-        return ns, regions, values, RowLabels("row", 1), lambda i: values[i]
+        return ns, codes, names.tolist(), values, RowLabels("row", 1), lambda i: values[i]
     frame, records = _read_table(path, INTENSITY_COLUMNS)
     start = _timestamps(path, frame["from"], "from", records)
     ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)
     values = pd.to_numeric(frame["intensity"], errors="coerce").to_numpy(dtype=float)
-    return ns, _labels(frame["region"]), values, records, lambda i: frame["intensity"].iloc[i]
+    codes, names = pd.factorize(pd.Series(_labels(frame["region"])))
+    return ns, codes.astype(np.int64), list(names), values, records, lambda i: frame["intensity"].iloc[i]
 
 
 def _z(half_hour: int) -> str:
