@@ -62,3 +62,16 @@ def test_a_bad_partition_is_reported_from_the_worker(portfolio, cluster, tmp_pat
         calculate_portfolio(copy, taken_at=TAKEN_AT, engine="dask", scheduler=cluster.scheduler_address)
     breach = caught.value.breaches[0]
     assert (breach.file, breach.record, breach.rule) == (str(path.relative_to(copy)), "row 10", "non-negative")
+
+
+def test_the_command_sends_the_work_to_a_running_scheduler(portfolio, cluster, tmp_path, perseus):
+    """`perseus calculate --engine dask --scheduler ADDRESS` from another process: the job, its context and the
+    kernel travel to the workers pickled, as they do to a real cluster."""
+    import json
+
+    target = tmp_path / "reports.jsonl"
+    done = perseus("calculate", "--portfolio", portfolio, "--taken-at", TAKEN_AT, "--engine", "dask",
+                   "--scheduler", cluster.scheduler_address, "--output", target)
+    assert done.returncode == 0, done.stderr
+    local = calculate_portfolio(portfolio, taken_at=TAKEN_AT)
+    assert [json_line(normalised(json.loads(line))) for line in target.read_text().splitlines()] == lines(local)
