@@ -53,8 +53,7 @@ def entries_of_type(energy_type: str, parts: list[pd.DataFrame], portfolio: Port
     grid_month = np.repeat(low, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
     grid = pd.DataFrame({"meter": grid_meter, "month": grid_month})
     frame = grid.merge(found, on=["meter", "month"], how="left", sort=False)
-    for name in ("total",):
-        frame[name] = frame[name].fillna(0.0)
+    frame["total"] = frame["total"].fillna(0.0)  # months inside the span without a reading
     for name in ("present", "duplicates", "volume"):
         frame[name] = frame[name].fillna(0).astype(np.int64)
     begin = month_start_half_hour(frame["month"].to_numpy())

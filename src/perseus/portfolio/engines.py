@@ -41,7 +41,7 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
         for partition, frame in zip(portfolio.partitions, pool.map(one, portfolio.partitions)):
             results.append(frame)
             meters += frame["meter"].nunique()
-            bar.set_postfix_str(f"{meters:,} meter-types done", refresh=False)
+            bar.set_postfix_str(f"{meters:,} meter series done", refresh=False)
             bar.update(partition.rows)
     return results
 
@@ -72,10 +72,13 @@ def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None
         results = frame.map_partitions(_dask_kernel, names, types, context, meta=meta, align_dataframes=False)
         parts = results.to_delayed()
         if progress:
+            import contextlib
+
             from dask.distributed import progress as show
 
             futures = client.compute(parts)
-            show(futures)
+            with contextlib.redirect_stdout(sys.stderr):  # stdout may be carrying the JSON lines
+                show(futures)
             computed = client.gather(futures)
         else:
             computed = client.gather(client.compute(parts))

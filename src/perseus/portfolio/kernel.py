@@ -15,7 +15,7 @@ engine (`map_partitions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from perseus.calculator.errors import Breach, CalculationError, breach_for_rows, raise_if
-from perseus.portfolio.layout import HALF_HOUR_NS
+from perseus.portfolio.layout import HALF_HOUR_NS, Repeat, RowLabels
 
 UNIT_CODES = {"KWH": 0, "WHR": 1, "MTQ": 2}
 UNITS_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
@@ -81,7 +81,6 @@ class KernelContext:
     intensity_first: int = 0  # half-hour of column 0
     intensity_name: str = ""
     window: tuple[int | None, int | None] = (None, None)  # half-hours [start, end)
-    extra: dict = field(default_factory=dict)
 
 
 _COMPILED: dict = {}  # compiled methodologies per worker process (their steps are closures, which do not pickle)
@@ -134,8 +133,8 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
     n = table.num_rows
     if n == 0:
         return empty_result()
-    files = _Names(partition)
-    every = _Records(None)  # row labels before any reordering
+    files = Repeat(partition)
+    every = RowLabels("row", 1, None)  # row labels before any reordering
     if t is None:
         raise CalculationError([Breach(partition, "row 1", "known-meter", f"the meters table lists no {energy_type} meter")])
     for name in ("meter", "from", "value", "unitCode"):
@@ -186,10 +185,10 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
         if offset.any() or not (v.min() >= 0):  # NaN fails the second test
             rows = np.arange(lo, hi)
             raise_if([
-                breach_for_rows(offset != 0, files, _Records(rows), "half-hour-boundaries",
+                breach_for_rows(offset != 0, files, RowLabels("row", 1, rows), "half-hour-boundaries",
                                 lambda i: f"the reading from {_iso_raw(raw[lo + i], stamp.type.unit)} does not start on a UTC half-hour boundary"),
-                breach_for_rows(np.isnan(v), files, _Records(rows), "readable-input", lambda i: f"value {v[i]} is not a number"),
-                breach_for_rows(v < 0, files, _Records(rows), "non-negative", lambda i: f"value {v[i]} is negative"),
+                breach_for_rows(np.isnan(v), files, RowLabels("row", 1, rows), "readable-input", lambda i: f"value {v[i]} is not a number"),
+                breach_for_rows(v < 0, files, RowLabels("row", 1, rows), "non-negative", lambda i: f"value {v[i]} is negative"),
             ])
         c = codes[lo:hi]
         loc = local_of_code.take(c)
@@ -247,12 +246,12 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
     size = len(meters_here) * month_count
     factor_of_position = None
     if "emission-factors" in sources.values():
-        factor_of_position = _factors(t, months_of_span, half_hour, low, files, _Records(original))
+        factor_of_position = _factors(t, months_of_span, half_hour, low, files, RowLabels("row", 1, original))
     intensity_base = None
     if "grid-intensity" in sources.values():
-        intensity_base = _intensity_base(ctx, t, meters_here, local, half_hour, low, high, files, _Records(original), methodology)
+        intensity_base = _intensity_base(ctx, t, meters_here, local, half_hour, low, high, files, RowLabels("row", 1, original), methodology)
     cv_of_local = t.calorific_value[meters_here]
-    wanted = _wanted_consumption(methodology, is_volume, files, _Records(original))
+    wanted = _wanted_consumption(methodology, is_volume, files, RowLabels("row", 1, original))
 
     # Phase 2, step by step: the methodology's steps, then monthly sums in row order.
     total = np.zeros(size)
@@ -280,7 +279,7 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
                 inputs[name] = np.where(vol, cv_of_local.take(loc), 0.0) if vol is not None else np.zeros(hi - lo)
         emissions = methodology.half_hour_emissions(inputs)
         if not (emissions.min() >= 0 and emissions.max() < np.inf):  # NaN fails the first test
-            rows = _Records(np.arange(lo, hi) if original is None else original[lo:hi])
+            rows = RowLabels("row", 1, np.arange(lo, hi) if original is None else original[lo:hi])
             raise_if([breach_for_rows(~((emissions >= 0) & (emissions < np.inf)), files, rows, "non-negative",
                                       lambda i: f"the steps of {methodology.path} give {emissions[i]} kg for this reading")])
         bins = loc * month_count
@@ -325,7 +324,7 @@ def _sort_and_deduplicate(local, half_hour, quantity, is_volume, files, energy_t
     first = np.maximum.accumulate(np.where(repeat, 0, np.arange(n)))  # position of each row's first reading
     kind = is_volume if is_volume is not None else np.zeros(n, dtype=bool)
     conflict = repeat & ((kind != kind[first]) | ~np.isclose(quantity[first], quantity, rtol=1e-9, atol=1e-12))
-    rows = _Records(original)
+    rows = RowLabels("row", 1, original)
     raise_if([breach_for_rows(conflict, files, rows, "no-conflicting-duplicates",
                               lambda i: f"the {energy_type} half-hour from {_iso_half_hour(half_hour[i])} of meter "
                                         f"{t.meter_ids[meters_here[local[i]]]!r} disagrees with {rows[first[i]]}")])
@@ -333,26 +332,6 @@ def _sort_and_deduplicate(local, half_hour, quantity, is_volume, files, energy_t
     keep = ~repeat
     is_volume = is_volume[keep] if is_volume is not None else None
     return local[keep], half_hour[keep], quantity[keep], is_volume, original[keep], duplicates_at
-
-
-class _Names:
-    """The partition's name for every row, without an array of copies."""
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __getitem__(self, i):
-        return self.name
-
-
-class _Records:
-    """`row N` (1-based, as in the file) for a position after sorting and filtering."""
-
-    def __init__(self, original: np.ndarray | None):
-        self.original = original  # None: positions are still the file's rows
-
-    def __getitem__(self, i):
-        return f"row {int(i if self.original is None else self.original[i]) + 1}"
 
 
 def _iso_half_hour(half_hour: int) -> str:

@@ -153,7 +153,7 @@ def read_intensity(root: Path) -> RegionalIntensity | None:
         return None
     ns, codes, names, values, records, shown = _intensity_columns(path)
     regions = _Lookup(names, codes)
-    files = _Repeat(str(path))
+    files = Repeat(str(path))
     raise_if([
         breach_for_rows(ns % HALF_HOUR_NS != 0, files, records, "half-hour-boundaries",
                         lambda i: f"the intensity period from {pd.Timestamp(ns[i], tz='UTC'):%Y-%m-%dT%H:%M:%SZ} does not start on a UTC half-hour"),
@@ -193,7 +193,7 @@ def read_intensity(root: Path) -> RegionalIntensity | None:
     return RegionalIntensity(path, known, first, matrix.reshape(len(known), width), datasets, digest)
 
 
-class _Repeat:
+class Repeat:
     """The same file name for every row, without an array of copies."""
 
     def __init__(self, name: str):
