@@ -120,8 +120,8 @@ KEY_SHIFT = 22  # half-hours since 1970 stay below 2**22 until the year 2209
 def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd.DataFrame:
     """Monthly totals per meter of one partition; raises CalculationError naming partition, row and rule.
 
-    `table` is a pyarrow Table, or a function returning one. Checks run on the small dictionaries of ids and units where they can, and on whole
-    columns otherwise. The per-reading work runs in cache-sized steps; monthly sums
+    `table` is a pyarrow Table, or a function returning one. Checks run on the small
+    dictionaries of ids and units where they can, and on whole columns otherwise. The per-reading work runs in cache-sized steps; monthly sums
     accumulate with `np.add.at`, which adds in row order across steps exactly as one
     `np.bincount` over the whole partition would (and as the single-meter calculator does).
     A file sorted by meter and time with no repeated half-hours (the layout's norm) is
@@ -205,6 +205,10 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
             is_volume[lo:hi] = unit_of_code.take(uc) == 2
     if not np.isfinite(quantity.max()):
         raise_if([breach_for_rows(~np.isfinite(value), files, every, "readable-input", lambda i: f"value {value[i]} is not a number")])
+    outside = (half_hour.min() < 0) or (half_hour.max() >= 1 << KEY_SHIFT)
+    if outside:  # the ordering key packs the half-hour into 22 bits
+        raise_if([breach_for_rows((half_hour < 0) | (half_hour >= 1 << KEY_SHIFT), files, every, "readable-input",
+                                  lambda i: f"the reading from {_iso_raw(raw[i], stamp.type.unit)} is outside 1970-2209")])
     del raw, codes, unit_codes, stamp, value
     table = None  # the Arrow buffers are no longer needed once the columns are in `quantity` and friends
 

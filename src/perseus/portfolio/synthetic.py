@@ -18,6 +18,7 @@ from perseus.portfolio.layout import bucket_of
 
 OUTCODES = ("SW1A", "M1", "RG10", "EH1", "CF10", "B1", "NG1", "CB1", "EX1", "SO14", "E1", "BN1", "LS1", "NE1")
 TEMPLATES_PER_ARCHETYPE = 2
+UNITS = ["KWH", "MTQ", "WHR"]  # sorted, so that searchsorted finds each unit's code
 GAS_KWH_PER_M3 = 1.02264 * 39.5 / 3.6  # SMETS1 meters in the portfolio report kWh, converted at a typical CV
 
 
@@ -62,7 +63,7 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
     meter_table = pa.table({
         "meter": ids * 2, "type": ["electricity"] * meters + ["gas"] * meters,
         "region": np.concatenate([region, region]), "outcode": [OUTCODES[r - 1] for r in region] * 2,
-        "calorificValue": np.concatenate([np.full(meters, np.nan), cv]),
+        "calorificValue": pa.array(np.concatenate([np.full(meters, np.nan), cv]), from_pandas=True),  # NaN -> null: none given
     }).replace_schema_metadata({"perseus:synthetic": "SYNTHETIC portfolio meters written by perseus.portfolio.synthetic"})
     directory.mkdir(parents=True, exist_ok=True)
     pq.write_table(meter_table, directory / "meters.parquet")
@@ -93,8 +94,8 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
                                                         pa.array([ids[i] for i in members])),
                 "from": pa.array(np.broadcast_to(stamps, keep.shape)[keep], type=pa.timestamp("us", tz="UTC")),
                 "value": value[keep],
-                "unitCode": pa.DictionaryArray.from_arrays(np.repeat(np.arange(len(members), dtype=np.int32), counts),
-                                                           pa.array(units.tolist())),
+                "unitCode": pa.DictionaryArray.from_arrays(np.repeat(np.searchsorted(UNITS, units).astype(np.int32), counts),
+                                                           pa.array(UNITS)),
             })
             target = directory / "readings" / f"type={energy_type}" / f"bucket={b:03d}"
             target.mkdir(parents=True, exist_ok=True)
