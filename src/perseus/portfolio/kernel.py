@@ -257,15 +257,18 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
     cv_of_local = t.calorific_value[meters_here]
     wanted = _wanted_consumption(methodology, is_volume, files, RowLabels("row", 1, original))
 
-    # Phase 2, step by step: the methodology's steps, then monthly sums in row order.
+    # Phase 2, step by step: the methodology's steps, then monthly sums. Steps end where a meter ends, so
+    # each (meter, month) bin is summed by one bincount, in row order: the single-meter calculator's sums.
     total = np.zeros(size)
     present = np.zeros(size, dtype=np.int64)
     volume = np.zeros(size, dtype=np.int64)
-    first = np.full(size, np.iinfo(np.int64).max)
-    last = np.full(size, -1)
+    first = np.zeros(size, dtype=np.int64)
+    last = np.zeros(size, dtype=np.int64)
     count = len(half_hour)
-    for lo in range(0, count, CHUNK):
-        hi = min(lo + CHUNK, count)
+    flat_intensity = ctx.intensity_matrix.ravel() if intensity_base is not None else None
+
+    def step_inputs(lo: int, hi: int):
+        """The methodology's inputs for rows lo..hi, each gathered from the small tables above."""
         loc, position, q = local[lo:hi], half_hour[lo:hi] - low, quantity[lo:hi]
         vol = is_volume[lo:hi] if is_volume is not None else None
         inputs = {}
@@ -276,26 +279,35 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
             if source == "grid-intensity":
                 cell = intensity_base.take(loc)
                 cell += position
-                inputs[name] = ctx.intensity_matrix.ravel().take(cell)
+                inputs[name] = flat_intensity.take(cell)
             elif source == "emission-factors":
                 inputs[name] = factor_of_position.take(position)
             elif source == "calorific-value":
                 inputs[name] = np.where(vol, cv_of_local.take(loc), 0.0) if vol is not None else np.zeros(hi - lo)
+        return loc, position, vol, inputs
+
+    for lo, hi in _meter_steps(local, len(meters_here), count):
+        loc, position, vol, inputs = step_inputs(lo, hi)
         emissions = methodology.half_hour_emissions(inputs)
-        if not (emissions.min() >= 0 and emissions.max() < np.inf):  # NaN fails the first test
-            rows = RowLabels("row", 1, np.arange(lo, hi) if original is None else original[lo:hi])
-            raise_if([breach_for_rows(~((emissions >= 0) & (emissions < np.inf)), files, rows, "non-negative",
-                                      lambda i: f"the steps of {methodology.path} give {emissions[i]} kg for this reading")])
+        if not emissions.min() >= 0:  # NaN fails too; infinities show in the totals, checked below
+            _emissions_breach(emissions, lo, hi, original, files, methodology)
         bins = loc * month_count
         bins += month_of_position.take(position)
-        np.add.at(total, bins, emissions)
-        present += np.bincount(bins, minlength=size)
+        base = int(bins[0])
+        bins -= base
+        span = int(bins[-1]) + 1
+        total[base:base + span] += np.bincount(bins, weights=emissions, minlength=span)
+        present[base:base + span] += np.bincount(bins, minlength=span)
         if vol is not None:
-            volume += np.bincount(bins, weights=vol, minlength=size).astype(np.int64)
+            volume[base:base + span] += np.bincount(bins, weights=vol, minlength=span).astype(np.int64)
         edges = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])  # bins rise through a step: meter, then time
-        step_bins = bins[edges]
-        np.minimum.at(first, step_bins, position[edges] + low)
-        np.maximum.at(last, step_bins, position[np.r_[edges[1:], hi - lo] - 1] + low)
+        first[base + bins[edges]] = position[edges] + low
+        last[base + bins[edges]] = position[np.r_[edges[1:], hi - lo] - 1] + low
+    if not np.isfinite(total).all():
+        for lo, hi in _meter_steps(local, len(meters_here), count):  # find the reading; only when something is wrong
+            emissions = methodology.half_hour_emissions(step_inputs(lo, hi)[3])
+            if not np.isfinite(emissions).all():
+                _emissions_breach(emissions, lo, hi, original, files, methodology)
     duplicates = np.zeros(size, np.int64)
     if duplicates_at is not None and len(duplicates_at[0]):
         duplicates = np.bincount(duplicates_at[0] * month_count + month_of_position[duplicates_at[1] - low], minlength=size)
@@ -310,6 +322,21 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
         "first": first[filled],
         "last": last[filled],
     })
+
+
+def _meter_steps(local: np.ndarray, meters: int, count: int):
+    """Row ranges of about CHUNK rows that start and end on a meter boundary (`local` is sorted).
+    A meter with more than CHUNK rows is a step of its own."""
+    starts = np.searchsorted(local, np.arange(meters, dtype=local.dtype))
+    wanted = np.searchsorted(starts, np.arange(CHUNK, count, CHUNK))
+    cuts = np.unique(np.r_[0, starts[wanted[wanted < len(starts)]], count])
+    return zip(cuts[:-1].tolist(), cuts[1:].tolist())
+
+
+def _emissions_breach(emissions, lo, hi, original, files, methodology):
+    rows = RowLabels("row", 1, np.arange(lo, hi) if original is None else original[lo:hi])
+    raise_if([breach_for_rows(~((emissions >= 0) & (emissions < np.inf)), files, rows, "non-negative",
+                              lambda i: f"the steps of {methodology.path} give {emissions[i]} kg for this reading")])
 
 
 def _sort_and_deduplicate(local, half_hour, quantity, is_volume, files, energy_type, t, meters_here):
