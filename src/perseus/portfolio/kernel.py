@@ -121,11 +121,11 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
     """Monthly totals per meter of one partition; raises CalculationError naming partition, row and rule.
 
     `table` is a pyarrow Table, or a function returning one. Checks run on the small
-    dictionaries of ids and units where they can, and on whole columns otherwise. The per-reading work runs in cache-sized steps; monthly sums
-    accumulate with `np.add.at`, which adds in row order across steps exactly as one
-    `np.bincount` over the whole partition would (and as the single-meter calculator does).
-    A file sorted by meter and time with no repeated half-hours (the layout's norm) is
-    never sorted or copied.
+    dictionaries of ids and units where they can, and on whole columns otherwise. The
+    per-reading work runs in cache-sized steps that end on meter boundaries, so each
+    (meter, month) total is one `np.bincount` over its readings in row order, exactly as
+    the single-meter calculator adds them. A file sorted by meter and time with no
+    repeated half-hours (the layout's norm) is never sorted or copied.
     """
     if callable(table):  # a loader: then this frame holds the only reference and can free the Arrow buffers early
         table = table()
