@@ -120,3 +120,16 @@ def test_repeated_half_hours_that_agree_are_counted(portfolio, tmp_path):
     reports = dict(calculate_portfolio(portfolio, taken_at=TAKEN_AT).reports())
     december = reports["synthetic-portfolio-000000"]["data"][0]["dataQuality"]
     assert december["duplicateReadings"] == 1 and december["presentHalfHours"] == december["expectedHalfHours"]
+
+
+def test_a_reading_off_the_half_hour(capsys, portfolio, tmp_path):
+    import pandas as pd
+
+    path, _ = partition_of(portfolio, "electricity", "synthetic-portfolio-000002")
+
+    def shift(t):
+        t.loc[2, "from"] = t.loc[2, "from"] + pd.Timedelta(minutes=15)
+
+    rewrite(path, shift)
+    relative = str(path.relative_to(portfolio))
+    run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row 3:", "[rule: half-hour-boundaries]")

@@ -113,7 +113,7 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
     return codes, dictionary
 
 
-CHUNK = 1 << 16  # rows per step: every intermediate array of a step stays in the CPU cache
+CHUNK = 1 << 14  # rows per step: every intermediate array of a step stays in the CPU cache
 KEY_SHIFT = 22  # half-hours since 1970 stay below 2**22 until the year 2209
 
 
@@ -180,12 +180,12 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
     previous = -1
     for lo in range(0, n, CHUNK):
         hi = min(lo + CHUNK, n)
-        hh, offset = np.divmod(raw[lo:hi], per_half_hour)
+        hh = raw[lo:hi] // per_half_hour
         v = value[lo:hi]
-        if offset.any() or not (v.min() >= 0):  # NaN fails the second test
+        if not np.array_equal(hh * per_half_hour, raw[lo:hi]) or not (v.min() >= 0):  # NaN fails the second test
             rows = np.arange(lo, hi)
             raise_if([
-                breach_for_rows(offset != 0, files, RowLabels("row", 1, rows), "half-hour-boundaries",
+                breach_for_rows(hh * per_half_hour != raw[lo:hi], files, RowLabels("row", 1, rows), "half-hour-boundaries",
                                 lambda i: f"the reading from {_iso_raw(raw[lo + i], stamp.type.unit)} does not start on a UTC half-hour boundary"),
                 breach_for_rows(np.isnan(v), files, RowLabels("row", 1, rows), "readable-input", lambda i: f"value {v[i]} is not a number"),
                 breach_for_rows(v < 0, files, RowLabels("row", 1, rows), "non-negative", lambda i: f"value {v[i]} is negative"),
@@ -205,8 +205,8 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
             is_volume[lo:hi] = unit_of_code.take(uc) == 2
     if not np.isfinite(quantity.max()):
         raise_if([breach_for_rows(~np.isfinite(value), files, every, "readable-input", lambda i: f"value {value[i]} is not a number")])
-    outside = (half_hour.min() < 0) or (half_hour.max() >= 1 << KEY_SHIFT)
-    if outside:  # the ordering key packs the half-hour into 22 bits
+    low, high = int(half_hour.min()), int(half_hour.max())
+    if low < 0 or high >= 1 << KEY_SHIFT:  # the ordering key packs the half-hour into 22 bits
         raise_if([breach_for_rows((half_hour < 0) | (half_hour >= 1 << KEY_SHIFT), files, every, "readable-input",
                                   lambda i: f"the reading from {_iso_raw(raw[i], stamp.type.unit)} is outside 1970-2209")])
     del raw, codes, unit_codes, stamp, value
@@ -219,7 +219,6 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
             local, half_hour, quantity, is_volume, files, energy_type, t, meters_here)
 
     start, end = ctx.window
-    low, high = int(half_hour.min()), int(half_hour.max())
     if (start is not None and low < start) or (end is not None and high >= end):
         inside = np.ones(len(half_hour), dtype=bool)
         if start is not None:
@@ -297,12 +296,15 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
         bins -= base
         span = int(bins[-1]) + 1
         total[base:base + span] += np.bincount(bins, weights=emissions, minlength=span)
-        present[base:base + span] += np.bincount(bins, minlength=span)
+        # Each bin is one run of rows (bins rise through a step: meter, then time): counts and ends from its edges.
+        edges = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
+        ends = np.r_[edges[1:], hi - lo]
+        at = base + bins[edges]
+        present[at] = ends - edges
         if vol is not None:
-            volume[base:base + span] += np.bincount(bins, weights=vol, minlength=span).astype(np.int64)
-        edges = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])  # bins rise through a step: meter, then time
-        first[base + bins[edges]] = position[edges] + low
-        last[base + bins[edges]] = position[np.r_[edges[1:], hi - lo] - 1] + low
+            volume[at] = np.add.reduceat(vol.view(np.int8), edges, dtype=np.int64)  # integers: exact in any order
+        first[at] = position[edges] + low
+        last[at] = position[ends - 1] + low
     if not np.isfinite(total).all():
         for lo, hi in _meter_steps(local, len(meters_here), count):  # find the reading; only when something is wrong
             emissions = methodology.half_hour_emissions(step_inputs(lo, hi)[3])
