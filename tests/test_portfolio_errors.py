@@ -133,3 +133,13 @@ def test_a_reading_off_the_half_hour(capsys, portfolio, tmp_path):
     rewrite(path, shift)
     relative = str(path.relative_to(portfolio))
     run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row 3:", "[rule: half-hour-boundaries]")
+
+
+def test_a_half_hour_without_intensity(capsys, portfolio, tmp_path):
+    meter = "synthetic-portfolio-000000"  # region 1, the first rows of the intensity table
+    table = pq.read_table(portfolio / "intensity.parquet").to_pandas()
+    pq.write_table(pa.Table.from_pandas(table.drop(index=100), preserve_index=False), portfolio / "intensity.parquet")
+    path, first = partition_of(portfolio, "electricity", meter)
+    relative = str(path.relative_to(portfolio))
+    run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row {first + 101}:", "2025-12-03T02:00:00Z",
+                           "[rule: intensity-for-every-half-hour]")

@@ -396,6 +396,19 @@ def _wanted_consumption(m, is_volume, files, rows) -> list[str]:
     return wanted
 
 
+_GAPS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _gap_counts(matrix: np.ndarray) -> np.ndarray:
+    """Running count of missing half-hours per region (column k: before half-hour k), computed once per matrix."""
+    cached = _GAPS.get(id(matrix))
+    if cached is None or cached[0] is not matrix:
+        counts = np.zeros((matrix.shape[0], matrix.shape[1] + 1), dtype=np.int64)
+        np.cumsum(np.isnan(matrix), axis=1, out=counts[:, 1:])
+        cached = _GAPS[id(matrix)] = (matrix, counts)
+    return cached[1]
+
+
 def _intensity_base(ctx: KernelContext, t: TypeContext, meters_here, local, half_hour, low, high, files, rows, m) -> np.ndarray:
     """Per meter of the partition, the flat index into the region × half-hour matrix of the half-hour `low`;
     a reading's intensity is then one add and one take. Missing intensity is found on the small matrix."""
@@ -409,8 +422,10 @@ def _intensity_base(ctx: KernelContext, t: TypeContext, meters_here, local, half
         raise_if([breach_for_rows((column < 0) | (column >= width), files, rows, "intensity-for-every-half-hour",
                                   lambda i: f"no grid intensity in {ctx.intensity_name} for the half-hour from {_iso_half_hour(half_hour[i])}")])
     region = t.region_row[meters_here]
-    window = matrix[:, low - ctx.intensity_first: high - ctx.intensity_first + 1]
-    if np.isnan(window[np.unique(region)]).any():  # some half-hour of a region in use has no intensity: which reading needs it?
+    gaps = _gap_counts(matrix)  # per region, how many half-hours up to each column have no intensity
+    used = np.unique(region)
+    if (gaps[used, high - ctx.intensity_first + 1] - gaps[used, low - ctx.intensity_first]).any():
+        # some half-hour of a region in use has no intensity: which reading needs it?
         found = matrix.ravel()[region[local] * width + half_hour - ctx.intensity_first]
         raise_if([breach_for_rows(np.isnan(found), files, rows, "intensity-for-every-half-hour",
                                   lambda i: f"no grid intensity in {ctx.intensity_name} for the region of meter "
