@@ -131,3 +131,20 @@ def test_a_shuffled_file_gives_the_same_unrounded_totals(portfolio, run, tmp_pat
         pq.write_table(table.take(np.random.default_rng(1).permutation(table.num_rows)), path)
     again = calculate_portfolio(copy, taken_at=TAKEN_AT)
     assert again.entries.equals(run.entries)  # bit for bit: the file is put in the calculator's order first
+
+
+def test_a_meter_without_readings_gets_an_empty_report_and_a_warning(portfolio, tmp_path, capsys):
+    import shutil
+
+    import pandas as pd
+    from calc_helpers import run_calculate
+
+    copy = shutil.copytree(portfolio, tmp_path / "idle")
+    meters = pd.read_parquet(copy / "meters.parquet")
+    meters.loc[len(meters)] = ["idle-meter", "gas", 3, "M1", None]
+    meters.to_parquet(copy / "meters.parquet", index=False)
+    code, _, err = run_calculate(["--portfolio", str(copy), "--taken-at", TAKEN_AT, "--output", str(tmp_path / "r.jsonl")], capsys)
+    assert code == 0, err
+    assert "1 meter(s) have no readings in the period" in err and "idle-meter" in err
+    last = json.loads((tmp_path / "r.jsonl").read_text().splitlines()[-1])
+    assert last["data"] == [] and last["sources"] == []

@@ -105,6 +105,10 @@ def run_portfolio(args) -> int:
         for breach in exc.breaches:
             print(f"error: {breach}", file=sys.stderr)
         return 1
+    idle = run.meters_without_readings
+    if idle:
+        shown = ", ".join(idle[:5]) + (f" and {len(idle) - 5} more" if len(idle) > 5 else "")
+        print(f"warning: {len(idle)} meter(s) have no readings in the period, so no monthly figures: {shown}", file=sys.stderr)
     if args.output is not None:
         what = "reports" if args.output.suffix.lower() == ".jsonl" else "monthly entries"
         print(f"{args.output}: {count:,} {what} from {run.portfolio.readings:,} readings", file=sys.stderr)

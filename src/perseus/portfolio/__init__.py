@@ -39,6 +39,17 @@ class PortfolioRun:
 
         return entries_table(self.portfolio, self.typed, self.taken_at)
 
+    @property
+    def meters_without_readings(self) -> list[str]:
+        """Meters of the meters table with no reading in the period: their reports have no entries."""
+        meters = self.portfolio.meters.frame
+        seen = set()
+        for energy_type, entries in self.typed.items():
+            if not entries.frame.empty:
+                ids = meters.loc[meters["type"] == energy_type, "meter"].to_numpy()
+                seen.update(ids[entries.frame["meter"].unique()].tolist())
+        return [m for m in dict.fromkeys(meters["meter"].tolist()) if m not in seen]
+
     def reports(self, validate: bool = True) -> Iterator[tuple[str, dict]]:
         """(meter, EmissionsReport) for every meter of the meters table, in its order."""
         from perseus.portfolio.reports import ReportBuilder
