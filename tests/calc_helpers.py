@@ -84,7 +84,7 @@ def without_provenance(report: dict) -> dict:
 def factor(year: int, activity: str, basis: str) -> float:
     """The total factor of a set, read straight from its CSV (independently of the calculator)."""
     root = Path(__file__).resolve().parents[1] / "factors"
-    with (root / f"desnz-{year}.csv").open() as stream:
+    with (root / f"desnz@{year}.csv").open() as stream:
         for row in csv.DictReader(stream):
             if row["activity"] == activity and row["unitBasis"] == basis and row["ghg"] == "total":
                 return float(row["value"])

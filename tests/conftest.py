@@ -21,3 +21,11 @@ def run_perseus(*args, cwd=ROOT, check=False, input=None):
 @pytest.fixture
 def perseus():
     return run_perseus
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The documentation site, built once per test session."""
+    from site_harness import build_site
+
+    return build_site(tmp_path_factory.mktemp("site") / "site")

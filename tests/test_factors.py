@@ -13,7 +13,7 @@ from perseus.paths import FACTORS
 from perseus.spec_versions import merged_root
 
 DESNZ = "Department for Energy Security and Net Zero"
-METADATA = sorted(FACTORS.glob("desnz-*.yaml"))
+METADATA = sorted(FACTORS.glob("desnz@*.yaml"))
 
 
 def test_every_year_from_2019_to_2026_is_there():
@@ -29,7 +29,7 @@ def test_metadata_and_rows_are_valid_with_the_linkml_validator(path):
     assert [r.message for r in validate(metadata, schema, "FactorSet").results] == []
     assert metadata["licence"] == "OGL-UK-3.0"
     assert metadata["url"].endswith(f"conversion-factors-{metadata['year']}")
-    assert path.name == f"desnz-{metadata['year']}.yaml"
+    assert path.name == f"desnz@{metadata['year']}.yaml"
     with (path.parent / metadata["table"]).open() as stream:
         for row in csv.DictReader(stream):
             row = {**row, "setYear": int(row["setYear"]), "value": float(row["value"])}
@@ -37,11 +37,11 @@ def test_metadata_and_rows_are_valid_with_the_linkml_validator(path):
 
 
 def test_a_row_outside_the_model_is_refused(tmp_path):
-    (tmp_path / "desnz-2025.yaml").write_text((FACTORS / "desnz-2025.yaml").read_text())
-    text = (FACTORS / "desnz-2025.csv").read_text().replace("natural-gas,m3", "natural-gas,litre")
-    (tmp_path / "desnz-2025.csv").write_text(text)
-    with pytest.raises(ValueError, match="desnz-2025.csv: line"):
-        load_set(tmp_path / "desnz-2025.yaml")
+    (tmp_path / "desnz@2025.yaml").write_text((FACTORS / "desnz@2025.yaml").read_text())
+    text = (FACTORS / "desnz@2025.csv").read_text().replace("natural-gas,m3", "natural-gas,litre")
+    (tmp_path / "desnz@2025.csv").write_text(text)
+    with pytest.raises(ValueError, match="desnz@2025.csv: line"):
+        load_set(tmp_path / "desnz@2025.yaml")
 
 
 def test_spot_figures_as_published():

@@ -42,9 +42,13 @@ def test_deployed_paths_and_status_codes():
         "emissions-data": {"/emissions": {"200", "202", "401", "403", "404", "422", "500"}},
         "heartbeat": {"/heartbeat": {"200", "500"}},
     }
+    every_state = {"200", "202", "401", "403", "404", "414", "422", "429", "431", "500", "503"}
     for release in RELEASES:
         paths = load(release)["paths"]
-        assert {p: set(op["get"]["responses"]) for p, op in paths.items()} == expected[release.label], release.ref
+        wanted = expected[release.label]
+        if "Problem" in release.payloads:  # releases with machine-readable errors document every state
+            wanted = {p: every_state for p in wanted}
+        assert {p: set(op["get"]["responses"]) for p, op in paths.items()} == wanted, release.ref
         for op in paths.values():
             ready = op["get"]["responses"].get("202")
             if ready:
@@ -78,3 +82,27 @@ def test_component_schemas_are_the_generated_json_schema():
         jsonschema_defs = json.loads((GENERATED / "jsonschema" / f"{release.ref}.schema.json").read_text())["$defs"]
         assert set(components) == set(jsonschema_defs)
         assert json.dumps(components).replace("#/components/schemas/", "#/$defs/") == json.dumps(jsonschema_defs)
+
+
+def test_problem_releases_answer_errors_as_problem_json_with_the_scenario_header():
+    checked = 0
+    for release in RELEASES:
+        document = load(release)
+        has_problem = "Problem" in document["components"]["schemas"]
+        assert has_problem == ("Problem" in release.payloads)
+        for item in document["paths"].values():
+            op = item["get"]
+            headers = [p for p in op.get("parameters", []) if p["in"] == "header"]
+            if not has_problem:
+                assert headers == []
+                continue
+            assert [h["name"] for h in headers] == ["X-Perseus-Scenario"]
+            assert headers[0]["schema"]["enum"] == ["not-ready", "unauthorised", "forbidden", "not-found", "invalid",
+                                                    "rate-limited", "server-error", "unavailable"]
+            for code, response in op["responses"].items():
+                if code.startswith(("4", "5")) and code != "422":
+                    assert list(response["content"]) == ["application/problem+json"], (release.ref, code)
+                    checked += 1
+                if code in ("202", "429", "503"):
+                    assert "Retry-After" in response["headers"], (release.ref, code)
+    assert checked >= 4 * 8

@@ -13,3 +13,14 @@ def test_readme_opens_with_two_make_commands_that_exist():
     targets = set(re.findall(r"^([a-z-]+):", (ROOT / "Makefile").read_text(), flags=re.M))
     assert set(commands) <= targets
     assert readme.index("```sh") < 120, "the commands come first"
+
+
+def test_make_demo_prints_the_month_by_month_table():
+    import subprocess
+
+    result = subprocess.run(["make", "-s", "demo"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if re.match(r"^2025-\d\d  (electricity|gas) ", line)]
+    assert len(lines) == 24  # twelve months, two energy types
+    assert "valid EmissionsReport (emissions-data@2025-10-27)" in result.stdout
+    assert "SYNTHETIC" in result.stdout

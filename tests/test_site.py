@@ -1,43 +1,95 @@
-"""The built documentation site, checked in headless Chromium against the running code."""
+"""The built documentation site, checked against the running code, and in headless Chromium."""
 
-import json
+import html as html_lib
 import os
+import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from perseus.paths import GENERATED
-from perseus.validation import load_release_schema, validate_payload
-from site_harness import build_site, serve, visit_all
-
-pytestmark = pytest.mark.browser
+from perseus.paths import EXAMPLES, ROOT
+from site_checks import download_problems, example_problems, json_examples, worked_problems, worked_tables
+from site_harness import CHROMIUM, CHROMIUM_ARGS, serve, visit_all
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("site") / "site")
-
-
-@pytest.fixture(scope="session")
-def visits(built_site):
+def served(built_site):
     if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
         pytest.skip("PERSEUS_SKIP_BROWSER=1")
     base, server = serve(built_site)
-    try:
-        yield visit_all(base, built_site)
-    finally:
-        server.shutdown()
+    yield base
+    server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def visits(served, built_site):
+    return visit_all(served, built_site)
+
+
+# --- checks that read the built files -------------------------------------------------------------
+
+def test_every_json_example_on_the_site_validates(built_site):
+    assert len(json_examples(built_site)) >= 20
+    assert example_problems(built_site) == []
+    for page in built_site.rglob("*.html"):  # no JSON block escapes the checked wrapper
+        text = page.read_text()
+        assert text.count('class="language-json') <= text.count('class="example"'), page
+
+
+def test_every_worked_number_equals_what_the_calculator_returns_now(built_site):
+    assert set(worked_tables(built_site)) == {
+        "gas-desnz-annual@2025-10-27", "electricity-location-based@2025-10-27", "electricity-desnz-annual@2025-10-27"}
+    assert worked_problems(built_site) == []
+
+
+def test_every_download_is_byte_identical_to_generated(built_site):
+    assert download_problems(built_site) == []
+
+
+def test_broken_example_number_or_download_is_caught(built_site, tmp_path):
+    broken = tmp_path / "site"
+    shutil.copytree(built_site, broken)
+    page = broken / "specifications" / "consumption-data@2025-10-27" / "index.html"
+    page.write_text(page.read_text().replace("RG10", "rg10", 1))
+    assert any("ukPostcodeOutcode" in p for p in example_problems(broken))
+    gas = broken / "methodologies" / "gas-desnz-annual@2025-10-27" / "index.html"
+    gas.write_text(re.sub(r'(data-key="2025-12:emissions" data-value=")([0-9.]+)', r"\g<1>638.667", gas.read_text()))
+    assert any("2025-12" in p for p in worked_problems(broken))
+    download = next((broken / "downloads" / "jsonschema").glob("*.json"))
+    download.write_bytes(download.read_bytes() + b" ")
+    assert any(download.name in p for p in download_problems(broken))
+
+
+def test_guide_error_line_is_what_the_command_prints(built_site, perseus):
+    result = perseus("validate", EXAMPLES / "invalid" / "MeterData-cubic-metres-on-electricity.json",
+                     "--spec", "consumption-data@2025-10-27")
+    printed = result.stderr.splitlines()[0].split(": ", 1)[1]
+    guide = (built_site / "guide" / "index.html").read_text()
+    assert "payload.json: " + printed in html_lib.unescape(guide)
+
+
+def test_home_page_shows_the_readme_commands(built_site):
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"^make \w+", readme.split("```sh", 1)[1].split("```", 1)[0], flags=re.M)
+    home = html_lib.unescape(re.sub(r"<[^>]+>", "", (built_site / "index.html").read_text()))
+    for command in commands:
+        assert command in home
+
+
+# --- checks in the browser ------------------------------------------------------------------------
+
+@pytest.mark.browser
 def test_every_page_loads_without_console_errors_or_foreign_requests(visits):
-    assert len(visits) > 5
+    assert len(visits) > 20
     for rel, visit in visits.items():
         assert visit.console_errors == [], (rel, visit.console_errors)
         assert visit.foreign_requests == [], (rel, visit.foreign_requests)
         assert visit.failed_requests == [], (rel, visit.failed_requests)
 
 
+@pytest.mark.browser
 def test_internal_links_resolve(visits, built_site):
     broken = []
     for rel, visit in visits.items():
@@ -53,49 +105,72 @@ def test_internal_links_resolve(visits, built_site):
     assert broken == []
 
 
-def test_every_json_example_on_the_site_validates(visits, built_site):
-    checked = 0
-    for rel, visit in visits.items():
-        for example in visit.examples:
-            schema = load_release_schema(example["spec"])
-            problems = validate_payload(schema, example["type"], json.loads(example["text"]))
-            assert problems == [], (rel, example["type"], [str(p) for p in problems])
-            checked += 1
-    assert checked >= 20
-    # every JSON block on the site is inside an example wrapper that names its schema
-    for html in built_site.rglob("*.html"):
-        text = html.read_text()
-        assert text.count('class="language-json') <= text.count('class="example"'), html
+@pytest.mark.browser
+def test_methodology_pages_show_formulas_and_charts(visits):
+    pages = {rel: v for rel, v in visits.items() if rel.startswith("methodologies/") and "@" in rel}
+    assert len(pages) == 3
+    for rel, visit in pages.items():
+        assert visit.math >= 2, rel
+        assert visit.images and all(img["width"] > 100 and img["alt"] for img in visit.images), (rel, visit.images)
 
 
-def test_every_download_is_byte_identical_to_generated(built_site):
-    files = [p for p in GENERATED.rglob("*") if p.is_file() and p.name != "README.md"]
-    assert files
-    for path in files:
-        published = built_site / "downloads" / path.relative_to(GENERATED)
-        assert published.read_bytes() == path.read_bytes(), path
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    return manager, manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def test_guide_error_line_is_what_the_command_prints(built_site, perseus):
-    from perseus.paths import EXAMPLES
+@pytest.mark.browser
+def test_search_for_calorific_finds_the_gas_methodology(served):
+    manager, browser = _browser()
+    try:
+        page = browser.new_page()
+        page.goto(served, wait_until="networkidle")
+        page.keyboard.press("s")  # Material's shortcut that opens search, as a reader would
+        page.keyboard.type("calorific")
+        page.wait_for_selector(".md-search-result__link", timeout=15000)
+        hrefs = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+        assert any("gas-desnz-annual" in unquote(h) for h in hrefs), hrefs
+    finally:
+        browser.close()
+        manager.stop()
 
-    result = perseus("validate", EXAMPLES / "invalid" / "MeterData-cubic-metres-on-electricity.json",
-                     "--spec", "consumption-data@2025-10-27")
-    printed = result.stderr.splitlines()[0].split(": ", 1)[1]
-    guide = (built_site / "guide" / "index.html").read_text()
-    import html as html_lib
 
-    assert "payload.json: " + printed in html_lib.unescape(guide)
+@pytest.mark.browser
+def test_home_to_gas_formula_factor_example_and_chart_in_one_click(served):
+    manager, browser = _browser()
+    try:
+        page = browser.new_page()
+        page.goto(served, wait_until="networkidle")
+        page.click("article >> text=Gas methodology")  # click 1
+        page.wait_for_load_state("networkidle")
+        assert "gas-desnz-annual" in unquote(page.url)
+        assert page.locator("math.formula").count() >= 3
+        assert page.locator("table.worked-example td[data-key$=':factor']").count() >= 2
+        assert page.locator("table.worked-example td[data-key$=':emissions']").count() >= 2
+        assert page.eval_on_selector_all("article img", "els => els.filter(e => e.naturalWidth > 0).length") >= 1
+    finally:
+        browser.close()
+        manager.stop()
 
 
-def test_home_page_shows_the_readme_commands(built_site):
-    import html as html_lib
+def test_guide_shows_the_commands_make_demo_runs(built_site):
+    from perseus.site.hooks import makefile_recipe
+
+    guide = html_lib.unescape(re.sub(r"<[^>]+>", "", (built_site / "guide" / "index.html").read_text()))
+    commands = makefile_recipe("demo").splitlines()[1:-1]
+    assert any("perseus calculate" in c for c in commands)
+    for command in commands:
+        assert command in guide
+
+
+def test_provenance_page_shows_a_drawing_of_a_signed_record(built_site):
+    import base64
     import re
 
-    from perseus.paths import ROOT
-
-    readme = (ROOT / "README.md").read_text()
-    commands = re.findall(r"^make \w+", readme.split("```sh", 1)[1].split("```", 1)[0], flags=re.M)
-    home = html_lib.unescape(re.sub(r"<[^>]+>", "", (built_site / "index.html").read_text()))
-    for command in commands:
-        assert command in home
+    page = (built_site / "provenance" / "index.html").read_text()
+    assert "provenance-record-drawing" not in page  # the marker was replaced
+    svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page).group(1)).decode()
+    for text in ("PROCESS", "RECEIPT", "signed by Example EDP Ltd", "gas-desnz-annual@2025-10-27", "CC-BY-4.0"):
+        assert text in svg

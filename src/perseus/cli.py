@@ -14,6 +14,9 @@ COMMANDS = (
     "synth",
     "diff",
     "calculate",
+    "keys",
+    "verify",
+    "sandbox",
 )
 
 
@@ -35,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

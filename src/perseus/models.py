@@ -222,6 +222,152 @@ class CalorificValueChoice(str, Enum):
     """
 
 
+class StepType(str, Enum):
+    """
+    The kinds of step ib1-provenance records.
+    """
+    permission = "permission"
+    """
+    A permission the data subject granted, which later steps cite.
+    """
+    origin = "origin"
+    """
+    Where data entered the record (a meter, a published dataset).
+    """
+    transfer = "transfer"
+    """
+    Data sent from one member to another.
+    """
+    receipt = "receipt"
+    """
+    A member's acknowledgement that it received a transfer.
+    """
+    process = "process"
+    """
+    A computation that turned the named inputs into new data.
+    """
+
+
+class AssuranceDataSource(str, Enum):
+    """
+    The scheme's assurance vocabulary for how consumption was measured.
+    """
+    SmartMeter = "SmartMeter"
+    """
+    Read from a smart meter.
+    """
+    VirtualMeter = "VirtualMeter"
+    """
+    Derived or aggregated rather than read from one physical meter.
+    """
+
+
+class AssuranceProcessing(str, Enum):
+    """
+    The scheme's assurance vocabulary for what a process did to the data.
+    """
+    Emissions = "Emissions"
+    """
+    Consumption was turned into greenhouse gas emissions by a published methodology.
+    """
+
+
+class ErrorCode(str, Enum):
+    """
+    The stable codes of `Problem.code`. A code never changes meaning; new codes may be added in new versions, so clients treat an unknown code by its HTTP status.
+    """
+    missing_credentials = "missing-credentials"
+    """
+    401: the request carried no bearer token and no client certificate.
+    """
+    invalid_credentials = "invalid-credentials"
+    """
+    401: the bearer token or client certificate is not one the server knows.
+    """
+    permission_missing = "permission-missing"
+    """
+    403: the client holds no permission for this data source (or for any, on `GET /emissions`).
+    """
+    permission_expired = "permission-expired"
+    """
+    403: the client's permission for this data source has expired (one year after its grant).
+    """
+    unknown_data_source = "unknown-data-source"
+    """
+    404: no data source has this id.
+    """
+    unknown_measure = "unknown-measure"
+    """
+    404: the data source does not offer this measure.
+    """
+    unknown_path = "unknown-path"
+    """
+    404: no endpoint has this path.
+    """
+    method_not_allowed = "method-not-allowed"
+    """
+    405: the endpoint does not answer this HTTP method.
+    """
+    uri_too_long = "uri-too-long"
+    """
+    414: the request's URI is longer than the server accepts.
+    """
+    headers_too_large = "headers-too-large"
+    """
+    431: the request's headers are larger than the server accepts.
+    """
+    rate_limited = "rate-limited"
+    """
+    429: the client sent too many requests; wait for the seconds in `Retry-After`.
+    """
+    internal_error = "internal-error"
+    """
+    500: the server failed. No detail of the failure is given to the client.
+    """
+    unavailable = "unavailable"
+    """
+    503: the service is temporarily unavailable; ask again after `Retry-After`.
+    """
+
+
+class Scenario(str, Enum):
+    """
+    The deliberate error states a sandbox answers on demand, named in the `X-Perseus-Scenario` request header, so that clients can test their handling of every response. Production servers ignore the header.
+    """
+    not_ready = "not-ready"
+    """
+    202 with `DataNotReady` and `Retry-After`.
+    """
+    unauthorised = "unauthorised"
+    """
+    401 `invalid-credentials`, as if the credentials were not recognised.
+    """
+    forbidden = "forbidden"
+    """
+    403 `permission-missing`, as if the client held no permission.
+    """
+    not_found = "not-found"
+    """
+    404 `unknown-data-source`, as if the data source did not exist.
+    """
+    invalid = "invalid"
+    """
+    422 `HTTPValidationError` naming the header itself (`loc: [header, X-Perseus-Scenario]`).
+    """
+    rate_limited = "rate-limited"
+    """
+    429 `rate-limited` with `Retry-After`.
+    """
+    server_error = "server-error"
+    """
+    500 `internal-error`: the server raises an exception, which the client never sees.
+    """
+    unavailable = "unavailable"
+    """
+    503 `unavailable` with `Retry-After`.
+    """
+
+
 class HeartbeatStatus(str, Enum):
     """
     The state a heartbeat reports.
@@ -629,6 +775,7 @@ class Provenance(ConfiguredBaseModel):
     ib1_provenance: str = Field(default=..., alias="ib1:provenance", description="""URI of the trust framework under whose rules the record was made.""")
     origins: list[str] = Field(default=..., description="""Identifiers of the steps at which data entered the record.""")
     steps: list[Any] = Field(default=..., description="""Nested containers of steps: each item is an encoded step (a string), a nested container (an array), or, inside a signature block, the integer 0 that marks it. The published scheme schema allows only strings and arrays; real signature blocks carry the integer, so it is allowed here.""")
+    certificates: Optional[Any] = Field(default=None, description="""The signing certificates, when the record carries them (a self-contained record, which a verifier checks with the environment's trust anchor alone): keyed by certificate serial, the signing certificate in PEM followed by the serials of its issuers, or an issuer's PEM on its own.""")
 
 
 class DataSource(ConfiguredBaseModel):
@@ -767,6 +914,141 @@ class CalorificValueUse(ConfiguredBaseModel):
     choice: CalorificValueChoice = Field(default=..., description="""Which of the possible values was used.""")
 
 
+class ProvenanceStep(ConfiguredBaseModel):
+    """
+    What every step has; the library sets `id` and `timestamp` when the step is added.
+    """
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class PermissionStep(ProvenanceStep):
+    """
+    A permission granted by the data subject (the SME), cited by the processes and transfers it allows.
+    """
+    permission: Optional[str] = Field(default=None, description="""The permission text granted, as its registry URI.""")
+    account: Optional[str] = Field(default=None, description="""The data subject's account at the member that recorded the permission.""")
+    expires: Optional[datetime ] = Field(default=None, description="""When the permission lapses.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class OriginStep(ProvenanceStep):
+    """
+    Where data entered the record: consumption from a meter (`sourceType` ending `/Meter`, with `perseus:scheme` and `perseus:assurance`), or a published dataset such as grid intensity or emission factors (with `origin` and `originLicense`).
+    """
+    sourceType: str = Field(default=..., description="""The kind of source, a scheme URI (for example `.../source-type/Meter`).""")
+    origin: Optional[str] = Field(default=None, description="""Where a published dataset is published.""")
+    originLicense: Optional[str] = Field(default=None, description="""The licence the dataset is used under (SPDX-style identifier, for example `CC-BY-4.0`, `OGL-UK-3.0`).""")
+    perseus_energyType: Optional[EnergyType] = Field(default=None, alias="perseus:energyType", description="""The energy type of consumption data.""")
+    perseus_scheme: Optional[SchemeMetadata] = Field(default=None, alias="perseus:scheme", description="""The scheme's metadata about consumption data.""")
+    perseus_assurance: Optional[Assurance] = Field(default=None, alias="perseus:assurance", description="""How far the data can be relied on, in the scheme's assurance vocabulary.""")
+    perseus_dataset: Optional[DatasetDescription] = Field(default=None, alias="perseus:dataset", description="""For a published dataset, the same description the report's `sources` give it.""")
+    description: Optional[str] = Field(default=None, description="""A note for people reading the record.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class TransferStep(ProvenanceStep):
+    """
+    Data sent to another member.
+    """
+    of: str = Field(default=..., description="""The step whose data was sent.""")
+    to: str = Field(default=..., description="""The receiving member's directory URL.""")
+    permissions: Optional[list[str]] = Field(default=None, description="""The permission steps that allow the transfer.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class ReceiptStep(ProvenanceStep):
+    """
+    A member's receipt of a transfer it was sent.
+    """
+    transfer: str = Field(default=..., description="""The transfer step received.""")
+    from_: Optional[str] = Field(default=None, alias="from", description="""The sending member's directory URL.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class ProcessStep(ProvenanceStep):
+    """
+    A computation: for Perseus, one methodology version applied to one energy type's consumption with the datasets it names.
+    """
+    process: str = Field(default=..., description="""The process's registry URI, `https://registry.core.trust.ib1.org/scheme/perseus/process/<label>/<version>`.""")
+    inputs: Optional[list[str]] = Field(default=None, description="""The steps whose data the process read.""")
+    permissions: Optional[list[str]] = Field(default=None, description="""The permission steps that allow the process.""")
+    perseus_methodology: Optional[str] = Field(default=None, alias="perseus:methodology", description="""The methodology version, `label@YYYY-MM-DD`, as the report's `sources` name it.""")
+    perseus_energyType: Optional[EnergyType] = Field(default=None, alias="perseus:energyType", description="""The energy type whose figures the process produced.""")
+    perseus_assurance: Optional[Assurance] = Field(default=None, alias="perseus:assurance", description="""What the process did and how complete its input was.""")
+    perseus_report: Optional[ReportBinding] = Field(default=None, alias="perseus:report", description="""The digest binding the report's figures and sources for this energy type to the signature.""")
+    id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
+    type: StepType = Field(default=..., description="""The kind of step.""")
+    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+
+
+class SchemeMetadata(ConfiguredBaseModel):
+    """
+    The scheme's metadata about consumption data.
+    """
+    meteringPeriod: Optional[MeteringPeriod] = Field(default=None, description="""The interval the readings cover, `[from, to)`.""")
+    postcode: Optional[str] = Field(default=None, description="""The meter's postcode outcode.""")
+
+
+class MeteringPeriod(ConfiguredBaseModel):
+    """
+    An interval of time, `from` inclusive and `to` exclusive.
+    """
+    from_: datetime  = Field(default=..., alias="from", description="""Start, inclusive.""")
+    to: datetime  = Field(default=..., description="""End, exclusive.""")
+
+
+class Assurance(ConfiguredBaseModel):
+    """
+    The scheme's assurance vocabulary (`perseus:assurance`).
+    """
+    dataSource: Optional[AssuranceDataSource] = Field(default=None, description="""How the consumption was measured.""")
+    missingData: Optional[MissingData] = Field(default=None, description="""Whether half-hours were missing or substituted.""")
+    processing: Optional[AssuranceProcessing] = Field(default=None, description="""What a process did to the data.""")
+
+
+class DatasetDescription(ConfiguredBaseModel):
+    """
+    A published dataset as the report's `sources` describe it (without URL and licence, which the origin step carries).
+    """
+    role: DatasetRole = Field(default=..., description="""What the dataset contributed.""")
+    publisher: str = Field(default=..., description="""Who publishes the dataset.""")
+    title: str = Field(default=..., description="""The dataset's title as published.""")
+    version: str = Field(default=..., description="""The year or version of the dataset.""")
+    months: Optional[list[str]] = Field(default=None, description="""The months of the report whose figures used it.""")
+    substitutedFor: Optional[str] = Field(default=None, description="""The dataset it stood in for, when the intended one was not available.""")
+
+
+class ReportBinding(ConfiguredBaseModel):
+    """
+    SHA-256 of the canonical JSON (sorted keys, no whitespace, UTF-8) of `{\"data\": [the report's entries of the energy type, in order], \"sources\": [its source]}`.
+    """
+    sha256: str = Field(default=..., description="""The digest, lower-case hexadecimal.""")
+    entries: int = Field(default=..., description="""How many entries the digest covers.""", ge=0)
+
+    @field_validator('sha256')
+    def pattern_sha256(cls, v):
+        pattern=re.compile(r"^[0-9a-f]{64}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid sha256 format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid sha256 format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
 class DataNotReady(ConfiguredBaseModel):
     """
     Body of a 202 response: the data is being prepared. The `Retry-After` header says when to ask again, in seconds or as an HTTP date.
@@ -788,6 +1070,19 @@ class HTTPValidationError(ConfiguredBaseModel):
     Body of a 422 response, in the shape the deployed APIs (FastAPI) return.
     """
     detail: Optional[list[ValidationError]] = Field(default=None, description="""The problems found.""")
+
+
+class Problem(ConfiguredBaseModel):
+    """
+    Body of an error response in the shape of RFC 9457 (`application/problem+json`), for every error whose shape the deployed APIs do not fix (all errors except 422). `code` is stable and meant for programs; `detail` is for people; `type` links to the documentation of the code.
+    """
+    type: str = Field(default=..., description="""URI of the documentation of the error code (a page anchor named after `code`).""")
+    title: str = Field(default=..., description="""A short summary of the kind of problem; the same for every occurrence of a code.""")
+    status: int = Field(default=..., description="""The HTTP status code of the response, repeated for convenience.""", ge=400, le=599)
+    detail: str = Field(default=..., description="""A human-readable explanation of this occurrence.""")
+    code: ErrorCode = Field(default=..., description="""The stable, machine-readable error code.""")
+    parameter: Optional[str] = Field(default=None, description="""The request parameter or header at fault, by its name on the wire (for example `id`, `measure`, `from`, `Authorization`), when one is.""")
+    instance: Optional[str] = Field(default=None, description="""The path of the request that failed (a URI reference).""")
 
 
 class Heartbeat(ConfiguredBaseModel):
@@ -1243,6 +1538,124 @@ class CalorificValueRule(ConfiguredBaseModel):
     description: str = Field(default=..., description="""The rule, in plain words.""")
 
 
+class SlaRegister(ConfiguredBaseModel):
+    """
+    One published set of service level targets.
+    """
+    label: str = Field(default=..., description="""The registry label of the set (for example `sandbox-sla`).""")
+    version: str = Field(default=..., description="""The release date of the set, `YYYY-MM-DD`.""")
+    status: ArtefactStatus = Field(default=..., description="""Where the set stands (`draft` until a group approves it).""")
+    description: str = Field(default=..., description="""What the set is for and how it is measured.""")
+    targets: list[SlaTarget] = Field(default=..., description="""One target per endpoint.""")
+
+    @field_validator('label')
+    def pattern_label(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid label format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid label format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('version')
+    def pattern_version(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid version format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid version format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class SlaTarget(ConfiguredBaseModel):
+    """
+    The targets of one endpoint. Availability counts every response that is not a server error (5xx) other than those a client asked for with a deliberate scenario.
+    """
+    endpoint: str = Field(default=..., description="""The endpoint as `METHOD path`, the path as in the OpenAPI document (for example `GET /datasources/{id}/{measure}`).""")
+    api: str = Field(default=..., description="""The registry label of the API document that defines the endpoint.""")
+    availabilityPercent: float = Field(default=..., description="""The share of requests, in per cent, that must be answered without a server error.""", ge=0, le=100)
+    p95LatencyMilliseconds: float = Field(default=..., description="""The latency, in milliseconds, that 95 % of responses must not exceed (measured at the server, from request to last byte).""", ge=0)
+    window: str = Field(default=..., description="""The period over which the target is measured, as an ISO 8601 duration (for example `P30D`).""")
+
+    @field_validator('endpoint')
+    def pattern_endpoint(cls, v):
+        pattern=re.compile(r"^GET /[a-z/{}]*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid endpoint format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid endpoint format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('window')
+    def pattern_window(cls, v):
+        pattern=re.compile(r"^P[0-9]+D$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid window format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid window format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class ServiceStatus(ConfiguredBaseModel):
+    """
+    What a server measured since it started (the sandbox's `/status.json`): uptime, responses by status code, and per endpoint the availability and latency percentiles set against the endpoint's target.
+    """
+    startedAt: datetime  = Field(default=..., description="""When the server started.""")
+    uptimeSeconds: float = Field(default=..., description="""Seconds since the server started.""", ge=0)
+    requests: int = Field(default=..., description="""Requests answered since the server started, on every path.""", ge=0)
+    responses: Optional[list[StatusCount]] = Field(default=None, description="""Responses by HTTP status code, on every path.""")
+    sla: str = Field(default=..., description="""The target set compared with, as `label@YYYY-MM-DD`.""")
+    endpoints: list[EndpointStatus] = Field(default=..., description="""One entry per endpoint of the API documents.""")
+
+
+class StatusCount(ConfiguredBaseModel):
+    """
+    How many responses carried one HTTP status code.
+    """
+    status: int = Field(default=..., description="""The HTTP status code.""", ge=100, le=599)
+    count: int = Field(default=..., description="""The number of responses.""", ge=0)
+
+
+class LatencyPercentiles(ConfiguredBaseModel):
+    """
+    Latency percentiles of an endpoint's recent responses, in milliseconds, measured in the server.
+    """
+    p50: float = Field(default=..., description="""The median latency, in milliseconds.""", ge=0)
+    p95: float = Field(default=..., description="""The 95th-percentile latency, in milliseconds (the one SLA targets bound).""", ge=0)
+    p99: float = Field(default=..., description="""The 99th-percentile latency, in milliseconds.""", ge=0)
+
+
+class EndpointStatus(ConfiguredBaseModel):
+    """
+    What one endpoint answered. Responses a client asked for with a deliberate scenario are counted in `responses` and `deliberate`, and left out of the availability.
+    """
+    endpoint: str = Field(default=..., description="""The endpoint as `METHOD path`, the path as in the OpenAPI document.""")
+    requests: int = Field(default=..., description="""Requests answered by the endpoint.""", ge=0)
+    responses: Optional[list[StatusCount]] = Field(default=None, description="""The endpoint's responses by HTTP status code.""")
+    deliberate: int = Field(default=..., description="""Responses asked for with a deliberate scenario.""", ge=0)
+    availabilityPercent: Optional[float] = Field(default=None, description="""The share, in per cent, of the other responses that were not server errors (absent before any).""", ge=0, le=100)
+    latencyMilliseconds: Optional[LatencyPercentiles] = Field(default=None, description="""Latency percentiles of the most recent responses (absent before any).""")
+    target: Optional[SlaTarget] = Field(default=None, description="""The endpoint's service level target, when one is set.""")
+    meetsAvailability: Optional[bool] = Field(default=None, description="""Whether the measured availability meets the target (absent when either is).""")
+    meetsLatency: Optional[bool] = Field(default=None, description="""Whether the measured p95 latency meets the target (absent when either is).""")
+
+
 # Model rebuild
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 Quantity.model_rebuild()
@@ -1261,9 +1674,21 @@ EmissionsReport.model_rebuild()
 EnergyTypeSources.model_rebuild()
 DatasetUse.model_rebuild()
 CalorificValueUse.model_rebuild()
+ProvenanceStep.model_rebuild()
+PermissionStep.model_rebuild()
+OriginStep.model_rebuild()
+TransferStep.model_rebuild()
+ReceiptStep.model_rebuild()
+ProcessStep.model_rebuild()
+SchemeMetadata.model_rebuild()
+MeteringPeriod.model_rebuild()
+Assurance.model_rebuild()
+DatasetDescription.model_rebuild()
+ReportBinding.model_rebuild()
 DataNotReady.model_rebuild()
 ValidationError.model_rebuild()
 HTTPValidationError.model_rebuild()
+Problem.model_rebuild()
 Heartbeat.model_rebuild()
 ReleaseRegister.model_rebuild()
 DataSpecRelease.model_rebuild()
@@ -1293,3 +1718,9 @@ Rounding.model_rebuild()
 DataQualityRule.model_rebuild()
 FactorSetRule.model_rebuild()
 CalorificValueRule.model_rebuild()
+SlaRegister.model_rebuild()
+SlaTarget.model_rebuild()
+ServiceStatus.model_rebuild()
+StatusCount.model_rebuild()
+LatencyPercentiles.model_rebuild()
+EndpointStatus.model_rebuild()

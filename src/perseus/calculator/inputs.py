@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 import pandas as pd
 import yaml
 
 from perseus.calculator.errors import Breach, CalculationError, breach_for_rows, raise_if
+from perseus.synth.payloads import SYNTHETIC_KEY, synthetic_dataset
 
 HALF_HOUR = pd.Timedelta(minutes=30)
 ENERGY_TYPES = ("electricity", "gas")
@@ -237,11 +239,29 @@ def _neso_frame(path: Path, payload):
     frame = pd.DataFrame({"from": flat["from"], "to": flat["to"], "intensity": flat["intensity.forecast"]})
     region_info = {"regionid": region.get("regionid"), "shortname": region.get("shortname")}
     meta = payload.get("perseus:dataset") if isinstance(payload.get("perseus:dataset"), dict) else {}
+    if isinstance(payload.get(SYNTHETIC_KEY), dict):
+        meta = synthetic_dataset(payload[SYNTHETIC_KEY])
     return frame, records, region.get("postcode"), {**region_info, **meta}
+
+
+def _synthetic_marker(path: Path) -> dict | None:
+    """The mark `perseus synth` leaves on a table: Parquet schema metadata, or the CSVW sidecar of a CSV."""
+    try:
+        if path.suffix.lower() == ".parquet":
+            metadata = pq.read_schema(path).metadata or {}
+            raw = metadata.get(SYNTHETIC_KEY.encode())
+            return json.loads(raw) if raw else None
+        csvw = path.with_name(path.name + "-metadata.json")
+        return json.loads(csvw.read_text(encoding="utf-8")).get(SYNTHETIC_KEY) if csvw.exists() else None
+    except (OSError, ValueError):
+        return None
 
 
 def _sidecar(path: Path) -> dict:
     """Dataset metadata for a CSV/Parquet series, from `FILE.meta.yaml` beside it when there is one."""
+    marker = _synthetic_marker(path)
+    if isinstance(marker, dict):
+        return synthetic_dataset(marker)
     sidecar = path.with_name(path.name + ".meta.yaml")
     if not sidecar.exists():
         return {}

@@ -32,7 +32,7 @@ def register(subparsers) -> None:
         description="Compute monthly emissions per energy type with the methodologies in methodologies/.",
         epilog=PORTFOLIO_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--consumption", action="append", type=Path, metavar="FILE",
+    parser.add_argument("--consumption", action="extend", nargs="+", type=Path, metavar="FILE",
                         help="MeterData JSON, or CSV/Parquet with type,from,to,value,unitCode[,meter]; repeatable")
     parser.add_argument("--intensity", type=Path, metavar="FILE",
                         help="saved NESO regional intensity response (JSON), or CSV/Parquet with from,to,intensity (gCO2/kWh)")
@@ -45,12 +45,19 @@ def register(subparsers) -> None:
     parser.add_argument("--to", dest="end", metavar="ISO", help="instant to stop before (UTC)")
     parser.add_argument("--taken-at", metavar="ISO", help="the report's takenAt (default: now)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write here (atomically) instead of to stdout")
-    parser.add_argument("--portfolio", type=Path, metavar="DIR", help="a portfolio directory (layout below) instead of --consumption")
-    parser.add_argument("--engine", choices=("local", "dask"), default="local",
-                        help="portfolio engine: local (this machine, default) or dask (a Dask cluster)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a running scheduler, e.g. tcp://host:8786 "
-                                                               "(default: start a local cluster of two workers)")
-    parser.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
+    signing = parser.add_argument_group("signed provenance (see `perseus keys`, `perseus verify`)")
+    signing.add_argument("--sign", type=Path, metavar="KEY", help="sign the report's provenance record with this private key (PEM)")
+    signing.add_argument("--cert", type=Path, metavar="CERT", help="the key's signing certificate (PEM; a carbon-accounting-provider's)")
+    signing.add_argument("--fsp", metavar="URL", help="add a transfer of the report to this financial service provider")
+    signing.add_argument("--trust-anchor", type=Path, metavar="CA.pem",
+                         help="the environment's CA, to verify the energy data provider's signed records in the inputs")
+    portfolio = parser.add_argument_group("portfolio (many meters; layout below)")
+    portfolio.add_argument("--portfolio", type=Path, metavar="DIR", help="a portfolio directory instead of --consumption")
+    portfolio.add_argument("--engine", choices=("local", "dask"), default="local",
+                           help="portfolio engine: local (this machine, default) or dask (a Dask cluster)")
+    portfolio.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a running scheduler, e.g. tcp://host:8786 "
+                                                                  "(default: start a local cluster of two workers)")
+    portfolio.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
     parser.set_defaults(func=run, parser=parser)
 
 
@@ -58,6 +65,8 @@ def run(args) -> int:
     if args.portfolio is not None:
         if args.consumption or args.intensity:
             args.parser.error("--portfolio replaces --consumption and --intensity: give one or the other")
+        if args.sign or args.cert or args.fsp or args.trust_anchor:
+            args.parser.error("signing applies to single reports (--consumption), not yet to --portfolio")
         return run_portfolio(args)
     if not args.consumption:
         args.parser.error("give --consumption FILE (repeatable) or --portfolio DIR")
@@ -75,6 +84,17 @@ def run(args) -> int:
         for breach in exc.breaches:
             print(f"error: {breach}", file=sys.stderr)
         return 1
+    if args.sign or args.cert:
+        from perseus.provenance.build import InboundError, SigningError, sign_calculated
+
+        try:
+            if not (args.sign and args.cert):
+                raise SigningError("--sign KEY and --cert CERT go together")
+            report = sign_calculated(report, args.consumption, key=args.sign, cert=args.cert, fsp=args.fsp,
+                                     trust_anchor=args.trust_anchor)
+        except (SigningError, InboundError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     if not report["data"]:
         print("warning: no readings fall in the period asked for; the report is empty", file=sys.stderr)
     text = dump_json(report)

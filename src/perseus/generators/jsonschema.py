@@ -28,7 +28,17 @@ EXTRA_DEFS = {
             {"type": "integer"},
             {"type": "array", "items": {"$ref": "#/$defs/StepContainerItem"}},
         ],
-    }
+    },
+    "CertificateMap": {
+        "title": "CertificateMap",
+        "description": (
+            "Signing certificates keyed by certificate serial (decimal string): the signing "
+            "certificate in PEM followed by the serials of its issuers, or an issuer's PEM alone."
+        ),
+        "type": "object",
+        "propertyNames": {"pattern": "^[0-9]+$"},
+        "additionalProperties": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+    },
 }
 
 
@@ -50,6 +60,9 @@ def _complete(defs: dict, schema: SchemaDefinition) -> None:
             if items := annotation(slot, "json_schema_items"):
                 prop["items"] = {"$ref": f"#/$defs/{items}"}
                 defs.setdefault(items, EXTRA_DEFS[items])
+            if ref := annotation(slot, "json_schema_ref"):  # a single value LinkML cannot state (e.g. a map)
+                target["properties"][_property_name(slot)] = {"description": prop.get("description", ""), "$ref": f"#/$defs/{ref}"}
+                defs.setdefault(ref, EXTRA_DEFS[ref])
         conditionals = [target] if "if" in target else [s for s in target.get("allOf", []) if "if" in s]
         for conditional, rule in zip(conditionals, cls.rules or []):
             if rule.description:

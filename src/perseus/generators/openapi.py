@@ -22,6 +22,22 @@ STATUS_TEXT = {
 }
 
 
+# Releases whose schema holds `Problem` document machine-readable errors: every error
+# but 422 answers application/problem+json, and the sandbox's scenario header is a parameter.
+PROBLEM_TEXT = {
+    "401": "No credentials, or credentials the server does not recognise.",
+    "403": "The client holds no current permission for this data.",
+    "404": "No such data source or measure.",
+    "414": "The request's URI is too long.",
+    "429": "Too many requests from this client; ask again after `Retry-After`.",
+    "431": "The request's headers are too large.",
+    "500": "The server failed; try again later. The body never carries a stack trace.",
+    "503": "The service is temporarily unavailable; ask again after `Retry-After`.",
+}
+WITH_RETRY_AFTER = ("429", "503")
+SCENARIO_HEADER = "X-Perseus-Scenario"
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -45,6 +61,54 @@ def _json(schema: str, description: str, examples: dict | None = None) -> dict:
     if examples:
         content["examples"] = examples
     return {"description": description, "content": {"application/json": content}}
+
+
+def _problem_response(code: str, examples: dict) -> dict:
+    content: dict = {"schema": _ref("Problem")}
+    matching = {n: e for n, e in (examples.get("Problem") or {}).items() if str(e["value"]["status"]) == code}
+    if matching:
+        content["examples"] = matching
+    response = {"description": PROBLEM_TEXT[code], "content": {"application/problem+json": content}}
+    if code in WITH_RETRY_AFTER:
+        response["headers"] = {"Retry-After": RETRY_AFTER}
+    return response
+
+
+def _problem_responses(ok: dict, examples: dict) -> dict:
+    """Every state a sandbox answers on demand, each with its body; errors as problem+json."""
+    responses = {"200": ok}
+    ready = _json("DataNotReady", "The data is being prepared; ask again later.", examples.get("DataNotReady"))
+    ready["headers"] = {"Retry-After": RETRY_AFTER}
+    responses["202"] = ready
+    responses["422"] = _json(
+        "HTTPValidationError", "A parameter is missing or malformed.", examples.get("HTTPValidationError")
+    )
+    for code in PROBLEM_TEXT:
+        responses[code] = _problem_response(code, examples)
+    return dict(sorted(responses.items()))
+
+
+def _scenario_parameter(scenarios: list[tuple[str, str]]) -> dict:
+    states = "; ".join(f"`{name}`: {text}" for name, text in scenarios)
+    return {
+        "name": SCENARIO_HEADER,
+        "in": "header",
+        "required": False,
+        "description": (
+            "Sandbox only (production servers ignore it): answer with a deliberate state so that "
+            f"clients can test their error handling. {states}"
+        ),
+        "schema": {"type": "string", "enum": [name for name, _ in scenarios]},
+    }
+
+
+def _with_problems(paths: dict, examples: dict, scenarios: list[tuple[str, str]]) -> dict:
+    """Document the problem+json errors and the scenario header on every operation."""
+    for item in paths.values():
+        op = item["get"]
+        op["parameters"] = [*op.get("parameters", []), _scenario_parameter(scenarios)]
+        op["responses"] = _problem_responses(op["responses"]["200"], examples)
+    return paths
 
 
 def _responses(ok: str, ok_text: str, examples: dict, with_data_states: bool) -> dict:
@@ -123,8 +187,24 @@ def _components(jsonschema: dict) -> dict:
     return json.loads(text)
 
 
+def _scenarios(version: str) -> list[tuple[str, str]]:
+    """The sandbox scenarios (LinkML enum `Scenario`) that exist at a release date."""
+    from perseus.spec_versions import added_in, merged_root
+
+    enum = merged_root().enums["Scenario"]
+    return [(name, " ".join(pv.description.split())) for name, pv in enum.permissible_values.items()
+            if added_in(pv) <= version]
+
+
 def release_openapi(release: Release, jsonschema: dict, examples: dict) -> dict:
-    """`examples` maps a payload class to OpenAPI example objects valid in this release."""
+    """`examples` maps a payload class to OpenAPI example objects valid in this release.
+
+    A release whose schema holds `Problem` also documents the problem+json errors and the
+    sandbox's scenario header; older releases come out exactly as they were approved.
+    """
+    paths = _paths(release.label, examples)
+    if "Problem" in jsonschema["$defs"]:
+        paths = _with_problems(paths, examples, _scenarios(release.version))
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -146,7 +226,7 @@ def release_openapi(release: Release, jsonschema: dict, examples: dict) -> dict:
             }
         ],
         "security": [{"mutualTLS": []}],
-        "paths": _paths(release.label, examples),
+        "paths": paths,
         "components": {
             "securitySchemes": {
                 "mutualTLS": {

@@ -11,10 +11,13 @@ from perseus.generators.methodology_schema import PATH as METHODOLOGY_SCHEMA
 from perseus.generators.methodology_schema import methodology_jsonschema
 from perseus.generators.openapi import release_openapi
 from perseus.generators.pydantic import pydantic_models
+from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi, served_releases
 from perseus.paths import GENERATED, ROOT
+from perseus.provenance.model import STEP_SCHEMA_RELATIVE, step_jsonschema
 from perseus.permission_texts import rendered_files as permission_text_files
 from perseus.releases import all_releases
 from perseus.review.pack import review_pack_files
+from perseus.sla import published_sla
 from perseus.spec_versions import cut_schema
 
 MODELS = ROOT / "src" / "perseus" / "models.py"
@@ -27,16 +30,21 @@ def dump_json(data) -> str:
 def generated_files() -> dict[str, str]:
     """Every generated file, as a path relative to the repository root mapped to its text."""
     files: dict[str, str] = {}
+    documents: dict[str, dict] = {}
     for release in all_releases():
         schema = cut_schema(release)
         jsonschema = release_jsonschema(release, schema)
         files[f"generated/jsonschema/{release.ref}.schema.json"] = dump_json(jsonschema)
-        openapi = release_openapi(release, jsonschema, openapi_examples(release.ref))
-        files[f"generated/openapi/{release.ref}.json"] = dump_json(openapi)
+        documents[release.ref] = release_openapi(release, jsonschema, openapi_examples(release.ref))
+        files[f"generated/openapi/{release.ref}.json"] = dump_json(documents[release.ref])
+    files[SANDBOX_OPENAPI] = dump_json(sandbox_openapi({r.ref: documents[r.ref] for r in served_releases()}))
     files["src/perseus/models.py"] = pydantic_models()
+    files[STEP_SCHEMA_RELATIVE] = dump_json(step_jsonschema())
     files.update(permission_text_files())
     files.update(review_pack_files())
     files[METHODOLOGY_SCHEMA] = dump_json(methodology_jsonschema())
+    sla_path, sla = published_sla()
+    files[sla_path] = dump_json(sla)
     return files
 
 

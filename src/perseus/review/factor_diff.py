@@ -84,7 +84,13 @@ def compare_tables(old_path: Path, new_path: Path, name: str | None = None) -> l
             f"{new_path}: key columns {new_keys} differ from {old_keys} in {old_path}; rows cannot be matched"
         )
     prefix = f"{name}: " if name else ""
-    changes = [Change("added", "column", f"{prefix}{c}") for c in new_values if c not in old_values]
+    # A key column that is one value per table and differs between the tables (e.g. `setYear`) names the
+    # version, not the row: matching on it would show every row as removed and added again.
+    version_columns = [c for c in old_keys if old[c].nunique() == 1 and new[c].nunique() == 1
+                       and old[c].iloc[0] != new[c].iloc[0]]
+    old_keys = new_keys = [c for c in old_keys if c not in version_columns]
+    changes = [Change("changed", "version", f"{prefix}{c}", old[c].iloc[0], new[c].iloc[0], c) for c in version_columns]
+    changes += [Change("added", "column", f"{prefix}{c}") for c in new_values if c not in old_values]
     changes += [Change("removed", "column", f"{prefix}{c}") for c in old_values if c not in new_values]
     shared = [c for c in old_values if c in new_values]
     before = _rows(old, old_path, old_keys, old_values)

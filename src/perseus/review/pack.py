@@ -8,7 +8,12 @@ from pathlib import Path
 
 from perseus.paths import FACTORS, METHODOLOGIES, ROOT
 from perseus.permission_texts import PERMISSION_TEXTS
+import re
+
 from perseus.releases import REFERENCE
+
+# Factor sets are versioned by the publisher's year (`desnz@2025`); every other artefact by a date.
+ANY_REFERENCE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*@(?:\d{4}-\d{2}-\d{2}|\d{4})$")
 from perseus.review.changes import Change
 from perseus.review.text_diff import WordChange
 
@@ -79,8 +84,8 @@ def kind_of(ref: str, root: Path = ROOT) -> str:
     """Which kind of artefact `label@date` is, looked up in the order of KINDS."""
     from perseus.releases import all_releases
 
-    if not REFERENCE.match(ref):
-        raise ReviewError(f"{ref!r} is not of the form label@YYYY-MM-DD")
+    if not ANY_REFERENCE.match(ref):
+        raise ReviewError(f"{ref!r} is not of the form label@YYYY-MM-DD (or label@YYYY for a factor set)")
     if any(r.ref == ref for r in all_releases()):
         return "data-specification"
     if (_permission_dir(root) / f"{ref}.yaml").exists():
@@ -157,7 +162,7 @@ def review(old: str, new: str, root: Path = ROOT) -> ReviewPack:
 def _without_version(document):
     """A document's own version (and label) are the pack's header, not a change to review."""
     if isinstance(document, dict):
-        return {k: v for k, v in document.items() if k not in ("version", "label")}
+        return {k: v for k, v in document.items() if k not in ("version", "label", "year")}
     return document
 
 
@@ -186,7 +191,7 @@ def version_pairs(root: Path = ROOT) -> list[tuple[str, str]]:
         refs += [p.name for p in factors.rglob("*@*") if p.is_dir()]
     by_label: dict[str, set[str]] = {}
     for ref in refs:
-        if REFERENCE.match(ref):
+        if ANY_REFERENCE.match(ref):
             label, version = ref.split("@")
             by_label.setdefault(label, set()).add(version)
     pairs = []

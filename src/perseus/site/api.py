@@ -14,6 +14,11 @@ def _schema_name(schema: dict) -> str:
     return ref.rsplit("/", 1)[-1] if ref else schema.get("type", "")
 
 
+def _content(response: dict) -> dict:
+    """The response's one media type entry (application/json, or application/problem+json for errors)."""
+    return next(iter(response.get("content", {}).values()), {})
+
+
 def api_page(ref: str, document: dict) -> str:
     info = document["info"]
     out = [
@@ -35,13 +40,13 @@ def api_page(ref: str, document: dict) -> str:
             out.append("### Parameters\n\n" + table(["name", "in", "required", "type", "description"], rows))
         rows = []
         for code, response in op["responses"].items():
-            body = response.get("content", {}).get("application/json", {}).get("schema")
+            body = _content(response).get("schema")
             body_text = f"[{_schema_name(body)}](../specifications/{ref}.md#{_schema_name(body).lower()})" if body else ""
             headers = ", ".join(f"`{h}`" for h in response.get("headers", {}))
             rows.append([code, response["description"], body_text, headers])
         out.append("### Responses\n\n" + table(["status", "meaning", "body", "headers"], rows))
         for code, response in op["responses"].items():
-            content = response.get("content", {}).get("application/json", {})
+            content = _content(response)
             for name, example in content.get("examples", {}).items():
                 out.append(f"#### {code}: {cell(example.get('summary') or name)}\n")
                 out.append(json_example(example["value"], ref, _schema_name(content["schema"]), f"{name}.json"))

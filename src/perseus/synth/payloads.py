@@ -151,3 +151,16 @@ def neso_regional_response(intensity: IntensitySeries, *, outcode: str, seed: in
 def synthetic_metadata(what: str, **details) -> dict:
     return {"synthetic": True, "generator": "perseus synth", "content": what, "description": SYNTHETIC_NOTE, **details}
 
+
+def synthetic_dataset(marker: dict) -> dict:
+    """How a report names a synthetic dataset: never as the real source it imitates."""
+    seed = marker.get("seed", "unknown")
+    content = marker.get("content", "data")
+    return {
+        "publisher": "perseus synth (synthetic data; not a real publisher)",
+        "title": f"SYNTHETIC {content}: not real data",
+        "version": f"seed {seed}",
+        "url": f"urn:perseus:synthetic:{'-'.join(content.split()[:3]).strip(',')}:seed-{seed}",
+        "licence": "MIT",
+    }
+

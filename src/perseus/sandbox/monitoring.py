@@ -1,0 +1,152 @@
+"""What the status page shows: uptime, responses by status code and latency percentiles per
+endpoint, compared with the published service level targets (governance/sla.yaml)."""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections import Counter, deque
+from datetime import datetime, timezone
+
+import numpy as np
+
+ENDPOINTS = ("GET /datasources", "GET /datasources/{id}/{measure}", "GET /emissions", "GET /heartbeat")
+KEPT_LATENCIES = 10_000  # per endpoint: percentiles describe the most recent requests
+
+
+def endpoint_of(method: str, path: str) -> str:
+    parts = [p for p in path.split("/") if p]
+    if method == "GET":
+        if parts == ["datasources"]:
+            return ENDPOINTS[0]
+        if len(parts) == 3 and parts[0] == "datasources":
+            return ENDPOINTS[1]
+        if parts == ["emissions"]:
+            return ENDPOINTS[2]
+        if parts == ["heartbeat"]:
+            return ENDPOINTS[3]
+    return "other"
+
+
+class Metrics:
+    def __init__(self):
+        self.started_wall = datetime.now(timezone.utc).replace(microsecond=0)
+        self.started = time.monotonic()
+        self._lock = threading.Lock()
+        self.responses: dict[str, Counter] = {}
+        self.deliberate: Counter = Counter()
+        self.server_errors: Counter = Counter()  # 5xx not asked for by a scenario
+        self.latencies: dict[str, deque] = {}
+
+    def record(self, endpoint: str, status: int, seconds: float, deliberate: bool) -> None:
+        with self._lock:
+            self.responses.setdefault(endpoint, Counter())[str(status)] += 1
+            self.latencies.setdefault(endpoint, deque(maxlen=KEPT_LATENCIES)).append(seconds * 1000)
+            if deliberate:
+                self.deliberate[endpoint] += 1
+            elif status >= 500:
+                self.server_errors[endpoint] += 1
+
+    def snapshot(self, sla) -> dict:
+        """The status document (served as /status.json), a ServiceStatus of spec/sla.yaml."""
+        from perseus.models import EndpointStatus, LatencyPercentiles, ServiceStatus, StatusCount
+
+        targets = {t.endpoint: t for t in sla.targets}
+        with self._lock:
+            responses = {e: dict(c) for e, c in self.responses.items()}
+            latencies = {e: np.array(d) for e, d in self.latencies.items()}
+            deliberate, errors = Counter(self.deliberate), Counter(self.server_errors)
+        total = Counter()
+        for counts in responses.values():
+            total.update(counts)
+
+        def counted(counts) -> list:
+            return [StatusCount(status=int(code), count=n) for code, n in sorted(counts.items())]
+
+        endpoints = []
+        for name in ENDPOINTS:
+            counts = responses.get(name, {})
+            requests = sum(counts.values())
+            measured = requests - deliberate[name]
+            lat = latencies.get(name)
+            percentiles = (LatencyPercentiles(**{f"p{q}": round(float(np.percentile(lat, q)), 3) for q in (50, 95, 99)})
+                           if lat is not None and len(lat) else None)
+            availability = round(100 * (measured - errors[name]) / measured, 3) if measured else None
+            target = targets.get(name)
+            endpoints.append(EndpointStatus(
+                endpoint=name, requests=requests, responses=counted(counts), deliberate=deliberate[name],
+                availabilityPercent=availability, latencyMilliseconds=percentiles, target=target,
+                meetsAvailability=None if availability is None or not target else availability >= target.availabilityPercent,
+                meetsLatency=None if percentiles is None or not target else percentiles.p95 <= target.p95LatencyMilliseconds,
+            ))
+        status = ServiceStatus(
+            startedAt=self.started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            uptimeSeconds=round(time.monotonic() - self.started, 3),
+            requests=sum(total.values()), responses=counted(total), sla=f"{sla.label}@{sla.version}", endpoints=endpoints,
+        )
+        body = status.model_dump(mode="json", exclude_none=True)
+        body["startedAt"] = status.startedAt.strftime("%Y-%m-%dT%H:%M:%SZ")  # the wire form of UtcTimestamp
+        return body
+
+
+def status_html(status: dict) -> str:
+    """The status page: a plain table, no scripts and no requests to other hosts."""
+    def cell(value) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, bool):
+            return "met" if value else "<strong>missed</strong>"
+        if isinstance(value, list):  # StatusCount entries
+            return html.escape(", ".join(f"{c['status']}: {c['count']}" for c in value)) or "–"
+        if isinstance(value, dict):
+            return html.escape(", ".join(f"{k}: {v}" for k, v in value.items())) or "–"
+        return html.escape(str(value))
+
+    heads = ("endpoint", "requests", "responses", "deliberate", "availability %", "target %", "",
+             "latency ms (p50, p95, p99)", "p95 target ms", "")
+    rows = []
+    for e in status["endpoints"]:
+        target = e.get("target") or {}
+        rows.append("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in (
+            e["endpoint"], e["requests"], e.get("responses"), e["deliberate"], e.get("availabilityPercent"),
+            target.get("availabilityPercent"), e.get("meetsAvailability"), e.get("latencyMilliseconds"),
+            target.get("p95LatencyMilliseconds"), e.get("meetsLatency"))) + "</tr>")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Perseus sandbox status</title>
+<style>body{{font-family:sans-serif;margin:2em}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}table{{border-collapse:collapse}}</style>
+</head><body>
+<h1>Perseus sandbox status</h1>
+<p>Up since {cell(status['startedAt'])} ({cell(status['uptimeSeconds'])} s). {cell(status['requests'])} requests;
+responses by status: {cell(status.get('responses'))}. Targets: {cell(status['sla'])}.
+Availability leaves out deliberate scenario responses. The same figures as JSON: <a href="status.json">status.json</a>.</p>
+<table><thead><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr></thead>
+<tbody>{''.join(rows)}</tbody></table>
+</body></html>
+"""
+
+
+class MetricsMiddleware:
+    """ASGI middleware timing every request from its arrival to the last byte sent."""
+
+    def __init__(self, app, metrics: Metrics):
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        status = {"code": 500}
+
+        async def timed_send(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, timed_send)
+        finally:
+            deliberate = bool(scope.get("state", {}).get("deliberate"))
+            self.metrics.record(endpoint_of(scope["method"], scope["path"]), status["code"],
+                                time.perf_counter() - began, deliberate)

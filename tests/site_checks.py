@@ -1,0 +1,92 @@
+"""Checks of a built site that read its files, so that a deliberately broken copy can be shown to fail."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from perseus.paths import GENERATED
+from perseus.validation import load_release_schema, validate_payload
+
+EXAMPLE = re.compile(r'<div class="example" data-spec="([^"]+)" data-type="([^"]+)">(.*?)</div>', re.S)
+CODE = re.compile(r"<code>(.*?)</code>", re.S)
+TABLE = re.compile(r'<table class="worked-example" data-methodology="([^"]+)">(.*?)</table>', re.S)
+CELL = re.compile(r'<td data-key="([^"]+)" data-value="([^"]+)">([^<]*)</td>')
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def json_examples(site: Path) -> list[tuple[Path, str, str, str]]:
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        for spec, cls, body in EXAMPLE.findall(page.read_text()):
+            code = CODE.search(body)
+            found.append((page, spec, cls, _text(code.group(1)) if code else ""))
+    return found
+
+
+def example_problems(site: Path) -> list[str]:
+    problems = []
+    for page, spec, cls, text in json_examples(site):
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{page}: {cls} example is not JSON: {exc}")
+            continue
+        problems += [f"{page}: {cls} ({spec}): {p}" for p in validate_payload(load_release_schema(spec), cls, payload)]
+    return problems
+
+
+def download_problems(site: Path) -> list[str]:
+    problems = []
+    for path in sorted(p for p in GENERATED.rglob("*") if p.is_file() and p.name != "README.md"):
+        published = site / "downloads" / path.relative_to(GENERATED)
+        if not published.exists():
+            problems.append(f"{published}: missing")
+        elif published.read_bytes() != path.read_bytes():
+            problems.append(f"{published}: differs from {path}")
+    return problems
+
+
+def worked_tables(site: Path) -> dict[str, dict[str, tuple[float, str]]]:
+    """methodology ref -> {cell key: (data-value, shown text)} of every worked-example table."""
+    tables = {}
+    for page in sorted(site.rglob("*.html")):
+        for ref, body in TABLE.findall(page.read_text()):
+            tables[ref] = {key: (float(value), html.unescape(shown)) for key, value, shown in CELL.findall(body)}
+    return tables
+
+
+def worked_problems(site: Path) -> list[str]:
+    """Every figure shown equals what the calculator returns now, and the arithmetic holds by hand."""
+    from perseus.methodology.documents import resolve
+    from perseus.site.worked import example
+
+    problems = []
+    tables = worked_tables(site)
+    if not tables:
+        return ["no worked-example tables on the site"]
+    for ref, cells in tables.items():
+        report = example(ref).report
+        m = resolve(ref)
+        for entry in report["data"]:
+            month = entry["from"][:7]
+            value, shown = cells.get(f"{month}:emissions", (None, ""))
+            if value != entry["emissions"]["value"] or float(shown.replace(",", "")) != value:
+                problems.append(f"{ref} {month}: page shows {shown!r}, calculator returns {entry['emissions']['value']}")
+                continue
+            if m.energy_type == "gas":
+                p = m.parameters
+                by_hand = (cells[f"{month}:volume"][0] * p["volume_correction"] * cells[f"{month}:cv"][0]
+                           / p["megajoules_per_kilowatt_hour"] * cells[f"{month}:factor"][0])
+            elif m.uses("grid-intensity"):
+                by_hand = cells[f"{month}:weighted"][0] / 1000
+            else:
+                by_hand = cells[f"{month}:energy"][0] * cells[f"{month}:factor"][0]
+            if abs(by_hand - value) > 0.001:
+                problems.append(f"{ref} {month}: by hand {by_hand:.6f}, page {value}")
+    return problems
