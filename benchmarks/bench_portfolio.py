@@ -234,7 +234,7 @@ def print_size(f: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,300,1000", help="meters per portfolio, comma-separated")
-    parser.add_argument("--repeat", type=int, default=2, help="runs per engine and size; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per engine and size; the fastest counts")
     parser.add_argument("--worker", nargs=4, metavar=("ENGINE", "PORTFOLIO", "OUT", "SPEC"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
