@@ -37,9 +37,13 @@ demo: install
 	$(BIN)/perseus validate $(DEMO)/report.json --spec emissions-data@2025-10-27
 	$(BIN)/python -m perseus.calculator.summary $(DEMO)/report.json
 
+# Figures for people, not a timed test (not run in CI); about 5-10 minutes on 2 cores.
+# Synthetic portfolios are cached under .bench/; figures go to benchmarks/results.json.
 bench: install
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_sandbox.py
+	$(BIN)/python benchmarks/bench_portfolio.py
+	$(BIN)/python benchmarks/bench_paths.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

@@ -26,6 +26,9 @@ class CalculationError(Exception):
         self.breaches = breaches
         super().__init__("\n".join(str(b) for b in breaches))
 
+    def __reduce__(self):  # keep the breaches when a Dask worker sends the error back
+        return (CalculationError, (self.breaches,))
+
 
 def breach_for_rows(mask: np.ndarray, files: np.ndarray, records: np.ndarray, rule: str, describe) -> Breach | None:
     """A breach naming the first offending row (and how many others there are), or None.

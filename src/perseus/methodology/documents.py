@@ -13,6 +13,8 @@ from perseus.methodology.expressions import CompiledExpression, ExpressionError,
 from perseus.methodology.model_schema import problems
 from perseus.paths import METHODOLOGIES
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same safe constructor, ~15x faster
+
 REGISTRY = "https://registry.core.trust.ib1.org/scheme/perseus"
 
 
@@ -89,7 +91,7 @@ class Methodology:
 
 def load(path: Path) -> Methodology:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise MethodologyError(f"{path}: cannot read: {exc}") from exc
     found = problems("Methodology", document)

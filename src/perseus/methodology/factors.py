@@ -12,6 +12,8 @@ import yaml
 from perseus.methodology.model_schema import problems
 from perseus.paths import FACTORS
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same safe constructor, ~15x faster
+
 TABLE_COLUMNS = ["setYear", "activity", "unitBasis", "ghg", "value"]
 
 
@@ -35,7 +37,7 @@ class FactorSet:
 
 
 def load_set(meta_path: Path) -> FactorSet:
-    metadata = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    metadata = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     found = problems("FactorSet", metadata)
     if found:
         raise FactorError("\n".join(f"{meta_path}: {p}" for p in found))
@@ -74,7 +76,7 @@ def sets_for(publisher: str, directory: Path = FACTORS) -> dict[int, FactorSet]:
 
 def calorific_value_defaults(directory: Path = FACTORS) -> list[dict]:
     path = directory / "calorific-values.yaml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     found = problems("CalorificValueDefaults", document)
     if found:
         raise FactorError("\n".join(f"{path}: {p}" for p in found))

@@ -15,5 +15,16 @@ def model_schema() -> dict:
     return json.loads((ROOT / PATH).read_text())
 
 
+@lru_cache(maxsize=None)
+def _validator(cls: str):
+    import jsonschema_rs
+
+    from perseus.validation import class_schema
+
+    return jsonschema_rs.validator_for(class_schema(model_schema(), cls), validate_formats=True)
+
+
 def problems(cls: str, document) -> list[Problem]:
+    if _validator(cls).is_valid(document):  # the common case: one compiled validator per class, not one per row
+        return []
     return validate_payload(model_schema(), cls, document)

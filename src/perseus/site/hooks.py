@@ -8,7 +8,18 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 from perseus.paths import ROOT
-from perseus.site import api, changes, downloads, factors, governance, methodologies, permissions, sandbox, specifications
+from perseus.site import (
+    api,
+    benchmarks,
+    changes,
+    downloads,
+    factors,
+    governance,
+    methodologies,
+    permissions,
+    sandbox,
+    specifications,
+)
 
 # Hand-written pages first, then one nav section per rendered module.
 HAND_WRITTEN = [
@@ -16,6 +27,7 @@ HAND_WRITTEN = [
     {"Implementer's guide": "guide.md"},
     {"Sandbox": "sandbox.md"},
     {"Provenance": "provenance.md"},
+    {"Running at scale": "scale.md"},
 ]
 SECTIONS = (
     ("Data specifications", specifications),
@@ -73,6 +85,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
     if drawing.MARKER in markdown:
         markdown = markdown.replace(drawing.MARKER, drawing.markdown_figure())
+    if benchmarks.MARKER in markdown:
+        markdown = markdown.replace(benchmarks.MARKER, benchmarks.figures_markdown())
     markdown = sandbox.render(markdown.replace("<!-- readme-commands -->", readme_commands()))
     return re.sub(r"<!-- makefile:(\w+) -->", lambda m: makefile_recipe(m.group(1)), markdown)
 

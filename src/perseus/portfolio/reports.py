@@ -1,0 +1,182 @@
+"""One EmissionsReport per meter (JSON lines), or the monthly entries as one Parquet table."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from perseus.calculator.provenance import SOURCE_TYPES, TRUST_FRAMEWORK, UnsignedRecord
+from perseus.portfolio.assemble import EPOCH_MONTH, TypeEntries, z_half_hour
+
+ENTRY_COLUMNS = ("meter", "type", "from", "to", "takenAt", "emissions", "unitCode", "emissionsUnrounded", "missingData",
+                 "expectedHalfHours", "presentHalfHours", "missingHalfHours", "duplicateReadings", "methodology")
+
+
+def _month_text(month: int) -> str:
+    return f"{EPOCH_MONTH + np.timedelta64(int(month), 'M')}-01T00:00:00Z"
+
+
+def _year_month(month: int) -> str:
+    return str(EPOCH_MONTH + np.timedelta64(int(month), "M"))
+
+
+class ReportBuilder:
+    def __init__(self, portfolio, context, typed: dict[str, TypeEntries], taken_at: str):
+        self.portfolio = portfolio
+        self.context = context
+        self.typed = typed
+        self.taken_at = taken_at
+        self._digests: dict[int, str] = {}
+        self._slices = {}
+        self._columns = {}
+        for energy_type, entries in typed.items():
+            frame = entries.frame
+            if frame.empty:
+                continue
+            meter = frame["meter"].to_numpy()
+            starts = np.flatnonzero(np.r_[True, meter[1:] != meter[:-1]])
+            ends = np.r_[starts[1:], len(frame)]
+            self._slices[energy_type] = {int(meter[s]): (int(s), int(e)) for s, e in zip(starts, ends)}
+            self._columns[energy_type] = {c: frame[c].tolist() for c in
+                                          ("month", "rounded", "expected", "present", "duplicates", "volume", "first", "last", "partition")}
+        meters = portfolio.meters.frame
+        self._position = {}
+        for energy_type in typed:
+            rows = meters[meters["type"] == energy_type]
+            self._position[energy_type] = dict(zip(rows["meter"], range(len(rows))))
+        self._outcode = {m: o for m, o in zip(meters["meter"], meters["outcode"]) if o}
+        self.meter_ids = list(dict.fromkeys(meters["meter"].tolist()))
+
+    def digest(self, partition: int) -> str:
+        if partition not in self._digests:
+            sha = hashlib.sha256()
+            with open(self.portfolio.partitions[partition].path, "rb") as stream:
+                for block in iter(lambda: stream.read(1 << 22), b""):
+                    sha.update(block)
+            self._digests[partition] = sha.hexdigest()
+        return self._digests[partition]
+
+    def reports(self) -> Iterator[tuple[str, dict]]:
+        for meter in self.meter_ids:
+            yield meter, self.report(meter)
+
+    def report(self, meter: str) -> dict:
+        data, sources, used = [], [], []
+        for energy_type, entries in self.typed.items():
+            position = self._position[energy_type].get(meter)
+            where = self._slices.get(energy_type, {}).get(position) if position is not None else None
+            if where is None:
+                continue
+            c = self._columns[energy_type]
+            lo, hi = where
+            for k in range(lo, hi):
+                expected, present = c["expected"][k], c["present"][k]
+                data.append({
+                    "type": energy_type, "from": _month_text(c["month"][k]), "to": _month_text(c["month"][k] + 1),
+                    "takenAt": self.taken_at, "emissions": {"value": c["rounded"][k], "unitCode": "KGM"},
+                    "dataQuality": {"missingData": "Complete" if expected == present else "Missing",
+                                    "expectedHalfHours": expected, "presentHalfHours": present,
+                                    "missingHalfHours": expected - present, "duplicateReadings": c["duplicates"][k]},
+                })
+            with_readings = [k for k in range(lo, hi) if c["present"][k] > 0]
+            sources.append(self._sources(entries, position, [c["month"][k] for k in with_readings],
+                                         any(c["volume"][k] for k in with_readings)))
+            partitions = sorted({int(c["partition"][k]) for k in with_readings})
+            period = (min(c["first"][k] for k in with_readings), max(c["last"][k] for k in with_readings) + 1)
+            used.append((entries, sources[-1], partitions, period))
+        return {"data": data, "sources": sources, "provenance": self._provenance(meter, used)}
+
+    def _sources(self, entries: TypeEntries, position: int, months: list[int], has_volume: bool) -> dict:
+        m = entries.methodology
+        datasets = []
+        for name, source in m.input_sources.items():
+            if source == "grid-intensity":
+                region = self.portfolio.meters.rows_of(entries.energy_type)["region"].iloc[position]
+                datasets.append({"role": "grid-intensity", **self.portfolio.intensity.datasets[region],
+                                 "months": sorted({_year_month(k) for k in months})})
+            elif source == "emission-factors":
+                datasets.extend(self._factor_datasets(entries, months))
+        sources = {"type": entries.energy_type, "methodology": m.ref, "methodologyUri": m.uri, "datasets": datasets}
+        if has_volume and m.calorific_rule:
+            value = float(self.context.types[entries.energy_type].calorific_value[position])
+            sources["calorificValue"] = {"megajoulesPerCubicMetre": round(value, 6), "choice": entries.cv_choice[position]}
+        return sources
+
+    def _factor_datasets(self, entries: TypeEntries, months: list[int]) -> list[dict]:
+        years = sorted(entries.factor_sets)
+        groups: dict[tuple[int, int], set[str]] = {}
+        for month in months:
+            wanted = 1970 + month // 12
+            used = max(y for y in years if y <= wanted)
+            groups.setdefault((used, wanted), set()).add(_year_month(month))
+        datasets = []
+        for (used, wanted), in_months in sorted(groups.items()):
+            meta = entries.factor_sets[used].metadata
+            entry = {"role": "emission-factors", "publisher": meta["publisher"], "title": meta["title"],
+                     "version": str(meta["version"]), "url": meta["url"], "licence": meta["licence"], "months": sorted(in_months)}
+            if used != wanted:
+                entry["substitutedFor"] = str(wanted)
+            datasets.append(entry)
+        return datasets
+
+    def _provenance(self, meter: str, used) -> dict:
+        """Origin steps for the readings files and datasets, a process step per methodology (unsigned, as the calculator's)."""
+        record = UnsignedRecord(TRUST_FRAMEWORK)
+        file_steps = {}
+        for entries, source, partitions, period in used:
+            for k in partitions:
+                if k in file_steps:
+                    continue
+                scheme = {"meteringPeriod": {"from": z_half_hour(period[0]), "to": z_half_hour(period[1])}, "meter": meter}
+                if self._outcode.get(meter):
+                    scheme["postcode"] = self._outcode[meter]
+                file_steps[k] = record.add_step({
+                    "type": "origin", "timestamp": self.taken_at, "sourceType": f"{SOURCE_TYPES}/Meter",
+                    "perseus:file": {"name": self.portfolio.partitions[k].relative, "sha256": self.digest(k)},
+                    "perseus:scheme": scheme,
+                })
+        for entries, source, partitions, _ in used:
+            inputs = [file_steps[k] for k in partitions]
+            for dataset in source["datasets"]:
+                step = {"type": "origin", "timestamp": self.taken_at, "sourceType": f"{SOURCE_TYPES}/{dataset['role']}",
+                        "origin": dataset["url"], "originLicense": dataset["licence"],
+                        "perseus:dataset": {k: dataset[k] for k in ("publisher", "title", "version")}}
+                if dataset["role"] == "grid-intensity":
+                    step["perseus:file"] = {"name": self.portfolio.intensity.path.name, "sha256": self.portfolio.intensity.sha256}
+                inputs.append(record.add_step(step))
+            record.add_step({"type": "process", "timestamp": self.taken_at, "process": entries.methodology.uri,
+                             "perseus:methodology": entries.methodology.ref, "inputs": inputs})
+        return record.unsigned([])
+
+
+def entries_table(portfolio, typed: dict[str, TypeEntries], taken_at: str) -> pd.DataFrame:
+    """Every monthly entry of every meter as one table (columns ENTRY_COLUMNS), built column-wise."""
+    frames = []
+    for energy_type, entries in typed.items():
+        frame = entries.frame
+        if frame.empty:
+            continue
+        ids = np.array(portfolio.meters.rows_of(energy_type)["meter"].tolist(), dtype=object)
+        months = frame["month"].to_numpy()
+        expected, present = frame["expected"].to_numpy(), frame["present"].to_numpy()
+        frames.append(pd.DataFrame({
+            "meter": ids[frame["meter"].to_numpy()], "type": energy_type,
+            "from": pd.to_datetime((EPOCH_MONTH + months.astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True),
+            "to": pd.to_datetime((EPOCH_MONTH + (months + 1).astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True),
+            "takenAt": pd.Timestamp(taken_at), "emissions": frame["rounded"].to_numpy(), "unitCode": "KGM",
+            "emissionsUnrounded": frame["total"].to_numpy(),
+            "missingData": np.where(expected == present, "Complete", "Missing"),
+            "expectedHalfHours": expected, "presentHalfHours": present, "missingHalfHours": expected - present,
+            "duplicateReadings": frame["duplicates"].to_numpy(), "methodology": entries.methodology.ref,
+        }))
+    if not frames:
+        return pd.DataFrame({c: [] for c in ENTRY_COLUMNS})
+    return pd.concat(frames, ignore_index=True)[list(ENTRY_COLUMNS)]
+
+
+def json_line(report: dict) -> str:
+    return json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
