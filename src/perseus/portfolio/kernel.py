@@ -268,47 +268,74 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
     flat_intensity = ctx.intensity_matrix.ravel() if intensity_base is not None else None
 
     def step_inputs(lo: int, hi: int):
-        """The methodology's inputs for rows lo..hi, each gathered from the small tables above."""
-        loc, position, q = local[lo:hi], half_hour[lo:hi] - low, quantity[lo:hi]
+        """The methodology's inputs for rows lo..hi, each gathered from the small tables above.
+
+        Half-hours rise strictly within a meter, so a step of one meter whose first and last half-hours are
+        n - 1 apart has every half-hour between them: its per-half-hour inputs are then slices (views) of
+        the small tables, not gathers. `where` is that slice, or the rows' positions otherwise."""
+        loc, q = local[lo:hi], quantity[lo:hi]
         vol = is_volume[lo:hi] if is_volume is not None else None
+        single = bool(loc[0] == loc[-1])  # steps start and end on meter boundaries
+        p0 = int(half_hour[lo]) - low
+        if single and int(half_hour[hi - 1]) - low - p0 == hi - lo - 1:
+            where = slice(p0, p0 + hi - lo)
+        else:
+            where = half_hour[lo:hi] - low
+
+        def per_half_hour(table, offset=0):
+            if isinstance(where, slice):
+                return table[where.start + offset:where.stop + offset]
+            return table.take(where + offset if offset else where)
+
         inputs = {}
         energy = np.where(vol, 0.0, q) if vol is not None else q
         for name in wanted:
             inputs[name] = (np.where(vol, q, 0.0) if vol is not None else np.zeros(hi - lo)) if name == "volume_m3" else energy
         for name, source in sources.items():
             if source == "grid-intensity":
-                cell = intensity_base.take(loc)
-                cell += position
-                inputs[name] = flat_intensity.take(cell)
+                if single:  # one region row: a scalar offset into the flat matrix
+                    inputs[name] = per_half_hour(flat_intensity, int(intensity_base[loc[0]]))
+                else:
+                    cell = intensity_base.take(loc)
+                    cell += where
+                    inputs[name] = flat_intensity.take(cell)
             elif source == "emission-factors":
-                inputs[name] = factor_of_position.take(position)
+                inputs[name] = per_half_hour(factor_of_position)
             elif source == "calorific-value":
                 inputs[name] = np.where(vol, cv_of_local.take(loc), 0.0) if vol is not None else np.zeros(hi - lo)
-        return loc, position, vol, inputs
+        return loc, single, per_half_hour, vol, inputs
 
     for lo, hi in _meter_steps(local, len(meters_here), count):
-        loc, position, vol, inputs = step_inputs(lo, hi)
+        loc, single, per_half_hour, vol, inputs = step_inputs(lo, hi)
         emissions = methodology.half_hour_emissions(inputs)
         if not emissions.min() >= 0:  # NaN fails too; infinities show in the totals, checked below
             _emissions_breach(emissions, lo, hi, original, files, methodology)
-        bins = loc * month_count
-        bins += month_of_position.take(position)
-        base = int(bins[0])
-        bins -= base
-        span = int(bins[-1]) + 1
-        total[base:base + span] += np.bincount(bins, weights=emissions, minlength=span)
-        # Each bin is one run of rows (bins rise through a step: meter, then time): counts and ends from its edges.
-        edges = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
-        ends = np.r_[edges[1:], hi - lo]
-        at = base + bins[edges]
-        present[at] = ends - edges
+        # bins: (meter, month) cells in rising order through the step (meter, then time). One meter's bins
+        # are its months (a slice of the month table); a step of several meters counts from its first bin.
+        if single:
+            bins = per_half_hour(month_of_position)
+            base = int(loc[0]) * month_count
+        else:
+            bins = loc * month_count
+            bins += per_half_hour(month_of_position)
+            base = int(bins[0])
+            bins -= base
+        low_bin, high_bin = int(bins[0]), int(bins[-1])
+        sums = np.bincount(bins, weights=emissions, minlength=high_bin + 1)[low_bin:]
+        total[base + low_bin:base + high_bin + 1] += sums
+        # Bins rise, so each is one run of rows: where each run starts, by binary search (no pass over the rows).
+        starts = np.searchsorted(bins, np.arange(low_bin, high_bin + 2))
+        filled = np.flatnonzero(starts[1:] != starts[:-1])
+        begins, ends = starts[filled], starts[filled + 1]
+        at = base + low_bin + filled
+        present[at] = ends - begins
         if vol is not None:
-            volume[at] = np.add.reduceat(vol.view(np.int8), edges, dtype=np.int64)  # integers: exact in any order
-        first[at] = position[edges] + low
-        last[at] = position[ends - 1] + low
+            volume[at] = np.add.reduceat(vol.view(np.int8), begins, dtype=np.int64)  # integers: exact in any order
+        first[at] = half_hour[lo + begins]
+        last[at] = half_hour[lo + ends - 1]
     if not np.isfinite(total).all():
         for lo, hi in _meter_steps(local, len(meters_here), count):  # find the reading; only when something is wrong
-            emissions = methodology.half_hour_emissions(step_inputs(lo, hi)[3])
+            emissions = methodology.half_hour_emissions(step_inputs(lo, hi)[4])
             if not np.isfinite(emissions).all():
                 _emissions_breach(emissions, lo, hi, original, files, methodology)
     duplicates = np.zeros(size, np.int64)
