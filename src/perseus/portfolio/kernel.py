@@ -152,13 +152,11 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
     meters_here = np.unique(global_of_code)
     local_of_code = np.searchsorted(meters_here, global_of_code).astype(np.int32)
 
-    stamp = table.column("from")
-    if not pa.types.is_timestamp(stamp.type) or stamp.type.tz is None:
+    stamp_type = table.schema.field("from").type
+    if not pa.types.is_timestamp(stamp_type) or stamp_type.tz is None:
         raise CalculationError([Breach(partition, "", "readable-input",
-                                       f"column from is {stamp.type}; it must be a timestamp with a time zone (UTC)")])
-    raw = stamp.cast(pa.int64()).to_numpy()
-    per_half_hour = 1800 * UNITS_PER_SECOND[stamp.type.unit]
-    value = table.column("value").to_numpy().astype(np.float64, copy=False)
+                                       f"column from is {stamp_type}; it must be a timestamp with a time zone (UTC)")])
+    per_half_hour = 1800 * UNITS_PER_SECOND[stamp_type.unit]
     unit_codes, units = _dictionary(table.column("unitCode"))
     unit_of_code = np.array([UNIT_CODES.get(u, -1) for u in units], dtype=np.int8)
     raise_if([
@@ -169,48 +167,61 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
                         lambda i: "electricity in MTQ (cubic metres); electricity is measured in KWH or WHR")
         if energy_type == "electricity" and (unit_of_code == 2).any() else None,
     ])
-    divisor_of_code = np.where(unit_of_code == 1, 1000.0, 1.0)  # WHR to kWh
-    has_volume = bool((unit_of_code == 2).any())
+    # A dictionary holds each unit once, so "is WHR" / "is MTQ" is one comparison of the row's code.
+    wh_code = int(np.flatnonzero(unit_of_code == 1)[0]) if (unit_of_code == 1).any() else -1
+    volume_code = int(np.flatnonzero(unit_of_code == 2)[0]) if (unit_of_code == 2).any() else -1
+    has_volume = volume_code >= 0
 
     # Phase 1, step by step: half-hours, checks, quantities, and whether the file is in meter-then-time order.
+    # Record batch by record batch, so that the Arrow columns are read in place (no concatenated copies).
     local = np.empty(n, dtype=np.int32)  # 32-bit: half the memory traffic of the default int64
     half_hour = np.empty(n, dtype=np.int32)
     quantity = np.empty(n, dtype=np.float64)
     is_volume = np.empty(n, dtype=bool) if has_volume else None
     strictly_ordered = True
     previous = -1
-    for lo in range(0, n, CHUNK):
-        hi = min(lo + CHUNK, n)
-        hh = raw[lo:hi] // per_half_hour
-        v = value[lo:hi]
-        if not np.array_equal(hh * per_half_hour, raw[lo:hi]) or not (v.min() >= 0):  # NaN fails the second test
-            rows = np.arange(lo, hi)
-            raise_if([
-                breach_for_rows(hh * per_half_hour != raw[lo:hi], files, RowLabels("row", 1, rows), "half-hour-boundaries",
-                                lambda i: f"the reading from {_iso_raw(raw[lo + i], stamp.type.unit)} does not start on a UTC half-hour boundary"),
-                breach_for_rows(np.isnan(v), files, RowLabels("row", 1, rows), "readable-input", lambda i: f"value {v[i]} is not a number"),
-                breach_for_rows(v < 0, files, RowLabels("row", 1, rows), "non-negative", lambda i: f"value {v[i]} is negative"),
-            ])
-        c = codes[lo:hi]
-        loc = local_of_code.take(c)
-        key = loc.astype(np.int64) << KEY_SHIFT
-        key += hh
-        if strictly_ordered and not (key[0] > previous and (key[1:] > key[:-1]).all()):
-            strictly_ordered = False  # unsorted, or a half-hour repeated: sort and deduplicate below
-        previous = key[-1]
-        local[lo:hi] = loc
-        half_hour[lo:hi] = hh
-        uc = unit_codes[lo:hi]
-        np.divide(v, divisor_of_code.take(uc), out=quantity[lo:hi])
-        if has_volume:
-            is_volume[lo:hi] = unit_of_code.take(uc) == 2
+    offset = 0
+    for batch in table.select(["from", "value"]).to_batches():
+        raw = batch.column(0).cast(pa.int64()).to_numpy()
+        value = batch.column(1).to_numpy().astype(np.float64, copy=False)
+        for start in range(0, len(raw), CHUNK):
+            lo, hi = offset + start, offset + min(start + CHUNK, len(raw))
+            r, v = raw[start:start + CHUNK], value[start:start + CHUNK]
+            hh = r // per_half_hour
+            if not np.array_equal(hh * per_half_hour, r) or not (v.min() >= 0):  # NaN fails the second test
+                rows = np.arange(lo, hi)
+                raise_if([
+                    breach_for_rows(hh * per_half_hour != r, files, RowLabels("row", 1, rows), "half-hour-boundaries",
+                                    lambda i: f"the reading from {_iso_raw(r[i], stamp_type.unit)} does not start on a UTC half-hour boundary"),
+                    breach_for_rows(np.isnan(v), files, RowLabels("row", 1, rows), "readable-input", lambda i: f"value {v[i]} is not a number"),
+                    breach_for_rows(v < 0, files, RowLabels("row", 1, rows), "non-negative", lambda i: f"value {v[i]} is negative"),
+                ])
+            loc = local_of_code.take(codes[lo:hi], out=local[lo:hi])
+            key = loc.astype(np.int64) << KEY_SHIFT
+            key += hh
+            if strictly_ordered and not (key[0] > previous and (key[1:] > key[:-1]).all()):
+                strictly_ordered = False  # unsorted, or a half-hour repeated: sort and deduplicate below
+            previous = key[-1]
+            half_hour[lo:hi] = hh
+            q = quantity[lo:hi]
+            q[:] = v
+            uc = unit_codes[lo:hi]
+            if wh_code >= 0:
+                in_wh = uc == wh_code
+                if in_wh.any():
+                    np.divide(v, 1000.0, out=q, where=in_wh)  # WHR to kWh; x / 1.0 would be x, so others are copied as they are
+            if has_volume:
+                np.equal(uc, volume_code, out=is_volume[lo:hi])
+        offset += len(raw)
     if not np.isfinite(quantity.max()):
-        raise_if([breach_for_rows(~np.isfinite(value), files, every, "readable-input", lambda i: f"value {value[i]} is not a number")])
+        raise_if([breach_for_rows(~np.isfinite(quantity), files, every, "readable-input",
+                                  lambda i: f"value {_values(table)[i]} is not a number")])
     low, high = int(half_hour.min()), int(half_hour.max())
     if low < 0 or high >= 1 << KEY_SHIFT:  # the ordering key packs the half-hour into 22 bits
+        raw = table.column("from").cast(pa.int64()).to_numpy()
         raise_if([breach_for_rows((half_hour < 0) | (half_hour >= 1 << KEY_SHIFT), files, every, "readable-input",
-                                  lambda i: f"the reading from {_iso_raw(raw[i], stamp.type.unit)} is outside 1970-2209")])
-    del raw, codes, unit_codes, stamp, value
+                                  lambda i: f"the reading from {_iso_raw(raw[i], stamp_type.unit)} is outside 1970-2209")])
+    del raw, value, codes, unit_codes
     table = None  # the Arrow buffers are no longer needed once the columns are in `quantity` and friends
 
     original = None  # file rows of the reordered arrays, made only when something reorders them
@@ -393,6 +404,11 @@ def _sort_and_deduplicate(local, half_hour, quantity, is_volume, files, energy_t
     keep = ~repeat
     is_volume = is_volume[keep] if is_volume is not None else None
     return local[keep], half_hour[keep], quantity[keep], is_volume, original[keep], duplicates_at
+
+
+def _values(table) -> np.ndarray:
+    """The value column as read (for a message: quantities are already in kWh)."""
+    return table.column("value").to_numpy()
 
 
 def _iso_half_hour(half_hour: int) -> str:
