@@ -72,8 +72,8 @@ class TypeContext:
         return _COMPILED[key]
 
     @property
-    def meter_index(self) -> pd.Index:
-        return _index(tuple(self.meter_ids))
+    def meter_position(self) -> dict[str, int]:
+        return _positions(tuple(self.meter_ids))
 
 
 @dataclass
@@ -97,8 +97,12 @@ def _compile(path: str, document: dict):
 
 
 @lru_cache(maxsize=8)
-def _index(ids: tuple[str, ...]) -> pd.Index:
-    return pd.Index(ids)
+def _positions(ids: tuple[str, ...]) -> dict[str, int]:
+    """Row of each meter id (the first, if listed twice), built once per meters table."""
+    positions: dict[str, int] = {}
+    for k, meter in enumerate(ids):
+        positions.setdefault(meter, k)
+    return positions
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
@@ -160,7 +164,8 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
 
     # Meters: map the partition's few distinct ids to meters-table rows, then to compact local numbers.
     codes, ids = _dictionary(table.column("meter"))
-    global_of_code = t.meter_index.get_indexer(pd.Index([str(m) for m in ids])).astype(np.int64)
+    positions = t.meter_position  # a dict: a few dozen look-ups per file, cheaper than a pandas index join
+    global_of_code = np.array([positions.get(str(m), -1) for m in ids], dtype=np.int64)
     if (global_of_code < 0).any():
         raise_if([breach_for_rows((global_of_code < 0)[codes], files, every, "known-meter",
                                   lambda i: f"meter {ids[codes[i]]!r} has no {energy_type} row in the meters table")])
@@ -443,10 +448,14 @@ def _iso_raw(value: int, unit: str) -> str:
     return f"{pd.Timestamp(int(value), unit=unit, tz='UTC'):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 
+@lru_cache(maxsize=16)
 def _month_table(low: int, span: int) -> np.ndarray:
-    """Months since 1970 of each half-hour from `low` (a small table, gathered from per reading)."""
+    """Months since 1970 of each half-hour from `low` (a small table, gathered from per reading). Files of
+    one portfolio usually cover the same span, so it is made once and shared (read-only)."""
     instants = (np.arange(low, low + span, dtype=np.int64) * 30).astype("datetime64[m]")
-    return (instants.astype("datetime64[M]") - EPOCH_MONTH).astype(np.int64)
+    months = (instants.astype("datetime64[M]") - EPOCH_MONTH).astype(np.int64)
+    months.flags.writeable = False
+    return months
 
 
 def _wanted_consumption(m, is_volume, files, rows) -> list[str]:
