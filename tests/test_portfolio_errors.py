@@ -143,3 +143,32 @@ def test_a_half_hour_without_intensity(capsys, portfolio, tmp_path):
     relative = str(path.relative_to(portfolio))
     run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row {first + 101}:", "2025-12-03T02:00:00Z",
                            "[rule: intensity-for-every-half-hour]")
+
+
+def test_bad_readings_are_named_by_their_row_across_row_groups(capsys, portfolio, tmp_path):
+    """The kernel reads a file record batch by record batch: a row in a later row group keeps its file row number."""
+    import pandas as pd
+
+    path, _ = partition_of(portfolio, "electricity", "synthetic-portfolio-000002")
+    table = pq.read_table(path).to_pandas()
+    for column in ("meter", "unitCode"):
+        table[column] = table[column].astype(str)
+    row = len(table) - 5
+    table.loc[row, "from"] = table.loc[row, "from"] + pd.Timedelta(minutes=15)
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path, row_group_size=1000)
+    assert pq.ParquetFile(path).metadata.num_row_groups > 1
+    relative = str(path.relative_to(portfolio))
+    run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row {row + 1}:", "[rule: half-hour-boundaries]")
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("nan")])
+def test_a_reading_that_is_not_a_number(capsys, portfolio, tmp_path, bad):
+    path, _ = partition_of(portfolio, "electricity", "synthetic-portfolio-000002")
+
+    table = pq.read_table(path)
+    values = table.column("value").to_numpy().copy()
+    values[4] = bad
+    table = table.set_column(table.schema.get_field_index("value"), "value", pa.array(values))  # a NaN, not a null
+    pq.write_table(table, path)
+    relative = str(path.relative_to(portfolio))
+    run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row 5:", f"value {bad} is not a number", "[rule: readable-input]")

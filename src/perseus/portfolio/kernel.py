@@ -17,6 +17,7 @@ engine (`map_partitions`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,8 +72,8 @@ class TypeContext:
         return _COMPILED[key]
 
     @property
-    def meter_index(self) -> pd.Index:
-        return _index(tuple(self.meter_ids))
+    def meter_position(self) -> dict[str, int]:
+        return _positions(tuple(self.meter_ids))
 
 
 @dataclass
@@ -96,8 +97,12 @@ def _compile(path: str, document: dict):
 
 
 @lru_cache(maxsize=8)
-def _index(ids: tuple[str, ...]) -> pd.Index:
-    return pd.Index(ids)
+def _positions(ids: tuple[str, ...]) -> dict[str, int]:
+    """Row of each meter id (the first, if listed twice), built once per meters table."""
+    positions: dict[str, int] = {}
+    for k, meter in enumerate(ids):
+        positions.setdefault(meter, k)
+    return positions
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
@@ -112,6 +117,20 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
     codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks]) if len(chunks) > 1 \
         else chunks[0].indices.to_numpy(zero_copy_only=False)
     return codes, dictionary
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(name: str, n: int, dtype) -> np.ndarray:
+    """A per-thread buffer of n rows, reused from partition to partition. Allocating these columns afresh for
+    every file let glibc return the freed pages to the kernel and fault them in again for the next file: on
+    2 cores a fifth of the run went to page faults. Only `aggregate` uses them, and nothing it returns is a view."""
+    buffer = getattr(_SCRATCH, name, None)
+    if buffer is None or len(buffer) < n:
+        buffer = np.empty(n, dtype=dtype)
+        setattr(_SCRATCH, name, buffer)
+    return buffer[:n]
 
 
 CHUNK = 1 << 14  # rows per step: every intermediate array of a step stays in the CPU cache
@@ -145,72 +164,93 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
 
     # Meters: map the partition's few distinct ids to meters-table rows, then to compact local numbers.
     codes, ids = _dictionary(table.column("meter"))
-    global_of_code = t.meter_index.get_indexer(pd.Index([str(m) for m in ids])).astype(np.int64)
+    positions = t.meter_position  # a dict: a few dozen look-ups per file, cheaper than a pandas index join
+    global_of_code = np.array([positions.get(str(m), -1) for m in ids], dtype=np.int64)
     if (global_of_code < 0).any():
         raise_if([breach_for_rows((global_of_code < 0)[codes], files, every, "known-meter",
                                   lambda i: f"meter {ids[codes[i]]!r} has no {energy_type} row in the meters table")])
     meters_here = np.unique(global_of_code)
     local_of_code = np.searchsorted(meters_here, global_of_code).astype(np.int32)
+    # A file written meter by meter has its ids' dictionary in meters-table order: the codes are then the
+    # local numbers themselves, and phase 1 need not translate them.
+    codes_are_local = bool((local_of_code == np.arange(len(local_of_code))).all())
+    if codes_are_local:
+        codes = codes.astype(np.int32, copy=False)
 
-    stamp = table.column("from")
-    if not pa.types.is_timestamp(stamp.type) or stamp.type.tz is None:
+    stamp_type = table.schema.field("from").type
+    if not pa.types.is_timestamp(stamp_type) or stamp_type.tz is None:
         raise CalculationError([Breach(partition, "", "readable-input",
-                                       f"column from is {stamp.type}; it must be a timestamp with a time zone (UTC)")])
-    raw = stamp.cast(pa.int64()).to_numpy()
-    per_half_hour = 1800 * UNITS_PER_SECOND[stamp.type.unit]
-    value = table.column("value").to_numpy().astype(np.float64, copy=False)
+                                       f"column from is {stamp_type}; it must be a timestamp with a time zone (UTC)")])
+    per_half_hour = 1800 * UNITS_PER_SECOND[stamp_type.unit]
     unit_codes, units = _dictionary(table.column("unitCode"))
     unit_of_code = np.array([UNIT_CODES.get(u, -1) for u in units], dtype=np.int8)
     raise_if([
         breach_for_rows((unit_of_code < 0)[unit_codes], files, every, "known-unit",
                         lambda i: f"unitCode {units[unit_codes[i]]!r} is not one of {', '.join(UNIT_CODES)}")
         if (unit_of_code < 0).any() else None,
-        breach_for_rows((unit_of_code == 2)[unit_codes], files, every, "no-volume-for-electricity",
-                        lambda i: "electricity in MTQ (cubic metres); electricity is measured in KWH or WHR")
-        if energy_type == "electricity" and (unit_of_code == 2).any() else None,
     ])
-    divisor_of_code = np.where(unit_of_code == 1, 1000.0, 1.0)  # WHR to kWh
-    has_volume = bool((unit_of_code == 2).any())
+    if len(set(unit_of_code.tolist())) < len(unit_of_code):  # a unit twice in the dictionary: recode the rows once
+        unit_codes, units, unit_of_code = unit_of_code.take(unit_codes).astype(np.int32), list(UNIT_CODES), np.arange(3, dtype=np.int8)
+    # Each unit now has at most one code, so "is WHR" / "is MTQ" is one comparison of the row's code.
+    wh_code = int(np.flatnonzero(unit_of_code == 1)[0]) if (unit_of_code == 1).any() else -1
+    volume_code = int(np.flatnonzero(unit_of_code == 2)[0]) if (unit_of_code == 2).any() else -1
+    if energy_type == "electricity" and volume_code >= 0:  # the dictionary may list MTQ without a row using it
+        in_volume = unit_codes == volume_code
+        if in_volume.any():
+            raise_if([breach_for_rows(in_volume, files, every, "no-volume-for-electricity",
+                                      lambda i: "electricity in MTQ (cubic metres); electricity is measured in KWH or WHR")])
+    has_volume = volume_code >= 0
 
     # Phase 1, step by step: half-hours, checks, quantities, and whether the file is in meter-then-time order.
-    local = np.empty(n, dtype=np.int32)  # 32-bit: half the memory traffic of the default int64
-    half_hour = np.empty(n, dtype=np.int32)
-    quantity = np.empty(n, dtype=np.float64)
-    is_volume = np.empty(n, dtype=bool) if has_volume else None
+    # Record batch by record batch, so that the Arrow columns are read in place (no concatenated copies).
+    local = codes if codes_are_local else _scratch("local", n, np.int32)  # 32-bit: half the traffic of int64
+    half_hour = _scratch("half_hour", n, np.int32)
+    quantity = _scratch("quantity", n, np.float64)
+    is_volume = _scratch("is_volume", n, np.bool_) if has_volume else None
     strictly_ordered = True
     previous = -1
-    for lo in range(0, n, CHUNK):
-        hi = min(lo + CHUNK, n)
-        hh = raw[lo:hi] // per_half_hour
-        v = value[lo:hi]
-        if not np.array_equal(hh * per_half_hour, raw[lo:hi]) or not (v.min() >= 0):  # NaN fails the second test
-            rows = np.arange(lo, hi)
-            raise_if([
-                breach_for_rows(hh * per_half_hour != raw[lo:hi], files, RowLabels("row", 1, rows), "half-hour-boundaries",
-                                lambda i: f"the reading from {_iso_raw(raw[lo + i], stamp.type.unit)} does not start on a UTC half-hour boundary"),
-                breach_for_rows(np.isnan(v), files, RowLabels("row", 1, rows), "readable-input", lambda i: f"value {v[i]} is not a number"),
-                breach_for_rows(v < 0, files, RowLabels("row", 1, rows), "non-negative", lambda i: f"value {v[i]} is negative"),
-            ])
-        c = codes[lo:hi]
-        loc = local_of_code.take(c)
-        key = loc.astype(np.int64) << KEY_SHIFT
-        key += hh
-        if strictly_ordered and not (key[0] > previous and (key[1:] > key[:-1]).all()):
-            strictly_ordered = False  # unsorted, or a half-hour repeated: sort and deduplicate below
-        previous = key[-1]
-        local[lo:hi] = loc
-        half_hour[lo:hi] = hh
-        uc = unit_codes[lo:hi]
-        np.divide(v, divisor_of_code.take(uc), out=quantity[lo:hi])
-        if has_volume:
-            is_volume[lo:hi] = unit_of_code.take(uc) == 2
+    offset = 0
+    for batch in table.select(["from", "value"]).to_batches():
+        raw = batch.column(0).cast(pa.int64()).to_numpy()
+        value = batch.column(1).to_numpy().astype(np.float64, copy=False)
+        for start in range(0, len(raw), CHUNK):
+            lo, hi = offset + start, offset + min(start + CHUNK, len(raw))
+            r, v = raw[start:start + CHUNK], value[start:start + CHUNK]
+            hh = r // per_half_hour
+            if not np.array_equal(hh * per_half_hour, r) or not (v.min() >= 0):  # NaN fails the second test
+                rows = np.arange(lo, hi)
+                raise_if([
+                    breach_for_rows(hh * per_half_hour != r, files, RowLabels("row", 1, rows), "half-hour-boundaries",
+                                    lambda i: f"the reading from {_iso_raw(r[i], stamp_type.unit)} does not start on a UTC half-hour boundary"),
+                    breach_for_rows(np.isnan(v), files, RowLabels("row", 1, rows), "readable-input", lambda i: f"value {v[i]} is not a number"),
+                    breach_for_rows(v < 0, files, RowLabels("row", 1, rows), "non-negative", lambda i: f"value {v[i]} is negative"),
+                ])
+            loc = codes[lo:hi] if codes_are_local else local_of_code.take(codes[lo:hi], out=local[lo:hi])
+            key = loc.astype(np.int64) << KEY_SHIFT
+            key += hh
+            if strictly_ordered and not (key[0] > previous and (key[1:] > key[:-1]).all()):
+                strictly_ordered = False  # unsorted, or a half-hour repeated: sort and deduplicate below
+            previous = key[-1]
+            half_hour[lo:hi] = hh
+            q = quantity[lo:hi]
+            q[:] = v
+            uc = unit_codes[lo:hi]
+            if wh_code >= 0:
+                in_wh = uc == wh_code
+                if in_wh.any():
+                    np.divide(v, 1000.0, out=q, where=in_wh)  # WHR to kWh; x / 1.0 would be x, so others are copied as they are
+            if has_volume:
+                np.equal(uc, volume_code, out=is_volume[lo:hi])
+        offset += len(raw)
     if not np.isfinite(quantity.max()):
-        raise_if([breach_for_rows(~np.isfinite(value), files, every, "readable-input", lambda i: f"value {value[i]} is not a number")])
+        raise_if([breach_for_rows(~np.isfinite(quantity), files, every, "readable-input",
+                                  lambda i: f"value {_values(table)[i]} is not a number")])
     low, high = int(half_hour.min()), int(half_hour.max())
     if low < 0 or high >= 1 << KEY_SHIFT:  # the ordering key packs the half-hour into 22 bits
+        raw = table.column("from").cast(pa.int64()).to_numpy()
         raise_if([breach_for_rows((half_hour < 0) | (half_hour >= 1 << KEY_SHIFT), files, every, "readable-input",
-                                  lambda i: f"the reading from {_iso_raw(raw[i], stamp.type.unit)} is outside 1970-2209")])
-    del raw, codes, unit_codes, stamp, value
+                                  lambda i: f"the reading from {_iso_raw(raw[i], stamp_type.unit)} is outside 1970-2209")])
+    del raw, value, codes, unit_codes
     table = None  # the Arrow buffers are no longer needed once the columns are in `quantity` and friends
 
     original = None  # file rows of the reordered arrays, made only when something reorders them
@@ -268,47 +308,74 @@ def aggregate(table, energy_type: str, partition: str, ctx: KernelContext) -> pd
     flat_intensity = ctx.intensity_matrix.ravel() if intensity_base is not None else None
 
     def step_inputs(lo: int, hi: int):
-        """The methodology's inputs for rows lo..hi, each gathered from the small tables above."""
-        loc, position, q = local[lo:hi], half_hour[lo:hi] - low, quantity[lo:hi]
+        """The methodology's inputs for rows lo..hi, each gathered from the small tables above.
+
+        Half-hours rise strictly within a meter, so a step of one meter whose first and last half-hours are
+        n - 1 apart has every half-hour between them: its per-half-hour inputs are then slices (views) of
+        the small tables, not gathers. `where` is that slice, or the rows' positions otherwise."""
+        loc, q = local[lo:hi], quantity[lo:hi]
         vol = is_volume[lo:hi] if is_volume is not None else None
+        single = bool(loc[0] == loc[-1])  # steps start and end on meter boundaries
+        p0 = int(half_hour[lo]) - low
+        if single and int(half_hour[hi - 1]) - low - p0 == hi - lo - 1:
+            where = slice(p0, p0 + hi - lo)
+        else:
+            where = half_hour[lo:hi] - low
+
+        def per_half_hour(table, offset=0):
+            if isinstance(where, slice):
+                return table[where.start + offset:where.stop + offset]
+            return table.take(where + offset if offset else where)
+
         inputs = {}
         energy = np.where(vol, 0.0, q) if vol is not None else q
         for name in wanted:
             inputs[name] = (np.where(vol, q, 0.0) if vol is not None else np.zeros(hi - lo)) if name == "volume_m3" else energy
         for name, source in sources.items():
             if source == "grid-intensity":
-                cell = intensity_base.take(loc)
-                cell += position
-                inputs[name] = flat_intensity.take(cell)
+                if single:  # one region row: a scalar offset into the flat matrix
+                    inputs[name] = per_half_hour(flat_intensity, int(intensity_base[loc[0]]))
+                else:
+                    cell = intensity_base.take(loc)
+                    cell += where
+                    inputs[name] = flat_intensity.take(cell)
             elif source == "emission-factors":
-                inputs[name] = factor_of_position.take(position)
+                inputs[name] = per_half_hour(factor_of_position)
             elif source == "calorific-value":
                 inputs[name] = np.where(vol, cv_of_local.take(loc), 0.0) if vol is not None else np.zeros(hi - lo)
-        return loc, position, vol, inputs
+        return loc, single, per_half_hour, vol, inputs
 
     for lo, hi in _meter_steps(local, len(meters_here), count):
-        loc, position, vol, inputs = step_inputs(lo, hi)
+        loc, single, per_half_hour, vol, inputs = step_inputs(lo, hi)
         emissions = methodology.half_hour_emissions(inputs)
         if not emissions.min() >= 0:  # NaN fails too; infinities show in the totals, checked below
             _emissions_breach(emissions, lo, hi, original, files, methodology)
-        bins = loc * month_count
-        bins += month_of_position.take(position)
-        base = int(bins[0])
-        bins -= base
-        span = int(bins[-1]) + 1
-        total[base:base + span] += np.bincount(bins, weights=emissions, minlength=span)
-        # Each bin is one run of rows (bins rise through a step: meter, then time): counts and ends from its edges.
-        edges = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
-        ends = np.r_[edges[1:], hi - lo]
-        at = base + bins[edges]
-        present[at] = ends - edges
+        # bins: (meter, month) cells in rising order through the step (meter, then time). One meter's bins
+        # are its months (a slice of the month table); a step of several meters counts from its first bin.
+        if single:
+            bins = per_half_hour(month_of_position)
+            base = int(loc[0]) * month_count
+        else:
+            bins = loc * month_count
+            bins += per_half_hour(month_of_position)
+            base = int(bins[0])
+            bins -= base
+        low_bin, high_bin = int(bins[0]), int(bins[-1])
+        sums = np.bincount(bins, weights=emissions, minlength=high_bin + 1)[low_bin:]
+        total[base + low_bin:base + high_bin + 1] += sums
+        # Bins rise, so each is one run of rows: where each run starts, by binary search (no pass over the rows).
+        starts = np.searchsorted(bins, np.arange(low_bin, high_bin + 2))
+        filled = np.flatnonzero(starts[1:] != starts[:-1])
+        begins, ends = starts[filled], starts[filled + 1]
+        at = base + low_bin + filled
+        present[at] = ends - begins
         if vol is not None:
-            volume[at] = np.add.reduceat(vol.view(np.int8), edges, dtype=np.int64)  # integers: exact in any order
-        first[at] = position[edges] + low
-        last[at] = position[ends - 1] + low
+            volume[at] = np.add.reduceat(vol.view(np.int8), begins, dtype=np.int64)  # integers: exact in any order
+        first[at] = half_hour[lo + begins]
+        last[at] = half_hour[lo + ends - 1]
     if not np.isfinite(total).all():
         for lo, hi in _meter_steps(local, len(meters_here), count):  # find the reading; only when something is wrong
-            emissions = methodology.half_hour_emissions(step_inputs(lo, hi)[3])
+            emissions = methodology.half_hour_emissions(step_inputs(lo, hi)[4])
             if not np.isfinite(emissions).all():
                 _emissions_breach(emissions, lo, hi, original, files, methodology)
     duplicates = np.zeros(size, np.int64)
@@ -368,6 +435,11 @@ def _sort_and_deduplicate(local, half_hour, quantity, is_volume, files, energy_t
     return local[keep], half_hour[keep], quantity[keep], is_volume, original[keep], duplicates_at
 
 
+def _values(table) -> np.ndarray:
+    """The value column as read (for a message: quantities are already in kWh)."""
+    return table.column("value").to_numpy()
+
+
 def _iso_half_hour(half_hour: int) -> str:
     return f"{pd.Timestamp(int(half_hour) * HALF_HOUR_NS, tz='UTC'):%Y-%m-%dT%H:%M:%SZ}"
 
@@ -376,10 +448,14 @@ def _iso_raw(value: int, unit: str) -> str:
     return f"{pd.Timestamp(int(value), unit=unit, tz='UTC'):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 
+@lru_cache(maxsize=16)
 def _month_table(low: int, span: int) -> np.ndarray:
-    """Months since 1970 of each half-hour from `low` (a small table, gathered from per reading)."""
+    """Months since 1970 of each half-hour from `low` (a small table, gathered from per reading). Files of
+    one portfolio usually cover the same span, so it is made once and shared (read-only)."""
     instants = (np.arange(low, low + span, dtype=np.int64) * 30).astype("datetime64[m]")
-    return (instants.astype("datetime64[M]") - EPOCH_MONTH).astype(np.int64)
+    months = (instants.astype("datetime64[M]") - EPOCH_MONTH).astype(np.int64)
+    months.flags.writeable = False
+    return months
 
 
 def _wanted_consumption(m, is_volume, files, rows) -> list[str]:
