@@ -70,8 +70,9 @@ def _load_json(path: Path, raw: bytes):
         _fail(path, line, "readable-input", f"not valid JSON: {exc}")
 
 
-def _load_table(path: Path, raw: bytes, required: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
-    """A CSV or Parquet file with the required columns, plus the record label of every row."""
+def load_table(path: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
+    """A CSV or Parquet file with the required columns, plus the record label of every row (also read by
+    the portfolio engine for its meters and intensity tables)."""
     try:
         if path.suffix.lower() == ".parquet":
             frame = pd.read_parquet(path)
@@ -129,7 +130,7 @@ def read_consumption(path: Path) -> ConsumptionFile:
         payload = _load_json(path, raw)
         frame, records, outcode, provenance = _meter_data_frame(path, payload)
     else:
-        frame, records = _load_table(path, raw, CONSUMPTION_COLUMNS)
+        frame, records = load_table(path, CONSUMPTION_COLUMNS)
         frame = pd.DataFrame({
             "meter": frame["meter"].astype(str) if "meter" in frame.columns else "",
             "type": frame["type"].astype(str), "from": frame["from"], "to": frame["to"],
@@ -197,7 +198,7 @@ def read_intensity(path: Path) -> IntensitySeries:
         payload = _load_json(path, raw)
         frame, records, postcode, meta = _neso_frame(path, payload)
     else:
-        frame, records = _load_table(path, raw, INTENSITY_COLUMNS)
+        frame, records = load_table(path, INTENSITY_COLUMNS)
         meta = _sidecar(path)
     files = np.full(len(frame), str(path), dtype=object)
     start = _timestamps(path, frame["from"], "from", records)

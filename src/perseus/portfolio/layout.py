@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from perseus.calculator.errors import Breach, CalculationError, breach_for_rows, raise_if
-from perseus.calculator.inputs import ENERGY_TYPES
+from perseus.calculator.inputs import ENERGY_TYPES, load_table
 
 METERS_COLUMNS = ("meter", "type", "region")
 READING_COLUMNS = ("meter", "from", "value", "unitCode")
@@ -87,23 +87,6 @@ def _table_file(root: Path, stem: str, required: bool) -> Path | None:
     return found[0] if found else None
 
 
-def _read_table(path: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
-    try:
-        if path.suffix == ".parquet":
-            frame = pd.read_parquet(path)
-            records = np.array([f"row {i + 1}" for i in range(len(frame))], dtype=object)
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-            records = np.array([f"line {i + 2}" for i in range(len(frame))], dtype=object)
-    except Exception as exc:  # pandas and pyarrow raise many types for unreadable files
-        raise CalculationError([Breach(str(path), "", "readable-input", f"cannot read: {exc}")]) from exc
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise CalculationError([Breach(str(path), "", "readable-input",
-                                       f"missing column(s) {', '.join(missing)}; expected {','.join(required)}")])
-    return frame, records
-
-
 def _labels(column: pd.Series) -> np.ndarray:
     """Ids and region codes as text ("" when empty); 13 and "13" are the same region."""
     if pd.api.types.is_integer_dtype(column.dtype):
@@ -122,7 +105,7 @@ def _labels(column: pd.Series) -> np.ndarray:
 
 def read_meters(root: Path) -> MetersTable:
     path = _table_file(root, "meters", required=True)
-    frame, records = _read_table(path, METERS_COLUMNS)
+    frame, records = load_table(path, METERS_COLUMNS)
     files = np.full(len(frame), str(path), dtype=object)
     meters, types, regions = _labels(frame["meter"]), _labels(frame["type"]), _labels(frame["region"])
     outcodes = _labels(frame["outcode"]) if "outcode" in frame.columns else np.full(len(frame), "", dtype=object)
@@ -254,7 +237,7 @@ def _intensity_columns(path: Path):
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         values = pc.cast(table.column("intensity"), pa.float64()).to_numpy(zero_copy_only=False)
         return ns, codes, names.tolist(), values, RowLabels("row", 1), lambda i: values[i]
-    frame, records = _read_table(path, INTENSITY_COLUMNS)
+    frame, records = load_table(path, INTENSITY_COLUMNS)
     start = _timestamps(path, frame["from"], "from", records)
     ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)
     values = pd.to_numeric(frame["intensity"], errors="coerce").to_numpy(dtype=float)
