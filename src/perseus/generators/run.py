@@ -20,7 +20,6 @@ from perseus.review.pack import review_pack_files
 from perseus.sla import published_sla
 from perseus.spec_versions import cut_schema
 
-MODELS = ROOT / "src" / "perseus" / "models.py"
 
 
 def dump_json(data) -> str:
