@@ -12,7 +12,7 @@ from perseus.generators.methodology_schema import methodology_jsonschema
 from perseus.generators.openapi import release_openapi
 from perseus.generators.pydantic import pydantic_models
 from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi, served_releases
-from perseus.paths import GENERATED, ROOT
+from perseus.paths import ROOT
 from perseus.provenance.model import STEP_SCHEMA_RELATIVE, step_jsonschema
 from perseus.permission_texts import rendered_files as permission_text_files
 from perseus.releases import all_releases

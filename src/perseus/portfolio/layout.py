@@ -129,7 +129,7 @@ def read_meters(root: Path) -> MetersTable:
 def read_intensity(root: Path) -> RegionalIntensity | None:
     import hashlib
 
-    from perseus.calculator.inputs import _sidecar, _timestamps
+    from perseus.calculator.inputs import _sidecar
 
     path = _table_file(root, "intensity", required=False)
     if path is None:

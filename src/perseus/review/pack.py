@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from perseus.paths import FACTORS, METHODOLOGIES, ROOT
 from perseus.permission_texts import PERMISSION_TEXTS
-import re
-
-from perseus.releases import REFERENCE
+from perseus.review.changes import Change
+from perseus.review.text_diff import WordChange
 
 # Factor sets are versioned by the publisher's year (`desnz@2025`); every other artefact by a date.
 ANY_REFERENCE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*@(?:\d{4}-\d{2}-\d{2}|\d{4})$")
-from perseus.review.changes import Change
-from perseus.review.text_diff import WordChange
 
 KINDS = ("data-specification", "permission-text", "methodology", "factor-set")
 

@@ -9,7 +9,7 @@ from perseus.methodology.documents import Methodology, all_methodologies
 from perseus.methodology.factors import sets_for
 from perseus.site import charts
 from perseus.site.formulas import mathml
-from perseus.site.markdown import cell, table
+from perseus.site.markdown import table
 from perseus.site.worked import blended_year, example, monthly_sums
 
 BLENDED_CHART = "methodologies/blended-year.png"
