@@ -97,9 +97,20 @@ def load(path: Path) -> Methodology:
     found = problems("Methodology", document)
     if found:
         raise MethodologyError("\n".join(f"{path}: {p}" for p in found))
-    methodology = Methodology(path, document)
-    _check_consistency(methodology)
-    return methodology
+    return compiled(path, document)
+
+
+_COMPILED: dict[tuple[str, str], Methodology] = {}  # per process: Dask workers get the document, not the closures
+
+
+def compiled(path: Path | str, document: dict) -> Methodology:
+    """The methodology of a checked document, its steps compiled (once per process and document)."""
+    key = (str(path), repr(document))
+    if key not in _COMPILED:
+        methodology = Methodology(Path(path), document)
+        _check_consistency(methodology)
+        _COMPILED[key] = methodology
+    return _COMPILED[key]
 
 
 def _check_consistency(m: Methodology) -> None:

@@ -6,8 +6,8 @@ import sys
 
 import pandas as pd
 
-from perseus.calculator.errors import Breach, CalculationError
-from perseus.portfolio.kernel import RESULT_COLUMNS, KernelContext, aggregate, empty_result
+from perseus.calculator.errors import Breach, CalculationError, Labels
+from perseus.calculator.kernel import RESULT_COLUMNS, KernelContext, aggregate, empty_result
 from perseus.portfolio.layout import READING_COLUMNS, Partition, Portfolio
 
 ENGINES = ("local", "dask")
@@ -36,7 +36,7 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
     from tqdm import tqdm
 
     def one(partition: Partition) -> pd.DataFrame:
-        return aggregate(lambda: read_partition(partition), partition.energy_type, partition.relative, context)
+        return aggregate(lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context)
 
     bar = tqdm(total=portfolio.readings, unit="readings", unit_scale=True, disable=not progress, file=sys.stderr,
                dynamic_ncols=True, desc="portfolio")
@@ -102,4 +102,4 @@ def _dask_kernel(frame: pd.DataFrame, names, types, context, partition_info=None
         return empty_result()
     number = partition_info["number"]
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    return aggregate(table, types[number], names[number], context)
+    return aggregate(table, types[number], Labels.of_file(names[number]), context)

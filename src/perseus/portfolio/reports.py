@@ -9,19 +9,13 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from perseus.calculator import calorific, report
+from perseus.calculator.instants import EPOCH_MONTH, z_half_hour
 from perseus.calculator.provenance import SOURCE_TYPES, TRUST_FRAMEWORK, UnsignedRecord
-from perseus.portfolio.assemble import EPOCH_MONTH, TypeEntries, z_half_hour
+from perseus.portfolio.assemble import TypeEntries
 
 ENTRY_COLUMNS = ("meter", "type", "from", "to", "takenAt", "emissions", "unitCode", "emissionsUnrounded", "missingData",
                  "expectedHalfHours", "presentHalfHours", "missingHalfHours", "duplicateReadings", "methodology")
-
-
-def _month_text(month: int) -> str:
-    return f"{EPOCH_MONTH + np.timedelta64(int(month), 'M')}-01T00:00:00Z"
-
-
-def _year_month(month: int) -> str:
-    return str(EPOCH_MONTH + np.timedelta64(int(month), "M"))
 
 
 class ReportBuilder:
@@ -73,15 +67,8 @@ class ReportBuilder:
                 continue
             c = self._columns[energy_type]
             lo, hi = where
-            for k in range(lo, hi):
-                expected, present = c["expected"][k], c["present"][k]
-                data.append({
-                    "type": energy_type, "from": _month_text(c["month"][k]), "to": _month_text(c["month"][k] + 1),
-                    "takenAt": self.taken_at, "emissions": {"value": c["rounded"][k], "unitCode": "KGM"},
-                    "dataQuality": {"missingData": "Complete" if expected == present else "Missing",
-                                    "expectedHalfHours": expected, "presentHalfHours": present,
-                                    "missingHalfHours": expected - present, "duplicateReadings": c["duplicates"][k]},
-                })
+            data += [report.entry(energy_type, c["month"][k], self.taken_at, c["rounded"][k], c["expected"][k],
+                                  c["present"][k], c["duplicates"][k]) for k in range(lo, hi)]
             with_readings = [k for k in range(lo, hi) if c["present"][k] > 0]
             sources.append(self._sources(entries, position, [c["month"][k] for k in with_readings],
                                          any(c["volume"][k] for k in with_readings)))
@@ -92,36 +79,14 @@ class ReportBuilder:
 
     def _sources(self, entries: TypeEntries, position: int, months: list[int], has_volume: bool) -> dict:
         m = entries.methodology
-        datasets = []
-        for name, source in m.input_sources.items():
-            if source == "grid-intensity":
-                region = self.portfolio.meters.rows_of(entries.energy_type)["region"].iloc[position]
-                datasets.append({"role": "grid-intensity", **self.portfolio.intensity.datasets[region],
-                                 "months": sorted({_year_month(k) for k in months})})
-            elif source == "emission-factors":
-                datasets.extend(self._factor_datasets(entries, months))
-        sources = {"type": entries.energy_type, "methodology": m.ref, "methodologyUri": m.uri, "datasets": datasets}
-        if has_volume and m.calorific_rule:
-            value = float(self.context.types[entries.energy_type].calorific_value[position])
-            sources["calorificValue"] = {"megajoulesPerCubicMetre": round(value, 6), "choice": entries.cv_choice[position]}
-        return sources
-
-    def _factor_datasets(self, entries: TypeEntries, months: list[int]) -> list[dict]:
-        years = sorted(entries.factor_sets)
-        groups: dict[tuple[int, int], set[str]] = {}
-        for month in months:
-            wanted = 1970 + month // 12
-            used = max(y for y in years if y <= wanted)
-            groups.setdefault((used, wanted), set()).add(_year_month(month))
-        datasets = []
-        for (used, wanted), in_months in sorted(groups.items()):
-            meta = entries.factor_sets[used].metadata
-            entry = {"role": "emission-factors", "publisher": meta["publisher"], "title": meta["title"],
-                     "version": str(meta["version"]), "url": meta["url"], "licence": meta["licence"], "months": sorted(in_months)}
-            if used != wanted:
-                entry["substitutedFor"] = str(wanted)
-            datasets.append(entry)
-        return datasets
+        intensity = None
+        if m.uses("grid-intensity"):
+            region = self.portfolio.meters.rows_of(entries.energy_type)["region"].iloc[position]
+            intensity = self.portfolio.intensity.datasets[region]
+        values = self.context.types[entries.energy_type].calorific
+        cv = calorific.summary(values.value[[position]], values.choice[[position]], np.ones(1)) \
+            if has_volume and values is not None else None
+        return report.sources(m, months, entries.factors, intensity, cv)
 
     def _provenance(self, meter: str, used) -> dict:
         """Origin steps for the readings files and datasets, a process step per methodology (unsigned, as the calculator's)."""
@@ -167,9 +132,9 @@ def entries_table(portfolio, typed: dict[str, TypeEntries], taken_at: str) -> pd
             "meter": ids[frame["meter"].to_numpy()], "type": energy_type,
             "from": pd.to_datetime((EPOCH_MONTH + months.astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True),
             "to": pd.to_datetime((EPOCH_MONTH + (months + 1).astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True),
-            "takenAt": pd.Timestamp(taken_at), "emissions": frame["rounded"].to_numpy(), "unitCode": "KGM",
+            "takenAt": pd.Timestamp(taken_at), "emissions": frame["rounded"].to_numpy(), "unitCode": report.KILOGRAMS,
             "emissionsUnrounded": frame["total"].to_numpy(),
-            "missingData": np.where(expected == present, "Complete", "Missing"),
+            "missingData": np.where(expected == present, report.COMPLETE, report.MISSING),
             "expectedHalfHours": expected, "presentHalfHours": present, "missingHalfHours": expected - present,
             "duplicateReadings": frame["duplicates"].to_numpy(), "methodology": entries.methodology.ref,
         }))

@@ -1,0 +1,552 @@
+"""The calculation core: one table of readings of one energy type in, monthly totals per meter out.
+
+Both entry points run it: `perseus.calculator.calculate` on the readings of its
+files (one in-memory table per energy type) and `perseus.portfolio` on each
+readings partition (locally or as a Dask `map_partitions`). Every data-quality
+rule on readings is implemented here once.
+
+The arithmetic is the methodology's own: its compiled steps
+(`Methodology.half_hour_emissions`) run over the table's columns in cache-sized
+steps of whole meters, with inputs gathered by half-hour index (grid intensity
+from the region × half-hour matrix, the emission factor from a per-half-hour
+table built from the factor-set rule, the calorific value per meter or per
+reading). Each meter's monthly total comes from one `np.bincount` over its
+readings sorted by time. There is no Python loop over meters or readings, only
+one over steps of about 16,000 rows.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from perseus.calculator import calorific
+from perseus.calculator.calorific import CalorificValues
+from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if
+from perseus.calculator.factors import FactorTable, factors_by_month
+from perseus.calculator.instants import EPOCH_MONTH, HALF_HOUR_NS, z, z_half_hour
+from perseus.calculator.intensity import IntensityLookup
+from perseus.methodology.model_schema import enum_values
+
+UNITS = enum_values("EnergyUnitCode")  # KWH, WHR, MTQ
+KWH, WHR, MTQ = range(3)  # the kernel's codes of those units, checked against the spec below
+assert UNITS == ("KWH", "WHR", "MTQ"), f"the kernel's unit codes assume KWH, WHR, MTQ; the spec says {UNITS}"
+CONSUMPTION_INPUTS = ("energy_kwh", "metered_kwh", "volume_m3")  # what consumption supplies to a methodology's steps
+NANOSECONDS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+CHUNK = 1 << 14  # rows per step: every intermediate array of a step stays in the CPU cache
+KEY_SHIFT = 22  # half-hours since 1970 stay below 2**22 until the year 2209
+
+# One row per (meter, month) with readings: the table's contribution to the reports.
+RESULT_COLUMNS = {
+    "meter": np.int64,  # position of the meter among the type's meters (TypeContext.meter_ids)
+    "month": np.int64,  # months since 1970-01
+    "total": np.float64,  # kg CO2e, unrounded
+    "present": np.int64,
+    "duplicates": np.int64,
+    "volume": np.int64,  # readings in m³ (these need a calorific value)
+    "first": np.int64,  # first and last half-hour with a reading (half-hours since 1970)
+    "last": np.int64,
+}
+
+
+def empty_result() -> pd.DataFrame:
+    return pd.DataFrame({name: np.zeros(0, dtype=kind) for name, kind in RESULT_COLUMNS.items()})
+
+
+@dataclass
+class TypeContext:
+    """What the kernel needs to know about one energy type; plain data, so it pickles to Dask workers."""
+
+    energy_type: str
+    methodology_path: str
+    methodology_document: dict
+    meter_ids: list[str]  # the type's meters, in order (a meter's position is its number in the results)
+    region_row: np.ndarray  # per meter: row of the intensity matrix, -1 without one
+    factors: FactorTable = field(default_factory=FactorTable)  # without the sets themselves (the reports need those)
+    calorific: CalorificValues | None = None
+
+    @property
+    def methodology(self):
+        from perseus.methodology.documents import compiled
+
+        return compiled(self.methodology_path, self.methodology_document)
+
+    @property
+    def meter_position(self) -> dict[str, int]:
+        return _positions(tuple(self.meter_ids))
+
+
+@dataclass
+class KernelContext:
+    types: dict[str, TypeContext]
+    intensity: IntensityLookup = field(default_factory=IntensityLookup)
+    window: tuple[int | None, int | None] = (None, None)  # half-hours [start, end)
+
+
+@dataclass
+class Trace:
+    """Which table rows a result used (positions in the table): the readings counted, and the repeats dropped."""
+
+    used: np.ndarray
+    repeats: np.ndarray
+
+
+@lru_cache(maxsize=8)
+def _positions(ids: tuple[str, ...]) -> dict[str, int]:
+    """Number of each meter id (the first, if listed twice), built once per meters table."""
+    positions: dict[str, int] = {}
+    for k, meter in enumerate(ids):
+        positions.setdefault(meter, k)
+    return positions
+
+
+@dataclass
+class Rows:
+    """The readings the kernel works on, column by column, in the order it works on them."""
+
+    local: np.ndarray  # int32: the reading's meter, numbered within the table
+    half_hour: np.ndarray  # int32: half-hours since 1970
+    quantity: np.ndarray  # float64: kWh, or m³ where is_volume
+    is_volume: np.ndarray | None  # bool, None when no reading is in m³
+    original: np.ndarray | None = None  # the table row of each, once reordered or filtered
+
+    def take(self, index: np.ndarray) -> Rows:
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        volume = self.is_volume[index] if self.is_volume is not None else None
+        original = index if self.original is None else self.original[index]
+        return Rows(self.local[index], self.half_hour[index], self.quantity[index], volume, original)
+
+    def positions(self) -> np.ndarray:
+        return np.arange(len(self.local)) if self.original is None else self.original
+
+
+def aggregate(table, energy_type: str, labels: Labels, ctx: KernelContext, trace: bool = False):
+    """Monthly totals per meter of one table of readings (columns meter, from, value, unitCode); raises
+    CalculationError naming the file, record and rule (`labels` names each table row).
+
+    `table` is a pyarrow Table, or a function returning one. The work runs in cache-sized
+    steps that end on meter boundaries, so each (meter, month) total is one `np.bincount`
+    over its readings in time order. A table sorted by meter and time with no repeated
+    half-hours (the portfolio layout's norm) is never sorted or copied. With `trace`, also
+    returns which rows were used (a Trace).
+    """
+    if callable(table):  # a loader: then this frame holds the only reference and can free the Arrow buffers early
+        table = table()
+    t = ctx.types.get(energy_type)
+    if table.num_rows == 0:
+        return (empty_result(), Trace(np.zeros(0, np.int64), np.zeros(0, np.int64))) if trace else empty_result()
+    if t is None:
+        raise CalculationError([Breach(labels.files[0], labels.records[0], "known-meter", f"the meters table lists no {energy_type} meter")])
+    _check_no_nulls(table, labels)
+    meters = _Meters.of(table, t, energy_type, labels)
+    units = _Units.of(table, energy_type, labels)
+    rows, ordered = _read_rows(table, meters, units, labels)
+    here = meters.here
+    del table, meters, units  # the Arrow buffers are no longer needed once the columns are in `rows`
+    repeats = None
+    if not ordered:
+        rows, repeats = deduplicate(rows, labels, energy_type, lambda k: t.meter_ids[here[k]])
+    rows, repeats = _inside(rows, repeats, ctx.window)
+    if not len(rows.local):
+        return (empty_result(), Trace(np.zeros(0, np.int64), np.zeros(0, np.int64))) if trace else empty_result()
+    result = _monthly(rows, repeats, t, ctx, labels, here)
+    if not trace:
+        return result
+    return result, Trace(rows.positions(), repeats.positions() if repeats is not None else np.zeros(0, np.int64))
+
+
+def _check_no_nulls(table, labels: Labels) -> None:
+    for name in ("meter", "from", "value", "unitCode"):
+        if table.column(name).null_count:
+            empty = np.asarray(table.column(name).is_null().to_numpy(zero_copy_only=False))
+            raise_if([labels.breach(empty, "readable-input", lambda i, c=name: f"the reading has no {c}")])
+
+
+def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """Row codes into a small dictionary of distinct values, without turning every row into a Python object."""
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    column = column.unify_dictionaries() if isinstance(column, pa.ChunkedArray) else column
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), []
+    dictionary = chunks[0].dictionary.to_pylist()
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks]) if len(chunks) > 1 \
+        else chunks[0].indices.to_numpy(zero_copy_only=False)
+    return codes, dictionary
+
+
+@dataclass
+class _Meters:
+    """The table's meter column as codes into its few distinct ids, and those ids as the type's meters."""
+
+    codes: np.ndarray
+    local_of_code: np.ndarray  # int32: the code's meter numbered within the table
+    here: np.ndarray  # the type's meters present, by their position in TypeContext.meter_ids (sorted)
+    codes_are_local: bool
+
+    @classmethod
+    def of(cls, table, t: TypeContext, energy_type: str, labels: Labels) -> _Meters:
+        codes, ids = _dictionary(table.column("meter"))
+        positions = t.meter_position  # a dict: a few dozen look-ups per file, cheaper than a pandas index join
+        global_of_code = np.array([positions.get(str(m), -1) for m in ids], dtype=np.int64)
+        if (global_of_code < 0).any():
+            raise_if([labels.breach((global_of_code < 0)[codes], "known-meter",
+                                    lambda i: f"meter {ids[codes[i]]!r} has no {energy_type} row in the meters table")])
+        here = np.unique(global_of_code)
+        local_of_code = np.searchsorted(here, global_of_code).astype(np.int32)
+        # A file written meter by meter has its ids' dictionary in meters-table order: the codes are then the
+        # local numbers themselves, and the rows need not be translated.
+        codes_are_local = bool((local_of_code == np.arange(len(local_of_code))).all())
+        return cls(codes.astype(np.int32, copy=False) if codes_are_local else codes, local_of_code, here, codes_are_local)
+
+
+@dataclass
+class _Units:
+    """The table's unitCode column as codes, with the code (if any) of WHR and of MTQ."""
+
+    codes: np.ndarray
+    wh_code: int
+    volume_code: int
+
+    @classmethod
+    def of(cls, table, energy_type: str, labels: Labels) -> _Units:
+        codes, units = _dictionary(table.column("unitCode"))
+        unit_of_code = np.array([UNITS.index(u) if u in UNITS else -1 for u in units], dtype=np.int8)
+        if (unit_of_code < 0).any():
+            raise_if([labels.breach((unit_of_code < 0)[codes], "known-unit",
+                                    lambda i: f"unitCode {units[codes[i]]!r} is not one of {', '.join(UNITS)}")])
+        if len(set(unit_of_code.tolist())) < len(unit_of_code):  # a unit twice in the dictionary: recode the rows once
+            codes, unit_of_code = unit_of_code.take(codes).astype(np.int32), np.arange(len(UNITS), dtype=np.int8)
+        # Each unit now has at most one code, so "is WHR" / "is MTQ" is one comparison of the row's code.
+        wh_code = int(np.flatnonzero(unit_of_code == WHR)[0]) if (unit_of_code == WHR).any() else -1
+        volume_code = int(np.flatnonzero(unit_of_code == MTQ)[0]) if (unit_of_code == MTQ).any() else -1
+        if energy_type == "electricity" and volume_code >= 0:  # the dictionary may list MTQ without a row using it
+            raise_if([labels.breach(codes == volume_code, "no-volume-for-electricity",
+                                    lambda i: "electricity in MTQ (cubic metres); electricity is measured in KWH or WHR")])
+        return cls(codes, wh_code, volume_code)
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(name: str, n: int, dtype) -> np.ndarray:
+    """A per-thread buffer of n rows, reused from table to table. Allocating these columns afresh for
+    every file let glibc return the freed pages to the kernel and fault them in again for the next file: on
+    2 cores a fifth of the run went to page faults. Only `aggregate` uses them, and nothing it returns is a view."""
+    buffer = getattr(_SCRATCH, name, None)
+    if buffer is None or len(buffer) < n:
+        buffer = np.empty(n, dtype=dtype)
+        setattr(_SCRATCH, name, buffer)
+    return buffer[:n]
+
+
+def _read_rows(table, meters: _Meters, units: _Units, labels: Labels) -> tuple[Rows, bool]:
+    """Half-hours, quantities (kWh or m³) and meter numbers of every row, checked step by step, and whether the
+    rows are strictly in meter-then-time order. Record batch by record batch, so that the Arrow columns are
+    read in place (no concatenated copies)."""
+    n = table.num_rows
+    stamp_type = table.schema.field("from").type
+    if not pa.types.is_timestamp(stamp_type) or stamp_type.tz is None:
+        raise CalculationError([Breach(labels.files[0], "", "readable-input",
+                                       f"column from is {stamp_type}; it must be a timestamp with a time zone (UTC)")])
+    per_half_hour = HALF_HOUR_NS // NANOSECONDS[stamp_type.unit]
+    nanoseconds = NANOSECONDS[stamp_type.unit]
+    local = meters.codes if meters.codes_are_local else _scratch("local", n, np.int32)  # 32-bit: half the traffic of int64
+    half_hour = _scratch("half_hour", n, np.int32)
+    quantity = _scratch("quantity", n, np.float64)
+    is_volume = _scratch("is_volume", n, np.bool_) if units.volume_code >= 0 else None
+    ordered = True
+    previous = -1
+    offset = 0
+    for batch in table.select(["from", "value"]).to_batches():
+        raw = batch.column(0).cast(pa.int64()).to_numpy()
+        value = batch.column(1).to_numpy().astype(np.float64, copy=False)
+        for start in range(0, len(raw), CHUNK):
+            lo, hi = offset + start, offset + min(start + CHUNK, len(raw))
+            r, v = raw[start:start + CHUNK], value[start:start + CHUNK]
+            hh = r // per_half_hour
+            if not np.array_equal(hh * per_half_hour, r) or not (v.min() >= 0):  # NaN fails the second test
+                at = labels.at(np.arange(lo, hi))
+                raise_if([
+                    at.breach(hh * per_half_hour != r, "half-hour-boundaries",
+                              lambda i: f"the reading from {z(int(r[i]) * nanoseconds)} does not start on a UTC half-hour boundary"),
+                    at.breach(np.isnan(v), "readable-input", lambda i: f"value {v[i]} is not a number"),
+                    at.breach(v < 0, "non-negative", lambda i: f"value {v[i]} is negative"),
+                ])
+            loc = meters.codes[lo:hi] if meters.codes_are_local else meters.local_of_code.take(meters.codes[lo:hi], out=local[lo:hi])
+            key = loc.astype(np.int64) << KEY_SHIFT
+            key += hh
+            if ordered and not (key[0] > previous and (key[1:] > key[:-1]).all()):
+                ordered = False  # unsorted, or a half-hour repeated: sort and deduplicate later
+            previous = key[-1]
+            half_hour[lo:hi] = hh
+            q = quantity[lo:hi]
+            q[:] = v
+            uc = units.codes[lo:hi]
+            if units.wh_code >= 0:
+                in_wh = uc == units.wh_code
+                if in_wh.any():
+                    np.divide(v, 1000.0, out=q, where=in_wh)  # WHR to kWh; x / 1.0 would be x, so others are copied as they are
+            if is_volume is not None:
+                np.equal(uc, units.volume_code, out=is_volume[lo:hi])
+        offset += len(raw)
+    if not np.isfinite(quantity.max()):
+        values = table.column("value").to_numpy()
+        raise_if([labels.breach(~np.isfinite(quantity), "readable-input", lambda i: f"value {values[i]} is not a number")])
+    low, high = int(half_hour.min()), int(half_hour.max())
+    if low < 0 or high >= 1 << KEY_SHIFT:  # the ordering key packs the half-hour into 22 bits
+        raw = table.column("from").cast(pa.int64()).to_numpy()
+        raise_if([labels.breach((half_hour < 0) | (half_hour >= 1 << KEY_SHIFT), "readable-input",
+                                lambda i: f"the reading from {z(int(raw[i]) * nanoseconds)} is outside 1970-2209")])
+    return Rows(local, half_hour, quantity, is_volume), ordered
+
+
+def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id) -> tuple[Rows, Rows | None]:
+    """The rows in a total order (meter, half-hour, kind, quantity) with each (meter, half-hour) once, and the
+    repeats dropped. A repeat must agree with the first (same kind of quantity, same amount in kWh or m³);
+    otherwise the calculation stops. `meter_id(k)` is the id of meter number k."""
+    n = len(rows.local)
+    key = (rows.local.astype(np.int64) << KEY_SHIFT) + rows.half_hour
+    kind = rows.is_volume if rows.is_volume is not None else np.zeros(n, dtype=bool)
+    order = np.lexsort((rows.quantity, kind, key))
+    key = key[order]
+    rows = rows.take(order)
+    repeat = np.zeros(n, dtype=bool)
+    repeat[1:] = key[1:] == key[:-1]
+    if not repeat.any():
+        return rows, None
+    first = np.maximum.accumulate(np.where(repeat, 0, np.arange(n)))  # position of each row's first reading
+    kind = rows.is_volume if rows.is_volume is not None else np.zeros(n, dtype=bool)
+    conflict = repeat & ((kind != kind[first]) | ~np.isclose(rows.quantity[first], rows.quantity, rtol=1e-9, atol=1e-12))
+    at = labels.at(rows.original)
+
+    def amount(i: int) -> str:
+        return f"{rows.quantity[i]} {'m³' if kind[i] else 'kWh'}"
+
+    def describe(i: int) -> str:
+        meter = meter_id(rows.local[i])
+        return (f"the {energy_type} half-hour from {z_half_hour(rows.half_hour[i])}{f' of meter {meter!r}' if meter else ''} "
+                f"is {amount(i)} here, which disagrees with {at.records[first[i]]} of {at.files[first[i]]} ({amount(first[i])})")
+
+    raise_if([at.breach(conflict, "no-conflicting-duplicates", describe)])
+    return rows.take(~repeat), rows.take(repeat)
+
+
+def _inside(rows: Rows, repeats: Rows | None, window) -> tuple[Rows, Rows | None]:
+    start, end = window
+    low, high = int(rows.half_hour.min()), int(rows.half_hour.max())
+    if (start is None or low >= start) and (end is None or high < end):
+        return rows, repeats
+
+    def inside(half_hour):
+        keep = np.ones(len(half_hour), dtype=bool)
+        if start is not None:
+            keep &= half_hour >= start
+        if end is not None:
+            keep &= half_hour < end
+        return keep
+
+    return rows.take(inside(rows.half_hour)), repeats.take(inside(repeats.half_hour)) if repeats is not None else None
+
+
+@lru_cache(maxsize=16)
+def _month_table(low: int, span: int) -> np.ndarray:
+    """Months since 1970 of each half-hour from `low` (a small table, gathered from per reading). Tables of
+    one portfolio usually cover the same span, so it is made once and shared (read-only)."""
+    instants = (np.arange(low, low + span, dtype=np.int64) * 30).astype("datetime64[m]")
+    months = (instants.astype("datetime64[M]") - EPOCH_MONTH).astype(np.int64)
+    months.flags.writeable = False
+    return months
+
+
+def consumption_inputs(m, is_volume: np.ndarray | None, labels: Labels) -> list[str]:
+    """The consumption inputs the methodology names, which the calculator supplies per reading (refused when
+    it names another, or when volume readings reach a methodology without a volume input)."""
+    wanted = [name for name, source in m.input_sources.items() if source == "consumption"]
+    unknown = [name for name in wanted if name not in CONSUMPTION_INPUTS]
+    if unknown:
+        raise CalculationError([Breach(str(m.path), "", "readable-input",
+                                       f"consumption input(s) {', '.join(unknown)} are not known to the calculator "
+                                       f"(it supplies {', '.join(CONSUMPTION_INPUTS)})")])
+    if is_volume is not None and is_volume.any() and "volume_m3" not in wanted:
+        raise_if([labels.breach(is_volume, "known-unit", lambda i: f"{m.ref} takes no gas volume (MTQ); give energy in KWH or WHR")])
+    return wanted
+
+
+@dataclass
+class _Inputs:
+    """Small per-half-hour and per-meter tables of one table's span, from which a step gathers its inputs."""
+
+    low: int  # the first half-hour; table positions count from it
+    month: np.ndarray  # per position: month since 1970, minus first_month
+    first_month: int
+    month_count: int
+    consumption: list[str]
+    sources: dict[str, str]
+    factor: np.ndarray | None = None  # per position
+    intensity_base: np.ndarray | None = None  # per meter: flat index of the half-hour `low` in the intensity matrix
+    intensity: np.ndarray | None = None  # the flat intensity matrix
+    cv_of_meter: np.ndarray | None = None  # per meter of the table
+    cv_of_row: np.ndarray | None = None  # per row (a reading's own value)
+
+    def step(self, rows: Rows, lo: int, hi: int) -> tuple[bool, object, dict]:
+        """The methodology's inputs for rows lo..hi, and how the step's per-half-hour tables are read.
+
+        Half-hours rise strictly within a meter, so a step of one meter whose first and last half-hours are
+        n - 1 apart has every half-hour between them: its per-half-hour inputs are then slices (views) of
+        the small tables, not gathers. `where` is that slice, or the rows' positions otherwise."""
+        loc, q = rows.local[lo:hi], rows.quantity[lo:hi]
+        vol = rows.is_volume[lo:hi] if rows.is_volume is not None else None
+        single = bool(loc[0] == loc[-1])  # steps start and end on meter boundaries
+        p0 = int(rows.half_hour[lo]) - self.low
+        where = slice(p0, p0 + hi - lo) if single and int(rows.half_hour[hi - 1]) - self.low - p0 == hi - lo - 1 \
+            else rows.half_hour[lo:hi] - self.low
+        inputs = {}
+        energy = np.where(vol, 0.0, q) if vol is not None else q
+        for name in self.consumption:
+            inputs[name] = (np.where(vol, q, 0.0) if vol is not None else np.zeros(hi - lo)) if name == "volume_m3" else energy
+        for name, source in self.sources.items():
+            if source == "grid-intensity":
+                if single:  # one region row: a scalar offset into the flat matrix
+                    inputs[name] = per_position(self.intensity, where, int(self.intensity_base[loc[0]]))
+                else:
+                    cell = self.intensity_base.take(loc)
+                    cell += where
+                    inputs[name] = self.intensity.take(cell)
+            elif source == "emission-factors":
+                inputs[name] = per_position(self.factor, where)
+            elif source == "calorific-value":
+                if vol is None:
+                    inputs[name] = np.zeros(hi - lo)
+                else:
+                    cv = self.cv_of_row[lo:hi] if self.cv_of_row is not None else self.cv_of_meter.take(loc)
+                    inputs[name] = np.where(vol, cv, 0.0)
+        return single, where, inputs
+
+
+def per_position(table: np.ndarray, where, offset: int = 0) -> np.ndarray:
+    if isinstance(where, slice):
+        return table[where.start + offset:where.stop + offset]
+    return table.take(where + offset if offset else where)
+
+
+def _inputs(rows: Rows, t: TypeContext, ctx: KernelContext, labels: Labels, here: np.ndarray) -> _Inputs:
+    """The small tables of the rows' span, each checked by its rule before any step runs."""
+    m = t.methodology
+    at = labels.at(rows.original)
+    low, high = int(rows.half_hour.min()), int(rows.half_hour.max())
+    months = _month_table(low, high - low + 1)
+    first_month = int(months[0])
+    found = _Inputs(low, months - first_month, first_month, int(months[-1]) - first_month + 1,
+                    consumption_inputs(m, rows.is_volume, at), m.input_sources)
+    if m.uses("emission-factors"):
+        found.factor = factors_by_month(t.factors, months, lambda: rows.half_hour - low, at)
+    if m.uses("grid-intensity"):
+        found.intensity_base = ctx.intensity.base(m, t.region_row[here], lambda k: t.meter_ids[here[k]],
+                                                  rows.local, rows.half_hour, low, high, at)
+        found.intensity = ctx.intensity.matrix.ravel()
+    if m.uses("calorific-value") and t.calorific is not None:
+        values = t.calorific
+        holders = rows.positions() if values.per_reading else here
+        if rows.is_volume is not None and values.unusable[holders].any():
+            # some holder here cannot serve a volume reading: does one of its readings need it?
+            needs = np.zeros(len(values.value), dtype=bool)
+            needs[rows.positions()[rows.is_volume] if values.per_reading else here[rows.local[rows.is_volume]]] = True
+            calorific.check(m, values, needs)
+        if values.per_reading:
+            found.cv_of_row = values.value.take(holders)
+        else:
+            found.cv_of_meter = values.value[here]
+    return found
+
+
+def _meter_steps(local: np.ndarray, meters: int, count: int):
+    """Row ranges of about CHUNK rows that start and end on a meter boundary (`local` is sorted).
+    A meter with more than CHUNK rows is a step of its own."""
+    starts = np.searchsorted(local, np.arange(meters, dtype=local.dtype))
+    wanted = np.searchsorted(starts, np.arange(CHUNK, count, CHUNK))
+    cuts = np.unique(np.r_[0, starts[wanted[wanted < len(starts)]], count])
+    return zip(cuts[:-1].tolist(), cuts[1:].tolist())
+
+
+def _emissions_breach(m, emissions: np.ndarray, lo: int, hi: int, rows: Rows, labels: Labels) -> None:
+    # Emissions are never negative (a Quantity's rule); a methodology edit could break that, so check.
+    at = labels.at(rows.original[lo:hi] if rows.original is not None else np.arange(lo, hi))
+    raise_if([at.breach(~((emissions >= 0) & (emissions < np.inf)), "non-negative",
+                        lambda i: f"the steps of {m.path} give {emissions[i]} kg for this reading")])
+
+
+def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContext, labels: Labels, here: np.ndarray) -> pd.DataFrame:
+    """Run the methodology's steps step by step and sum them per (meter, month). Steps end where a meter ends,
+    so each (meter, month) bin is summed by one bincount, in time order."""
+    m = t.methodology
+    tables = _inputs(rows, t, ctx, labels, here)
+    month_count = tables.month_count
+    size = len(here) * month_count
+    total = np.zeros(size)
+    present = np.zeros(size, dtype=np.int64)
+    volume = np.zeros(size, dtype=np.int64)
+    first = np.zeros(size, dtype=np.int64)
+    last = np.zeros(size, dtype=np.int64)
+    count = len(rows.half_hour)
+    for lo, hi in _meter_steps(rows.local, len(here), count):
+        single, where, inputs = tables.step(rows, lo, hi)
+        emissions = m.half_hour_emissions(inputs)
+        if not emissions.min() >= 0:  # NaN fails too; infinities show in the totals, checked below
+            _emissions_breach(m, emissions, lo, hi, rows, labels)
+        # bins: (meter, month) cells in rising order through the step (meter, then time). One meter's bins
+        # are its months (a slice of the month table); a step of several meters counts from its first bin.
+        if single:
+            bins = per_position(tables.month, where)
+            base = int(rows.local[lo]) * month_count
+        else:
+            bins = rows.local[lo:hi] * month_count
+            bins += per_position(tables.month, where)
+            base = int(bins[0])
+            bins -= base
+        low_bin, high_bin = int(bins[0]), int(bins[-1])
+        sums = np.bincount(bins, weights=emissions, minlength=high_bin + 1)[low_bin:]
+        total[base + low_bin:base + high_bin + 1] += sums
+        # Bins rise, so each is one run of rows: where each run starts, by binary search (no pass over the rows).
+        starts = np.searchsorted(bins, np.arange(low_bin, high_bin + 2))
+        filled = np.flatnonzero(starts[1:] != starts[:-1])
+        begins, ends = starts[filled], starts[filled + 1]
+        at = base + low_bin + filled
+        present[at] = ends - begins
+        if rows.is_volume is not None:
+            volume[at] = np.add.reduceat(rows.is_volume[lo:hi].view(np.int8), begins, dtype=np.int64)  # integers: exact in any order
+        first[at] = rows.half_hour[lo + begins]
+        last[at] = rows.half_hour[lo + ends - 1]
+    if not np.isfinite(total).all():
+        for lo, hi in _meter_steps(rows.local, len(here), count):  # find the reading; only when something is wrong
+            emissions = m.half_hour_emissions(tables.step(rows, lo, hi)[2])
+            if not np.isfinite(emissions).all():
+                _emissions_breach(m, emissions, lo, hi, rows, labels)
+    duplicates = np.zeros(size, np.int64)
+    if repeats is not None and len(repeats.local):
+        duplicates = np.bincount(repeats.local.astype(np.int64) * month_count + tables.month[repeats.half_hour - tables.low],
+                                 minlength=size)
+    filled = np.flatnonzero(present)
+    return pd.DataFrame({
+        "meter": here[filled // month_count],
+        "month": filled % month_count + tables.first_month,
+        "total": total[filled],
+        "present": present[filled],
+        "duplicates": duplicates[filled],
+        "volume": volume[filled],
+        "first": first[filled],
+        "last": last[filled],
+    })
+
+
+def lean(t: TypeContext) -> TypeContext:
+    """The context without the factor sets themselves, for the kernel (what it sends to Dask workers)."""
+    return replace(t, factors=FactorTable(t.factors.years, t.factors.values, {}, t.factors.rule))
