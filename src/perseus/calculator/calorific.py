@@ -1,8 +1,10 @@
 """The calorific-value rule of a methodology: which value turns each gas volume into energy, checked and reported.
 
-A value is held per *holder*: a reading (files, where a reading may carry its own
-value) or a row of the portfolio's meters table. The rule's precedence picks one
-per holder; a holder that gives volume readings must then have a usable one.
+The data gives a value per meter (the meters table, for a portfolio) and may give
+one per reading (MeterData: on the reading, else on the file; a portfolio's
+readings may carry a `calorificValue` column). The rule's precedence then picks
+one per meter, or per reading where readings carry values; whatever gives volume
+readings must have a usable one.
 """
 
 from __future__ import annotations
@@ -14,18 +16,20 @@ import numpy as np
 from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if
 from perseus.methodology.model_schema import enum_values
 
+ORIGINS = enum_values("CalorificValueOrigin")  # the rule's places, in the order the report ranks them
+
 
 @dataclass
 class CalorificValues:
-    per_reading: bool  # holders are the readings (in table order), else the meters of the type
     value: np.ndarray  # MJ/m³ by the rule's precedence; NaN where no place gives one
-    choice: np.ndarray  # the place the value came from ("" where none)
+    choice: np.ndarray  # int8: the place the value came from (index in ORIGINS), -1 where none
     data: np.ndarray  # the value the data carries (NaN where none)
-    labels: Labels  # names each holder in an error
+    labels: Labels  # names each holder (meter or reading) in an error
     unusable: np.ndarray  # holders that could not serve a volume reading (no value, or one in the data out of range)
+    caller: float | None = None  # the caller's value, to resolve readings that carry their own
 
 
-def resolve(m, data: np.ndarray, caller_cv: float | None, labels: Labels, per_reading: bool) -> CalorificValues | None:
+def resolve(m, data: np.ndarray, caller_cv: float | None, labels: Labels) -> CalorificValues | None:
     """Each holder's value by the rule's precedence; None when the methodology takes no calorific value."""
     rule = m.calorific_rule
     if not rule or not m.uses("calorific-value"):
@@ -40,13 +44,19 @@ def resolve(m, data: np.ndarray, caller_cv: float | None, labels: Labels, per_re
         "methodology-default": np.full(count, m.parameters.get(rule.get("defaultParameter"), np.nan)),
     }
     value = np.full(count, np.nan)
-    choice = np.full(count, "", dtype=object)
+    choice = np.full(count, -1, dtype=np.int8)
     for origin in rule["precedence"]:
         take = np.isnan(value) & np.isfinite(candidates[origin])
         value = np.where(take, candidates[origin], value)
-        choice = np.where(take, origin, choice)
+        choice = np.where(take, ORIGINS.index(origin), choice).astype(np.int8)
     unusable = np.isnan(value) | (np.isfinite(data) & ((data < low) | (data > high)))
-    return CalorificValues(per_reading, value, choice, data, labels, unusable)
+    return CalorificValues(value, choice, data, labels, unusable, caller_cv)
+
+
+def of_readings(m, meters: CalorificValues, reading: np.ndarray, meter: np.ndarray, labels: Labels) -> CalorificValues:
+    """Per reading: its own value, else its meter's (`meter`: the reading's holder in `meters`), by the rule."""
+    data = np.where(np.isfinite(reading), reading, meters.data.take(meter))
+    return resolve(m, data, meters.caller, labels)
 
 
 def check(m, values: CalorificValues, needs: np.ndarray) -> None:
@@ -63,10 +73,21 @@ def check(m, values: CalorificValues, needs: np.ndarray) -> None:
     ])
 
 
-def summary(value: np.ndarray, choice: np.ndarray, volume: np.ndarray) -> dict:
-    """The report's calorificValue: the value used (weighted by volume when several were) and, of the places
-    used, the last in the rule's order of places (CalorificValueOrigin)."""
-    weights = volume if volume.sum() > 0 else np.ones(len(volume))
-    order = enum_values("CalorificValueOrigin")
-    weakest = max(set(choice.tolist()), key=order.index)
-    return {"megajoulesPerCubicMetre": round(float(np.average(value, weights=weights)), 6), "choice": weakest}
+def of_meter(values: CalorificValues, position: int) -> dict:
+    """The report's calorificValue where a meter's one value served all its volume readings."""
+    return {"megajoulesPerCubicMetre": round(float(values.value[position]), 6), "choice": ORIGINS[values.choice[position]]}
+
+
+def of_sums(weighted: float, volume: float, plain: float, count: int, choices: int) -> dict:
+    """The report's calorificValue where readings had their own: the mean weighted by volume (a plain mean
+    when all volumes are zero) and, of the places used (bits of `choices`), the last in ORIGINS."""
+    mean = weighted / volume if volume > 0 else plain / count
+    return {"megajoulesPerCubicMetre": round(float(mean), 6), "choice": ORIGINS[int(choices).bit_length() - 1]}
+
+
+def of_rows(frame) -> dict | None:
+    """The report's calorificValue from the kernel's monthly sums (readings with their own values), or None."""
+    choices = int(np.bitwise_or.reduce(frame["cv_choices"].to_numpy())) if len(frame) else 0
+    if not choices:
+        return None
+    return of_sums(*(sum(frame[name].tolist()) for name in ("cv_weighted", "cv_volume", "cv_plain")), int(frame["volume"].sum()), choices)

@@ -33,9 +33,15 @@ class TypeResult:
     files: list[str] = field(default_factory=list)
 
 
-def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | None, calorific_value: float | None,
-                    methods: Iterable[str], start: str | None, end: str | None, taken_at: str | None,
-                    methodologies_dir: Path | None) -> dict:
+@dataclass
+class FilesRun:
+    report: dict  # the EmissionsReport
+    figures: dict[str, pd.DataFrame]  # per energy type, every month: month, total (unrounded), rounded, expected, present, ...
+
+
+def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | None = None, calorific_value: float | None = None,
+                    methods: Iterable[str] = (), start: str | None = None, end: str | None = None, taken_at: str | None = None,
+                    methodologies_dir: Path | None = None) -> FilesRun:
     from perseus.calculator import provenance
     from perseus.paths import METHODOLOGIES
 
@@ -49,7 +55,7 @@ def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | N
     window = instants.window(start, end)
     # In order of the files' names, so that the same readings give the same report whatever the order given.
     readings = pd.concat([f.readings for f in sorted(files, key=lambda f: str(f.path))], ignore_index=True)
-    entries, sources, results = [], [], []
+    entries, sources, results, figures = [], [], [], {}
     for energy_type in ENERGY_TYPES:
         rows = readings[readings["type"] == energy_type].reset_index(drop=True)
         if not len(rows):
@@ -62,16 +68,18 @@ def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | N
             entries += found[0]
             sources.append(found[1])
             results.append(found[2])
+            figures[energy_type] = found[3]
     made = {"data": entries, "sources": sources, "provenance": provenance.build(stamp, files, series, results)}
     report.check(made)
-    return made
+    return FilesRun(made, figures)
 
 
 def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv, window, stamp: str):
     """Entries, sources and what was used for one energy type, or None when no reading falls in the window."""
     labels = Labels(rows["file"].to_numpy(), rows["record"].to_numpy())
     meter_ids = sorted(set(rows["meter"].tolist()))
-    values = calorific.resolve(m, rows["cv"].to_numpy(dtype=float), caller_cv, labels, per_reading=True)
+    # A file's value and a reading's own both travel with the reading (column calorificValue); none per meter.
+    values = calorific.resolve(m, np.full(len(meter_ids), np.nan), caller_cv, Labels(meter_ids, meter_ids))
     factors = FactorTable.of(m.factor_rule)
     t = kernel.lean(kernel.TypeContext(m.energy_type, str(m.path), m.document, meter_ids,
                                        np.zeros(len(meter_ids), np.int64), factors, values))
@@ -86,16 +94,12 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
                for month, rounded, expected, present, duplicates in zip(
                    figures["month"].tolist(), figures["rounded"].tolist(), figures["expected"].tolist(),
                    figures["present"].tolist(), figures["duplicates"].tolist())]
-    volume = (rows["unit"].to_numpy() == kernel.UNITS[kernel.MTQ])[used.used]
-    cv = None
-    if values is not None and volume.any():
-        kept = used.used[volume]
-        cv = calorific.summary(values.value[kept], values.choice[kept], rows["value"].to_numpy()[kept])
+    cv = calorific.of_rows(merged) if values is not None else None
     intensity = series.datasets[""] if series is not None else None
     sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv)
     names = rows["file"].to_numpy()
     used_files = sorted(set(names[used.used].tolist()) | set(names[used.repeats].tolist()))
-    return entries, sources, TypeResult(m.energy_type, m, sources["datasets"], used_files)
+    return entries, sources, TypeResult(m.energy_type, m, sources["datasets"], used_files), figures
 
 
 def _table(rows: pd.DataFrame) -> pa.Table:
@@ -105,6 +109,7 @@ def _table(rows: pd.DataFrame) -> pa.Table:
         "from": pa.array(rows["from"].to_numpy(dtype="datetime64[ns]").astype(np.int64), pa.int64()).cast(pa.timestamp("ns", "UTC")),
         "value": pa.array(rows["value"].to_numpy(dtype=float), pa.float64()),
         "unitCode": pa.array(rows["unit"].astype(str).tolist(), pa.string()).dictionary_encode(),
+        "calorificValue": pa.array(rows["cv"].to_numpy(dtype=float), pa.float64()),
     })
 
 

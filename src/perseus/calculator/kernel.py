@@ -52,6 +52,11 @@ RESULT_COLUMNS = {
     "volume": np.int64,  # readings in m³ (these need a calorific value)
     "first": np.int64,  # first and last half-hour with a reading (half-hours since 1970)
     "last": np.int64,
+    # Where readings carry their own calorific value: sums over the volume readings, for the report's mean.
+    "cv_weighted": np.float64,  # Σ m³ × MJ/m³
+    "cv_volume": np.float64,  # Σ m³
+    "cv_plain": np.float64,  # Σ MJ/m³
+    "cv_choices": np.int64,  # bit k set: a value came from CalorificValueOrigin k
 }
 
 
@@ -115,13 +120,15 @@ class Rows:
     quantity: np.ndarray  # float64: kWh, or m³ where is_volume
     is_volume: np.ndarray | None  # bool, None when no reading is in m³
     original: np.ndarray | None = None  # the table row of each, once reordered or filtered
+    cv: np.ndarray | None = None  # float64: the reading's own calorific value (NaN where none), when the table has them
 
     def take(self, index: np.ndarray) -> Rows:
         if index.dtype == bool:
             index = np.flatnonzero(index)
         volume = self.is_volume[index] if self.is_volume is not None else None
+        cv = self.cv[index] if self.cv is not None else None
         original = index if self.original is None else self.original[index]
-        return Rows(self.local[index], self.half_hour[index], self.quantity[index], volume, original)
+        return Rows(self.local[index], self.half_hour[index], self.quantity[index], volume, original, cv)
 
     def positions(self) -> np.ndarray:
         return np.arange(len(self.local)) if self.original is None else self.original
@@ -306,7 +313,10 @@ def _read_rows(table, meters: _Meters, units: _Units, labels: Labels) -> tuple[R
         raw = table.column("from").cast(pa.int64()).to_numpy()
         raise_if([labels.breach((half_hour < 0) | (half_hour >= 1 << KEY_SHIFT), "readable-input",
                                 lambda i: f"the reading from {z(int(raw[i]) * nanoseconds)} is outside 1970-2209")])
-    return Rows(local, half_hour, quantity, is_volume), ordered
+    cv = None
+    if is_volume is not None and "calorificValue" in table.column_names:
+        cv = pc.cast(table.column("calorificValue"), pa.float64()).to_numpy(zero_copy_only=False)  # nulls as NaN
+    return Rows(local, half_hour, quantity, is_volume, cv=cv), ordered
 
 
 def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id) -> tuple[Rows, Rows | None]:
@@ -395,7 +405,8 @@ class _Inputs:
     intensity_base: np.ndarray | None = None  # per meter: flat index of the half-hour `low` in the intensity matrix
     intensity: np.ndarray | None = None  # the flat intensity matrix
     cv_of_meter: np.ndarray | None = None  # per meter of the table
-    cv_of_row: np.ndarray | None = None  # per row (a reading's own value)
+    cv_of_row: np.ndarray | None = None  # per row, where readings carry their own values
+    cv_bits: np.ndarray | None = None  # per row: 1 << the place the value came from (0 for readings in kWh)
 
     def step(self, rows: Rows, lo: int, hi: int) -> tuple[bool, object, dict]:
         """The methodology's inputs for rows lo..hi, and how the step's per-half-hour tables are read.
@@ -453,21 +464,25 @@ def _inputs(rows: Rows, t: TypeContext, ctx: KernelContext, labels: Labels, here
         found.intensity_base = ctx.intensity.base(m, t.region_row[here], lambda k: t.meter_ids[here[k]],
                                                   rows.local, rows.half_hour, low, high, at)
         found.intensity = ctx.intensity.matrix.ravel()
-    if m.uses("calorific-value") and t.calorific is not None:
-        values = t.calorific
-        holders = rows.positions() if values.per_reading else here
-        if rows.is_volume is not None and values.unusable[holders].any():
-            # some holder here cannot serve a volume reading: does one of its readings need it?
-            needs = np.zeros(len(values.value), dtype=bool)
-            needs[rows.positions()[rows.is_volume] if values.per_reading else here[rows.local[rows.is_volume]]] = True
-            calorific.check(m, values, needs)
-        if values.per_reading:
-            found.cv_of_row = values.value.take(holders)
-        else:
-            found.cv_of_meter = values.value[here]
+    if m.uses("calorific-value") and t.calorific is not None and rows.is_volume is not None:
+        _calorific_values(found, m, rows, t.calorific, here, at)
     return found
 
 
+def _calorific_values(found: _Inputs, m, rows: Rows, meters: CalorificValues, here: np.ndarray, at: Labels) -> None:
+    """Each volume reading's calorific value, from its meter (the fast path) or, where the table gives readings
+    their own, per reading; a reading that needs one and has none usable is refused."""
+    if rows.cv is None:
+        if meters.unusable[here].any():  # some meter here cannot serve a volume reading: does one of its readings need it?
+            needs = np.zeros(len(meters.value), dtype=bool)
+            needs[here[rows.local[rows.is_volume]]] = True
+            calorific.check(m, meters, needs)
+        found.cv_of_meter = meters.value[here]
+        return
+    values = calorific.of_readings(m, meters, rows.cv, here[rows.local], at)
+    calorific.check(m, values, rows.is_volume)
+    found.cv_of_row = values.value
+    found.cv_bits = np.where(rows.is_volume, np.left_shift(1, values.choice.astype(np.int64)), 0)
 def _meter_steps(local: np.ndarray, meters: int, count: int):
     """Row ranges of about CHUNK rows that start and end on a meter boundary (`local` is sorted).
     A meter with more than CHUNK rows is a step of its own."""
@@ -497,6 +512,9 @@ def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContex
     first = np.zeros(size, dtype=np.int64)
     last = np.zeros(size, dtype=np.int64)
     count = len(rows.half_hour)
+    own_cv = tables.cv_of_row is not None
+    cv_sums = {name: np.zeros(size) for name in ("cv_weighted", "cv_volume", "cv_plain")} if own_cv else {}
+    cv_choices = np.zeros(size, dtype=np.int64)
     for lo, hi in _meter_steps(rows.local, len(here), count):
         single, where, inputs = tables.step(rows, lo, hi)
         emissions = m.half_hour_emissions(inputs)
@@ -525,6 +543,12 @@ def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContex
             volume[at] = np.add.reduceat(rows.is_volume[lo:hi].view(np.int8), begins, dtype=np.int64)  # integers: exact in any order
         first[at] = rows.half_hour[lo + begins]
         last[at] = rows.half_hour[lo + ends - 1]
+        if own_cv:
+            vol, q, cv = rows.is_volume[lo:hi], rows.quantity[lo:hi], tables.cv_of_row[lo:hi]
+            for name, weights in (("cv_weighted", np.where(vol, q * cv, 0.0)), ("cv_volume", np.where(vol, q, 0.0)),
+                                  ("cv_plain", np.where(vol, cv, 0.0))):
+                cv_sums[name][base + low_bin:base + high_bin + 1] += np.bincount(bins, weights=weights, minlength=high_bin + 1)[low_bin:]
+            cv_choices[at] = np.bitwise_or.reduceat(tables.cv_bits[lo:hi], begins)
     if not np.isfinite(total).all():
         for lo, hi in _meter_steps(rows.local, len(here), count):  # find the reading; only when something is wrong
             emissions = m.half_hour_emissions(tables.step(rows, lo, hi)[2])
@@ -544,6 +568,8 @@ def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContex
         "volume": volume[filled],
         "first": first[filled],
         "last": last[filled],
+        **{name: cv_sums[name][filled] if own_cv else np.zeros(len(filled)) for name in ("cv_weighted", "cv_volume", "cv_plain")},
+        "cv_choices": cv_choices[filled],
     })
 
 

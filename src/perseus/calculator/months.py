@@ -15,6 +15,7 @@ import pandas as pd
 
 from perseus.calculator.instants import EPOCH_MONTH
 
+CALORIFIC_SUMS = ("cv_weighted", "cv_volume", "cv_plain")  # the kernel's sums for a mean calorific value
 ROUNDING = {"half-even": ROUND_HALF_EVEN, "half-up": ROUND_HALF_UP}  # RoundingMode of spec/methodology.yaml
 
 
@@ -43,6 +44,11 @@ def all_meters_as_one(found: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         merged[name] = np.bincount(month, weights=found[name].to_numpy(), minlength=len(months)).astype(np.int64)
     merged["first"] = found.groupby(month)["first"].min().to_numpy()
     merged["last"] = found.groupby(month)["last"].max().to_numpy()
+    for name in CALORIFIC_SUMS:
+        merged[name] = np.bincount(month, weights=found[name].to_numpy(), minlength=len(months))
+    choices = np.zeros(len(months), dtype=np.int64)
+    np.bitwise_or.at(choices, month, found["cv_choices"].to_numpy())
+    merged["cv_choices"] = choices
     return merged, found["meter"].nunique()
 
 
@@ -62,8 +68,10 @@ def monthly_figures(found: pd.DataFrame, window: tuple[int | None, int | None], 
                          "month": np.repeat(low, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))})
     frame = grid.merge(found, on=["meter", "month"], how="left", sort=False)
     frame["total"] = frame["total"].fillna(0.0)  # months inside the span without a reading
-    for name in ("present", "duplicates", "volume"):
+    for name in ("present", "duplicates", "volume", "cv_choices"):
         frame[name] = frame[name].fillna(0).astype(np.int64)
+    for name in CALORIFIC_SUMS:
+        frame[name] = frame[name].fillna(0.0)
     begin = month_start_half_hour(frame["month"].to_numpy())
     finish = month_start_half_hour(frame["month"].to_numpy() + 1)
     if start is not None:

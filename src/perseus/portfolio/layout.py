@@ -2,7 +2,7 @@
 
     PORTFOLIO/
       meters.parquet (or meters.csv)   meter, type, region[, outcode][, calorificValue]
-      readings/type=electricity/bucket=NN/*.parquet   meter, from, value, unitCode
+      readings/type=electricity/bucket=NN/*.parquet   meter, from, value, unitCode[, calorificValue]
       readings/type=gas/bucket=NN/*.parquet
       intensity.parquet (or intensity.csv)   from, region, intensity (gCO2/kWh)
       intensity.parquet.meta.yaml      optional: publisher, title, version, url, licence
@@ -29,6 +29,7 @@ from perseus.calculator.intensity import RegionalIntensity, checked_matrix
 
 METERS_COLUMNS = ("meter", "type", "region")
 READING_COLUMNS = ("meter", "from", "value", "unitCode")
+READING_CALORIFIC = "calorificValue"  # optional: a reading's own calorific value (MJ/m³), as MeterData readings carry
 INTENSITY_COLUMNS = ("from", "region", "intensity")
 
 
@@ -52,6 +53,11 @@ class Partition:
     relative: str  # path inside the portfolio, as errors and provenance name it
     energy_type: str
     rows: int
+    calorific: bool = False  # the file has the optional calorificValue column
+
+    @property
+    def columns(self) -> list[str]:
+        return [*READING_COLUMNS, READING_CALORIFIC] if self.calorific else list(READING_COLUMNS)
 
 
 @dataclass
@@ -199,7 +205,7 @@ def find_partitions(root: Path) -> list[Partition]:
         if missing:
             raise CalculationError([Breach(relative, "", "readable-input",
                                            f"missing column(s) {', '.join(missing)}; expected {','.join(READING_COLUMNS)}")])
-        partitions.append(Partition(path, relative, energy_type, metadata.num_rows))
+        partitions.append(Partition(path, relative, energy_type, metadata.num_rows, READING_CALORIFIC in names))
     if not partitions:
         raise CalculationError([Breach(str(base), "", "readable-input", "no Parquet files under readings/")])
     return partitions

@@ -11,6 +11,7 @@ import pandas as pd
 
 from perseus.calculator import calorific, report
 from perseus.calculator.instants import EPOCH_MONTH, z_half_hour
+from perseus.calculator.months import CALORIFIC_SUMS
 from perseus.calculator.provenance import SOURCE_TYPES, TRUST_FRAMEWORK, UnsignedRecord
 from perseus.portfolio.assemble import TypeEntries
 
@@ -36,7 +37,8 @@ class ReportBuilder:
             ends = np.r_[starts[1:], len(frame)]
             self._slices[energy_type] = {int(meter[s]): (int(s), int(e)) for s, e in zip(starts, ends)}
             self._columns[energy_type] = {c: frame[c].tolist() for c in
-                                          ("month", "rounded", "expected", "present", "duplicates", "volume", "first", "last", "partition")}
+                                          ("month", "rounded", "expected", "present", "duplicates", "volume", "first", "last", "partition",
+                                           "cv_choices", *CALORIFIC_SUMS)}
         meters = portfolio.meters.frame
         self._position = {}
         for energy_type in typed:
@@ -70,23 +72,28 @@ class ReportBuilder:
             data += [report.entry(energy_type, c["month"][k], self.taken_at, c["rounded"][k], c["expected"][k],
                                   c["present"][k], c["duplicates"][k]) for k in range(lo, hi)]
             with_readings = [k for k in range(lo, hi) if c["present"][k] > 0]
-            sources.append(self._sources(entries, position, [c["month"][k] for k in with_readings],
-                                         any(c["volume"][k] for k in with_readings)))
+            sources.append(self._sources(entries, position, with_readings))
             partitions = sorted({int(c["partition"][k]) for k in with_readings})
             period = (min(c["first"][k] for k in with_readings), max(c["last"][k] for k in with_readings) + 1)
             used.append((entries, sources[-1], partitions, period))
         return {"data": data, "sources": sources, "provenance": self._provenance(meter, used)}
 
-    def _sources(self, entries: TypeEntries, position: int, months: list[int], has_volume: bool) -> dict:
+    def _sources(self, entries: TypeEntries, position: int, with_readings: list[int]) -> dict:
         m = entries.methodology
+        c = self._columns[entries.energy_type]
         intensity = None
         if m.uses("grid-intensity"):
             region = self.portfolio.meters.rows_of(entries.energy_type)["region"].iloc[position]
             intensity = self.portfolio.intensity.datasets[region]
         values = self.context.types[entries.energy_type].calorific
-        cv = calorific.summary(values.value[[position]], values.choice[[position]], np.ones(1)) \
-            if has_volume and values is not None else None
-        return report.sources(m, months, entries.factors, intensity, cv)
+        cv = None
+        if values is not None and any(c["volume"][k] for k in with_readings):
+            choices = 0
+            for k in with_readings:
+                choices |= c["cv_choices"][k]
+            cv = calorific.of_sums(*(sum(c[name][k] for k in with_readings) for name in CALORIFIC_SUMS),
+                                   sum(c["volume"][k] for k in with_readings), choices) if choices else calorific.of_meter(values, position)
+        return report.sources(m, [c["month"][k] for k in with_readings], entries.factors, intensity, cv)
 
     def _provenance(self, meter: str, used) -> dict:
         """Origin steps for the readings files and datasets, a process step per methodology (unsigned, as the calculator's)."""
