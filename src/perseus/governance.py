@@ -3,7 +3,8 @@
 All three are YAML data under governance/, validated against spec/governance.yaml.
 `frozen_file_problems` recomputes the SHA-256 of every file a decision pinned: an
 approved version is frozen, so any difference is an error naming the decision and
-the artefact.
+the artefact. An erratum (`governance/errata/<id>.yaml`: decision, who decided, why,
+and each pin's old and new hash) is the one way a pin moves without a new vote.
 """
 
 from __future__ import annotations
@@ -48,12 +49,33 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def load_errata(governance: Path = GOVERNANCE) -> list[dict]:
+    """The errata in the order they were decided (date, then id)."""
+    import yaml
+
+    errata = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((governance / "errata").glob("*.yaml"))]
+    return sorted(errata, key=lambda e: (str(e["date"]), e["id"]))
+
+
+def _pins_after_errata(decision: dict, errata: list[dict]) -> dict[str, str]:
+    """path -> the hash pinned now: the decision's, moved by each erratum whose old hash is the one it replaces."""
+    pins = {p["path"]: p["sha256"] for a in decision["artefacts"] for p in a.get("files") or []}
+    for erratum in errata:
+        if erratum["decision"] == decision["id"]:
+            for change in erratum.get("pins") or []:
+                if pins.get(change["path"]) == change["old_sha256"]:
+                    pins[change["path"]] = change["new_sha256"]
+    return pins
+
+
 def frozen_file_problems(root: Path = ROOT, decisions: list[dict] | None = None) -> list[str]:
-    """One message per pinned file that is missing or whose bytes changed since the decision."""
+    """One message per pinned file that is missing or whose bytes changed since the decision (or its last erratum)."""
     decisions = decisions if decisions is not None else load_decisions(root / "governance")
+    errata = load_errata(root / "governance")
     problems = []
     for decision in decisions:
         who = f'decision {decision["id"]} ({decision["date"]}, {decision["group"]}: "{decision["motion"]}")'
+        pins = _pins_after_errata(decision, errata)
         for artefact in decision["artefacts"]:
             what = f'{artefact["kind"]} {artefact["artefact"]}'
             for pinned in artefact.get("files") or []:
@@ -62,10 +84,10 @@ def frozen_file_problems(root: Path = ROOT, decisions: list[dict] | None = None)
                     problems.append(f"{pinned['path']}: missing, but {who} approved it for {what}; {FROZEN}")
                     continue
                 actual = sha256_of(path)
-                if actual != pinned["sha256"]:
+                if actual != pins[pinned["path"]]:
                     problems.append(
                         f"{pinned['path']}: changed since {who} approved {what} "
-                        f"(pinned sha256 {pinned['sha256']}, now {actual}); {FROZEN}"
+                        f"(pinned sha256 {pins[pinned['path']]}, now {actual}); {FROZEN}"
                     )
     return problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,14 +21,30 @@ class Breach:
 
 
 class CalculationError(Exception):
-    """One or more inputs break a rule; nothing is written."""
+    """One or more inputs break a rule; nothing is written.
 
-    def __init__(self, breaches: list[Breach]):
+    `methodology` is the methodology (label@version) the rules were checked under, when it was
+    one methodology's work that found them; None for a file or option any methodology refuses.
+    """
+
+    def __init__(self, breaches: list[Breach], methodology: str | None = None):
         self.breaches = breaches
+        self.methodology = methodology
         super().__init__("\n".join(str(b) for b in breaches))
 
     def __reduce__(self):  # keep the breaches when a Dask worker sends the error back
-        return (CalculationError, (self.breaches,))
+        return (CalculationError, (self.breaches, self.methodology))
+
+
+@contextmanager
+def under(methodology: str):
+    """Errors raised inside say which methodology they were checked under (a test holds every code to its declarations)."""
+    try:
+        yield
+    except CalculationError as exc:
+        if exc.methodology is None:
+            exc.methodology = methodology
+        raise
 
 
 def breach_for_rows(mask: np.ndarray, files, records, rule: str, describe) -> Breach | None:

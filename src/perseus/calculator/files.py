@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from perseus.calculator import calorific, instants, kernel, months, report
-from perseus.calculator.errors import Breach, CalculationError, Labels
+from perseus.calculator.errors import Breach, CalculationError, Labels, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.inputs import ConsumptionFile, read_consumption, read_intensity
 from perseus.calculator.intensity import IntensityLookup, RegionalIntensity
@@ -62,8 +62,10 @@ def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | N
             continue
         m = methodology_for(energy_type, chosen, directory)
         if m.uses("grid-intensity"):
-            _check_outcodes(files, series)
-        found = _one_type(m, rows, series, calorific_value, window, stamp)
+            with under(m.ref):
+                _check_outcodes(files, series)
+        with under(m.ref):
+            found = _one_type(m, rows, series, calorific_value, window, stamp)
         if found is not None:
             entries += found[0]
             sources.append(found[1])

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from perseus.calculator import calorific
 from perseus.calculator.calorific import CalorificValues
-from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if
+from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if, under
 from perseus.calculator.factors import FactorTable, factors_by_month
 from perseus.calculator.instants import EPOCH_MONTH, HALF_HOUR_NS, z, z_half_hour
 from perseus.calculator.intensity import IntensityLookup
@@ -75,6 +75,10 @@ class TypeContext:
     region_row: np.ndarray  # per meter: row of the intensity matrix, -1 without one
     factors: FactorTable = field(default_factory=FactorTable)  # without the sets themselves (the reports need those)
     calorific: CalorificValues | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.methodology_document['label']}@{self.methodology_document['version']}"
 
     @property
     def methodology(self):
@@ -144,13 +148,17 @@ def aggregate(table, energy_type: str, labels: Labels, ctx: KernelContext, trace
     half-hours (the portfolio layout's norm) is never sorted or copied. With `trace`, also
     returns which rows were used (a Trace).
     """
+    t = ctx.types[energy_type]
+    with under(t.ref):
+        return _aggregate(table, t, labels, ctx, trace)
+
+
+def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace: bool):
+    energy_type = t.energy_type
     if callable(table):  # a loader: then this frame holds the only reference and can free the Arrow buffers early
         table = table()
-    t = ctx.types.get(energy_type)
     if table.num_rows == 0:
         return (empty_result(), Trace(np.zeros(0, np.int64), np.zeros(0, np.int64))) if trace else empty_result()
-    if t is None:
-        raise CalculationError([Breach(labels.files[0], labels.records[0], "known-meter", f"the meters table lists no {energy_type} meter")])
     _check_no_nulls(table, labels)
     meters = _Meters.of(table, t, energy_type, labels)
     units = _Units.of(table, energy_type, labels)

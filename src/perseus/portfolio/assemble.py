@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from perseus.calculator.errors import Breach, CalculationError
+from perseus.calculator.errors import Breach, CalculationError, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.months import monthly_figures
 from perseus.portfolio.layout import Portfolio
@@ -26,7 +26,8 @@ def entries_of_type(energy_type: str, parts: list[pd.DataFrame], portfolio: Port
     if not indexed:
         return TypeEntries(energy_type, m, pd.DataFrame(), extra["factors"])
     found = pd.concat(indexed, ignore_index=True).sort_values(["meter", "month"], kind="stable").reset_index(drop=True)
-    _one_file_per_meter(found, portfolio, extra["meters"], energy_type)
+    with under(m.ref):
+        _one_file_per_meter(found, portfolio, extra["meters"], energy_type)
     return TypeEntries(energy_type, m, monthly_figures(found, window, m.rounding), extra["factors"])
 
 

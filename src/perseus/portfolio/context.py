@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from perseus.calculator import calorific
-from perseus.calculator.errors import Labels, Repeat, raise_if
+from perseus.calculator.errors import Labels, Repeat, raise_if, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.intensity import IntensityLookup
 from perseus.calculator.kernel import KernelContext, TypeContext, lean
@@ -38,10 +38,11 @@ def build(portfolio: Portfolio, chosen: dict, caller_cv, window) -> tuple[Kernel
         meters = portfolio.meters.rows_of(energy_type)
         m = chosen[energy_type]
         labels = Labels(Repeat(str(portfolio.meters.path)), meters["record"].to_numpy())
-        factors = FactorTable.of(m.factor_rule) if m.uses("emission-factors") else FactorTable()
-        values = calorific.resolve(m, meters["cv"].to_numpy(dtype=float), caller_cv, labels)
-        types[energy_type] = lean(TypeContext(energy_type, str(m.path), m.document, meters["meter"].tolist(),
-                                              _regions(m, meters, portfolio, labels), factors, values))
+        with under(m.ref):
+            factors = FactorTable.of(m.factor_rule) if m.uses("emission-factors") else FactorTable()
+            values = calorific.resolve(m, meters["cv"].to_numpy(dtype=float), caller_cv, labels)
+            types[energy_type] = lean(TypeContext(energy_type, str(m.path), m.document, meters["meter"].tolist(),
+                                                  _regions(m, meters, portfolio, labels), factors, values))
         extras[energy_type] = {"methodology": m, "factors": factors, "meters": meters}
     intensity = portfolio.intensity
     lookup = IntensityLookup(intensity.matrix, intensity.first_half_hour, intensity.path.name, tuple(intensity.regions),
