@@ -16,12 +16,12 @@ from portfolio_helpers import TAKEN_AT, small_portfolio
 
 from perseus.calculator import CalculationError, calculate
 from perseus.methodology.documents import all_methodologies, resolve
-from perseus.methodology.model_schema import enum_values
 from perseus.paths import ROOT
 from perseus.portfolio import calculate_portfolio
+from perseus.vocabulary import RULE_CODES
 
-CODES = set(enum_values("DataQualityRuleCode"))
-DECLARED = {m.ref: m.rule_codes for m in all_methodologies()}
+CODES = set(RULE_CODES)
+DECLARED = {m.ref: {r["code"] for r in m.document["dataQualityRules"]} for m in all_methodologies()}
 START = instant("2025-01-06T00:00:00Z")
 C = ["type", "from", "to", "value", "unitCode"]
 

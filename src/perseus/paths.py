@@ -11,3 +11,6 @@ GENERATED = ROOT / "generated"
 METHODOLOGIES = ROOT / "methodologies"
 FACTORS = ROOT / "factors"
 DOCS = ROOT / "docs"
+
+# Generated files the runtime reads, relative to ROOT (their generators write the same paths).
+METHODOLOGY_SCHEMA = "generated/models/methodology-and-factors.schema.json"

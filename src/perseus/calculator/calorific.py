@@ -14,9 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if
-from perseus.methodology.model_schema import enum_values
-
-ORIGINS = enum_values("CalorificValueOrigin")  # the rule's places, in the order the report ranks them
+from perseus.vocabulary import CALORIFIC_ORIGINS as ORIGINS
 
 
 @dataclass

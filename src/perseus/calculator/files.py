@@ -20,7 +20,8 @@ from perseus.calculator.errors import Breach, CalculationError, Labels, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.inputs import ConsumptionFile, read_consumption, read_intensity
 from perseus.calculator.intensity import IntensityLookup, RegionalIntensity
-from perseus.calculator.methods import ENERGY_TYPES, chosen_methodologies, methodology_for
+from perseus.calculator.methods import chosen_methodologies, methodology_for
+from perseus.vocabulary import ENERGY_TYPES
 
 
 @dataclass

@@ -22,10 +22,9 @@ import yaml
 from perseus.calculator.errors import Breach, CalculationError, Labels, breach_for_rows, raise_if
 from perseus.calculator.instants import HALF_HOUR_NS, z
 from perseus.calculator.intensity import RegionalIntensity, checked_matrix
-from perseus.methodology.model_schema import enum_values
 from perseus.synth.payloads import SYNTHETIC_KEY, synthetic_dataset
+from perseus.vocabulary import ENERGY_TYPES
 
-ENERGY_TYPES = enum_values("EnergyType")
 CONSUMPTION_COLUMNS = ("type", "from", "to", "value", "unitCode")
 INTENSITY_COLUMNS = ("from", "to", "intensity")
 NESO = {

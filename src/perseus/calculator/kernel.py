@@ -32,9 +32,8 @@ from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if
 from perseus.calculator.factors import FactorTable, factors_by_month
 from perseus.calculator.instants import EPOCH_MONTH, HALF_HOUR_NS, z, z_half_hour
 from perseus.calculator.intensity import IntensityLookup
-from perseus.methodology.model_schema import enum_values
+from perseus.vocabulary import ENERGY_UNITS as UNITS
 
-UNITS = enum_values("EnergyUnitCode")  # KWH, WHR, MTQ
 KWH, WHR, MTQ = range(3)  # the kernel's codes of those units, checked against the spec below
 assert UNITS == ("KWH", "WHR", "MTQ"), f"the kernel's unit codes assume KWH, WHR, MTQ; the spec says {UNITS}"
 CONSUMPTION_INPUTS = ("energy_kwh", "metered_kwh", "volume_m3")  # what consumption supplies to a methodology's steps

@@ -6,9 +6,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from perseus.calculator.errors import Breach, CalculationError
-from perseus.methodology.model_schema import enum_values
-
-ENERGY_TYPES = enum_values("EnergyType")
 
 
 def chosen_methodologies(methods: Iterable[str], directory: Path) -> dict:

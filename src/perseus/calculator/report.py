@@ -6,11 +6,11 @@ from functools import lru_cache
 
 from perseus.calculator.factors import FactorTable, factor_datasets
 from perseus.calculator.instants import year_month, z_month
-from perseus.methodology.model_schema import enum_values
+from perseus.vocabulary import EMISSIONS_UNITS, MISSING_DATA
 
 REPORT_SPEC = "emissions-data@2025-10-27"
-COMPLETE, MISSING = enum_values("MissingData")[:2]
-(KILOGRAMS,) = enum_values("EmissionsUnitCode")
+COMPLETE, MISSING = MISSING_DATA[:2]
+(KILOGRAMS,) = EMISSIONS_UNITS
 
 
 def entry(energy_type: str, month: int, taken_at: str, emissions: float, expected: int, present: int, duplicates: int) -> dict:

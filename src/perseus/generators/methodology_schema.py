@@ -8,9 +8,9 @@ import json
 
 from linkml.generators.jsonschemagen import JsonSchemaGenerator
 
+from perseus.paths import METHODOLOGY_SCHEMA as PATH  # noqa: F401  (where run.py writes it)
 from perseus.spec_versions import merged_root
 
-PATH = "generated/models/methodology-and-factors.schema.json"
 CLASSES = ("Methodology", "FactorSet", "EmissionFactor", "CalorificValueDefaults")
 
 

@@ -75,10 +75,6 @@ class Methodology:
     def calorific_rule(self) -> dict | None:
         return self.document.get("calorificValueRule")
 
-    @cached_property
-    def rule_codes(self) -> set[str]:
-        return {r["code"] for r in self.document["dataQualityRules"]}
-
     def half_hour_emissions(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         """Run every step over whole columns; returns the `result` step, kg CO2e per half-hour."""
         values: dict[str, np.ndarray | float] = {**self.parameters, **inputs}

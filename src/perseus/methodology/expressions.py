@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 Evaluator = Callable[[Mapping[str, np.ndarray | float]], np.ndarray | float]
 

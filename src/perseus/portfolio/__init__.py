@@ -81,9 +81,10 @@ def calculate_portfolio(
 ) -> PortfolioRun:
     """Monthly totals of every meter of the portfolio. Raises CalculationError (file, row, rule) for bad input."""
     from perseus.calculator import instants
-    from perseus.calculator.methods import ENERGY_TYPES, chosen_methodologies, methodology_for
+    from perseus.calculator.methods import chosen_methodologies, methodology_for
     from perseus.paths import METHODOLOGIES
     from perseus.portfolio import assemble, context, engines, layout
+    from perseus.vocabulary import ENERGY_TYPES
 
     if engine not in engines.ENGINES:
         raise CalculationError([Breach("--engine", "", "readable-input", f"{engine!r} is not one of {', '.join(engines.ENGINES)}")])

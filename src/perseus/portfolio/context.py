@@ -13,8 +13,8 @@ from perseus.calculator.errors import Labels, Repeat, raise_if, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.intensity import IntensityLookup
 from perseus.calculator.kernel import KernelContext, TypeContext, lean
-from perseus.calculator.methods import ENERGY_TYPES
 from perseus.portfolio.layout import Portfolio
+from perseus.vocabulary import ENERGY_TYPES
 
 
 def _regions(m, meters, portfolio: Portfolio, labels: Labels) -> np.ndarray:

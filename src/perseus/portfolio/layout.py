@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 
 from perseus.calculator.errors import Breach, CalculationError, Labels, Repeat, RowNumbers, breach_for_rows, raise_if
-from perseus.calculator.inputs import ENERGY_TYPES, energy_type_breach, load_table, sidecar, timestamps
+from perseus.calculator.inputs import energy_type_breach, load_table, sidecar, timestamps
 from perseus.calculator.instants import HALF_HOUR_NS, z
 from perseus.calculator.intensity import RegionalIntensity, checked_matrix
+from perseus.vocabulary import ENERGY_TYPES
 
 METERS_COLUMNS = ("meter", "type", "region")
 READING_COLUMNS = ("meter", "from", "value", "unitCode")

@@ -19,6 +19,7 @@ from perseus.synth.archetypes import ARCHETYPES, Archetype
 from perseus.synth.consumption import DEFAULT_CALORIFIC_VALUE, MeterSeries, synthesise_consumption
 from perseus.synth.intensity import REGIONS, IntensitySeries, synthesise_intensity
 from perseus.synth.timegrid import SynthError, half_hour_starts, iso_z
+from perseus.vocabulary import ENERGY_TYPES
 
 OUTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")  # the pattern of Location.ukPostcodeOutcode
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -49,7 +50,7 @@ class SynthRequest:
     start: datetime = datetime(2025, 1, 1, tzinfo=timezone.utc)
     end: datetime = datetime(2026, 1, 1, tzinfo=timezone.utc)
     seed: int = 0
-    types: tuple[str, ...] = ("electricity", "gas")
+    types: tuple[str, ...] = ENERGY_TYPES
     gas_unit: str = "MTQ"
     calorific_value: float | None = None  # MJ/m³ carried by MTQ gas data; None leaves it out
     outcode: str = "SW1A"
@@ -67,7 +68,7 @@ class SynthRequest:
             raise SynthError(f"--meters {self.meters} must be at least 1")
         if self.seed < 0:
             raise SynthError(f"--seed {self.seed} must be zero or positive")
-        if not self.types or set(self.types) - {"electricity", "gas"}:
+        if not self.types or set(self.types) - set(ENERGY_TYPES):
             raise SynthError(f"--type {', '.join(self.types)}: choose electricity, gas or both")
         if self.gas_unit not in ("MTQ", "KWH"):
             raise SynthError(f"--gas-unit {self.gas_unit!r} must be MTQ (SMETS2, m³) or KWH (SMETS1)")
