@@ -42,7 +42,8 @@ class FilesRun:
 
 def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | None = None, calorific_value: float | None = None,
                     methods: Iterable[str] = (), start: str | None = None, end: str | None = None, taken_at: str | None = None,
-                    methodologies_dir: Path | None = None) -> FilesRun:
+                    methodologies_dir: Path | None = None, explain: bool = False) -> FilesRun:
+    """The report of the files and its monthly figures (with `explain`, every input and step of each month)."""
     from perseus.calculator import provenance
     from perseus.paths import METHODOLOGIES
 
@@ -66,7 +67,7 @@ def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | N
             with under(m.ref):
                 _check_outcodes(files, series)
         with under(m.ref):
-            found = _one_type(m, rows, series, calorific_value, window, stamp)
+            found = _one_type(m, rows, series, calorific_value, window, stamp, explain)
         if found is not None:
             entries += found[0]
             sources.append(found[1])
@@ -77,7 +78,7 @@ def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | N
     return FilesRun(made, figures)
 
 
-def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv, window, stamp: str):
+def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv, window, stamp: str, explain: bool):
     """Entries, sources and what was used for one energy type, or None when no reading falls in the window."""
     labels = Labels(rows["file"].to_numpy(), rows["record"].to_numpy())
     meter_ids = sorted(set(rows["meter"].tolist()))
@@ -88,7 +89,7 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
                                        np.zeros(len(meter_ids), np.int64), factors, values))
     lookup = IntensityLookup(series.matrix, series.first_half_hour, str(series.path), tuple(series.regions)) if series else IntensityLookup()
     ctx = kernel.KernelContext({m.energy_type: t}, lookup, window)
-    found, used = kernel.aggregate(_table(rows), m.energy_type, labels, ctx, trace=True)
+    found, used = kernel.aggregate(_table(rows), m.energy_type, labels, ctx, trace=True, explain=explain)
     if found.empty:
         return None
     merged, meters = months.all_meters_as_one(found)

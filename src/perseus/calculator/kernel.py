@@ -137,7 +137,7 @@ class Rows:
         return np.arange(len(self.local)) if self.original is None else self.original
 
 
-def aggregate(table, energy_type: str, labels: Labels, ctx: KernelContext, trace: bool = False):
+def aggregate(table, energy_type: str, labels: Labels, ctx: KernelContext, trace: bool = False, explain: bool = False):
     """Monthly totals per meter of one table of readings (columns meter, from, value, unitCode); raises
     CalculationError naming the file, record and rule (`labels` names each table row).
 
@@ -145,14 +145,15 @@ def aggregate(table, energy_type: str, labels: Labels, ctx: KernelContext, trace
     steps that end on meter boundaries, so each (meter, month) total is one `np.bincount`
     over its readings in time order. A table sorted by meter and time with no repeated
     half-hours (the portfolio layout's norm) is never sorted or copied. With `trace`, also
-    returns which rows were used (a Trace).
+    returns which rows were used (a Trace). With `explain`, each row of the result also gives
+    every input and step of the methodology over the month: `sum:NAME`, `min:NAME`, `max:NAME`.
     """
     t = ctx.types[energy_type]
     with under(t.ref):
-        return _aggregate(table, t, labels, ctx, trace)
+        return _aggregate(table, t, labels, ctx, trace, explain)
 
 
-def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace: bool):
+def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace: bool, explain: bool):
     energy_type = t.energy_type
     if callable(table):  # a loader: then this frame holds the only reference and can free the Arrow buffers early
         table = table()
@@ -170,7 +171,7 @@ def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace:
     rows, repeats = _inside(rows, repeats, ctx.window)
     if not len(rows.local):
         return (empty_result(), Trace(np.zeros(0, np.int64), np.zeros(0, np.int64))) if trace else empty_result()
-    result = _monthly(rows, repeats, t, ctx, labels, here)
+    result = _monthly(rows, repeats, t, ctx, labels, here, explain)
     if not trace:
         return result
     return result, Trace(rows.positions(), repeats.positions() if repeats is not None else np.zeros(0, np.int64))
@@ -506,7 +507,8 @@ def _emissions_breach(m, emissions: np.ndarray, lo: int, hi: int, rows: Rows, la
                         lambda i: f"the steps of {m.path} give {emissions[i]} kg for this reading")])
 
 
-def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContext, labels: Labels, here: np.ndarray) -> pd.DataFrame:
+def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContext, labels: Labels, here: np.ndarray,
+             explain: bool = False) -> pd.DataFrame:
     """Run the methodology's steps step by step and sum them per (meter, month). Steps end where a meter ends,
     so each (meter, month) bin is summed by one bincount, in time order."""
     m = t.methodology
@@ -522,9 +524,11 @@ def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContex
     own_cv = tables.cv_of_row is not None
     cv_sums = {name: np.zeros(size) for name in ("cv_weighted", "cv_volume", "cv_plain")} if own_cv else {}
     cv_choices = np.zeros(size, dtype=np.int64)
+    explained: dict[str, np.ndarray] = {}
     for lo, hi in _meter_steps(rows.local, len(here), count):
         single, where, inputs = tables.step(rows, lo, hi)
-        emissions = m.half_hour_emissions(inputs)
+        every = m.every_value(inputs) if explain else None
+        emissions = every[m.document["result"]] if every is not None else m.half_hour_emissions(inputs)
         if not emissions.min() >= 0:  # NaN fails too; infinities show in the totals, checked below
             _emissions_breach(m, emissions, lo, hi, rows, labels)
         # bins: (meter, month) cells in rising order through the step (meter, then time). One meter's bins
@@ -556,6 +560,8 @@ def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContex
                                   ("cv_plain", np.where(vol, cv, 0.0))):
                 cv_sums[name][base + low_bin:base + high_bin + 1] += np.bincount(bins, weights=weights, minlength=high_bin + 1)[low_bin:]
             cv_choices[at] = np.bitwise_or.reduceat(tables.cv_bits[lo:hi], begins)
+        if every is not None:
+            _explain(explained, every, bins, begins, at, base + low_bin, high_bin - low_bin + 1, low_bin, size)
     if not np.isfinite(total).all():
         for lo, hi in _meter_steps(rows.local, len(here), count):  # find the reading; only when something is wrong
             emissions = m.half_hour_emissions(tables.step(rows, lo, hi)[2])
@@ -577,7 +583,18 @@ def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContex
         "last": last[filled],
         **{name: cv_sums[name][filled] if own_cv else np.zeros(len(filled)) for name in ("cv_weighted", "cv_volume", "cv_plain")},
         "cv_choices": cv_choices[filled],
+        **{name: values[filled] for name, values in explained.items()},
     })
+
+
+def _explain(explained: dict, every: dict, bins, begins, at, offset: int, width: int, low_bin: int, size: int) -> None:
+    """Per (meter, month) bin, the sum, least and greatest of each input and step over the bin's readings."""
+    for name, values in every.items():
+        for kind in ("sum", "min", "max"):
+            explained.setdefault(f"{kind}:{name}", np.zeros(size) if kind == "sum" else np.full(size, np.nan))
+        explained[f"sum:{name}"][offset:offset + width] += np.bincount(bins, weights=values, minlength=low_bin + width)[low_bin:]
+        explained[f"min:{name}"][at] = np.minimum.reduceat(values, begins)
+        explained[f"max:{name}"][at] = np.maximum.reduceat(values, begins)
 
 
 def lean(t: TypeContext) -> TypeContext:

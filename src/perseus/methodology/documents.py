@@ -77,12 +77,16 @@ class Methodology:
 
     def half_hour_emissions(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         """Run every step over whole columns; returns the `result` step, kg CO2e per half-hour."""
+        return self.every_value(inputs, only=self.document["result"])[self.document["result"]]
+
+    def every_value(self, inputs: dict[str, np.ndarray], only: str | None = None) -> dict[str, np.ndarray]:
+        """Each input and each step over whole columns (or only the one named), in the document's order."""
         values: dict[str, np.ndarray | float] = {**self.parameters, **inputs}
         for name, expression in self.steps:
             values[name] = expression(values)
-        result = values[self.document["result"]]
         length = len(next(iter(inputs.values()))) if inputs else 0
-        return np.broadcast_to(np.asarray(result, dtype=float), (length,)).copy()
+        names = [only] if only else [*inputs, *(name for name, _ in self.steps)]
+        return {name: np.broadcast_to(np.asarray(values[name], dtype=float), (length,)).copy() for name in names}
 
 
 def load(path: Path) -> Methodology:

@@ -89,14 +89,14 @@ def _synthesise(source: Source) -> SourceData:
 
 def meter_data_json(source: Source, start: datetime, end: datetime) -> bytes:
     """MeterData (consumption-data) of the half-hours starting in [start, end), as JSON bytes."""
+    from perseus.calculator.instants import z
     from perseus.synth.provenance import origin_step, step_id, unsigned_record
-    from perseus.synth.timegrid import iso_z
 
     data = source_data(source)
     first, last = np.searchsorted(data.starts, [start.timestamp(), end.timestamp()], side="left")
     readings = data.readings[first:last]
-    period_start = iso_z(start) if first == last else json.loads(readings[0])["from"]
-    period_end = iso_z(end) if first == last else json.loads(readings[-1])["to"]
+    period_start = z(start) if first == last else json.loads(readings[0])["from"]
+    period_end = z(end) if first == last else json.loads(readings[-1])["to"]
     taken = period_end if first == last else json.loads(readings[-1])["takenAt"]
     step = origin_step(meter=source.id.removesuffix(f"-{source.type}"), energy_type=source.type, archetype=source.archetype,
                        seed=SEED, outcode=source.outcode, start=period_start, end=period_end, timestamp=taken)
