@@ -17,7 +17,7 @@ class FactorTable:
 
     years: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     values: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    sets: dict = field(default_factory=dict)  # year -> FactorSet, for the report's datasets
+    sets: dict = field(default_factory=dict)  # year -> FactorSetData, for the report's datasets
     rule: dict | None = None
 
     @classmethod

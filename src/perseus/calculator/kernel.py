@@ -6,7 +6,7 @@ readings partition (locally or as a Dask `map_partitions`). Every data-quality
 rule on readings is implemented here once.
 
 The arithmetic is the methodology's own: its compiled steps
-(`Methodology.half_hour_emissions`) run over the table's columns in cache-sized
+(`CompiledMethodology.half_hour_emissions`) run over the table's columns in cache-sized
 steps of whole meters, with inputs gathered by half-hour index (grid intensity
 from the region × half-hour matrix, the emission factor from a per-half-hour
 table built from the factor-set rule, the calorific value per meter or per

@@ -23,7 +23,11 @@ class MethodologyError(ValueError):
 
 
 @dataclass
-class Methodology:
+class CompiledMethodology:
+    """A methodology document with its steps compiled. The document is an instance of the model's
+    `Methodology` (perseus.models, checked against its JSON Schema when loaded); it is kept as the dict
+    it was read as, since the runtime would otherwise import every generated model to read it."""
+
     path: Path
     document: dict
     steps: list[tuple[str, CompiledExpression]] = field(default_factory=list)
@@ -89,7 +93,7 @@ class Methodology:
         return {name: np.broadcast_to(np.asarray(values[name], dtype=float), (length,)).copy() for name in names}
 
 
-def load(path: Path) -> Methodology:
+def load(path: Path) -> CompiledMethodology:
     try:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
@@ -100,20 +104,20 @@ def load(path: Path) -> Methodology:
     return compiled(path, document)
 
 
-_COMPILED: dict[tuple[str, str], Methodology] = {}  # per process: Dask workers get the document, not the closures
+_COMPILED: dict[tuple[str, str], CompiledMethodology] = {}  # per process: Dask workers get the document, not the closures
 
 
-def compiled(path: Path | str, document: dict) -> Methodology:
+def compiled(path: Path | str, document: dict) -> CompiledMethodology:
     """The methodology of a checked document, its steps compiled (once per process and document)."""
     key = (str(path), repr(document))
     if key not in _COMPILED:
-        methodology = Methodology(Path(path), document)
+        methodology = CompiledMethodology(Path(path), document)
         _check_consistency(methodology)
         _COMPILED[key] = methodology
     return _COMPILED[key]
 
 
-def _check_consistency(m: Methodology) -> None:
+def _check_consistency(m: CompiledMethodology) -> None:
     doc, where = m.document, m.path
     if where.name != f"{m.ref}.yaml":
         raise MethodologyError(f"{where}: the file must be named {m.ref}.yaml after its label and version")
@@ -142,11 +146,11 @@ def _check_consistency(m: Methodology) -> None:
             raise MethodologyError(f"{where}: calorificValueRule.defaultParameter must name one of the parameters")
 
 
-def all_methodologies(directory: Path = METHODOLOGIES) -> list[Methodology]:
+def all_methodologies(directory: Path = METHODOLOGIES) -> list[CompiledMethodology]:
     return [load(p) for p in sorted(directory.glob("*@*.yaml"))]
 
 
-def resolve(wanted: str, directory: Path = METHODOLOGIES) -> Methodology:
+def resolve(wanted: str, directory: Path = METHODOLOGIES) -> CompiledMethodology:
     """`label@version`, or `label` for its latest approved version."""
     label, _, version = wanted.partition("@")
     candidates = sorted(directory.glob(f"{label}@*.yaml"))

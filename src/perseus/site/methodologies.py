@@ -6,7 +6,7 @@ import html
 
 from perseus.calculator.instants import year_month
 from perseus.governance import all_statuses
-from perseus.methodology.documents import Methodology, all_methodologies
+from perseus.methodology.documents import CompiledMethodology, all_methodologies
 from perseus.site import charts
 from perseus.site.formulas import mathml
 from perseus.site.markdown import table
@@ -15,7 +15,7 @@ from perseus.site.worked import blended_year, example
 BLENDED_CHART = "methodologies/blended-year.png"
 
 
-def _formulas(m: Methodology) -> str:
+def _formulas(m: CompiledMethodology) -> str:
     doc = m.document
     known = {i["name"] for i in doc["inputs"]} | {p["name"] for p in doc.get("parameters", [])}
     out = []
@@ -35,7 +35,7 @@ def _formulas(m: Methodology) -> str:
     return "\n".join(out)
 
 
-def _rules(m: Methodology) -> str:
+def _rules(m: CompiledMethodology) -> str:
     doc, out = m.document, []
     if rule := doc.get("factorSetRule"):
         out.append(f"### Factor-set rule\n\n{rule['description']}\n\n"
@@ -61,7 +61,7 @@ def _cell(key: str, value: float, digits: int | None = None) -> str:
     return f'<td data-key="{key}" data-value="{float(value)!r}">{shown}</td>'
 
 
-def _worked_rows(m: Methodology, ex) -> tuple[list[str], list[list[str]]]:
+def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]]:
     """The example month by month, as the core ran the methodology's own inputs and steps: the sum over the
     month of each consumption input and each step, the value of every other input (or its range, where it
     varies within the month), the factor set a month used, and the monthly figure of the report."""
@@ -95,7 +95,7 @@ def _worked_rows(m: Methodology, ex) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
-def _worked(m: Methodology) -> tuple[str, dict[str, bytes]]:
+def _worked(m: CompiledMethodology) -> tuple[str, dict[str, bytes]]:
     ex = example(m.ref)
     head, rows = _worked_rows(m, ex)
     request = ex.request
@@ -115,7 +115,7 @@ def _worked(m: Methodology) -> tuple[str, dict[str, bytes]]:
     return "\n".join(text), {chart_uri: charts.half_hourly(ex.readings)}
 
 
-def methodology_page(m: Methodology, status: str) -> tuple[str, dict[str, bytes]]:
+def methodology_page(m: CompiledMethodology, status: str) -> tuple[str, dict[str, bytes]]:
     doc = m.document
     worked, assets = _worked(m)
     parts = [
