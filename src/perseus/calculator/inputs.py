@@ -21,7 +21,7 @@ import yaml
 
 from perseus.calculator.errors import Breach, CalculationError, Labels, breach_for_rows, raise_if
 from perseus.calculator.instants import HALF_HOUR_NS, z
-from perseus.calculator.intensity import RegionalIntensity, checked_matrix
+from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file_dataset, span
 from perseus.synth.payloads import SYNTHETIC_KEY, synthetic_dataset
 from perseus.vocabulary import ENERGY_TYPES
 
@@ -105,11 +105,16 @@ def _numbers(path: Path, column: pd.Series, name: str, records: np.ndarray) -> n
     return values
 
 
-def check_periods(path, records, start: pd.Series, end: pd.Series, what: str) -> Breach | None:
-    """Each period (a reading, a half-hour of intensity) lasts exactly one half-hour (where it starts is the kernel's check)."""
+def _periods(path: Path, frame: pd.DataFrame, records: np.ndarray, column: str, what: str) -> tuple[pd.Series, np.ndarray]:
+    """The start and value of each period (a reading, a half-hour of intensity), each lasting exactly one
+    half-hour (where it starts is checked with the rest of the readings' rules, by the kernel)."""
+    start = timestamps(path, frame["from"], "from", records)
+    end = timestamps(path, frame["to"], "to", records)
+    values = _numbers(path, frame[column], column, records)
     wrong = ((end - start) != pd.Timedelta(HALF_HOUR_NS)).to_numpy()
-    return breach_for_rows(wrong, np.full(len(start), str(path), dtype=object), records, "half-hour-boundaries",
-                           lambda i: f"{what} from {z(start.iloc[i])} to {z(end.iloc[i])} is not one half-hour")
+    raise_if([breach_for_rows(wrong, np.full(len(start), str(path), dtype=object), records, "half-hour-boundaries",
+                              lambda i: f"{what} from {z(start.iloc[i])} to {z(end.iloc[i])} is not one half-hour")])
+    return start, values
 
 
 def energy_type_breach(types: np.ndarray, labels: Labels) -> Breach | None:
@@ -166,10 +171,7 @@ def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> p
     files = np.full(len(frame), str(path), dtype=object)
     types = frame["type"].to_numpy(dtype=object)
     raise_if([energy_type_breach(types, Labels(files, records))])
-    start = timestamps(path, frame["from"], "from", records)
-    end = timestamps(path, frame["to"], "to", records)
-    values = _numbers(path, frame["value"], "value", records)
-    raise_if([check_periods(path, records, start, end, "the reading")])
+    start, values = _periods(path, frame, records, "value", "the reading")
     return pd.DataFrame({
         "file": files, "record": records, "meter": frame["meter"].to_numpy(dtype=object), "type": types,
         "from": start.to_numpy(dtype="datetime64[ns]"), "value": values, "unit": frame["unit"].to_numpy(dtype=object),
@@ -187,10 +189,7 @@ def read_intensity(path: Path) -> RegionalIntensity:
     else:
         frame, records = load_table(path, INTENSITY_COLUMNS)
         meta = sidecar(path)
-    start = timestamps(path, frame["from"], "from", records)
-    end = timestamps(path, frame["to"], "to", records)
-    values = _numbers(path, frame["intensity"], "intensity", records)
-    raise_if([check_periods(path, records, start, end, "the intensity period")])
+    start, values = _periods(path, frame, records, "intensity", "the intensity period")
     ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)
     labels = Labels(np.full(len(ns), str(path), dtype=object), records)
     regions, first, matrix, _ = checked_matrix(ns, np.zeros(len(ns), np.int64), [""], values, labels, lambda i: values[i],
@@ -253,16 +252,9 @@ def sidecar(path: Path) -> dict:
 
 
 def _intensity_dataset(path: Path, ns: np.ndarray, postcode, meta: dict) -> dict:
-    first = int(ns.min()) if len(ns) else None
-    last = int(ns.max()) + HALF_HOUR_NS if len(ns) else None
-    span = f"{z(first, seconds=False)}/{z(last, seconds=False)}" if first is not None else "empty"
+    """A NESO response names the API call it came from, unless its metadata says otherwise."""
+    base = None
     if path.suffix.lower() == ".json" and not {"publisher", "url"} <= set(meta):
         where = f"postcode/{postcode}" if postcode else f"regionid/{meta.get('regionid')}"
-        dataset = {**NESO, "version": span, "url": f"https://api.carbonintensity.org.uk/regional/intensity/{span}/{where}"}
-    else:
-        dataset = {"publisher": "not stated (series given as a file)", "title": f"grid intensity series {path.name}",
-                   "version": span, "url": f"urn:perseus:intensity-file:{path.name}", "licence": "not stated"}
-    for key in ("publisher", "title", "version", "url", "licence"):
-        if meta.get(key):
-            dataset[key] = str(meta[key])
-    return dataset
+        base = {**NESO, "version": span(ns), "url": f"https://api.carbonintensity.org.uk/regional/intensity/{span(ns)}/{where}"}
+    return file_dataset(path, ns, meta, base=base)

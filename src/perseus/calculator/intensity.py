@@ -57,6 +57,28 @@ def checked_matrix(ns: np.ndarray, codes: np.ndarray, names: list[str], values: 
     return known, first, matrix.reshape(len(known), width), region_index
 
 
+DATASET_KEYS = ("publisher", "title", "version", "url", "licence")
+
+
+def span(ns: np.ndarray) -> str:
+    """A series' period, as its dataset's version: `FIRST/END` (half-hours, UTC, to the minute)."""
+    return f"{z(int(ns.min()), seconds=False)}/{z(int(ns.max()) + HALF_HOUR_NS, seconds=False)}" if len(ns) else "empty"
+
+
+def file_dataset(path: Path, ns: np.ndarray, meta: dict, region: str = "", base: dict | None = None) -> dict:
+    """The dataset a series given as a file stands for: `base` (else "not stated"), over the series' span,
+    with what its metadata says put over it (`{region}` there becomes the region)."""
+    where = f", region {region}" if region else ""
+    dataset = dict(base) if base else {
+        "publisher": "not stated (series given as a file)", "title": f"grid intensity series {path.name}{where}",
+        "version": span(ns), "url": f"urn:perseus:intensity-file:{path.name}{f'#region={region}' if region else ''}",
+        "licence": "not stated"}
+    for key in DATASET_KEYS:
+        if meta.get(key):
+            dataset[key] = str(meta[key]).replace("{region}", region) if region else str(meta[key])
+    return dataset
+
+
 def _of_region(region: str) -> str:
     return f" of region {region}" if region else ""
 

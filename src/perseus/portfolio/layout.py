@@ -24,8 +24,7 @@ import pandas as pd
 
 from perseus.calculator.errors import Breach, CalculationError, Labels, Repeat, RowNumbers, breach_for_rows, raise_if
 from perseus.calculator.inputs import energy_type_breach, load_table, sidecar, timestamps
-from perseus.calculator.instants import HALF_HOUR_NS, z
-from perseus.calculator.intensity import RegionalIntensity, checked_matrix
+from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file_dataset
 from perseus.vocabulary import ENERGY_TYPES
 
 METERS_COLUMNS = ("meter", "type", "region")
@@ -130,16 +129,7 @@ def read_intensity(root: Path) -> RegionalIntensity | None:
     ns, codes, names, values, records, shown = _intensity_columns(path)
     known, first, matrix, region_index = checked_matrix(ns, codes, names, values, Labels(Repeat(str(path)), records), shown)
     meta = sidecar(path)
-    datasets = {}
-    for k, r in enumerate(known):
-        present = ns[region_index == k]
-        span = f"{z(int(present.min()), seconds=False)}/{z(int(present.max()) + HALF_HOUR_NS, seconds=False)}"
-        dataset = {"publisher": "not stated (series given as a file)", "title": f"grid intensity series {path.name}, region {r}",
-                   "version": span, "url": f"urn:perseus:intensity-file:{path.name}#region={r}", "licence": "not stated"}
-        for key in ("publisher", "title", "version", "url", "licence"):
-            if meta.get(key):
-                dataset[key] = str(meta[key]).replace("{region}", r)
-        datasets[r] = dataset
+    datasets = {r: file_dataset(path, ns[region_index == k], meta, r) for k, r in enumerate(known)}
     with open(path, "rb") as stream:
         digest = hashlib.file_digest(stream, "sha256").hexdigest()
     return RegionalIntensity(path, known, first, matrix, datasets, digest)
