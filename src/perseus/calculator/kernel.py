@@ -162,7 +162,7 @@ def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace:
     _check_no_nulls(table, labels)
     meters = _Meters.of(table, t, energy_type, labels)
     units = _Units.of(table, energy_type, labels)
-    rows, ordered = _read_rows(table, meters, units, labels)
+    rows, ordered = _Reader(table, meters, units, labels).read(table)
     here = meters.here
     del table, meters, units  # the Arrow buffers are no longer needed once the columns are in `rows`
     repeats = None
@@ -263,68 +263,83 @@ def _scratch(name: str, n: int, dtype) -> np.ndarray:
     return buffer[:n]
 
 
-def _read_rows(table, meters: _Meters, units: _Units, labels: Labels) -> tuple[Rows, bool]:
-    """Half-hours, quantities (kWh or m³) and meter numbers of every row, checked step by step, and whether the
-    rows are strictly in meter-then-time order. Record batch by record batch, so that the Arrow columns are
-    read in place (no concatenated copies)."""
-    n = table.num_rows
-    stamp_type = table.schema.field("from").type
-    if not pa.types.is_timestamp(stamp_type) or stamp_type.tz is None:
-        raise CalculationError([Breach(labels.files[0], "", "readable-input",
-                                       f"column from is {stamp_type}; it must be a timestamp with a time zone (UTC)")])
-    per_half_hour = HALF_HOUR_NS // NANOSECONDS[stamp_type.unit]
-    nanoseconds = NANOSECONDS[stamp_type.unit]
-    local = meters.codes if meters.codes_are_local else _scratch("local", n, np.int32)  # 32-bit: half the traffic of int64
-    half_hour = _scratch("half_hour", n, np.int32)
-    quantity = _scratch("quantity", n, np.float64)
-    is_volume = _scratch("is_volume", n, np.bool_) if units.volume_code >= 0 else None
-    ordered = True
-    previous = -1
-    offset = 0
-    for batch in table.select(["from", "value"]).to_batches():
-        raw = batch.column(0).cast(pa.int64()).to_numpy()
-        value = batch.column(1).to_numpy().astype(np.float64, copy=False)
-        for start in range(0, len(raw), CHUNK):
-            lo, hi = offset + start, offset + min(start + CHUNK, len(raw))
-            r, v = raw[start:start + CHUNK], value[start:start + CHUNK]
-            hh = r // per_half_hour
-            if not np.array_equal(hh * per_half_hour, r) or not (v.min() >= 0):  # NaN fails the second test
-                at = labels.at(np.arange(lo, hi))
-                raise_if([
-                    at.breach(hh * per_half_hour != r, "half-hour-boundaries",
-                              lambda i: f"the reading from {z(int(r[i]) * nanoseconds)} does not start on a UTC half-hour boundary"),
-                    at.breach(np.isnan(v), "readable-input", lambda i: f"value {v[i]} is not a number"),
-                    at.breach(v < 0, "non-negative", lambda i: f"value {v[i]} is negative"),
-                ])
-            loc = meters.codes[lo:hi] if meters.codes_are_local else meters.local_of_code.take(meters.codes[lo:hi], out=local[lo:hi])
-            key = loc.astype(np.int64) << KEY_SHIFT
-            key += hh
-            if ordered and not (key[0] > previous and (key[1:] > key[:-1]).all()):
-                ordered = False  # unsorted, or a half-hour repeated: sort and deduplicate later
-            previous = key[-1]
-            half_hour[lo:hi] = hh
-            q = quantity[lo:hi]
-            q[:] = v
-            uc = units.codes[lo:hi]
-            if units.wh_code >= 0:
-                in_wh = uc == units.wh_code
-                if in_wh.any():
-                    np.divide(v, 1000.0, out=q, where=in_wh)  # WHR to kWh; x / 1.0 would be x, so others are copied as they are
-            if is_volume is not None:
-                np.equal(uc, units.volume_code, out=is_volume[lo:hi])
-        offset += len(raw)
-    if not np.isfinite(quantity.max()):
-        values = table.column("value").to_numpy()
-        raise_if([labels.breach(~np.isfinite(quantity), "readable-input", lambda i: f"value {values[i]} is not a number")])
-    low, high = int(half_hour.min()), int(half_hour.max())
-    if low < 0 or high >= 1 << KEY_SHIFT:  # the ordering key packs the half-hour into 22 bits
-        raw = table.column("from").cast(pa.int64()).to_numpy()
-        raise_if([labels.breach((half_hour < 0) | (half_hour >= 1 << KEY_SHIFT), "readable-input",
-                                lambda i: f"the reading from {z(int(raw[i]) * nanoseconds)} is outside 1970-2209")])
-    cv = None
-    if is_volume is not None and "calorificValue" in table.column_names:
-        cv = pc.cast(table.column("calorificValue"), pa.float64()).to_numpy(zero_copy_only=False)  # nulls as NaN
-    return Rows(local, half_hour, quantity, is_volume, cv=cv), ordered
+class _Reader:
+    """Reads a table's rows into the kernel's columns, step by step (the steps' arrays stay in the CPU cache):
+    half-hours, quantities (kWh or m³) and meter numbers, each step checked, and whether the rows are strictly
+    in meter-then-time order. Record batch by record batch, so that the Arrow columns are read in place."""
+
+    def __init__(self, table, meters: _Meters, units: _Units, labels: Labels):
+        n = table.num_rows
+        stamp_type = table.schema.field("from").type
+        if not pa.types.is_timestamp(stamp_type) or stamp_type.tz is None:
+            raise CalculationError([Breach(labels.files[0], "", "readable-input",
+                                           f"column from is {stamp_type}; it must be a timestamp with a time zone (UTC)")])
+        self.nanoseconds = NANOSECONDS[stamp_type.unit]  # per tick of the column
+        self.per_half_hour = HALF_HOUR_NS // self.nanoseconds
+        self.meters, self.units, self.labels = meters, units, labels
+        self.local = meters.codes if meters.codes_are_local else _scratch("local", n, np.int32)  # 32-bit: half the traffic
+        self.half_hour = _scratch("half_hour", n, np.int32)
+        self.quantity = _scratch("quantity", n, np.float64)
+        self.is_volume = _scratch("is_volume", n, np.bool_) if units.volume_code >= 0 else None
+        self.ordered = True
+        self.previous = -1  # the ordering key of the last row read
+
+    def read(self, table) -> tuple[Rows, bool]:
+        offset = 0
+        for batch in table.select(["from", "value"]).to_batches():
+            raw = batch.column(0).cast(pa.int64()).to_numpy()
+            value = batch.column(1).to_numpy().astype(np.float64, copy=False)
+            for start in range(0, len(raw), CHUNK):
+                self._step(offset + start, raw[start:start + CHUNK], value[start:start + CHUNK])
+            offset += len(raw)
+        self._check_whole(table)
+        cv = None
+        if self.is_volume is not None and "calorificValue" in table.column_names:
+            cv = pc.cast(table.column("calorificValue"), pa.float64()).to_numpy(zero_copy_only=False)  # nulls as NaN
+        return Rows(self.local, self.half_hour, self.quantity, self.is_volume, cv=cv), self.ordered
+
+    def _step(self, lo: int, r: np.ndarray, v: np.ndarray) -> None:
+        hi = lo + len(r)
+        hh = r // self.per_half_hour
+        if not np.array_equal(hh * self.per_half_hour, r) or not (v.min() >= 0):  # NaN fails the second test
+            self._refuse(lo, r, v, hh)
+        meters = self.meters
+        loc = meters.codes[lo:hi] if meters.codes_are_local else meters.local_of_code.take(meters.codes[lo:hi], out=self.local[lo:hi])
+        key = loc.astype(np.int64) << KEY_SHIFT
+        key += hh
+        if self.ordered and not (key[0] > self.previous and (key[1:] > key[:-1]).all()):
+            self.ordered = False  # unsorted, or a half-hour repeated: sort and deduplicate later
+        self.previous = key[-1]
+        self.half_hour[lo:hi] = hh
+        q = self.quantity[lo:hi]
+        q[:] = v
+        uc = self.units.codes[lo:hi]
+        if self.units.wh_code >= 0:
+            in_wh = uc == self.units.wh_code
+            if in_wh.any():
+                np.divide(v, 1000.0, out=q, where=in_wh)  # WHR to kWh; x / 1.0 would be x, so others are copied as they are
+        if self.is_volume is not None:
+            np.equal(uc, self.units.volume_code, out=self.is_volume[lo:hi])
+
+    def _refuse(self, lo: int, r: np.ndarray, v: np.ndarray, hh: np.ndarray) -> None:
+        at = self.labels.at(np.arange(lo, lo + len(r)))
+        raise_if([
+            at.breach(hh * self.per_half_hour != r, "half-hour-boundaries",
+                      lambda i: f"the reading from {z(int(r[i]) * self.nanoseconds)} does not start on a UTC half-hour boundary"),
+            at.breach(np.isnan(v), "readable-input", lambda i: f"value {v[i]} is not a number"),
+            at.breach(v < 0, "non-negative", lambda i: f"value {v[i]} is negative"),
+        ])
+
+    def _check_whole(self, table) -> None:
+        """Infinities (in kWh after the conversion), and instants the ordering key cannot hold."""
+        if not np.isfinite(self.quantity.max()):
+            values = table.column("value").to_numpy()
+            raise_if([self.labels.breach(~np.isfinite(self.quantity), "readable-input", lambda i: f"value {values[i]} is not a number")])
+        half_hour = self.half_hour
+        if int(half_hour.min()) < 0 or int(half_hour.max()) >= 1 << KEY_SHIFT:  # the key packs the half-hour into 22 bits
+            raw = table.column("from").cast(pa.int64()).to_numpy()
+            raise_if([self.labels.breach((half_hour < 0) | (half_hour >= 1 << KEY_SHIFT), "readable-input",
+                                         lambda i: f"the reading from {z(int(raw[i]) * self.nanoseconds)} is outside 1970-2209")])
 
 
 def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id) -> tuple[Rows, Rows | None]:
@@ -428,27 +443,26 @@ class _Inputs:
         p0 = int(rows.half_hour[lo]) - self.low
         where = slice(p0, p0 + hi - lo) if single and int(rows.half_hour[hi - 1]) - self.low - p0 == hi - lo - 1 \
             else rows.half_hour[lo:hi] - self.low
-        inputs = {}
         energy = np.where(vol, 0.0, q) if vol is not None else q
-        for name in self.consumption:
-            inputs[name] = (np.where(vol, q, 0.0) if vol is not None else np.zeros(hi - lo)) if name == "volume_m3" else energy
+        inputs = {name: (np.where(vol, q, 0.0) if vol is not None else np.zeros(hi - lo)) if name == "volume_m3" else energy
+                  for name in self.consumption}
         for name, source in self.sources.items():
-            if source == "grid-intensity":
-                if single:  # one region row: a scalar offset into the flat matrix
-                    inputs[name] = per_position(self.intensity, where, int(self.intensity_base[loc[0]]))
-                else:
-                    cell = self.intensity_base.take(loc)
-                    cell += where
-                    inputs[name] = self.intensity.take(cell)
-            elif source == "emission-factors":
-                inputs[name] = per_position(self.factor, where)
-            elif source == "calorific-value":
-                if vol is None:
-                    inputs[name] = np.zeros(hi - lo)
-                else:
-                    cv = self.cv_of_row[lo:hi] if self.cv_of_row is not None else self.cv_of_meter.take(loc)
-                    inputs[name] = np.where(vol, cv, 0.0)
+            if source != "consumption":
+                inputs[name] = self._gather(source, loc, vol, single, where, lo, hi)
         return single, where, inputs
+
+    def _gather(self, source: str, loc, vol, single: bool, where, lo: int, hi: int) -> np.ndarray:
+        if source == "grid-intensity":
+            if single:  # one region row: a scalar offset into the flat matrix
+                return per_position(self.intensity, where, int(self.intensity_base[loc[0]]))
+            cell = self.intensity_base.take(loc)
+            cell += where
+            return self.intensity.take(cell)
+        if source == "emission-factors":
+            return per_position(self.factor, where)
+        if vol is None:  # calorific-value: only volume readings need one
+            return np.zeros(hi - lo)
+        return np.where(vol, self.cv_of_row[lo:hi] if self.cv_of_row is not None else self.cv_of_meter.take(loc), 0.0)
 
 
 def per_position(table: np.ndarray, where, offset: int = 0) -> np.ndarray:
@@ -513,88 +527,100 @@ def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContex
     so each (meter, month) bin is summed by one bincount, in time order."""
     m = t.methodology
     tables = _inputs(rows, t, ctx, labels, here)
-    month_count = tables.month_count
-    size = len(here) * month_count
-    total = np.zeros(size)
-    present = np.zeros(size, dtype=np.int64)
-    volume = np.zeros(size, dtype=np.int64)
-    first = np.zeros(size, dtype=np.int64)
-    last = np.zeros(size, dtype=np.int64)
-    count = len(rows.half_hour)
-    own_cv = tables.cv_of_row is not None
-    cv_sums = {name: np.zeros(size) for name in ("cv_weighted", "cv_volume", "cv_plain")} if own_cv else {}
-    cv_choices = np.zeros(size, dtype=np.int64)
-    explained: dict[str, np.ndarray] = {}
-    for lo, hi in _meter_steps(rows.local, len(here), count):
+    sums = _Sums(len(here) * tables.month_count, own_cv=tables.cv_of_row is not None)
+    for lo, hi in _meter_steps(rows.local, len(here), len(rows.half_hour)):
         single, where, inputs = tables.step(rows, lo, hi)
         every = m.every_value(inputs) if explain else None
         emissions = every[m.document["result"]] if every is not None else m.half_hour_emissions(inputs)
         if not emissions.min() >= 0:  # NaN fails too; infinities show in the totals, checked below
             _emissions_breach(m, emissions, lo, hi, rows, labels)
-        # bins: (meter, month) cells in rising order through the step (meter, then time). One meter's bins
-        # are its months (a slice of the month table); a step of several meters counts from its first bin.
-        if single:
-            bins = per_position(tables.month, where)
-            base = int(rows.local[lo]) * month_count
-        else:
-            bins = rows.local[lo:hi] * month_count
-            bins += per_position(tables.month, where)
-            base = int(bins[0])
-            bins -= base
+        bins, base = _bins(tables, rows, lo, hi, single, where)
+        sums.add(rows, tables, lo, hi, bins, base, emissions, every)
+    if not np.isfinite(sums.total).all():
+        for lo, hi in _meter_steps(rows.local, len(here), len(rows.half_hour)):  # find the reading; only when something is wrong
+            emissions = m.half_hour_emissions(tables.step(rows, lo, hi)[2])
+            if not np.isfinite(emissions).all():
+                _emissions_breach(m, emissions, lo, hi, rows, labels)
+    return sums.frame(here, tables, repeats)
+
+
+def _bins(tables: _Inputs, rows: Rows, lo: int, hi: int, single: bool, where) -> tuple[np.ndarray, int]:
+    """The (meter, month) cell of each row of a step, rising through the step (meter, then time), counted from
+    `base`. One meter's bins are its months (a slice of the month table); a step of several meters counts from
+    its first bin."""
+    if single:
+        return per_position(tables.month, where), int(rows.local[lo]) * tables.month_count
+    bins = rows.local[lo:hi] * tables.month_count
+    bins += per_position(tables.month, where)
+    base = int(bins[0])
+    bins -= base
+    return bins, base
+
+
+class _Sums:
+    """The per (meter, month) sums of one table: emissions, readings present, readings in m³, first and last
+    half-hour, and, where readings carry calorific values or an explanation is asked for, those sums too."""
+
+    def __init__(self, size: int, own_cv: bool):
+        self.size = size
+        self.total = np.zeros(size)
+        self.present = np.zeros(size, dtype=np.int64)
+        self.volume = np.zeros(size, dtype=np.int64)
+        self.first = np.zeros(size, dtype=np.int64)
+        self.last = np.zeros(size, dtype=np.int64)
+        self.cv = {name: np.zeros(size) for name in ("cv_weighted", "cv_volume", "cv_plain")} if own_cv else {}
+        self.cv_choices = np.zeros(size, dtype=np.int64)
+        self.explained: dict[str, np.ndarray] = {}
+
+    def add(self, rows: Rows, tables: _Inputs, lo: int, hi: int, bins: np.ndarray, base: int, emissions, every) -> None:
         low_bin, high_bin = int(bins[0]), int(bins[-1])
-        sums = np.bincount(bins, weights=emissions, minlength=high_bin + 1)[low_bin:]
-        total[base + low_bin:base + high_bin + 1] += sums
+        cells = slice(base + low_bin, base + high_bin + 1)
+        self.total[cells] += np.bincount(bins, weights=emissions, minlength=high_bin + 1)[low_bin:]
         # Bins rise, so each is one run of rows: where each run starts, by binary search (no pass over the rows).
         starts = np.searchsorted(bins, np.arange(low_bin, high_bin + 2))
         filled = np.flatnonzero(starts[1:] != starts[:-1])
         begins, ends = starts[filled], starts[filled + 1]
         at = base + low_bin + filled
-        present[at] = ends - begins
+        self.present[at] = ends - begins
         if rows.is_volume is not None:
-            volume[at] = np.add.reduceat(rows.is_volume[lo:hi].view(np.int8), begins, dtype=np.int64)  # integers: exact in any order
-        first[at] = rows.half_hour[lo + begins]
-        last[at] = rows.half_hour[lo + ends - 1]
-        if own_cv:
+            self.volume[at] = np.add.reduceat(rows.is_volume[lo:hi].view(np.int8), begins, dtype=np.int64)  # integers: exact in any order
+        self.first[at] = rows.half_hour[lo + begins]
+        self.last[at] = rows.half_hour[lo + ends - 1]
+        if self.cv:
             vol, q, cv = rows.is_volume[lo:hi], rows.quantity[lo:hi], tables.cv_of_row[lo:hi]
             for name, weights in (("cv_weighted", np.where(vol, q * cv, 0.0)), ("cv_volume", np.where(vol, q, 0.0)),
                                   ("cv_plain", np.where(vol, cv, 0.0))):
-                cv_sums[name][base + low_bin:base + high_bin + 1] += np.bincount(bins, weights=weights, minlength=high_bin + 1)[low_bin:]
-            cv_choices[at] = np.bitwise_or.reduceat(tables.cv_bits[lo:hi], begins)
-        if every is not None:
-            _explain(explained, every, bins, begins, at, base + low_bin, high_bin - low_bin + 1, low_bin, size)
-    if not np.isfinite(total).all():
-        for lo, hi in _meter_steps(rows.local, len(here), count):  # find the reading; only when something is wrong
-            emissions = m.half_hour_emissions(tables.step(rows, lo, hi)[2])
-            if not np.isfinite(emissions).all():
-                _emissions_breach(m, emissions, lo, hi, rows, labels)
-    duplicates = np.zeros(size, np.int64)
-    if repeats is not None and len(repeats.local):
-        duplicates = np.bincount(repeats.local.astype(np.int64) * month_count + tables.month[repeats.half_hour - tables.low],
-                                 minlength=size)
-    filled = np.flatnonzero(present)
-    return pd.DataFrame({
-        "meter": here[filled // month_count],
-        "month": filled % month_count + tables.first_month,
-        "total": total[filled],
-        "present": present[filled],
-        "duplicates": duplicates[filled],
-        "volume": volume[filled],
-        "first": first[filled],
-        "last": last[filled],
-        **{name: cv_sums[name][filled] if own_cv else np.zeros(len(filled)) for name in ("cv_weighted", "cv_volume", "cv_plain")},
-        "cv_choices": cv_choices[filled],
-        **{name: values[filled] for name, values in explained.items()},
-    })
+                self.cv[name][cells] += np.bincount(bins, weights=weights, minlength=high_bin + 1)[low_bin:]
+            self.cv_choices[at] = np.bitwise_or.reduceat(tables.cv_bits[lo:hi], begins)
+        for name, values in (every or {}).items():  # the sum, least and greatest of each input and step
+            for kind in ("sum", "min", "max"):
+                self.explained.setdefault(f"{kind}:{name}", np.zeros(self.size) if kind == "sum" else np.full(self.size, np.nan))
+            self.explained[f"sum:{name}"][cells] += np.bincount(bins, weights=values, minlength=high_bin + 1)[low_bin:]
+            self.explained[f"min:{name}"][at] = np.minimum.reduceat(values, begins)
+            self.explained[f"max:{name}"][at] = np.maximum.reduceat(values, begins)
 
-
-def _explain(explained: dict, every: dict, bins, begins, at, offset: int, width: int, low_bin: int, size: int) -> None:
-    """Per (meter, month) bin, the sum, least and greatest of each input and step over the bin's readings."""
-    for name, values in every.items():
-        for kind in ("sum", "min", "max"):
-            explained.setdefault(f"{kind}:{name}", np.zeros(size) if kind == "sum" else np.full(size, np.nan))
-        explained[f"sum:{name}"][offset:offset + width] += np.bincount(bins, weights=values, minlength=low_bin + width)[low_bin:]
-        explained[f"min:{name}"][at] = np.minimum.reduceat(values, begins)
-        explained[f"max:{name}"][at] = np.maximum.reduceat(values, begins)
+    def frame(self, here: np.ndarray, tables: _Inputs, repeats: Rows | None) -> pd.DataFrame:
+        """One row per (meter, month) with readings (RESULT_COLUMNS, and any explanation)."""
+        month_count = tables.month_count
+        duplicates = np.zeros(self.size, np.int64)
+        if repeats is not None and len(repeats.local):
+            duplicates = np.bincount(repeats.local.astype(np.int64) * month_count + tables.month[repeats.half_hour - tables.low],
+                                     minlength=self.size)
+        filled = np.flatnonzero(self.present)
+        none = np.zeros(len(filled))
+        return pd.DataFrame({
+            "meter": here[filled // month_count],
+            "month": filled % month_count + tables.first_month,
+            "total": self.total[filled],
+            "present": self.present[filled],
+            "duplicates": duplicates[filled],
+            "volume": self.volume[filled],
+            "first": self.first[filled],
+            "last": self.last[filled],
+            **{name: self.cv[name][filled] if self.cv else none for name in ("cv_weighted", "cv_volume", "cv_plain")},
+            "cv_choices": self.cv_choices[filled],
+            **{name: values[filled] for name, values in self.explained.items()},
+        })
 
 
 def lean(t: TypeContext) -> TypeContext:
