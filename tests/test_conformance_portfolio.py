@@ -33,7 +33,7 @@ UNNAMED = "the-meter"  # MeterData and CSV without a meter column: every file's 
 def options(case: Path) -> dict:
     args = json.loads((case / "args.json").read_text())
     found: dict = {"consumption": [], "methods": []}
-    for option, value in zip(args[::2], args[1::2]):
+    for option, value in zip(args[::2], args[1::2], strict=True):
         name = OPTIONS[option]
         if name in ("consumption", "methods"):
             found[name].append(case / value if name == "consumption" else value)
@@ -87,7 +87,7 @@ def test_the_portfolio_gives_the_files_figures_bit_for_bit(case: Path, tmp_path)
             continue
         for k, month in enumerate(figures["month"]):  # several meters: the files add the meters' totals in meter order
             of_month = mine[mine["from"] == pd.Timestamp(np.datetime64("1970-01", "M") + np.timedelta64(int(month), "M"), tz="UTC")]
-            by_meter = dict(zip(of_month["meter"], of_month["emissionsUnrounded"]))
+            by_meter = dict(zip(of_month["meter"], of_month["emissionsUnrounded"], strict=True))
             assert sum(by_meter[i] for i in ids if i in by_meter).hex() == float(figures["total"][k]).hex()
             assert int(of_month["expectedHalfHours"].sum()) == int(figures["expected"][k])
             assert int(of_month["presentHalfHours"].sum()) == int(figures["present"][k])

@@ -29,9 +29,13 @@ class CalorificValues:
 
 def resolve(m, data: np.ndarray, caller_cv: float | None, labels: Labels) -> CalorificValues | None:
     """Each holder's value by the rule's precedence; None when the methodology takes no calorific value."""
-    rule = m.calorific_rule
-    if not rule or not m.uses("calorific-value"):
+    if not m.calorific_rule or not m.uses("calorific-value"):
         return None
+    return _resolved(m, data, caller_cv, labels)
+
+
+def _resolved(m, data: np.ndarray, caller_cv: float | None, labels: Labels) -> CalorificValues:
+    rule = m.calorific_rule
     low, high = rule["minimumMegajoulesPerCubicMetre"], rule["maximumMegajoulesPerCubicMetre"]
     if caller_cv is not None and not (low <= caller_cv <= high):
         raise CalculationError([Breach("--calorific-value", "", "usable-calorific-value", f"{caller_cv} MJ/m³ is outside {low}–{high}")])
@@ -54,7 +58,7 @@ def resolve(m, data: np.ndarray, caller_cv: float | None, labels: Labels) -> Cal
 def of_readings(m, meters: CalorificValues, reading: np.ndarray, meter: np.ndarray, labels: Labels) -> CalorificValues:
     """Per reading: its own value, else its meter's (`meter`: the reading's holder in `meters`), by the rule."""
     data = np.where(np.isfinite(reading), reading, meters.data.take(meter))
-    return resolve(m, data, meters.caller, labels)
+    return _resolved(m, data, meters.caller, labels)
 
 
 def check(m, values: CalorificValues, needs: np.ndarray) -> None:
@@ -88,4 +92,5 @@ def of_rows(frame) -> dict | None:
     choices = int(np.bitwise_or.reduce(frame["cv_choices"].to_numpy())) if len(frame) else 0
     if not choices:
         return None
-    return of_sums(*(sum(frame[name].tolist()) for name in ("cv_weighted", "cv_volume", "cv_plain")), int(frame["volume"].sum()), choices)
+    weighted, volume, plain = (sum(frame[name].tolist()) for name in ("cv_weighted", "cv_volume", "cv_plain"))
+    return of_sums(weighted, volume, plain, int(frame["volume"].sum()), choices)

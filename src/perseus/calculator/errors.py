@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -47,7 +48,13 @@ def under(methodology: str):
         raise
 
 
-def breach_for_rows(mask: np.ndarray, files, records, rule: str, describe) -> Breach | None:
+class Lookup(Protocol):
+    """Something that gives the label of row i: an array, or one of the lazy labels below."""
+
+    def __getitem__(self, i: Any) -> Any: ...
+
+
+def breach_for_rows(mask: np.ndarray, files: Lookup, records: Lookup, rule: str, describe) -> Breach | None:
     """A breach naming the first offending row (and how many others there are), or None.
 
     `files` and `records` give the file and record of row i (arrays, or the lazy labels below);
@@ -90,7 +97,7 @@ class RowNumbers:
 class _Through:
     """`labels[order[i]]`: the label of a row after the rows were reordered or filtered."""
 
-    def __init__(self, labels, order: np.ndarray):
+    def __init__(self, labels: Lookup, order: np.ndarray):
         self.labels, self.order = labels, order
 
     def __getitem__(self, i):
@@ -101,8 +108,8 @@ class _Through:
 class Labels:
     """Where each row of a table came from: its file and its record, looked up only when an error names a row."""
 
-    files: object
-    records: object
+    files: Lookup
+    records: Lookup
 
     def at(self, order: np.ndarray | None) -> Labels:
         """The labels of rows `order` (positions in this table), for arrays that were reordered or filtered."""

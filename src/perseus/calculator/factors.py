@@ -42,6 +42,7 @@ def factors_by_month(table: FactorTable, month: np.ndarray, row_position, labels
     """The factor at each position of `month` (months since 1970), by the rule. A month no set serves is
     refused, naming the first reading in it (`row_position()` gives each reading's position in `month`)."""
     rule = table.rule
+    assert rule is not None, "a methodology that takes emission factors has a factor-set rule (checked when loaded)"
     year = (month // 12 + 1970).astype(np.int64)
     slot = np.searchsorted(table.years, year, side="right") - 1
     usable = slot >= 0

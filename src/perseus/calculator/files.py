@@ -97,7 +97,7 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
     entries = [report.entry(m.energy_type, month, stamp, rounded, expected, present, duplicates)
                for month, rounded, expected, present, duplicates in zip(
                    figures["month"].tolist(), figures["rounded"].tolist(), figures["expected"].tolist(),
-                   figures["present"].tolist(), figures["duplicates"].tolist())]
+                   figures["present"].tolist(), figures["duplicates"].tolist(), strict=True)]
     cv = calorific.of_rows(merged) if values is not None else None
     intensity = series.datasets[""] if series is not None else None
     sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv)

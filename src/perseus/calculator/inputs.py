@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -43,7 +44,7 @@ class ConsumptionFile:
     provenance: dict | None = None  # the record the data provider sent, as received
 
 
-def _fail(path: Path, record: str, rule: str, message: str):
+def _fail(path: Path, record: str, rule: str, message: str) -> NoReturn:
     raise CalculationError([Breach(str(path), record, rule, message)])
 
 

@@ -59,7 +59,7 @@ def taken_at(text: str | None) -> str:
 
 def window(start: str | None, end: str | None) -> tuple[int | None, int | None]:
     """The requested period as half-hours since 1970, [start, end); either end may be open."""
-    edges = []
+    edges: list[int | None] = []
     for option, text in (("--from", start), ("--to", end)):
         if text is None:
             edges.append(None)

@@ -453,16 +453,21 @@ class _Inputs:
 
     def _gather(self, source: str, loc, vol, single: bool, where, lo: int, hi: int) -> np.ndarray:
         if source == "grid-intensity":
+            assert self.intensity is not None and self.intensity_base is not None  # made by _inputs for such a methodology
             if single:  # one region row: a scalar offset into the flat matrix
                 return per_position(self.intensity, where, int(self.intensity_base[loc[0]]))
             cell = self.intensity_base.take(loc)
             cell += where
             return self.intensity.take(cell)
         if source == "emission-factors":
+            assert self.factor is not None
             return per_position(self.factor, where)
         if vol is None:  # calorific-value: only volume readings need one
             return np.zeros(hi - lo)
-        return np.where(vol, self.cv_of_row[lo:hi] if self.cv_of_row is not None else self.cv_of_meter.take(loc), 0.0)
+        if self.cv_of_row is not None:
+            return np.where(vol, self.cv_of_row[lo:hi], 0.0)
+        assert self.cv_of_meter is not None
+        return np.where(vol, self.cv_of_meter.take(loc), 0.0)
 
 
 def per_position(table: np.ndarray, where, offset: int = 0) -> np.ndarray:
@@ -485,6 +490,7 @@ def _inputs(rows: Rows, t: TypeContext, ctx: KernelContext, labels: Labels, here
     if m.uses("grid-intensity"):
         found.intensity_base = ctx.intensity.base(m, t.region_row[here], lambda k: t.meter_ids[here[k]],
                                                   rows.local, rows.half_hour, low, high, at)
+        assert ctx.intensity.matrix is not None  # base() refuses the readings when there is none
         found.intensity = ctx.intensity.matrix.ravel()
     if m.uses("calorific-value") and t.calorific is not None and rows.is_volume is not None:
         _calorific_values(found, m, rows, t.calorific, here, at)
@@ -494,6 +500,7 @@ def _inputs(rows: Rows, t: TypeContext, ctx: KernelContext, labels: Labels, here
 def _calorific_values(found: _Inputs, m, rows: Rows, meters: CalorificValues, here: np.ndarray, at: Labels) -> None:
     """Each volume reading's calorific value, from its meter (the fast path) or, where the table gives readings
     their own, per reading; a reading that needs one and has none usable is refused."""
+    assert rows.is_volume is not None  # called only when some reading is in m³
     if rows.cv is None:
         if meters.unusable[here].any():  # some meter here cannot serve a volume reading: does one of its readings need it?
             needs = np.zeros(len(meters.value), dtype=bool)
@@ -511,7 +518,7 @@ def _meter_steps(local: np.ndarray, meters: int, count: int):
     starts = np.searchsorted(local, np.arange(meters, dtype=local.dtype))
     wanted = np.searchsorted(starts, np.arange(CHUNK, count, CHUNK))
     cuts = np.unique(np.r_[0, starts[wanted[wanted < len(starts)]], count])
-    return zip(cuts[:-1].tolist(), cuts[1:].tolist())
+    return zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True)
 
 
 def _emissions_breach(m, emissions: np.ndarray, lo: int, hi: int, rows: Rows, labels: Labels) -> None:
@@ -587,6 +594,7 @@ class _Sums:
         self.first[at] = rows.half_hour[lo + begins]
         self.last[at] = rows.half_hour[lo + ends - 1]
         if self.cv:
+            assert rows.is_volume is not None and tables.cv_of_row is not None and tables.cv_bits is not None
             vol, q, cv = rows.is_volume[lo:hi], rows.quantity[lo:hi], tables.cv_of_row[lo:hi]
             for name, weights in (("cv_weighted", np.where(vol, q * cv, 0.0)), ("cv_volume", np.where(vol, q, 0.0)),
                                   ("cv_plain", np.where(vol, cv, 0.0))):

@@ -12,7 +12,7 @@ def chosen_methodologies(methods: Iterable[str], directory: Path) -> dict:
     """The methodologies named with --method, by energy type (two for one type are refused)."""
     from perseus.methodology.documents import MethodologyError, resolve
 
-    chosen = {}
+    chosen: dict = {}
     for wanted in methods:
         try:
             methodology = resolve(wanted, directory)

@@ -37,7 +37,7 @@ def sources(m, months: list[int], factors: FactorTable, intensity: dict | None, 
     datasets = []
     for source in m.input_sources.values():
         if source == "grid-intensity":
-            datasets.append({"role": "grid-intensity", **intensity, "months": sorted({year_month(k) for k in months})})
+            datasets.append({"role": "grid-intensity", **(intensity or {}), "months": sorted({year_month(k) for k in months})})
         elif source == "emission-factors":
             datasets.extend(factor_datasets(factors, months))
     found = {"type": m.energy_type, "methodology": m.ref, "methodologyUri": m.uri, "datasets": datasets}

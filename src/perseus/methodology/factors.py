@@ -62,7 +62,7 @@ def load_set(meta_path: Path) -> FactorSetData:
 
 
 @lru_cache(maxsize=4)
-def factor_sets(directory: Path = FACTORS) -> dict[int, FactorSetData]:
+def factor_sets(directory: Path = FACTORS) -> dict[tuple[str, int], FactorSetData]:
     sets = [load_set(p) for p in sorted(directory.glob("*.yaml")) if p.name != "calorific-values.yaml"]
     by_year: dict[tuple[str, int], FactorSetData] = {}
     for s in sets:

@@ -17,8 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from perseus.calculator.errors import Breach, CalculationError
+
+if TYPE_CHECKING:
+    from perseus.calculator.kernel import KernelContext
+    from perseus.portfolio.layout import Portfolio
 
 __all__ = ["calculate_portfolio", "PortfolioRun", "CalculationError", "Breach", "OUTPUT_FORMATS"]
 
@@ -27,8 +32,8 @@ OUTPUT_FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
 
 @dataclass
 class PortfolioRun:
-    portfolio: object
-    context: object
+    portfolio: Portfolio
+    context: KernelContext
     typed: dict
     taken_at: str
 

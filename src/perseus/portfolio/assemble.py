@@ -9,13 +9,14 @@ import pandas as pd
 from perseus.calculator.errors import Breach, CalculationError, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.months import monthly_figures
+from perseus.methodology.documents import CompiledMethodology
 from perseus.portfolio.layout import Portfolio
 
 
 @dataclass
 class TypeEntries:
     energy_type: str
-    methodology: object
+    methodology: CompiledMethodology
     frame: pd.DataFrame  # one row per meter and month: meter (position), month, total, rounded, expected, present, duplicates, volume, first, last, partition
     factors: FactorTable = field(default_factory=FactorTable)
 

@@ -43,7 +43,7 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
     results: list[pd.DataFrame] = []
     meters = 0
     with bar, ThreadPoolExecutor(max_workers=threads) as pool:
-        for partition, frame in zip(portfolio.partitions, pool.map(one, portfolio.partitions)):
+        for partition, frame in zip(portfolio.partitions, pool.map(one, portfolio.partitions), strict=True):
             results.append(frame)
             meters += frame["meter"].nunique()
             bar.set_postfix_str(f"{meters:,} meter series done", refresh=False)

@@ -100,6 +100,7 @@ def _labels(column: pd.Series) -> np.ndarray:
 
 def read_meters(root: Path) -> MetersTable:
     path = _table_file(root, "meters", required=True)
+    assert path is not None  # a required table that is absent is refused by _table_file
     frame, records = load_table(path, METERS_COLUMNS)
     files = np.full(len(frame), str(path), dtype=object)
     meters, types, regions = _labels(frame["meter"]), _labels(frame["type"]), _labels(frame["region"])

@@ -35,7 +35,7 @@ class ReportBuilder:
             meter = frame["meter"].to_numpy()
             starts = np.flatnonzero(np.r_[True, meter[1:] != meter[:-1]])
             ends = np.r_[starts[1:], len(frame)]
-            self._slices[energy_type] = {int(meter[s]): (int(s), int(e)) for s, e in zip(starts, ends)}
+            self._slices[energy_type] = {int(meter[s]): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
             self._columns[energy_type] = {c: frame[c].tolist() for c in
                                           ("month", "rounded", "expected", "present", "duplicates", "volume", "first", "last", "partition",
                                            "cv_choices", *CALORIFIC_SUMS)}
@@ -43,8 +43,8 @@ class ReportBuilder:
         self._position = {}
         for energy_type in typed:
             rows = meters[meters["type"] == energy_type]
-            self._position[energy_type] = dict(zip(rows["meter"], range(len(rows))))
-        self._outcode = {m: o for m, o in zip(meters["meter"], meters["outcode"]) if o}
+            self._position[energy_type] = dict(zip(rows["meter"], range(len(rows)), strict=True))
+        self._outcode = {m: o for m, o in zip(meters["meter"], meters["outcode"], strict=True) if o}
         self.meter_ids = list(dict.fromkeys(meters["meter"].tolist()))
 
     def digest(self, partition: int) -> str:
@@ -65,7 +65,7 @@ class ReportBuilder:
         for energy_type, entries in self.typed.items():
             position = self._position[energy_type].get(meter)
             where = self._slices.get(energy_type, {}).get(position) if position is not None else None
-            if where is None:
+            if position is None or where is None:
                 continue
             c = self._columns[energy_type]
             lo, hi = where
@@ -91,8 +91,11 @@ class ReportBuilder:
             choices = 0
             for k in with_readings:
                 choices |= c["cv_choices"][k]
-            cv = calorific.of_sums(*(sum(c[name][k] for k in with_readings) for name in CALORIFIC_SUMS),
-                                   sum(c["volume"][k] for k in with_readings), choices) if choices else calorific.of_meter(values, position)
+            if choices:
+                weighted, volume, plain = (sum(c[name][k] for k in with_readings) for name in CALORIFIC_SUMS)
+                cv = calorific.of_sums(weighted, volume, plain, sum(c["volume"][k] for k in with_readings), choices)
+            else:
+                cv = calorific.of_meter(values, position)
         return report.sources(m, [c["month"][k] for k in with_readings], entries.factors, intensity, cv)
 
     def _provenance(self, meter: str, used) -> dict:

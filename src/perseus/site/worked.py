@@ -57,8 +57,8 @@ BLENDED = SynthRequest(archetype="cafe", start=_utc(2025, 1), end=_utc(2026, 1),
 
 
 def _run(request: SynthRequest, calorific_value: float | None, method: str | None) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         request = SynthRequest(**{**request.__dict__, "output": tmp / "consumption",
                                   "intensity_output": tmp / "intensity.json"})
         for path, content in build_files(request).items():
