@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
@@ -20,6 +21,16 @@ TAKEN_AT = "2026-02-02T09:00:00Z"
 def small_portfolio(directory: Path, meters: int = 12, buckets: int = 3) -> Path:
     write_portfolio(directory, meters=meters, start=START, end=END, seed=3, buckets=buckets)
     return directory
+
+
+def rewrite(path: Path, change) -> None:
+    """Change a Parquet table in place, as pandas (ids and units as text)."""
+    table = pq.read_table(path).to_pandas()
+    for column in ("meter", "unitCode"):
+        if column in table.columns:
+            table[column] = table[column].astype(str)
+    change(table)
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path)
 
 
 def readings_of(portfolio: Path, meter: str) -> pd.DataFrame:

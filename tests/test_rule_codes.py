@@ -8,11 +8,10 @@ import ast
 import shutil
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from calc_helpers import instant, intensity_rows, reading, write_csv
-from portfolio_helpers import TAKEN_AT, small_portfolio
+from portfolio_helpers import TAKEN_AT, rewrite, small_portfolio
 
 from perseus.calculator import CalculationError, calculate
 from perseus.methodology.documents import all_methodologies, resolve
@@ -62,14 +61,6 @@ def portfolio_refusals(pristine: Path, tmp_path: Path):
         root = shutil.copytree(pristine, tmp_path / name)
         change(root)
         return lambda: calculate_portfolio(root, taken_at=TAKEN_AT)
-
-    def rewrite(path, change):
-        table = pq.read_table(path).to_pandas()
-        for column in ("meter", "unitCode"):
-            if column in table.columns:
-                table[column] = table[column].astype(str)
-        change(table)
-        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path)
 
     def first_file(root, energy_type):
         return sorted((root / "readings" / f"type={energy_type}").rglob("*.parquet"))[0]
