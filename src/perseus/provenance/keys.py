@@ -97,6 +97,8 @@ def create_member(
         raise ValueError(f"roles must be some of {', '.join(ROLES)}; got {', '.join(roles) or 'none'}")
     _environment(environment)
     application = application or application_url(member)
+    if len(application) > 64:  # X.520's upper bound for a common name
+        raise ValueError(f"the application URL {application} is longer than the 64 characters a certificate's CN holds")
     key = ec.generate_private_key(ec.SECP256R1())
     start = not_before or _now() - dt.timedelta(hours=1)
     ca_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
