@@ -266,3 +266,60 @@ def cap_agent_report(pki: Pki, meter_data: dict, grams: int = 150) -> dict:
 def write_json(path: Path, value) -> Path:
     path.write_text(json.dumps(value, indent=2))
     return path
+
+
+# --- the library's own example (ib1-provenance's main.py) --------------------------------------
+
+def library_example_report(pki: Pki) -> dict:
+    """The EDP -> CAP -> bank chain of ib1-provenance's example: date-precision periods (`2023-09-01Z`),
+    `originMethod` in the assurance, transfers addressed to member URLs, `allows.licenses` and
+    `allows.processes`, and the bank's receipt outermost; as an emissions report of its twelve months."""
+    scheme, provider = pki.scheme, pki.provider()
+    cap, bank = pki.members["cap"], pki.members["fsp"]
+    year = {"from": "2023-09-01Z", "to": "2024-09-01Z"}
+    edp = Record(pki.trust_framework)
+    permission = edp.add_step({"type": "permission", "scheme": scheme, "timestamp": "2024-09-20T12:16:11Z",
+                               "account": "/yl4Y/aV6b80fo5cnmuDDByfuEA=", "expires": "2025-09-20T12:16:11Z",
+                               "allows": {"licenses": [f"{scheme}/license/energy-consumption-data/2024-12-05"]}})
+    origin = edp.add_step({
+        "type": "origin", "scheme": scheme, "sourceType": f"{scheme}/source-type/Meter", "origin": "https://www.smartdcc.co.uk/",
+        "originLicense": "https://smartenergycodecompany.co.uk/documents/sec/consolidated-sec/", "external": True,
+        "permissions": [permission], "perseus:scheme": {"meteringPeriod": year},
+        "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Missing",
+                              "originMethod": f"{scheme}/assurance/origin-method/SmartDCCOtherUser"},
+    })
+    edp.add_step({"type": "transfer", "scheme": scheme, "of": origin, "to": cap.member,
+                  "standard": f"{scheme}/standard/energy-consumption-data/2024-12-05",
+                  "license": f"{scheme}/license/energy-consumption-data/2024-12-05",
+                  "service": "https://api.meters.example/meter-readings/0", "path": "/readings",
+                  "parameters": {"measure": "import", **year}, "permissions": [permission]})
+    at_cap = Record(pki.trust_framework, edp.sign(pki.signer("edp")).encoded())
+    at_cap.verify(provider)
+    sent = at_cap.find_step({"type": "transfer", "to": cap.member, "_signature": {"signed": {"roles": [pki.members["edp"].role]}}})
+    receipt = at_cap.add_step({"type": "receipt", "transfer": sent["id"]})
+    consent = at_cap.add_step({"type": "permission", "scheme": scheme, "timestamp": "2024-10-21T09:09:10Z",
+                               "account": "dbd16978-a0a642d9aa2d95318b50e605", "expires": "2025-10-21T09:09:10Z",
+                               "allows": {"licenses": [f"{scheme}/license/emissions-report/2024-12-05"],
+                                          "processes": [f"{scheme}/process/emissions-calculations/2024-12-05"]}})
+    intensity = at_cap.add_step({
+        "type": "origin", "scheme": scheme, "sourceType": f"{scheme}/source-type/GridCarbonIntensity",
+        "origin": "https://api.carbonintensity.org.uk/", "originLicense": "https://creativecommons.org/licenses/by/4.0/",
+        "external": True, "perseus:scheme": {"meteringPeriod": year, "postcode": "CF99"},
+        "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Complete"},
+    })
+    process = at_cap.add_step({"type": "process", "scheme": scheme, "inputs": [receipt, intensity],
+                               "process": f"{scheme}/process/emissions-calculations/2024-12-05", "permissions": [consent],
+                               "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Substituted"}})
+    at_cap.add_step({"type": "transfer", "scheme": scheme, "of": process, "to": bank.member,
+                     "standard": f"{scheme}/standard/emissions-report/2024-12-05",
+                     "license": f"{scheme}/license/emissions-report/2024-12-05",
+                     "service": "https://api.emissions.example/emission-report/23", "path": "/emissions",
+                     "parameters": {"from": "2023-09Z", "to": "2024-09Z"}, "permissions": [consent]})
+    at_bank = Record(pki.trust_framework, at_cap.sign(pki.signer("cap")).encoded())
+    at_bank.verify(provider)
+    delivered = at_bank.find_step({"type": "transfer", "to": bank.member, "_signature": {"signed": {"roles": [cap.role]}}})
+    at_bank.add_step({"type": "receipt", "transfer": delivered["id"]})
+    months = [dt.datetime(2023 + (8 + i) // 12, (8 + i) % 12 + 1, 1, tzinfo=dt.UTC) for i in range(13)]
+    data = [{"type": "electricity", "from": _z(a), "to": _z(b), "takenAt": "2024-10-21T09:10:00Z",
+             "emissions": {"value": 100.0 + i, "unitCode": "KGM"}} for i, (a, b) in enumerate(zip(months, months[1:]))]
+    return {"data": data, "provenance": at_bank.sign(pki.signer("fsp")).encoded()}

@@ -486,3 +486,82 @@ def test_the_signed_examples_verify_with_their_committed_anchor(pki):
     assert not verify_report(report, anchor(pki)).valid  # another sandbox CA: not trusted
     _, steps = verify_inbound(example("MeterData-electricity-signed.json"), example_anchor)
     assert [s["type"] for s in steps] == ["permission", "origin", "transfer"]
+
+
+# --- instants and environments -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("2023-09-01Z", dt.datetime(2023, 9, 1, tzinfo=dt.UTC)),
+    ("2025-10-01T00:00Z", dt.datetime(2025, 10, 1, tzinfo=dt.UTC)),
+    ("2025-10-01T00:00:30Z", dt.datetime(2025, 10, 1, 0, 0, 30, tzinfo=dt.UTC)),
+    ("2026-12-01T19:06:57.18741Z", dt.datetime(2026, 12, 1, 19, 6, 57, 187410, tzinfo=dt.UTC)),
+    ("2026-12-01T19:06:57.1874123Z", dt.datetime(2026, 12, 1, 19, 6, 57, 187412, tzinfo=dt.UTC)),
+])
+def test_every_precision_the_scheme_writes_is_an_instant(text, expected):
+    assert vocabulary.instant(text) == expected
+    schema = json.loads(STEP_SCHEMA_PATH.read_text())
+    period = {"from": text, "to": "2030-01-01Z"}
+    assert list(Draft201909Validator({"$ref": "#/$defs/MeteringPeriod", "$defs": schema["$defs"]}).iter_errors(period)) == []
+
+
+@pytest.mark.parametrize("text", ["2025-10-01T00:00:00+00:00", "2025-10-01", "2023-09Z", "2025-13-01Z", "2025-10-01T24:00Z"])
+def test_what_is_not_a_utc_instant_is_refused(text):
+    with pytest.raises(ValueError, match="is not a UTC instant"):
+        vocabulary.instant(text)
+    schema = json.loads(STEP_SCHEMA_PATH.read_text())
+    assert list(Draft201909Validator({"$ref": "#/$defs/MeteringPeriod", "$defs": schema["$defs"]})
+                .iter_errors({"from": text, "to": "2030-01-01Z"}))
+
+
+def test_a_step_in_the_second_of_its_signature_is_not_later_than_it():
+    assert vocabulary.not_after("2026-12-01T19:06:57.99999Z", "2026-12-01T19:06:57Z")
+    assert vocabulary.not_after("2026-12-01T19:06Z", "2026-12-01T19:06:00Z")
+    assert not vocabulary.not_after("2026-12-01T19:06:58.0Z", "2026-12-01T19:06:57Z")
+    assert not vocabulary.not_after("2026-12-02Z", "2026-12-01T19:06:57Z")
+
+
+def test_each_environment_has_its_own_trust_framework_and_scheme_uris():
+    assert [vocabulary.environment(n).trust_framework for n in vocabulary.ENVIRONMENTS] == [
+        "https://registry.core.sandbox.trust.ib1.org/trust-framework",
+        "https://registry.core.pilot.trust.ib1.org/trust-framework",
+        "https://registry.core.trust.ib1.org/trust-framework"]
+    assert vocabulary.by_trust_framework("https://registry.core.sandbox.trust.ib1.org/trust-framework") == SANDBOX
+    assert vocabulary.by_trust_framework("https://registry.example/trust-framework") is None
+    sandbox_cap = "https://registry.core.sandbox.trust.ib1.org/scheme/perseus/role/carbon-accounting-provider"
+    assert vocabulary.roles_held([sandbox_cap], SANDBOX) == {CAP}
+    assert vocabulary.roles_held([sandbox_cap], vocabulary.PRODUCTION) == set()  # a sandbox role does not count in production
+    assert vocabulary.roles_held([CAP], SANDBOX) == set()  # nor does a bare label
+    assert vocabulary.energy_type_of({"process": SANDBOX.process("gas-emissions-calculation", "2026-03-12")}) == "gas"
+    assert vocabulary.energy_type_of({"process": SANDBOX.process("emissions-calculations", "2024-12-05")}) == "electricity"
+
+
+def test_a_sandbox_record_verifies_and_a_production_certificate_signs_a_production_record(pki, blended):
+    sandbox = verify_report(sign(blended, pki["cap"]), anchor(pki))
+    assert sandbox.valid and sandbox.environment == SANDBOX
+    production = sign(blended, pki["cap-production"])
+    assert production["provenance"]["ib1:provenance"] == "https://registry.core.trust.ib1.org/trust-framework"
+    result = verify_report(production, anchor(pki, "production"))
+    assert result.valid, result.problems
+
+
+def test_a_certificate_holding_bare_role_labels_is_not_a_cap(pki, blended):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from perseus.provenance.keys import Issued, _Roles
+
+    member = pki["cap"]
+    builder = x509.CertificateBuilder().subject_name(member.certificate.subject).issuer_name(member.certificate.issuer) \
+        .public_key(member.key.public_key()).serial_number(x509.random_serial_number()) \
+        .not_valid_before(member.certificate.not_valid_before_utc).not_valid_after(member.certificate.not_valid_after_utc)
+    for extension in member.certificate.extensions:
+        value = extension.value
+        if extension.oid.dotted_string == vocabulary.OID_ROLES:
+            value = x509.UnrecognizedExtension(extension.oid, _Roles([CAP]).dump())
+        builder = builder.add_extension(value, extension.critical)
+    bare = Issued(member.key, builder.sign(pki["sandbox"].key, hashes.SHA256()))
+    with pytest.raises(SigningError, match="only a carbon-accounting-provider signs an emissions calculation"):
+        sign(blended, bare)
+    text = problems(sign(blended, bare, check_role=False), pki)
+    assert ("whose certificate holds carbon-accounting-provider (not a role URI of the production environment); "
+            "only a carbon-accounting-provider signs") in text

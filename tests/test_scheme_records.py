@@ -15,7 +15,9 @@ import json
 import pytest
 from ib1.provenance import Record
 
-from scheme_records import cap_agent_report, certmaker_pki, demo_edp_meter_data, intensity_csv, month_readings, write_json
+from scheme_records import (
+    cap_agent_report, certmaker_pki, demo_edp_meter_data, intensity_csv, library_example_report, month_readings, write_json,
+)
 
 from perseus.provenance.inbound import verify_inbound
 from perseus.provenance.verify import verify_report
@@ -186,3 +188,16 @@ def test_the_edps_sub_second_permission_is_not_later_than_its_signature(scheme):
     assert permission["timestamp"][:19] <= signed_at[:19] and "." in permission["timestamp"]
     result = verify_report(json.loads(scheme["report_file"].read_text()), scheme["pki"].root_pem())
     assert result.valid, result.problems
+
+
+def test_verify_accepts_the_librarys_own_example_chain(scheme):
+    """Date-precision periods, an open `perseus:assurance` (originMethod), transfers to member URLs
+    and the bank's receipt around the CAP's record."""
+    report = library_example_report(scheme["pki"])
+    result = verify_report(report, scheme["pki"].root_pem(), require_edp=True)
+    assert result.valid, result.problems
+    assert [s["_signature"]["signed"]["name"] for s in result.steps][-1] == "Financial Service Provider"
+    altered = copy.deepcopy(report)
+    altered["provenance"] = _retimed(report["provenance"], "origin",
+                                     lambda s: s["perseus:assurance"].__setitem__("originMethod", "made up"))
+    assert not verify_report(altered, scheme["pki"].root_pem()).valid

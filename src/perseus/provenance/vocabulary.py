@@ -189,7 +189,7 @@ def role_label(uri: str) -> str:
 def shown_roles(roles, env: Environment) -> str:
     """A certificate's roles for people: labels for the environment's role URIs, anything else as written."""
     own = {env.role(label) for label in roles_held(roles, env)}
-    return ", ".join(role_label(r) if r in own else r for r in roles) or "no role"
+    return ", ".join(role_label(r) if r in own else f"{r} (not a role URI of the {env.name} environment)" for r in roles) or "no role"
 
 
 def energy_type_of(process: dict) -> str | None:
