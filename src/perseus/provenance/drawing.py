@@ -166,7 +166,8 @@ def example_record():
     from perseus.provenance.vocabulary import CAP, EDP, FSP, SANDBOX
 
     ca = keys.create_ca("sandbox")
-    cap, edp = keys.example_member(ca, CAP), keys.example_member(ca, EDP)
+    cap = keys.example_member(ca, CAP, organisation="Example CAP Ltd")
+    edp = keys.example_member(ca, EDP, organisation="Example EDP Ltd")
     report = json.loads((EXAMPLES / "valid" / "EmissionsReport-blended-with-sources.json").read_text())
     meter = json.loads((EXAMPLES / "valid" / "MeterData-electricity.json").read_text())
     inbound = sign_meter_data(meter, key=edp.key, cert_chain=[edp.certificate], cap=cap.application)
