@@ -12,8 +12,11 @@ import pandas as pd
 from perseus.calculator import calorific, report
 from perseus.calculator.instants import EPOCH_MONTH, z_half_hour
 from perseus.calculator.months import CALORIFIC_SUMS
-from perseus.calculator.provenance import SOURCE_TYPES, TRUST_FRAMEWORK, UnsignedRecord
 from perseus.portfolio.assemble import TypeEntries
+from perseus.provenance.unsigned import UnsignedRecord
+from perseus.provenance.vocabulary import SCHEME, TRUST_FRAMEWORK
+
+SOURCE_TYPES = f"{SCHEME}/source-type"
 
 ENTRY_COLUMNS = ("meter", "type", "from", "to", "takenAt", "emissions", "unitCode", "emissionsUnrounded", "missingData",
                  "expectedHalfHours", "presentHalfHours", "missingHalfHours", "duplicateReadings", "methodology")

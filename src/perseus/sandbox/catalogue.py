@@ -90,7 +90,7 @@ def _synthesise(source: Source) -> SourceData:
 def meter_data_json(source: Source, start: datetime, end: datetime) -> bytes:
     """MeterData (consumption-data) of the half-hours starting in [start, end), as JSON bytes."""
     from perseus.calculator.instants import z
-    from perseus.synth.provenance import origin_step, step_id, unsigned_record
+    from perseus.provenance.synthetic import origin_step, step_id, unsigned_record
 
     data = source_data(source)
     first, last = np.searchsorted(data.starts, [start.timestamp(), end.timestamp()], side="left")
