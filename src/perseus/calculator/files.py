@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from perseus.calculator import calorific, instants, kernel, months, report
-from perseus.calculator.errors import Breach, CalculationError, Labels, under
+from perseus.calculator.errors import Breach, CalculationError, Labels, Repeat, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.inputs import ConsumptionFile, read_consumption, read_intensity
 from perseus.calculator.intensity import IntensityLookup, RegionalIntensity
@@ -63,10 +63,9 @@ def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | N
         if not len(rows):
             continue
         m = methodology_for(energy_type, chosen, directory)
-        if m.uses("grid-intensity"):
-            with under(m.ref):
-                _check_outcodes(files, series)
         with under(m.ref):
+            if m.uses("grid-intensity"):
+                _check_outcodes(files, series)
             found = _one_type(m, rows, series, calorific_value, window, stamp, explain)
         if found is not None:
             entries += found[0]
@@ -83,7 +82,7 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
     labels = Labels(rows["file"].to_numpy(), rows["record"].to_numpy())
     meter_ids = sorted(set(rows["meter"].tolist()))
     # A file's value and a reading's own both travel with the reading (column calorificValue); none per meter.
-    values = calorific.resolve(m, np.full(len(meter_ids), np.nan), caller_cv, Labels(meter_ids, meter_ids))
+    values = calorific.resolve(m, np.full(len(meter_ids), np.nan), caller_cv, Labels(Repeat("--consumption"), meter_ids))
     factors = FactorTable.of(m.factor_rule)
     t = kernel.lean(kernel.TypeContext(m.energy_type, str(m.path), m.document, meter_ids,
                                        np.zeros(len(meter_ids), np.int64), factors, values))
