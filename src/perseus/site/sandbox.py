@@ -23,10 +23,11 @@ def clients() -> str:
 
 def sources() -> str:
     from perseus.sandbox.catalogue import SOURCES
-    from perseus.sandbox.config import SPAN_END, SPAN_START
+    from perseus.sandbox.config import DATA_START
 
-    span = (f"Every one holds half-hourly readings from {SPAN_START:%Y-%m-%d} to {SPAN_END:%Y-%m-%d} (UTC); "
-            "a period outside that span has no readings.\n\n")
+    span = (f"Every one was commissioned on {DATA_START:%Y-%m-%d} and is read as smart meters are: each half-hour's "
+            "reading is collected at 01:00 UTC the next day and served from then on, so the data moves with the "
+            "clock. A period before the commissioning, or not yet collected, has no readings.\n\n")
     return span + table(["data source id", "type", "unit", "outcode", "measures"],
                  [[f"`{s.id}`", s.type, f"`{s.unit}`", f"`{s.outcode}`", ", ".join(s.measures)] for s in SOURCES.values()])
 

@@ -1,0 +1,128 @@
+"""The sandbox's signed provenance: its EDP signs every MeterData, its CAP every EmissionsReport.
+
+Both are sandbox members with their own signing certificate, issued by the sandbox's signing
+CA (the trust anchor, served at GET /trust-anchor.pem), made with `perseus keys`' functions
+and kept in a folder so that a bank configures the anchor once. The records are built by
+perseus.provenance (the scheme's ib1-provenance library) exactly as for real members and
+carry their certificates (self-contained records), so a verifier needs only the anchor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+
+from perseus.provenance import keys
+from perseus.provenance.vocabulary import CAP, EDP
+
+DIRECTORY = "https://directory.core.sandbox.trust.ib1.org"  # the scheme's sandbox directory
+EDP_MEMBER = f"{DIRECTORY}/member/perseus-sandbox-edp"
+CAP_MEMBER = f"{DIRECTORY}/member/perseus-sandbox-cap"
+RENEW_BEFORE = dt.timedelta(days=7)  # a certificate this close to its end is issued again
+
+
+def client_member(client_id: str) -> str:
+    """The directory URL the sandbox gives a client: the recipient of its transfers."""
+    return f"{DIRECTORY}/member/{client_id}"
+
+
+@dataclass(frozen=True)
+class Signers:
+    anchor_path: Path
+    ca: keys.Issued
+    edp: keys.Issued
+    cap: keys.Issued
+
+    @property
+    def anchor_pem(self) -> bytes:
+        return self.ca.certificate_pem()
+
+
+def _fresh(certificate: x509.Certificate) -> bool:
+    return certificate.not_valid_after_utc - dt.datetime.now(dt.UTC) > RENEW_BEFORE
+
+
+def _load(folder: Path, stem: str) -> keys.Issued | None:
+    cert, key = folder / f"{stem}.pem", folder / f"{stem}.key"
+    if not (cert.exists() and key.exists()):
+        return None
+    try:
+        issued = keys.Issued(keys.load_key(key), keys.load_certificates(cert)[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return issued if _fresh(issued.certificate) else None
+
+
+def _save(folder: Path, stem: str, issued: keys.Issued) -> keys.Issued:
+    keys.write_private(folder / f"{stem}.key", issued.key_pem())
+    keys.write_public(folder / f"{stem}.pem", issued.certificate_pem())
+    return issued
+
+
+def ensure_signers(folder: Path) -> Signers:
+    """The sandbox CA, EDP and CAP under `folder`: reused while valid, created (again) otherwise."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ca = _load(folder, "sandbox-ca")
+    renewed = ca is None
+    if renewed:
+        ca = _save(folder, "sandbox-ca", keys.create_ca("sandbox"))
+    members = {}
+    for stem, member, organisation, role in (("edp", EDP_MEMBER, "Perseus sandbox EDP", EDP),
+                                             ("cap", CAP_MEMBER, "Perseus sandbox CAP", CAP)):
+        issued = None if renewed else _load(folder, stem)
+        if issued is not None and issued.certificate.issuer != ca.certificate.subject:
+            issued = None
+        members[stem] = issued or _save(folder, stem, keys.create_member(
+            ca, member=member, organisation=organisation, roles=[role]))
+    return Signers(folder / "sandbox-ca.pem", ca, members["edp"], members["cap"])
+
+
+_temporary: Signers | None = None
+_lock = threading.Lock()
+
+
+def signers_for(folder: Path | None) -> Signers:
+    """The signers kept in `folder`, or (None) one temporary set per process, for tests and embedded use."""
+    global _temporary
+    if folder is not None:
+        return ensure_signers(folder)
+    with _lock:
+        if _temporary is None:
+            _temporary = ensure_signers(Path(tempfile.mkdtemp(prefix="perseus-sandbox-keys-")))
+        return _temporary
+
+
+def meter_data_record(signers: Signers, source, readings: list[str], start: dt.datetime, end: dt.datetime,
+                      now: dt.datetime, recipient: str) -> dict:
+    """The EDP's signed record (origin and transfer to `recipient`) for MeterData of `source` holding
+    `readings` (JSON each) for [start, end): only the first and last reading are read, for the metering
+    period and the collection time; a period without readings is recorded as asked, Missing."""
+    import json
+
+    from perseus.provenance.edp import sign_meter_data
+    from perseus.sandbox.catalogue import expected_half_hours
+    from perseus.synth.timegrid import iso_z
+
+    if readings:
+        ends = [json.loads(readings[0]), json.loads(readings[-1])]
+    else:
+        ends = [{"type": source.type, "from": iso_z(start), "to": iso_z(end), "takenAt": iso_z(now.replace(microsecond=0))}]
+    missing = "Complete" if len(readings) == expected_half_hours(start, end) else "Missing"
+    summary = {"data": ends, "location": {"ukPostcodeOutcode": source.outcode}}
+    signed = sign_meter_data(summary, key=signers.edp.key, cert_chain=[signers.edp.certificate], cap=recipient,
+                             missing=missing)
+    return signed["provenance"]
+
+
+def emissions_record(signers: Signers, report: dict, inbound: list[dict], outcode: str, recipient: str) -> dict:
+    """The report with the CAP's signed record, nesting the EDP's records of its consumption and
+    transferring the calculation to `recipient`."""
+    from perseus.provenance.build import sign_report
+
+    return sign_report(report, key=signers.cap.key, cert_chain=[signers.cap.certificate], inbound_records=inbound,
+                       fsp=recipient, trust_anchor=signers.anchor_pem, outcode=outcode)
