@@ -83,10 +83,37 @@ def next_month(month: datetime) -> datetime:
     return datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=timezone.utc)
 
 
+@dataclass(frozen=True)
+class MonthJson:
+    """A month's readings as one comma-joined JSON byte string, with where each reading starts."""
+
+    joined: bytes
+    offsets: np.ndarray  # offsets[k]: the start of reading k; offsets[n]: len(joined) + 1
+
+    def slice(self, first: int, last: int) -> bytes:
+        return self.joined[self.offsets[first]: self.offsets[last] - 1]
+
+    def reading(self, index: int) -> bytes:
+        return self.slice(index, index + 1)
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The readings of a request: JSON chunks to join with commas, their count, the first and last."""
+
+    chunks: list[bytes]
+    count: int
+    first: bytes | None
+    last: bytes | None
+
+    def ends(self) -> list[dict]:
+        return [json.loads(self.first), json.loads(self.last)] if self.count else []
+
+
 class Catalogue:
     def __init__(self):
         self._series: dict[str, Series] = {}
-        self._months: OrderedDict[tuple[str, int], list[str]] = OrderedDict()
+        self._months: OrderedDict[tuple[str, int], MonthJson] = OrderedDict()
         self._lock = threading.Lock()
 
     def series(self, source: Source, now: datetime) -> Series:
@@ -97,8 +124,8 @@ class Catalogue:
                 series = self._series[source.id] = _synthesise(source, next_month(month_start(now + HORIZON)))
             return series
 
-    def _month_json(self, source: Source, series: Series, month: int) -> list[str]:
-        """Each reading of the month starting at `month` (epoch seconds) as compact JSON."""
+    def _month_json(self, source: Source, series: Series, month: int) -> MonthJson:
+        """The readings of the month starting at `month` (epoch seconds), made on first use and kept."""
         key = (source.id, month)
         with self._lock:
             if key in self._months:
@@ -106,29 +133,46 @@ class Catalogue:
                 return self._months[key]
         end = int(next_month(datetime.fromtimestamp(month, timezone.utc)).timestamp())
         first, last = np.searchsorted(series.starts, [month, end])
-        readings = _readings_json(source, series, first, last)
+        readings = [r.encode() for r in _readings_json(source, series, first, last)]
+        offsets = np.zeros(len(readings) + 1, dtype=np.int64)
+        np.cumsum([len(r) + 1 for r in readings], out=offsets[1:])
+        chunk = MonthJson(b",".join(readings), offsets)
         with self._lock:
-            self._months[key] = readings
+            self._months[key] = chunk
             while len(self._months) > KEPT_MONTHS:
                 self._months.popitem(last=False)
-        return readings
+        return chunk
 
-    def readings(self, source: Source, start: datetime, end: datetime, now: datetime) -> list[str]:
-        """The JSON of each reading whose half-hour starts in [start, end) and that was collected by `now`."""
+    def holds(self, source: Source, start: datetime, end: datetime, now: datetime) -> bool:
+        """Whether the series and the JSON of every month [start, end) touches are made already (no synthesis)."""
+        month, keys = month_start(start), []
+        while month < end:
+            keys.append((source.id, int(month.timestamp())))
+            month = next_month(month)
+        series = self._series.get(source.id)
+        fresh = series is not None and series.end >= (now + timedelta(days=2)).timestamp()
+        return fresh and all(k in self._months for k in keys)
+
+    def readings(self, source: Source, start: datetime, end: datetime, now: datetime) -> Collected:
+        """The readings whose half-hour starts in [start, end) and that were collected by `now`."""
         series = self.series(source, now)
-        available = int(np.searchsorted(series.taken, now.timestamp(), side="right"))
-        first = int(np.searchsorted(series.starts, start.timestamp()))
-        last = min(int(np.searchsorted(series.starts, end.timestamp())), available)
-        out: list[str] = []
+        # Whole seconds: a float would make numpy convert the int64 arrays on every search.
+        available = int(np.searchsorted(series.taken, int(now.timestamp()), side="right"))
+        first = int(np.searchsorted(series.starts, -(-int(start.timestamp() * 1e6) // 1_000_000)))
+        last = min(int(np.searchsorted(series.starts, -(-int(end.timestamp() * 1e6) // 1_000_000))), available)
+        chunks: list[bytes] = []
+        head = tail = None
         index = first
         while index < last:
             month = int(month_start(datetime.fromtimestamp(int(series.starts[index]), timezone.utc)).timestamp())
             month_first = int(np.searchsorted(series.starts, month))
             chunk = self._month_json(source, series, month)
-            take = min(last - month_first, len(chunk))
-            out += chunk[index - month_first: take]
-            index = month_first + take
-        return out
+            stop = min(last - month_first, len(chunk.offsets) - 1)
+            chunks.append(chunk.slice(index - month_first, stop))
+            head = head or chunk.reading(index - month_first)
+            tail = chunk.reading(stop - 1)
+            index = month_first + stop
+        return Collected(chunks, max(0, last - first), head, tail)
 
 
 def _synthesise(source: Source, end: datetime) -> Series:
@@ -178,11 +222,11 @@ def expected_half_hours(start: datetime, end: datetime) -> int:
     return max(0, -(-(int(end.timestamp()) - first) // HALF_HOUR_S))
 
 
-def meter_data_json(source: Source, readings: list[str], provenance: dict) -> bytes:
-    """MeterData (consumption-data) of the readings (JSON each) with its provenance record, as JSON bytes."""
+def meter_data_json(source: Source, readings: Collected, provenance: dict) -> bytes:
+    """MeterData (consumption-data) of the readings with its provenance record, as JSON bytes."""
     tail = {"location": {"ukPostcodeOutcode": source.outcode}, "provenance": provenance}
-    parts = ['{"data":[', ",".join(readings), "],"]
+    parts = [b'{"data":[', b",".join(readings.chunks), b"],"]
     if cv := calorific_value(source):
-        parts += ['"calorificValue":', json.dumps(cv, separators=(",", ":")), ","]
-    parts.append(json.dumps(tail, separators=(",", ":"))[1:])
-    return "".join(parts).encode()
+        parts += [b'"calorificValue":', json.dumps(cv, separators=(",", ":")).encode(), b","]
+    parts.append(json.dumps(tail, separators=(",", ":"))[1:].encode())
+    return b"".join(parts)

@@ -87,7 +87,7 @@ class Calculations:
         for source_id in source_ids:
             source = SOURCES[source_id]
             readings = CATALOGUE.readings(source, first, last, now)
-            inbound.append({"data": [json.loads(readings[0])],
+            inbound.append({"data": readings.ends()[:1],
                             "provenance": meter_data_record(self.signers, source, readings, first, last, now, CAP_MEMBER)})
         return emissions_record(self.signers, report, inbound, SOURCES[source_ids[0]].outcode, recipient)
 

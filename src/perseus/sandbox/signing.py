@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,22 +98,42 @@ def signers_for(folder: Path | None) -> Signers:
         return _temporary
 
 
-def meter_data_record(signers: Signers, source, readings: list[str], start: dt.datetime, end: dt.datetime,
+KEPT_RECORDS = 4096
+_records: OrderedDict[tuple, dict] = OrderedDict()
+
+
+def meter_data_record(signers: Signers, source, readings, start: dt.datetime, end: dt.datetime,
                       now: dt.datetime, recipient: str) -> dict:
     """The EDP's signed record (origin and transfer to `recipient`) for MeterData of `source` holding
-    `readings` (JSON each) for [start, end): only the first and last reading are read, for the metering
-    period and the collection time; a period without readings is recorded as asked, Missing."""
-    import json
+    `readings` (catalogue.Collected) for [start, end): only the first and last reading are read, for the metering
+    period and the collection time; a period without readings is recorded as asked, Missing.
 
+    The same request, while the same readings are collected, gets the same record: signing (about
+    1 ms) is done once, not per answer."""
+    key = (id(signers), source.id, start, end, recipient, readings.count, readings.last)
+    with _lock:
+        if key in _records:
+            _records.move_to_end(key)
+            return _records[key]
+    record = _sign_meter_data(signers, source, readings, start, end, now, recipient)
+    with _lock:
+        _records[key] = record
+        while len(_records) > KEPT_RECORDS:
+            _records.popitem(last=False)
+    return record
+
+
+def _sign_meter_data(signers: Signers, source, readings, start: dt.datetime, end: dt.datetime,
+                     now: dt.datetime, recipient: str) -> dict:
     from perseus.provenance.edp import sign_meter_data
     from perseus.sandbox.catalogue import expected_half_hours
     from perseus.synth.timegrid import iso_z
 
-    if readings:
-        ends = [json.loads(readings[0]), json.loads(readings[-1])]
+    if readings.count:
+        ends = readings.ends()
     else:
         ends = [{"type": source.type, "from": iso_z(start), "to": iso_z(end), "takenAt": iso_z(now.replace(microsecond=0))}]
-    missing = "Complete" if len(readings) == expected_half_hours(start, end) else "Missing"
+    missing = "Complete" if readings.count == expected_half_hours(start, end) else "Missing"
     summary = {"data": ends, "location": {"ukPostcodeOutcode": source.outcode}}
     signed = sign_meter_data(summary, key=signers.edp.key, cert_chain=[signers.edp.certificate], cap=recipient,
                              missing=missing)
