@@ -41,22 +41,19 @@ class Source:
     region_id: int  # NESO region of the outcode, for grid intensity
     measures: tuple[str, ...] = ("import",)
 
-    @property
-    def meter(self) -> str:
-        return self.id.removesuffix(f"-{self.type}")
-
 
 def _sources() -> dict[str, Source]:
-    premises = (  # archetype, outcode, NESO region, gas unit (MTQ: SMETS2 volume; KWH: SMETS1 energy)
-        ("office", "SW1A", 13, "MTQ"),
-        ("cafe", "M1", 3, "KWH"),
-        ("workshop", "RG10", 12, "MTQ"),
-        ("shop", "EH1", 2, "MTQ"),
+    premises = (  # archetype, outcode, NESO region, gas unit (MTQ: SMETS2 volume; KWH: SMETS1 energy), id pattern
+        ("office", "SW1A", 13, "MTQ", "synthetic-{a}-001-{t}"),
+        ("cafe", "M1", 3, "KWH", "synthetic-{a}-001-{t}"),
+        ("workshop", "RG10", 12, "MTQ", "synthetic-{a}-001-{t}"),
+        # Shaped like the registry's example id (`S90/r2+mSV2`): a client must send the `/` as %2F.
+        ("shop", "EH1", 2, "MTQ", "synthetic-{a}/001+{t}"),
     )
     found = {}
-    for archetype, outcode, region, gas_unit in premises:
+    for archetype, outcode, region, gas_unit, pattern in premises:
         for energy_type, unit in (("electricity", "KWH"), ("gas", gas_unit)):
-            sid = f"synthetic-{archetype}-001-{energy_type}"
+            sid = pattern.format(a=archetype, t=energy_type)
             found[sid] = Source(sid, archetype, energy_type, unit, outcode, region)
     return found
 

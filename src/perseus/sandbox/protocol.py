@@ -56,7 +56,8 @@ class _Busy:
 
     async def __call__(self, scope, receive, send):
         await send({"type": "http.response.start", "status": 503, "headers": [
-            (b"content-type", PROBLEM_JSON.encode()), (b"retry-after", self.retry_after), (b"connection", b"close")]})
+            (b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(self.body)).encode()),
+            (b"retry-after", self.retry_after), (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": self.body})
 
 
