@@ -22,8 +22,8 @@ from perseus.provenance import keys
 from perseus.provenance.vocabulary import CAP, EDP
 
 DIRECTORY = "https://directory.core.sandbox.trust.ib1.org"  # the scheme's sandbox directory
-EDP_MEMBER = f"{DIRECTORY}/member/perseus-sandbox-edp"
-CAP_MEMBER = f"{DIRECTORY}/member/perseus-sandbox-cap"
+EDP_MEMBER = f"{DIRECTORY}/member/sandbox-edp"
+CAP_MEMBER = f"{DIRECTORY}/member/sandbox-cap"
 RENEW_BEFORE = dt.timedelta(days=7)  # a certificate this close to its end is issued again
 
 
