@@ -26,7 +26,6 @@ from perseus.sandbox.server import RunningSandbox
 from sandbox_checks import check_response
 
 TOKEN = "sandbox-token-cap-full"
-TRUST_FRAMEWORK = "https://registry.core.trust.ib1.org/trust-framework"
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +56,7 @@ def request(edp, path: str, headers: dict) -> tuple[int, dict, bytes]:
 def verified_steps(edp, provenance: dict) -> list[dict]:
     status, _, anchor = request(edp, "/trust-anchor.pem", {})
     assert status == 200
-    record = Record(TRUST_FRAMEWORK, provenance)
+    record = Record(provenance["ib1:provenance"], provenance)
     record.verify(CertificatesProviderSelfContainedRecord(anchor))
     return record.decoded()
 

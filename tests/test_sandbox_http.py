@@ -217,7 +217,7 @@ def test_the_trust_anchor_is_served_and_verifies_what_the_sandbox_signs(client, 
     anchor = client.get("/trust-anchor.pem")
     assert anchor.status_code == 200 and anchor.content.startswith(b"-----BEGIN CERTIFICATE-----")
     meter = client.get(f"/datasources/{ELECTRICITY}/import", headers=FULL, params=DAY).json()
-    record = Record("https://registry.core.trust.ib1.org/trust-framework", meter["provenance"])
+    record = Record(meter["provenance"]["ib1:provenance"], meter["provenance"])
     record.verify(CertificatesProviderSelfContainedRecord(anchor.content))
     assert [s["type"] for s in record.decoded()] == ["origin", "transfer"]
     report = client.get("/emissions", headers=OFFICE, params={"from": "2025-01-01", "to": "2025-03-01"})
