@@ -56,8 +56,10 @@ def test_each_example_answers_as_the_page_says(sandbox, block):
     status, headers, body = run(block, sandbox.url)
     assert status == int(expected.group(1))
     url = urlparse(re.search(r'"(http://[^"]+)"', block).group(1))
-    template = next(t for pattern, t in TEMPLATES if pattern.match(url.path))
-    payload = check_response(template, status, headers, body)
+    prefix = re.match(r"^/([a-z-]+@\d{4}-\d{2}-\d{2})(/.*)$", url.path)  # a release prefix picks the document
+    ref, path = (prefix.group(1), prefix.group(2)) if prefix else (None, url.path)
+    template = next(t for pattern, t in TEMPLATES if pattern.match(path))
+    payload = check_response(template, status, headers, body, ref=ref)
     if expected.group(2) in CODES:
         assert payload["code"] == expected.group(2), payload
 

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from perseus import models
-from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, served_releases
+from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI
 from perseus.models import DataNotReady, DataSource, DataSources
 from perseus.paths import GENERATED, ROOT
 from perseus.sandbox.access import Client, Clients, default_clients
@@ -29,6 +29,7 @@ from perseus.sandbox.limits import LoginThrottle, RateLimiter, SizeLimits
 from perseus.sandbox.monitoring import Metrics, MetricsMiddleware, status_html
 from perseus.sandbox.periods import SCENARIO_HEADER, check_period, read_period, validation
 from perseus.sandbox.problems import PROBLEM_JSON, SandboxProblem, instance_of, problem_body, validation_body
+from perseus.sandbox.served import ReleasePrefix, fit, offers, release_of, served_releases
 from perseus.sandbox.signing import client_member, meter_data_record, signers_for
 from perseus.sla import load_sla
 
@@ -166,6 +167,13 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         request.state.scenario = scenario
         return client
 
+    def under(request: Request, template: str):
+        """The release the request is answered under (a path prefix picks it; see perseus.sandbox.served)."""
+        release = release_of(request.scope, template)
+        if release is None:
+            raise SandboxProblem("unknown-path", f"The release {request.scope['state']['release']} does not define {template}.")
+        return release
+
     def begin(request: Request) -> None:
         """The request passed its own checks: now a scenario it asked for is answered."""
         if request.state.scenario is not None:
@@ -175,15 +183,17 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
 
     @app.api_route("/datasources", methods=methods)
     async def list_data_sources(request: Request, client: Client = authenticated):
+        release = under(request, "/datasources")
         begin(request)
         now = datetime.now(timezone.utc)
-        current = [SOURCES[p.source] for p in client.permissions if p.current(now)]
+        current = [SOURCES[p.source] for p in client.permissions if p.current(now) and offers(release, SOURCES[p.source])]
         body = DataSources(data=[DataSource(id=s.id, type=s.type, location={"ukPostcodeOutcode": s.outcode},
                                             availableMeasures=list(s.measures)) for s in current])
-        return JSONResponse(body.model_dump(mode="json", exclude_none=True))
+        return JSONResponse(fit(release, "DataSources", body.model_dump(mode="json", exclude_none=True)))
 
     @app.api_route("/datasources/{id:path}/{measure}", methods=methods)
     async def get_meter_data(request: Request, id: str, measure: str, client: Client = authenticated):
+        release = under(request, "/datasources/{id}/{measure}")
         if measure not in MEASURES:
             raise validation("measure", f"must be one of {', '.join(MEASURES)}", "literal_error", where="path")
         now = datetime.now(timezone.utc)
@@ -193,8 +203,8 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         if id.startswith(RESERVED_PREFIX) and id.removeprefix(RESERVED_PREFIX) in SCENARIOS:
             deliberate(request, id.removeprefix(RESERVED_PREFIX))
         source = SOURCES.get(id)
-        if source is None:
-            raise SandboxProblem("unknown-data-source", f"No data source has the id {id!r}.", parameter="id")
+        if source is None or not offers(release, source):
+            raise SandboxProblem("unknown-data-source", f"No data source has the id {id!r} under {release.ref}.", parameter="id")
         clients.check(client, id, now)  # before the measure: a client learns nothing of a source it may not see
         if measure not in source.measures:
             raise SandboxProblem("unknown-measure", f"Data source {id!r} offers {', '.join(source.measures)}, not {measure!r}.",
@@ -204,7 +214,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         def answer() -> bytes:
             readings = CATALOGUE.readings(source, first, last, now)
             record = meter_data_record(signers, source, readings, first, last, now, client_member(client.id))
-            return meter_data_json(source, readings, record)
+            return meter_data_json(source, readings, record, release)
 
         # A few days are answered on the event loop; longer periods in a worker thread, not to hold it up.
         inline = last - first <= INLINE_PERIOD and CATALOGUE.holds(source, first, last, now)
@@ -213,16 +223,19 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
 
     @app.api_route("/emissions", methods=methods)
     def get_emissions(request: Request, client: Client = authenticated):
+        release = under(request, "/emissions")
         now = datetime.now(timezone.utc)
         first, last = check_period(*read_period(request.query_params, config.strict), now)
         premises = [s.id for s in SOURCES.values() if s.archetype == client.emissions_premises]
         for source_id in premises:
             clients.check(client, source_id, now)
         begin(request)
-        return JSONResponse(calculations.report(premises, first, last, now, client_member(client.id)))
+        report = calculations.report(premises, first, last, now, client_member(client.id))
+        return JSONResponse(fit(release, "EmissionsReport", report))
 
     @app.api_route("/heartbeat", methods=methods)
     async def heartbeat(request: Request, _: Client = authenticated):
+        under(request, "/heartbeat")
         begin(request)
         # A Heartbeat (spec/heartbeat.yaml) written directly: the answer the SLA's tightest target bounds.
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -287,6 +300,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     app.add_middleware(CatchAll, docs_url=config.docs_url)
     if not config.strict:
         app.add_middleware(Lenient)
+    app.add_middleware(ReleasePrefix)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(SizeLimits, max_url_bytes=config.max_url_bytes, max_header_bytes=config.max_header_bytes,
                        docs_url=config.docs_url)

@@ -102,7 +102,19 @@ def problem_example() -> str:
     return json_example(value, ref, "Problem", "Problem-unknown-data-source.json")
 
 
+def releases() -> str:
+    from perseus.sandbox.served import API_OF_PATH, newest, served_releases
+
+    rows = []
+    for release in served_releases():
+        paths = ", ".join(f"`{p}`" for p, label in API_OF_PATH.items() if label == release.label)
+        default = "yes" if newest(release.label).ref == release.ref else ""
+        rows.append([f"`{release.ref}`", release.status, paths, f"`/{release.ref}/…`", default])
+    return table(["release", "status", "paths", "prefix", "answers without a prefix"], rows)
+
+
 MARKERS = {
+    "<!-- sandbox-releases -->": releases,
     "<!-- sandbox-bounds -->": bounds,
     "<!-- sandbox-problem-example -->": problem_example,
     "<!-- sandbox-clients -->": clients,
