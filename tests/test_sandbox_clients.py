@@ -72,7 +72,7 @@ def test_the_demo_caps_requests_get_its_data(edp):
     payload = check_response("/datasources/{id}/{measure}", status, answer, body)
     assert status == 200 and len(payload["data"]) == 48
     assert (payload["data"][0]["from"], payload["data"][-1]["to"]) == ("2024-12-05T00:00:00Z", "2024-12-06T00:00:00Z")
-    assert [s["type"] for s in verified_steps(edp, payload["provenance"])] == ["origin", "transfer"]
+    assert [s["type"] for s in verified_steps(edp, payload["provenance"])] == ["permission", "origin", "transfer"]
 
 
 def fetch_readings(edp, source: dict, measure: str, start: str, end: str) -> dict:

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.config import DATA_START, DOCS_SITE
 from perseus.sandbox.server import RunningSandbox
+from perseus.sandbox.signing import client_application
 from sandbox_checks import check_response
 
 FULL = {"Authorization": "Bearer sandbox-token-cap-full"}
@@ -216,10 +217,14 @@ def test_the_trust_anchor_is_served_and_verifies_what_the_sandbox_signs(client, 
 
     anchor = client.get("/trust-anchor.pem")
     assert anchor.status_code == 200 and anchor.content.startswith(b"-----BEGIN CERTIFICATE-----")
-    meter = client.get(f"/datasources/{ELECTRICITY}/import", headers=FULL, params=DAY).json()
+    meter = client.get(f"/datasources/{ELECTRICITY}/import", headers={**FULL, "Host": "evil.example"}, params=DAY).json()
     record = Record(meter["provenance"]["ib1:provenance"], meter["provenance"])
     record.verify(CertificatesProviderSelfContainedRecord(anchor.content))
-    assert [s["type"] for s in record.decoded()] == ["origin", "transfer"]
+    steps = record.decoded()
+    assert [s["type"] for s in steps] == ["permission", "origin", "transfer"]  # as the demo EDP writes them
+    transfer = steps[-1]
+    assert transfer["to"] == client_application("cap-full") and transfer["path"] == f"/datasources/{ELECTRICITY}/import"
+    assert transfer["service"].startswith("http://127.0.0.1:") and "evil" not in transfer["service"]
     report = client.get("/emissions", headers=OFFICE, params={"from": "2025-01-01", "to": "2025-03-01"})
     (tmp_path / "report.json").write_bytes(report.content)
     (tmp_path / "ca.pem").write_bytes(anchor.content)

@@ -30,7 +30,7 @@ from perseus.sandbox.monitoring import Metrics, MetricsMiddleware, status_html
 from perseus.sandbox.periods import SCENARIO_HEADER, check_period, read_period, validation
 from perseus.sandbox.problems import PROBLEM_JSON, SandboxProblem, instance_of, problem_body, validation_body
 from perseus.sandbox.served import ReleasePrefix, fit, offers, release_of, served_releases
-from perseus.sandbox.signing import client_member, meter_data_record, signers_for
+from perseus.sandbox.signing import client_application, meter_data_record, signers_for
 from perseus.sla import load_sla
 
 log = logging.getLogger("perseus.sandbox")
@@ -211,9 +211,12 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
                                  parameter="measure")
         begin(request)
 
+        # The request's URL as the transfer's `service`, from the server's own address (never the Host header).
+        service = f"{request.scope['scheme']}://{config.host}:{request.scope['server'][1]}{request.scope['raw_path'].decode()}"
+
         def answer() -> bytes:
             readings = CATALOGUE.readings(source, first, last, now)
-            record = meter_data_record(signers, source, readings, first, last, now, client_member(client.id))
+            record = meter_data_record(signers, source, readings, first, last, now, client_application(client.id), service)
             return meter_data_json(source, readings, record, release)
 
         # A few days are answered on the event loop; longer periods in a worker thread, not to hold it up.
@@ -230,7 +233,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         for source_id in premises:
             clients.check(client, source_id, now)
         begin(request)
-        report = calculations.report(premises, first, last, now, client_member(client.id))
+        report = calculations.report(premises, first, last, now, client_application(client.id))
         return JSONResponse(fit(release, "EmissionsReport", report))
 
     @app.api_route("/heartbeat", methods=methods)

@@ -205,7 +205,7 @@ CATALOGUE = Catalogue()
 
 
 def calorific_value(source: Source) -> dict | None:
-    from perseus.synth.provenance import SYNTHETIC_NOTE
+    from perseus.provenance.synthetic import SYNTHETIC_NOTE
 
     if source.unit != "MTQ":
         return None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from perseus.sandbox.catalogue import CATALOGUE, SEED, SOURCES, meter_data_json, month_start, next_month
 from perseus.sandbox.config import DATA_START
-from perseus.sandbox.signing import CAP_MEMBER, Signers, emissions_record, meter_data_record
+from perseus.sandbox.signing import Signers, emissions_record, meter_data_record
 
 KEPT = 20_000  # (source, month) figures kept; each is a few hundred bytes
 FIRST_COLLECTION = timedelta(hours=25)  # a month's first half-hour is collected at 01:00 the next day
@@ -88,17 +88,17 @@ class Calculations:
             source = SOURCES[source_id]
             readings = CATALOGUE.readings(source, first, last, now)
             inbound.append({"data": readings.ends()[:1],
-                            "provenance": meter_data_record(self.signers, source, readings, first, last, now, CAP_MEMBER)})
+                            "provenance": meter_data_record(self.signers, source, readings, first, last, now, self.signers.cap.application)})
         return emissions_record(self.signers, report, inbound, SOURCES[source_ids[0]].outcode, recipient)
 
     def signers_empty_record(self) -> dict:
         from ib1.provenance import Record
 
         from perseus.provenance.signer import member_signer
-        from perseus.provenance.vocabulary import TRUST_FRAMEWORK
+        from perseus.provenance.vocabulary import SANDBOX
 
         signer, _ = member_signer(self.signers.cap.key, [self.signers.cap.certificate])
-        return Record(TRUST_FRAMEWORK).sign(signer).encoded()
+        return Record(SANDBOX.trust_framework).sign(signer).encoded()
 
     def _calculate(self, source_id: str, months: list[datetime], now: datetime) -> None:
         from perseus.calculator import CalculationError, calculate
@@ -110,7 +110,7 @@ class Calculations:
         with tempfile.TemporaryDirectory(prefix="perseus-sandbox-") as folder:
             consumption = Path(folder) / f"{source.id}.json"
             readings = CATALOGUE.readings(source, first, last, now)
-            record = meter_data_record(self.signers, source, readings, first, last, now, CAP_MEMBER)
+            record = meter_data_record(self.signers, source, readings, first, last, now, self.signers.cap.application)
             consumption.write_bytes(meter_data_json(source, readings, record))
             intensity = None
             if source.type == "electricity":

@@ -21,15 +21,16 @@ from cryptography import x509
 from perseus.provenance import keys
 from perseus.provenance.vocabulary import CAP, EDP
 
-DIRECTORY = "https://directory.core.sandbox.trust.ib1.org"  # the scheme's sandbox directory
-EDP_MEMBER = f"{DIRECTORY}/member/sandbox-edp"
-CAP_MEMBER = f"{DIRECTORY}/member/sandbox-cap"
+# The sandbox's own members and its clients live in a directory under .example: nobody mistakes
+# them for members of the scheme's directories.
+EDP_MEMBER = keys.example_member_url("sandbox-edp")
+CAP_MEMBER = keys.example_member_url("sandbox-cap")
 RENEW_BEFORE = dt.timedelta(days=7)  # a certificate this close to its end is issued again
 
 
-def client_member(client_id: str) -> str:
-    """The directory URL the sandbox gives a client: the recipient of its transfers."""
-    return f"{DIRECTORY}/member/{client_id}"
+def client_application(client_id: str) -> str:
+    """The application URL the sandbox gives a client: where its EDP addresses a transfer, as the demo EDP does."""
+    return keys.application_url(keys.example_member_url(client_id))
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,20 @@ def _load(folder: Path, stem: str) -> keys.Issued | None:
     return issued if _fresh(issued.certificate) else None
 
 
+def _holds(issued: keys.Issued, ca: keys.Issued, role: str) -> bool:
+    """Whether a kept certificate was issued by `ca` and holds `role` as this environment names it."""
+    from perseus.provenance.signer import SigningError, member_signer
+    from perseus.provenance.vocabulary import environment_of_role
+
+    if issued.certificate.issuer != ca.certificate.subject:
+        return False
+    try:
+        _, member = member_signer(issued.key, [issued.certificate])
+    except SigningError:
+        return False
+    return environment_of_role(member["roles"], role) is not None
+
+
 def _save(folder: Path, stem: str, issued: keys.Issued) -> keys.Issued:
     keys.write_private(folder / f"{stem}.key", issued.key_pem())
     keys.write_public(folder / f"{stem}.pem", issued.certificate_pem())
@@ -76,7 +91,7 @@ def ensure_signers(folder: Path) -> Signers:
     for stem, member, organisation, role in (("edp", EDP_MEMBER, "Perseus sandbox EDP", EDP),
                                              ("cap", CAP_MEMBER, "Perseus sandbox CAP", CAP)):
         issued = None if renewed else _load(folder, stem)
-        if issued is not None and issued.certificate.issuer != ca.certificate.subject:
+        if issued is not None and not _holds(issued, ca, role):  # e.g. made before roles were URIs
             issued = None
         members[stem] = issued or _save(folder, stem, keys.create_member(
             ca, member=member, organisation=organisation, roles=[role]))
@@ -103,19 +118,19 @@ _records: OrderedDict[tuple, dict] = OrderedDict()
 
 
 def meter_data_record(signers: Signers, source, readings, start: dt.datetime, end: dt.datetime,
-                      now: dt.datetime, recipient: str) -> dict:
+                      now: dt.datetime, recipient: str, service: str | None = None) -> dict:
     """The EDP's signed record (origin and transfer to `recipient`) for MeterData of `source` holding
     `readings` (catalogue.Collected) for [start, end): only the first and last reading are read, for the metering
     period and the collection time; a period without readings is recorded as asked, Missing.
 
     The same request, while the same readings are collected, gets the same record: signing (about
     1 ms) is done once, not per answer."""
-    key = (id(signers), source.id, start, end, recipient, readings.count, readings.last)
+    key = (id(signers), source.id, start, end, recipient, service, readings.count, readings.last)
     with _lock:
         if key in _records:
             _records.move_to_end(key)
             return _records[key]
-    record = _sign_meter_data(signers, source, readings, start, end, now, recipient)
+    record = _sign_meter_data(signers, source, readings, start, end, now, recipient, service)
     with _lock:
         _records[key] = record
         while len(_records) > KEPT_RECORDS:
@@ -124,7 +139,7 @@ def meter_data_record(signers: Signers, source, readings, start: dt.datetime, en
 
 
 def _sign_meter_data(signers: Signers, source, readings, start: dt.datetime, end: dt.datetime,
-                     now: dt.datetime, recipient: str) -> dict:
+                     now: dt.datetime, recipient: str, service: str | None) -> dict:
     from perseus.provenance.edp import sign_meter_data
     from perseus.sandbox.catalogue import expected_half_hours
     from perseus.synth.timegrid import iso_z
@@ -136,7 +151,8 @@ def _sign_meter_data(signers: Signers, source, readings, start: dt.datetime, end
     missing = "Complete" if readings.count == expected_half_hours(start, end) else "Missing"
     summary = {"data": ends, "location": {"ukPostcodeOutcode": source.outcode}}
     signed = sign_meter_data(summary, key=signers.edp.key, cert_chain=[signers.edp.certificate], cap=recipient,
-                             missing=missing)
+                             missing=missing, account=f"sandbox-account-{source.archetype}", service=service,
+                             source_id=source.id, measure="import")
     return signed["provenance"]
 
 
