@@ -309,8 +309,9 @@ def test_the_command_starts_a_server_prints_its_credentials_and_answers_small_re
             response.read()
             took.append(time.perf_counter() - started)
             assert response.status == 200
-        # Without TCP_NODELAY each small answer waits for the client's delayed ACK, about 40 ms.
-        assert np.median(took) < 0.02, f"median {np.median(took) * 1000:.1f} ms"
+        # Without TCP_NODELAY every small answer waits for the client's delayed ACK, about 40 ms: even the
+        # fastest fifth would. (Not the median: on a busy machine, or while the meters warm, many are slow.)
+        assert np.percentile(took, 20) < 0.02, f"fastest fifth {np.percentile(took, 20) * 1000:.1f} ms"
         connection.request("GET", "/trust-anchor.pem")
         served = connection.getresponse().read()
     finally:
