@@ -223,6 +223,21 @@ def meter_data_json(source: Source, readings: Collected, provenance: dict, relea
     """MeterData (consumption-data) of the readings with its provenance record, as JSON bytes; under
     `release`, with what its document does not allow left out (the readings themselves hold only
     what every release allows, which a test checks)."""
+    return b"".join([b'{"data":[', b",".join(readings.chunks), b"],", _tail_json(source, provenance, release)])
+
+
+_tails: OrderedDict[tuple, tuple[dict, bytes]] = OrderedDict()
+_tails_lock = threading.Lock()
+KEPT_TAILS = 1024
+
+
+def _tail_json(source: Source, provenance: dict, release) -> bytes:
+    """The members after `data`, as JSON: made once per record (records are reused, see signing) and release."""
+    key = (source.id, getattr(release, "ref", None), id(provenance))
+    with _tails_lock:
+        kept = _tails.get(key)
+    if kept is not None and kept[0] is provenance:  # the record itself is held, so its id is not reused meanwhile
+        return kept[1]
     tail = {"location": {"ukPostcodeOutcode": source.outcode}, "provenance": provenance}
     if cv := calorific_value(source):
         tail = {"calorificValue": cv, **tail}
@@ -230,4 +245,9 @@ def meter_data_json(source: Source, readings: Collected, provenance: dict, relea
         from perseus.sandbox.served import fit
 
         tail = fit(release, "MeterData", tail)
-    return b"".join([b'{"data":[', b",".join(readings.chunks), b"],", json.dumps(tail, separators=(",", ":"))[1:].encode()])
+    data = json.dumps(tail, separators=(",", ":"))[1:].encode()
+    with _tails_lock:
+        _tails[key] = (provenance, data)
+        while len(_tails) > KEPT_TAILS:
+            _tails.popitem(last=False)
+    return data

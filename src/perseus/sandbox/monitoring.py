@@ -18,10 +18,12 @@ ENDPOINTS = ("GET /datasources", "GET /datasources/{id}/{measure}", "GET /emissi
 KEPT_LATENCIES = 10_000  # per endpoint: percentiles describe the most recent requests
 
 
+ENDPOINT_KEY = "perseus.endpoint"  # set in the request scope by the route that answers (HEAD counts as GET)
+
+
 def endpoint_of(scope) -> str:
-    """`METHOD path` of the route that answered, the path as in the OpenAPI document (HEAD counts as GET)."""
-    route = scope.get("route")
-    name = f"GET {getattr(route, 'path_format', '')}"
+    """`METHOD path` of the route that answered, the path as in the OpenAPI document."""
+    name = scope.get(ENDPOINT_KEY)
     return name if scope.get("method") in ("GET", "HEAD") and name in ENDPOINTS else "other"
 
 

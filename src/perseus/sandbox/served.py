@@ -35,13 +35,19 @@ API_OF_PATH = {
 }
 
 
+@lru_cache(maxsize=1)
+def _served() -> tuple[Release, ...]:
+    return tuple(sorted((r for r in all_releases() if r.label in SERVED_APIS), key=lambda r: (SERVED_APIS.index(r.label), r.version)))
+
+
 def served_releases() -> list[Release]:
     """Every release of the APIs the sandbox serves, by API then date."""
-    return sorted((r for r in all_releases() if r.label in SERVED_APIS), key=lambda r: (SERVED_APIS.index(r.label), r.version))
+    return list(_served())
 
 
+@lru_cache(maxsize=None)
 def newest(label: str) -> Release:
-    return max((r for r in served_releases() if r.label == label), key=lambda r: r.version)
+    return max((r for r in _served() if r.label == label), key=lambda r: r.version)
 
 
 @lru_cache(maxsize=None)
@@ -76,7 +82,7 @@ def release_of(scope, path_template: str) -> Release | None:
     label = API_OF_PATH[path_template]
     if ref is None:
         return newest(label)
-    release = next(r for r in served_releases() if r.ref == ref)
+    release = next(r for r in _served() if r.ref == ref)
     return release if release.label == label else None
 
 
