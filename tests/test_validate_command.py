@@ -18,7 +18,7 @@ def test_gas_is_refused_by_the_electricity_only_version(perseus):
     result = perseus("validate", VALID / "MeterData-gas-cubic-metres.json", "--spec", "consumption-data@2025-10-23")
     assert result.returncode == 1
     assert '$.data[0].type: "gas" is not one of "electricity" [rule: enum]' in result.stderr
-    assert "'calorificValue' was unexpected" in result.stderr
+    assert "calorificValue" not in result.stderr  # the registry's objects are open to further keys
 
 
 def test_electricity_in_the_deployed_shape_is_valid_in_both_versions(perseus):
