@@ -1,9 +1,10 @@
 """Governance records: data-spec releases, artefact statuses and decision records.
 
-All three are YAML data under governance/, validated against spec/governance.yaml.
+All are YAML data under governance/, validated against spec/governance.yaml.
 `frozen_file_problems` recomputes the SHA-256 of every file a decision pinned: an
 approved version is frozen, so any difference is an error naming the decision and
-the artefact.
+the artefact. A correction to an approved file is recorded as an erratum
+(governance/errata/), which freezes the file at its corrected digest.
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ def load_decisions(governance: Path = GOVERNANCE) -> list[dict]:
     return decisions
 
 
+def load_errata(governance: Path = GOVERNANCE) -> list[dict]:
+    errata = []
+    for path in sorted((governance / "errata").glob("*.yaml")):
+        record = load_record(path, "Erratum", MODULE)
+        if record["id"] != path.stem:
+            raise RecordInvalid(f"{path}: /id: {record['id']!r} must equal the file name {path.stem!r}")
+        errata.append(record)
+    return errata
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -67,6 +78,14 @@ def frozen_file_problems(root: Path = ROOT, decisions: list[dict] | None = None)
                         f"{pinned['path']}: changed since {who} approved {what} "
                         f"(pinned sha256 {pinned['sha256']}, now {actual}); {FROZEN}"
                     )
+    for erratum in load_errata(root / "governance"):
+        path = root / erratum["file"]
+        actual = sha256_of(path) if path.exists() else "missing"
+        if actual != erratum["new_sha256"]:
+            problems.append(
+                f"{erratum['file']}: changed since erratum {erratum['id']} ({erratum['date']}) corrected "
+                f"{erratum['artefact']} (corrected sha256 {erratum['new_sha256']}, now {actual}); {FROZEN}"
+            )
     return problems
 
 
