@@ -35,24 +35,23 @@ def load_statuses(governance: Path = GOVERNANCE) -> list[dict]:
     return statuses
 
 
-def load_decisions(governance: Path = GOVERNANCE) -> list[dict]:
-    decisions = []
-    for path in sorted((governance / "decisions").glob("*.yaml")):
-        record = load_record(path, "DecisionRecord", MODULE)
+def _records_named_by_id(folder: Path, target_class: str) -> list[dict]:
+    """One record per file, each file named after the record's id."""
+    records = []
+    for path in sorted(folder.glob("*.yaml")):
+        record = load_record(path, target_class, MODULE)
         if record["id"] != path.stem:
             raise RecordInvalid(f"{path}: /id: {record['id']!r} must equal the file name {path.stem!r}")
-        decisions.append(record)
-    return decisions
+        records.append(record)
+    return records
+
+
+def load_decisions(governance: Path = GOVERNANCE) -> list[dict]:
+    return _records_named_by_id(governance / "decisions", "DecisionRecord")
 
 
 def load_errata(governance: Path = GOVERNANCE) -> list[dict]:
-    errata = []
-    for path in sorted((governance / "errata").glob("*.yaml")):
-        record = load_record(path, "Erratum", MODULE)
-        if record["id"] != path.stem:
-            raise RecordInvalid(f"{path}: /id: {record['id']!r} must equal the file name {path.stem!r}")
-        errata.append(record)
-    return errata
+    return _records_named_by_id(governance / "errata", "Erratum")
 
 
 def sha256_of(path: Path) -> str:
