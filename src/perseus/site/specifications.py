@@ -7,7 +7,7 @@ from linkml_runtime import SchemaView
 from perseus.examples import all_examples
 from perseus.releases import STRICT, Release, all_releases
 from perseus.site.markdown import cell, json_example, table
-from perseus.spec_versions import added_in, cut_schema
+from perseus.spec_versions import annotation, cut_schema
 
 
 def _range_text(view: SchemaView, slot) -> str:
@@ -24,12 +24,13 @@ def _range_text(view: SchemaView, slot) -> str:
     return f"list of {text}" if slot.multivalued else text
 
 
-def _constraints(view: SchemaView, slot) -> str:
+def _constraints(view: SchemaView, slot, release: Release) -> str:
     found = []
     rng = view.all_types().get(slot.range)
     pattern = slot.pattern or (rng.pattern if rng else None)
     if pattern:
-        found.append(f"pattern `{pattern}`")
+        strict_only = rng is not None and annotation(rng, "pattern_profile") == STRICT and release.profile != STRICT
+        found.append(f"pattern `{pattern}`" + (" (strict profile only)" if strict_only else ""))
     if slot.minimum_value is not None:
         found.append(f"≥ {slot.minimum_value}")
     if slot.maximum_value is not None:
@@ -42,6 +43,11 @@ def _constraints(view: SchemaView, slot) -> str:
 
 
 def release_page(release: Release) -> str:
+    first = min(r.version for r in all_releases() if r.label == release.label)
+
+    def added_in(element) -> str:  # unannotated elements are in the label's first release
+        return annotation(element, "added_in") or first
+
     schema = cut_schema(release)
     view = SchemaView(schema)
     strict = (f', <a href="../../downloads/jsonschema/{release.ref}.strict.schema.json">JSON Schema, strict profile</a>'
@@ -70,7 +76,7 @@ def release_page(release: Release) -> str:
                 f"`{slot.alias or slot.name}`",
                 _range_text(view, slot),
                 "required" if slot.required else "optional",
-                _constraints(view, slot),
+                _constraints(view, slot, release),
                 added_in(slot),
                 slot.description,
             ])
