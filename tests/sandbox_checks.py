@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import jsonschema_rs
 
-from perseus.generators.sandbox_openapi import served_releases
+from perseus.sandbox.served import served_releases
 from perseus.paths import GENERATED
 from perseus.validation import load_release_schema, validate_payload
 

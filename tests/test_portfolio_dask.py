@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from calc_helpers import normalised
-from portfolio_helpers import TAKEN_AT, small_portfolio
+from tests.calc_helpers import normalised
+from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 
 from perseus.portfolio import calculate_portfolio
 from perseus.portfolio.reports import json_line

@@ -7,14 +7,15 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi, served_releases
-from perseus.paths import GENERATED, ROOT
+from perseus.generators.sandbox_openapi import sandbox_openapi
+from perseus.paths import GENERATED, ROOT, SANDBOX_OPENAPI
+from perseus.sandbox.served import served_releases
 from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.app import SCENARIOS
 from perseus.sandbox.problems import CODES
 from perseus.models import ServiceStatus
 from perseus.sla import load_sla
-from sandbox_checks import check_response, document
+from tests.sandbox_checks import check_response, document
 
 FULL = {"Authorization": "Bearer sandbox-token-cap-full"}
 OFFICE = {"Authorization": "Bearer sandbox-token-cap-office"}
@@ -260,7 +261,7 @@ def test_the_command_refuses_a_bad_port(perseus):
 
 
 def test_the_document_check_refuses_a_body_that_breaks_the_document():
-    from sandbox_checks import check_response
+    from tests.sandbox_checks import check_response
 
     bad = json.dumps({"status": "ok", "timestamp": "2025-01-01T00:00:00"}).encode()  # no Z
     with pytest.raises(AssertionError, match="does not match"):

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from perseus.sandbox import SandboxConfig
 from perseus.sandbox.server import RunningSandbox
 from perseus.sandbox.tls import issue, new_ca
-from sandbox_checks import check_response
+from tests.sandbox_checks import check_response
 
 
 @pytest.fixture(scope="module")

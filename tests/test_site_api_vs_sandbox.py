@@ -9,11 +9,11 @@ from urllib.request import Request, urlopen
 import pytest
 
 from perseus import models
-from perseus.generators.sandbox_openapi import served_releases
+from perseus.sandbox.served import served_releases
 from perseus.sandbox import SandboxConfig
 from perseus.sandbox.server import RunningSandbox
-from sandbox_checks import check_response
-from site_checks import json_examples
+from tests.sandbox_checks import check_response
+from tests.site_checks import json_examples
 
 TOKEN = "sandbox-token-cap-full"
 REAL = {"id": "synthetic-workshop-001-gas", "measure": "import"}

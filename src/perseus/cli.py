@@ -25,16 +25,30 @@ def build_parser() -> argparse.ArgumentParser:
         prog="perseus",
         description="Perseus specifications, methodologies and reference calculator.",
     )
+    parser.add_argument("--version", action="version", version=version_text())
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"perseus.commands.{name}").register(subparsers)
     return parser
 
 
+def version_text() -> str:
+    from perseus import __version__
+    from perseus.paths import CHECKOUT, ROOT
+
+    return f"perseus {__version__} (data: {ROOT}{', a source checkout' if CHECKOUT else ''})"
+
+
 def main(argv: list[str] | None = None) -> int:
+    from perseus.paths import DataMissing, require_data
+
     args = build_parser().parse_args(argv)
     try:
+        require_data()
         return int(args.func(args) or 0)
+    except DataMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -1,8 +1,9 @@
-"""The JSON Schema of decoded provenance steps, cut from spec/provenance_steps.yaml.
+"""Where the JSON Schema of decoded provenance steps lives, and the release it is cut as.
 
 No API payload carries decoded steps, so they are not part of a published data
-specification; the schema is generated next to them (generated/provenance/) and
-`perseus verify` checks every decoded step against it.
+specification; the schema is generated (perseus.generators.provenance_steps, from
+spec/provenance_steps.yaml) into generated/provenance/ and `perseus verify` checks
+every decoded step against it.
 """
 
 from __future__ import annotations
@@ -23,12 +24,3 @@ STEPS_RELEASE = Release(
 STEP_SCHEMA_RELATIVE = f"generated/provenance/{STEPS_RELEASE.ref}.schema.json"
 STEP_SCHEMA_PATH = GENERATED / "provenance" / f"{STEPS_RELEASE.ref}.schema.json"
 
-
-def step_jsonschema() -> dict:
-    """The steps' JSON Schema; steps stay open to members' own keys, their parts stay closed."""
-    from perseus.generators.jsonschema import release_jsonschema
-
-    schema = release_jsonschema(STEPS_RELEASE)
-    for name in STEP_CLASSES:
-        schema["$defs"][name]["additionalProperties"] = True
-    return schema

@@ -14,10 +14,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import AwareDatetime, BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, served_releases
 from perseus import models
 from perseus.models import DataNotReady, DataSource, DataSources, Heartbeat
-from perseus.paths import GENERATED, ROOT
+from perseus.paths import GENERATED, ROOT, SANDBOX_OPENAPI
 from perseus.sandbox.access import Client, Clients, default_clients
 from perseus.sandbox.catalogue import SOURCES, meter_data_json
 from perseus.sandbox.config import MAX_MONTHS, SandboxConfig
@@ -25,6 +24,7 @@ from perseus.sandbox.emissions import emissions_report
 from perseus.sandbox.limits import RateLimiter, SizeLimits
 from perseus.sandbox.monitoring import Metrics, MetricsMiddleware, status_html
 from perseus.sandbox.problems import PROBLEM_JSON, SandboxProblem, problem_body, validation_body
+from perseus.sandbox.served import served_releases
 from perseus.sla import load_sla
 
 log = logging.getLogger("perseus.sandbox")

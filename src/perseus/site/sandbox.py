@@ -85,7 +85,7 @@ def bounds() -> str:
 def problem_example() -> str:
     import json
 
-    from perseus.generators.sandbox_openapi import served_releases
+    from perseus.sandbox.served import served_releases
     from perseus.paths import EXAMPLES
     from perseus.site.markdown import json_example
 
