@@ -25,18 +25,22 @@ def build_parser() -> argparse.ArgumentParser:
         prog="perseus",
         description="Perseus specifications, methodologies and reference calculator.",
     )
-    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument("--version", action=Version, nargs=0, help="show the version and where the data is read from")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"perseus.commands.{name}").register(subparsers)
     return parser
 
 
-def version_text() -> str:
-    from perseus import __version__
-    from perseus.paths import CHECKOUT, ROOT
+class Version(argparse.Action):
+    """--version, printed as is (argparse's own action wraps long paths over lines)."""
 
-    return f"perseus {__version__} (data: {ROOT}{', a source checkout' if CHECKOUT else ''})"
+    def __call__(self, parser, namespace, values, option_string=None):
+        from perseus import __version__
+        from perseus.paths import CHECKOUT, ROOT
+
+        print(f"perseus {__version__} (data: {ROOT}{', a source checkout' if CHECKOUT else ''})")
+        parser.exit()
 
 
 def main(argv: list[str] | None = None) -> int:
