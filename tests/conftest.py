@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_perseus
+from tests.helpers import generate_into, once_per_run, run_perseus
 
 
 @pytest.fixture
@@ -11,8 +11,14 @@ def perseus():
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The documentation site, built once per test session."""
+def built_site(tmp_path_factory, worker_id) -> Path:
+    """The documentation site, built once per test run."""
     from tests.site_harness import build_site
 
-    return build_site(tmp_path_factory.mktemp("site") / "site")
+    return once_per_run(tmp_path_factory, worker_id, "site", build_site)
+
+
+@pytest.fixture(scope="session")
+def fresh_generation(tmp_path_factory, worker_id) -> Path:
+    """Every generated file as `perseus generate` writes it now, generated once per test run."""
+    return once_per_run(tmp_path_factory, worker_id, "generated", lambda folder: generate_into(folder, hash_seed=0))

@@ -12,7 +12,14 @@ from pathlib import Path
 from tests.helpers import ROOT
 
 CASE = ROOT / "tests" / "conformance" / "004-electricity-half-hourly-intensity"
-BUILD_TIME = ("linkml", "linkml_runtime", "perseus.generators", "perseus.site", "perseus.review", "perseus.spec_versions")
+BUILD_TIME = (
+    "linkml",
+    "linkml_runtime",
+    "perseus.generators",
+    "perseus.site",
+    "perseus.review",
+    "perseus.spec_versions",
+)
 
 # Runs the code given in a fresh interpreter, then prints the build-time modules it loaded.
 PROBE = """
@@ -25,7 +32,11 @@ print(json.dumps(sorted(m for m in sys.modules if m in build_time or m.startswit
 
 def build_time_modules_loaded_by(code: str, cwd: Path = ROOT) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(BUILD_TIME), code], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PROBE, json.dumps(BUILD_TIME), code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -52,7 +63,9 @@ def test_calculate_loads_no_linkml_generator_site_or_review_code(tmp_path):
 
 def test_validate_loads_no_build_time_code():
     example = ROOT / "spec" / "examples" / "valid" / "MeterData-electricity.json"
-    assert build_time_modules_loaded_by(command("validate", str(example), "--spec", "consumption-data@2025-10-23")) == []
+    assert (
+        build_time_modules_loaded_by(command("validate", str(example), "--spec", "consumption-data@2025-10-23")) == []
+    )
 
 
 def test_the_sandbox_app_loads_no_build_time_code():

@@ -9,6 +9,7 @@ from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 from perseus.portfolio import calculate_portfolio
 from perseus.portfolio.reports import json_line
 
+pytestmark = pytest.mark.slow  # a local cluster of two workers starts for each module
 distributed = pytest.importorskip("dask.distributed")
 
 

@@ -13,6 +13,8 @@ from perseus.paths import EXAMPLES, ROOT
 from tests.site_checks import download_problems, example_problems, json_examples, worked_problems, worked_tables
 from tests.site_harness import CHROMIUM, CHROMIUM_ARGS, serve, visit_all
 
+pytestmark = pytest.mark.slow  # every test here reads the built site
+
 
 @pytest.fixture(scope="session")
 def served(built_site):

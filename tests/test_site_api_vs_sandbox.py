@@ -48,6 +48,7 @@ def status_of_scenario(sandbox):
     return {s.value: _get(sandbox.url + "/heartbeat", s.value)[0] for s in models.Scenario}
 
 
+@pytest.mark.slow
 def test_every_documented_state_on_the_api_pages_is_produced_by_the_sandbox(sandbox, status_of_scenario, built_site):
     scenario_for = {status: name for name, status in status_of_scenario.items()}
     checked = 0

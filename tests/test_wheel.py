@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.calc_helpers import normalised
-from tests.helpers import ROOT
+from tests.helpers import ROOT, once_per_run
 
 pytestmark = pytest.mark.slow
 UV = [sys.executable, "-m", "uv"]
@@ -26,27 +26,36 @@ CASE = ROOT / "tests" / "conformance" / "005-blended"
 
 
 def uv(*args, **env) -> None:
-    done = subprocess.run([*UV, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, **env})
+    done = subprocess.run(
+        [*UV, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, **env}
+    )
     assert done.returncode == 0, f"uv {' '.join(map(str, args))}:\n{done.stdout}\n{done.stderr}"
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """The bin/ folder of a fresh environment with the wheel and the locked runtime dependencies."""
-    scratch = tmp_path_factory.mktemp("wheel")
+def install_wheel(scratch: Path) -> None:
     uv("build", "--wheel", "--offline", "--out-dir", scratch / "dist")
     [wheel] = (scratch / "dist").glob("perseus_spec-*.whl")
     environment = scratch / "venv"
     # The lock's runtime dependencies (no test extra), without the project itself: then the wheel.
     uv("sync", "--frozen", "--offline", "--no-install-project", "--quiet", UV_PROJECT_ENVIRONMENT=str(environment))
     uv("pip", "install", "--offline", "--no-deps", "--quiet", "--python", environment / "bin" / "python", wheel)
-    return environment / "bin"
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory, worker_id) -> Path:
+    """The bin/ folder of a fresh environment with the wheel and the locked runtime dependencies."""
+    return once_per_run(tmp_path_factory, worker_id, "wheel", install_wheel) / "venv" / "bin"
 
 
 def run(bin_dir: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(bin_dir / "perseus"), *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    return subprocess.run(
+        [str(bin_dir / "perseus"), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
 
 
 def test_the_installed_package_reads_its_own_data(installed, tmp_path):
@@ -65,7 +74,9 @@ def test_validate_from_the_wheel(installed, tmp_path):
     refused = run(installed, "validate", payload, "--spec", "consumption-data@2025-10-23", cwd=tmp_path)
     assert refused.returncode == 1, "the electricity-only release refuses gas"
     unknown = run(installed, "validate", payload, "--spec", "consumption-data@2020-01-01", cwd=tmp_path)
-    assert unknown.returncode == 2 and "consumption-data@2025-10-27" in unknown.stderr, "the error lists what is published"
+    assert unknown.returncode == 2 and "consumption-data@2025-10-27" in unknown.stderr, (
+        "the error lists what is published"
+    )
 
 
 def test_calculate_from_the_wheel_gives_the_conformance_report(installed, tmp_path):
@@ -80,8 +91,12 @@ def test_the_sandbox_from_the_wheel_serves_the_published_document(installed, tmp
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(installed / "perseus"), "sandbox", "--port", str(port)], cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(installed / "perseus"), "sandbox", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         document = None
         deadline = time.monotonic() + 60
@@ -91,8 +106,9 @@ def test_the_sandbox_from_the_wheel_serves_the_published_document(installed, tmp
             except OSError:
                 time.sleep(0.2)
         assert document == (ROOT / "generated" / "sandbox" / "openapi.json").read_bytes()
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/datasources",
-                                         headers={"Authorization": "Bearer sandbox-token-cap-full"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/datasources", headers={"Authorization": "Bearer sandbox-token-cap-full"}
+        )
         assert json.loads(urllib.request.urlopen(request, timeout=10).read())["data"]
     finally:
         server.terminate()

@@ -8,12 +8,12 @@ from perseus.examples import openapi_examples
 from perseus.generators.jsonschema import release_jsonschema
 from perseus.generators.methodology_schema import methodology_jsonschema
 from perseus.generators.openapi import release_openapi
+from perseus.generators.provenance_steps import step_jsonschema
 from perseus.generators.pydantic import pydantic_models
 from perseus.generators.sandbox_openapi import sandbox_openapi
 from perseus.paths import METHODOLOGY_SCHEMA, ROOT, SANDBOX_OPENAPI
-from perseus.generators.provenance_steps import step_jsonschema
-from perseus.provenance.model import STEP_SCHEMA_RELATIVE
 from perseus.permission_texts import rendered_files as permission_text_files
+from perseus.provenance.model import STEP_SCHEMA_RELATIVE
 from perseus.releases import all_releases
 from perseus.review.pack import review_pack_files
 from perseus.sandbox.served import served_releases

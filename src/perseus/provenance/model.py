@@ -23,4 +23,3 @@ STEPS_RELEASE = Release(
 )
 STEP_SCHEMA_RELATIVE = f"generated/provenance/{STEPS_RELEASE.ref}.schema.json"
 STEP_SCHEMA_PATH = GENERATED / "provenance" / f"{STEPS_RELEASE.ref}.schema.json"
-
