@@ -50,7 +50,9 @@ class PageVisit:
     math: int = 0
 
 
-def visit_all(base: str, site_dir: Path) -> dict[str, PageVisit]:
+def visit_all(base: str, site_dir: Path, at_once: int = 6) -> dict[str, PageVisit]:
+    """Every page, loaded until the network is idle; `at_once` pages load side by side, so that
+    their idle waits overlap instead of adding up."""
     from playwright.sync_api import sync_playwright
 
     host = urlparse(base).netloc
@@ -59,26 +61,31 @@ def visit_all(base: str, site_dir: Path) -> dict[str, PageVisit]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context()
-        for rel in pages:
-            visit = PageVisit(url=urljoin(base, rel))
-            page = context.new_page()
-            page.on("console", lambda m, v=visit: m.type == "error" and v.console_errors.append(m.text))
-            page.on("pageerror", lambda e, v=visit: v.console_errors.append(str(e)))
-            page.on("request", lambda r, v=visit: urlparse(r.url).netloc not in (host, "")
-                    and not r.url.startswith("data:") and v.foreign_requests.append(r.url))
-            page.on("requestfailed", lambda r, v=visit: v.failed_requests.append(r.url))
-            response = page.goto(visit.url, wait_until="networkidle")
-            assert response is not None and response.ok, rel
-            visit.links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-            visit.examples = page.eval_on_selector_all(
-                "div.example",
-                "els => els.map(e => ({spec: e.dataset.spec, type: e.dataset.type,"
-                " text: e.querySelector('code').innerText}))",
-            )
-            visit.images = page.eval_on_selector_all(
-                "article img", "els => els.map(e => ({src: e.src, width: e.naturalWidth, alt: e.alt}))")
-            visit.math = page.eval_on_selector_all("article math", "els => els.length")
-            visits[rel] = visit
-            page.close()
+        for start in range(0, len(pages), at_once):
+            opened = []
+            for rel in pages[start : start + at_once]:
+                visit = PageVisit(url=urljoin(base, rel))
+                page = context.new_page()
+                page.on("console", lambda m, v=visit: m.type == "error" and v.console_errors.append(m.text))
+                page.on("pageerror", lambda e, v=visit: v.console_errors.append(str(e)))
+                page.on("request", lambda r, v=visit: urlparse(r.url).netloc not in (host, "")
+                        and not r.url.startswith("data:") and v.foreign_requests.append(r.url))
+                page.on("requestfailed", lambda r, v=visit: v.failed_requests.append(r.url))
+                response = page.goto(visit.url, wait_until="commit")
+                assert response is not None and response.ok, rel
+                opened.append((rel, visit, page))
+            for rel, visit, page in opened:
+                page.wait_for_load_state("networkidle")
+                visit.links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+                visit.examples = page.eval_on_selector_all(
+                    "div.example",
+                    "els => els.map(e => ({spec: e.dataset.spec, type: e.dataset.type,"
+                    " text: e.querySelector('code').innerText}))",
+                )
+                visit.images = page.eval_on_selector_all(
+                    "article img", "els => els.map(e => ({src: e.src, width: e.naturalWidth, alt: e.alt}))")
+                visit.math = page.eval_on_selector_all("article math", "els => els.length")
+                visits[rel] = visit
+                page.close()
         browser.close()
     return visits
