@@ -24,6 +24,8 @@ def _records():
     yield "StatusRegister", GOVERNANCE / "status.yaml"
     for path in sorted((GOVERNANCE / "decisions").glob("*.yaml")):
         yield "DecisionRecord", path
+    for path in sorted((GOVERNANCE / "errata").glob("*.yaml")):
+        yield "Erratum", path
 
 
 @pytest.mark.parametrize(("target_class", "path"), list(_records()), ids=lambda x: getattr(x, "name", x))
@@ -150,6 +152,23 @@ def test_an_erratum_moves_a_pin_only_from_the_hash_it_names(tmp_path):
     (problem,) = governance.frozen_file_problems(root)
     assert problem.startswith(f"{path}: changed since decision {DECISION}")
     erratum = root / "governance/errata/2026-12-02-rule-codes.yaml"
-    erratum.write_text(erratum.read_text().replace("old_sha256: 9df77b", "old_sha256: 0000000"))
+    erratum.write_text(erratum.read_text().replace("old_sha256: 9df77b", "old_sha256: 000000"))
     (problem,) = governance.frozen_file_problems(root)  # an erratum from another hash does not apply
     assert "pinned sha256 9df77b98852a1287e900ed0e4e5b532aebaeafc4c023e40ef0ff3c1066d7d257" in problem
+
+
+def test_a_file_changed_after_its_erratum_is_reported(tmp_path):
+    root = _copy_repository_parts(tmp_path)
+    (erratum,) = [e for e in governance.load_errata(root / "governance") if e["file"].endswith("heartbeat@2025-10-23.json")]
+    (root / erratum["file"]).write_text("{}\n")
+    (problem,) = governance.frozen_file_problems(root)
+    assert problem.startswith(f"{erratum['file']}: changed since erratum {erratum['id']}")
+    assert erratum["new_sha256"] in problem and "approved versions are frozen" in problem
+
+
+def test_errata_record_the_correction_of_the_reproductions_of_2025_10_23():
+    corrected = {(e["artefact"], e["file"]) for e in governance.load_errata() if e["artefact"].endswith("@2025-10-23")}
+    assert corrected == {(ref, path) for ref in ("consumption-data@2025-10-23", "heartbeat@2025-10-23")
+                         for path in (f"generated/jsonschema/{ref}.schema.json", f"generated/openapi/{ref}.json")}
+    for erratum in governance.load_errata():
+        assert erratum["old_sha256"] != erratum["new_sha256"] and erratum["reason"] and erratum["decided_by"]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from calc_helpers import instant, intensity_rows, reading, write_csv
-from portfolio_helpers import TAKEN_AT, rewrite, small_portfolio
+from tests.calc_helpers import instant, intensity_rows, reading, write_csv
+from tests.portfolio_helpers import TAKEN_AT, rewrite, small_portfolio
 
 from perseus.calculator import CalculationError, calculate
 from perseus.methodology.documents import all_methodologies, resolve

@@ -1,10 +1,11 @@
 """Governance records: data-spec releases, artefact statuses and decision records.
 
-All three are YAML data under governance/, validated against spec/governance.yaml.
+All are YAML data under governance/, validated against spec/governance.yaml.
 `frozen_file_problems` recomputes the SHA-256 of every file a decision pinned: an
 approved version is frozen, so any difference is an error naming the decision and
-the artefact. An erratum (`governance/errata/<id>.yaml`: decision, who decided, why,
-and each pin's old and new hash) is the one way a pin moves without a new vote.
+the artefact. A correction to an approved file is recorded as an erratum
+(governance/errata/), which freezes the file at its corrected digest: a decision's
+pin moves with the erratum whose old digest it names, and nothing else moves it.
 """
 
 from __future__ import annotations
@@ -35,47 +36,49 @@ def load_statuses(governance: Path = GOVERNANCE) -> list[dict]:
     return statuses
 
 
-def load_decisions(governance: Path = GOVERNANCE) -> list[dict]:
-    decisions = []
-    for path in sorted((governance / "decisions").glob("*.yaml")):
-        record = load_record(path, "DecisionRecord", MODULE)
+def _records_named_by_id(folder: Path, target_class: str) -> list[dict]:
+    """One record per file, each file named after the record's id."""
+    records = []
+    for path in sorted(folder.glob("*.yaml")):
+        record = load_record(path, target_class, MODULE)
         if record["id"] != path.stem:
             raise RecordInvalid(f"{path}: /id: {record['id']!r} must equal the file name {path.stem!r}")
-        decisions.append(record)
-    return decisions
+        records.append(record)
+    return records
+
+
+def load_decisions(governance: Path = GOVERNANCE) -> list[dict]:
+    return _records_named_by_id(governance / "decisions", "DecisionRecord")
+
+
+def load_errata(governance: Path = GOVERNANCE) -> list[dict]:
+    return _records_named_by_id(governance / "errata", "Erratum")
 
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_errata(governance: Path = GOVERNANCE) -> list[dict]:
-    """The errata in the order they were decided (date, then id)."""
-    import yaml
-
-    errata = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((governance / "errata").glob("*.yaml"))]
-    return sorted(errata, key=lambda e: (str(e["date"]), e["id"]))
-
-
 def _pins_after_errata(decision: dict, errata: list[dict]) -> dict[str, str]:
-    """path -> the hash pinned now: the decision's, moved by each erratum whose old hash is the one it replaces."""
+    """path -> the digest pinned now: the decision's, moved by each erratum from the digest it replaces."""
     pins = {p["path"]: p["sha256"] for a in decision["artefacts"] for p in a.get("files") or []}
-    for erratum in errata:
-        if erratum["decision"] == decision["id"]:
-            for change in erratum.get("pins") or []:
-                if pins.get(change["path"]) == change["old_sha256"]:
-                    pins[change["path"]] = change["new_sha256"]
+    for erratum in sorted(errata, key=lambda e: (str(e["date"]), e["id"])):
+        if pins.get(erratum["file"]) == erratum["old_sha256"]:
+            pins[erratum["file"]] = erratum["new_sha256"]
     return pins
 
 
 def frozen_file_problems(root: Path = ROOT, decisions: list[dict] | None = None) -> list[str]:
-    """One message per pinned file that is missing or whose bytes changed since the decision (or its last erratum)."""
+    """One message per pinned or corrected file that is missing or whose bytes changed since the decision
+    (as its errata left it) or the erratum."""
     decisions = decisions if decisions is not None else load_decisions(root / "governance")
     errata = load_errata(root / "governance")
     problems = []
+    pinned_paths: set[str] = set()
     for decision in decisions:
         who = f'decision {decision["id"]} ({decision["date"]}, {decision["group"]}: "{decision["motion"]}")'
         pins = _pins_after_errata(decision, errata)
+        pinned_paths |= set(pins)
         for artefact in decision["artefacts"]:
             what = f'{artefact["kind"]} {artefact["artefact"]}'
             for pinned in artefact.get("files") or []:
@@ -89,6 +92,16 @@ def frozen_file_problems(root: Path = ROOT, decisions: list[dict] | None = None)
                         f"{pinned['path']}: changed since {who} approved {what} "
                         f"(pinned sha256 {pins[pinned['path']]}, now {actual}); {FROZEN}"
                     )
+    for erratum in errata:
+        if erratum["file"] in pinned_paths:  # checked above, against the pin the erratum moved
+            continue
+        path = root / erratum["file"]
+        actual = sha256_of(path) if path.exists() else "missing"
+        if actual != erratum["new_sha256"]:
+            problems.append(
+                f"{erratum['file']}: changed since erratum {erratum['id']} ({erratum['date']}) corrected "
+                f"{erratum['artefact']} (corrected sha256 {erratum['new_sha256']}, now {actual}); {FROZEN}"
+            )
     return problems
 
 
