@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from tests.calc_helpers import instant, intensity_rows, reading, write_csv
-from tests.portfolio_helpers import TAKEN_AT, rewrite, small_portfolio
 
 from perseus.calculator import CalculationError, calculate
 from perseus.methodology.documents import all_methodologies, resolve
 from perseus.paths import ROOT
 from perseus.portfolio import calculate_portfolio
 from perseus.vocabulary import RULE_CODES
+from tests.calc_helpers import instant, intensity_rows, reading, write_csv
+from tests.portfolio_helpers import TAKEN_AT, rewrite, small_portfolio
 
 CODES = set(RULE_CODES)
 DECLARED = {m.ref: {r["code"] for r in m.document["dataQualityRules"]} for m in all_methodologies()}

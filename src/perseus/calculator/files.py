@@ -44,8 +44,8 @@ def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | N
                     methods: Iterable[str] = (), start: str | None = None, end: str | None = None, taken_at: str | None = None,
                     methodologies_dir: Path | None = None, explain: bool = False) -> FilesRun:
     """The report of the files and its monthly figures (with `explain`, every input and step of each month)."""
-    from perseus.provenance import unsigned as provenance
     from perseus.paths import METHODOLOGIES
+    from perseus.provenance import unsigned as provenance
 
     directory = methodologies_dir or METHODOLOGIES
     stamp = instants.taken_at(taken_at)

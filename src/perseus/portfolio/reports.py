@@ -105,7 +105,7 @@ class ReportBuilder:
         """Origin steps for the readings files and datasets, a process step per methodology (unsigned, as the calculator's)."""
         record = UnsignedRecord(TRUST_FRAMEWORK)
         file_steps = {}
-        for entries, source, partitions, period in used:
+        for _entries, _source, partitions, period in used:
             for k in partitions:
                 if k in file_steps:
                     continue

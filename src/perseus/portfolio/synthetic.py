@@ -9,7 +9,7 @@ rather than the minutes of synthesising each meter from scratch. Every id says
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +38,8 @@ def _templates(starts: np.ndarray, seed: int) -> dict[str, np.ndarray]:
     return {t: np.stack(v) for t, v in found.items()}
 
 
-def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datetime(2025, 1, 1, tzinfo=timezone.utc),
-                    end: datetime = datetime(2026, 1, 1, tzinfo=timezone.utc), seed: int = 0, buckets: int | None = None,
+def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datetime(2025, 1, 1, tzinfo=UTC),
+                    end: datetime = datetime(2026, 1, 1, tzinfo=UTC), seed: int = 0, buckets: int | None = None,
                     compression: str = "lz4") -> dict:
     """Write meters.parquet, readings/type=*/bucket=NN/part-0.parquet and intensity.parquet; returns a summary."""
     import pyarrow as pa

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +36,7 @@ class Example:
 
 
 def _utc(year: int, month: int) -> datetime:
-    return datetime(year, month, 1, tzinfo=timezone.utc)
+    return datetime(year, month, 1, tzinfo=UTC)
 
 
 REQUESTS = {  # label -> (the synthetic input, the caller's calorific value, what the example shows)
@@ -85,7 +85,7 @@ def _run(request: SynthRequest, calorific_value: float | None, method: str | Non
     return readings, run.report, figures
 
 
-@lru_cache(maxsize=None)
+@cache
 def example(ref: str) -> Example:
     """The worked example of a methodology version, `label@version`."""
     request, calorific_value, note = REQUESTS[ref.split("@")[0]]
