@@ -99,7 +99,9 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
                    figures["present"].tolist(), figures["duplicates"].tolist(), strict=True)]
     cv = calorific.of_rows(merged) if values is not None else None
     intensity = series.datasets[""] if series is not None else None
-    sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv)
+    served = [k for k, choices in zip(merged["month"].tolist(), merged["cv_choices"].tolist(), strict=True)
+              if calorific.default_served(choices)]
+    sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv, served)
     names = rows["file"].to_numpy()
     used_files = sorted(set(names[used.used].tolist()) | set(names[used.repeats].tolist()))
     return entries, sources, TypeResult(m.energy_type, m, sources["datasets"], used_files), figures

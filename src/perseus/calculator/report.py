@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from perseus.calculator.calorific import default_dataset
 from perseus.calculator.factors import FactorTable, factor_datasets
 from perseus.calculator.instants import year_month, z_month
 from perseus.vocabulary import EMISSIONS_UNITS, MISSING_DATA
@@ -31,15 +32,19 @@ def entry(energy_type: str, month: int, taken_at: str, emissions: float, expecte
     }
 
 
-def sources(m, months: list[int], factors: FactorTable, intensity: dict | None, calorific_value: dict | None) -> dict:
+def sources(m, months: list[int], factors: FactorTable, intensity: dict | None, calorific_value: dict | None,
+            default_months: list[int] = ()) -> dict:
     """The sources of one energy type: the methodology, every dataset with the months (with readings) it
-    served, in the order of the methodology's inputs, and the calorific value when volume needed one."""
+    served, in the order of the methodology's inputs (the methodology's default calorific value too, for
+    `default_months`, the months it served), and the calorific value when volume needed one."""
     datasets = []
     for source in m.input_sources.values():
         if source == "grid-intensity":
             datasets.append({"role": "grid-intensity", **(intensity or {}), "months": sorted({year_month(k) for k in months})})
         elif source == "emission-factors":
             datasets.extend(factor_datasets(factors, months))
+        elif source == "calorific-value" and default_months:
+            datasets.append(default_dataset(m, list(default_months)))
     found = {"type": m.energy_type, "methodology": m.ref, "methodologyUri": m.uri, "datasets": datasets}
     if calorific_value:
         found["calorificValue"] = calorific_value
