@@ -49,7 +49,8 @@ def _rules(m: CompiledMethodology) -> str:
     aggregation = doc["aggregation"]
     out.append(f"### Aggregation and rounding\n\n{aggregation['description']} "
                f"Rounding: {doc['rounding']['decimals']} decimals, {doc['rounding']['mode']}, "
-               f"once, at the {doc['rounding']['appliesTo'].replace('-', ' ')}.\n")
+               f"once, at the {doc['rounding']['appliesTo'].replace('-', ' ')}."
+               + (f" {doc['rounding']['description']}" if doc["rounding"].get("description") else "") + "\n")
     out.append("### Data-quality rules\n\n" + table(["rule", "outcome", "what it says"],
                                                      [[f"`{r['code']}`", r["outcome"], r["description"]]
                                                       for r in doc["dataQualityRules"]]))
