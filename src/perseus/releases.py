@@ -1,4 +1,5 @@
-"""The published data specifications, read from governance/releases.yaml."""
+"""The data specifications held, read from governance/releases.yaml (what each release is made
+of); their status is in the artefact register, governance/register.yaml."""
 
 from __future__ import annotations
 
@@ -18,13 +19,18 @@ class Release:
     label: str
     version: str
     title: str
-    status: str
     description: str
     payloads: tuple[str, ...]
 
     @property
     def ref(self) -> str:
         return f"{self.label}@{self.version}"
+
+    @property
+    def status(self) -> str:
+        from perseus.governance.register import status_of
+
+        return status_of(self.ref)
 
 
 class UnknownRelease(LookupError):
@@ -39,7 +45,6 @@ def all_releases() -> tuple[Release, ...]:
             label=r["label"],
             version=str(r["version"]),
             title=r["title"],
-            status=r["status"],
             description=" ".join(r["description"].split()),
             payloads=tuple(r["payloads"]),
         )

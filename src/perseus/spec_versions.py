@@ -4,6 +4,10 @@ Every element added after the first release carries an `added_in` annotation (a
 release date). A version is the root schema with every element added later
 removed, restricted to the classes its payloads reach. Older versions therefore
 stay reproducible from the same source, with no hand-kept copies.
+
+Descriptions are versioned the same way: an element whose description changed keeps
+each earlier wording in an annotation `description_before_<date>`, which the releases
+before that date use instead of the current one.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from perseus.paths import SPEC_ROOT
 from perseus.releases import Release
 
 FIRST_RELEASE = "2025-10-23"
+DESCRIPTION_BEFORE = "description_before_"
 
 
 def annotation(element, tag: str) -> str | None:
@@ -42,6 +47,33 @@ def merged_root() -> SchemaDefinition:
     view = SchemaView(str(SPEC_ROOT))
     view.merge_imports()
     return view.schema
+
+
+def _annotation_tags(element) -> list[str]:
+    annotations = getattr(element, "annotations", None) or {}
+    return [str(tag) for tag in (annotations.keys() if isinstance(annotations, dict) else vars(annotations))]
+
+
+def description_as_of(element, version: str) -> str | None:
+    """The description a release of `version` shows: the earliest `description_before_<date>`
+    with date after `version`, else the current description."""
+    dates = sorted(t.removeprefix(DESCRIPTION_BEFORE) for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE))
+    later = [d for d in dates if d > version]
+    return annotation(element, DESCRIPTION_BEFORE + later[0]) if later else element.description
+
+
+def _version_descriptions(schema: SchemaDefinition, version: str) -> None:
+    elements = [schema, *schema.slots.values(), *schema.enums.values(), *schema.types.values()]
+    for enum in schema.enums.values():
+        elements += list(enum.permissible_values.values())
+    for cls in schema.classes.values():
+        elements += [cls, *cls.attributes.values(), *cls.slot_usage.values(), *cls.rules]
+    for element in elements:
+        tags = [t for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE)]
+        if tags:
+            element.description = description_as_of(element, version)
+            for tag in tags:
+                del element.annotations[tag]
 
 
 def _prune_to_date(schema: SchemaDefinition, version: str) -> None:
@@ -98,6 +130,7 @@ def cut_schema(release: Release) -> SchemaDefinition:
     schema.description = release.description
     schema.imports = []
     _prune_to_date(schema, release.version)
+    _version_descriptions(schema, release.version)
     missing = [p for p in release.payloads if p not in schema.classes]
     if missing:
         raise ValueError(f"{release.ref}: payload classes {missing} do not exist at that date")

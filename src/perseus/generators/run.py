@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from pathlib import Path
 
 from perseus.examples import openapi_examples
 from perseus.generators.jsonschema import release_jsonschema
+from perseus.governance.changelog import changelog
+from perseus.generators.linkml_cut import linkml_cut
 from perseus.generators.methodology_schema import PATH as METHODOLOGY_SCHEMA
 from perseus.generators.methodology_schema import methodology_jsonschema
 from perseus.generators.openapi import release_openapi
@@ -21,7 +24,6 @@ from perseus.sla import published_sla
 from perseus.spec_versions import cut_schema
 
 
-
 def dump_json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -32,6 +34,7 @@ def generated_files() -> dict[str, str]:
     documents: dict[str, dict] = {}
     for release in all_releases():
         schema = cut_schema(release)
+        files[f"generated/linkml/{release.ref}.yaml"] = linkml_cut(deepcopy(schema))
         jsonschema = release_jsonschema(release, schema)
         files[f"generated/jsonschema/{release.ref}.schema.json"] = dump_json(jsonschema)
         documents[release.ref] = release_openapi(release, jsonschema, openapi_examples(release.ref))
@@ -40,10 +43,11 @@ def generated_files() -> dict[str, str]:
     files["src/perseus/models.py"] = pydantic_models()
     files[STEP_SCHEMA_RELATIVE] = dump_json(step_jsonschema())
     files.update(permission_text_files())
-    files.update(review_pack_files())
+    files.update(review_pack_files(documents=files))
     files[METHODOLOGY_SCHEMA] = dump_json(methodology_jsonschema())
     sla_path, sla = published_sla()
     files[sla_path] = dump_json(sla)
+    files["CHANGELOG.md"] = changelog()
     return files
 
 

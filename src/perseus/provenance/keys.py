@@ -79,11 +79,13 @@ def create_member(
     application: str | None = None,
     days: int = 365,
     not_before: dt.datetime | None = None,
+    allowed_roles: tuple[str, ...] = ROLES,
 ) -> Issued:
-    """A member's signing certificate, issued by `ca`, carrying the IB1 member and role extensions."""
-    unknown = [r for r in roles if r not in ROLES]
+    """A member's signing certificate, issued by `ca`, carrying the IB1 member and role extensions.
+    `allowed_roles` is the scheme's roles unless the caller signs for another office (the secretariat)."""
+    unknown = [r for r in roles if r not in allowed_roles]
     if unknown or not roles:
-        raise ValueError(f"roles must be some of {', '.join(ROLES)}; got {', '.join(roles) or 'none'}")
+        raise ValueError(f"roles must be some of {', '.join(allowed_roles)}; got {', '.join(roles) or 'none'}")
     key = ec.generate_private_key(ec.SECP256R1())
     start = not_before or _now() - dt.timedelta(hours=1)
     ca_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value

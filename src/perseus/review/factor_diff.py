@@ -109,3 +109,13 @@ def compare_tables(old_path: Path, new_path: Path, name: str | None = None) -> l
             if a != b:
                 changes.append(Change("changed", "value", label(key), a, b, column, relative(a, b)))
     return changes
+
+
+def first_rows(path: Path, name: str | None = None) -> list[Change]:
+    """A first version's table: every row added, with its values."""
+    table = _read(path)
+    values = value_columns(table)
+    keys = [c for c in table.columns if c not in values]
+    prefix = f"{name}: " if name else ""
+    rows = _rows(table, path, keys, values)
+    return [Change("added", "row", prefix + ", ".join(f"{k}={v}" for k, v in zip(keys, key)), new=row) for key, row in rows.items()]
