@@ -52,4 +52,6 @@ def linkml_cut(schema: SchemaDefinition) -> str:
         elements += [cls, *cls.attributes.values(), *cls.slot_usage.values(), *cls.rules]
     for element in elements:
         _strip(element)
+    # Where the modules were read from is not part of the release (and differs between checkouts).
+    schema.source_file = schema.source_file_date = schema.source_file_size = schema.generation_date = None
     return yaml_dumper.dumps(schema)

@@ -124,6 +124,20 @@ def carry_examples(root: Path, old: str, new: str) -> int:
     return changed
 
 
+def stale_generated_files(root: Path, refs: list[str]) -> list[str]:
+    """The generated files of `refs` that differ from a fresh generation (checked for this checkout only)."""
+    from perseus.paths import ROOT
+
+    if root.resolve() != ROOT.resolve():
+        return []
+    from perseus.generators.run import generated_files
+
+    fresh = generated_files()
+    held = held_artefacts(root)
+    paths = [p for ref in refs for p in artefact_files(held[ref], ref, root) if p.startswith("generated/")]
+    return [p for p in paths if not (root / p).is_file() or (root / p).read_text() != fresh.get(p)]
+
+
 def propose(root: Path, proposal_id: str, refs: list[str], motion: str, proposed_by: str, group: str, day: str) -> dict:
     """Put artefacts to a group: each becomes `proposed`, and its review pack is frozen under
     governance/packs/<proposal>/ (Markdown for people, JSON for tools)."""
@@ -137,6 +151,10 @@ def propose(root: Path, proposal_id: str, refs: list[str], motion: str, proposed
     if group not in {g["id"] for g in members["groups"]}:
         raise StepRefused(f"governance/members.yaml: no group {group!r} (rule: tally)")
     packs = []
+    stale = stale_generated_files(root, refs)
+    if stale:
+        raise StepRefused(f"{', '.join(stale)}: not what `perseus generate` writes now; run it before proposing, "
+                          "so that the vote pins current files (rule: pins-hold)")
     for ref in refs:
         entry = _entry(entries, ref)
         if entry["status"] != "draft":
