@@ -176,6 +176,12 @@ class _Differ:
 
     def constraint(self, name: str, key: str, old, new, at: tuple, a: dict, b: dict) -> None:
         where = pointer(*at, key)
+        if key in ("additionalProperties", "items", "propertyNames") and isinstance(old, dict) and isinstance(new, dict):
+            part = {"additionalProperties": "each value", "items": "each item", "propertyNames": "each key"}[key]
+            for sub in sorted(old.keys() | new.keys()):
+                if old.get(sub) != new.get(sub):
+                    self.constraint(f"{name} ({part})", sub, old.get(sub), new.get(sub), (*at, key), old, new)
+            return
         if key == "enum":
             self.enum_values(name, old or [], new or [], at)
             return
