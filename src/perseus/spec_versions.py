@@ -42,11 +42,17 @@ def added_in(element) -> str:
 
 
 @lru_cache(maxsize=1)
-def merged_root() -> SchemaDefinition:
-    """The root schema with every import merged in (read once per process)."""
+def _pristine_root() -> SchemaDefinition:
     view = SchemaView(str(SPEC_ROOT))
     view.merge_imports()
     return view.schema
+
+
+def merged_root() -> SchemaDefinition:
+    """The root schema with every import merged in (read once per process), as a copy: LinkML's
+    generators write into the schema they are given (`domain_of`, `metamodel_version`), and a
+    release's LinkML cut must not depend on which generator ran first."""
+    return deepcopy(_pristine_root())
 
 
 def _annotation_tags(element) -> list[str]:
@@ -122,7 +128,7 @@ def _reachable(view: SchemaView, roots: tuple[str, ...]) -> tuple[set[str], set[
 
 def cut_schema(release: Release) -> SchemaDefinition:
     """The LinkML schema of one release: its payloads and what they reach, as of its date."""
-    schema = deepcopy(merged_root())
+    schema = merged_root()
     schema.name = f"{release.label}"
     schema.id = f"https://registry.core.trust.ib1.org/scheme/perseus/standard/{release.label}/{release.version}"
     schema.version = release.version
