@@ -221,3 +221,48 @@ def test_the_gas_decision_pins_every_byte_the_vote_covered():
             "permission-texts/edp-cap@2025-10-27.yaml", "generated/permission-text/edp-cap@2025-10-27.yaml"} <= pinned
     assert f"governance/packs/{GAS}/consumption-data@2025-10-23..consumption-data@2025-10-27.md" in pinned
     assert decision["basis"] == "transcribed" and "tally" not in decision and "chair" not in decision  # never guessed
+
+
+# --- signed releases ----------------------------------------------------------------------------
+
+def test_every_carried_decision_has_a_manifest_signed_by_the_secretariat():
+    from perseus.governance.manifest import TRUST_ANCHORS, verify
+
+    for path in sorted((GOVERNANCE / "decisions").glob("*.yaml")):
+        body = json.loads((GOVERNANCE / "manifests" / f"{path.stem}.json").read_text())
+        verified = verify(body["manifest"], body["signature"], (ROOT / TRUST_ANCHORS).read_bytes())
+        assert verified.signer == "Perseus secretariat"
+
+
+def test_verify_release_checks_signature_anchor_and_files(repo, tmp_path):
+    ok = perseus_in(repo, "governance", "verify-release", "emissions-data@2025-10-27")
+    assert ok.returncode == 0 and "signed by Perseus secretariat" in ok.stdout and "verified" in ok.stdout
+
+    foreign = tmp_path / "foreign"
+    perseus_in(repo, "governance", "keys", "--output", foreign, check=True)  # another CA, not installed
+    other = perseus_in(repo, "governance", "verify-release", "emissions-data@2025-10-27", "--trust-anchor", foreign / "secretariat-ca.pem")
+    assert other.returncode == 1 and "does not chain to the trust anchor" in other.stderr
+
+    missing = perseus_in(repo, "governance", "verify-release", "emissions-data@2025-10-27", "--trust-anchor", tmp_path / "none.pem")
+    assert missing.returncode == 2 and "cannot read the trust anchor" in missing.stderr
+    assert perseus_in(repo, "governance", "verify-release", "nothing@2025-01-01").returncode == 2
+
+    path = repo / f"governance/manifests/{GAS}.json"
+    body = json.loads(path.read_text())
+    body["manifest"]["files"][0]["sha256"] = "b" * 64  # an edit to the signed list
+    path.write_text(json.dumps(body))
+    edited = perseus_in(repo, "governance", "verify-release", "emissions-data@2025-10-27")
+    assert edited.returncode == 1 and "the manifest was changed after it was signed" in edited.stderr
+
+
+def test_verify_release_finds_a_file_changed_after_signing(repo):
+    _edit(repo / "generated/openapi/emissions-data@2025-10-27.json", '"openapi"', '"openapi" ', 1)
+    result = perseus_in(repo, "governance", "verify-release", "emissions-data@2025-10-27")
+    assert result.returncode == 1
+    assert "generated/openapi/emissions-data@2025-10-27.json: sha256" in result.stderr and "the manifest holds" in result.stderr
+
+
+def test_signing_needs_the_secretariat_role(repo, tmp_path):
+    perseus_in(repo, "keys", "--output", tmp_path / "cap", "--name", "cap", check=True)  # a scheme member, not the secretariat
+    result = perseus_in(repo, "governance", "sign", GAS, "--key", tmp_path / "cap/cap.key", "--cert", tmp_path / "cap/cap.pem")
+    assert result.returncode == 1 and "secretariat role" in result.stderr
