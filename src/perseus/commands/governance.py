@@ -291,15 +291,15 @@ def run_member_add(args) -> int:
 
 
 def run_keys(args) -> int:
-    from perseus.governance.manifest import SECRETARIAT_CHAIN, SECRETARIAT_ROLE, TRUST_ANCHORS
+    from perseus.governance.manifest import SECRETARIAT, SECRETARIAT_CHAIN, TRUST_ANCHORS
     from perseus.provenance.keys import create_ca, create_member, write_private, write_public
-    from perseus.provenance.vocabulary import SCHEME
 
     output = args.output
     output.mkdir(parents=True, exist_ok=True)
-    ca = create_ca("governance")
-    member = create_member(ca, member=f"{SCHEME}/secretariat", organisation=args.organisation, roles=[SECRETARIAT_ROLE],
-                           allowed_roles=(SECRETARIAT_ROLE,), days=3 * 365)
+    ca = create_ca("production", purpose="governance")
+    # The secretariat signs what is published in production; its member URL is a local one, not a directory entry.
+    member = create_member(ca, member="https://secretariat.perseus.example/member/secretariat", organisation=args.organisation,
+                           roles=[SECRETARIAT], allowed_roles=(SECRETARIAT,), environment="production", days=3 * 365)
     write_private(output / "secretariat-ca.key", ca.key_pem())
     write_public(output / "secretariat-ca.pem", ca.certificate_pem())
     write_private(output / "secretariat.key", member.key_pem())

@@ -19,7 +19,8 @@ from pathlib import Path
 from perseus.governance.pins import sha256_of
 from perseus.provenance.vocabulary import SCHEME, TRUST_FRAMEWORK
 
-SECRETARIAT_ROLE = f"{SCHEME}/role/governance-secretariat"  # this project's role for its secretariat, not a registry role
+SECRETARIAT = "governance-secretariat"  # this project's role label for its secretariat, not one of the registry's roles
+SECRETARIAT_ROLE = f"{SCHEME}/role/{SECRETARIAT}"  # as a production certificate holds it
 RELEASE_STEP = "release"
 TRUST_ANCHORS = "governance/signing/trust-anchors.pem"
 SECRETARIAT_CHAIN = "governance/signing/secretariat.pem"
