@@ -85,7 +85,9 @@ def test_adding_an_enum_value_to_approved_heartbeat_fails(repo):
 
 
 def test_changing_the_2022_natural_gas_factor_fails(repo):
+    # As the finding did: the total and its CO2 part together, so that the split still adds up.
     _edit(repo / "factors/desnz@2022.csv", "2022,natural-gas,kWh-gross-cv,total,0.18254", "2022,natural-gas,kWh-gross-cv,total,0.18354")
+    _edit(repo / "factors/desnz@2022.csv", "2022,natural-gas,kWh-gross-cv,CO2,0.18219", "2022,natural-gas,kWh-gross-cv,CO2,0.18319")
     (message,) = [m for m in _messages(repo) if "pins-hold" in m]
     assert message.startswith(f"factors/desnz@2022.csv: decision {GAS}: desnz@2022: changed since it was pinned")
 

@@ -156,7 +156,7 @@ def _approvals(records: Records) -> list[Problem]:
 
 
 def _one_outcome(records: Records) -> list[Problem]:
-    out, approved_by = [], {}
+    out, approved_by, held = [], {}, held_artefacts(records.root)
     for decision in records.decisions.values():
         where = _decision_file(decision["id"])
         names = [a["artefact"] for a in decision["artefacts"]]
@@ -174,7 +174,7 @@ def _one_outcome(records: Records) -> list[Problem]:
                     out.append(Problem("one-outcome", where,
                                        f"approved here, but the register names decision {entry.get('decision') or 'none'}",
                                        decision=decision["id"], artefact=ref))
-            held_kind = held_artefacts(records.root).get(ref)
+            held_kind = held.get(ref)
             if held_kind and held_kind != artefact["kind"]:
                 out.append(Problem("one-outcome", where, f"named as a {artefact['kind']}, held as a {held_kind}",
                                    decision=decision["id"], artefact=ref))

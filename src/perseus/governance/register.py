@@ -46,10 +46,5 @@ def status_of(ref: str, governance: Path = GOVERNANCE) -> str:
     return entry(ref, governance)["status"]
 
 
-def in_force(ref: str, governance: Path = GOVERNANCE) -> bool:
-    """Approved or deployed: what a default may pick (a sunset date is shown to users, not enforced here)."""
-    return ref in entries(governance) and status_of(ref, governance) in IN_FORCE
-
-
 def clear_cache() -> None:
     _entries.cache_clear()
