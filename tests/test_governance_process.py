@@ -23,6 +23,8 @@ FIELD = """  meterSerial:
 RELEASE = """  - label: consumption-data
     version: "2027-01-15"
     title: Consumption data
+    profile: registry
+    builds_on: [consumption-data@2026-11-28]
     description: Adds the meter's serial number to each data source (optional).
     payloads: [DataSources, MeterData, DataNotReady, HTTPValidationError, Problem]
 """
@@ -71,7 +73,8 @@ def test_a_new_optional_field_goes_through_every_step(tmp_path):
     decision = yaml.safe_load((root / f"governance/decisions/{PROPOSAL}.yaml").read_text())
     assert decision["outcome"] == "approved" and decision["tally"] == {"in_favour": 2, "against": 0, "abstentions": 1}
     pinned = {f["path"] for a in decision["artefacts"] for f in a["files"]}
-    assert {f"generated/linkml/{NEW}.yaml", f"generated/jsonschema/{NEW}.schema.json", f"generated/openapi/{NEW}.json"} <= pinned
+    assert {f"generated/linkml/{NEW}.yaml", f"generated/jsonschema/{NEW}.schema.json", f"generated/openapi/{NEW}.json",
+            f"generated/jsonschema/{NEW}.strict.schema.json"} <= pinned
     assert "generated/jsonschema/consumption-data@2026-11-28.schema.json" in pinned  # the baseline the pack compares against
 
     (pack,) = [p for p in decision["review_packs"] if p["path"].endswith(".json")]

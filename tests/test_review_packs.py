@@ -86,19 +86,22 @@ def _row(pack, name, element=None, document="JSON Schema"):
 
 def test_breaking_classes_of_the_gas_release():
     pack = review("consumption-data@2025-10-23", "consumption-data@2025-10-27")
-    gas = _row(pack, "EnergyType.gas", "enum value")
+    gas = _row(pack, "DataSource.type.gas", "enum value")
     assert (gas.producers, gas.consumers) == (False, True)  # producers may go on sending electricity only
-    assert "Natural gas taken from the gas grid" in gas.words  # the value's meaning, from the LinkML source
+    assert "Natural gas taken from the gas grid" in _row(pack, "EnergyType", "class").words  # meanings, from the LinkML source
     field = _row(pack, "MeterData.calorificValue", "field")
-    assert (field.producers, field.consumers) == (False, True) and "optional" in field.words
-    assert "old schema refuse payloads that carry it" in field.words  # the object was closed
+    assert (field.producers, field.consumers) == (False, False) and "optional" in field.words  # the registry's object was open
+    renamed = _row(pack, "Energy", "class")  # the registry's `Consumption` is the project's `Energy`
+    assert "`Consumption` is now named `Energy`" in renamed.words and (renamed.producers, renamed.consumers) == (False, True)
+    closed = _row(pack, "MeterData", "constraint")
+    assert (closed.producers, closed.consumers) == (True, False) and "no keys beyond" in closed.words
     rule = _row(pack, "Reading", "rule")
     assert (rule.producers, rule.consumers) == (True, False)  # MTQ on electricity is now refused
     assert "when `type` is `electricity`" in rule.words and "`energy.unitCode` must be one of `KWH`; `WHR`" in rule.words
     zone = _row(pack, "CalorificValue", "class")
     assert "one of the 13 codes EA, EM, NO, NE, NT, NW, SC, SO, SE, SW, WM, WN, WS" in zone.words  # the pattern, in words
     assert "`megajoulesPerCubicMetre`, required: a number, at least 30, at most 50" in zone.words
-    assert (_row(pack, "Energy", "description").producers, _row(pack, "Energy", "description").consumers) == (False, False)
+    assert all(not r.producers and not r.consumers for r in pack.published if r.element in ("description", "form"))
 
 
 def test_breaking_classes_of_the_draft_error_bodies():
@@ -115,9 +118,9 @@ def test_breaking_classes_of_the_draft_error_bodies():
 def test_an_enum_value_added_to_an_approved_release_is_breaking_for_consumers():
     old = _documents("heartbeat@2025-10-23")["JSON Schema"]
     new = copy.deepcopy(old)
-    new["$defs"]["HeartbeatStatus"]["enum"].append("maintenance")
+    new["$defs"]["Heartbeat"]["properties"]["status"]["enum"].append("maintenance")  # the registry's document inlines the enum
     (row,) = [r for r in jsonschema_changes(old, new, {}) if r.element == "enum value"]
-    assert (row.name, row.producers, row.consumers) == ("HeartbeatStatus.maintenance", False, True)
+    assert (row.name, row.producers, row.consumers) == ("Heartbeat.status.maintenance", False, True)
 
 
 def test_a_constraint_written_in_python_shows_in_the_pack():
@@ -128,6 +131,14 @@ def test_a_constraint_written_in_python_shows_in_the_pack():
     rows = [r for r in openapi_changes(old, new, {}) if r.explained]
     assert len(rows) == 1 and rows[0].name == "CertificateMap (each value)" and rows[0].producers and not rows[0].consumers
     assert "at least 2 item(s)" in rows[0].words
+
+
+def test_an_optional_field_added_to_a_closed_object_breaks_consumers_of_the_old_schema():
+    old = _documents("consumption-data@2025-10-27")["JSON Schema"]
+    new = copy.deepcopy(old)
+    new["$defs"]["DataSource"]["properties"]["meterSerial"] = {"type": "string"}
+    (row,) = [r for r in jsonschema_changes(old, new, {}) if r.element == "field"]
+    assert (row.producers, row.consumers) == (False, True) and "old schema refuse payloads that carry it" in row.words
 
 
 def test_a_required_field_made_optional_breaks_consumers_and_the_reverse_breaks_producers():
@@ -159,7 +170,7 @@ def test_a_first_version_gets_a_pack_that_describes_all_of_it():
     defs = _documents("emissions-data@2025-10-27")["JSON Schema"]["$defs"]
     described = {r.name for r in pack.published if r.document == "JSON Schema" and r.element == "class"}
     assert described == set(defs)
-    for first in ("emissions-data@2025-10-27", "heartbeat@2025-10-23", "consumption-data@2025-10-23", "desnz@2019",
+    for first in ("emissions-data@2025-10-27", "heartbeat@2024-12-05", "consumption-data@2025-10-23", "desnz@2019",
                   "energy-consumption-emissions-edp-cap-fsp@2026-03-12", "gas-desnz-annual@2025-10-27"):
         assert (ROOT / f"generated/review-packs/{first}.md").exists(), first
 

@@ -1,13 +1,16 @@
 """Cut one published version of a data specification out of the LinkML modules.
 
 Every element added after the first release carries an `added_in` annotation (a
-release date). A version is the root schema with every element added later
-removed, restricted to the classes its payloads reach. Older versions therefore
-stay reproducible from the same source, with no hand-kept copies.
+release date). A release holds an element when the element was added in the
+release's own version or in that of a release it builds on (`builds_on` in
+governance/releases.yaml); an element the registry adopted separately also names
+that release in `also_added_in`. A release is the root schema with every other
+element removed, restricted to the classes its payloads reach. Older versions
+therefore stay reproducible from the same source, with no hand-kept copies.
 
 Descriptions are versioned the same way: an element whose description changed keeps
-each earlier wording in an annotation `description_before_<date>`, which the releases
-before that date use instead of the current one.
+each earlier wording in an annotation `description_before_<version>`, which a release
+uses unless it holds that version (its own, or one it builds on).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from linkml_runtime import SchemaView
 from linkml_runtime.linkml_model.meta import SchemaDefinition
 
 from perseus.paths import SPEC_ROOT
-from perseus.releases import Release
+from perseus.releases import Release, all_releases, ancestry
 
 FIRST_RELEASE = "2025-10-23"
 DESCRIPTION_BEFORE = "description_before_"
@@ -41,6 +44,36 @@ def added_in(element) -> str:
     return annotation(element, "added_in") or FIRST_RELEASE
 
 
+def holds_version(release: Release):
+    """A predicate on version dates: does `release` hold what was added in that version (its own,
+    or one it builds on)? A cut that is not a published release holds every earlier version."""
+    if release.ref not in {r.ref for r in all_releases()}:
+        return lambda version: version <= release.version
+    versions = {r.version for r in ancestry(release)}
+    return lambda version: version in versions
+
+
+def presence_test(release: Release):
+    """A predicate: does an element belong to `release`? Unannotated elements belong to every release.
+
+    A cut that is not a published release (for example the decoded provenance steps) holds
+    everything added up to its date."""
+    if release.ref not in {r.ref for r in all_releases()}:
+        return lambda element: added_in(element) <= release.version
+    lineage = ancestry(release)
+    versions = {r.version for r in lineage}
+    refs = {r.ref for r in lineage}
+
+    def present(element) -> bool:
+        version = annotation(element, "added_in")
+        if version is None or version in versions:
+            return True
+        adopted = annotation(element, "also_added_in")
+        return bool(adopted) and bool(set(adopted.split()) & refs)
+
+    return present
+
+
 @lru_cache(maxsize=1)
 def _pristine_root() -> SchemaDefinition:
     view = SchemaView(str(SPEC_ROOT))
@@ -60,15 +93,16 @@ def _annotation_tags(element) -> list[str]:
     return [str(tag) for tag in (annotations.keys() if isinstance(annotations, dict) else vars(annotations))]
 
 
-def description_as_of(element, version: str) -> str | None:
-    """The description a release of `version` shows: the earliest `description_before_<date>`
-    with date after `version`, else the current description."""
-    dates = sorted(t.removeprefix(DESCRIPTION_BEFORE) for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE))
-    later = [d for d in dates if d > version]
-    return annotation(element, DESCRIPTION_BEFORE + later[0]) if later else element.description
+def description_as_of(element, holds) -> str | None:
+    """The description a release shows: that of the earliest `description_before_<version>` whose
+    version the release does not hold (`holds` is `holds_version(release)`), else the current one."""
+    versions = sorted(t.removeprefix(DESCRIPTION_BEFORE) for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE))
+    missing = [v for v in versions if not holds(v)]
+    return annotation(element, DESCRIPTION_BEFORE + missing[0]) if missing else element.description
 
 
-def _version_descriptions(schema: SchemaDefinition, version: str) -> None:
+def _version_descriptions(schema: SchemaDefinition, release: Release) -> None:
+    holds = holds_version(release)
     elements = [schema, *schema.slots.values(), *schema.enums.values(), *schema.types.values()]
     for enum in schema.enums.values():
         elements += list(enum.permissible_values.values())
@@ -77,15 +111,13 @@ def _version_descriptions(schema: SchemaDefinition, version: str) -> None:
     for element in elements:
         tags = [t for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE)]
         if tags:
-            element.description = description_as_of(element, version)
+            element.description = description_as_of(element, holds)
             for tag in tags:
                 del element.annotations[tag]
 
 
-def _prune_to_date(schema: SchemaDefinition, version: str) -> None:
-    def present(element) -> bool:
-        return added_in(element) <= version
-
+def _prune(schema: SchemaDefinition, release: Release) -> None:
+    present = presence_test(release)
     for name in [n for n, s in schema.slots.items() if not present(s)]:
         del schema.slots[name]
     for name in [n for n, e in schema.enums.items() if not present(e)]:
@@ -135,8 +167,8 @@ def cut_schema(release: Release) -> SchemaDefinition:
     schema.title = release.title
     schema.description = release.description
     schema.imports = []
-    _prune_to_date(schema, release.version)
-    _version_descriptions(schema, release.version)
+    _prune(schema, release)
+    _version_descriptions(schema, release)
     missing = [p for p in release.payloads if p not in schema.classes]
     if missing:
         raise ValueError(f"{release.ref}: payload classes {missing} do not exist at that date")

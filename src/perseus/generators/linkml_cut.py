@@ -1,9 +1,10 @@
 """The LinkML source of one release as that release has it (`generated/linkml/<release>.yaml`).
 
 It is what a decision pins as the specification's source: the schema cut to the release's
-date and payloads, with only the slots and types its classes use, and without the
-annotations that only serve the cut (`added_in`, earlier descriptions). It changes exactly
-when what the release means changes, not when another release edits the same modules.
+date and payloads, with only the slots and types its classes use, and without what only
+serves the cut or the generators (`added_in`, `also_added_in`, earlier descriptions, the
+registry's names, the profile of a pattern) or what LinkML derives (`domain_of`). It
+changes when what the release says changes, not when another release edits the same modules.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from linkml_runtime.linkml_model.meta import SchemaDefinition
 
 from perseus.spec_versions import DESCRIPTION_BEFORE
 
-CUT_ONLY = ("added_in",)
+CUT_ONLY = ("added_in", "also_added_in", "registry_name", "pattern_profile")
 
 
 def _strip(element) -> None:
@@ -52,6 +53,8 @@ def linkml_cut(schema: SchemaDefinition) -> str:
         elements += [cls, *cls.attributes.values(), *cls.slot_usage.values(), *cls.rules]
     for element in elements:
         _strip(element)
+        if getattr(element, "domain_of", None):
+            element.domain_of = []
     # Where the modules were read from is not part of the release (and differs between checkouts).
     schema.source_file = schema.source_file_date = schema.source_file_size = schema.generation_date = None
     return yaml_dumper.dumps(schema)

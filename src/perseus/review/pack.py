@@ -181,8 +181,9 @@ def _specification(pack: ReviewPack, root: Path, documents: dict[str, str]) -> N
     before, after = spec_diff.described(pack.old), spec_diff.described(pack.new)
     pack.changes = spec_diff.compare(before, after)
     meanings = {**before["meanings"], **after["meanings"]}
+    aliases = {**before["aliases"], **after["aliases"]}  # the registry's name of a definition -> the project's
     (schema_a, api_a), (schema_b, api_b) = (_published_documents(r, root, documents) for r in (pack.old, pack.new))
-    pack.published = jsonschema_changes(schema_a, schema_b, meanings) + openapi_changes(api_a, api_b, meanings)
+    pack.published = jsonschema_changes(schema_a, schema_b, meanings, aliases) + openapi_changes(api_a, api_b, meanings, aliases)
 
 
 def _permission_text(pack: ReviewPack, root: Path, documents: dict[str, str]) -> None:
@@ -286,17 +287,21 @@ def version_pairs(root: Path = ROOT) -> list[tuple[str, str]]:
     pairs = []
     for label, versions in held_versions(root).items():
         pairs += [(f"{label}@{a}", f"{label}@{b}") for a, b in zip(versions, versions[1:])]
-    return pairs
+    return sorted(pairs)
 
 
 def published_packs(root: Path = ROOT) -> list[tuple[str | None, str]]:
-    """The packs the site publishes: each label's first version, every consecutive pair, and
-    every lineage the register records (`compared_with`), so that a version inserted later
-    between two others never removes the pack that compared them."""
+    """The packs the site publishes: each label's first version, every consecutive pair, each
+    data specification against every release it builds on, and every lineage the register
+    records (`compared_with`), so that a version inserted later between two others never
+    removes the pack that compared them."""
     import yaml
 
     wanted: list[tuple[str | None, str]] = [(None, f"{label}@{versions[0]}") for label, versions in held_versions(root).items()]
     wanted += version_pairs(root)
+    releases = root / "governance/releases.yaml"
+    for release in (yaml.safe_load(releases.read_text())["releases"] if releases.exists() else []):
+        wanted += [(parent, f"{release['label']}@{release['version']}") for parent in sorted(release.get("builds_on") or [])]
     register = root / "governance/register.yaml"
     entries = (yaml.safe_load(register.read_text()) or {}).get("artefacts", []) if register.exists() else []
     for entry in entries:

@@ -89,19 +89,45 @@ class _Differ:
     new_defs: dict
     meanings: dict  # enum name -> value -> meaning, from the LinkML cut
     rows: list[PublishedChange] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # a definition's registry name <-> its project name
+    renamed: dict[str, str] = field(default_factory=dict)  # old definition name -> new name
+    covering: tuple[str, ...] | None = None  # set while a subschema's rows cover its raw keys
 
     def row(self, change, element, name, words, producers, consumers, *covers) -> None:
+        covers = self.covering if self.covering is not None else covers
         self.rows.append(PublishedChange(self.document, change, element, name, words, producers, consumers, tuple(covers)))
+
+    def effective(self, schema, old: bool):
+        """A subschema as it constrains values: a reference to an enum definition read as the enum
+        itself, a reference to a renamed definition read under its new name."""
+        if old and self.renamed:
+            schema = _renamed_refs(schema, self.renamed)
+        if not isinstance(schema, dict) or "$ref" not in schema:
+            return schema
+        prefix, name = schema["$ref"].rsplit("/", 1)
+        defs = self.old_defs if old else self.new_defs
+        target = defs.get(name) or {}
+        if "enum" in target and "properties" not in target:
+            out = {k: v for k, v in schema.items() if k != "$ref"}
+            out.update({k: target[k] for k in ("type", "enum") if k in target})
+            return out
+        return schema
 
     def words(self, schema, new: bool = True) -> str:
         return schema_words(schema, self.new_defs if new else self.old_defs, self.meanings)
 
     # --- definitions ($defs, components/schemas) ---------------------------------------------
     def definitions(self, old: dict, new: dict, base: tuple) -> None:
-        for name in sorted(new.keys() - old.keys()):
+        self.renamed = _renames(old, new, self.aliases)
+        for before, after in sorted(self.renamed.items()):
+            self.row("changed", "class", after, f"definition {code(before)} is now named {code(after)}; clients generated from the "
+                     "document rename the type (what a payload must be is compared below)", False, True,
+                     pointer(*base, before), pointer(*base, after))
+            self.definition(after, old[before], new[after], (*base, after))
+        for name in sorted(new.keys() - old.keys() - set(self.renamed.values())):
             self.row("added", "class", name, "new definition " + definition_words(name, new[name], self.new_defs, self.meanings),
                      False, False, pointer(*base, name))
-        for name in sorted(old.keys() - new.keys()):
+        for name in sorted(old.keys() - new.keys() - self.renamed.keys()):
             self.row("removed", "class", name, f"definition {code(name)} removed; payloads that used it are no longer valid",
                      True, True, pointer(*base, name))
         for name in sorted(old.keys() & new.keys()):
@@ -117,9 +143,9 @@ class _Differ:
         self.properties(name, a, b, at)
         self.rules(name, a, b, at)
         handled = {"title", "description", "enum", "properties", "required", "allOf", *RULE_KEYS}
-        for key in sorted((a.keys() | b.keys()) - handled):
-            if a.get(key) != b.get(key):
-                self.constraint(name, key, a.get(key), b.get(key), at, a, b)
+        rest_a = {k: v for k, v in a.items() if k not in handled}
+        rest_b = {k: v for k, v in b.items() if k not in handled}
+        self.subschema(name, rest_a, rest_b, at)
 
     def enum_values(self, name: str, old: list, new: list, at: tuple) -> None:
         meanings = self.meanings.get(name) or {}
@@ -170,17 +196,34 @@ class _Differ:
         if a.get("description") != b.get("description"):
             self.row("changed", "description", name, f"description of {code(prop)}: {a.get('description')!r} → {b.get('description')!r}",
                      False, False, pointer(*at, "description"))
-        for key in sorted((a.keys() | b.keys()) - {"description"}):
-            if a.get(key) != b.get(key):
-                self.constraint(name, key, a.get(key), b.get(key), at, a, b)
+        self.subschema(name, {k: v for k, v in a.items() if k != "description"}, {k: v for k, v in b.items() if k != "description"}, at)
+
+    def subschema(self, name: str, a: dict, b: dict, at: tuple) -> None:
+        """Compare what two subschemas allow; the rows cover every key written differently."""
+        raw = [k for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)]
+        if not raw:
+            return
+        ea, eb = self.effective(a, True), self.effective(b, False)
+        covers, outer = tuple(pointer(*at, k) for k in raw), self.covering
+        if ea == eb:
+            target = b.get("$ref", a.get("$ref", ""))
+            self.row("changed", "form", name, f"written differently, allowing the same values: {self.words(b)}"
+                     + (f" (now through the definition {code(target.rsplit('/', 1)[-1])})" if "$ref" in b else ""),
+                     False, False, *covers)
+            return
+        self.covering = covers if outer is None else outer
+        try:
+            for key in sorted(ea.keys() | eb.keys()):
+                if ea.get(key) != eb.get(key):
+                    self.constraint(name, key, ea.get(key), eb.get(key), at, ea, eb)
+        finally:
+            self.covering = outer
 
     def constraint(self, name: str, key: str, old, new, at: tuple, a: dict, b: dict) -> None:
         where = pointer(*at, key)
         if key in ("additionalProperties", "items", "propertyNames") and isinstance(old, dict) and isinstance(new, dict):
             part = {"additionalProperties": "each value", "items": "each item", "propertyNames": "each key"}[key]
-            for sub in sorted(old.keys() | new.keys()):
-                if old.get(sub) != new.get(sub):
-                    self.constraint(f"{name} ({part})", sub, old.get(sub), new.get(sub), (*at, key), old, new)
+            self.subschema(f"{name} ({part})", old, new, (*at, key))
             return
         if key == "enum":
             self.enum_values(name, old or [], new or [], at)
@@ -242,6 +285,45 @@ class _Differ:
                      f"{self.words({'allOf': other_b})}", True, True, pointer(*at, "allOf"))
 
 
+def _renamed_refs(value, renamed: dict[str, str]):
+    """`value` with every reference to a renamed definition pointing at its new name."""
+    if isinstance(value, dict):
+        out = {k: _renamed_refs(v, renamed) for k, v in value.items()}
+        if isinstance(out.get("$ref"), str):
+            prefix, _, name = out["$ref"].rpartition("/")
+            out["$ref"] = f"{prefix}/{renamed.get(name, name)}"
+        return out
+    if isinstance(value, list):
+        return [_renamed_refs(v, renamed) for v in value]
+    return value
+
+
+def _shape(schema: dict):
+    """What identifies a definition across a rename: its enum values, or its field names."""
+    if "enum" in schema:
+        return ("enum", tuple(schema["enum"]))
+    if "properties" in schema:
+        return ("object", tuple(sorted(schema["properties"])))
+    return ("other", tuple(sorted(k for k in schema if k not in ("title", "description"))))
+
+
+def _renames(old: dict, new: dict, aliases: dict[str, str]) -> dict[str, str]:
+    """Definitions that only changed name: first as the LinkML source records it (a class's
+    `registry_name`, either way round), then a removed one matched to the added one of the same
+    shape (field names or enum values) whose text is most alike; each added one is matched once."""
+    from difflib import SequenceMatcher
+
+    both_ways = {**aliases, **{v: k for k, v in aliases.items()}}
+    added = {n: _shape(new[n]) for n in new.keys() - old.keys()}
+    out: dict[str, str] = {n: both_ways[n] for n in sorted(old.keys() - new.keys()) if both_ways.get(n) in added}
+    for name in sorted(old.keys() - new.keys() - out.keys()):
+        candidates = [n for n, shape in added.items() if shape == _shape(old[name]) and n not in out.values()]
+        if candidates:
+            text = json.dumps(old[name], sort_keys=True)
+            out[name] = max(candidates, key=lambda n: (SequenceMatcher(None, text, json.dumps(new[n], sort_keys=True)).ratio(), n))
+    return out
+
+
 def _meta(differ: _Differ, old: dict, new: dict, keys, at: tuple = ()) -> None:
     for key in keys:
         if old.get(key) != new.get(key):
@@ -251,8 +333,8 @@ def _meta(differ: _Differ, old: dict, new: dict, keys, at: tuple = ()) -> None:
                        f"{code(new.get(key)) if key in new else '(none)'}", False, False, pointer(*at, key))
 
 
-def jsonschema_changes(old: dict, new: dict, meanings: dict) -> list[PublishedChange]:
-    differ = _Differ("JSON Schema", old.get("$defs") or {}, new.get("$defs") or {}, meanings)
+def jsonschema_changes(old: dict, new: dict, meanings: dict, aliases: dict | None = None) -> list[PublishedChange]:
+    differ = _Differ("JSON Schema", old.get("$defs") or {}, new.get("$defs") or {}, meanings, aliases=aliases or {})
     _meta(differ, old, new, DOCUMENT_METADATA)
     served_a = [s.get("$ref") for s in old.get("anyOf") or []]
     served_b = [s.get("$ref") for s in new.get("anyOf") or []]
@@ -410,10 +492,10 @@ def _headers(differ: _Differ, name: str, ha: dict, hb: dict, at: tuple) -> None:
                        True, True, pointer(*at, header))
 
 
-def openapi_changes(old: dict, new: dict, meanings: dict) -> list[PublishedChange]:
+def openapi_changes(old: dict, new: dict, meanings: dict, aliases: dict | None = None) -> list[PublishedChange]:
     old_defs = (old.get("components") or {}).get("schemas") or {}
     new_defs = (new.get("components") or {}).get("schemas") or {}
-    differ = _Differ("OpenAPI", old_defs, new_defs, meanings)
+    differ = _Differ("OpenAPI", old_defs, new_defs, meanings, aliases=aliases or {})
     _meta(differ, old, new, ("openapi", "jsonSchemaDialect"))
     _meta(differ, old.get("info") or {}, new.get("info") or {}, sorted((old.get("info") or {}).keys() | (new.get("info") or {}).keys()),
           ("info",))

@@ -52,10 +52,13 @@ def describe(schema) -> dict:
         name: {k: _plain(getattr(t, k, None)) for k in ("typeof", "pattern", "minimum_value", "maximum_value")}
         for name, t in sorted(view.schema.types.items())
     }
-    return {"classes": classes, "enums": enums, "types": types, "meanings": meanings}
+    from perseus.spec_versions import annotation
+
+    aliases = {annotation(cls, "registry_name"): name for name, cls in view.all_classes().items() if annotation(cls, "registry_name")}
+    return {"classes": classes, "enums": enums, "types": types, "meanings": meanings, "aliases": aliases}
 
 
-EMPTY = {"classes": {}, "enums": {}, "types": {}, "meanings": {}}
+EMPTY = {"classes": {}, "enums": {}, "types": {}, "meanings": {}, "aliases": {}}
 
 
 def constraint_words(constraints: dict) -> str:

@@ -25,6 +25,10 @@ def ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
 
 
+def a_or_an(name: str) -> str:
+    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
+
+
 def pattern_words(pattern: str) -> str:
     """`^(EA|EM|…)$` → the codes listed; any other pattern shown as it is, with what it is for."""
     match = ALTERNATION.match(pattern)
@@ -49,9 +53,9 @@ def schema_words(schema: dict | None, defs: dict, meanings: dict, depth: int = 0
         name = ref_name(schema["$ref"])
         target = defs.get(name) or {}
         if "enum" in target:
-            parts.append(f"a {name}, " + enum_words(target["enum"], meanings.get(name)))
+            parts.append(f"{a_or_an(name)}, " + enum_words(target["enum"], meanings.get(name)))
         else:
-            parts.append(f"a {name}")
+            parts.append(a_or_an(name))
     if "const" in schema:
         parts.append(f"exactly {code(schema['const'])}")
     if "enum" in schema:

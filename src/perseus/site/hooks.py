@@ -12,6 +12,7 @@ from perseus.site import (
     api,
     benchmarks,
     changes,
+    differences,
     downloads,
     factors,
     governance,
@@ -31,6 +32,7 @@ HAND_WRITTEN = [
 ]
 SECTIONS = (
     ("Data specifications", specifications),
+    ("Differences from the registry", differences),
     ("API reference", api),
     ("Methodologies", methodologies),
     ("Factors", factors),
