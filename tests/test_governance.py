@@ -10,7 +10,7 @@ import pytest
 import yaml
 from linkml.validator import validate
 
-from governance_helpers import copy_repository, perseus_in
+from tests.governance_helpers import copy_repository, perseus_in
 from perseus.governance.check import check
 from perseus.governance.pins import sha256_of
 from perseus.paths import GOVERNANCE, ROOT, SPEC

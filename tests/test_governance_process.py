@@ -9,7 +9,7 @@ import json
 import pytest
 import yaml
 
-from governance_helpers import copy_repository, perseus_in
+from tests.governance_helpers import copy_repository, perseus_in
 
 NEW = "consumption-data@2027-01-15"
 PROPOSAL = "tag-2027-01-15-meter-serial"
