@@ -10,10 +10,10 @@ import pytest
 import yaml
 from linkml.validator import validate
 
-from tests.governance_helpers import copy_repository, perseus_in
 from perseus.governance.check import check
 from perseus.governance.pins import sha256_of
 from perseus.paths import GOVERNANCE, ROOT, SPEC
+from tests.governance_helpers import copy_repository, perseus_in
 
 GAS = "tag-2025-10-27-gas"
 MODEL = str(SPEC / "governance.yaml")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+from itertools import pairwise
 
 import pytest
 import yaml
@@ -23,7 +24,7 @@ def _consecutive_pairs() -> list[tuple[str, str]]:
     for release in RELEASES:
         by_label.setdefault(release["label"], []).append(release["version"])
     return [(f"{label}@{a}", f"{label}@{b}") for label, versions in by_label.items()
-            for a, b in zip(sorted(versions), sorted(versions)[1:])]
+            for a, b in pairwise(sorted(versions))]
 
 
 def _documents(ref: str) -> dict[str, dict]:

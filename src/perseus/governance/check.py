@@ -26,6 +26,7 @@ the decision and the artefact it concerns. The rules:
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from perseus.governance import manifest as manifests
@@ -96,7 +97,7 @@ def _lifecycle(records: Records) -> list[Problem]:
     for entry in records.register:
         ref, status = entry["artefact"], entry["status"]
 
-        def problem(message: str) -> None:
+        def problem(message: str, entry=entry, ref=ref) -> None:
             out.append(Problem("lifecycle", REGISTER, message, decision=entry.get("decision"), artefact=ref))
 
         dated = [stage for stage in LIFECYCLE[1:] if entry.get(stage)]
@@ -105,7 +106,7 @@ def _lifecycle(records: Records) -> list[Problem]:
             problem(f"status is {status}, but the latest stage with a date is {reached}"
                     + (f" ({entry[reached]})" if reached != "draft" else "") + "; date every stage the artefact reached")
         days = [(stage, entry[stage]) for stage in ("drafted", *LIFECYCLE[1:]) if entry.get(stage)]
-        for (a, day_a), (b, day_b) in zip(days, days[1:]):
+        for (a, day_a), (b, day_b) in pairwise(days):
             if day_b < day_a:
                 problem(f"{b} on {day_b} is before {a} on {day_a}")
         if status in ("deployed", "superseded") and not entry.get("approved"):

@@ -19,6 +19,7 @@ from perseus.governance.pins import artefact_files, held_artefacts, pin, sha256_
 from perseus.governance.records import read_yaml
 from perseus.governance.register import REGISTER_FILE, clear_cache
 from perseus.governance.tally import count, tally_of_votes, voting_members
+from perseus.writing import dump_json, write_atomically
 
 HEADERS = {
     "register": (
@@ -55,10 +56,7 @@ def dump(data) -> str:
 
 def write_record(path: Path, header: str, data) -> None:
     """Write atomically: a reader never sees half a record."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(header + dump(data))
-    tmp.replace(path)
+    write_atomically(path, header + dump(data))
     clear_cache()
 
 
@@ -261,11 +259,8 @@ def sign(root: Path, decision_id: str, key, cert) -> dict:
 
 
 def _write_manifest(path: Path, manifest: dict, signature: dict | None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = {"manifest": manifest} | ({"signature": signature} if signature else {})
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
-    tmp.replace(path)
+    write_atomically(path, dump_json(body))
 
 
 def erratum(root: Path, erratum_id: str, decision_id: str, day: str, decided_by: str, reason: str,

@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from perseus.provenance.vocabulary import CAP, EDP, FSP, OID_MEMBER, OID_ROLES, ROLES, environment as _environment
+from perseus.provenance.vocabulary import CAP, EDP, FSP, OID_MEMBER, OID_ROLES, ROLES
+from perseus.provenance.vocabulary import environment as _environment
 
 
 class _Roles(asn1.SequenceOf):  # the roles extension is a SEQUENCE OF UTF8String (as ib1-provenance reads it)

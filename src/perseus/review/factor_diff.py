@@ -66,7 +66,7 @@ def _rows(table, path: Path, keys: list[str], values: list[str]) -> dict[tuple, 
         key = tuple(table[k].iloc[index] for k in keys)
         if key in rows:
             raise FactorTableError(
-                f"{path}: line {index + 2} repeats the key {dict(zip(keys, key))} of line {first_line[key]}: "
+                f"{path}: line {index + 2} repeats the key {dict(zip(keys, key, strict=True))} of line {first_line[key]}: "
                 "a tidy table has one row per key"
             )
         first_line[key] = index + 2
@@ -97,7 +97,7 @@ def compare_tables(old_path: Path, new_path: Path, name: str | None = None) -> l
     after = _rows(new, new_path, new_keys, new_values)
 
     def label(key: tuple) -> str:
-        return prefix + ", ".join(f"{k}={v}" for k, v in zip(old_keys, key))
+        return prefix + ", ".join(f"{k}={v}" for k, v in zip(old_keys, key, strict=True))
 
     for key in [k for k in after if k not in before]:
         changes.append(Change("added", "row", label(key), new=after[key]))
@@ -118,4 +118,4 @@ def first_rows(path: Path, name: str | None = None) -> list[Change]:
     keys = [c for c in table.columns if c not in values]
     prefix = f"{name}: " if name else ""
     rows = _rows(table, path, keys, values)
-    return [Change("added", "row", prefix + ", ".join(f"{k}={v}" for k, v in zip(keys, key)), new=row) for key, row in rows.items()]
+    return [Change("added", "row", prefix + ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True)), new=row) for key, row in rows.items()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from perseus.governance.pins import calorific_values_file
@@ -287,7 +288,7 @@ def version_pairs(root: Path = ROOT) -> list[tuple[str, str]]:
     """Consecutive versions of every label held, for every kind."""
     pairs = []
     for label, versions in held_versions(root).items():
-        pairs += [(f"{label}@{a}", f"{label}@{b}") for a, b in zip(versions, versions[1:])]
+        pairs += [(f"{label}@{a}", f"{label}@{b}") for a, b in pairwise(versions)]
     return sorted(pairs)
 
 
