@@ -3,6 +3,7 @@ way they were found to fail now fails the check with a message naming the decisi
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 
@@ -45,6 +46,27 @@ def test_governance_check_passes_on_the_repository():
     result = perseus_in(ROOT, "governance", "check")
     assert result.returncode == 0, result.stderr
     assert "governance records hold" in result.stderr
+
+
+def _steps() -> dict[str, argparse.ArgumentParser]:
+    from perseus.cli import build_parser
+
+    def subcommands(parser) -> dict:
+        return next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+    return subcommands(subcommands(build_parser())["governance"])
+
+
+def test_process_md_documents_every_step_and_the_end_to_end_test_uses_only_those():
+    process = " ".join((GOVERNANCE / "PROCESS.md").read_text().split())
+    documented = set(re.findall(r"perseus governance ([a-z-]+)", process))
+    assert documented == set(_steps())
+    end_to_end = (ROOT / "tests/test_governance_process.py").read_text()
+    assert set(re.findall(r'"governance", "([a-z-]+)"', end_to_end)) <= documented
+    # ...and its options as PROCESS.md writes them, each an option of some step.
+    used = set(re.findall(r'"(--[a-z-]+)"', end_to_end))
+    assert {o for o in used if o not in process} == set()
+    assert used <= {o for step in _steps().values() for a in step._actions for o in a.option_strings}
 
 
 @pytest.fixture(scope="module")
