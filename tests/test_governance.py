@@ -102,7 +102,8 @@ def test_adding_an_enum_value_to_approved_heartbeat_fails(repo):
     result = perseus_in(repo, "governance", "check")
     assert result.returncode == 1
     assert re.search(r"generated/jsonschema/heartbeat@2025-10-23\.schema\.json: decision registry-2025-10-23: "
-                     r"heartbeat@2025-10-23: changed since it was pinned.*\(rule: pins-hold\)", result.stderr), result.stderr
+                     r"heartbeat@2025-10-23: changed since it was pinned for heartbeat@2025-10-23 "
+                     r"\(pinned by erratum heartbeat-2025-10-23-jsonschema\).*\(rule: pins-hold\)", result.stderr), result.stderr
     assert "generated/linkml/heartbeat@2025-10-23.yaml: decision registry-2025-10-23" in result.stderr
 
 
@@ -120,13 +121,14 @@ def test_editing_the_gas_methodology_and_pasting_its_hash_fails(repo):
     _edit(path, "default: 39.5", "default: 39.8")
     after = sha256_of(path)
     # Paste the new hash wherever the pin in force lives: the erratum that last set it.
-    _edit(repo / "governance/errata/2026-12-01-methodology-status.yaml", before, after)
+    (setter,) = [p for p in (repo / "governance/errata").glob("*.yaml") if f"new_sha256: {before}" in p.read_text()]
+    _edit(setter, before, after)
     messages = _messages(repo)
     assert not [m for m in messages if "pins-hold" in m]  # the pasted hash agrees with the file...
     signed = [m for m in messages if "(rule: signed-manifest)" in m]
     assert any(f"decision {GAS}: methodologies/gas-desnz-annual@2025-10-27.yaml has sha256 {after} in force, "
                f"but the signed manifest holds {before}" in m for m in signed), signed  # ...not with what was signed
-    assert any("governance/errata/2026-12-01-methodology-status.yaml has sha256" in m for m in signed)
+    assert any(f"{setter.relative_to(repo)} has sha256" in m for m in signed)
 
 
 def test_pasting_a_new_hash_into_the_decision_record_fails(repo):

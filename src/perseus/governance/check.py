@@ -304,8 +304,8 @@ def _pins_hold(records: Records) -> list[Problem]:
         errata = records.errata_for(decision["id"])
         for (ref, rel), sha in manifests.effective_pins(decision, errata).items():
             path = records.root / rel
-            by = f" (pinned by erratum {errata[-1]['id']})" if any(
-                (c["artefact"], c["path"]) == (ref, rel) for e in errata for c in e.get("pins") or []) else ""
+            setters = [e["id"] for e in errata if any((c["artefact"], c["path"]) == (ref, rel) for c in e.get("pins") or [])]
+            by = f" (pinned by erratum {setters[-1]})" if setters else ""  # the last erratum that moved this pin
             if not path.is_file():
                 out.append(Problem("pins-hold", rel, f"is pinned for {ref} but missing{by}; approved files never go away",
                                    decision=decision["id"], artefact=ref))
