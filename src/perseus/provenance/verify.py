@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from cryptography import x509
@@ -34,6 +34,7 @@ class UnusableInput(ValueError):
 class Finding:
     where: str  # the step (id, type) or JSON path the problem belongs to
     reason: str
+    check: str = ""  # "sources" for the comparison of the record with the report's sources and figures
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -44,6 +45,7 @@ class Verification:
     problems: list[Finding] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)  # decoded, with the library's `_signature`
     notes: list[str] = field(default_factory=list)  # facts worth saying that are not failures
+    sources_checked: bool = False  # the record was read far enough to compare it with the report's sources
 
     @property
     def valid(self) -> bool:
@@ -274,7 +276,8 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
     try:
         result.problems += _date_findings(result.steps, signed_at, report)
         result.problems += _origin_findings(result.steps, report)
-        result.problems += _source_findings(result.steps, report)
+        result.problems += [replace(f, check="sources") for f in _source_findings(result.steps, report)]
+        result.sources_checked = True
     except (ValueError, KeyError, TypeError, AttributeError) as exc:  # the report's own fields, not the record's
         raise UnusableInput(f"the report's `data` or `sources` cannot be read ({type(exc).__name__}: {exc}); "
                             "validate it with `perseus validate` first") from exc
