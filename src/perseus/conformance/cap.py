@@ -225,6 +225,8 @@ def figures_recomputed(run: Run):
     methods = {s["type"]: s["methodology"] for s in ours.get("sources", [])}
     findings = Findings()
     for index, entry in year.entries():
+        if _inside_rule(year, index, entry):
+            continue  # a month outside the period is CAP-04's; nothing was read for it
         key = (entry.get("type"), entry.get("from"))
         served = (entry.get("emissions") or {}).get("value") if isinstance(entry.get("emissions"), dict) else None
         if key not in figures or not isinstance(served, (int, float)):
