@@ -274,3 +274,17 @@ def test_only_get_is_ever_sent(harness, pki, consumption):
     finally:
         httpx.Client.stream = original
     assert methods and set(methods) == {"GET"}
+
+
+# --- the site -------------------------------------------------------------------------------------
+
+def test_the_site_lists_every_case_with_its_requirement(built_site):
+    import html
+    import re
+
+    page = (built_site / "conformance" / "index.html").read_text()
+    text = "".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())  # the words, without markup or spacing
+    for case in all_cases():
+        assert f'id="{case.id.lower()}"' in page, case.id
+        for words in (case.requirement, case.method):
+            assert "".join(words.replace("`", "").split()) in text, (case.id, words)
