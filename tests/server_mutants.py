@@ -279,7 +279,7 @@ def _heartbeat(change: Callable[[dict], None]):
 
 
 def _media_type(request: Request, answer: Answer) -> None:
-    if request.path == "/datasources" and answer.status == 200:
+    if request.path == "/heartbeat" and answer.status == 200:
         answer.headers["content-type"] = "text/plain; charset=utf-8"
 
 
@@ -356,10 +356,13 @@ def _outside_month(payload: dict) -> None:
 
 
 def _two_months(payload: dict) -> None:
+    """The first entry runs two months, where that still ends before it was calculated."""
     entry = first_entry_of(payload)
     year, month = int(entry["from"][:4]), int(entry["from"][5:7]) + 2
     year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-    entry["to"] = f"{year:04d}-{month:02d}-01T00:00:00Z"
+    end = f"{year:04d}-{month:02d}-01T00:00:00Z"
+    if end <= entry["takenAt"]:
+        entry["to"] = end
 
 
 MUTANTS: dict[str, Mutant] = {m.target: m for m in (

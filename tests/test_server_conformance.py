@@ -94,10 +94,19 @@ def pki():
     return Pki.create()
 
 
+def quick_config(**options) -> SandboxConfig:
+    """A sandbox for many runs in a row: no rate limit, and no delay after a refused login."""
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(SandboxConfig)}
+    wanted = {"rate_limit": 10**6, "failed_login_delay": 0.0, **options}
+    return SandboxConfig(**{k: v for k, v in wanted.items() if k in names})
+
+
 @pytest.fixture(scope="module")
 def harness(pki):
-    app = Harness(create_app(SandboxConfig(rate_limit=10**6)), pki)
-    with RunningSandbox(SandboxConfig(port=0, rate_limit=10**6), app=app) as running:
+    app = Harness(create_app(quick_config()), pki)
+    with RunningSandbox(quick_config(port=0), app=app) as running:
         yield app, running.url
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from perseus.conformance.documents import Documents
@@ -26,8 +27,11 @@ class Options:
 
 def parse_instant(text) -> dt.datetime | None:
     """A timestamp as the scheme writes them (Z or offset; seconds optional; a bare date), or None."""
-    if not isinstance(text, str):
-        return None
+    return _parse_instant(text) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=1 << 18)  # a meter-year's timestamps recur across the day, month and year answers and the cases
+def _parse_instant(text: str) -> dt.datetime | None:
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
