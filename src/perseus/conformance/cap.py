@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from perseus.conformance.common import quoted
+from perseus.conformance.common import body_problems, quoted
 from perseus.conformance.registry import check
 from perseus.conformance.run import Period, Run, iso, parse_instant, periods
 from perseus.conformance.session import Exchange
@@ -73,7 +73,7 @@ def report_valid(run: Run):
         if exchange.status != 200:
             findings.problem(exchange, f"status {exchange.status}, not 200" + (f"; body {quoted(exchange.json())}" if exchange.json() else ""))
             continue
-        problems = run.documents.problems(TEMPLATE, "EmissionsReport", exchange.json())
+        problems = body_problems(run, exchange, 200, default="EmissionsReport")
         if problems:
             findings.problem(exchange, problems[0])
         else:

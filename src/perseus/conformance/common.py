@@ -57,7 +57,7 @@ def heartbeat_ok(run: Run):
     payload = exchange.json()
     if exchange.status != 200:
         return failed(f"GET /heartbeat answered {exchange.status}, not 200", Evidence.of(exchange, quoted(payload)))
-    problems = run.documents.problems("/heartbeat", "Heartbeat", payload)
+    problems = body_problems(run, exchange, 200, default="Heartbeat")
     if problems:
         return failed(f"the heartbeat does not follow Heartbeat of {run.documents.heartbeat.ref}", Evidence.of(exchange, problems[0]))
     return passed(f"valid against Heartbeat of {run.documents.heartbeat.ref}", Evidence.of(exchange, quoted(payload)))

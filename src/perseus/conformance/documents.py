@@ -84,6 +84,8 @@ class Documents:
         import jsonschema_rs
 
         document = openapi(self.ref_for(template))
+        if cls not in document.get("components", {}).get("schemas", {}):
+            return [f"the release publishes no schema {cls} to check the body against"]
         wrapped = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": f"#/components/schemas/{cls}",
                    "components": document.get("components", {})}
         validator = jsonschema_rs.Draft202012Validator(wrapped, validate_formats=True)

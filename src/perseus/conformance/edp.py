@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from perseus.conformance.common import expect, quoted
+from perseus.conformance.common import body_problems, expect, quoted
 from perseus.conformance.registry import check
 from perseus.conformance.run import Period, Run, parse_instant, periods
 from perseus.conformance.session import Exchange, segment
@@ -61,6 +61,7 @@ class Answer:
     measure: str
     period: Period
     exchange: Exchange
+    _readings: list | None = field(default=None, repr=False)
 
     @property
     def payload(self) -> dict | None:
@@ -68,8 +69,10 @@ class Answer:
         return body if self.exchange.status == 200 and isinstance(body, dict) else None
 
     def readings(self) -> list[tuple[int, dict]]:
-        data = (self.payload or {}).get("data")
-        return [(i, r) for i, r in enumerate(data) if isinstance(r, dict)] if isinstance(data, list) else []
+        if self._readings is None:
+            data = (self.payload or {}).get("data")
+            self._readings = [(i, r) for i, r in enumerate(data) if isinstance(r, dict)] if isinstance(data, list) else []
+        return self._readings
 
 
 def source_days(run: Run) -> list[Answer]:
@@ -141,7 +144,7 @@ def datasources_valid(run: Run):
     exchange = datasources(run)
     if exchange.status != 200:
         return failed(f"GET /datasources answered {exchange.status}, not 200", Evidence.of(exchange, quoted(exchange.json())))
-    problems = run.documents.problems("/datasources", "DataSources", exchange.json())
+    problems = body_problems(run, exchange, 200, default="DataSources")
     if problems:
         return failed(f"the list does not follow DataSources of {run.documents.release.ref}", Evidence.of(exchange, problems[0]))
     count = len(exchange.json().get("data", []))
@@ -213,7 +216,7 @@ def meter_data_valid(run: Run):
         exchange = answer.exchange
         if exchange.status != 200:
             continue  # EDP-03 judges the status
-        problems = run.documents.problems(TEMPLATE, "MeterData", exchange.json())
+        problems = body_problems(run, exchange, 200, default="MeterData")
         if problems:
             findings.problem(exchange, problems[0])
         else:
