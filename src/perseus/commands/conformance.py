@@ -27,12 +27,6 @@ The cases are listed, with their requirements, on the site's conformance page.
 """
 
 EPILOG = """\
-exit status:
-  0  every MUST case passed or was not applicable
-  1  at least one MUST case failed
-  2  unusable input: an option, a file, the release, or a server that gives no answer
-  3  no MUST case failed, but some were not run (--max-requests or --timeout reached)
-
 examples:
   perseus conformance edp http://127.0.0.1:8080 --release consumption-data@2026-11-28 \\
       --token sandbox-token-cap-office --foreign-source synthetic-cafe-001-electricity \\
@@ -45,13 +39,20 @@ DEFAULT_MAX_REQUESTS = 1000
 DEFAULT_TIMEOUT = 300.0
 
 
+def _epilog() -> str:
+    from perseus.conformance.exits import EXIT_STATUSES
+
+    return "exit status:\n" + "".join(f"  {code}  {text}\n" for code, text in EXIT_STATUSES.items()) + "\n" + EPILOG
+
+
 def register(subparsers) -> None:
+    epilog = _epilog()
     parser = subparsers.add_parser("conformance", help="test an EDP or CAP server against the specification",
-                                   description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                   description=DESCRIPTION, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
     roles = parser.add_subparsers(dest="role", required=True, metavar="ROLE")
     for role, help_text in (("edp", "an energy data provider's consumption-data API"),
                             ("cap", "a carbon accounting provider's emissions-data API")):
-        sub = roles.add_parser(role, help=help_text, description=DESCRIPTION, epilog=EPILOG,
+        sub = roles.add_parser(role, help=help_text, description=DESCRIPTION, epilog=epilog,
                                formatter_class=argparse.RawDescriptionHelpFormatter)
         _options(sub, role)
         sub.set_defaults(func=run)
@@ -151,6 +152,7 @@ def _write(path: Path, text: str) -> None:
 
 def run(args) -> int:
     from perseus.conformance import report
+    from perseus.conformance.exits import UNUSABLE
     from perseus.conformance.documents import Documents, ReleaseUnusable
     from perseus.conformance.run import Run
     from perseus.conformance.runner import Unreachable, execute
@@ -162,12 +164,12 @@ def run(args) -> int:
         session = Session(args.url, credentials, max_requests=args.max_requests, timeout=args.timeout)
     except (Unusable, ReleaseUnusable, UnusableCredentials) as exc:
         print(f"perseus conformance: {exc}", file=sys.stderr)
-        return report.UNUSABLE
+        return UNUSABLE
     try:
         result = execute(Run(args.role, session, documents, options), progress=False if args.no_progress else None)
     except Unreachable as exc:
         print(f"perseus conformance: {exc}", file=sys.stderr)
-        return report.UNUSABLE
+        return UNUSABLE
     finally:
         session.close()
     for line in report.summary_lines(result):

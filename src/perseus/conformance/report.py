@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from perseus.conformance.catalogue import LEVELS
-from perseus.conformance.runner import Result
+from perseus.conformance.exits import CONFORMS, EXIT_STATUSES, INCOMPLETE, MUST_FAILED
 from perseus.conformance.verdicts import FAIL, NOT_RUN, OUTCOMES
 
-# Exit status of `perseus conformance` (documented in its help and on the site).
-CONFORMS = 0  # every MUST case passed or was not applicable
-MUST_FAILED = 1  # at least one MUST case failed
-UNUSABLE = 2  # the input cannot be used: options, files, release, or a server that does not answer
-INCOMPLETE = 3  # no MUST case failed, but some were not run: --max-requests or --timeout was reached
-EXIT_STATUSES = {
-    CONFORMS: "every MUST case passed or was not applicable",
-    MUST_FAILED: "at least one MUST case failed",
-    UNUSABLE: "unusable input: an option, a file, the release, or a server that gives no answer",
-    INCOMPLETE: "no MUST case failed, but some were not run (--max-requests or --timeout reached)",
-}
+if TYPE_CHECKING:
+    from perseus.conformance.runner import Result
+
 LABEL = {"pass": "PASS", "fail": "FAIL", "not-applicable": "N/A", "not-run": "NOT RUN"}
 
 
-def exit_status(result: Result) -> int:
+def exit_status(result: "Result") -> int:
     musts = [v for v in result.verdicts if v.case.must]
     if any(v.outcome == FAIL for v in musts):
         return MUST_FAILED
@@ -32,14 +25,14 @@ def exit_status(result: Result) -> int:
     return CONFORMS
 
 
-def counts(result: Result) -> dict[str, dict[str, int]]:
+def counts(result: "Result") -> dict[str, dict[str, int]]:
     table = {level: Counter() for level in LEVELS}
     for verdict in result.verdicts:
         table[verdict.case.level][verdict.outcome] += 1
     return {level: {o: table[level][o] for o in OUTCOMES} for level in LEVELS}
 
 
-def as_json(result: Result) -> dict:
+def as_json(result: "Result") -> dict:
     run = result.run
     status = exit_status(result)
     return {
@@ -75,7 +68,7 @@ def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def as_markdown(result: Result) -> str:
+def as_markdown(result: "Result") -> str:
     data = as_json(result)
     lines = [
         f"# Conformance of {data['url']} to {data['release']}",
@@ -102,7 +95,7 @@ def as_markdown(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary_lines(result: Result) -> list[str]:
+def summary_lines(result: "Result") -> list[str]:
     lines = [f"{LABEL[v.outcome]:<8} {v.case.id} {v.case.level:<6} {v.case.title}: {v.detail}" for v in result.verdicts]
     for verdict in result.verdicts:
         if verdict.outcome == FAIL:

@@ -21,7 +21,7 @@ VERDICTS = [
 
 def _intro() -> str:
     from perseus.commands.conformance import DEFAULT_MAX_REQUESTS, DEFAULT_TIMEOUT
-    from perseus.conformance.report import EXIT_STATUSES
+    from perseus.conformance.exits import EXIT_STATUSES
 
     commands = "\n".join(command for _, command in ROLES.values())
     return (
