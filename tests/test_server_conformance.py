@@ -297,3 +297,21 @@ def test_the_site_lists_every_case_with_its_requirement(built_site):
         assert f'id="{case.id.lower()}"' in page, case.id
         for words in (case.requirement, case.method):
             assert "".join(words.replace("`", "").split()) in text, (case.id, words)
+
+
+def test_a_broken_server_exits_1_with_the_failing_case_and_its_evidence_in_both_reports(perseus, tmp_path, harness, pki):
+    app, url = harness
+    (tmp_path / "anchor.pem").write_bytes(pki.anchor)
+    app.mutant = MUTANTS["EDP-27"]
+    try:
+        result = perseus("conformance", "edp", url, "--release", EDP_RELEASE, "--token", CLIENT_TOKEN, "--foreign-source", FOREIGN,
+                         "--trust-anchor", tmp_path / "anchor.pem", "--until", until().isoformat(),
+                         "--json", tmp_path / "r.json", "--markdown", tmp_path / "r.md")
+    finally:
+        app.mutant = None
+    report = json.loads((tmp_path / "r.json").read_text())
+    case = next(c for c in report["cases"] if c["id"] == "EDP-27")
+    assert result.returncode == 1 and report["exitStatus"] == 1 and not report["conforms"]
+    assert case["verdict"] == "fail" and "both start at" in case["evidence"][0]["excerpt"]
+    assert case["evidence"][0]["request"].startswith("GET ") and case["evidence"][0]["answer"].startswith("200 ")
+    assert "FAIL     EDP-27" in result.stdout and case["evidence"][0]["excerpt"].replace("|", "\\|") in (tmp_path / "r.md").read_text()
