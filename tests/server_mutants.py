@@ -23,7 +23,7 @@ from perseus.provenance import keys
 from perseus.provenance.build import sign_report
 from perseus.provenance.edp import sign_meter_data
 from perseus.provenance.signer import member_signer
-from perseus.provenance.vocabulary import CAP, EDP, FSP, METER, TRUST_FRAMEWORK
+from perseus.provenance.vocabulary import CAP, EDP, FSP, METER, SANDBOX
 
 CAP_URL = "https://directory.sandbox.example/member/cap"
 EDP_URL = "https://directory.sandbox.example/member/edp"
@@ -146,14 +146,20 @@ def with_token(request: Request, token: str) -> Request:
     return request
 
 
-def signed_by_cap(payload: dict, pki: Pki) -> dict:
-    """A consumption record signed by a carbon accounting provider's certificate (no EDP role)."""
-    record = Record(TRUST_FRAMEWORK)
+def record_of(payload: dict, member: keys.Issued, assurance: dict | None = None) -> dict:
+    """A consumption record of one origin step, signed by `member`."""
     data = readings(payload)
     period = {"from": min(r["from"] for r in data), "to": max(r["to"] for r in data)}
-    record.add_step({"type": "origin", "timestamp": max(r["takenAt"] for r in data), "sourceType": METER,
-                     "perseus:scheme": {"meteringPeriod": period}, "perseus:assurance": {"dataSource": "SmartMeter"}})
-    return record.sign(member_signer(pki.cap.key, [pki.cap.certificate])[0]).encoded()
+    record = Record(SANDBOX.trust_framework)
+    record.add_step({"type": "origin", "timestamp": max(r["takenAt"] for r in data), "sourceType": SANDBOX.source_type(METER),
+                     "perseus:scheme": {"meteringPeriod": period},
+                     "perseus:assurance": assurance or {"dataSource": SANDBOX.assurance("dataSource", "SmartMeter")}})
+    return record.sign(member_signer(member.key, [member.certificate])[0]).encoded()
+
+
+def signed_by_cap(payload: dict, pki: Pki) -> dict:
+    """The consumption signed by a carbon accounting provider's certificate (no EDP role)."""
+    return record_of(payload, pki.cap)
 
 
 def short_period(payload: dict, pki: Pki) -> dict:
@@ -172,8 +178,8 @@ def unsigned(payload: dict, pki: Pki) -> dict:
 
 
 def odd_assurance(payload: dict, pki: Pki) -> dict:
-    return sign_meter_data(payload, key=pki.edp.key, cert_chain=[pki.edp.certificate], cap=CAP_URL,
-                           data_source="SmartishMeter")["provenance"]
+    """The EDP's record with a data source the scheme's vocabulary does not have."""
+    return record_of(payload, pki.edp, {"dataSource": f"{SANDBOX.scheme}/assurance/data-source/SmartishMeter"})
 
 
 def first_entry_of(payload) -> dict:

@@ -12,11 +12,7 @@ from perseus.conformance.registry import check
 from perseus.conformance.run import Run, parse_instant
 from perseus.conformance.verdicts import Findings, not_applicable
 from perseus.provenance.steps import decode_step
-from perseus.provenance.vocabulary import DATA_SOURCES, EDP, METER, MISSING_DATA, PROCESSING, SCHEME
-
-# perseus:assurance keys and their values; a value is written as its label or as its registry URI.
-ASSURANCE = {"dataSource": ("data-source", DATA_SOURCES), "missingData": ("missing-data", MISSING_DATA),
-             "processing": ("processing", PROCESSING)}
+from perseus.provenance.vocabulary import ASSURANCE, EDP, METER, by_trust_framework, is_a, roles_held, shown_roles, trust_frameworks
 
 
 def unsigned_reason(provenance) -> str | None:
@@ -58,12 +54,12 @@ def decoded_steps(steps) -> list[dict]:
 
 
 def consumption_origins(steps: list[dict]) -> list[dict]:
-    return [s for s in steps if s.get("type") == "origin" and s.get("sourceType") == METER]
+    return [s for s in steps if s.get("type") == "origin" and is_a(s.get("sourceType"), "source-type", {METER})]
 
 
-def holds_role(roles, role: str) -> bool:
-    """Roles in a certificate are the registry's labels or their URIs (…/role/<label>)."""
-    return any(isinstance(r, str) and (r == role or r.endswith(f"/role/{role}")) for r in roles or ())
+def environment(answer: "Answer"):
+    """The scheme environment whose trust framework the record names, or None."""
+    return by_trust_framework((_record(answer) or {}).get("ib1:provenance"))
 
 
 def _record(answer: Answer):
@@ -116,7 +112,10 @@ def record_verifies(run: Run):
     results = verified(run)
     for answer in signed_answers(run):
         steps, reason = results[answer.exchange.number]
-        if reason:
+        if environment(answer) is None:
+            findings.problem(answer.exchange, f"`ib1:provenance` is {quoted(_record(answer).get('ib1:provenance'))}, not the trust "
+                                              f"framework of one of the scheme's environments ({', '.join(trust_frameworks())})")
+        elif reason:
             findings.problem(answer.exchange, f"Record.verify: {reason}")
         else:
             findings.check(answer.exchange, f"verified: {len(steps)} step(s)")
@@ -133,18 +132,20 @@ def signed_by_edp(run: Run):
         steps, _ = results[answer.exchange.number]
         if steps is None:
             continue
-        origins = consumption_origins(steps)
-        wrong = [s for s in origins if not holds_role(s["_signature"]["signed"].get("roles"), EDP)]
+        env, origins = environment(answer), consumption_origins(steps)
+        if env is None:
+            continue  # EDP-51's
+        wrong = [s for s in origins if EDP not in roles_held(s["_signature"]["signed"].get("roles") or [], env)]
         if not origins:
             findings.problem(answer.exchange, f"the record has no origin step of source type {METER}")
         elif wrong:
             signer = wrong[0]["_signature"]["signed"]
-            findings.problem(answer.exchange, f"origin {wrong[0].get('id')} is signed by {signer.get('name')}, whose "
-                                              f"certificate holds {quoted(signer.get('roles'))}, not {EDP}")
+            findings.problem(answer.exchange, f"origin {wrong[0].get('id')} is signed by {signer.get('name')}, whose certificate "
+                                              f"holds {shown_roles(signer.get('roles') or [], env)}, not the {env.name} {EDP}")
         else:
             signer = origins[0]["_signature"]["signed"]
             findings.check(answer.exchange, f"origin {origins[0].get('id')} signed by {signer.get('name')} "
-                                            f"({quoted(signer.get('roles'))})")
+                                            f"({shown_roles(signer.get('roles') or [], env)})")
     return findings.outcome("verified records", none="no record verifies (see EDP-51)")
 
 
@@ -177,15 +178,20 @@ def period_covers_readings(run: Run):
     return findings.outcome("answers with readings", none="no answer held readings and a readable record")
 
 
-def assurance_problem(assurance) -> str | None:
+def assurance_problem(assurance, env) -> str | None:
+    """Each signal the scheme defines must hold one of its values, as the URI of the record's environment
+    (the scheme's assurance is open: other keys are not judged)."""
     if not isinstance(assurance, dict):
         return f"perseus:assurance is {quoted(assurance)}"
+    if env is None:
+        return "the record names no trust framework of the scheme, so no assurance URI can be of its environment"
     for key, value in assurance.items():
         if key not in ASSURANCE:
             continue
-        segment, values = ASSURANCE[key]
-        if value not in values and value not in {f"{SCHEME}/assurance/{segment}/{v}" for v in values}:
-            return f"perseus:assurance.{key} = {quoted(value)}, not a value of the scheme's vocabulary ({', '.join(values)})"
+        values = ASSURANCE[key][1]
+        if value not in {env.assurance(key, v) for v in values}:
+            return (f"perseus:assurance.{key} = {quoted(value)}, not one of the {env.name} environment's "
+                    f"{env.assurance(key, values[0]).rsplit('/', 1)[0]}/{{{', '.join(values)}}}")
     return None
 
 
@@ -195,7 +201,7 @@ def assurance_vocabulary(run: Run):
     for answer in meter_answers(run):
         origins = consumption_origins(decoded_steps((_record(answer) or {}).get("steps")))
         for origin in origins:
-            problem = assurance_problem(origin.get("perseus:assurance", {}))
+            problem = assurance_problem(origin.get("perseus:assurance", {}), environment(answer))
             if problem:
                 findings.problem(answer.exchange, f"origin {origin.get('id')}: {problem}")
         if origins:
