@@ -24,7 +24,7 @@ from perseus.conformance.verdicts import FAIL, PASS
 from perseus.sandbox import SandboxConfig
 from perseus.sandbox.app import create_app
 from perseus.sandbox.server import RunningSandbox
-from server_mutants import CLIENT_TOKEN, FOREIGN, MUTANTS, Harness, Pki
+from server_mutants import CLIENT_TOKEN, FOREIGN, FULL_TOKEN, MUTANTS, Harness, Pki
 
 EDP_RELEASE = "consumption-data@2026-11-28"
 CAP_RELEASE = "emissions-data@2026-11-28"
@@ -137,9 +137,11 @@ def harness_run(harness, pki, consumption, role: str, mutant=None):
     app, url = harness
     app.mutant = mutant
     try:
-        credentials = Credentials(token=CLIENT_TOKEN)
+        token = mutant.token if mutant else CLIENT_TOKEN
+        credentials = Credentials(token=token)
         if role == "edp":
-            return run_suite(url, "edp", EDP_RELEASE, credentials, foreign_source=FOREIGN, trust_anchor=pki.anchor)
+            foreign = FOREIGN if token == CLIENT_TOKEN else None  # cap-full holds every source
+            return run_suite(url, "edp", EDP_RELEASE, credentials, foreign_source=foreign, trust_anchor=pki.anchor)
         files, intensity = consumption
         return run_suite(url, "cap", CAP_RELEASE, credentials, trust_anchor=pki.anchor, consumption=files, intensity=intensity)
     finally:
@@ -169,6 +171,8 @@ def test_each_broken_server_fails_its_case_and_no_other_must(harness, pki, consu
         assert verdict.outcome == FAIL, (role, verdict.detail)
         assert verdict.evidence and verdict.evidence[0].request.startswith("GET "), verdict
         assert failing(result) - {case_id} == set(), (role, not_passed(result))
+        if case_id == "EDP-03":  # the run read ids holding `/`, which the broken server cannot route
+            assert any("%2F" in e.url for e in result.run.session.exchanges)
 
 
 # --- the sandbox itself ---------------------------------------------------------------------------
@@ -201,6 +205,17 @@ def test_the_sandbox_passes_every_edp_case_over_http_with_a_token(perseus, tmp_p
         anchor = trust_anchor(sandbox.url, tmp_path)
         check_cli_run(perseus, tmp_path, "edp", sandbox.url, "--release", EDP_RELEASE, "--token", CLIENT_TOKEN,
                       "--foreign-source", FOREIGN, "--trust-anchor", anchor)
+
+
+def test_ids_holding_a_slash_are_read_from_the_sandbox(tmp_path):
+    """cap-full's list holds the shop's meters, whose ids hold `/` and `+` (as the registry's example
+    id does); it holds every source, so no source is another client's (EDP-40 does not apply)."""
+    with RunningSandbox(SandboxConfig(port=0)) as sandbox:
+        anchor = trust_anchor(sandbox.url, tmp_path).read_bytes()
+        result = run_suite(sandbox.url, "edp", EDP_RELEASE, Credentials(token=FULL_TOKEN), trust_anchor=anchor)
+    assert not_passed(result).keys() == {"EDP-40"}
+    read = [e.url for e in result.run.session.exchanges if e.template == "/datasources/{id}/{measure}" and e.status == 200]
+    assert any("%2F" in url and "%2B" in url for url in read)
 
 
 def test_the_sandbox_passes_every_edp_case_over_mutual_tls(perseus, tmp_path):
