@@ -15,11 +15,10 @@ from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi,
 from perseus.paths import ROOT
 from perseus.provenance.model import STEP_SCHEMA_RELATIVE, step_jsonschema
 from perseus.permission_texts import rendered_files as permission_text_files
-from perseus.releases import all_releases
+from perseus.releases import STRICT, all_releases
 from perseus.review.pack import review_pack_files
 from perseus.sla import published_sla
 from perseus.spec_versions import cut_schema
-
 
 
 def dump_json(data) -> str:
@@ -34,6 +33,9 @@ def generated_files() -> dict[str, str]:
         schema = cut_schema(release)
         jsonschema = release_jsonschema(release, schema)
         files[f"generated/jsonschema/{release.ref}.schema.json"] = dump_json(jsonschema)
+        if release.has_strict_profile and release.profile != STRICT:
+            files[f"generated/jsonschema/{release.ref}.strict.schema.json"] = dump_json(
+                release_jsonschema(release, schema, strict=True))
         documents[release.ref] = release_openapi(release, jsonschema, openapi_examples(release.ref))
         files[f"generated/openapi/{release.ref}.json"] = dump_json(documents[release.ref])
     files[SANDBOX_OPENAPI] = dump_json(sandbox_openapi({r.ref: documents[r.ref] for r in served_releases()}))

@@ -13,6 +13,7 @@ from perseus.site import (
     benchmarks,
     changes,
     conformance,
+    differences,
     downloads,
     factors,
     governance,
@@ -32,6 +33,7 @@ HAND_WRITTEN = [
 ]
 SECTIONS = (
     ("Data specifications", specifications),
+    ("Differences from the registry", differences),
     ("API reference", api),
     ("Methodologies", methodologies),
     ("Factors", factors),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from linkml_runtime import SchemaView
 
 from perseus.examples import all_examples
-from perseus.releases import Release, all_releases
+from perseus.releases import STRICT, Release, all_releases
 from perseus.site.markdown import cell, json_example, table
-from perseus.spec_versions import added_in, cut_schema
+from perseus.spec_versions import annotation, cut_schema
 
 
 def _range_text(view: SchemaView, slot) -> str:
@@ -24,12 +24,13 @@ def _range_text(view: SchemaView, slot) -> str:
     return f"list of {text}" if slot.multivalued else text
 
 
-def _constraints(view: SchemaView, slot) -> str:
+def _constraints(view: SchemaView, slot, release: Release) -> str:
     found = []
     rng = view.all_types().get(slot.range)
     pattern = slot.pattern or (rng.pattern if rng else None)
     if pattern:
-        found.append(f"pattern `{pattern}`")
+        strict_only = rng is not None and annotation(rng, "pattern_profile") == STRICT and release.profile != STRICT
+        found.append(f"pattern `{pattern}`" + (" (strict profile only)" if strict_only else ""))
     if slot.minimum_value is not None:
         found.append(f"≥ {slot.minimum_value}")
     if slot.maximum_value is not None:
@@ -42,17 +43,29 @@ def _constraints(view: SchemaView, slot) -> str:
 
 
 def release_page(release: Release) -> str:
+    first = min(r.version for r in all_releases() if r.label == release.label)
+
+    def added_in(element) -> str:  # unannotated elements are in the label's first release
+        return annotation(element, "added_in") or first
+
     schema = cut_schema(release)
     view = SchemaView(schema)
+    strict = (f', <a href="../../downloads/jsonschema/{release.ref}.strict.schema.json">JSON Schema, strict profile</a>'
+              if release.has_strict_profile and release.profile != STRICT else "")
     out = [
         f"# {release.ref}\n",
         f"{release.description}\n",
-        f"Status: **{release.status}**. Downloads: "
-        f'<a href="../../downloads/jsonschema/{release.ref}.schema.json">JSON Schema</a>, '
+        f"Status: **{release.status}**. Profile: **{release.profile}**. Downloads: "
+        f'<a href="../../downloads/jsonschema/{release.ref}.schema.json">JSON Schema</a>{strict}, '
         f'<a href="../../downloads/openapi/{release.ref}.json">OpenAPI</a>; '
         f"[API reference](../api/{release.ref}.md).\n",
         "Payloads: " + ", ".join(f"[{p}](#{p.lower()})" for p in release.payloads) + ".\n",
     ]
+    if release.reproduces:
+        out.append(f"Reproduces the registry's document <{release.reproduces}>; see "
+                   "[Differences from the registry](../registry/index.md).\n")
+    if release.builds_on:
+        out.append("Builds on " + ", ".join(f"[{ref}]({ref}.md)" for ref in release.builds_on) + ".\n")
     classes = [c for c in view.all_classes().values() if not c.abstract and c.class_uri != "linkml:Any"]
     classes.sort(key=lambda c: (c.name not in release.payloads, c.name))
     for cls in classes:
@@ -63,7 +76,7 @@ def release_page(release: Release) -> str:
                 f"`{slot.alias or slot.name}`",
                 _range_text(view, slot),
                 "required" if slot.required else "optional",
-                _constraints(view, slot),
+                _constraints(view, slot, release),
                 added_in(slot),
                 slot.description,
             ])
@@ -85,7 +98,11 @@ def release_page(release: Release) -> str:
 
 def pages() -> dict[str, str]:
     releases = all_releases()
-    rows = [[f"[{r.ref}]({r.ref}.md)", r.status, r.description] for r in releases]
-    index = "# Data specifications\n\nEvery published version, cut from the LinkML models in `spec/`.\n\n"
-    index += table(["release", "status", "what it is"], rows)
+    rows = [[f"[{r.ref}]({r.ref}.md)", r.status, r.profile, "the registry's" if r.deployed else "the project's",
+             ", ".join(r.builds_on), r.description] for r in releases]
+    index = ("# Data specifications\n\nEvery published version, cut from the LinkML models in `spec/`: the registry's "
+             "releases, reproduced, and the project's, which build on them. The registry profile accepts what the "
+             "registry's documents accept; the strict profile adds the project's rules (closed objects, timestamps "
+             "in `Z`, calendar months). [Differences from the registry](../registry/index.md) lists every difference.\n\n")
+    index += table(["release", "status", "profile", "whose", "builds on", "what it is"], rows)
     return {"specifications/index.md": index} | {f"specifications/{r.ref}.md": release_page(r) for r in releases}
