@@ -1813,6 +1813,28 @@ class LatencyPercentiles(ConfiguredBaseModel):
     p99: float = Field(default=..., description="""The 99th-percentile latency, in milliseconds.""", ge=0)
 
 
+class StatusClassLatency(ConfiguredBaseModel):
+    """
+    The latency of an endpoint's recent responses of one status class.
+    """
+    statusClass: str = Field(default=..., description="""The class, as its first digit and `xx` (for example `4xx`).""")
+    responses: int = Field(default=..., description="""How many recent responses of the class the percentiles are taken over.""", ge=1)
+    latencyMilliseconds: LatencyPercentiles = Field(default=..., description="""Their latency percentiles.""")
+
+    @field_validator('statusClass')
+    def pattern_statusClass(cls, v):
+        pattern=re.compile(r"^[1-5]xx$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid statusClass format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid statusClass format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
 class EndpointStatus(ConfiguredBaseModel):
     """
     What one endpoint answered. Responses a client asked for with a deliberate scenario are counted in `responses` and `deliberate`, and left out of the availability.
@@ -1822,7 +1844,8 @@ class EndpointStatus(ConfiguredBaseModel):
     responses: Optional[list[StatusCount]] = Field(default=None, description="""The endpoint's responses by HTTP status code.""")
     deliberate: int = Field(default=..., description="""Responses asked for with a deliberate scenario.""", ge=0)
     availabilityPercent: Optional[float] = Field(default=None, description="""The share, in per cent, of the other responses that were not server errors (absent before any).""", ge=0, le=100)
-    latencyMilliseconds: Optional[LatencyPercentiles] = Field(default=None, description="""Latency percentiles of the most recent responses (absent before any).""")
+    latencyMilliseconds: Optional[LatencyPercentiles] = Field(default=None, description="""Latency percentiles of the most recent successful (2xx) responses, which the target bounds; errors answered early would otherwise hide slow data (absent before any).""")
+    latencyByStatusClass: Optional[list[StatusClassLatency]] = Field(default=None, description="""Latency percentiles of the most recent responses of each status class (2xx, 4xx, 5xx...).""")
     target: Optional[SlaTarget] = Field(default=None, description="""The endpoint's service level target, when one is set.""")
     meetsAvailability: Optional[bool] = Field(default=None, description="""Whether the measured availability meets the target (absent when either is).""")
     meetsLatency: Optional[bool] = Field(default=None, description="""Whether the measured p95 latency meets the target (absent when either is).""")
@@ -2066,6 +2089,7 @@ SlaTarget.model_rebuild()
 ServiceStatus.model_rebuild()
 StatusCount.model_rebuild()
 LatencyPercentiles.model_rebuild()
+StatusClassLatency.model_rebuild()
 EndpointStatus.model_rebuild()
 ApiDescription.model_rebuild()
 ApiTag.model_rebuild()
