@@ -10,6 +10,10 @@ ROLES = {
     "cap": ("Carbon accounting provider", "perseus conformance cap URL --release emissions-data@DATE"),
 }
 GROUPS = {"API": "Every Perseus API", "EDP": "Energy data provider", "CAP": "Carbon accounting provider"}
+# The run the page shows against a local sandbox; the tests run these arguments and expect every case to pass.
+SANDBOX_URL = "http://127.0.0.1:8080"
+SANDBOX_EDP_ARGS = ("edp", SANDBOX_URL, "--release", "consumption-data@2026-11-28", "--token", "sandbox-token-cap-office",
+                    "--foreign-source", "synthetic-cafe-001-electricity", "--trust-anchor", "trust-anchor.pem")
 VERDICTS = [
     ["pass", "the server did what the requirement says, on every answer the case looked at"],
     ["fail", "some answer broke the requirement; the evidence shows the request and the part of the answer that decided"],
@@ -43,6 +47,10 @@ def _intro() -> str:
         "written. The project's tests run every case against the sandbox (`perseus sandbox`), over plain HTTP "
         "with a token and over mutual TLS, and against a deliberately broken server per case, which must fail "
         "that case and no MUST case it does not target.\n\n"
+        "Against a local sandbox, which passes every case (the office's client, the cafe's meter as another "
+        "client's data source, and the sandbox's signing CA as the trust anchor):\n\n"
+        f"```sh\n.venv/bin/perseus sandbox &\ncurl -s {SANDBOX_URL}/trust-anchor.pem > trust-anchor.pem\n"
+        f".venv/bin/perseus conformance {' '.join(SANDBOX_EDP_ARGS)}\n```\n\n"
         "## Verdicts and exit status\n\n"
         + table(["verdict", "meaning"], VERDICTS)
         + "\n" + table(["exit status", "meaning"], [[f"`{code}`", text] for code, text in EXIT_STATUSES.items()])
