@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import jsonschema_rs
 
-from perseus.generators.sandbox_openapi import served_releases
+from perseus.sandbox.served import newest_releases
 from perseus.paths import GENERATED
 from perseus.validation import load_release_schema, validate_payload
 
@@ -17,7 +17,7 @@ RELEASE_OF_PATH = {
     "/emissions": "emissions-data",
     "/heartbeat": "heartbeat",
 }
-SERVED = {r.label: r.ref for r in served_releases()}
+SERVED = {r.label: r.ref for r in newest_releases()}
 
 
 @lru_cache

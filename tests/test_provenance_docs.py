@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from perseus.paths import DOCS, ROOT
 
 BLOCKS = re.findall(r"```sh\n(.*?)```", (DOCS / "provenance.md").read_text(), flags=re.S)
@@ -23,6 +25,7 @@ def test_the_page_shows_keys_calculate_sign_and_verify():
         assert command in text
 
 
+@pytest.mark.slow
 def test_the_examples_run_in_order(perseus, tmp_path):
     made = perseus("synth", "--archetype", "office", "--from", "2025-03-01", "--to", "2025-04-01", "--type",
                    "electricity", "--output", tmp_path / "out", "--intensity-output", tmp_path / "intensity.json")

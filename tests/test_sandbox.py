@@ -7,14 +7,15 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi, served_releases
-from perseus.paths import GENERATED, ROOT
+from perseus.generators.sandbox_openapi import sandbox_openapi
+from perseus.paths import GENERATED, ROOT, SANDBOX_OPENAPI
+from perseus.sandbox.served import newest_releases
 from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.app import SCENARIOS
 from perseus.sandbox.problems import CODES
 from perseus.models import ServiceStatus
 from perseus.sla import load_sla
-from sandbox_checks import check_response, document
+from tests.sandbox_checks import check_response, document
 
 FULL = {"Authorization": "Bearer sandbox-token-cap-full"}
 OFFICE = {"Authorization": "Bearer sandbox-token-cap-office"}
@@ -47,20 +48,20 @@ def test_served_openapi_is_the_published_file(client):
     served = client.get("/openapi.json")
     assert served.headers["content-type"] == "application/json"
     assert served.content == (ROOT / SANDBOX_OPENAPI).read_bytes()
-    for release in served_releases():
+    for release in newest_releases():
         one = client.get(f"/openapi/{release.ref}.json")
         assert one.content == (GENERATED / "openapi" / f"{release.ref}.json").read_bytes()
 
 
 def test_the_sandbox_document_is_made_of_the_published_release_documents():
     combined = json.loads((ROOT / SANDBOX_OPENAPI).read_text())
-    releases = {r.ref: document(r.ref) for r in served_releases()}
+    releases = {r.ref: document(r.ref) for r in newest_releases()}
     assert combined == sandbox_openapi(releases)
     for ref, doc in releases.items():
         for path, item in doc["paths"].items():
             assert combined["paths"][path] == item, (ref, path)
-    assert combined["info"]["x-perseus-releases"] == [r.ref for r in served_releases()]
-    assert all(r.version >= "2026-11-28" for r in served_releases())
+    assert combined["info"]["x-perseus-releases"] == [r.ref for r in newest_releases()]
+    assert all(r.version >= "2026-11-28" for r in newest_releases())
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -261,7 +262,7 @@ def test_the_command_refuses_a_bad_port(perseus):
 
 
 def test_the_document_check_refuses_a_body_that_breaks_the_document():
-    from sandbox_checks import check_response
+    from tests.sandbox_checks import check_response
 
     bad = json.dumps({"status": "ok", "timestamp": "2025-01-01T00:00:00"}).encode()  # no offset, no Z
     with pytest.raises(AssertionError, match='is not a "date-time"'):

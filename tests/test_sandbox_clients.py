@@ -23,7 +23,7 @@ from ib1.provenance.certificates import CertificatesProviderSelfContainedRecord
 
 from perseus.sandbox import SandboxConfig
 from perseus.sandbox.server import RunningSandbox
-from sandbox_checks import check_response
+from tests.sandbox_checks import check_response
 
 TOKEN = "sandbox-token-cap-full"
 

@@ -14,7 +14,7 @@ from perseus.sandbox import SandboxConfig
 from perseus.sandbox.problems import CODES
 from perseus.sandbox.server import RunningSandbox
 from perseus.site.sandbox import MARKERS, render
-from sandbox_checks import check_response
+from tests.sandbox_checks import check_response
 
 PAGE = (DOCS / "sandbox.md").read_text()
 BLOCKS = re.findall(r"```sh\n(.*?)```", PAGE, flags=re.S)

@@ -16,7 +16,7 @@ from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.config import DATA_START, DOCS_SITE
 from perseus.sandbox.server import RunningSandbox
 from perseus.sandbox.signing import client_application
-from sandbox_checks import check_response
+from tests.sandbox_checks import check_response
 
 FULL = {"Authorization": "Bearer sandbox-token-cap-full"}
 OFFICE = {"Authorization": "Bearer sandbox-token-cap-office"}

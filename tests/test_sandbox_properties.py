@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.catalogue import SOURCES
-from sandbox_checks import check_response
+from tests.sandbox_checks import check_response
 
 CLIENT = TestClient(create_app(SandboxConfig(rate_limit=10**9, failed_login_delay=0)), raise_server_exceptions=False)
 TOKENS = [f"Bearer sandbox-token-{c}" for c in ("cap-full", "cap-office", "cap-expired")]

@@ -13,7 +13,7 @@ from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.catalogue import CATALOGUE, SOURCES
 from perseus.sandbox.served import API_OF_PATH, fit, newest, served_releases
 from perseus.releases import all_releases
-from sandbox_checks import check_response
+from tests.sandbox_checks import check_response
 
 FULL = {"Authorization": "Bearer sandbox-token-cap-full"}
 OFFICE = {"Authorization": "Bearer sandbox-token-cap-office"}

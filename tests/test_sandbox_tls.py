@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 from perseus.sandbox import SandboxConfig
 from perseus.sandbox.server import RunningSandbox
 from perseus.sandbox.tls import issue, new_ca
-from sandbox_checks import check_response
+from tests.sandbox_checks import check_response
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from perseus.conformance.verdicts import FAIL, PASS
 from perseus.sandbox import SandboxConfig
 from perseus.sandbox.app import create_app
 from perseus.sandbox.server import RunningSandbox
-from server_mutants import CLIENT_TOKEN, FOREIGN, FULL_TOKEN, MUTANTS, Harness, Pki
+from tests.server_mutants import CLIENT_TOKEN, FOREIGN, FULL_TOKEN, MUTANTS, Harness, Pki
 
 EDP_RELEASE = "consumption-data@2026-11-28"
 CAP_RELEASE = "emissions-data@2026-11-28"

@@ -12,9 +12,12 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from perseus.paths import require_checkout
+
+    root = require_checkout("perseus generate")
     from perseus.generators.run import write_all
 
     started = time.perf_counter()
-    written = write_all()
+    written = write_all(root)
     print(f"generated {len(written)} files in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0

@@ -18,9 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from perseus import models
-from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI
 from perseus.models import DataNotReady, DataSource, DataSources
-from perseus.paths import GENERATED, ROOT
+from perseus.paths import GENERATED, ROOT, SANDBOX_OPENAPI
 from perseus.sandbox.access import Client, Clients, default_clients
 from perseus.sandbox.catalogue import CATALOGUE, SOURCES, meter_data_json
 from perseus.sandbox.config import SandboxConfig

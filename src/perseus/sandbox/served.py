@@ -50,6 +50,12 @@ def newest(label: str) -> Release:
     return max((r for r in _served() if r.label == label), key=lambda r: r.version)
 
 
+def newest_releases() -> list[Release]:
+    """The newest release of each API: what an unprefixed request is answered under, and what
+    the combined document `/openapi.json` shows."""
+    return [newest(label) for label in SERVED_APIS]
+
+
 @lru_cache(maxsize=None)
 def document(ref: str) -> dict:
     return json.loads((GENERATED / "openapi" / f"{ref}.json").read_text())

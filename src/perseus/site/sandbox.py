@@ -93,11 +93,11 @@ def bounds() -> str:
 def problem_example() -> str:
     import json
 
-    from perseus.generators.sandbox_openapi import served_releases
     from perseus.paths import EXAMPLES
+    from perseus.sandbox.served import newest_releases
     from perseus.site.markdown import json_example
 
-    ref = next(r.ref for r in served_releases() if "Problem" in r.payloads)
+    ref = next(r.ref for r in newest_releases() if "Problem" in r.payloads)
     value = json.loads((EXAMPLES / "valid" / "Problem-unknown-data-source.json").read_text())
     return json_example(value, ref, "Problem", "Problem-unknown-data-source.json")
 
