@@ -40,7 +40,7 @@ class Pki:
     fsp: keys.Issued
 
     @classmethod
-    def create(cls) -> "Pki":
+    def create(cls) -> Pki:
         ca = keys.create_ca("sandbox")
         return cls(ca,
                    keys.create_member(ca, member=EDP_URL, organisation="Conformance EDP Ltd", roles=[EDP]),

@@ -143,20 +143,14 @@ def _options_from(args):
     return options, credentials
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def run(args) -> int:
     from perseus.conformance import report
-    from perseus.conformance.exits import UNUSABLE
     from perseus.conformance.documents import Documents, ReleaseUnusable
+    from perseus.conformance.exits import UNUSABLE
     from perseus.conformance.run import Run
     from perseus.conformance.runner import Unreachable, execute
     from perseus.conformance.session import Session, UnusableCredentials
+    from perseus.writing import dump_json, write_atomically
 
     try:
         options, credentials = _options_from(args)
@@ -175,7 +169,7 @@ def run(args) -> int:
     for line in report.summary_lines(result):
         print(line)
     if args.json:
-        _write(args.json, report.dump(report.as_json(result)))
+        write_atomically(args.json, dump_json(report.as_json(result)))
     if args.markdown:
-        _write(args.markdown, report.as_markdown(result))
+        write_atomically(args.markdown, report.as_markdown(result))
     return report.exit_status(result)

@@ -9,7 +9,7 @@ from perseus.conformance.common import body_problems, quoted
 from perseus.conformance.registry import check
 from perseus.conformance.run import Period, Run, iso, parse_instant, periods
 from perseus.conformance.session import Exchange
-from perseus.conformance.verdicts import Evidence, Findings, failed, not_applicable, passed
+from perseus.conformance.verdicts import Evidence, Findings, failed, not_applicable
 
 TEMPLATE = "/emissions"
 

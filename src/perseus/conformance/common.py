@@ -7,7 +7,7 @@ import datetime as dt
 from perseus.conformance.documents import JSON_TYPES
 from perseus.conformance.registry import check
 from perseus.conformance.run import Run, iso, parse_instant, retry_after_seconds
-from perseus.conformance.session import FULL, NO_TOKEN, NONE, UNKNOWN_TOKEN, Exchange
+from perseus.conformance.session import NO_TOKEN, NONE, UNKNOWN_TOKEN, Exchange
 from perseus.conformance.verdicts import Evidence, Findings, failed, not_applicable, passed
 
 CLOCK_TOLERANCE = 300  # seconds (API-02)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from perseus.paths import GENERATED
 from perseus.releases import Release, all_releases, get_release
@@ -19,7 +19,7 @@ class ReleaseUnusable(ValueError):
     """The --release cannot be tested by this command (exit 2)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def openapi(ref: str) -> dict:
     return json.loads((GENERATED / "openapi" / f"{ref}.json").read_text())
 
@@ -37,7 +37,7 @@ class Documents:
     heartbeat: Release
 
     @classmethod
-    def for_role(cls, role: str, ref: str) -> "Documents":
+    def for_role(cls, role: str, ref: str) -> Documents:
         from perseus.releases import UnknownRelease
 
         try:

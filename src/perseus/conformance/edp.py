@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -385,7 +386,8 @@ def unknown_measure_not_found(run: Run):
     for source in listed(run):
         lacking = [m for m in MEASURES if m not in measures_of(source)]
         if lacking:
-            exchange = run.once("unknown-measure", lambda: _one_day(run, source["id"], lacking[0],
-                                                                  f"one day of {source['id']} {lacking[0]}, which it does not list"))
+            source_id, measure = source["id"], lacking[0]
+            why = f"one day of {source_id} {measure}, which it does not list"
+            exchange = run.once("unknown-measure", functools.partial(_one_day, run, source_id, measure, why))
             return _expect_one(run, exchange, 404)
     return not_applicable("every listed data source offers every measure (or the list is empty)")

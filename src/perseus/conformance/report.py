@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
 LABEL = {"pass": "PASS", "fail": "FAIL", "not-applicable": "N/A", "not-run": "NOT RUN"}
 
 
-def exit_status(result: "Result") -> int:
+def exit_status(result: Result) -> int:
     musts = [v for v in result.verdicts if v.case.must]
     if any(v.outcome == FAIL for v in musts):
         return MUST_FAILED
@@ -25,14 +24,14 @@ def exit_status(result: "Result") -> int:
     return CONFORMS
 
 
-def counts(result: "Result") -> dict[str, dict[str, int]]:
+def counts(result: Result) -> dict[str, dict[str, int]]:
     table = {level: Counter() for level in LEVELS}
     for verdict in result.verdicts:
         table[verdict.case.level][verdict.outcome] += 1
     return {level: {o: table[level][o] for o in OUTCOMES} for level in LEVELS}
 
 
-def as_json(result: "Result") -> dict:
+def as_json(result: Result) -> dict:
     run = result.run
     status = exit_status(result)
     return {
@@ -68,7 +67,7 @@ def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def as_markdown(result: "Result") -> str:
+def as_markdown(result: Result) -> str:
     data = as_json(result)
     lines = [
         f"# Conformance of {data['url']} to {data['release']}",
@@ -95,7 +94,7 @@ def as_markdown(result: "Result") -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary_lines(result: "Result") -> list[str]:
+def summary_lines(result: Result) -> list[str]:
     lines = [f"{LABEL[v.outcome]:<8} {v.case.id} {v.case.level:<6} {v.case.title}: {v.detail}" for v in result.verdicts]
     for verdict in result.verdicts:
         if verdict.outcome == FAIL:
@@ -108,7 +107,3 @@ def summary_lines(result: "Result") -> list[str]:
     status = exit_status(result)
     lines.append(f"exit status {status}: {EXIT_STATUSES[status]}")
     return lines
-
-
-def dump(value: dict) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"

@@ -12,7 +12,16 @@ from perseus.conformance.registry import check
 from perseus.conformance.run import Run, parse_instant
 from perseus.conformance.verdicts import Findings, not_applicable
 from perseus.provenance.steps import decode_step
-from perseus.provenance.vocabulary import ASSURANCE, EDP, METER, by_trust_framework, is_a, roles_held, shown_roles, trust_frameworks
+from perseus.provenance.vocabulary import (
+    ASSURANCE,
+    EDP,
+    METER,
+    by_trust_framework,
+    is_a,
+    roles_held,
+    shown_roles,
+    trust_frameworks,
+)
 
 
 def unsigned_reason(provenance) -> str | None:
@@ -57,7 +66,7 @@ def consumption_origins(steps: list[dict]) -> list[dict]:
     return [s for s in steps if s.get("type") == "origin" and is_a(s.get("sourceType"), "source-type", {METER})]
 
 
-def environment(answer: "Answer"):
+def environment(answer: Answer):
     """The scheme environment whose trust framework the record names, or None."""
     return by_trust_framework((_record(answer) or {}).get("ib1:provenance"))
 

@@ -19,7 +19,7 @@ class Evidence:
     excerpt: str  # the part of the answer that decided, e.g. $.data[3].to = "…"
 
     @classmethod
-    def of(cls, exchange: Exchange, excerpt: str) -> "Evidence":
+    def of(cls, exchange: Exchange, excerpt: str) -> Evidence:
         return cls(exchange.request_line(), exchange.answer_line(), excerpt)
 
 
