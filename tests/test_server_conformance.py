@@ -42,7 +42,7 @@ def until() -> dt.date:
 
 
 def run_suite(url: str, role: str, release: str, credentials: Credentials, **options):
-    session = Session(url, credentials, **LIMITS)
+    session = Session(url, credentials, max_requests=int(LIMITS["max_requests"]), timeout=LIMITS["timeout"])
     try:
         return execute(Run(role, session, Documents.for_role(role, release), Options(until=until(), **options)), progress=False)
     finally:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from perseus.conformance.common import body_problems, quoted
 from perseus.conformance.registry import check
 from perseus.conformance.run import Period, Run, iso, parse_instant, periods
 from perseus.conformance.session import Exchange
 from perseus.conformance.verdicts import Evidence, Findings, failed, not_applicable
+
+if TYPE_CHECKING:
+    from perseus.provenance.verify import UnusableInput, Verification
 
 TEMPLATE = "/emissions"
 
@@ -140,15 +144,17 @@ def calculated_after_month(run: Run):
 
 # --- the record, as `perseus verify` checks it -------------------------------------------------
 
-def verifications(run: Run) -> dict[int, object]:
+def verifications(run: Run) -> dict[int, Verification | UnusableInput]:
     """Per exchange number: verify_report's Verification, or the UnusableInput it raised."""
     def verify_all():
         from perseus.provenance.verify import UnusableInput, verify_report
 
-        found = {}
+        anchor = run.options.trust_anchor
+        assert anchor is not None, "CAP-06 and CAP-07 ask for verifications only when --trust-anchor is given"
+        found: dict[int, Verification | UnusableInput] = {}
         for report in answered(run):
             try:
-                found[report.exchange.number] = verify_report(report.payload, run.options.trust_anchor)
+                found[report.exchange.number] = verify_report(report.payload or {}, anchor)
             except UnusableInput as exc:
                 found[report.exchange.number] = exc
         return found
@@ -186,7 +192,7 @@ def sources_match_record(run: Run):
         if problems:
             findings.problem(report.exchange, f"perseus verify: {problems[0]}")
         else:
-            findings.check(report.exchange, f"sources {quoted([s.get('methodology') for s in report.payload.get('sources') or []])} "
+            findings.check(report.exchange, f"sources {quoted([s.get('methodology') for s in (report.payload or {}).get('sources') or []])} "
                                             "match the record")
     return findings.outcome("reports", none="no record was read far enough to compare (see CAP-07)")
 
@@ -199,7 +205,7 @@ def recomputed(run: Run, report: Report) -> dict:
 
     from perseus.calculator import calculate
 
-    methods = sorted({s.get("methodology") for s in report.payload.get("sources") or [] if isinstance(s, dict)} - {None})
+    methods = sorted({str(s["methodology"]) for s in (report.payload or {}).get("sources") or [] if isinstance(s, dict) and s.get("methodology")})
     return calculate(list(run.options.consumption), intensity=run.options.intensity, methods=methods,
                      start=iso(report.period.start), end=iso(report.period.end),
                      taken_at=iso(_dt.datetime.now(_dt.UTC)))
@@ -220,7 +226,7 @@ def figures_recomputed(run: Run):
     except CalculationError as exc:
         return not_applicable(f"the reference calculator refused the consumption given: {str(exc).splitlines()[0]}")
     except MethodologyError as exc:
-        return failed(f"the report names a methodology the scheme does not publish: {exc}", Evidence.of(year.exchange, quoted(year.payload.get("sources"))))
+        return failed(f"the report names a methodology the scheme does not publish: {exc}", Evidence.of(year.exchange, quoted((year.payload or {}).get("sources"))))
     figures = {(e["type"], e["from"]): e["emissions"]["value"] for e in ours["data"]}
     methods = {s["type"]: s["methodology"] for s in ours.get("sources", [])}
     findings = Findings()

@@ -157,7 +157,7 @@ def authenticate_header(run: Run):
 
 def secured_endpoints(run: Run) -> list[tuple[str, str, dict, str]]:
     """(template, path, params, what) of the data endpoints the document secures."""
-    found = []
+    found: list[tuple[str, str, dict, str]] = []
     if run.role == "edp" and run.documents.secured("/datasources"):
         found.append(("/datasources", "/datasources", {}, "the data sources"))
     endpoint = run.data_endpoint()

@@ -200,7 +200,7 @@ def readings_of_source_type(run: Run):
 def location_of_source(run: Run):
     findings = Findings()
     for answer in meter_answers(run):
-        found, listed_at = answer.payload.get("location"), answer.source.get("location")
+        found, listed_at = (answer.payload or {}).get("location"), answer.source.get("location")
         if found == listed_at:
             findings.check(answer.exchange, f"$.location = {quoted(found)}")
         else:

@@ -25,7 +25,7 @@ def exit_status(result: Result) -> int:
 
 
 def counts(result: Result) -> dict[str, dict[str, int]]:
-    table = {level: Counter() for level in LEVELS}
+    table: dict[str, Counter[str]] = {level: Counter() for level in LEVELS}
     for verdict in result.verdicts:
         table[verdict.case.level][verdict.outcome] += 1
     return {level: {o: table[level][o] for o in OUTCOMES} for level in LEVELS}

@@ -68,7 +68,8 @@ def consumption_origins(steps: list[dict]) -> list[dict]:
 
 def environment(answer: Answer):
     """The scheme environment whose trust framework the record names, or None."""
-    return by_trust_framework((_record(answer) or {}).get("ib1:provenance"))
+    framework = (_record(answer) or {}).get("ib1:provenance")
+    return by_trust_framework(framework) if isinstance(framework, str) else None
 
 
 def _record(answer: Answer):
@@ -127,7 +128,7 @@ def record_verifies(run: Run):
         elif reason:
             findings.problem(answer.exchange, f"Record.verify: {reason}")
         else:
-            findings.check(answer.exchange, f"verified: {len(steps)} step(s)")
+            findings.check(answer.exchange, f"verified: {len(steps or [])} step(s)")
     return findings.outcome("signed records", none="no signed record to verify (see EDP-50)")
 
 
