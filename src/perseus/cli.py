@@ -18,6 +18,7 @@ COMMANDS = (
     "verify",
     "sandbox",
     "governance",
+    "conformance",
 )
 
 
