@@ -87,9 +87,9 @@ def test_the_portfolio_gives_the_files_figures_bit_for_bit(case: Path, tmp_path)
     if (case / "expected-error.json").exists():
         rule = json.loads((case / "expected-error.json").read_text())["rule"]
         common = {k: v for k, v in args.items() if k not in ("consumption", "intensity")}
-        for run in (lambda: calculate_files(**args), lambda: calculate_portfolio(as_portfolio(case, args, tmp_path / "p"), **common)):
+        for refusal in (lambda: calculate_files(**args), lambda: calculate_portfolio(as_portfolio(case, args, tmp_path / "p"), **common)):
             with pytest.raises(CalculationError) as refused:
-                run()
+                refusal()
             assert [b.rule for b in refused.value.breaches] == [rule]
         return
     expected = json.loads((case / "expected.json").read_text())

@@ -117,7 +117,7 @@ def test_a_methodology_that_subtracts_is_bounded_by_its_magnitude(tmp_path):
     from perseus.calculator import exact
 
     document = yaml.safe_load((METHODOLOGIES / "electricity-location-based@2025-10-27.yaml").read_text())
-    document.update(label="electricity-halved", status="proposed")
+    document["label"] = "electricity-halved"
     document["parameters"].append({"name": "share", "unit": "1", "default": 0.5, "source": "a test", "description": "a share"})
     document["steps"] = [{"name": "emissions_kg", "unit": "kg CO2e", "description": "half of it",
                           "expression": "energy_kwh * grid_intensity * (1 - share) / grams_per_kilogram"}]
@@ -167,7 +167,7 @@ def test_a_divisor_that_subtracts_has_no_bound(tmp_path):
     from perseus.calculator import exact
 
     document = yaml.safe_load((METHODOLOGIES / "electricity-location-based@2025-10-27.yaml").read_text())
-    document.update(label="electricity-odd", status="proposed")
+    document["label"] = "electricity-odd"
     document["steps"][0]["expression"] = "energy_kwh * grid_intensity / (grams_per_kilogram - 1)"
     (tmp_path / "electricity-odd@2025-10-27.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
     m = resolve("electricity-odd@2025-10-27", tmp_path)

@@ -107,14 +107,18 @@ def as_written(values: np.ndarray) -> np.ndarray:
     return fractions[index.reshape(-1)]
 
 
-def exact_values(m, inputs: dict[str, np.ndarray]) -> np.ndarray:
-    """The result step of every half-hour in rational arithmetic, from inputs and parameters as written."""
-    values: dict = {name: written(v) for name, v in m.parameters.items()}
+def _result(m, inputs: dict[str, np.ndarray], parameter, evaluator: str):
+    """The result step over the inputs, with each parameter made by `parameter` and each step's `evaluator`."""
+    values: dict = {name: parameter(v) for name, v in m.parameters.items()}
     values.update(inputs)
     for name, expression in m.steps:
-        values[name] = expression.exact(values)
-    length = len(next(iter(inputs.values())))
-    result = values[m.document["result"]]
+        values[name] = getattr(expression, evaluator)(values)
+    return values[m.document["result"]], len(next(iter(inputs.values())))
+
+
+def exact_values(m, inputs: dict[str, np.ndarray]) -> np.ndarray:
+    """The result step of every half-hour in rational arithmetic, from inputs and parameters as written."""
+    result, length = _result(m, inputs, written, "exact")
     if not isinstance(result, np.ndarray):  # a result that uses no per-half-hour input
         result = np.full(length, result, dtype=object)
     return result
@@ -122,12 +126,8 @@ def exact_values(m, inputs: dict[str, np.ndarray]) -> np.ndarray:
 
 def magnitudes(m, inputs: dict[str, np.ndarray]) -> np.ndarray:
     """The result step of every half-hour with every term counted positive (binary64)."""
-    values: dict = {name: abs(v) for name, v in m.parameters.items()}
-    values.update(inputs)
-    for name, expression in m.steps:
-        values[name] = expression.magnitude(values)
-    length = len(next(iter(inputs.values())))
-    return np.broadcast_to(np.asarray(values[m.document["result"]], dtype=float), (length,))
+    result, length = _result(m, inputs, abs, "magnitude")
+    return np.broadcast_to(np.asarray(result, dtype=float), (length,))
 
 
 def round_total(value: Fraction | float, rounding: dict) -> float:

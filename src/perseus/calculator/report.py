@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from perseus.calculator.calorific import default_dataset
@@ -33,7 +34,7 @@ def entry(energy_type: str, month: int, taken_at: str, emissions: float, expecte
 
 
 def sources(m, months: list[int], factors: FactorTable, intensity: dict | None, calorific_value: dict | None,
-            default_months: list[int] = ()) -> dict:
+            default_months: Sequence[int] = ()) -> dict:
     """The sources of one energy type: the methodology, every dataset with the months (with readings) it
     served, in the order of the methodology's inputs (the methodology's default calorific value too, for
     `default_months`, the months it served), and the calorific value when volume needed one."""
