@@ -17,8 +17,8 @@ were written, and found exactly only where that can change the rounding:
   binary64 total, the exact total rounds the same way and the binary64 total is rounded as it
   is (`round_total`, from its exact binary value). Where one does (`near_tie`: a few months in
   ten billion, unless the data sit on ties as the 0.0125 case does), the kernel works that
-  month's half-hours again in rational arithmetic (`fractions.Fraction`) from the numbers as
-  written (`exact_values`), and rounds that exact sum.
+  month's half-hours again in exact arithmetic from the numbers as written (`exact_total`:
+  integers over a common denominator, `Decimals`), and rounds that exact sum.
 
 The magnitude of a half-hour is its value when no step subtracts (every input is
 non-negative); otherwise the steps are run once more with every term counted positive
@@ -29,6 +29,7 @@ methodology is then worked exactly.
 from __future__ import annotations
 
 import ast
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -38,6 +39,8 @@ from perseus.methodology.expressions import written
 UNIT_ROUNDOFF = 2.0 ** -53
 SMALLEST = 2.0 ** -1074  # the spacing of subnormal numbers: the absolute error of an operation that underflows
 CONSUMPTION_DEPTH = 2  # a quantity as read, then watt-hours divided by 1000
+DECIMAL_MODES = {"half-even": ROUND_HALF_EVEN, "half-up": ROUND_HALF_UP}  # RoundingMode of spec/methodology.yaml
+WIDE = Context(prec=400)  # room for any rounded total's digits: quantize must not round a second time
 
 
 def _subtracts(node: ast.AST, steps: dict) -> bool:
@@ -99,12 +102,95 @@ def near_tie(total: np.ndarray, within: np.ndarray, decimals: int) -> np.ndarray
     return distance <= (within + 4 * UNIT_ROUNDOFF * np.abs(total)) * scale * (1 + 8 * UNIT_ROUNDOFF)
 
 
-def as_written(values: np.ndarray) -> np.ndarray:
-    """Each binary64 value as the fraction it was written as (an object array; each distinct value converted once)."""
-    distinct, index = np.unique(values, return_inverse=True)
-    fractions = np.empty(len(distinct), dtype=object)
-    fractions[:] = [written(v) for v in distinct.tolist()]
-    return fractions[index.reshape(-1)]
+def _objects(values) -> np.ndarray:
+    found = np.empty(len(values), dtype=object)
+    found[:] = list(values)
+    return found
+
+
+class Decimals:
+    """A column of exact numbers as integers over one common denominator: the decimals a column was written
+    as, and what + - * / with numbers or other columns make of them. Integer arithmetic on a column is many
+    times faster than a fraction per value; only a division by a column leaves it, for fractions."""
+
+    __array_ufunc__ = None  # numpy defers to the operators below
+
+    def __init__(self, numerators: np.ndarray, denominator: int):
+        self.numerators, self.denominator = numerators, denominator
+
+    @classmethod
+    def of(cls, values: np.ndarray, shift: np.ndarray | None = None) -> Decimals:
+        """The values as written, each times 10 to the power `shift` (per row; -3 turns Wh into kWh)."""
+        distinct, index = np.unique(values, return_inverse=True)
+        index = index.reshape(-1)
+        parts = [Decimal(repr(float(v))).as_tuple() for v in distinct.tolist()]
+        mantissa = _objects([(-1 if p.sign else 1) * int("".join(map(str, p.digits))) for p in parts])[index]
+        exponent = np.array([p.exponent for p in parts], dtype=np.int64)[index]
+        if shift is not None:
+            exponent = exponent + shift
+        if not len(exponent):
+            return cls(mantissa, 1)
+        low = int(exponent.min())
+        powers = _objects([10 ** k for k in range(int(exponent.max()) - low + 1)])
+        numerators = mantissa * powers[exponent - low]
+        return cls(numerators * 10 ** low, 1) if low >= 0 else cls(numerators, 10 ** -low)
+
+    def __len__(self) -> int:
+        return len(self.numerators)
+
+    def where(self, keep: np.ndarray) -> Decimals:
+        """Zero where `keep` is False."""
+        return Decimals(np.where(keep, self.numerators, 0), self.denominator)
+
+    def total(self) -> Fraction:
+        return Fraction(sum(self.numerators.tolist()), self.denominator)
+
+    def fractions(self) -> np.ndarray:
+        return _objects([Fraction(n, self.denominator) for n in self.numerators.tolist()])
+
+    def _add(self, other, sign: int):
+        if isinstance(other, Decimals):
+            return Decimals(self.numerators * other.denominator + sign * other.numerators * self.denominator,
+                            self.denominator * other.denominator)
+        if isinstance(other, np.ndarray):  # fractions, after a division by a column
+            return self.fractions() + sign * other
+        other = Fraction(other)
+        return Decimals(self.numerators * other.denominator + sign * other.numerator * self.denominator,
+                        self.denominator * other.denominator)
+
+    def __add__(self, other):
+        return self._add(other, 1)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._add(other, -1)
+
+    def __rsub__(self, other):
+        return (-self)._add(other, 1)
+
+    def __neg__(self):
+        return Decimals(-self.numerators, self.denominator)
+
+    def __mul__(self, other):
+        if isinstance(other, Decimals):
+            return Decimals(self.numerators * other.numerators, self.denominator * other.denominator)
+        if isinstance(other, np.ndarray):
+            return self.fractions() * other
+        other = Fraction(other)
+        return Decimals(self.numerators * other.numerator, self.denominator * other.denominator)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        if isinstance(other, Decimals | np.ndarray):  # a divisor per row: fractions from here on
+            return self.fractions() / (other.fractions() if isinstance(other, Decimals) else other)
+        other = Fraction(other)
+        sign = -1 if other.numerator < 0 else 1
+        return Decimals(sign * self.numerators * other.denominator, self.denominator * abs(other.numerator))
+
+    def __rtruediv__(self, other):
+        return other / self.fractions()
 
 
 def _result(m, inputs: dict[str, np.ndarray], parameter, evaluator: str):
@@ -116,12 +202,14 @@ def _result(m, inputs: dict[str, np.ndarray], parameter, evaluator: str):
     return values[m.document["result"]], len(next(iter(inputs.values())))
 
 
-def exact_values(m, inputs: dict[str, np.ndarray]) -> np.ndarray:
-    """The result step of every half-hour in rational arithmetic, from inputs and parameters as written."""
+def exact_total(m, inputs: dict[str, Decimals]) -> Fraction:
+    """The sum over the half-hours of the result step, in exact arithmetic from inputs and parameters as written."""
     result, length = _result(m, inputs, written, "exact")
-    if not isinstance(result, np.ndarray):  # a result that uses no per-half-hour input
-        result = np.full(length, result, dtype=object)
-    return result
+    if isinstance(result, Decimals):
+        return result.total()
+    if isinstance(result, np.ndarray):  # fractions, after a division by a column
+        return sum(result.tolist(), Fraction(0))
+    return Fraction(result) * length  # a result that uses no per-half-hour input
 
 
 def magnitudes(m, inputs: dict[str, np.ndarray]) -> np.ndarray:
@@ -131,11 +219,15 @@ def magnitudes(m, inputs: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def round_total(value: Fraction | float, rounding: dict) -> float:
-    """A monthly total rounded once as the methodology says: exactly, from a fraction or a binary64 value's
-    exact binary value; the result is the binary64 value nearest the rounded decimal."""
-    exact = value if isinstance(value, Fraction) else Fraction(float(value))
-    scale = 10 ** int(rounding["decimals"])
-    units, rest = divmod(exact * scale, 1)
+    """A monthly total rounded once as the methodology says, exactly: a fraction as it is, a binary64 value from
+    its exact binary value (`Decimal(float)` is exact, and fast); the result is the binary64 value nearest the
+    rounded decimal."""
+    decimals = int(rounding["decimals"])
+    if not isinstance(value, Fraction):
+        quantum = Decimal(1).scaleb(-decimals)
+        return float(Decimal(float(value)).quantize(quantum, rounding=DECIMAL_MODES[rounding["mode"]], context=WIDE))
+    scale = 10 ** decimals
+    units, rest = divmod(value * scale, 1)
     half = Fraction(1, 2)
     if rest > half or (rest == half and (rounding["mode"] == "half-up" or units % 2 == 1)):
         units += 1

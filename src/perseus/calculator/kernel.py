@@ -160,7 +160,6 @@ def aggregate(table, energy_type: str, labels: Labels, ctx: KernelContext, trace
 
 def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace: bool, explain: bool):
     energy_type = t.energy_type
-    written = _AsWritten(table)  # holds the loader (or the table), to read quantities as written if ever needed
     if callable(table):  # a loader: then this frame holds the only reference and can free the Arrow buffers early
         table = table()
     if table.num_rows == 0:
@@ -168,14 +167,15 @@ def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace:
     _check_no_nulls(table, labels)
     meters = _Meters.of(table, t, energy_type, labels)
     units = _Units.of(table, energy_type, labels)
-    rows, ordered = _Reader(table, meters, units, labels).read(table)
+    reader = _Reader(table, meters, units, labels)
+    rows, ordered = reader.read(table)
+    written = reader.as_written()
     here = meters.here
-    in_wh = units.wh_code >= 0
-    del table, meters, units  # the Arrow buffers are no longer needed once the columns are in `rows`
+    del table, meters, units, reader  # the Arrow buffers are no longer needed once the columns are in `rows`
     rows = _inside(rows, ctx.window)  # before repeats are judged: a reading outside the period is not read at all
     repeats = None
     if not ordered and len(rows.local):
-        rows, repeats = deduplicate(rows, labels, energy_type, lambda k: t.meter_ids[here[k]], written if in_wh else None)
+        rows, repeats = deduplicate(rows, labels, energy_type, lambda k: t.meter_ids[here[k]], written)
     if not len(rows.local):
         return (empty_result(), Trace(np.zeros(0, np.int64), np.zeros(0, np.int64))) if trace else empty_result()
     result = _monthly(rows, repeats, t, ctx, labels, here, written, explain)
@@ -185,21 +185,30 @@ def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace:
 
 
 class _AsWritten:
-    """The quantities of a table's rows as written (kWh or m³, as fractions): what the exact comparison of
-    repeats and the exact totals work from. Read again from the table, or from its loader, only then."""
+    """The amounts of a table's readings as written, in kWh or m³: a reading's value as read, except that a WHR
+    reading's amount is its value in Wh ÷ 1000, exactly. What the exact comparison of repeats and the exact
+    totals work from; the Wh values are kept for the readings in WHR only (`_Reader` collects them)."""
 
-    def __init__(self, table):
-        self.table = table
+    def __init__(self, wh_positions: np.ndarray, wh_values: np.ndarray):
+        self.wh_positions, self.wh_values = wh_positions, wh_values  # table positions (rising) and values in Wh
 
-    def amounts(self, positions: np.ndarray) -> np.ndarray:
-        table = self.table() if callable(self.table) else self.table
-        where = pa.array(np.asarray(positions, dtype=np.int64))
-        values = table.column("value").take(where).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
-        units = np.asarray(pc.cast(table.column("unitCode").take(where), pa.string()).to_pylist(), dtype=object)
-        amounts = exact.as_written(values)
-        in_wh = units == UNITS[WHR]
-        amounts[in_wh] = amounts[in_wh] / 1000  # watt hours to kWh, exactly
-        return amounts
+    def decimals(self, positions: np.ndarray, quantity: np.ndarray) -> exact.Decimals:
+        """The amounts of the readings at table `positions`, whose quantities in kWh or m³ are `quantity`."""
+        shift = None
+        if len(self.wh_positions):
+            k = np.minimum(np.searchsorted(self.wh_positions, positions), len(self.wh_positions) - 1)
+            in_wh = self.wh_positions[k] == positions
+            if in_wh.any():
+                quantity = np.where(in_wh, self.wh_values[k], quantity)
+                shift = np.where(in_wh, -3, 0)
+        return exact.Decimals.of(quantity, shift)
+
+    def differ(self, rows: Rows, these: np.ndarray, those: np.ndarray) -> np.ndarray:
+        """Whether the amounts of rows `these` and `those` (positions in `rows`) are different numbers."""
+        positions = rows.positions()
+        a = self.decimals(positions[these], rows.quantity[these])
+        b = self.decimals(positions[those], rows.quantity[those])
+        return np.asarray(a.numerators * b.denominator != b.numerators * a.denominator, dtype=bool)
 
 
 def _check_no_nulls(table, labels: Labels) -> None:
@@ -308,6 +317,13 @@ class _Reader:
         self.is_volume = _scratch("is_volume", n, np.bool_) if units.volume_code >= 0 else None
         self.ordered = True
         self.previous = -1  # the ordering key of the last row read
+        self.wh_positions: list[np.ndarray] = []  # the readings in WHR: their positions and values as read (Wh)
+        self.wh_values: list[np.ndarray] = []
+
+    def as_written(self) -> _AsWritten:
+        if not self.wh_positions:
+            return _AsWritten(np.zeros(0, np.int64), np.zeros(0))
+        return _AsWritten(np.concatenate(self.wh_positions), np.concatenate(self.wh_values))
 
     def read(self, table) -> tuple[Rows, bool]:
         offset = 0
@@ -343,6 +359,8 @@ class _Reader:
             in_wh = uc == self.units.wh_code
             if in_wh.any():
                 np.divide(v, 1000.0, out=q, where=in_wh)  # WHR to kWh; x / 1.0 would be x, so others are copied as they are
+                self.wh_positions.append(np.flatnonzero(in_wh) + lo)
+                self.wh_values.append(v[in_wh])
         if self.is_volume is not None:
             np.equal(uc, self.units.volume_code, out=self.is_volume[lo:hi])
 
@@ -372,7 +390,7 @@ def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id, written:
     """The rows in meter-then-time order, each (meter, half-hour) once, and the repeats dropped. Of a repeated
     half-hour the first reading in the table's order is kept; every repeat must be the same quantity: the same
     kind (kWh, or m³) and exactly the same amount, otherwise the calculation stops. Amounts are compared as read;
-    where the table has readings in WHR (divided by 1000, a rounding), as written (`written`).
+    where the table has readings in WHR (divided by 1000, a rounding), as written (`written`), exactly.
     `meter_id(k)` is the id of meter number k."""
     n = len(rows.local)
     rows = _in_time_order(rows)
@@ -384,11 +402,10 @@ def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id, written:
     kind = rows.is_volume if rows.is_volume is not None else np.zeros(n, dtype=bool)
     other_kind = kind != kind[first]
     conflict = repeat & (other_kind | (rows.quantity != rows.quantity[first]))
-    if written is not None:
+    if written is not None and len(written.wh_positions):
         check = np.flatnonzero(repeat & ~other_kind)
         if len(check):
-            positions = rows.positions()
-            conflict[check] = written.amounts(positions[check]) != written.amounts(positions[first[check]])
+            conflict[check] = written.differ(rows, check, first[check])
     at = labels.at(rows.original)
 
     def amount(i: int) -> str:
@@ -633,14 +650,12 @@ def _exact_totals(m, sums: _Sums, tables: _Inputs, rows: Rows, written: _AsWritt
     for cell in wanted.tolist():
         lo, hi = int(ends[cell] - sums.present[cell]), int(ends[cell])
         inputs = tables.step(rows, lo, hi)[2]
-        amounts = written.amounts(rows.positions()[lo:hi])
+        amounts = written.decimals(rows.positions()[lo:hi], rows.quantity[lo:hi])
         volume = rows.is_volume[lo:hi] if rows.is_volume is not None else np.zeros(hi - lo, dtype=bool)
-        zero = np.zeros(hi - lo, dtype=object)
-        zero[:] = 0
-        consumption = {"volume_m3": np.where(volume, amounts, zero), "energy": np.where(volume, zero, amounts)}
+        consumption = {"volume_m3": amounts.where(volume), "energy": amounts.where(~volume)}
         values = {name: consumption["volume_m3" if name == "volume_m3" else "energy"] if name in tables.consumption
-                  else exact.as_written(column) for name, column in inputs.items()}
-        found[cell] = sum(exact.exact_values(m, values).tolist(), start=0)
+                  else exact.Decimals.of(column) for name, column in inputs.items()}
+        found[cell] = exact.exact_total(m, values)
     return found
 
 
