@@ -29,6 +29,7 @@ methodology is then worked exactly.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
@@ -193,7 +194,7 @@ class Decimals:
         return other / self.fractions()
 
 
-def _result(m, inputs: dict[str, np.ndarray], parameter, evaluator: str):
+def _result(m, inputs: Mapping[str, np.ndarray | Decimals], parameter, evaluator: str):
     """The result step over the inputs, with each parameter made by `parameter` and each step's `evaluator`."""
     values: dict = {name: parameter(v) for name, v in m.parameters.items()}
     values.update(inputs)

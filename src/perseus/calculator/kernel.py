@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
@@ -626,7 +627,7 @@ def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContex
     return sums.frame(here, tables, repeats, _exact_totals(m, sums, tables, rows, written, ctx.meters_summed))
 
 
-def _exact_totals(m, sums: _Sums, tables: _Inputs, rows: Rows, written: _AsWritten, meters_summed: bool) -> dict[int, object]:
+def _exact_totals(m, sums: _Sums, tables: _Inputs, rows: Rows, written: _AsWritten, meters_summed: bool) -> dict[int, Fraction]:
     """The exact total of every (meter, month) bin whose rounding the binary64 total may get wrong (a tie
     within its error bound, `exact`), worked from the numbers as written. With `meters_summed`, a month's
     figure is the sum of its bins: all of a month's bins are then worked when that sum is near a tie."""
@@ -719,7 +720,7 @@ class _Sums:
             self.explained[f"min:{name}"][at] = np.minimum.reduceat(values, begins)
             self.explained[f"max:{name}"][at] = np.maximum.reduceat(values, begins)
 
-    def frame(self, here: np.ndarray, tables: _Inputs, repeats: Rows | None, exact_totals: dict[int, object]) -> pd.DataFrame:
+    def frame(self, here: np.ndarray, tables: _Inputs, repeats: Rows | None, exact_totals: dict[int, Fraction]) -> pd.DataFrame:
         """One row per (meter, month) with readings (RESULT_COLUMNS, and any explanation)."""
         month_count = tables.month_count
         duplicates = np.zeros(self.size, np.int64)
