@@ -64,7 +64,7 @@ def worked_tables(site: Path) -> dict[str, dict[str, tuple[float, str]]]:
 def worked_problems(site: Path) -> list[str]:
     """Every figure shown equals what the calculator returns now, and the arithmetic holds by hand."""
     from perseus.methodology.documents import resolve
-    from perseus.site.worked import example
+    from perseus.site.worked import compute as example
 
     problems = []
     tables = worked_tables(site)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from perseus.generators.run import generated_files, write_all
+from perseus.generators.run import make_generated_files as generated_files, write_all
 from perseus.paths import ROOT
 
 

@@ -1,7 +1,7 @@
 """The committed JSON Schema of the methodology and factor models is what `perseus generate` writes."""
 
 from perseus.generators.methodology_schema import PATH
-from perseus.generators.run import generated_files
+from perseus.generators.run import make_generated_files as generated_files
 from perseus.paths import ROOT
 
 

@@ -31,9 +31,13 @@ def annotation(element, tag: str) -> str | None:
     return str(getattr(found, "value", found))
 
 
-def added_in(element) -> str:
-    """The release date an element first appeared in (the first release if unannotated)."""
-    return annotation(element, "added_in") or FIRST_RELEASE
+def added_in(element, owner=None) -> str:
+    """The release date an element first appeared in: its own `added_in`, else that of its
+    owner (the class of an attribute, the enum of a value), else the first release."""
+    own = annotation(element, "added_in")
+    if own:
+        return own
+    return added_in(owner) if owner is not None else FIRST_RELEASE
 
 
 @lru_cache(maxsize=1)
@@ -53,17 +57,17 @@ def _prune_to_date(schema: SchemaDefinition, version: str) -> None:
     for name in [n for n, e in schema.enums.items() if not present(e)]:
         del schema.enums[name]
     for enum in schema.enums.values():
-        for pv in [p for p, v in enum.permissible_values.items() if not present(v)]:
+        for pv in [p for p, v in enum.permissible_values.items() if added_in(v, enum) > version]:
             del enum.permissible_values[pv]
     for name in [n for n, c in schema.classes.items() if not present(c)]:
         del schema.classes[name]
     for cls in schema.classes.values():
         cls.slots = [s for s in cls.slots if s in schema.slots]
-        for name in [n for n, a in cls.attributes.items() if not present(a)]:
+        for name in [n for n, a in cls.attributes.items() if added_in(a, cls) > version]:
             del cls.attributes[name]
         for name in [n for n in cls.slot_usage if n not in schema.slots and n not in cls.attributes]:
             del cls.slot_usage[name]
-        cls.rules = [r for r in cls.rules if present(r)]
+        cls.rules = [r for r in cls.rules if added_in(r, cls) <= version]
 
 
 def _reachable(view: SchemaView, roots: tuple[str, ...]) -> tuple[set[str], set[str]]:

@@ -5,21 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from perseus.examples import openapi_examples
-from perseus.generators.jsonschema import release_jsonschema
-from perseus.generators.methodology_schema import PATH as METHODOLOGY_SCHEMA
-from perseus.generators.methodology_schema import methodology_jsonschema
-from perseus.generators.openapi import release_openapi
-from perseus.generators.pydantic import pydantic_models
-from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi, served_releases
 from perseus.paths import ROOT
-from perseus.provenance.model import STEP_SCHEMA_RELATIVE, step_jsonschema
-from perseus.permission_texts import rendered_files as permission_text_files
-from perseus.releases import all_releases
-from perseus.review.pack import review_pack_files
-from perseus.sla import published_sla
-from perseus.spec_versions import cut_schema
 
+# What `perseus generate` writes; the cache key leaves them out, since they are its results.
+OUTPUTS = ("generated/", "src/perseus/models.py")
 
 
 def dump_json(data) -> str:
@@ -27,7 +16,29 @@ def dump_json(data) -> str:
 
 
 def generated_files() -> dict[str, str]:
-    """Every generated file, as a path relative to the repository root mapped to its text."""
+    """Every generated file, as a path relative to the repository root mapped to its text, made
+    again only when a source changed since the last run (perseus.build_cache)."""
+    from perseus import build_cache
+
+    return build_cache.cached("generated", build_cache.digest(build_cache.excluding(*OUTPUTS)), make_generated_files)
+
+
+def make_generated_files() -> dict[str, str]:
+    """Every generated file, made from the sources now."""
+    from perseus.examples import openapi_examples
+    from perseus.generators.jsonschema import release_jsonschema
+    from perseus.generators.methodology_schema import PATH as METHODOLOGY_SCHEMA
+    from perseus.generators.methodology_schema import methodology_jsonschema
+    from perseus.generators.openapi import release_openapi
+    from perseus.generators.pydantic import pydantic_models
+    from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi, served_releases
+    from perseus.permission_texts import rendered_files as permission_text_files
+    from perseus.provenance.model import STEP_SCHEMA_RELATIVE, step_jsonschema
+    from perseus.releases import all_releases
+    from perseus.review.pack import review_pack_files
+    from perseus.sla import published_sla
+    from perseus.spec_versions import cut_schema
+
     files: dict[str, str] = {}
     documents: dict[str, dict] = {}
     for release in all_releases():

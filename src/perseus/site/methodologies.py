@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import html
 
-from perseus.governance import all_statuses
 from perseus.methodology.documents import Methodology, all_methodologies
 from perseus.methodology.factors import sets_for
-from perseus.site import charts
+from perseus.site import artefacts, charts
+from perseus.site.downloads import download_link
 from perseus.site.formulas import mathml
-from perseus.site.markdown import table
+from perseus.site.markdown import key_values, table
+from perseus.site.status import badge, standing
 from perseus.site.worked import blended_year, example, monthly_sums
 
-BLENDED_CHART = "methodologies/blended-year.png"
+BLENDED_CHART = "methodologies/blended-year.svg"
 
 
 def _formulas(m: Methodology) -> str:
@@ -103,28 +104,34 @@ def _worked(m: Methodology) -> tuple[str, dict[str, bytes]]:
                          f"<td>{version}</td>", td(f"{month}:factor", _factor_value(m, version)), td(f"{month}:emissions", figures[month], 3)])
         how = "Electricity in kWh times the national annual generation factor of the half-hour's year."
     request = ex.request
-    chart_uri = f"methodologies/{m.ref}-half-hourly.png"
+    with_intensity = m.uses("grid-intensity")  # the annual-factor methods use none, so none is drawn
+    chart_name = f"{m.ref}-half-hourly.svg"
     text = [
         "## Worked example\n",
         f"Computed by the reference calculator when this site was built, on **synthetic** data "
         f"(`perseus synth --archetype {request.archetype} --seed {request.seed}`, "
         f"{request.start:%Y-%m-%d} to {request.end:%Y-%m-%d}, outcode {request.outcode}). {how}\n",
-        f"![Half-hourly consumption{' and grid intensity' if m.uses('grid-intensity') else ''} of the worked example]"
-        f"({m.ref}-half-hourly.png)\n",
+        charts.figure(chart_name, f"Half-hourly consumption{' and grid intensity' if with_intensity else ''} "
+                      "of the worked example"),
         f'<table class="worked-example" data-methodology="{m.ref}"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
         + "".join("<tr>" + "".join(r) + "</tr>" for r in rows) + "</tbody></table>\n",
     ]
-    return "\n".join(text), {chart_uri: charts.half_hourly(ex.readings)}
+    return "\n".join(text), {f"methodologies/{chart_name}": charts.half_hourly(ex.readings, with_intensity)}
 
 
-def methodology_page(m: Methodology, status: str) -> tuple[str, dict[str, bytes]]:
+def methodology_page(m: Methodology) -> tuple[str, dict[str, bytes]]:
     doc = m.document
     worked, assets = _worked(m)
+    page = f"methodologies/{m.ref}.md"
+    facts = artefacts.related(m.ref, page) + [
+        ("Energy type", doc["energyType"]), ("Scope", doc["scope"]), ("Published as", f"`{m.uri}`"),
+        ("Download", download_link(f"methodologies/{m.ref}.yaml", f"{m.ref}.yaml", 2)),
+    ]
     parts = [
+        f"---\ntitle: {m.ref} (methodology)\n---\n",
         f"# {doc['title']} ({m.ref})\n",
-        table(["", ""], [["status", status], ["energy type", doc["energyType"]], ["scope", doc["scope"]],
-                         ["decision", doc.get("decision", "")], ["published as", f"`{m.uri}`"]]),
+        key_values(facts),
         f"{doc['description']}\n",
         "## Formula\n\nEach step applies to every half-hour, in this order; the calculator runs exactly these "
         "expressions.\n",
@@ -137,9 +144,10 @@ def methodology_page(m: Methodology, status: str) -> tuple[str, dict[str, bytes]
                                                    [[f"`{p['name']}`", p["unit"], p["default"], p["source"], p["description"]]
                                                     for p in doc["parameters"]]))
     parts += [_rules(m), worked]
-    if m.status == "approved":
+    if standing(m.ref).status in artefacts.CURRENT:
         parts.append("## A blended year\n\nMonthly emissions of a synthetic café with electricity and gas, computed "
-                     "with the default methodologies at build time.\n\n![Monthly emissions by energy type](blended-year.png)\n")
+                     "with the default methodologies at build time.\n\n"
+                     + charts.figure("blended-year.svg", "Monthly emissions by energy type"))
     return "\n".join(parts), assets
 
 
@@ -147,17 +155,16 @@ _assets: dict[str, bytes] = {}
 
 
 def pages() -> dict[str, str]:
-    statuses = all_statuses()
     out, rows = {}, []
     _assets.clear()
     for m in all_methodologies():
-        status = statuses[m.ref].status if m.ref in statuses else m.status
-        page, assets = methodology_page(m, status)
+        page, assets = methodology_page(m)
         out[f"methodologies/{m.ref}.md"] = page
         _assets.update(assets)
-        rows.append([f"[{m.ref}]({m.ref}.md)", m.document["title"], m.energy_type, m.document["scope"], status])
+        rows.append([f"[{m.ref}]({m.ref}.md)", m.document["title"], m.energy_type, m.document["scope"],
+                     badge(standing(m.ref).status)])
     _assets[BLENDED_CHART] = charts.monthly_by_type(blended_year())
-    index = ("# Methodologies\n\nHow consumption becomes emissions. Each methodology is one YAML document in "
+    index = ("---\ntitle: Methodologies\n---\n\n# Methodologies\n\nHow consumption becomes emissions. Each methodology is one YAML document in "
              "`methodologies/`; the calculator runs it and this site typesets the same document.\n\n"
              + table(["methodology", "title", "energy", "scope", "status"], rows))
     return {"methodologies/index.md": index} | out

@@ -75,9 +75,25 @@ def _run(request: SynthRequest, calorific_value: float | None, method: str | Non
     return readings, report
 
 
+def _inputs_key() -> str:
+    """The calculator's code and data: what a worked example's figures depend on."""
+    from perseus import build_cache as cache
+
+    files = [f for f in cache.under("src/perseus/", "methodologies/", "factors/", "pyproject.toml", "uv.lock")
+             if not f.startswith("src/perseus/site/") or f == "src/perseus/site/worked.py"]
+    return cache.digest(files)
+
+
 @lru_cache(maxsize=None)
 def example(ref: str) -> Example:
-    """The worked example of a methodology version, `label@version`."""
+    """The worked example of a methodology version, `label@version` (computed once per change of its inputs)."""
+    from perseus import build_cache as cache
+
+    return cache.cached(f"worked-{ref}", _inputs_key(), lambda: compute(ref))
+
+
+def compute(ref: str) -> Example:
+    """The worked example, computed now (the tests compare the pages with this)."""
     request, calorific_value = REQUESTS[ref.split("@")[0]]
     readings, report = _run(request, calorific_value, ref)
     return Example(ref, request, calorific_value, readings, report)
@@ -85,7 +101,9 @@ def example(ref: str) -> Example:
 
 @lru_cache(maxsize=1)
 def blended_year() -> dict:
-    return _run(BLENDED, None, None)[1]
+    from perseus import build_cache as cache
+
+    return cache.cached("worked-blended-year", _inputs_key(), lambda: _run(BLENDED, None, None)[1])
 
 
 def monthly_sums(readings: pd.DataFrame) -> pd.DataFrame:
