@@ -209,7 +209,7 @@ def _other_versions(release: Release, cls: str) -> str:
 
 def _enum_section(release: Release, name: str) -> str:
     enum = cut(release.ref).view.get_enum(name)
-    rows = [[f"`{v}`", pv.meaning or "", added_in(release, "value", name, v), pv.description]
+    rows = [[f"`{v}`", f"`{pv.meaning}`" if pv.meaning else "", added_in(release, "value", name, v), pv.description]
             for v, pv in enum.permissible_values.items()]
     return (f"### {name} {{#{name}}}\n\n{cell(enum.description)} Added in {added_in(release, 'enum', name)}.\n\n"
             + table(["value", "meaning", "added in", "description"], rows))
