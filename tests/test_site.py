@@ -11,7 +11,7 @@ import pytest
 
 from perseus.paths import EXAMPLES, ROOT
 from site_checks import download_problems, example_problems, json_examples, worked_problems, worked_tables
-from site_harness import CHROMIUM, CHROMIUM_ARGS, serve, visit_all
+from site_harness import CHROMIUM, CHROMIUM_ARGS, serve, site_prefix, visit_all
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +97,7 @@ def test_internal_links_resolve(visits, built_site):
             url = urlparse(link)
             if url.hostname != "127.0.0.1":
                 continue
-            target = built_site / unquote(url.path).lstrip("/")
+            target = built_site / unquote(url.path).removeprefix(site_prefix())
             if url.path.endswith("/"):
                 target = target / "index.html"
             if not target.exists():

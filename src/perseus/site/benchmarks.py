@@ -27,15 +27,15 @@ def figures_markdown(path: Path = RESULTS) -> str:
         for size in portfolio["sizes"]:
             p, d, a = size["perseus"], size["duckdb"], size["agreement"]
             rows.append([f"{size['meters']:,}", f"{size['readings']:,}", f"{size['input_columns_mb']:,.0f}",
-                         f"{p['readings_per_second'] / 1e6:.1f}", f"{d['readings_per_second'] / 1e6:.1f}", f"{size['ratio']:.2f}×",
-                         f"{a['max_relative_difference']:.1e}"])
-            memory.append([f"{size['meters']:,}", f"{p['peak_mb']:,.0f}", f"{p['above_baseline_mb']:,.0f}",
-                           f"{d['peak_mb']:,.0f}", f"{d['above_baseline_mb']:,.0f}"])
+                         f"{p['readings_per_second'] / 1e6:.1f}", f"{d['readings_per_second'] / 1e6:.1f}", f"{size['ratio']:.2f}×"])
+            memory.append([f"{size['meters']:,}", f"{a['max_relative_difference']:.1e}",
+                           f"{p['peak_mb']:,.0f} ({p['above_baseline_mb']:,.0f})",
+                           f"{d['peak_mb']:,.0f} ({d['above_baseline_mb']:,.0f})"])
         # Two narrow tables rather than one wide one: each fits the page's column.
-        out.append(table(["meters", "readings", "input MB", "perseus M/s", "DuckDB M/s", "ratio", "largest rel. diff."],
-                         rows))
-        out.append("Peak resident memory of each process, in MB, and above the memory its imported libraries take:\n")
-        out.append(table(["meters", "perseus peak", "above libraries", "DuckDB peak", "above libraries"], memory))
+        out.append(table(["meters", "readings", "input MB", "perseus M/s", "DuckDB M/s", "ratio"], rows))
+        out.append("The largest relative difference between the two engines' unrounded monthly totals, and the peak "
+                   "resident memory of each process in MB (in brackets: above the memory its imported libraries take):\n")
+        out.append(table(["meters", "largest difference", "perseus peak MB", "DuckDB peak MB"], memory))
     paths = results.get("hot_paths")
     if paths:
         out.append(f"### Other hot paths\n\nMeasured {paths['measured']} on {paths['machine']}.\n")
