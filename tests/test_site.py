@@ -150,6 +150,10 @@ def test_home_to_gas_formula_factor_example_and_chart_in_one_click(served):
         assert page.locator("table.worked-example td[data-key$=':factor']").count() >= 2
         assert page.locator("table.worked-example td[data-key$=':emissions']").count() >= 2
         assert page.eval_on_selector_all("article img", "els => els.filter(e => e.naturalWidth > 0).length") >= 1
+        # The worked-example table is styled like the others: cells padded and ruled, so columns do not run together.
+        padding, border = page.eval_on_selector("table.worked-example td", "e => [parseFloat(getComputedStyle(e).paddingLeft),"
+                                                " parseFloat(getComputedStyle(e).borderTopWidth)]")
+        assert padding >= 8 and border > 0
     finally:
         browser.close()
         manager.stop()

@@ -164,7 +164,7 @@ def class_page_text(release: Release, cls: str, examples: dict) -> str:
     used = (", ".join(f"[{other}]({other}.md#{anchor(name)}) `{name}`" for other, name in held_by)
             if held_by else "none: it is a payload of the release")
     out = [
-        f"---\ntitle: {cls} ({ref})\n---\n",
+        f"---\ntitle: {cls} ({ref})\nsearch:\n  boost: 0.5\n---\n",  # one page per class and release: below the overviews
         f"# {cls}\n",
         f"{badge(s.status)} A class of [{ref}](index.md). {cell(definition.description)}\n",
         key_values([("Added in", added_in(release, "class", cls)),
