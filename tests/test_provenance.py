@@ -19,9 +19,10 @@ from perseus.provenance.model import STEP_SCHEMA_PATH
 from perseus.provenance.signer import SigningError
 from perseus.provenance.steps import decode_step
 from perseus.provenance.verify import UnusableInput, verify_report
-from perseus.provenance.vocabulary import CAP, EDP, FSP
+from perseus.provenance.vocabulary import CAP, EDP, FSP, GAS_FACTOR, GRID_INTENSITY, METER, SANDBOX
 
 CAP_URL = "https://directory.sandbox.example/member/cap"
+CAP_APP = "https://directory.sandbox.example/application/cap"  # where an EDP addresses its transfers
 BANK_URL = "https://directory.sandbox.example/member/bank"
 
 
@@ -33,6 +34,8 @@ def pki():
         "sandbox": sandbox,
         "production": production,
         "cap": keys.create_member(sandbox, member=CAP_URL, organisation="Example CAP Ltd", roles=[CAP]),
+        "cap-production": keys.create_member(production, member=CAP_URL, organisation="Example CAP Ltd", roles=[CAP],
+                                             environment="production"),
         "edp": keys.create_member(sandbox, member="https://directory.sandbox.example/member/edp",
                                   organisation="Example EDP Ltd", roles=[EDP]),
         "fsp": keys.create_member(sandbox, member=BANK_URL, organisation="Example Bank plc", roles=[FSP]),
@@ -204,8 +207,8 @@ def test_blended_record_names_the_sources_the_report_names(pki, signed):
         used = [by_id[i] for i in process["inputs"] if by_id[i].get("origin")]
         assert sorted((d["origin"], d["originLicense"], d["perseus:dataset"]["title"], d["perseus:dataset"]["months"])
                       for d in used) == sorted((d["url"], d["licence"], d["title"], d["months"]) for d in source["datasets"])
-    intensity = [s for s in steps if s.get("sourceType") == vocabulary.DATASET_SOURCE_TYPES["grid-intensity"]]
-    factors = [s for s in steps if s.get("sourceType") == vocabulary.DATASET_SOURCE_TYPES["emission-factors"]]
+    intensity = [s for s in steps if s.get("sourceType") == SANDBOX.source_type(GRID_INTENSITY)]
+    factors = [s for s in steps if s.get("sourceType") == SANDBOX.source_type(GAS_FACTOR)]
     assert [(s["origin"], s["originLicense"]) for s in intensity] == [("https://api.carbonintensity.org.uk", "CC-BY-4.0")]
     assert [s["originLicense"] for s in factors] == ["OGL-UK-3.0"]
     assert processes["electricity"]["inputs"].count(intensity[0]["id"]) == 1
@@ -214,9 +217,12 @@ def test_blended_record_names_the_sources_the_report_names(pki, signed):
 
 def test_consumption_origins_carry_period_outcode_and_the_calculators_data_quality(pki, signed):
     steps = verify_report(signed, anchor(pki)).steps
-    origins = {s["perseus:energyType"]: s for s in steps if s.get("sourceType") == vocabulary.METER}
-    assert origins["gas"]["perseus:assurance"] == {"dataSource": "SmartMeter", "missingData": "Missing"}  # one month had gaps
-    assert origins["electricity"]["perseus:assurance"]["missingData"] == "Complete"
+    origins = {s["perseus:energyType"]: s for s in steps if s.get("sourceType") == SANDBOX.source_type(METER)}
+    assert origins["gas"]["perseus:assurance"] == {  # one month had gaps
+        "dataSource": "https://registry.core.sandbox.trust.ib1.org/scheme/perseus/assurance/data-source/SmartMeter",
+        "missingData": "https://registry.core.sandbox.trust.ib1.org/scheme/perseus/assurance/missing-data/Missing"}
+    assert origins["electricity"]["perseus:assurance"]["missingData"] == SANDBOX.assurance("missingData", "Complete")
+    assert all(s["scheme"] == "https://registry.core.sandbox.trust.ib1.org/scheme/perseus" for s in steps)
     assert origins["gas"]["perseus:scheme"] == {
         "meteringPeriod": {"from": "2025-09-01T00:00:00Z", "to": "2025-11-01T00:00:00Z"}, "postcode": "RG10"}
 
@@ -241,7 +247,7 @@ def test_a_signed_report_is_valid_under_the_draft_release_and_pinned_files_are_u
 @pytest.fixture(scope="module")
 def meter_data(pki):
     return sign_meter_data(example("MeterData-electricity.json"), key=pki["edp"].key,
-                           cert_chain=[pki["edp"].certificate], cap=CAP_URL)
+                           cert_chain=[pki["edp"].certificate], cap=CAP_APP)
 
 
 def test_edp_signed_consumption_is_verified_and_nested(pki, blended, meter_data):
@@ -249,7 +255,7 @@ def test_edp_signed_consumption_is_verified_and_nested(pki, blended, meter_data)
     result = verify_report(report, anchor(pki), require_edp=False)
     assert result.valid, result.problems
     edp_steps = [s for s in result.steps if s["_signature"]["signed"]["name"] == "Example EDP Ltd"]
-    assert {s["type"] for s in edp_steps} == {"origin", "transfer"}
+    assert {s["type"] for s in edp_steps} == {"permission", "origin", "transfer"}
     assert all(s["_signature"]["includedBy"][0]["name"] == "Example CAP Ltd" for s in edp_steps)
     nested = report["provenance"]["steps"][0]
     assert nested == meter_data["provenance"]["steps"]  # included as the EDP signed it
@@ -257,7 +263,8 @@ def test_edp_signed_consumption_is_verified_and_nested(pki, blended, meter_data)
     electricity = next(s for s in result.steps if s.get("perseus:energyType") == "electricity" and s["type"] == "process")
     receipt = by_id[electricity["inputs"][0]]
     assert receipt["type"] == "receipt" and by_id[receipt["transfer"]]["of"] in {s["id"] for s in edp_steps}
-    assert not [s for s in result.steps if s.get("sourceType") == vocabulary.METER
+    assert electricity["permissions"] == [s["id"] for s in edp_steps if s["type"] == "permission"]
+    assert not [s for s in result.steps if s.get("sourceType") == SANDBOX.source_type(METER)
                 and s["perseus:energyType"] == "electricity" and s not in edp_steps]  # not started afresh
     assert [n for n in result.notes if "(electricity)" in n] == []
     assert [n for n in result.notes if "(gas)" in n]  # gas came without an EDP record: said so
@@ -273,9 +280,9 @@ def test_require_edp_refuses_the_caps_own_consumption_origins(pki, blended, mete
 
 def test_an_inbound_record_that_does_not_verify_is_refused(pki, blended, meter_data):
     tampered = copy.deepcopy(meter_data)
-    step = decode_step(tampered["provenance"]["steps"][0])
-    step["perseus:assurance"]["missingData"] = "Missing"
-    tampered["provenance"]["steps"][0] = encode(step)
+    step = decode_step(tampered["provenance"]["steps"][1])
+    step["perseus:assurance"]["missingData"] = SANDBOX.assurance("missingData", "Missing")
+    tampered["provenance"]["steps"][1] = encode(step)
     with pytest.raises(InboundError, match="does not verify: the signature does not match"):
         sign(blended, pki["cap"], inbound_records=[tampered], trust_anchor=anchor(pki))
     with pytest.raises(InboundError, match="does not chain to the trust anchor"):
@@ -289,8 +296,8 @@ def test_an_inbound_consumption_origin_not_signed_by_an_edp_is_refused(pki, blen
 
     from perseus.provenance.signer import member_signer
 
-    record = Record(vocabulary.TRUST_FRAMEWORK)
-    record.add_step({"type": "origin", "sourceType": vocabulary.METER, "perseus:energyType": "electricity"})
+    record = Record(SANDBOX.trust_framework)
+    record.add_step({"type": "origin", "sourceType": SANDBOX.source_type(METER), "perseus:energyType": "electricity"})
     forged = dict(example("MeterData-electricity.json"),
                   provenance=record.sign(member_signer(pki["fsp"].key, [pki["fsp"].certificate])[0]).encoded())
     with pytest.raises(InboundError, match="signed by Example Bank plc, which is not an energy-data-provider"):
@@ -303,12 +310,13 @@ def test_decoded_steps_follow_the_step_model(pki, blended, meter_data):
     report = sign(blended, pki["cap"], inbound_records=[meter_data], trust_anchor=anchor(pki), fsp=BANK_URL)
     schema = json.loads(STEP_SCHEMA_PATH.read_text())
     steps = verify_report(report, anchor(pki)).steps
-    assert {s["type"] for s in steps} == {"origin", "transfer", "receipt", "process"}
+    assert {s["type"] for s in steps} == {"permission", "origin", "transfer", "receipt", "process"}
     for step in steps:
         body = {k: v for k, v in step.items() if k != "_signature"}
         validator = Draft201909Validator({"$ref": f"#/$defs/{step['type'].capitalize()}Step", "$defs": schema["$defs"]})
         assert list(validator.iter_errors(body)) == [], step
-    bad = {k: v for k, v in steps[0].items() if k != "_signature"} | {"perseus:assurance": {"missingData": "Partial"}}
+    origin = next(s for s in steps if s["type"] == "origin")
+    bad = {k: v for k, v in origin.items() if k != "_signature"} | {"perseus:assurance": {"missingData": "Partial"}}
     assert list(Draft201909Validator({"$ref": "#/$defs/OriginStep", "$defs": schema["$defs"]}).iter_errors(bad))
 
 
@@ -318,26 +326,31 @@ def test_verify_refuses_a_step_outside_the_model(pki, blended):
     from perseus.provenance.signer import member_signer
 
     report = sign(blended, pki["cap"])
-    record = Record(vocabulary.TRUST_FRAMEWORK)
+    record = Record(SANDBOX.trust_framework)
     for encoded in report["provenance"]["steps"][:-1]:
         step = decode_step(encoded)
         step = {k: v for k, v in step.items() if k != "id"}
-        if step["type"] == "origin" and step.get("sourceType") == vocabulary.METER:
-            step["perseus:assurance"] = {"dataSource": "Guess", "missingData": "Complete"}
+        if step["type"] == "origin" and step.get("sourceType") == SANDBOX.source_type(METER):
+            step["perseus:assurance"] = {"dataSource": SANDBOX.scheme + "/assurance/data-source/Guess"}
         record.add_step(step)  # new ids: the process inputs then point nowhere, but the model check comes first
     report["provenance"] = record.sign(member_signer(pki["cap"].key, [pki["cap"].certificate])[0]).encoded()
-    assert "does not follow the provenance step model at perseus:assurance/dataSource: 'Guess' is not one of" \
+    assert "does not follow the provenance step model at perseus:assurance/dataSource: " \
+           "'https://registry.core.sandbox.trust.ib1.org/scheme/perseus/assurance/data-source/Guess' does not match" \
            in problems(report, pki)
 
 
 def test_vocabulary_is_the_spec_vocabulary():
     spec = yaml.safe_load((SPEC / "provenance_steps.yaml").read_text())
     emissions = yaml.safe_load((SPEC / "emissions.yaml").read_text())
-    assert tuple(spec["enums"]["AssuranceDataSource"]["permissible_values"]) == vocabulary.DATA_SOURCES
-    assert tuple(spec["enums"]["AssuranceProcessing"]["permissible_values"]) == vocabulary.PROCESSING
+    assurance = spec["classes"]["Assurance"]["attributes"]
+    for key, (signal, values) in vocabulary.ASSURANCE.items():
+        enum = spec["enums"][assurance[key]["range"]]
+        assert (enum["annotations"]["registry_signal"], tuple(enum["permissible_values"])) == (signal, values), key
     assert tuple(spec["enums"]["StepType"]["permissible_values"]) == vocabulary.STEP_TYPES
-    assert tuple(emissions["enums"]["MissingData"]["permissible_values"]) == vocabulary.MISSING_DATA
-    assert set(emissions["enums"]["DatasetRole"]["permissible_values"]) == set(vocabulary.DATASET_SOURCE_TYPES)
+    assert tuple(emissions["enums"]["MissingData"]["permissible_values"]) == vocabulary.ASSURANCE["missingData"][1]
+    assert spec["types"]["StepInstant"]["pattern"] == vocabulary.INSTANT_PATTERN
+    for role in emissions["enums"]["DatasetRole"]["permissible_values"]:
+        assert vocabulary.dataset_source_type(role, "gas") in vocabulary.DATASET_SOURCE_TYPES
 
 
 # --- certificates ------------------------------------------------------------------------------
@@ -350,8 +363,12 @@ def test_member_certificates_carry_what_the_scheme_requires(pki):
     cert = pki["cap"].certificate
     assert isinstance(cert.public_key(), ec.EllipticCurvePublicKey) and cert.public_key().curve.name == "secp256r1"
     info = SigningCertificate(cert)
-    assert (info.member(), info.organisation_name(), info.roles()) == (CAP_URL, "Example CAP Ltd", [CAP])
-    assert info.application() == CAP_URL + "#application"
+    assert (info.member(), info.organisation_name(), info.roles()) == (
+        CAP_URL, "Example CAP Ltd", ["https://registry.core.sandbox.trust.ib1.org/scheme/perseus/role/carbon-accounting-provider"])
+    assert info.application() == CAP_APP
+    assert cert.subject.rfc4514_string() == f"CN={CAP_APP},O=Example CAP Ltd,C=GB"  # as certmaker writes it
+    production = SigningCertificate(pki["cap-production"].certificate).roles()
+    assert production == ["https://registry.core.trust.ib1.org/scheme/perseus/role/carbon-accounting-provider"]
     ski = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value
     ca_ski = pki["sandbox"].certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
@@ -366,9 +383,9 @@ def test_a_member_needs_a_known_role(pki):
 def test_an_altered_nested_edp_step_names_the_edp_container(pki, blended, meter_data):
     report = sign(blended, pki["cap"], inbound_records=[meter_data], trust_anchor=anchor(pki))
     nested = report["provenance"]["steps"][0]
-    step = decode_step(nested[0])
+    step = decode_step(nested[1])
     step["perseus:scheme"]["postcode"] = "SW1A"
-    nested[0] = encode(step)
+    nested[1] = encode(step)
     text = problems(report, pki)
     assert "container $.provenance.steps[0] signed by Example EDP Ltd" in text
     assert f"{step['id']} (origin)" in text
@@ -393,7 +410,7 @@ def test_the_drawing_shows_every_step_and_signer(pki, blended, meter_data):
 
 def test_synthetic_consumption_keeps_its_label_and_claims_no_meter(pki, blended, tmp_path):
     from perseus.provenance.build import sign_calculated
-    from perseus.synth.provenance import origin_step, step_id, unsigned_record
+    from perseus.provenance.synthetic import origin_step, step_id, unsigned_record
 
     payload = example("MeterData-electricity.json")
     step = origin_step(meter="synthetic-cafe-001", energy_type="electricity", archetype="cafe", seed=0, outcode="RG10",
@@ -410,7 +427,8 @@ def test_synthetic_consumption_keeps_its_label_and_claims_no_meter(pki, blended,
     assert "dataSource" not in origin["perseus:assurance"]
     assert origin["perseus:scheme"]["postcode"] == "RG10"
     gas = next(s for s in steps if s.get("perseus:energyType") == "gas" and s["type"] == "origin")
-    assert gas["perseus:assurance"]["dataSource"] == "SmartMeter" and "perseus:synthetic" not in gas
+    assert gas["perseus:assurance"]["dataSource"] == SANDBOX.assurance("dataSource", "SmartMeter")
+    assert "perseus:synthetic" not in gas
 
 
 def test_a_report_whose_dates_cannot_be_read_is_unusable(pki, signed):
@@ -449,12 +467,12 @@ def test_a_receipt_by_someone_other_than_the_recipient_fails(pki, blended, meter
 
     nested, steps = verify_inbound(meter_data, anchor(pki))
     transfer = next(s for s in steps if s["type"] == "transfer")
-    record = Record(vocabulary.TRUST_FRAMEWORK)
+    record = Record(SANDBOX.trust_framework)
     record.add_record(nested)
     record.add_step({"type": "receipt", "transfer": transfer["id"], "from": "https://directory.sandbox.example/member/edp"})
     report = dict(blended, provenance=record.sign(member_signer(pki["fsp"].key, [pki["fsp"].certificate])[0]).encoded())
     text = problems(report, pki)
-    assert f"signed by Example Bank plc (member {BANK_URL}), but transfer {transfer['id']} was sent to {CAP_URL}" in text
+    assert f"signed by Example Bank plc (member {BANK_URL}), but transfer {transfer['id']} was sent to {CAP_APP}" in text
 
 
 def test_the_signed_examples_verify_with_their_committed_anchor(pki):
@@ -467,4 +485,83 @@ def test_the_signed_examples_verify_with_their_committed_anchor(pki):
     assert report["data"] == example("EmissionsReport-blended-with-sources.json")["data"]  # the same figures, signed
     assert not verify_report(report, anchor(pki)).valid  # another sandbox CA: not trusted
     _, steps = verify_inbound(example("MeterData-electricity-signed.json"), example_anchor)
-    assert [s["type"] for s in steps] == ["origin", "transfer"]
+    assert [s["type"] for s in steps] == ["permission", "origin", "transfer"]
+
+
+# --- instants and environments -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("2023-09-01Z", dt.datetime(2023, 9, 1, tzinfo=dt.UTC)),
+    ("2025-10-01T00:00Z", dt.datetime(2025, 10, 1, tzinfo=dt.UTC)),
+    ("2025-10-01T00:00:30Z", dt.datetime(2025, 10, 1, 0, 0, 30, tzinfo=dt.UTC)),
+    ("2026-12-01T19:06:57.18741Z", dt.datetime(2026, 12, 1, 19, 6, 57, 187410, tzinfo=dt.UTC)),
+    ("2026-12-01T19:06:57.1874123Z", dt.datetime(2026, 12, 1, 19, 6, 57, 187412, tzinfo=dt.UTC)),
+])
+def test_every_precision_the_scheme_writes_is_an_instant(text, expected):
+    assert vocabulary.instant(text) == expected
+    schema = json.loads(STEP_SCHEMA_PATH.read_text())
+    period = {"from": text, "to": "2030-01-01Z"}
+    assert list(Draft201909Validator({"$ref": "#/$defs/MeteringPeriod", "$defs": schema["$defs"]}).iter_errors(period)) == []
+
+
+@pytest.mark.parametrize("text", ["2025-10-01T00:00:00+00:00", "2025-10-01", "2023-09Z", "2025-13-01Z", "2025-10-01T24:00Z"])
+def test_what_is_not_a_utc_instant_is_refused(text):
+    with pytest.raises(ValueError, match="is not a UTC instant"):
+        vocabulary.instant(text)
+    schema = json.loads(STEP_SCHEMA_PATH.read_text())
+    assert list(Draft201909Validator({"$ref": "#/$defs/MeteringPeriod", "$defs": schema["$defs"]})
+                .iter_errors({"from": text, "to": "2030-01-01Z"}))
+
+
+def test_a_step_in_the_second_of_its_signature_is_not_later_than_it():
+    assert vocabulary.not_after("2026-12-01T19:06:57.99999Z", "2026-12-01T19:06:57Z")
+    assert vocabulary.not_after("2026-12-01T19:06Z", "2026-12-01T19:06:00Z")
+    assert not vocabulary.not_after("2026-12-01T19:06:58.0Z", "2026-12-01T19:06:57Z")
+    assert not vocabulary.not_after("2026-12-02Z", "2026-12-01T19:06:57Z")
+
+
+def test_each_environment_has_its_own_trust_framework_and_scheme_uris():
+    assert [vocabulary.environment(n).trust_framework for n in vocabulary.ENVIRONMENTS] == [
+        "https://registry.core.sandbox.trust.ib1.org/trust-framework",
+        "https://registry.core.pilot.trust.ib1.org/trust-framework",
+        "https://registry.core.trust.ib1.org/trust-framework"]
+    assert vocabulary.by_trust_framework("https://registry.core.sandbox.trust.ib1.org/trust-framework") == SANDBOX
+    assert vocabulary.by_trust_framework("https://registry.example/trust-framework") is None
+    sandbox_cap = "https://registry.core.sandbox.trust.ib1.org/scheme/perseus/role/carbon-accounting-provider"
+    assert vocabulary.roles_held([sandbox_cap], SANDBOX) == {CAP}
+    assert vocabulary.roles_held([sandbox_cap], vocabulary.PRODUCTION) == set()  # a sandbox role does not count in production
+    assert vocabulary.roles_held([CAP], SANDBOX) == set()  # nor does a bare label
+    assert vocabulary.energy_type_of({"process": SANDBOX.process("gas-emissions-calculation", "2026-03-12")}) == "gas"
+    assert vocabulary.energy_type_of({"process": SANDBOX.process("emissions-calculations", "2024-12-05")}) == "electricity"
+
+
+def test_a_sandbox_record_verifies_and_a_production_certificate_signs_a_production_record(pki, blended):
+    sandbox = verify_report(sign(blended, pki["cap"]), anchor(pki))
+    assert sandbox.valid and sandbox.environment == SANDBOX
+    production = sign(blended, pki["cap-production"])
+    assert production["provenance"]["ib1:provenance"] == "https://registry.core.trust.ib1.org/trust-framework"
+    result = verify_report(production, anchor(pki, "production"))
+    assert result.valid, result.problems
+
+
+def test_a_certificate_holding_bare_role_labels_is_not_a_cap(pki, blended):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from perseus.provenance.keys import Issued, _Roles
+
+    member = pki["cap"]
+    builder = x509.CertificateBuilder().subject_name(member.certificate.subject).issuer_name(member.certificate.issuer) \
+        .public_key(member.key.public_key()).serial_number(x509.random_serial_number()) \
+        .not_valid_before(member.certificate.not_valid_before_utc).not_valid_after(member.certificate.not_valid_after_utc)
+    for extension in member.certificate.extensions:
+        value = extension.value
+        if extension.oid.dotted_string == vocabulary.OID_ROLES:
+            value = x509.UnrecognizedExtension(extension.oid, _Roles([CAP]).dump())
+        builder = builder.add_extension(value, extension.critical)
+    bare = Issued(member.key, builder.sign(pki["sandbox"].key, hashes.SHA256()))
+    with pytest.raises(SigningError, match="only a carbon-accounting-provider signs an emissions calculation"):
+        sign(blended, bare)
+    text = problems(sign(blended, bare, check_role=False), pki)
+    assert ("whose certificate holds carbon-accounting-provider (not a role URI of the production environment); "
+            "only a carbon-accounting-provider signs") in text

@@ -120,7 +120,7 @@ def test_calculate_sign_nests_the_edp_records_and_verifies(perseus, folder, tmp_
         assert nested == json.loads(path.read_text())["provenance"]["steps"]  # verified and nested as received
     done = perseus("verify", out, "--trust-anchor", folder / "sandbox-ca.pem", "--require-edp")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.count("signed by Example Energy Data Ltd (nested)") == 4  # origin and transfer, per type
+    assert done.stdout.count("signed by Example Energy Data Ltd (nested)") == 6  # permission, origin, transfer per type
 
 
 def test_calculate_refuses_an_edp_record_it_cannot_verify(perseus, folder, tmp_path):

@@ -20,7 +20,8 @@ from perseus.synth import payloads
 from perseus.synth.consumption import VOLUME_CORRECTION, DEFAULT_CALORIFIC_VALUE, synthesise_consumption
 from perseus.synth.files import write_all
 from perseus.synth.intensity import INDEX_BANDS, synthesise_intensity
-from perseus.synth.provenance import TRUST_FRAMEWORK, encode_step
+from perseus.provenance.steps import encode_step
+from perseus.provenance.synthetic import TRUST_FRAMEWORK
 from perseus.synth.timegrid import half_hour_starts, local_calendar, parse_instant
 from perseus.validation import load_release_schema, validate_payload
 

@@ -250,25 +250,73 @@ class StepType(str, Enum):
 
 class AssuranceDataSource(str, Enum):
     """
-    The scheme's assurance vocabulary for how consumption was measured.
+    The registry's `data-source` assurance signal: how consumption was collected. A step writes each value as its registry URI, `<scheme>/assurance/data-source/<value>`.
     """
     SmartMeter = "SmartMeter"
     """
-    Read from a smart meter.
+    Readings of one smart meter, passed on unchanged.
     """
     VirtualMeter = "VirtualMeter"
     """
-    Derived or aggregated rather than read from one physical meter.
+    Derived from part of a meter's readings or from several meters.
+    """
+
+
+class AssuranceMissingData(str, Enum):
+    """
+    The registry's `missing-data` assurance signal: whether measurement periods lack readings. Written as `<scheme>/assurance/missing-data/<value>`.
+    """
+    Complete = "Complete"
+    """
+    Every measurement period has a reading.
+    """
+    Missing = "Missing"
+    """
+    Some measurement periods have no reading.
+    """
+    Substituted = "Substituted"
+    """
+    Some measurement periods carry estimates in place of readings.
     """
 
 
 class AssuranceProcessing(str, Enum):
     """
-    The scheme's assurance vocabulary for what a process did to the data.
+    The registry's `processing` assurance signal: what was done to the data on its way. Written as `<scheme>/assurance/processing/<value>`.
     """
     Emissions = "Emissions"
     """
-    Consumption was turned into greenhouse gas emissions by a published methodology.
+    The carbon accounting provider calculated emissions from half-hourly consumption and the matching half-hourly grid intensity at the meter's postcode.
+    """
+    SmartDCCOtherUser = "SmartDCCOtherUser"
+    """
+    Consumption, tariff and export values passed on unchanged as received from the DCC.
+    """
+    VirtualMeter = "VirtualMeter"
+    """
+    Consumption, tariff and export values derived from a shared meter's readings.
+    """
+
+
+class AssuranceProcessingVirtualMeter(str, Enum):
+    """
+    The registry's `processing-virtual-meter` assurance signal: how a shared meter's consumption was allocated to a virtual meter. Written as `<scheme>/assurance/processing-virtual-meter/<value>`.
+    """
+    AreaOccupied = "AreaOccupied"
+    """
+    In proportion to the share of the supplied area the occupant uses.
+    """
+    NumberOfOccupants = "NumberOfOccupants"
+    """
+    In proportion to the number of people using the area.
+    """
+    AdditionalMetering = "AdditionalMetering"
+    """
+    Measured by a meter of its own besides the supply meter.
+    """
+    Other = "Other"
+    """
+    By some other method.
     """
 
 
@@ -920,48 +968,80 @@ class ProvenanceStep(ConfiguredBaseModel):
     """
     id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
     type: StepType = Field(default=..., description="""The kind of step.""")
-    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+    timestamp: str = Field(default=..., description="""When the step happened.""")
+    scheme: Optional[str] = Field(default=None, description="""The scheme whose rules the step follows, as its registry URI (for Perseus `<registry>/scheme/perseus`). The scheme's members write it on every step.""")
 
 
 class PermissionStep(ProvenanceStep):
     """
-    A permission granted by the data subject (the SME), cited by the processes and transfers it allows.
+    A permission granted by the data subject (the SME), cited by the steps it allows.
     """
-    permission: Optional[str] = Field(default=None, description="""The permission text granted, as its registry URI.""")
-    account: Optional[str] = Field(default=None, description="""The data subject's account at the member that recorded the permission.""")
-    expires: Optional[datetime ] = Field(default=None, description="""When the permission lapses.""")
+    account: Optional[str] = Field(default=None, description="""The data subject's account at the member that recorded the permission (opaque).""")
+    allows: Optional[PermissionScope] = Field(default=None, description="""What the permission allows.""")
+    expires: Optional[str] = Field(default=None, description="""When the permission lapses.""")
     id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
     type: StepType = Field(default=..., description="""The kind of step.""")
-    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+    timestamp: str = Field(default=..., description="""When the step happened.""")
+    scheme: Optional[str] = Field(default=None, description="""The scheme whose rules the step follows, as its registry URI (for Perseus `<registry>/scheme/perseus`). The scheme's members write it on every step.""")
+
+
+class PermissionScope(ConfiguredBaseModel):
+    """
+    What a permission allows: licences and processes, as registry URIs. The 2024-12-05 records spell the key `licences`, later ones `licenses`; both are read.
+    """
+    licences: Optional[list[str]] = Field(default=None, description="""Licences the permission grants (`<scheme>/licence/<label>/<date>`).""")
+    licenses: Optional[list[str]] = Field(default=None, description="""The same, as the 2026-03-12 release spells it (`<scheme>/license/<label>/<date>`).""")
+    processes: Optional[list[str]] = Field(default=None, description="""Processes the permission allows (`<scheme>/process/<label>/<date>`).""")
 
 
 class OriginStep(ProvenanceStep):
     """
-    Where data entered the record: consumption from a meter (`sourceType` ending `/Meter`, with `perseus:scheme` and `perseus:assurance`), or a published dataset such as grid intensity or emission factors (with `origin` and `originLicense`).
+    Where data entered the record: consumption from a meter (`sourceType` `<scheme>/source-type/Meter`, with `perseus:scheme` and `perseus:assurance`), or data from outside the scheme such as grid carbon intensity or emission factors (with `origin`, its licence and `external: true`).
     """
-    sourceType: str = Field(default=..., description="""The kind of source, a scheme URI (for example `.../source-type/Meter`).""")
-    origin: Optional[str] = Field(default=None, description="""Where a published dataset is published.""")
-    originLicense: Optional[str] = Field(default=None, description="""The licence the dataset is used under (SPDX-style identifier, for example `CC-BY-4.0`, `OGL-UK-3.0`).""")
+    sourceType: str = Field(default=..., description="""The kind of source, a scheme URI: the registry's `Meter` and `GridCarbonIntensity`, `GasGreenhouseGasFactor` (gas emission factors), and this project's `EmissionFactors` (electricity annual factors) and `CalorificValues`.""")
+    origin: Optional[str] = Field(default=None, description="""Where the data comes from (the DCC for smart meters; a dataset's URL).""")
+    originLicense: Optional[str] = Field(default=None, description="""The licence the data is used under: a URL, or an SPDX-style identifier (for example `CC-BY-4.0`, `OGL-UK-3.0`).""")
+    originLicence: Optional[str] = Field(default=None, description="""The same, in the spelling the demo energy data provider writes.""")
+    external: Optional[bool] = Field(default=None, description="""True when the data comes from outside the trust framework.""")
+    permissions: Optional[list[str]] = Field(default=None, description="""The permission steps under which the data was obtained.""")
     perseus_energyType: Optional[EnergyType] = Field(default=None, alias="perseus:energyType", description="""The energy type of consumption data.""")
-    perseus_scheme: Optional[SchemeMetadata] = Field(default=None, alias="perseus:scheme", description="""The scheme's metadata about consumption data.""")
-    perseus_assurance: Optional[Assurance] = Field(default=None, alias="perseus:assurance", description="""How far the data can be relied on, in the scheme's assurance vocabulary.""")
+    perseus_scheme: Optional[SchemeMetadata] = Field(default=None, alias="perseus:scheme", description="""The scheme's metadata about the data (metering period, postcode).""")
+    perseus_assurance: Optional[Assurance] = Field(default=None, alias="perseus:assurance", description="""How far the data can be relied on, in the scheme's assurance signals.""")
     perseus_dataset: Optional[DatasetDescription] = Field(default=None, alias="perseus:dataset", description="""For a published dataset, the same description the report's `sources` give it.""")
     description: Optional[str] = Field(default=None, description="""A note for people reading the record.""")
     id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
     type: StepType = Field(default=..., description="""The kind of step.""")
-    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+    timestamp: str = Field(default=..., description="""When the step happened.""")
+    scheme: Optional[str] = Field(default=None, description="""The scheme whose rules the step follows, as its registry URI (for Perseus `<registry>/scheme/perseus`). The scheme's members write it on every step.""")
 
 
 class TransferStep(ProvenanceStep):
     """
-    Data sent to another member.
+    Data sent to another member, with the request that fetched it.
     """
     of: str = Field(default=..., description="""The step whose data was sent.""")
-    to: str = Field(default=..., description="""The receiving member's directory URL.""")
+    to: str = Field(default=..., description="""The recipient: its application's directory URL (the SAN URI of its certificate), as the demo energy data provider writes it, or its member URL.""")
+    standard: Optional[str] = Field(default=None, description="""The data standard the data follows (`<scheme>/standard/<label>/<date>`).""")
+    license: Optional[str] = Field(default=None, description="""The licence the data is sent under (`<scheme>/license/<label>/<date>`).""")
+    licence: Optional[str] = Field(default=None, description="""The same, in the 2024-12-05 spelling (`<scheme>/licence/<label>/<date>`).""")
+    service: Optional[str] = Field(default=None, description="""The URL of the request that fetched the data.""")
+    path: Optional[str] = Field(default=None, description="""The API path of that request (for example `/readings`).""")
+    parameters: Optional[TransferParameters] = Field(default=None, description="""The request's parameters (for example `measure`, `from`, `to`).""")
     permissions: Optional[list[str]] = Field(default=None, description="""The permission steps that allow the transfer.""")
+    transaction: Optional[str] = Field(default=None, description="""The request's interaction identifier (the FAPI `x-fapi-interaction-id`).""")
     id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
     type: StepType = Field(default=..., description="""The kind of step.""")
-    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+    timestamp: str = Field(default=..., description="""When the step happened.""")
+    scheme: Optional[str] = Field(default=None, description="""The scheme whose rules the step follows, as its registry URI (for Perseus `<registry>/scheme/perseus`). The scheme's members write it on every step.""")
+
+
+class TransferParameters(ConfiguredBaseModel):
+    """
+    The parameters of the request behind a transfer. Open: each API has its own, and dates are written at the precision the request used (`2023-09Z`, `2025-10-01T00:00Z`).
+    """
+    measure: Optional[str] = Field(default=None, description="""The measure asked for (`import` or `export`).""")
+    from_: Optional[str] = Field(default=None, alias="from", description="""The start asked for.""")
+    to: Optional[str] = Field(default=None, description="""The end asked for.""")
 
 
 class ReceiptStep(ProvenanceStep):
@@ -972,14 +1052,15 @@ class ReceiptStep(ProvenanceStep):
     from_: Optional[str] = Field(default=None, alias="from", description="""The sending member's directory URL.""")
     id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
     type: StepType = Field(default=..., description="""The kind of step.""")
-    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+    timestamp: str = Field(default=..., description="""When the step happened.""")
+    scheme: Optional[str] = Field(default=None, description="""The scheme whose rules the step follows, as its registry URI (for Perseus `<registry>/scheme/perseus`). The scheme's members write it on every step.""")
 
 
 class ProcessStep(ProvenanceStep):
     """
-    A computation: for Perseus, one methodology version applied to one energy type's consumption with the datasets it names.
+    A computation: for Perseus, an emissions calculation applied to consumption with the datasets it names.
     """
-    process: str = Field(default=..., description="""The process's registry URI, `https://registry.core.trust.ib1.org/scheme/perseus/process/<label>/<version>`.""")
+    process: str = Field(default=..., description="""The process's registry URI, `<scheme>/process/<label>/<version>`: the registry's `emissions-calculations`, the CAP agent's `electricity-emissions-calculation` and `gas-emissions-calculation`, or one of this project's methodologies.""")
     inputs: Optional[list[str]] = Field(default=None, description="""The steps whose data the process read.""")
     permissions: Optional[list[str]] = Field(default=None, description="""The permission steps that allow the process.""")
     perseus_methodology: Optional[str] = Field(default=None, alias="perseus:methodology", description="""The methodology version, `label@YYYY-MM-DD`, as the report's `sources` name it.""")
@@ -988,7 +1069,8 @@ class ProcessStep(ProvenanceStep):
     perseus_report: Optional[ReportBinding] = Field(default=None, alias="perseus:report", description="""The digest binding the report's figures and sources for this energy type to the signature.""")
     id: str = Field(default=..., description="""The step's identifier, unique across records (random, base64url).""")
     type: StepType = Field(default=..., description="""The kind of step.""")
-    timestamp: datetime  = Field(default=..., description="""When the step happened, UTC with `Z`.""")
+    timestamp: str = Field(default=..., description="""When the step happened.""")
+    scheme: Optional[str] = Field(default=None, description="""The scheme whose rules the step follows, as its registry URI (for Perseus `<registry>/scheme/perseus`). The scheme's members write it on every step.""")
 
 
 class SchemeMetadata(ConfiguredBaseModel):
@@ -1003,17 +1085,19 @@ class MeteringPeriod(ConfiguredBaseModel):
     """
     An interval of time, `from` inclusive and `to` exclusive.
     """
-    from_: datetime  = Field(default=..., alias="from", description="""Start, inclusive.""")
-    to: datetime  = Field(default=..., description="""End, exclusive.""")
+    from_: str = Field(default=..., alias="from", description="""Start, inclusive.""")
+    to: str = Field(default=..., description="""End, exclusive.""")
 
 
 class Assurance(ConfiguredBaseModel):
     """
-    The scheme's assurance vocabulary (`perseus:assurance`).
+    The scheme's assurance signals (`perseus:assurance`), each value a registry URI. Open: members add signals of their own (the library's example writes `originMethod`).
     """
-    dataSource: Optional[AssuranceDataSource] = Field(default=None, description="""How the consumption was measured.""")
-    missingData: Optional[MissingData] = Field(default=None, description="""Whether half-hours were missing or substituted.""")
-    processing: Optional[AssuranceProcessing] = Field(default=None, description="""What a process did to the data.""")
+    dataSource: Optional[AssuranceDataSource] = Field(default=None, description="""How the consumption was collected.""")
+    missingData: Optional[AssuranceMissingData] = Field(default=None, description="""Whether measurement periods lack readings.""")
+    processing: Optional[AssuranceProcessing] = Field(default=None, description="""What was done to the data.""")
+    processingVirtualMeter: Optional[AssuranceProcessingVirtualMeter] = Field(default=None, description="""How a virtual meter's consumption was allocated (the key follows the other signals' naming; the registry gives only the signal's label).""")
+    originMethod: Optional[str] = Field(default=None, description="""How the data was obtained at its origin, as a registry URI (`<scheme>/assurance/origin-method/<value>`).""")
 
 
 class DatasetDescription(ConfiguredBaseModel):
@@ -1676,8 +1760,10 @@ DatasetUse.model_rebuild()
 CalorificValueUse.model_rebuild()
 ProvenanceStep.model_rebuild()
 PermissionStep.model_rebuild()
+PermissionScope.model_rebuild()
 OriginStep.model_rebuild()
 TransferStep.model_rebuild()
+TransferParameters.model_rebuild()
 ReceiptStep.model_rebuild()
 ProcessStep.model_rebuild()
 SchemeMetadata.model_rebuild()

@@ -33,7 +33,8 @@ def calculate(
     """
     import pandas as pd
 
-    from perseus.calculator import engine, inputs, provenance
+    from perseus.calculator import engine, inputs
+    from perseus.provenance import unsigned as provenance
     from perseus.methodology.documents import DEFAULTS, MethodologyError, resolve
     from perseus.paths import METHODOLOGIES
     from perseus.validation import load_release_schema, validate_payload

@@ -50,7 +50,8 @@ def register(subparsers) -> None:
     signing.add_argument("--cert", type=Path, metavar="CERT", help="the key's signing certificate (PEM; a carbon-accounting-provider's)")
     signing.add_argument("--fsp", metavar="URL", help="add a transfer of the report to this financial service provider")
     signing.add_argument("--trust-anchor", type=Path, metavar="CA.pem",
-                         help="the environment's CA, to verify the energy data provider's signed records in the inputs")
+                         help="the environment's CA: verify the energy data provider's signed records in the inputs "
+                              "(with or without --sign); a record that does not verify stops the calculation")
     portfolio = parser.add_argument_group("portfolio (many meters; layout below)")
     portfolio.add_argument("--portfolio", type=Path, metavar="DIR", help="a portfolio directory instead of --consumption")
     portfolio.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -84,15 +85,10 @@ def run(args) -> int:
         for breach in exc.breaches:
             print(f"error: {breach}", file=sys.stderr)
         return 1
-    if args.sign or args.cert:
-        from perseus.provenance.build import InboundError, SigningError, sign_calculated
-
+    if args.sign or args.cert or args.fsp or args.trust_anchor:
         try:
-            if not (args.sign and args.cert):
-                raise SigningError("--sign KEY and --cert CERT go together")
-            report = sign_calculated(report, args.consumption, key=args.sign, cert=args.cert, fsp=args.fsp,
-                                     trust_anchor=args.trust_anchor)
-        except (SigningError, InboundError, OSError) as exc:
+            report = provenance_of(report, args)
+        except ValueError as exc:  # SigningError, InboundError: the message names the file and the rule
             print(f"error: {exc}", file=sys.stderr)
             return 1
     if not report["data"]:
@@ -104,6 +100,23 @@ def run(args) -> int:
     write_atomically(args.output, text)
     print(f"{args.output}: {len(report['data'])} monthly figures", file=sys.stderr)
     return 0
+
+
+def provenance_of(report: dict, args) -> dict:
+    """The report signed (--sign, --cert), or with its inputs' records verified (--trust-anchor alone)."""
+    from perseus.provenance.build import SigningError, sign_calculated
+    from perseus.provenance.inbound import verify_consumption_files
+
+    if not (args.sign or args.cert or args.fsp):
+        verify_consumption_files(args.consumption, args.trust_anchor)
+        return report
+    if not (args.sign and args.cert):
+        raise SigningError("--sign KEY and --cert CERT go together" + (" (--fsp needs them)" if args.fsp else ""))
+    try:
+        return sign_calculated(report, args.consumption, key=args.sign, cert=args.cert, fsp=args.fsp,
+                               trust_anchor=args.trust_anchor)
+    except OSError as exc:
+        raise SigningError(f"{exc.filename}: cannot read ({exc.strerror})") from exc
 
 
 def run_portfolio(args) -> int:

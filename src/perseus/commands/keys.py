@@ -14,8 +14,11 @@ from perseus.provenance.vocabulary import CAP, ENVIRONMENTS, ROLES
 
 DESCRIPTION = """\
 Create, for local use, a signing certificate authority for an environment and a
-member's provenance signing certificate issued by it (EC P-256 key, one SAN URI,
-O= name, key identifiers, the IB1 member and roles extensions).
+member's provenance signing certificate issued by it, shaped like the scheme's:
+EC P-256 key, subject C=GB, O=<organisation>, CN=<application URL>, one SAN URI
+(the application), key identifiers, the IB1 member extension and the IB1 roles
+extension holding the environment's role URIs, for example
+https://registry.core.sandbox.trust.ib1.org/scheme/perseus/role/carbon-accounting-provider.
 
 Files in --output (PEM; private keys are written 0600):
   <environment>-ca.pem / <environment>-ca.key   the environment's CA (trust anchor),
@@ -35,13 +38,6 @@ examples:
   perseus keys --output keys --name old --valid-from 2020-01-01T00:00:00Z --days 30   # expired
 """
 
-DEFAULT_ORGANISATION = {
-    CAP: "Example Carbon Accounting Ltd",
-    "energy-data-provider": "Example Energy Data Ltd",
-    "financial-service-provider": "Example Bank plc",
-}
-
-
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "keys",
@@ -55,16 +51,15 @@ def register(subparsers) -> None:
     parser.add_argument("--name", default=None, metavar="STEM", help="file stem of the member's files (default: from the first role, e.g. cap)")
     parser.add_argument("--role", dest="roles", action="append", choices=ROLES, metavar="ROLE",
                         help=f"a role of the member, repeatable: {', '.join(ROLES)} (default {CAP})")
-    parser.add_argument("--member", default=None, metavar="URL", help="the member's directory URL (IB1 member extension)")
+    parser.add_argument("--member", default=None, metavar="URL",
+                        help="the member's directory URL (IB1 member extension; default https://directory.<environment>.example/member/<name>)")
     parser.add_argument("--organisation", default=None, metavar="NAME", help="the member's organisation name (O=)")
-    parser.add_argument("--application", default=None, metavar="URL", help="the SAN URI (default <member>#application)")
+    parser.add_argument("--application", default=None, metavar="URL",
+                        help="the application's directory URL: SAN URI and CN (default the member URL with /application/ for /member/)")
     parser.add_argument("--days", type=int, default=365, metavar="N", help="validity in days (default 365)")
     parser.add_argument("--valid-from", default=None, metavar="ISO", help="start of validity, UTC (default an hour ago); with --days, makes expired certificates for tests")
     parser.add_argument("--ca-only", action="store_true", help="create (or keep) the environment's CA and issue no member certificate")
     parser.set_defaults(func=run)
-
-
-SHORT = {CAP: "cap", "energy-data-provider": "edp", "financial-service-provider": "fsp"}
 
 
 def run(args) -> int:
@@ -73,9 +68,10 @@ def run(args) -> int:
     from perseus.provenance import keys
 
     roles = tuple(dict.fromkeys(args.roles or [CAP]))
-    name = args.name or SHORT[roles[0]]
-    member = args.member or f"https://directory.{args.environment}.example/member/{name}"
-    organisation = args.organisation or DEFAULT_ORGANISATION[roles[0]]
+    short, default_organisation = keys.EXAMPLES[roles[0]]
+    name = args.name or short
+    member = args.member or keys.example_member_url(name, args.environment)
+    organisation = args.organisation or default_organisation
     problems = []
     if not member.startswith(("https://", "http://")):
         problems.append(f"--member {member!r} is not a URL")
@@ -115,7 +111,8 @@ def run(args) -> int:
             written += [ca_pem, ca_key]
         if not args.ca_only:
             issued = keys.create_member(ca, member=member, organisation=organisation, roles=roles,
-                                        application=args.application, days=args.days, not_before=start)
+                                        environment=args.environment, application=args.application, days=args.days,
+                                        not_before=start)
             keys.write_private(out / f"{name}.key", issued.key_pem())
             keys.write_public(out / f"{name}.pem", issued.certificate_pem())
             written += [out / f"{name}.pem", out / f"{name}.key"]
@@ -125,7 +122,8 @@ def run(args) -> int:
     for path in written:
         print(path)
     if not args.ca_only:
-        print(f"{name}: {organisation}, member {member}, roles {', '.join(roles)}, {args.environment} CA, "
+        print(f"{name}: {organisation}, member {member}, application {issued.application}, roles "
+              f"{', '.join(keys.role_uris(roles, args.environment))}, {args.environment} CA, "
               f"valid {issued.certificate.not_valid_before_utc:%Y-%m-%dT%H:%M:%SZ} to "
               f"{issued.certificate.not_valid_after_utc:%Y-%m-%dT%H:%M:%SZ}")
     return 0

@@ -1,7 +1,8 @@
 """`perseus verify REPORT --trust-anchor CA.pem`: check an emissions report's signed provenance.
 
 Exit 0 when the record is valid; 1 when it is not (each problem names the step or
-container and the reason); 2 when the report or the anchor cannot be read.
+container and the reason); 2 when the report or the anchor cannot be read, or the record names no environment's
+trust framework.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 
 DESCRIPTION = """\
 Verify the signed provenance record of an emissions report (EmissionsReport JSON)
-against an environment's trust anchor (its signing CA certificate, PEM):
+against an environment's trust anchor (its signing CA certificate, PEM). The record's
+`ib1:provenance` names its environment (sandbox, pilot or production); roles and the
+scheme's other values are that environment's registry URIs.
 
   chain       every signing certificate chains to the anchor and was valid when it signed
   signatures  every container's signature (ib1-provenance), so no step was altered
@@ -26,9 +29,10 @@ against an environment's trust anchor (its signing CA certificate, PEM):
   origins     every input names a step in the record; each calculation reads consumption
   sources     the record names the same methodologies and datasets as the report's
               `sources`, and the report's figures and sources match the digest the
-              CAP signed
+              CAP signed; a report without `sources` (from another calculator) is
+              checked for the rest, and any digest its record carries
 
-Then prints the steps, their signers and the sources.
+Then prints the environment, the steps, their signers and the sources.
 """
 
 

@@ -12,10 +12,9 @@ import yaml
 from perseus.methodology.expressions import CompiledExpression, ExpressionError, compile_expression
 from perseus.methodology.model_schema import problems
 from perseus.paths import METHODOLOGIES
+from perseus.provenance.vocabulary import process_uri
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same safe constructor, ~15x faster
-
-REGISTRY = "https://registry.core.trust.ib1.org/scheme/perseus"
 
 
 class MethodologyError(ValueError):
@@ -42,7 +41,7 @@ class Methodology:
 
     @property
     def uri(self) -> str:
-        return f"{REGISTRY}/process/{self.label}/{self.version}"
+        return process_uri(self.label, self.version)
 
     @property
     def energy_type(self) -> str:

@@ -9,8 +9,11 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from perseus.calculator.provenance import SOURCE_TYPES, TRUST_FRAMEWORK, UnsignedRecord
 from perseus.portfolio.assemble import EPOCH_MONTH, TypeEntries, z_half_hour
+from perseus.provenance.unsigned import UnsignedRecord
+from perseus.provenance.vocabulary import SCHEME, TRUST_FRAMEWORK
+
+SOURCE_TYPES = f"{SCHEME}/source-type"
 
 ENTRY_COLUMNS = ("meter", "type", "from", "to", "takenAt", "emissions", "unitCode", "emissionsUnrounded", "missingData",
                  "expectedHalfHours", "presentHalfHours", "missingHalfHours", "duplicateReadings", "methodology")

@@ -4,14 +4,16 @@
                          inbound_records=[meter_data], fsp="https://directory.../member/bank",
                          trust_anchor=Path("keys/sandbox-ca.pem").read_bytes())
 
-Steps (all built with ib1-provenance's Record and signed by the CAP):
+The record is made under the trust framework of the environment the certificate's role
+URIs name, and every scheme value in it is a URI of that environment. Steps (all built
+with ib1-provenance's Record, each carrying `scheme`, signed by the CAP):
 - for each energy type: the EDP's signed record, verified and nested as received, with a
   receipt of its transfer; or, when the consumption came without one, an origin step of
   the CAP's own (metering period, outcode, `perseus:assurance`);
-- an origin step for each dataset in the report's `sources` (URL, licence);
-- a process step per methodology version (its registry URI) with those inputs, the
-  calculator's data quality, and the digest of that type's entries and source;
-- a transfer step to the FSP when one is named.
+- an origin step for each dataset in the report's `sources` (URL, licence, `external`);
+- a process step per methodology version (its registry URI) with those inputs, the EDP's
+  permissions, the calculator's data quality, and the digest of that type's entries and source;
+- a transfer step to the FSP when one is named (the emissions standard, the CAP-FSP licence).
 """
 
 from __future__ import annotations
@@ -20,20 +22,18 @@ import copy
 from collections.abc import Iterable
 
 from ib1.provenance import Record
-from ib1.provenance.certificates import CertificatesProviderSelfContainedRecord
 
 from perseus.provenance.digest import report_digest
+from perseus.provenance.inbound import (
+    InboundError, check_consumption, consumption_context, energy_types, is_consumption_origin, read_anchor, verify_inbound,
+)
 from perseus.provenance.signer import SigningError, member_signer
-from perseus.provenance.steps import Unreadable, containers
+from perseus.provenance.unsigned import dataset_step
 from perseus.provenance.vocabulary import (
-    CAP, DATA_SOURCES, DATASET_SOURCE_TYPES, EDP, METER, TRUST_FRAMEWORK, process_uri,
+    ASSURANCE, CAP, CAP_FSP_LICENCE, EMISSIONS_STANDARD, METER, PRODUCTION, ROLES, environment_of_role, process_uri,
 )
 
-DATASET_KEYS = ("role", "publisher", "title", "version", "months", "substitutedFor")
-
-
-class InboundError(ValueError):
-    """An inbound (EDP-signed) record that does not verify or does not fit the report."""
+__all__ = ["InboundError", "SigningError", "sign_calculated", "sign_report"]
 
 
 def missing_data(entries: list[dict]) -> str:
@@ -49,43 +49,14 @@ def metering_period(entries: list[dict]) -> dict:
     return {"from": min(e["from"] for e in entries), "to": max(e["to"] for e in entries)}
 
 
-def dataset_step(dataset: dict, timestamp: str) -> dict:
-    return {
-        "type": "origin",
-        "timestamp": timestamp,
-        "sourceType": DATASET_SOURCE_TYPES[dataset["role"]],
-        "origin": dataset["url"],
-        "originLicense": dataset["licence"],
-        "perseus:dataset": {k: dataset[k] for k in DATASET_KEYS if k in dataset},
-    }
-
-
-def inbound_types(item: dict) -> set[str]:
-    return {r.get("type") for r in item.get("data", []) if isinstance(r, dict)}
-
-
-def verify_inbound(item: dict, trust_anchor: bytes | None) -> tuple[Record, list[dict]]:
-    """Verify an EDP's record against the anchor; its decoded steps, or InboundError naming the cause."""
-    provenance = item.get("provenance")
-    if trust_anchor is None:
-        raise InboundError("an inbound record needs the environment's trust anchor to be verified")
-    try:
-        containers(provenance.get("steps") if isinstance(provenance, dict) else None)
-    except Unreadable as exc:
-        raise InboundError(f"the energy data provider's record cannot be read: {exc}") from exc
-    try:
-        record = Record(TRUST_FRAMEWORK, provenance)
-        record.verify(CertificatesProviderSelfContainedRecord(trust_anchor))
-    except Exception as exc:  # the library raises cryptography and bare exceptions alike
-        from perseus.provenance.verify import explain
-
-        raise InboundError(f"the energy data provider's record does not verify: {explain(exc)}") from exc
-    steps = record.decoded()
-    for step in steps:
-        if step["type"] == "origin" and step.get("sourceType") == METER and EDP not in step["_signature"]["signed"]["roles"]:
-            raise InboundError(f"consumption origin {step['id']} is signed by {step['_signature']['signed']['name']}, "
-                               f"which is not an {EDP}")
-    return record, steps
+def signing_environment(member: dict, cert_chain, check_role: bool):
+    """The environment whose CAP role the certificate holds (with check_role off, whichever role it holds)."""
+    env = environment_of_role(member["roles"], CAP)
+    if env is None and check_role:
+        raise SigningError(f"{cert_chain}: the certificate's roles are {', '.join(member['roles']) or 'none'}; "
+                           f"only a {CAP} signs an emissions calculation (a role URI "
+                           f"<registry>/scheme/perseus/role/{CAP})")
+    return env or next((e for r in ROLES if (e := environment_of_role(member["roles"], r))), PRODUCTION)
 
 
 def sign_report(
@@ -111,35 +82,33 @@ def sign_report(
     (key or certificate unusable) or InboundError (an inbound record does not verify).
     """
     signer, member = member_signer(key, cert_chain)
-    if check_role and CAP not in member["roles"]:
-        raise SigningError(f"{cert_chain}: the certificate's roles are {', '.join(member['roles'])}; "
-                           f"only a {CAP} signs an emissions calculation")
-    if data_source not in DATA_SOURCES:
-        raise ValueError(f"data_source must be one of {', '.join(DATA_SOURCES)}")
+    env = signing_environment(member, cert_chain, check_role)
+    if data_source not in ASSURANCE["dataSource"][1]:
+        raise ValueError(f"data_source must be one of {', '.join(ASSURANCE['dataSource'][1])}")
     report = copy.deepcopy(report)
     entries_by_type: dict[str, list[dict]] = {}
     for entry in report["data"]:
         entries_by_type.setdefault(entry["type"], []).append(entry)
     taken_at = max(e["takenAt"] for e in report["data"])
-    record = Record(TRUST_FRAMEWORK)
+    record = Record(env.trust_framework)
+    step = {"timestamp": taken_at, "scheme": env.scheme}  # what every step of the CAP's carries
 
     consumption_inputs: dict[str, list[str]] = {}
+    permissions: dict[str, list[str]] = {}
     for item in inbound_records:
-        nested, steps = verify_inbound(item, trust_anchor)
-        for transfer in (s for s in steps if s["type"] == "transfer" and s.get("to") != member["member"]):
-            raise InboundError(f"transfer {transfer['id']} in the energy data provider's record was sent to "
-                               f"{transfer.get('to')}, not to this member ({member['member']})")
+        nested, steps = verify_inbound(item, trust_anchor, member)
+        if nested.trust_framework != env.trust_framework:
+            raise InboundError(f"the energy data provider's record is made under {nested.trust_framework}, the signing "
+                               f"certificate is of the {env.name} environment ({env.trust_framework})")
         record.add_record(nested)
-        origins = [s["id"] for s in steps if s["type"] == "origin" and s.get("sourceType") == METER]
-        received = []
-        for transfer in (s for s in steps if s["type"] == "transfer"):
-            received.append(record.add_step({
-                "type": "receipt", "timestamp": taken_at, "transfer": transfer["id"],
-                "from": transfer["_signature"]["signed"]["member"],
-            }))
-        for energy_type in inbound_types(item):
+        origins = [s["id"] for s in steps if is_consumption_origin(s)]
+        received = [record.add_step({**step, "type": "receipt", "transfer": transfer["id"],
+                                     "from": transfer["_signature"]["signed"]["member"]})
+                    for transfer in steps if transfer["type"] == "transfer"]
+        for energy_type in energy_types(item):
             # The calculation reads what the CAP received; without a transfer, the EDP's origins themselves.
             consumption_inputs.setdefault(energy_type, []).extend(received or origins)
+            permissions.setdefault(energy_type, []).extend(s["id"] for s in steps if s["type"] == "permission")
 
     for energy_type, entries in entries_by_type.items():
         if energy_type in consumption_inputs:
@@ -149,9 +118,10 @@ def sign_report(
             scheme["postcode"] = postcode
         extra = dict((declared or {}).get(energy_type, {}))
         source = extra.pop("dataSource", data_source)
-        assurance = {"dataSource": source, "missingData": missing_data(entries)} if source else {"missingData": missing_data(entries)}
+        assurance = {"dataSource": env.assurance("dataSource", source)} if source else {}
+        assurance["missingData"] = env.assurance("missingData", missing_data(entries))
         consumption_inputs[energy_type] = [record.add_step({
-            "type": "origin", "timestamp": taken_at, "sourceType": METER, "perseus:energyType": energy_type,
+            **step, "type": "origin", "sourceType": env.source_type(METER), "perseus:energyType": energy_type,
             "perseus:scheme": scheme, "perseus:assurance": assurance, **extra,
         })]
 
@@ -162,88 +132,35 @@ def sign_report(
         if source["methodologyUri"] != process_uri(label, version):
             raise ValueError(f"sources[{energy_type}]: methodologyUri {source['methodologyUri']} does not name "
                              f"{source['methodology']} (expected {process_uri(label, version)})")
-        datasets = [record.add_step(dataset_step(d, taken_at)) for d in source.get("datasets", [])]
+        datasets = [record.add_step(dataset_step(d, energy_type, taken_at, env)) for d in source.get("datasets", [])]
         entries = entries_by_type.get(energy_type, [])
-        processes.append(record.add_step({
-            "type": "process", "timestamp": taken_at, "process": source["methodologyUri"],
-            "perseus:methodology": source["methodology"], "perseus:energyType": energy_type,
-            "inputs": consumption_inputs.get(energy_type, []) + datasets,
-            "perseus:assurance": {"processing": "Emissions", "missingData": missing_data(entries)},
-            "perseus:report": report_digest(report, energy_type),
-        }))
+        process = {**step, "type": "process", "process": source["methodologyUri"],
+                   "perseus:methodology": source["methodology"], "perseus:energyType": energy_type,
+                   "inputs": consumption_inputs.get(energy_type, []) + datasets}
+        if permissions.get(energy_type):
+            process["permissions"] = sorted(set(permissions[energy_type]))
+        process["perseus:assurance"] = {"processing": env.assurance("processing", "Emissions"),
+                                        "missingData": env.assurance("missingData", missing_data(entries))}
+        process["perseus:report"] = report_digest(report, energy_type)
+        processes.append((energy_type, record.add_step(process)))
     if fsp:
-        for process in processes:
-            record.add_step({"type": "transfer", "timestamp": taken_at, "of": process, "to": fsp})
+        for energy_type, process in processes:
+            period = metering_period(entries_by_type.get(energy_type) or report["data"])
+            record.add_step({**step, "type": "transfer", "of": process, "to": fsp,
+                             "standard": env.standard(*EMISSIONS_STANDARD), "license": env.licence(*CAP_FSP_LICENCE),
+                             "path": "/emissions", "parameters": {"type": energy_type, **period}})
     report["provenance"] = record.sign(signer).encoded()
     return report
 
 
-def _claims_signature(item) -> bool:
-    """Whether a record holds any signature block: an EDP's claim that the CAP must verify, not ignore."""
-    if isinstance(item, dict):
-        return _claims_signature(item.get("steps"))
-    if isinstance(item, list):
-        return item[:1] == [0] or any(_claims_signature(x) for x in item if isinstance(x, list))
-    return False
-
-
-SYNTHETIC_KEYS = ("description", "perseus:synthetic")
-
-
-def _synthetic_label(provenance) -> dict:
-    """The synthetic-data label of an unsigned record's origin step (see perseus.synth), if any."""
-    from perseus.provenance.steps import decode_step
-
-    for item in (provenance or {}).get("steps") or []:
-        try:
-            step = decode_step(item) if isinstance(item, str) else {}
-        except ValueError:
-            continue
-        if "perseus:synthetic" in step:
-            return {k: step[k] for k in SYNTHETIC_KEYS if k in step}
-    return {}
-
-
-def consumption_context(paths) -> tuple[list[tuple[str, dict]], dict[str, str], dict[str, dict]]:
-    """From the calculator's consumption files: (path, MeterData) for those carrying a signed
-    (EDP) record; the outcode of each energy type where the files state one; and, for
-    synthetic inputs, their label. Unsigned records (such as synthetic data's) are not
-    inbound records: the CAP starts afresh, keeping the label and claiming no meter."""
-    import json
-    from pathlib import Path
-
-    inbound, outcodes, declared = [], {}, {}
-    for path in map(Path, paths):
-        if path.suffix.lower() != ".json":
-            continue  # CSV and Parquet carry no provenance or location
-        payload = json.loads(path.read_text())
-        if not isinstance(payload, dict):
-            continue
-        outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
-        for energy_type in inbound_types(payload):
-            if outcode:
-                outcodes.setdefault(energy_type, outcode)
-        if _claims_signature(payload.get("provenance")):
-            inbound.append((str(path), payload))
-        elif label := _synthetic_label(payload.get("provenance")):
-            for energy_type in inbound_types(payload):
-                declared[energy_type] = {**label, "dataSource": None}
-    return inbound, outcodes, declared
-
-
 def sign_calculated(report: dict, consumption, *, key, cert, fsp=None, trust_anchor=None) -> dict:
     """`perseus calculate --sign`: sign the calculator's report, nesting the EDP records its inputs carry."""
-    from pathlib import Path
-
-    inbound, outcodes, declared = consumption_context(consumption)
-    anchor = Path(trust_anchor).read_bytes() if trust_anchor else None
-    for path, payload in inbound:
-        if anchor is None:
-            raise InboundError(f"{path}: $.provenance: the consumption carries an energy data provider's signed "
-                               "record; give --trust-anchor (the environment's CA) so that it can be verified")
-        try:
-            verify_inbound(payload, anchor)
-        except InboundError as exc:
-            raise InboundError(f"{path}: $.provenance: {exc}") from exc
-    return sign_report(report, key=key, cert_chain=cert, inbound_records=[p for _, p in inbound], fsp=fsp,
-                       trust_anchor=anchor, outcode=outcodes, declared=declared)
+    found = consumption_context(consumption)
+    anchor = read_anchor(trust_anchor) if trust_anchor else None
+    if anchor is None and found.signed:
+        raise InboundError(f"{found.signed[0][0]}: $.provenance: the consumption carries an energy data provider's "
+                           "signed record; give --trust-anchor (the environment's CA) so that it can be verified")
+    _, member = member_signer(key, cert)
+    verified = check_consumption(found, anchor, trust_anchor, member) if anchor else []
+    return sign_report(report, key=key, cert_chain=cert, inbound_records=[payload for _, payload, *_ in verified],
+                       fsp=fsp, trust_anchor=anchor, outcode=found.outcodes, declared=found.declared)

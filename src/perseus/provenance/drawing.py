@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import textwrap
 
-from perseus.provenance.vocabulary import METER
+from perseus.provenance.vocabulary import METER, is_a, short
 
 COLOURS = ("#d8eef0", "#fde7c8", "#e4e0f4", "#e2f0d9", "#f6d9dd")
 
@@ -32,9 +32,10 @@ def _sources(step: dict) -> list[tuple[str, str]]:
 
 def _label(step: dict) -> str:
     kind = step["type"]
-    if kind == "origin" and step.get("sourceType") == METER:
+    if kind == "origin" and is_a(step.get("sourceType"), "source-type", {METER}):
         assurance = step.get("perseus:assurance") or {}
-        text = f"{step.get('perseus:energyType', '')} consumption\n{assurance.get('dataSource', '')} {assurance.get('missingData', '')}"
+        text = (f"{step.get('perseus:energyType', '')} consumption\n"
+                f"{short(assurance.get('dataSource', ''))} {short(assurance.get('missingData', ''))}")
     elif kind == "origin":
         dataset = step.get("perseus:dataset") or {}
         text = f"{dataset.get('role', 'dataset')}\n{textwrap.shorten(dataset.get('title', ''), 34)}\n{step.get('originLicense', '')}"
@@ -162,18 +163,17 @@ def example_record():
     from perseus.provenance import keys
     from perseus.provenance.build import sign_report
     from perseus.provenance.edp import sign_meter_data
-    from perseus.provenance.vocabulary import EDP, TRUST_FRAMEWORK
+    from perseus.provenance.vocabulary import CAP, EDP, FSP, SANDBOX
 
     ca = keys.create_ca("sandbox")
-    cap = keys.create_member(ca, member="https://directory.sandbox.example/member/cap", organisation="Example CAP Ltd",
-                             roles=["carbon-accounting-provider"])
-    edp = keys.create_member(ca, member="https://directory.sandbox.example/member/edp", organisation="Example EDP Ltd", roles=[EDP])
+    cap = keys.example_member(ca, CAP, organisation="Example CAP Ltd")
+    edp = keys.example_member(ca, EDP, organisation="Example EDP Ltd")
     report = json.loads((EXAMPLES / "valid" / "EmissionsReport-blended-with-sources.json").read_text())
     meter = json.loads((EXAMPLES / "valid" / "MeterData-electricity.json").read_text())
-    inbound = sign_meter_data(meter, key=edp.key, cert_chain=[edp.certificate], cap="https://directory.sandbox.example/member/cap")
+    inbound = sign_meter_data(meter, key=edp.key, cert_chain=[edp.certificate], cap=cap.application)
     signed = sign_report(report, key=cap.key, cert_chain=[cap.certificate], inbound_records=[inbound],
-                         trust_anchor=ca.certificate_pem(), fsp="https://directory.sandbox.example/member/bank", outcode="RG10")
-    record = Record(TRUST_FRAMEWORK, signed["provenance"])
+                         trust_anchor=ca.certificate_pem(), fsp=keys.example_member_url(keys.EXAMPLES[FSP][0]), outcode="RG10")
+    record = Record(SANDBOX.trust_framework, signed["provenance"])
     record.verify(CertificatesProviderSelfContainedRecord(ca.certificate_pem()))
     return record
 

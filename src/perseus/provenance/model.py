@@ -25,10 +25,18 @@ STEP_SCHEMA_PATH = GENERATED / "provenance" / f"{STEPS_RELEASE.ref}.schema.json"
 
 
 def step_jsonschema() -> dict:
-    """The steps' JSON Schema; steps stay open to members' own keys, their parts stay closed."""
+    """The steps' JSON Schema. An enum annotated `registry_signal` is an assurance signal, whose
+    values steps write as registry URIs in any environment: its definition becomes that pattern."""
     from perseus.generators.jsonschema import release_jsonschema
+    from perseus.provenance.vocabulary import SCHEME_PATTERN
+    from perseus.spec_versions import annotation, cut_schema
 
-    schema = release_jsonschema(STEPS_RELEASE)
-    for name in STEP_CLASSES:
-        schema["$defs"][name]["additionalProperties"] = True
+    cut = cut_schema(STEPS_RELEASE)
+    schema = release_jsonschema(STEPS_RELEASE, cut)
+    for name, enum in cut.enums.items():
+        if signal := annotation(enum, "registry_signal"):
+            definition = schema["$defs"][name]
+            values = "|".join(definition.pop("enum"))
+            definition["pattern"] = f"^{SCHEME_PATTERN}/assurance/{signal}/({values})$"
+            definition["description"] += f" Values: {values.replace('|', ', ')}."
     return schema

@@ -1,4 +1,4 @@
-"""Reading a record's containers without verifying them: for diagnosis and summaries only.
+"""Reading a record's containers without verifying them: for diagnosis, summaries and unsigned records.
 
 ib1-provenance verifies a whole record and raises at the first failure without saying
 where; the verifier walks the containers itself (here) to name the container and the
@@ -19,6 +19,12 @@ class Container:
     timestamp: str
     steps: list  # (index, encoded string)
     nested: list = field(default_factory=list)
+
+
+def encode_step(step: dict) -> str:
+    """Encode one step exactly as ib1-provenance does (it does so only while signing; unsigned
+    records, such as synthetic data's and the unsigned calculator's, need it without a signer)."""
+    return base64.urlsafe_b64encode(json.dumps(step, separators=(",", ":")).encode("utf-8")).decode("utf-8")
 
 
 def decode_step(encoded: str) -> dict:

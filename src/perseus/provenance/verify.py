@@ -1,10 +1,12 @@
 """Verify a signed emissions report: chain, signatures, roles, dates, origins, and the report itself.
 
 The cryptographic verdict is ib1-provenance's (`Record.verify` with the environment's
-trust anchor). Around it: certificate checks that say *why* a chain fails (another CA,
-expired), the scheme's role rules per step, dates, origins, the step model, and the
-comparison of the record with the report's `sources` and figures (the CAP's process
-steps carry a digest of each type's entries and source).
+trust anchor), under the trust framework the record names (each environment has its own).
+Around it: certificate checks that say *why* a chain fails (another CA, expired), the
+scheme's role rules per step (roles are the environment's role URIs), dates, origins, the
+step model, and the comparison of the record with the report's `sources` and figures (this
+project's process steps carry a digest of each type's entries and source). A report from
+another calculator (the registry's shape, without `sources`) is checked for all but that.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from ib1.provenance.certificates import CertificatesProviderSelfContainedRecord,
 
 from perseus.provenance.digest import report_digest
 from perseus.provenance.steps import Container, Unreadable, containers, decode_step, step_ids, walk
-from perseus.provenance.vocabulary import CAP, DATASET_SOURCE_TYPES, EDP, METER, PROCESSES, TRUST_FRAMEWORK
+from perseus.provenance.vocabulary import (
+    CAP, DATASET_SOURCE_TYPES, EDP, METER, Environment, by_trust_framework, energy_type_of, instant, is_a, not_after,
+    roles_held, shown_roles, trust_frameworks,
+)
 
 DATASET_FIELDS = ("role", "publisher", "title", "version", "months", "substitutedFor")
 
@@ -44,6 +49,7 @@ class Verification:
     problems: list[Finding] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)  # decoded, with the library's `_signature`
     notes: list[str] = field(default_factory=list)  # facts worth saying that are not failures
+    environment: Environment | None = None  # the one the record's trust framework names
 
     @property
     def valid(self) -> bool:
@@ -57,6 +63,8 @@ def explain(exc: Exception) -> str:
         return "the signature does not match the signed steps: the record was altered after signing"
     if isinstance(exc, KeyError):
         return f"certificate serial {text.strip(chr(39))} is not in the record"
+    if "origins property does not match" in text:
+        return "its `origins` list does not name the record's signed origin steps"
     if type(exc).__name__ == "VerificationError":
         if "not valid at validation time" in text or "expired" in text:
             return "the signing certificate was not valid at the signing time"
@@ -78,10 +86,6 @@ def load_anchor(pem: bytes) -> list[x509.Certificate]:
 
 def _name(cert: x509.Certificate) -> str:
     return cert.subject.rfc4514_string()
-
-
-def _instant(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 @dataclass
@@ -117,7 +121,7 @@ def _certificate_findings(signed: Signed, anchors: list[x509.Certificate]) -> li
     findings = []
     where = signed.describe()
     try:
-        at = _instant(signed.container.timestamp)
+        at = instant(signed.container.timestamp)
     except ValueError:
         return [Finding(where, f"signing time {signed.container.timestamp!r} is not an ISO 8601 instant")]
     for cert in signed.chain:
@@ -171,7 +175,7 @@ def _raw(steps: list, path: str) -> list:
     return node
 
 
-def _diagnose(provenance: dict, tree: Container, provider) -> Finding:
+def _diagnose(provenance: dict, tree: Container, provider, env: Environment) -> Finding:
     """Which container fails the library's verification, innermost first, and why."""
     certificates = provenance.get("certificates") or {}
     for container in walk(tree):
@@ -181,9 +185,9 @@ def _diagnose(provenance: dict, tree: Container, provider) -> Finding:
             origins = _origins_in(raw)
         except ValueError:
             return Finding(signed.describe(), f"a step cannot be decoded; steps: {', '.join(step_ids(container))}")
-        sub = {"ib1:provenance": TRUST_FRAMEWORK, "origins": origins, "steps": raw, "certificates": certificates}
+        sub = {"ib1:provenance": env.trust_framework, "origins": origins, "steps": raw, "certificates": certificates}
         try:
-            Record(TRUST_FRAMEWORK, sub).verify(provider)
+            Record(env.trust_framework, sub).verify(provider)
         except Exception as exc:
             reason = explain(exc)
             if isinstance(exc, InvalidSignature):
@@ -227,7 +231,8 @@ def _model_findings(step: dict) -> list[Finding]:
 
 
 def _where(step: dict) -> str:
-    label = step.get("perseus:methodology") or step.get("perseus:energyType") or (step.get("perseus:dataset") or {}).get("title")
+    label = (step.get("perseus:methodology") or step.get("perseus:energyType") or (step.get("perseus:dataset") or {}).get("title")
+             or (energy_type_of(step) if step.get("type") == "process" else None))
     return f"{step.get('type', 'step')} step {step.get('id')}" + (f" ({label})" if label else "")
 
 
@@ -241,8 +246,10 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
     if not isinstance(report, dict) or not isinstance(report.get("provenance"), dict):
         raise UnusableInput("the report has no `provenance` object")
     provenance = report["provenance"]
-    if provenance.get("ib1:provenance") != TRUST_FRAMEWORK:
-        raise UnusableInput(f"$.provenance: `ib1:provenance` is {provenance.get('ib1:provenance')!r}, not {TRUST_FRAMEWORK}")
+    env = by_trust_framework(provenance.get("ib1:provenance"))
+    if env is None:
+        raise UnusableInput(f"$.provenance: `ib1:provenance` is {provenance.get('ib1:provenance')!r}, not the trust "
+                            f"framework of one of the scheme's environments ({', '.join(trust_frameworks())})")
     try:
         tree = containers(provenance.get("steps"))
     except Unreadable as exc:
@@ -255,12 +262,12 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
     if not result.problems:
         result.problems += _container_date_findings(tree, certificates)
     provider = CertificatesProviderSelfContainedRecord(trust_anchor)
-    record = Record(TRUST_FRAMEWORK, provenance)
+    record = Record(env.trust_framework, provenance)
     try:
         record.verify(provider)
     except Exception:
         if not result.problems:  # the certificate checks did not say why: find the container
-            result.problems.append(_diagnose(provenance, tree, provider))
+            result.problems.append(_diagnose(provenance, tree, provider, env))
         return result
     if result.problems:  # the library accepted what the certificate checks refused: keep the refusal
         return result
@@ -270,11 +277,12 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
         result.problems += _model_findings(step)
     if result.problems:
         return result
+    result.environment = env
     result.problems += _role_findings(result, require_edp)
     try:
         result.problems += _date_findings(result.steps, signed_at, report)
         result.problems += _origin_findings(result.steps, report)
-        result.problems += _source_findings(result.steps, report)
+        result.problems += _source_findings(result.steps, report, result.notes)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:  # the report's own fields, not the record's
         raise UnusableInput(f"the report's `data` or `sources` cannot be read ({type(exc).__name__}: {exc}); "
                             "validate it with `perseus validate` first") from exc
@@ -286,12 +294,12 @@ def _container_date_findings(tree: Container, certificates: dict, now: dt.dateti
     now = now or dt.datetime.now(dt.UTC)
     findings = []
     for container in walk(tree):
-        signed_at = _instant(container.timestamp)
+        signed_at = instant(container.timestamp)
         where = _signed(container, certificates)[0].describe()
         if signed_at > now + dt.timedelta(minutes=5):
             findings.append(Finding(where, f"it claims to be signed in the future ({container.timestamp})"))
         for inner in container.nested:
-            if _instant(inner.timestamp) > signed_at:
+            if instant(inner.timestamp) > signed_at:
                 findings.append(Finding(where, f"it was signed before the record nested in it ({inner.path}, "
                                                f"signed {inner.timestamp})"))
     return findings
@@ -306,15 +314,15 @@ def _signing_times(tree: Container) -> dict[str, str]:
 
 
 def _is_consumption(step: dict) -> bool:
-    return step["type"] == "origin" and step.get("sourceType") == METER
+    return step["type"] == "origin" and is_a(step.get("sourceType"), "source-type", {METER})
 
 
 def _is_dataset(step: dict) -> bool:
-    return step["type"] == "origin" and step.get("sourceType") in DATASET_SOURCE_TYPES.values()
+    return step["type"] == "origin" and is_a(step.get("sourceType"), "source-type", DATASET_SOURCE_TYPES)
 
 
 def _is_calculation(step: dict) -> bool:
-    return step["type"] == "process" and str(step.get("process", "")).startswith(PROCESSES + "/")
+    return step["type"] == "process" and is_a(step.get("process"), "process")
 
 
 def _role_findings(result: Verification, require_edp: bool) -> list[Finding]:
@@ -322,13 +330,14 @@ def _role_findings(result: Verification, require_edp: bool) -> list[Finding]:
     by_id = {s["id"]: s for s in result.steps}
     for step in result.steps:
         signer = _signer(step)
-        roles = signer["roles"]
-        held = f"signed by {signer['name']}, whose certificate holds {', '.join(roles)}"
+        roles = roles_held(signer["roles"], result.environment)
+        held = f"signed by {signer['name']}, whose certificate holds {shown_roles(signer['roles'], result.environment)}"
         if _is_calculation(step) and CAP not in roles:
             findings.append(Finding(_where(step), f"{held}; only a {CAP} signs the emissions calculation"))
         elif _is_dataset(step) and CAP not in roles:
             findings.append(Finding(_where(step), f"{held}; only a {CAP} declares the datasets of a calculation"))
-        elif step["type"] == "receipt" and (sent := by_id.get(step.get("transfer"))) and sent.get("to") != signer["member"]:
+        elif step["type"] == "receipt" and (sent := by_id.get(step.get("transfer"))) \
+                and sent.get("to") not in (signer["member"], signer["application"]):
             findings.append(Finding(_where(step), f"signed by {signer['name']} (member {signer['member']}), but transfer "
                                                   f"{sent['id']} was sent to {sent.get('to')}"))
         elif _is_consumption(step) and EDP not in roles:
@@ -345,17 +354,17 @@ def _date_findings(steps: list[dict], signed_at: dict[str, str], report: dict) -
     for step in steps:
         when = signed_at.get(step["id"])
         try:
-            if when and _instant(step["timestamp"]) > _instant(when):
+            if when and not not_after(step["timestamp"], when):
                 findings.append(Finding(_where(step), f"its timestamp {step['timestamp']} is after its container was signed ({when})"))
             period = (step.get("perseus:scheme") or {}).get("meteringPeriod")
-            if period and _instant(period["from"]) >= _instant(period["to"]):
+            if period and instant(period["from"]) >= instant(period["to"]):
                 findings.append(Finding(_where(step), f"metering period {period['from']} to {period['to']} is empty"))
         except (ValueError, KeyError, TypeError) as exc:
             findings.append(Finding(_where(step), f"a date cannot be read ({exc})"))
     outer = [s for s in steps if not s["_signature"]["includedBy"] and _is_calculation(s)]
     for index, entry in enumerate(report.get("data", [])):
         for process in outer:
-            if process.get("perseus:energyType") == entry.get("type") and _instant(entry["takenAt"]) > _instant(signed_at[process["id"]]):
+            if energy_type_of(process) == entry.get("type") and instant(entry["takenAt"]) > instant(signed_at[process["id"]]):
                 findings.append(Finding(f"$.data[{index}]", f"takenAt {entry['takenAt']} is after the calculation was signed "
                                                             f"({signed_at[process['id']]})"))
     return findings
@@ -378,17 +387,18 @@ def _origin_findings(steps: list[dict], report: dict) -> list[Finding]:
         if not consumption:
             findings.append(Finding(_where(process), "none of its inputs leads to a consumption origin"))
             continue
-        entries = [e for e in report.get("data", []) if e.get("type") == process.get("perseus:energyType")]
+        energy_type = energy_type_of(process)
+        entries = [e for e in report.get("data", []) if e.get("type") == energy_type]
         if not entries:
             continue
-        start, end = min(_instant(e["from"]) for e in entries), max(_instant(e["to"]) for e in entries)
+        start, end = min(instant(e["from"]) for e in entries), max(instant(e["to"]) for e in entries)
         for origin in consumption:
             period = (origin.get("perseus:scheme") or {}).get("meteringPeriod")
             if not period:
                 findings.append(Finding(_where(origin), "a consumption origin must state its metering period"))
-            elif _instant(period["to"]) <= start or _instant(period["from"]) >= end:
+            elif instant(period["to"]) <= start or instant(period["from"]) >= end:
                 findings.append(Finding(_where(origin), f"metering period {period['from']} to {period['to']} lies outside the "
-                                                        f"report's {process.get('perseus:energyType')} months"))
+                                                        f"report's {energy_type} months"))
     return findings
 
 
@@ -414,15 +424,20 @@ def dataset_key(dataset: dict) -> str:
     return json.dumps({k: dataset.get(k) for k in ("url", "licence", *DATASET_FIELDS)}, sort_keys=True)
 
 
-def _source_findings(steps: list[dict], report: dict) -> list[Finding]:
+def _source_findings(steps: list[dict], report: dict, notes: list[str]) -> list[Finding]:
+    """The report's `sources` against the record, and its figures against the digests the CAP signed.
+
+    A report without `sources` (the registry's shape, from another calculator) has nothing to
+    compare; a digest in the record is still checked, so stripping this project's `sources` fails."""
     by_id = {s["id"]: s for s in steps}
     findings = []
     calculations = [s for s in steps if _is_calculation(s)]
+    sources = report.get("sources") or []
     matched = set()
-    for index, source in enumerate(report.get("sources") or []):
+    for index, source in enumerate(sources):
         where = f"$.sources[{index}] ({source.get('type')}, {source.get('methodology')})"
         candidates = [p for p in calculations if p.get("process") == source.get("methodologyUri")
-                      and p.get("perseus:energyType") == source.get("type")]
+                      and energy_type_of(p) == source.get("type")]
         if len(candidates) != 1:
             findings.append(Finding(where, f"the record has {len(candidates)} process steps for methodology "
                                            f"{source.get('methodologyUri')} and {source.get('type')}; expected one"))
@@ -440,16 +455,28 @@ def _source_findings(steps: list[dict], report: dict) -> list[Finding]:
             only_report = [json.loads(k)["title"] for k in in_report if k not in in_record]
             findings.append(Finding(_where(process), "its datasets differ from the report's sources: "
                                                      f"only in the record {only_record or 'none'}, only in the report {only_report or 'none'}"))
-        expected = report_digest(report, source.get("type"))
-        if process.get("perseus:report") != expected:
-            findings.append(Finding(_where(process), f"the report's {source.get('type')} entries or source were changed after "
-                                                     f"signing (signed sha256 {(process.get('perseus:report') or {}).get('sha256')}, "
-                                                     f"report now {expected['sha256']})"))
+        findings += _digest_findings(process, report, source.get("type"))
     for process in calculations:
-        if process["id"] not in matched:
+        if process["id"] in matched:
+            continue
+        if sources:
             findings.append(Finding(_where(process), "no source in the report names this methodology"))
-    covered = {p.get("perseus:energyType") for p in calculations}
+        elif "perseus:report" in process:
+            findings += _digest_findings(process, report, energy_type_of(process))
+        else:
+            notes.append(f"{_where(process)}: the record binds no digest of the report's figures (the report has no "
+                         "`sources` and the process step no `perseus:report`), so the figures are not checked against it")
+    covered = {energy_type_of(p) for p in calculations}
     for index, entry in enumerate(report.get("data") or []):
         if entry.get("type") not in covered:
             findings.append(Finding(f"$.data[{index}]", f"no process step in the record covers {entry.get('type')} entries"))
     return findings
+
+
+def _digest_findings(process: dict, report: dict, energy_type: str) -> list[Finding]:
+    expected = report_digest(report, energy_type)
+    if process.get("perseus:report") == expected:
+        return []
+    return [Finding(_where(process), f"the report's {energy_type} entries or source were changed after signing "
+                                     f"(signed sha256 {(process.get('perseus:report') or {}).get('sha256')}, "
+                                     f"report now {expected['sha256']})")]

@@ -89,7 +89,7 @@ def _synthesise(source: Source) -> SourceData:
 
 def meter_data_json(source: Source, start: datetime, end: datetime) -> bytes:
     """MeterData (consumption-data) of the half-hours starting in [start, end), as JSON bytes."""
-    from perseus.synth.provenance import origin_step, step_id, unsigned_record
+    from perseus.provenance.synthetic import origin_step, step_id, unsigned_record
     from perseus.synth.timegrid import iso_z
 
     data = source_data(source)

@@ -7,7 +7,7 @@ import numpy as np
 
 from perseus.synth.consumption import MeterSeries
 from perseus.synth.intensity import IntensitySeries
-from perseus.synth.provenance import SYNTHETIC_NOTE, origin_step, step_id, unsigned_record
+from perseus.provenance.synthetic import SYNTHETIC_NOTE, origin_step, step_id, unsigned_record
 from perseus.synth.timegrid import HALF_HOUR, iso_z_array
 
 CONSUMPTION_COLUMNS = ("meter", "type", "from", "to", "value", "unitCode")
