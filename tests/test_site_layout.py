@@ -195,3 +195,31 @@ def test_problem_types_point_at_the_site():
 
     assert problem_type("rate-limited") == site_url() + "sandbox/#rate-limited"
     assert "example." not in site_url()
+
+
+def _svg_text_sizes(svg: str) -> tuple[float, list[float]]:
+    """(CSS px per user unit at natural size, the font sizes in user units) of an SVG file."""
+    root = re.search(r"<svg[^>]*>", svg).group(0)
+    width = re.search(r'width="([0-9.]+)(pt|px)?"', root)
+    view = re.search(r'viewBox="[-0-9. ]*?([0-9.]+) [0-9.]+"', root)
+    natural = float(width.group(1)) * (4 / 3 if width.group(2) == "pt" else 1)
+    sizes = [float(x) for x in re.findall(r'font-size(?::\s*|=")([0-9.]+)', svg)]
+    return natural / float(view.group(1)), sizes
+
+
+def test_every_drawing_and_chart_has_text_of_11_px_or_more_at_its_natural_size(built_site):
+    """The browser checks that no image is shrunk; this checks the text inside each image."""
+    files = [p for p in built_site.rglob("*.svg") if "assets" not in p.parts]
+    assert len(files) >= 12  # charts, the provenance drawing, a class diagram per release
+    small = {}
+    for path in files:
+        scale, sizes = _svg_text_sizes(path.read_text())
+        assert sizes, path
+        if min(sizes) * scale < SMALLEST_PX:
+            small[path.relative_to(built_site).as_posix()] = round(min(sizes) * scale, 1)
+    assert small == {}
+
+
+def test_the_text_size_check_of_drawings_fails_on_a_small_font():
+    scale, sizes = _svg_text_sizes('<svg width="648pt" height="100pt" viewBox="0 0 648 100"><text style="font-size: 7.5px">x</text></svg>')
+    assert min(sizes) * scale == 10.0 < SMALLEST_PX
