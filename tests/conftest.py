@@ -29,3 +29,15 @@ def built_site(tmp_path_factory) -> Path:
     from site_harness import build_site
 
     return build_site(tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture(scope="session")
+def served(built_site):
+    """The built site served on loopback at its published path, for the browser tests."""
+    if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
+        pytest.skip("PERSEUS_SKIP_BROWSER=1")
+    from site_harness import serve
+
+    base, server = serve(built_site)
+    yield base
+    server.shutdown()

@@ -1,7 +1,6 @@
 """The built documentation site, checked against the running code, and in headless Chromium."""
 
 import html as html_lib
-import os
 import re
 import shutil
 from pathlib import Path
@@ -11,16 +10,7 @@ import pytest
 
 from perseus.paths import EXAMPLES, ROOT
 from site_checks import download_problems, example_problems, json_examples, worked_problems, worked_tables
-from site_harness import CHROMIUM, CHROMIUM_ARGS, serve, site_prefix, visit_all
-
-
-@pytest.fixture(scope="session")
-def served(built_site):
-    if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
-        pytest.skip("PERSEUS_SKIP_BROWSER=1")
-    base, server = serve(built_site)
-    yield base
-    server.shutdown()
+from site_harness import CHROMIUM, CHROMIUM_ARGS, site_prefix, visit_all
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pytest
 
 from perseus.paths import ROOT
 from perseus.publication import site_url
-from site_harness import CHROMIUM, CHROMIUM_ARGS, serve
+from site_harness import CHROMIUM, CHROMIUM_ARGS
 
 KEY_PAGES = {
     "home": "",
@@ -88,15 +88,6 @@ LAYOUT = """(wide) => {
   }
   return faults;
 }""" % SMALLEST_PX
-
-
-@pytest.fixture(scope="module")
-def served(built_site):
-    if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
-        pytest.skip("PERSEUS_SKIP_BROWSER=1")
-    base, server = serve(built_site)
-    yield base
-    server.shutdown()
 
 
 @pytest.fixture(scope="module")

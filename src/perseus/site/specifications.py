@@ -87,14 +87,13 @@ def field_section(ref: str, f: Field, from_page: str) -> str:
 
 # --- class pages ------------------------------------------------------------------------------------
 
-def _type_text(ref: str, f: Field) -> str:
-    c = cut(ref)
+def _type_text(f: Field) -> str:
     names = ["Any" if f.any_json else n for n in f.ranges]
     return " | ".join(names) + ("[*]" if f.multivalued else "") + ("" if f.level == "MUST" else "?")
 
 
 def _class_box(ref: str, cls: str, href: str, focus: bool = False) -> diagrams.Box:
-    return diagrams.Box(cls, href, [(f.name, _type_text(ref, f)) for f in fields(ref, cls)], focus)
+    return diagrams.Box(cls, href, [(f.name, _type_text(f)) for f in fields(ref, cls)], focus)
 
 
 def class_diagram(ref: str, cls: str) -> str:
