@@ -24,6 +24,8 @@ def _records():
     yield "StatusRegister", GOVERNANCE / "status.yaml"
     for path in sorted((GOVERNANCE / "decisions").glob("*.yaml")):
         yield "DecisionRecord", path
+    for path in sorted((GOVERNANCE / "errata").glob("*.yaml")):
+        yield "Erratum", path
 
 
 @pytest.mark.parametrize(("target_class", "path"), list(_records()), ids=lambda x: getattr(x, "name", x))
@@ -140,3 +142,20 @@ def test_a_text_without_status_is_reported(tmp_path):
     assert governance.consistency_problems(root) == [
         "permission-text cap-fsp@2026-01-01: held in the repository but has no record in governance/status.yaml"
     ]
+
+
+def test_a_file_changed_after_its_erratum_is_reported(tmp_path):
+    root = _copy_repository_parts(tmp_path)
+    (erratum,) = [e for e in governance.load_errata(root / "governance") if e["file"].endswith("heartbeat@2025-10-23.json")]
+    (root / erratum["file"]).write_text("{}\n")
+    (problem,) = governance.frozen_file_problems(root)
+    assert problem.startswith(f"{erratum['file']}: changed since erratum {erratum['id']}")
+    assert erratum["new_sha256"] in problem and "approved versions are frozen" in problem
+
+
+def test_errata_record_the_correction_of_the_reproductions_of_2025_10_23():
+    corrected = {(e["artefact"], e["file"]) for e in governance.load_errata()}
+    assert corrected == {(ref, path) for ref in ("consumption-data@2025-10-23", "heartbeat@2025-10-23")
+                         for path in (f"generated/jsonschema/{ref}.schema.json", f"generated/openapi/{ref}.json")}
+    for erratum in governance.load_errata():
+        assert erratum["old_sha256"] != erratum["new_sha256"] and erratum["reason"] and erratum["decided_by"]

@@ -1,9 +1,10 @@
 """Governance records: data-spec releases, artefact statuses and decision records.
 
-All three are YAML data under governance/, validated against spec/governance.yaml.
+All are YAML data under governance/, validated against spec/governance.yaml.
 `frozen_file_problems` recomputes the SHA-256 of every file a decision pinned: an
 approved version is frozen, so any difference is an error naming the decision and
-the artefact.
+the artefact. A correction to an approved file is recorded as an erratum
+(governance/errata/), which freezes the file at its corrected digest.
 """
 
 from __future__ import annotations
@@ -34,14 +35,23 @@ def load_statuses(governance: Path = GOVERNANCE) -> list[dict]:
     return statuses
 
 
-def load_decisions(governance: Path = GOVERNANCE) -> list[dict]:
-    decisions = []
-    for path in sorted((governance / "decisions").glob("*.yaml")):
-        record = load_record(path, "DecisionRecord", MODULE)
+def _records_named_by_id(folder: Path, target_class: str) -> list[dict]:
+    """One record per file, each file named after the record's id."""
+    records = []
+    for path in sorted(folder.glob("*.yaml")):
+        record = load_record(path, target_class, MODULE)
         if record["id"] != path.stem:
             raise RecordInvalid(f"{path}: /id: {record['id']!r} must equal the file name {path.stem!r}")
-        decisions.append(record)
-    return decisions
+        records.append(record)
+    return records
+
+
+def load_decisions(governance: Path = GOVERNANCE) -> list[dict]:
+    return _records_named_by_id(governance / "decisions", "DecisionRecord")
+
+
+def load_errata(governance: Path = GOVERNANCE) -> list[dict]:
+    return _records_named_by_id(governance / "errata", "Erratum")
 
 
 def sha256_of(path: Path) -> str:
@@ -67,6 +77,14 @@ def frozen_file_problems(root: Path = ROOT, decisions: list[dict] | None = None)
                         f"{pinned['path']}: changed since {who} approved {what} "
                         f"(pinned sha256 {pinned['sha256']}, now {actual}); {FROZEN}"
                     )
+    for erratum in load_errata(root / "governance"):
+        path = root / erratum["file"]
+        actual = sha256_of(path) if path.exists() else "missing"
+        if actual != erratum["new_sha256"]:
+            problems.append(
+                f"{erratum['file']}: changed since erratum {erratum['id']} ({erratum['date']}) corrected "
+                f"{erratum['artefact']} (corrected sha256 {erratum['new_sha256']}, now {actual}); {FROZEN}"
+            )
     return problems
 
 

@@ -474,6 +474,20 @@ class ArtefactKind(str, Enum):
     """
 
 
+class ReleaseProfile(str, Enum):
+    """
+    How a data specification's documents are written.
+    """
+    registry = "registry"
+    """
+    As the registry's documents: objects open to further keys unless the model closes them, timestamps any RFC 3339 date-time, the registry's operation, tag, component and security scheme names.
+    """
+    strict = "strict"
+    """
+    The project's rules: every object closed, timestamps in UTC written with `Z`, emissions entries aligned to calendar months.
+    """
+
+
 class DecisionOutcome(str, Enum):
     """
     What a group decided on a motion.
@@ -789,6 +803,34 @@ class FactorSetFallback(str, Enum):
     reject = "reject"
     """
     Stop with an error.
+    """
+
+
+class ParameterLocation(str, Enum):
+    """
+    Where a request parameter travels.
+    """
+    path = "path"
+    """
+    A segment of the request's path.
+    """
+    query = "query"
+    """
+    The request's query string.
+    """
+    header = "header"
+    """
+    A request header.
+    """
+
+
+class ParameterFormat(str, Enum):
+    """
+    The JSON Schema format of a string parameter.
+    """
+    date_time = "date-time"
+    """
+    An RFC 3339 date-time.
     """
 
 
@@ -1147,6 +1189,9 @@ class ValidationError(ConfiguredBaseModel):
     loc: list[Union[int, str]] = Field(default=..., description="""Where the problem is, as a path of names and positions (for example `[\"query\", \"from\"]`).""")
     msg: str = Field(default=..., description="""A human-readable description of the problem.""")
     type: str = Field(default=..., description="""A machine-readable kind of problem (for example `missing`, `datetime_parsing`).""")
+    input: Optional[Any] = Field(default=None, description="""The value that was refused, as FastAPI reports it (`null` when the value is missing).""")
+    ctx: Optional[Any] = Field(default=None, description="""Details of the rule broken, as FastAPI reports them (for example `{\"error\": \"input is too short\"}`).""")
+    url: Optional[Any] = Field(default=None, description="""A link to the documentation of the error type, as FastAPI (pydantic) writes it.""")
 
 
 class HTTPValidationError(ConfiguredBaseModel):
@@ -1194,6 +1239,9 @@ class DataSpecRelease(ConfiguredBaseModel):
     status: ArtefactStatus = Field(default=..., description="""Where the version stands.""")
     description: str = Field(default=..., description="""What the version covers, for the docs and the OpenAPI document.""")
     payloads: list[str] = Field(default=..., description="""The classes (response bodies) the specification serves.""")
+    profile: Optional[ReleaseProfile] = Field(default=None, description="""How the release's documents are written; `strict` when not given.""")
+    builds_on: Optional[list[str]] = Field(default=None, description="""The releases this one adds to. The release holds every element added in its own version or in the version of a release it builds on, directly or not.""")
+    reproduces: Optional[str] = Field(default=None, description="""For a release the registry published, the URL of the registry's document, which the release accepts exactly except for the fixes the corpus lists.""")
 
     @field_validator('label')
     def pattern_label(cls, v):
@@ -1280,6 +1328,46 @@ class DecidedArtefact(ConfiguredBaseModel):
     kind: ArtefactKind = Field(default=..., description="""What kind of artefact it is.""")
     files: Optional[list[PinnedFile]] = Field(default=None, description="""The published files approved, each pinned by its SHA-256. Empty when the artefact is recorded by reference only (its files are not held in this repository yet); `note` then says so.""")
     note: Optional[str] = Field(default=None, description="""Anything a reader needs to know, for example why no file is pinned.""")
+
+
+class Erratum(ConfiguredBaseModel):
+    """
+    A correction to a published file of an approved artefact, recorded as such (`governance/errata/<id>.yaml`): the file's SHA-256 before and after, and why. The file is then frozen at its new digest.
+    """
+    id: str = Field(default=..., description="""A stable id; the record's file is `governance/errata/<id>.yaml`.""")
+    artefact: str = Field(default=..., description="""The artefact version corrected.""")
+    file: str = Field(default=..., description="""The corrected file's path relative to the repository root.""")
+    old_sha256: str = Field(default=..., description="""The SHA-256 of the file's bytes before the correction.""")
+    new_sha256: str = Field(default=..., description="""The SHA-256 of the file's bytes after the correction.""")
+    reason: str = Field(default=..., description="""What was wrong and what the correction changes.""")
+    decided_by: str = Field(default=..., description="""Who decided the correction (a group, or the maintainers and the issue that asked for it).""")
+    date: str = Field(default=..., description="""The date of the correction.""")
+
+    @field_validator('id')
+    def pattern_id(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid id format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid id format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('file')
+    def pattern_file(cls, v):
+        pattern=re.compile(r"^[^/].*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid file format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid file format: {v}"
+            raise ValueError(err_msg)
+        return v
 
 
 class PinnedFile(ConfiguredBaseModel):
@@ -1740,6 +1828,174 @@ class EndpointStatus(ConfiguredBaseModel):
     meetsLatency: Optional[bool] = Field(default=None, description="""Whether the measured p95 latency meets the target (absent when either is).""")
 
 
+class ApiDescription(ConfiguredBaseModel):
+    """
+    One API, the same in every release of its label (`spec/api/<label>.yaml`).
+    """
+    label: str = Field(default=..., description="""The registry label of the API's releases, for example `consumption-data`.""")
+    title: str = Field(default=..., description="""The title of the API's documents as the registry writes it.""")
+    tag: ApiTag = Field(default=..., description="""The tag every operation of the API carries in the registry's documents.""")
+    operations: list[ApiOperation] = Field(default=..., description="""The API's operations, in the order the documents list them.""")
+
+    @field_validator('label')
+    def pattern_label(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid label format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid label format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class ApiTag(ConfiguredBaseModel):
+    """
+    A group of operations; client generators name a class after it.
+    """
+    name: str = Field(default=..., description="""The tag's name, as the registry's documents give it.""")
+    description: str = Field(default=..., description="""What the operations of the tag do.""")
+
+
+class ApiOperation(ConfiguredBaseModel):
+    """
+    One HTTP operation of an API.
+    """
+    path: str = Field(default=..., description="""The path, with `{name}` for each path parameter.""")
+    method: str = Field(default=..., description="""The HTTP method, in lower case; every Perseus operation is a `get`.""")
+    operation_id: str = Field(default=..., description="""The operation's id in the registry's documents, from which clients name the method.""")
+    strict_operation_id: Optional[str] = Field(default=None, description="""The id the project's strict-profile documents (the 2025-10-27 releases, approved and frozen) use, when it is not the registry's.""")
+    summary: str = Field(default=..., description="""A short phrase saying what the operation returns.""")
+    parameters: Optional[list[ApiParameter]] = Field(default=None, description="""The operation's own parameters, in order.""")
+    shared_parameters: Optional[list[str]] = Field(default=None, description="""The names of the conventions' shared parameters the operation takes, after its own.""")
+    responses: list[ApiResponse] = Field(default=..., description="""The responses of the registry's documents. Releases with machine-readable errors (those that serve `Problem`) answer the conventions' problem responses as well, on every operation.""")
+
+    @field_validator('path')
+    def pattern_path(cls, v):
+        pattern=re.compile(r"^/")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid path format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid path format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('method')
+    def pattern_method(cls, v):
+        pattern=re.compile(r"^(get)$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid method format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid method format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('operation_id')
+    def pattern_operation_id(cls, v):
+        pattern=re.compile(r"^[a-z][A-Za-z]*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid operation_id format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid operation_id format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('strict_operation_id')
+    def pattern_strict_operation_id(cls, v):
+        pattern=re.compile(r"^[a-z][A-Za-z]*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid strict_operation_id format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid strict_operation_id format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class ApiParameter(ConfiguredBaseModel):
+    """
+    One request parameter; a string unless `enum` or `format` says more.
+    """
+    name: str = Field(default=..., description="""The parameter's name on the wire.""")
+    in_: ParameterLocation = Field(default=..., alias="in", description="""Where the parameter travels.""")
+    required: bool = Field(default=..., description="""Whether the request must carry the parameter.""")
+    description: str = Field(default=..., description="""What the parameter means.""")
+    format: Optional[ParameterFormat] = Field(default=None, description="""The string's format, when it has one.""")
+    enum: Optional[str] = Field(default=None, description="""The LinkML enum whose values the parameter takes, when it takes a fixed set.""")
+    default: Optional[str] = Field(default=None, description="""The value a server assumes when the client leaves the parameter out.""")
+
+
+class ApiResponse(ConfiguredBaseModel):
+    """
+    One response status of an operation.
+    """
+    status: str = Field(default=..., description="""The HTTP status code.""")
+    description: Optional[str] = Field(default=None, description="""What the status means here; the conventions' text for the status when not given.""")
+    body: Optional[str] = Field(default=None, description="""The payload class of the body (JSON), when the response has one.""")
+    retry_after: Optional[bool] = Field(default=None, description="""Whether the response carries a `Retry-After` header.""")
+
+    @field_validator('status')
+    def pattern_status(cls, v):
+        pattern=re.compile(r"^[1-5][0-9][0-9]$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid status format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid status format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class ApiConventions(ConfiguredBaseModel):
+    """
+    What every Perseus API shares (`spec/api/common.yaml`).
+    """
+    status_texts: list[ApiResponse] = Field(default=..., description="""The description of each status answered without a body or with a shared one.""")
+    shared_parameters: list[ApiParameter] = Field(default=..., description="""Parameters several operations take (the period `from` and `to`).""")
+    problem_responses: list[ApiResponse] = Field(default=..., description="""The error responses of releases that serve `Problem`: each answers `application/problem+json`, on every operation.""")
+    scenario_header: ApiParameter = Field(default=..., description="""The request header with which a sandbox answers a state on demand; a parameter of every operation of releases that serve `Problem`.""")
+    profiles: list[DocumentConventions] = Field(default=..., description="""What differs between the documents of the two release profiles.""")
+
+
+class DocumentConventions(ConfiguredBaseModel):
+    """
+    How the OpenAPI documents of one release profile are written.
+    """
+    profile: ReleaseProfile = Field(default=..., description="""The release profile these conventions are for.""")
+    title_pattern: str = Field(default=..., description="""The document title; `{api}` stands for the API's title and `{release}` for the release's title.""")
+    security_scheme: str = Field(default=..., description="""The name of the mutual TLS security scheme, from which clients name their credentials.""")
+    security_description: Optional[str] = Field(default=None, description="""What the security scheme asks of a client.""")
+    server_default: str = Field(default=..., description="""The default of the `endpointURL` server variable.""")
+    server_description: Optional[str] = Field(default=None, description="""The description of the `endpointURL` server variable, when the documents give one.""")
+    tags: bool = Field(default=..., description="""Whether operations carry the API's tag.""")
+    retry_after: HeaderDescription = Field(default=..., description="""The `Retry-After` header of a 202 response.""")
+    retry_after_required: HeaderDescription = Field(default=..., description="""The `Retry-After` header of responses that must carry it (429 and 503).""")
+
+
+class HeaderDescription(ConfiguredBaseModel):
+    """
+    A response header.
+    """
+    description: str = Field(default=..., description="""What the header says.""")
+    required: bool = Field(default=..., description="""Whether the response always carries it.""")
+    integer_or_string: bool = Field(default=..., description="""Whether the value's schema is \"a non-negative integer or a string\" (as the 2025-10-27 documents were approved) rather than a string.""")
+
+
 # Model rebuild
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 Quantity.model_rebuild()
@@ -1782,6 +2038,7 @@ StatusRegister.model_rebuild()
 ArtefactStatusRecord.model_rebuild()
 DecisionRecord.model_rebuild()
 DecidedArtefact.model_rebuild()
+Erratum.model_rebuild()
 PinnedFile.model_rebuild()
 Tally.model_rebuild()
 PermissionText.model_rebuild()
@@ -1810,3 +2067,11 @@ ServiceStatus.model_rebuild()
 StatusCount.model_rebuild()
 LatencyPercentiles.model_rebuild()
 EndpointStatus.model_rebuild()
+ApiDescription.model_rebuild()
+ApiTag.model_rebuild()
+ApiOperation.model_rebuild()
+ApiParameter.model_rebuild()
+ApiResponse.model_rebuild()
+ApiConventions.model_rebuild()
+DocumentConventions.model_rebuild()
+HeaderDescription.model_rebuild()

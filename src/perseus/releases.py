@@ -1,4 +1,10 @@
-"""The published data specifications, read from governance/releases.yaml."""
+"""The published data specifications, read from governance/releases.yaml.
+
+Releases form a graph, not a line: the registry's own releases (`reproduces` names the
+registry's document) and the project's releases (the gas additions, the drafts) build
+on one another through `builds_on`. A release holds every element added in its own
+version or in the version of any release it builds on, directly or not.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,10 @@ from perseus.paths import GOVERNANCE
 
 REFERENCE = re.compile(r"^(?P<label>[a-z0-9]+(?:-[a-z0-9]+)*)@(?P<version>\d{4}-\d{2}-\d{2})$")
 
+# `profile` of a release: how its documents are written.
+REGISTRY = "registry"  # as the registry's documents: open objects, RFC 3339 timestamps, the registry's names
+STRICT = "strict"  # the project's rules: closed objects, timestamps in Z, months aligned
+
 
 @dataclass(frozen=True)
 class Release:
@@ -21,10 +31,23 @@ class Release:
     status: str
     description: str
     payloads: tuple[str, ...]
+    profile: str = STRICT
+    builds_on: tuple[str, ...] = ()
+    reproduces: str | None = None  # URL of the registry's document this release reproduces
 
     @property
     def ref(self) -> str:
         return f"{self.label}@{self.version}"
+
+    @property
+    def deployed(self) -> bool:
+        """A reproduction of a document the registry published."""
+        return self.reproduces is not None
+
+    @property
+    def has_strict_profile(self) -> bool:
+        """Whether `perseus validate --strict` applies: the project's releases only."""
+        return not self.deployed
 
 
 class UnknownRelease(LookupError):
@@ -42,6 +65,9 @@ def all_releases() -> tuple[Release, ...]:
             status=r["status"],
             description=" ".join(r["description"].split()),
             payloads=tuple(r["payloads"]),
+            profile=r.get("profile", STRICT),
+            builds_on=tuple(r.get("builds_on", ())),
+            reproduces=r.get("reproduces"),
         )
         for r in raw
     )
@@ -56,3 +82,26 @@ def get_release(ref: str) -> Release:
             return release
     known = ", ".join(r.ref for r in all_releases())
     raise UnknownRelease(f"no data specification {ref!r}; published: {known}")
+
+
+def ancestry(release: Release) -> tuple[Release, ...]:
+    """The release and every release it builds on, directly or not, newest first."""
+    found: dict[str, Release] = {}
+    todo = [release]
+    while todo:
+        current = todo.pop()
+        if current.ref in found:
+            continue
+        found[current.ref] = current
+        todo += [get_release(ref) for ref in current.builds_on]
+    return tuple(sorted(found.values(), key=lambda r: r.version, reverse=True))
+
+
+def registry_counterpart(release: Release) -> Release | None:
+    """The registry's release a release is measured against: itself when it is one, else the
+    newest deployed release it builds on, else the registry's first release of its label."""
+    for candidate in ancestry(release):
+        if candidate.deployed:
+            return candidate
+    same_label = [r for r in all_releases() if r.deployed and r.label == release.label]
+    return min(same_label, key=lambda r: r.version) if same_label else None

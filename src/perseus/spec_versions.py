@@ -1,9 +1,12 @@
 """Cut one published version of a data specification out of the LinkML modules.
 
 Every element added after the first release carries an `added_in` annotation (a
-release date). A version is the root schema with every element added later
-removed, restricted to the classes its payloads reach. Older versions therefore
-stay reproducible from the same source, with no hand-kept copies.
+release date). A release holds an element when the element was added in the
+release's own version or in that of a release it builds on (`builds_on` in
+governance/releases.yaml); an element the registry adopted separately also names
+that release in `also_added_in`. A release is the root schema with every other
+element removed, restricted to the classes its payloads reach. Older versions
+therefore stay reproducible from the same source, with no hand-kept copies.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from linkml_runtime import SchemaView
 from linkml_runtime.linkml_model.meta import SchemaDefinition
 
 from perseus.paths import SPEC_ROOT
-from perseus.releases import Release
+from perseus.releases import Release, all_releases, ancestry
 
 FIRST_RELEASE = "2025-10-23"
 
@@ -40,6 +43,27 @@ def added_in(element, owner=None) -> str:
     return added_in(owner) if owner is not None else FIRST_RELEASE
 
 
+def presence_test(release: Release):
+    """A predicate: does an element belong to `release`? Unannotated elements belong to every release.
+
+    A cut that is not a published release (for example the decoded provenance steps) holds
+    everything added up to its date."""
+    if release.ref not in {r.ref for r in all_releases()}:
+        return lambda element: added_in(element) <= release.version
+    lineage = ancestry(release)
+    versions = {r.version for r in lineage}
+    refs = {r.ref for r in lineage}
+
+    def present(element) -> bool:
+        version = annotation(element, "added_in")
+        if version is None or version in versions:
+            return True
+        adopted = annotation(element, "also_added_in")
+        return bool(adopted) and bool(set(adopted.split()) & refs)
+
+    return present
+
+
 @lru_cache(maxsize=1)
 def merged_root() -> SchemaDefinition:
     """The root schema with every import merged in (read once per process)."""
@@ -48,26 +72,24 @@ def merged_root() -> SchemaDefinition:
     return view.schema
 
 
-def _prune_to_date(schema: SchemaDefinition, version: str) -> None:
-    def present(element) -> bool:
-        return added_in(element) <= version
-
+def _prune(schema: SchemaDefinition, release: Release) -> None:
+    present = presence_test(release)
     for name in [n for n, s in schema.slots.items() if not present(s)]:
         del schema.slots[name]
     for name in [n for n, e in schema.enums.items() if not present(e)]:
         del schema.enums[name]
     for enum in schema.enums.values():
-        for pv in [p for p, v in enum.permissible_values.items() if added_in(v, enum) > version]:
+        for pv in [p for p, v in enum.permissible_values.items() if not present(v)]:
             del enum.permissible_values[pv]
     for name in [n for n, c in schema.classes.items() if not present(c)]:
         del schema.classes[name]
     for cls in schema.classes.values():
         cls.slots = [s for s in cls.slots if s in schema.slots]
-        for name in [n for n, a in cls.attributes.items() if added_in(a, cls) > version]:
+        for name in [n for n, a in cls.attributes.items() if not present(a)]:
             del cls.attributes[name]
         for name in [n for n in cls.slot_usage if n not in schema.slots and n not in cls.attributes]:
             del cls.slot_usage[name]
-        cls.rules = [r for r in cls.rules if added_in(r, cls) <= version]
+        cls.rules = [r for r in cls.rules if present(r)]
 
 
 def _reachable(view: SchemaView, roots: tuple[str, ...]) -> tuple[set[str], set[str]]:
@@ -101,7 +123,7 @@ def cut_schema(release: Release) -> SchemaDefinition:
     schema.title = release.title
     schema.description = release.description
     schema.imports = []
-    _prune_to_date(schema, release.version)
+    _prune(schema, release)
     missing = [p for p in release.payloads if p not in schema.classes]
     if missing:
         raise ValueError(f"{release.ref}: payload classes {missing} do not exist at that date")

@@ -35,14 +35,40 @@ class Problem:
         return f"{self.path}: {self.message} [rule: {self.rule}]{why}"
 
 
-def schema_path_for(ref: str) -> Path:
+STRICT_SUFFIX = ".strict.schema.json"
+
+
+def schema_path_for(ref: str, strict: bool = False) -> Path:
+    """The release's JSON Schema; with `strict`, its strict profile (the file itself when the
+    release is written in the strict profile)."""
+    if strict:
+        from perseus.releases import STRICT, UnknownRelease, get_release
+
+        try:
+            release = get_release(ref)
+        except UnknownRelease as exc:
+            raise SpecUnavailable(str(exc)) from None
+        if not release.has_strict_profile:
+            newer = [r.ref for r in _releases_building_on(release) if r.has_strict_profile]
+            hint = f"; the project's rules for these payloads: {' or '.join(newer)} with --strict" if newer else ""
+            raise SpecUnavailable(
+                f"{ref} reproduces the registry's document and has no strict profile{hint}")
+        if release.profile != STRICT:
+            return GENERATED / "jsonschema" / f"{ref}{STRICT_SUFFIX}"
     return GENERATED / "jsonschema" / f"{ref}.schema.json"
 
 
-def load_release_schema(ref: str) -> dict:
-    path = schema_path_for(ref)
+def _releases_building_on(release):
+    from perseus.releases import all_releases, ancestry
+
+    return [r for r in all_releases() if r is not release and release in ancestry(r)]
+
+
+def load_release_schema(ref: str, strict: bool = False) -> dict:
+    path = schema_path_for(ref, strict)
     if not path.exists():
-        known = sorted(p.name.removesuffix(".schema.json") for p in path.parent.glob("*.schema.json"))
+        known = sorted(p.name.removesuffix(".schema.json") for p in path.parent.glob("*.schema.json")
+                       if not p.name.endswith(STRICT_SUFFIX))
         raise SpecUnavailable(f"no data specification {ref!r}; published: {', '.join(known)}")
     return json.loads(path.read_text())
 
@@ -52,7 +78,11 @@ def payload_classes(schema: dict) -> list[str]:
 
 
 def detect_class(schema: dict, payload) -> str:
-    """The payload class whose required keys the payload has, preferring the closest match."""
+    """The payload class whose properties the payload's keys match best.
+
+    Classes are open in most releases and some require nothing (`HTTPValidationError`), so
+    the match is on the keys a class defines, not on its required keys alone: a report
+    missing its `provenance` is still an `EmissionsReport`, and is refused as one."""
     if not isinstance(payload, dict):
         raise SpecUnavailable("the payload is not a JSON object, so its type cannot be detected; give --type")
     keys = set(payload)
@@ -61,13 +91,13 @@ def detect_class(schema: dict, payload) -> str:
         definition = schema["$defs"][name]
         required = set(definition.get("required", ()))
         known = set(definition.get("properties", {}))
-        if required <= keys:
-            candidates.append((len(keys & known) - len(keys - known), len(required), name))
+        if keys & known or required <= keys:
+            candidates.append((len(keys & known) - len(keys - known), required <= keys, len(required), name))
     if not candidates:
         raise SpecUnavailable(
             f"the payload matches none of {', '.join(payload_classes(schema))} (keys: {', '.join(sorted(keys))}); give --type"
         )
-    return max(candidates)[2]
+    return max(candidates)[3]
 
 
 def class_schema(schema: dict, cls: str) -> dict:

@@ -10,7 +10,6 @@ from perseus.paths import ROOT
 # What `perseus generate` writes; the cache key leaves them out, since they are its results.
 OUTPUTS = ("generated/", "src/perseus/models.py")
 
-
 def dump_json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -34,7 +33,7 @@ def make_generated_files() -> dict[str, str]:
     from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi, served_releases
     from perseus.permission_texts import rendered_files as permission_text_files
     from perseus.provenance.model import STEP_SCHEMA_RELATIVE, step_jsonschema
-    from perseus.releases import all_releases
+    from perseus.releases import STRICT, all_releases
     from perseus.review.pack import review_pack_files
     from perseus.sla import published_sla
     from perseus.spec_versions import cut_schema
@@ -45,6 +44,9 @@ def make_generated_files() -> dict[str, str]:
         schema = cut_schema(release)
         jsonschema = release_jsonschema(release, schema)
         files[f"generated/jsonschema/{release.ref}.schema.json"] = dump_json(jsonschema)
+        if release.has_strict_profile and release.profile != STRICT:
+            files[f"generated/jsonschema/{release.ref}.strict.schema.json"] = dump_json(
+                release_jsonschema(release, schema, strict=True))
         documents[release.ref] = release_openapi(release, jsonschema, openapi_examples(release.ref))
         files[f"generated/openapi/{release.ref}.json"] = dump_json(documents[release.ref])
     files[SANDBOX_OPENAPI] = dump_json(sandbox_openapi({r.ref: documents[r.ref] for r in served_releases()}))

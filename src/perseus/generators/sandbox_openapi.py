@@ -49,7 +49,7 @@ def sandbox_openapi(documents: dict[str, dict]) -> dict:
             "x-perseus-releases": refs,
         },
         "servers": [{"url": "/", "description": "The sandbox that serves this document."}],
-        "security": [{"mutualTLS": []}, {"bearerToken": []}],
+        "security": [*first["security"], {"bearerToken": []}],
         "paths": dict(sorted(paths.items())),
         "components": {
             "securitySchemes": {

@@ -177,11 +177,13 @@ def _review_files(old: Path, new: Path) -> ReviewPack:
 
 
 def version_pairs(root: Path = ROOT) -> list[tuple[str, str]]:
-    """Consecutive versions of every label held, for every kind: the packs the docs publish."""
+    """The packs the docs publish: each data specification against every release it builds
+    on, and consecutive versions of every other label held."""
     from perseus.releases import all_releases
 
-    refs = [r.ref for r in all_releases()]
-    refs += [p.stem for p in _permission_dir(root).glob("*@*.yaml")]
+    releases = sorted(all_releases(), key=lambda r: (r.label, r.version))
+    pairs = [(parent, r.ref) for r in releases for parent in sorted(r.builds_on)]
+    refs = [p.stem for p in _permission_dir(root).glob("*@*.yaml")]
     refs += [p.stem for p in _methodology_dir(root).glob("*@*.yaml")]
     factors = _factor_dir(root)
     if factors.exists():
@@ -192,17 +194,16 @@ def version_pairs(root: Path = ROOT) -> list[tuple[str, str]]:
         if ANY_REFERENCE.match(ref):
             label, version = ref.split("@")
             by_label.setdefault(label, set()).add(version)
-    pairs = []
     for label in sorted(by_label):
         versions = sorted(by_label[label])
         pairs += [(f"{label}@{a}", f"{label}@{b}") for a, b in zip(versions, versions[1:])]
-    return pairs
+    return sorted(pairs)
 
 
 def review_pack_files(root: Path = ROOT) -> dict[str, str]:
     """generated/review-packs/<old>..<new>.md for every pair, and an index page."""
     files = {}
-    index = ["# Review packs", "", "What changed between consecutive versions of each published artefact.", ""]
+    index = ["# Review packs", "", "What changed between each data specification and the releases it builds on, and between consecutive versions of every other artefact.", ""]
     index += ["| old | new | kind | added | removed | changed |", "|---|---|---|---|---|---|"]
     for old, new in version_pairs(root):
         pack = review(old, new, root)

@@ -44,4 +44,4 @@ def problem_body(code: str, detail: str, docs_url: str, parameter: str | None = 
 def validation_body(errors) -> dict:
     """FastAPI's errors in the deployed HTTPValidationError shape: loc, msg and type only (no input echo)."""
     detail = [ValidationError(loc=list(e["loc"]), msg=str(e["msg"]), type=str(e["type"])) for e in errors]
-    return HTTPValidationError(detail=detail).model_dump(mode="json")
+    return HTTPValidationError(detail=detail).model_dump(mode="json", exclude_none=True)

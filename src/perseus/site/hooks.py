@@ -29,6 +29,7 @@ HAND_WRITTEN = [
 ]
 SECTIONS = (
     ("Data specifications", "specifications"),
+    ("Differences from the registry", "differences"),
     ("Latest versions", "latest"),
     ("API reference", "api"),
     ("Methodologies", "methodologies"),

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from linkml_runtime import SchemaView
 
-from perseus.releases import Release, all_releases, get_release
+from perseus.releases import STRICT, Release, all_releases, get_release
 from perseus.spec_versions import annotation, cut_schema
 
 LEVELS = ("MUST", "SHOULD", "MAY")
@@ -35,6 +35,7 @@ class Field:
     level: str  # MUST, SHOULD or MAY (BCP 14)
     level_when: str  # the condition of a SHOULD, if any
     pattern: str | None
+    pattern_strict_only: bool  # the pattern holds in the strict profile only (a registry-profile release)
     minimum: float | None
     maximum: float | None
     formats: tuple[str, ...]  # JSON Schema formats the value must satisfy (date-time, uri)
@@ -127,11 +128,13 @@ def fields(ref: str, cls: str) -> list[Field]:
     for slot in view.class_induced_slots(cls):
         name = slot.alias or slot.name
         ranges = tuple([slot.range] if not slot.any_of else [x.range for x in slot.any_of])
-        pattern, formats, enum, values, any_json = slot.pattern, (), None, (), False
+        pattern, formats, enum, values, any_json, strict_only = slot.pattern, (), None, (), False, False
         for rng in ranges:
             if rng in view.all_types():
                 type_pattern, type_formats, _ = _type_facts(view, rng)
                 pattern, formats = pattern or type_pattern, formats + type_formats
+                strict_only = (not slot.pattern and annotation(view.get_type(rng), "pattern_profile") == STRICT
+                               and c.release.profile != STRICT)
             elif rng in view.all_enums():
                 enum, values = rng, tuple(view.get_enum(rng).permissible_values)
             elif rng in view.all_classes() and view.get_class(rng).class_uri == "linkml:Any":
@@ -139,7 +142,7 @@ def fields(ref: str, cls: str) -> list[Field]:
         level, when = level_of(slot)
         out.append(Field(
             cls=cls, name=name, ranges=ranges, multivalued=bool(slot.multivalued), required=bool(slot.required),
-            level=level, level_when=when, pattern=pattern, minimum=slot.minimum_value, maximum=slot.maximum_value,
+            level=level, level_when=when, pattern=pattern, pattern_strict_only=strict_only, minimum=slot.minimum_value, maximum=slot.maximum_value,
             formats=formats, enum=enum, enum_values=values, any_json=any_json,
             added_in=added_in(c.release, "field", cls, name), description=" ".join((slot.description or "").split()),
         ))

@@ -10,7 +10,7 @@ the model says so (`requirement_level: SHOULD`).
 from __future__ import annotations
 
 from perseus.examples import all_examples
-from perseus.releases import Release, all_releases
+from perseus.releases import STRICT, Release, all_releases
 from perseus.site import artefacts, diagrams
 from perseus.site.downloads import download_link
 from perseus.site.markdown import cell, json_example, key_values, table
@@ -74,7 +74,10 @@ FORMAT_WORDS = {
 def field_section(ref: str, f: Field, from_page: str) -> str:
     rows = [("Requirement", _requirement(f)), ("Type", _range_words(ref, f, from_page))]
     if f.pattern:
-        rows.append(("Pattern", f"the value MUST match `{f.pattern}` (a regular expression, as JSON Schema `pattern`)"))
+        where = (" in the strict profile (`--strict`, the `.strict.schema.json` download); the registry profile "
+                 "leaves it out") if f.pattern_strict_only else ""
+        rows.append(("Pattern", f"the value MUST match `{f.pattern}` (a regular expression, as JSON Schema "
+                                f"`pattern`){where}"))
     if f.enum_values:
         rows.append(("Allowed values", "one of " + ", ".join(f"`{v}`" for v in f.enum_values)))
     if bounds := _bounds(f):
@@ -218,12 +221,22 @@ def release_page(release: Release) -> str:
     ref = release.ref
     page = f"{release_dir(ref)}/index.md"
     c = cut(ref)
+    strict = (", " + download_link(f"jsonschema/{ref}.strict.schema.json", "JSON Schema, strict profile", 2)
+              if release.has_strict_profile and release.profile != STRICT else "")
     rows = artefacts.related(ref, page) + [
-        ("Downloads", f'{download_link(f"jsonschema/{ref}.schema.json", "JSON Schema", 2)}, '
+        ("Profile", f"{release.profile}: " + ("objects closed, timestamps in `Z`, as approved" if release.profile == STRICT
+                                               else "as the registry's documents: objects open to further keys, RFC 3339 "
+                                                    "timestamps")),
+        ("Downloads", f'{download_link(f"jsonschema/{ref}.schema.json", "JSON Schema", 2)}{strict}, '
                       f'{download_link(f"openapi/{ref}.json", "OpenAPI document", 2)}, '
                       "[LinkML sources](../../downloads/index.md#linkml-sources)"),
         ("API reference", f"[{ref}](../../api/{ref}.md)"),
     ]
+    if release.reproduces:
+        rows.append(("Reproduces", f"the registry's document <{release.reproduces}>; see "
+                                   "[Differences from the registry](../../registry/index.md)"))
+    if release.builds_on:
+        rows.append(("Builds on", ", ".join(f"[{r}](../{r}/index.md)" for r in release.builds_on)))
     out = [
         f"---\ntitle: {ref} (data specification)\n---\n",
         f"# {release.title} ({ref})\n",
@@ -250,13 +263,17 @@ def release_page(release: Release) -> str:
 
 def pages() -> dict[str, str]:
     releases = all_releases()
-    rows = [[f"[{r.ref}]({r.ref}/index.md)", badge(standing(r.ref).status), r.description] for r in
-            sorted(releases, key=lambda r: (r.label, r.version))]
+    rows = [[f"[{r.ref}]({r.ref}/index.md)", badge(standing(r.ref).status), r.profile,
+             "the registry's" if r.deployed else "the project's", ", ".join(r.builds_on), r.description]
+            for r in sorted(releases, key=lambda r: (r.label, r.version))]
     index = (
         "---\ntitle: Data specifications\n---\n\n# Data specifications\n\nEvery published version, cut from the LinkML "
         "models in `spec/`. Each version has a page per class, with an anchor per field; the "
-        f"[latest](../latest/index.md) page of each label names the version to build against.\n\n{BCP14}\n\n"
-        + table(["release", "status", "what it is"], rows)
+        "[latest](../latest/index.md) page of each label names the version to build against. The registry's releases "
+        "are reproduced; the project's build on them. The registry profile accepts what the registry's documents "
+        "accept; the strict profile adds the project's rules (closed objects, timestamps in `Z`, calendar months). "
+        f"[Differences from the registry](../registry/index.md) lists every difference.\n\n{BCP14}\n\n"
+        + table(["release", "status", "profile", "whose", "builds on", "what it is"], rows)
     )
     out = {"specifications/index.md": index}
     for release in releases:
