@@ -23,7 +23,7 @@ ENUM_SECTION = re.compile(r'<h3 id="([^"]+)">[^<]*<a class="headerlink"[^>]*>[^<
 ROW = re.compile(r"<tr>\s*(.*?)</tr>", re.S)
 TD = re.compile(r"<td>(.*?)</td>", re.S)
 # Definitions the generator adds beside the classes; they are no class of the model.
-NOT_CLASSES = {"StepContainerItem", "CertificateMap"}
+NOT_CLASSES = {"StepContainerItem", "ProvenanceStep", "CertificateMap"}
 
 
 def text(fragment: str) -> str:
@@ -31,12 +31,36 @@ def text(fragment: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def schema(ref: str) -> dict:
-    return json.loads((GENERATED / "jsonschema" / f"{ref}.schema.json").read_text())
+def schema(ref: str, strict: bool = False) -> dict:
+    return json.loads((GENERATED / "jsonschema" / f"{ref}{'.strict' if strict else ''}.schema.json").read_text())
 
 
 def releases() -> list[str]:
-    return sorted(p.name.removesuffix(".schema.json") for p in (GENERATED / "jsonschema").glob("*.schema.json"))
+    return sorted(p.name.removesuffix(".schema.json") for p in (GENERATED / "jsonschema").glob("*.schema.json")
+                  if not p.name.endswith(".strict.schema.json"))
+
+
+@lru_cache(maxsize=None)
+def registry_names() -> dict[str, str]:
+    """LinkML class -> the registry's name for it (`registry_name`), used by registry-profile releases."""
+    view = linkml_view()
+    found = {}
+    for name, cls in view.all_classes().items():
+        value = (cls.annotations or {}).get("registry_name") if "registry_name" in (cls.annotations or {}) else None
+        if value is not None:
+            found[name] = str(getattr(value, "value", value))
+    return found
+
+
+def def_name(ref: str, linkml_class: str) -> str:
+    """The class's definition name in the release's JSON Schema."""
+    from perseus.releases import STRICT, get_release
+
+    return linkml_class if get_release(ref).profile == STRICT else registry_names().get(linkml_class, linkml_class)
+
+
+def linkml_class(ref: str, definition: str) -> str:
+    return next((c for c, r in registry_names().items() if r == definition and def_name(ref, c) == definition), definition)
 
 
 def label_history(ref: str) -> list[str]:
@@ -50,21 +74,42 @@ def classes(ref: str) -> list[str]:
 
 
 def first_with_property(ref: str, cls: str, name: str) -> str | None:
+    """`cls` is the definition's name in `ref`; an earlier release may name the same class differently."""
+    model = linkml_class(ref, cls)
     for earlier in label_history(ref):
-        if name in schema(earlier)["$defs"].get(cls, {}).get("properties", {}):
+        if name in schema(earlier)["$defs"].get(def_name(earlier, model), {}).get("properties", {}):
             return earlier.split("@")[1]
     return None
 
 
+def enum_values_in(ref: str, enum: str) -> list[str]:
+    """The values of a LinkML enum in a release's schema: its definition, or, where the registry's
+    profile writes enums where they are used, the values of the properties whose range it is."""
+    defs = schema(ref)["$defs"]
+    if enum in defs:
+        return defs[enum].get("enum", [])
+    view = linkml_view()
+    found: list[str] = []
+    for cls in view.all_classes():
+        definition = defs.get(def_name(ref, cls), {})
+        for slot in view.class_induced_slots(cls):
+            if slot.range != enum:
+                continue
+            prop = _value_schema(definition.get("properties", {}).get(slot.alias or slot.name, {}))
+            found += [v for v in prop.get("enum", []) if v not in found]
+    return found
+
+
 def first_with_value(ref: str, enum: str, value: str) -> str | None:
     for earlier in label_history(ref):
-        if value in schema(earlier)["$defs"].get(enum, {}).get("enum", []):
+        if value in enum_values_in(earlier, enum):
             return earlier.split("@")[1]
     return None
 
 
 def first_with_class(ref: str, cls: str) -> str | None:
-    return next((e.split("@")[1] for e in label_history(ref) if cls in schema(e)["$defs"]), None)
+    model = linkml_class(ref, cls)
+    return next((e.split("@")[1] for e in label_history(ref) if def_name(e, model) in schema(e)["$defs"]), None)
 
 
 def _value_schema(prop: dict) -> dict:
@@ -106,7 +151,7 @@ def _view(path: str):
 
 
 def _linkml_date(view, cls: str, name: str) -> str:
-    """The `added_in` the model gives a field: its own (on the attribute or slot), else its class's."""
+    """The `added_in` the model gives a field: its own (on the attribute or slot), else its class's, else none."""
     slot = next(s for s in view.class_induced_slots(cls) if (s.alias or s.name) == name)
     own = [slot.annotations] + [view.get_slot(slot.name).annotations if slot.name in view.all_slots() else {}]
     for annotations in own:
@@ -115,7 +160,7 @@ def _linkml_date(view, cls: str, name: str) -> str:
             return str(getattr(value, "value", value))
     annotations = view.get_class(cls).annotations or {}
     value = annotations.get("added_in") if "added_in" in annotations else None
-    return str(getattr(value, "value", value)) if value is not None else "2025-10-23"
+    return str(getattr(value, "value", value)) if value is not None else ""  # unannotated: in every release
 
 
 def class_page_problems(ref: str, cls: str, page: str) -> list[str]:
@@ -133,7 +178,14 @@ def class_page_problems(ref: str, cls: str, page: str) -> list[str]:
     if set(fields) != set(properties):
         problems.append(f"{where}: fields shown {sorted(fields)} but the schema has {sorted(properties)}")
     view = linkml_view()
-    induced = {(s.alias or s.name): s for s in view.class_induced_slots(cls)}
+    model = linkml_class(ref, cls)
+    induced = {(s.alias or s.name): s for s in view.class_induced_slots(model)}
+    strict_definition = schema(ref, True)["$defs"].get(cls, {}) if (GENERATED / "jsonschema" / f"{ref}.strict.schema.json").exists() else {}
+    closed = definition.get("additionalProperties") is False
+    other_keys = text(shown[""].get("Other keys", ""))
+    if other_keys.startswith("refused") != closed:
+        problems.append(f"{where}: other keys shown {other_keys!r}, but the schema's additionalProperties is "
+                        f"{definition.get('additionalProperties')}")
     for name, prop in properties.items():
         facts = fields.get(name)
         if facts is None:
@@ -147,7 +199,12 @@ def class_page_problems(ref: str, cls: str, page: str) -> list[str]:
         target = _value_schema(prop)
         pattern = target.get("pattern")
         codes = [html.unescape(c) for c in CODE.findall(facts.get("Pattern", ""))]
-        if (codes[0] if codes else None) != pattern:
+        if "strict profile" in text(facts.get("Pattern", "")):  # the pattern of the strict file only
+            strict_prop = _value_schema(strict_definition.get("properties", {}).get(name, {}))
+            if pattern is not None or codes[0] != strict_prop.get("pattern"):
+                problems.append(f"{at}: strict-only pattern shown {codes[0]!r}; schema {pattern!r}, strict schema "
+                                f"{strict_prop.get('pattern')!r}")
+        elif (codes[0] if codes else None) != pattern:
             problems.append(f"{at}: pattern shown {codes[0] if codes else None!r}, schema {pattern!r}")
         values = _enum_values(ref, prop)
         listed = [html.unescape(c) for c in CODE.findall(facts.get("Allowed values", ""))]
@@ -167,25 +224,25 @@ def class_page_problems(ref: str, cls: str, page: str) -> list[str]:
         expected = first_with_property(ref, cls, name)
         if date != expected:
             problems.append(f"{at}: added in {date!r}, but the label's first schema with it is {expected}")
-        if name in induced and date < _linkml_date(view, cls, name):
-            problems.append(f"{at}: added in {date}, before the LinkML date {_linkml_date(view, cls, name)} of the field or its class")
+        if name in induced and date < _linkml_date(view, model, name):
+            problems.append(f"{at}: added in {date}, before the LinkML date {_linkml_date(view, model, name)} of the field or its class")
     return problems
 
 
 def enum_problems(ref: str, page: str) -> list[str]:
-    """Each enumeration's table on the release page against the schema's `enum` and the label's history."""
+    """Each enumeration's table on the release page against the values the schema allows and the label's history."""
     problems = []
     sections = {name: body for name, body in ENUM_SECTION.findall(page)}
-    for name, definition in schema(ref)["$defs"].items():
-        if "enum" not in definition:
-            continue
+    view = linkml_view()
+    wanted = [name for name in view.all_enums() if enum_values_in(ref, name)]
+    for name in wanted:
         body = sections.get(name)
         if body is None:
             problems.append(f"{ref}: no table for enumeration {name}")
             continue
         rows = [[text(c) for c in TD.findall(r)] for r in ROW.findall(body.split("<tbody>", 1)[-1])]
-        if [r[0] for r in rows] != definition["enum"]:
-            problems.append(f"{ref} {name}: values shown {[r[0] for r in rows]}, schema {definition['enum']}")
+        if [r[0] for r in rows] != enum_values_in(ref, name):
+            problems.append(f"{ref} {name}: values shown {[r[0] for r in rows]}, schema {enum_values_in(ref, name)}")
         for row in rows:
             expected = first_with_value(ref, name, row[0])
             if row[2] != expected:

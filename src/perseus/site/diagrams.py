@@ -25,9 +25,14 @@ class Box:
     href: str
     rows: list[tuple[str, str]] = field(default_factory=list)  # (field name, type text)
     focus: bool = False
+    label: str = ""  # the name shown, when it is not `name`
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
 
     def width(self) -> float:
-        longest = max([len(f"{n}: {t}") * CHAR for n, t in self.rows] + [len(self.name) * TITLE_CHAR], default=0)
+        longest = max([len(f"{n}: {t}") * CHAR for n, t in self.rows] + [len(self.title) * TITLE_CHAR], default=0)
         return round(longest + 2 * PAD)
 
     def height(self) -> float:
@@ -78,7 +83,7 @@ def svg(columns: list[list[Box]], edges: list[tuple[str, str, str]], title: str)
         out.append(f'<rect x="{x0:.0f}" y="{y0:.0f}" width="{w:.0f}" height="{h:.0f}" rx="4" fill="{fill}" '
                    f'stroke="{stroke}" stroke-width="{2 if box.focus else 1.2}"/>')
         out.append(f'<text x="{x0 + PAD:.0f}" y="{y0 + ROW - 2:.0f}" font-family="sans-serif" font-weight="bold" '
-                   f'fill="#263238">{html.escape(box.name)}</text>')
+                   f'fill="#263238">{html.escape(box.title)}</text>')
         if box.rows:
             out.append(f'<line x1="{x0:.0f}" y1="{y0 + ROW + 4:.0f}" x2="{x0 + w:.0f}" y2="{y0 + ROW + 4:.0f}" stroke="{stroke}"/>')
         for i, (name, type_text) in enumerate(box.rows):

@@ -65,6 +65,12 @@ class Cut:
         payloads = self.release.payloads
         return sorted(found, key=lambda n: (n not in payloads, payloads.index(n) if n in payloads else 0, n))
 
+    def shown(self, cls: str) -> str:
+        """The class's name on the wire: a registry-profile release uses the registry's (`registry_name`)."""
+        if self.release.profile == STRICT:
+            return cls
+        return annotation(self.view.get_class(cls), "registry_name") or cls
+
     def enums(self) -> list[str]:
         return sorted(self.view.all_enums())
 
@@ -135,6 +141,8 @@ def fields(ref: str, cls: str) -> list[Field]:
                 pattern, formats = pattern or type_pattern, formats + type_formats
                 strict_only = (not slot.pattern and annotation(view.get_type(rng), "pattern_profile") == STRICT
                                and c.release.profile != STRICT)
+                if strict_only and not c.release.has_strict_profile:  # a reproduction: the pattern is no part of it
+                    pattern, strict_only = slot.pattern, False
             elif rng in view.all_enums():
                 enum, values = rng, tuple(view.get_enum(rng).permissible_values)
             elif rng in view.all_classes() and view.get_class(rng).class_uri == "linkml:Any":

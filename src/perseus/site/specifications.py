@@ -22,12 +22,21 @@ BCP14 = ("The key words MUST, SHOULD and MAY are to be interpreted as described 
          "when, and only when, they appear in all capitals, as shown here.")
 
 
+def release_schema(ref: str) -> dict:
+    """The release's generated JSON Schema (what its pages describe in the models' terms)."""
+    import json
+
+    from perseus.paths import GENERATED
+
+    return json.loads((GENERATED / "jsonschema" / f"{ref}.schema.json").read_text())
+
+
 def release_dir(ref: str) -> str:
     return f"specifications/{ref}"
 
 
 def class_page(ref: str, cls: str) -> str:
-    return f"{release_dir(ref)}/{cls}.md"
+    return f"{release_dir(ref)}/{cut(ref).shown(cls)}.md"
 
 
 # --- words for one field ----------------------------------------------------------------------------
@@ -40,7 +49,7 @@ def _range_words(ref: str, f: Field, from_page: str) -> str:
             parts.append("an encoded step, a nested list or the integer 0" if f.multivalued
                          else "a JSON object (see the JSON Schema)")
         elif name in c.view.all_classes():
-            parts.append(f"a [{name}]({artefacts.link(from_page, class_page(ref, name))}) object")
+            parts.append(f"a [{c.shown(name)}]({artefacts.link(from_page, class_page(ref, name))}) object")
         elif name in c.view.all_enums():
             parts.append(f"a [{name}]({artefacts.link(from_page, release_dir(ref) + '/index.md')}#{name}) value")
         else:
@@ -90,13 +99,13 @@ def field_section(ref: str, f: Field, from_page: str) -> str:
 
 # --- class pages ------------------------------------------------------------------------------------
 
-def _type_text(f: Field) -> str:
-    names = ["Any" if f.any_json else n for n in f.ranges]
+def _type_text(ref: str, f: Field) -> str:
+    names = ["Any" if f.any_json else cut(ref).shown(n) if n in cut(ref).view.all_classes() else n for n in f.ranges]
     return " | ".join(names) + ("[*]" if f.multivalued else "") + ("" if f.level == "MUST" else "?")
 
 
 def _class_box(ref: str, cls: str, href: str, focus: bool = False) -> diagrams.Box:
-    return diagrams.Box(cls, href, [(f.name, _type_text(f)) for f in fields(ref, cls)], focus)
+    return diagrams.Box(cls, href, [(f.name, _type_text(ref, f)) for f in fields(ref, cls)], focus, cut(ref).shown(cls))
 
 
 def class_diagram(ref: str, cls: str) -> str:
@@ -105,12 +114,13 @@ def class_diagram(ref: str, cls: str) -> str:
     known = set(c.classes())
     holders = list(dict.fromkeys(other for other, _ in referrers(ref, cls) if other != cls))
     held = list(dict.fromkeys(r for f in fields(ref, cls) for r in f.ranges if r in known and r != cls))
-    href = lambda name: f"../{name}/"  # noqa: E731 (pages use directory URLs: <ref>/<Class>/)
+    href = lambda name: f"../{c.shown(name)}/"  # noqa: E731 (pages use directory URLs: <ref>/<Class>/)
     columns = [[_class_box(ref, h, href(h)) for h in holders], [_class_box(ref, cls, href(cls), focus=True)],
                [_class_box(ref, h, href(h)) for h in held]]
     edges = [(h, f.name, cls) for h in holders for f in fields(ref, h) if cls in f.ranges]
     edges += [(cls, f.name, r) for f in fields(ref, cls) for r in f.ranges if r in held]
-    return diagrams.svg([col for col in columns if col], edges, f"{cls} in {ref}: the classes that hold it and that it holds")
+    return diagrams.svg([col for col in columns if col], edges,
+                        f"{c.shown(cls)} in {ref}: the classes that hold it and that it holds")
 
 
 def release_diagram(ref: str, href_prefix: str) -> str:
@@ -126,7 +136,7 @@ def release_diagram(ref: str, href_prefix: str) -> str:
                 if r in known and r not in depth:
                     depth[r] = depth[name] + 1
                     todo.append(r)
-    columns = [[_class_box(ref, n, f"{href_prefix}{n}/") for n in sorted(depth, key=lambda n: (c.classes().index(n)))
+    columns = [[_class_box(ref, n, f"{href_prefix}{c.shown(n)}/") for n in sorted(depth, key=lambda n: (c.classes().index(n)))
                 if depth[n] == level] for level in range(max(depth.values()) + 1)]
     edges = [(n, f.name, r) for n in depth for f in fields(ref, n) for r in f.ranges if r in depth and r != n]
     return diagrams.svg(columns, edges, f"The classes of {ref}")
@@ -163,15 +173,22 @@ def class_page_text(release: Release, cls: str, examples: dict) -> str:
     definition = c.view.get_class(cls)
     held_by = referrers(ref, cls)
     s = standing(ref, "data-specification")
-    used = (", ".join(f"[{other}]({other}.md#{anchor(name)}) `{name}`" for other, name in held_by)
+    name = c.shown(cls)
+    used = (", ".join(f"[{c.shown(other)}]({c.shown(other)}.md#{anchor(field)}) `{field}`" for other, field in held_by)
             if held_by else "none: it is a payload of the release")
+    also = f" (the models' `{cls}`)" if name != cls else ""
+    definition_schema = release_schema(ref)["$defs"].get(name, {})
+    closed = definition_schema.get("additionalProperties") is False
     out = [
-        f"---\ntitle: {cls} ({ref})\nsearch:\n  boost: 0.5\n---\n",  # one page per class and release: below the overviews
-        f"# {cls}\n",
-        f"{badge(s.status)} A class of [{ref}](index.md). {cell(definition.description)}\n",
+        f"---\ntitle: {name} ({ref})\nsearch:\n  boost: 0.5\n---\n",  # one page per class and release: below the overviews
+        f"# {name}\n",
+        f"{badge(s.status)} A class of [{ref}](index.md){also}. {cell(definition.description)}\n",
         key_values([("Added in", added_in(release, "class", cls)),
                     ("Payload", "yes, a response body of the API" if cls in release.payloads else "no, held by another class"),
                     ("Held by", used),
+                    ("Other keys", "refused: the object is closed" if closed else
+                     "allowed: the object is open to keys this release does not define"
+                     + ("; the strict profile refuses them" if release.has_strict_profile and release.profile != STRICT else "")),
                     ("In other versions", _other_versions(release, cls))]),
         f"## Fields\n\n{BCP14}\n",
         table(["field", "requirement", "type", "added in"],
@@ -184,7 +201,7 @@ def class_page_text(release: Release, cls: str, examples: dict) -> str:
         out += [f"- {cell(rule.description)} (added in {added_in(release, 'rule', cls, rule.description)})" for rule in rules]
         out.append("")
     out.append("## Diagram\n")
-    out.append(diagrams.frame(class_diagram(ref, cls), f"{cls} (highlighted), the classes that hold it and the classes it "
+    out.append(diagrams.frame(class_diagram(ref, cls), f"{name} (highlighted), the classes that hold it and the classes it "
                               "holds; a trailing ? marks a field that MAY or SHOULD be present, [*] a list."))
     out.append("## Example\n")
     shown = examples.get(cls, [])
@@ -193,7 +210,7 @@ def class_page_text(release: Release, cls: str, examples: dict) -> str:
     for source, path, value in shown:
         where = "the whole payload" if path == "$" else f"`{path}`"
         out.append(f"From `{source}`, {where}:\n")
-        out.append(json_example(value, ref, cls, source if path == "$" else f"{source} {path}"))
+        out.append(json_example(value, ref, name, source if path == "$" else f"{source} {path}"))
     return "\n".join(out)
 
 
@@ -203,7 +220,7 @@ def _other_versions(release: Release, cls: str) -> str:
         if ref == release.ref:
             continue
         if cls in cut(ref).classes():
-            parts.append(f"[{ref}](../{ref}/{cls}.md)")
+            parts.append(f"[{ref}](../{ref}/{cut(ref).shown(cls)}.md)")
     return ", ".join(parts) or "none"
 
 
@@ -245,7 +262,7 @@ def release_page(release: Release) -> str:
         "## Classes\n",
         "Payloads are the response bodies the API serves; the other classes are held by them. " + BCP14 + "\n",
         table(["class", "payload", "what it is", "added in"],
-              [[f"[{n}]({n}.md)", "yes" if n in release.payloads else "", c.view.get_class(n).description,
+              [[f"[{c.shown(n)}]({c.shown(n)}.md)", "yes" if n in release.payloads else "", c.view.get_class(n).description,
                 added_in(release, "class", n)] for n in c.classes()]),
         "### Diagram\n",
         diagrams.frame(release_diagram(ref, ""), f"The classes of {ref}; an arrow runs from a field to the class it holds. "
@@ -256,7 +273,7 @@ def release_page(release: Release) -> str:
     out.append("## Examples\n\nEach is shown on the page of its class, and can be downloaded with the others "
                "([examples](../../downloads/index.md#examples)).\n")
     out.append(table(["example", "class", "what it shows"],
-                     [[f"`{e.path.name}`", f"[{e.cls}]({e.cls}.md#example)", e.summary]
+                     [[f"`{e.path.name}`", f"[{c.shown(e.cls)}]({c.shown(e.cls)}.md#example)", e.summary]
                       for e in all_examples() if ref in e.valid_in]))
     return "\n".join(out)
 
