@@ -280,8 +280,8 @@ def release_page(release: Release) -> str:
 
 def pages() -> dict[str, str]:
     releases = all_releases()
-    rows = [[f"[{r.ref}]({r.ref}/index.md)", badge(standing(r.ref).status), r.profile,
-             "the registry's" if r.deployed else "the project's", ", ".join(r.builds_on), r.description]
+    rows = [[f"[{r.ref}]({r.ref}/index.md)", badge(standing(r.ref).status),
+             f"{'the registry’s' if r.deployed else 'the project’s'}, {r.profile} profile", r.description]
             for r in sorted(releases, key=lambda r: (r.label, r.version))]
     index = (
         "---\ntitle: Data specifications\n---\n\n# Data specifications\n\nEvery published version, cut from the LinkML "
@@ -290,7 +290,7 @@ def pages() -> dict[str, str]:
         "are reproduced; the project's build on them. The registry profile accepts what the registry's documents "
         "accept; the strict profile adds the project's rules (closed objects, timestamps in `Z`, calendar months). "
         f"[Differences from the registry](../registry/index.md) lists every difference.\n\n{BCP14}\n\n"
-        + table(["release", "status", "profile", "whose", "builds on", "what it is"], rows)
+        + table(["release", "status", "whose", "what it is"], rows)
     )
     out = {"specifications/index.md": index}
     for release in releases:
