@@ -3,7 +3,6 @@
 import html as html_lib
 import re
 import shutil
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest

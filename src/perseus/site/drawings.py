@@ -4,7 +4,8 @@ natural size (10 pt labels) in a frame that scrolls sideways, and openable on it
 from __future__ import annotations
 
 from perseus.provenance import drawing
-from perseus.provenance.drawing import MARKER  # noqa: F401 (the page marker this figure replaces)
+
+MARKER = drawing.MARKER  # the page marker this figure replaces
 
 ASSET = "provenance/record-drawing.svg"
 
