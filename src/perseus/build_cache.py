@@ -56,7 +56,10 @@ def under(*prefixes: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def sources_digest() -> str:
-    return digest(source_files())
+    """Every source, and where the site is published (pages may name its URL)."""
+    from perseus.publication import site_url
+
+    return digest(source_files(), salt=site_url())
 
 
 def cached(name: str, key: str, make: Callable[[], T]) -> T:
