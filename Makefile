@@ -6,7 +6,7 @@ UV := $(PYTHON) -m uv
 export UV_COMPILE_BYTECODE := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install test generate site demo bench clean
+.PHONY: install test test-fast lint test-packages generate site demo bench clean
 
 $(BIN)/perseus: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
@@ -22,8 +22,45 @@ generate: install
 site: generate
 	$(BIN)/mkdocs build --strict
 
-test: install
-	$(BIN)/python -m pytest
+# Every test, on every core (pytest-xdist; a module runs in one worker, and the built site, the
+# generation and the wheel are made once per run), with the 20 slowest printed. test-fast leaves
+# out the browser and slow tests.
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
+test: install test-packages
+	$(PYTEST) --durations=20
+
+test-fast: install
+	$(PYTEST) -m "not slow and not browser"
+
+# Debian packages the tests drive: chromium for the site's browser tests, curl for the sandbox
+# page's examples. Installed when missing if we are root on Debian (CI, a fresh machine).
+test-packages:
+	@missing=""; \
+	[ -x "$${PERSEUS_CHROMIUM:-/usr/bin/chromium}" ] || missing="$$missing chromium"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian packages:$$missing"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "make test needs the Debian packages$$missing: install them (sudo apt-get install$$missing)" >&2; \
+			echo "and run make test again, or run make test-fast, which leaves out the tests that need them" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+# Static checks, each run even when one before it fails: ruff (lint, format), mypy, the runtime's
+# import contract (also a test) and linkml-lint on the root schema (it imports every module).
+LINTED := src tests benchmarks
+lint: install
+	@status=0; \
+	echo "--- ruff check"; $(BIN)/ruff check $(LINTED) || status=1; \
+	echo "--- ruff format --check"; $(BIN)/ruff format --check $(LINTED) || status=1; \
+	echo "--- mypy"; $(BIN)/mypy || status=1; \
+	echo "--- lint-imports"; $(BIN)/lint-imports || status=1; \
+	echo "--- linkml-lint"; $(BIN)/linkml-lint --config .linkmllint.yaml spec/perseus.yaml || status=1; \
+	exit $$status
 
 # Quickstart on bundled defaults, no network: a synthetic year for a sample café,
 # its blended electricity and gas report, validated, as a month-by-month table.
@@ -47,4 +84,4 @@ bench: install
 	$(BIN)/python benchmarks/bench_site.py
 
 clean:
-	rm -rf site .pytest_cache .hypothesis .cache
+	rm -rf site .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache .cache

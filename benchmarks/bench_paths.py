@@ -23,9 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from bench_portfolio import ROOT, record  # noqa: E402
-from bench_validate import SPEC, meter_year  # noqa: E402
+from bench_portfolio import ROOT, record
+from bench_validate import SPEC, meter_year
 
 BIN = Path(sys.executable).parent
 

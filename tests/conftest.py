@@ -1,21 +1,9 @@
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).parent))  # tests/ helpers such as site_harness
-PERSEUS = [sys.executable, "-m", "perseus.cli"]
-
-
-def run_perseus(*args, cwd=ROOT, check=False, input=None):
-    """Run the `perseus` command as a user would, in a subprocess."""
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    return subprocess.run(
-        [*PERSEUS, *map(str, args)], cwd=cwd, capture_output=True, text=True, check=check, env=env, input=input
-    )
+from tests.helpers import generate_into, once_per_run, run_perseus
 
 
 @pytest.fixture
@@ -24,11 +12,17 @@ def perseus():
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The documentation site, built once per test session."""
-    from site_harness import build_site
+def built_site(tmp_path_factory, worker_id) -> Path:
+    """The documentation site, built once per test run."""
+    from tests.site_harness import build_site
 
-    return build_site(tmp_path_factory.mktemp("site") / "site")
+    return once_per_run(tmp_path_factory, worker_id, "site", build_site)
+
+
+@pytest.fixture(scope="session")
+def fresh_generation(tmp_path_factory, worker_id) -> Path:
+    """Every generated file as `perseus generate` writes it now, generated once per test run."""
+    return once_per_run(tmp_path_factory, worker_id, "generated", lambda folder: generate_into(folder, hash_seed=0))
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +30,7 @@ def served(built_site):
     """The built site served on loopback at its published path, for the browser tests."""
     if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
         pytest.skip("PERSEUS_SKIP_BROWSER=1")
-    from site_harness import serve
+    from tests.site_harness import serve
 
     base, server = serve(built_site)
     yield base

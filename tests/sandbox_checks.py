@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import jsonschema_rs
 
-from perseus.generators.sandbox_openapi import served_releases
+from perseus.sandbox.served import newest_releases
 from perseus.paths import GENERATED
 from perseus.validation import load_release_schema, validate_payload
 
@@ -17,7 +17,7 @@ RELEASE_OF_PATH = {
     "/emissions": "emissions-data",
     "/heartbeat": "heartbeat",
 }
-SERVED = {r.label: r.ref for r in served_releases()}
+SERVED = {r.label: r.ref for r in newest_releases()}
 
 
 @lru_cache
@@ -25,10 +25,11 @@ def document(ref: str) -> dict:
     return json.loads((GENERATED / "openapi" / f"{ref}.json").read_text())
 
 
-def check_response(path: str, status: int, headers, body: bytes) -> dict:
+def check_response(path: str, status: int, headers, body: bytes, ref: str | None = None) -> dict:
     """Status documented, documented headers present, media type and body as the published document says,
-    body valid against the release's generated JSON Schema. Returns the parsed body."""
-    ref = SERVED[RELEASE_OF_PATH[path]]
+    body valid against the release's generated JSON Schema (`ref`, by default the newest release of the
+    path's API, which answers a request without a release prefix). Returns the parsed body."""
+    ref = ref or SERVED[RELEASE_OF_PATH[path]]
     doc = document(ref)
     responses = doc["paths"][path]["get"]["responses"]
     assert str(status) in responses, (path, status, "undocumented status")

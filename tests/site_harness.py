@@ -14,16 +14,27 @@ from urllib.parse import urljoin, urlparse
 
 CHROMIUM = os.environ.get("PERSEUS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
 def build_site(target: Path) -> Path:
     root = Path(__file__).resolve().parents[1]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)],
-                   cwd=root, check=True, env=env, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)],
+        cwd=root,
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     return target
 
 
@@ -80,7 +91,26 @@ class PageVisit:
     math: int = 0
 
 
-def visit_all(base: str, site_dir: Path) -> dict[str, PageVisit]:
+def watch(page, visit: PageVisit, host: str) -> None:
+    """Record on `visit` what the page reports: errors, requests to other hosts, failed requests."""
+
+    def console(message) -> None:
+        if message.type == "error":
+            visit.console_errors.append(message.text)
+
+    def request(sent) -> None:
+        if urlparse(sent.url).netloc not in (host, "") and not sent.url.startswith("data:"):
+            visit.foreign_requests.append(sent.url)
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+    page.on("request", request)
+    page.on("requestfailed", lambda failed: visit.failed_requests.append(failed.url))
+
+
+def visit_all(base: str, site_dir: Path, at_once: int = 6) -> dict[str, PageVisit]:
+    """Every page, loaded until the network is idle; `at_once` pages load side by side, so that
+    their idle waits overlap instead of adding up."""
     from playwright.sync_api import sync_playwright
 
     host = urlparse(base).netloc
@@ -89,26 +119,28 @@ def visit_all(base: str, site_dir: Path) -> dict[str, PageVisit]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context()
-        for rel in pages:
-            visit = PageVisit(url=urljoin(base, rel))
-            page = context.new_page()
-            page.on("console", lambda m, v=visit: m.type == "error" and v.console_errors.append(m.text))
-            page.on("pageerror", lambda e, v=visit: v.console_errors.append(str(e)))
-            page.on("request", lambda r, v=visit: urlparse(r.url).netloc not in (host, "")
-                    and not r.url.startswith("data:") and v.foreign_requests.append(r.url))
-            page.on("requestfailed", lambda r, v=visit: v.failed_requests.append(r.url))
-            response = page.goto(visit.url, wait_until="networkidle")
-            assert response is not None and response.ok, rel
-            visit.links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-            visit.examples = page.eval_on_selector_all(
-                "div.example",
-                "els => els.map(e => ({spec: e.dataset.spec, type: e.dataset.type,"
-                " text: e.querySelector('code').innerText}))",
-            )
-            visit.images = page.eval_on_selector_all(
-                "article img", "els => els.map(e => ({src: e.src, width: e.naturalWidth, alt: e.alt}))")
-            visit.math = page.eval_on_selector_all("article math", "els => els.length")
-            visits[rel] = visit
-            page.close()
+        for start in range(0, len(pages), at_once):
+            opened = []
+            for rel in pages[start : start + at_once]:
+                visit = PageVisit(url=urljoin(base, rel))
+                page = context.new_page()
+                watch(page, visit, host)
+                response = page.goto(visit.url, wait_until="commit")
+                assert response is not None and response.ok, rel
+                opened.append((rel, visit, page))
+            for rel, visit, page in opened:
+                page.wait_for_load_state("networkidle")
+                visit.links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+                visit.examples = page.eval_on_selector_all(
+                    "div.example",
+                    "els => els.map(e => ({spec: e.dataset.spec, type: e.dataset.type,"
+                    " text: e.querySelector('code').innerText}))",
+                )
+                visit.images = page.eval_on_selector_all(
+                    "article img", "els => els.map(e => ({src: e.src, width: e.naturalWidth, alt: e.alt}))"
+                )
+                visit.math = page.eval_on_selector_all("article math", "els => els.length")
+                visits[rel] = visit
+                page.close()
         browser.close()
     return visits

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from calc_helpers import instant, intensity_rows, reading, run_calculate, write_csv
+from tests.calc_helpers import instant, intensity_rows, reading, run_calculate, write_csv
 
 from perseus.calculator import CalculationError, calculate
 from perseus.paths import METHODOLOGIES

@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 import pytest
-from calc_helpers import instant, intensity_rows, reading, run_calculate, without_provenance, write_csv
+from tests.calc_helpers import instant, intensity_rows, reading, run_calculate, without_provenance, write_csv
 
 from perseus.calculator import CalculationError, calculate
 from perseus.calculator.summary import month_table

@@ -8,7 +8,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from calc_helpers import factor, instant, intensity_rows, reading, write_csv, without_provenance
+from tests.calc_helpers import factor, instant, intensity_rows, reading, write_csv, without_provenance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

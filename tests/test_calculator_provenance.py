@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from calc_helpers import decode
+from tests.calc_helpers import decode
 
 from perseus.calculator import calculate
 

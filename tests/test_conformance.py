@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from calc_helpers import normalised, run_calculate
+from tests.calc_helpers import normalised, run_calculate
 
 from perseus.validation import load_release_schema, validate_payload
 

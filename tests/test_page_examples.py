@@ -6,7 +6,7 @@ copies) and, for the README, from its Markdown (what GitHub shows).
 
 import pytest
 
-from page_examples import examples_in_html, examples_in_markdown, run_all
+from tests.page_examples import examples_in_html, examples_in_markdown, run_all
 from perseus.paths import ROOT
 
 # Pages with examples, by their path in the site. A page that gains examples must be added here.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from calc_helpers import normalised
-from portfolio_helpers import TAKEN_AT, small_portfolio
+from tests.calc_helpers import normalised
+from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 
 from perseus.portfolio import calculate_portfolio
 from perseus.portfolio.reports import json_line
 
+pytestmark = pytest.mark.slow  # a local cluster of two workers starts for each module
 distributed = pytest.importorskip("dask.distributed")
 
 

@@ -8,8 +8,8 @@ import shutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from calc_helpers import run_calculate
-from portfolio_helpers import TAKEN_AT, small_portfolio
+from tests.calc_helpers import run_calculate
+from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from perseus.provenance.build import sign_report
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    from conftest import run_perseus
+    from tests.helpers import run_perseus
 
     out = tmp_path_factory.mktemp("keys")
     for args in (["--name", "cap", "--member", "https://directory.sandbox.example/member/cap", "--organisation", "Example CAP Ltd"],

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from perseus.paths import DOCS, ROOT
 
 BLOCKS = re.findall(r"```sh\n(.*?)```", (DOCS / "provenance.md").read_text(), flags=re.S)
@@ -23,6 +25,7 @@ def test_the_page_shows_keys_calculate_sign_and_verify():
         assert command in text
 
 
+@pytest.mark.slow
 def test_the_examples_run_in_order(tmp_path):
     """Nothing is prepared beforehand: the page makes its own inputs (tests/test_page_examples.py runs the
     Python example too, from the built page)."""

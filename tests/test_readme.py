@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from perseus.paths import ROOT
 
 
@@ -15,6 +17,7 @@ def test_readme_opens_with_two_make_commands_that_exist():
     assert readme.index("```sh") < 120, "the commands come first"
 
 
+@pytest.mark.slow
 def test_make_demo_prints_the_month_by_month_table():
     import subprocess
 

@@ -9,16 +9,17 @@ from urllib.parse import urlparse
 
 import pytest
 
-from perseus.paths import DOCS
+from perseus.paths import DOCS, ROOT
 from perseus.sandbox import SandboxConfig
 from perseus.sandbox.problems import CODES
 from perseus.sandbox.server import RunningSandbox
 from perseus.site.sandbox import MARKERS, render
-from sandbox_checks import check_response
+from tests.sandbox_checks import check_response
 
 PAGE = (DOCS / "sandbox.md").read_text()
 BLOCKS = re.findall(r"```sh\n(.*?)```", PAGE, flags=re.S)
-PLAIN = [b for b in BLOCKS if "curl" in b and "http://127.0.0.1:8080" in b]
+PLAIN = [b for b in BLOCKS if "curl" in b and "http://127.0.0.1:8080" in b and re.match(r"# \d{3}", b)]
+SCRIPTS = [b for b in BLOCKS if "curl" in b and "http://127.0.0.1:8080" in b and not re.match(r"# \d{3}", b)]
 TLS = [b for b in BLOCKS if "curl" in b and "https://127.0.0.1:8080" in b]
 TEMPLATES = [(re.compile(r"^/datasources$"), "/datasources"), (re.compile(r"^/datasources/[^/]+/[^/]+$"), "/datasources/{id}/{measure}"),
              (re.compile(r"^/emissions$"), "/emissions"), (re.compile(r"^/heartbeat$"), "/heartbeat")]
@@ -55,10 +56,20 @@ def test_each_example_answers_as_the_page_says(sandbox, block):
     status, headers, body = run(block, sandbox.url)
     assert status == int(expected.group(1))
     url = urlparse(re.search(r'"(http://[^"]+)"', block).group(1))
-    template = next(t for pattern, t in TEMPLATES if pattern.match(url.path))
-    payload = check_response(template, status, headers, body)
+    prefix = re.match(r"^/([a-z-]+@\d{4}-\d{2}-\d{2})(/.*)$", url.path)  # a release prefix picks the document
+    ref, path = (prefix.group(1), prefix.group(2)) if prefix else (None, url.path)
+    template = next(t for pattern, t in TEMPLATES if pattern.match(path))
+    payload = check_response(template, status, headers, body, ref=ref)
     if expected.group(2) in CODES:
         assert payload["code"] == expected.group(2), payload
+
+
+def test_the_verification_example_verifies(sandbox, tmp_path):
+    (block,) = SCRIPTS
+    command = block.replace("http://127.0.0.1:8080", sandbox.url).replace(".venv/bin/perseus", str(ROOT / ".venv" / "bin" / "perseus"))
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", command], capture_output=True, cwd=tmp_path, timeout=120, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "report.json: valid against sandbox-ca.pem" in result.stdout
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ import json
 import pytest
 from ib1.provenance import Record
 
-from scheme_records import (
+from tests.scheme_records import (
     cap_agent_report, certmaker_pki, demo_edp_meter_data, intensity_csv, library_example_report, month_readings, write_json,
 )
 
@@ -127,7 +127,7 @@ def test_calculate_with_the_trust_anchor_accepts_the_demo_edps_record(perseus, s
 @pytest.fixture(scope="module")
 def signed_by_us(scheme):
     """This project's signed report, by `perseus calculate --sign` with certmaker's CAP bundle and key."""
-    from conftest import run_perseus
+    from tests.helpers import run_perseus
 
     out = scheme["folder"] / "our-report.json"
     certs = scheme["certs"]

@@ -8,8 +8,10 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from perseus.paths import EXAMPLES, ROOT
-from site_checks import download_problems, example_problems, json_examples, worked_problems, worked_tables
-from site_harness import CHROMIUM, CHROMIUM_ARGS, site_prefix, visit_all
+from tests.site_checks import download_problems, example_problems, json_examples, worked_problems, worked_tables
+from tests.site_harness import CHROMIUM, CHROMIUM_ARGS, site_prefix, visit_all
+
+pytestmark = pytest.mark.slow  # every test here reads the built site
 
 
 @pytest.fixture(scope="session")

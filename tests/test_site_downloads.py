@@ -6,7 +6,7 @@ import shutil
 from perseus.governance import published_files
 from perseus.paths import ROOT
 from perseus.site.status import register
-from site_checks import manifest_problems
+from tests.site_checks import manifest_problems
 
 APPROVED = ("approved", "deployed", "superseded")  # statuses of versions a decision or the scheme has fixed
 

@@ -13,7 +13,7 @@ import pytest
 
 from perseus.paths import ROOT
 from perseus.publication import site_url
-from site_harness import CHROMIUM, CHROMIUM_ARGS
+from tests.site_harness import CHROMIUM, CHROMIUM_ARGS
 
 KEY_PAGES = {
     "home": "",

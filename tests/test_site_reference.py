@@ -6,7 +6,7 @@ import shutil
 
 import markdown
 
-from reference_checks import class_page_problems, classes, enum_problems, reference_problems, releases
+from tests.reference_checks import class_page_problems, classes, enum_problems, reference_problems, releases
 
 
 def test_every_release_every_class_every_field_matches_schema_and_model(built_site):

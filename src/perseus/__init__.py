@@ -1,3 +1,8 @@
 """Perseus specifications, methodologies and reference calculator, as code."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("perseus-spec")  # the one version, pyproject.toml's, as installed
+except PackageNotFoundError:  # a source tree put on sys.path by hand, never installed
+    __version__ = "0+unknown"

@@ -25,16 +25,34 @@ def build_parser() -> argparse.ArgumentParser:
         prog="perseus",
         description="Perseus specifications, methodologies and reference calculator.",
     )
+    parser.add_argument("--version", action=Version, nargs=0, help="show the version and where the data is read from")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"perseus.commands.{name}").register(subparsers)
     return parser
 
 
+class Version(argparse.Action):
+    """--version, printed as is (argparse's own action wraps long paths over lines)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from perseus import __version__
+        from perseus.paths import CHECKOUT, ROOT
+
+        print(f"perseus {__version__} (data: {ROOT}{', a source checkout' if CHECKOUT else ''})")
+        parser.exit()
+
+
 def main(argv: list[str] | None = None) -> int:
+    from perseus.paths import DataMissing, require_data
+
     args = build_parser().parse_args(argv)
     try:
+        require_data()
         return int(args.func(args) or 0)
+    except DataMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -74,7 +74,7 @@ def run(args) -> int:
     if args.engine != "local" or args.scheduler:
         args.parser.error("--engine and --scheduler apply to --portfolio")
     from perseus.calculator import CalculationError, calculate
-    from perseus.generators.run import dump_json
+    from perseus.writing import dump_json, write_atomically
 
     try:
         report = calculate(
@@ -147,18 +147,3 @@ def run_portfolio(args) -> int:
         print(f"{args.output}: {count:,} {what} from {run.portfolio.readings:,} readings", file=sys.stderr)
     return 0
 
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a report."""
-    import os
-    import tempfile
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

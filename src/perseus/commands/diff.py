@@ -7,9 +7,7 @@ Exit 0 with the pack written; 2 when the two cannot be compared.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -27,6 +25,7 @@ def run(args) -> int:
     from perseus.releases import UnknownRelease
     from perseus.review.factor_diff import FactorTableError
     from perseus.review.pack import ReviewError, review
+    from perseus.writing import write_atomically
 
     try:
         pack = review(args.old, args.new)
@@ -37,11 +36,6 @@ def run(args) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    # Temp file + rename in the same folder: a reader never sees half a pack.
-    fd, tmp = tempfile.mkstemp(dir=args.output.parent, prefix=f".{args.output.name}.")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, args.output)
+    write_atomically(args.output, text)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

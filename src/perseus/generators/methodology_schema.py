@@ -10,7 +10,6 @@ from linkml.generators.jsonschemagen import JsonSchemaGenerator
 
 from perseus.spec_versions import merged_root
 
-PATH = "generated/models/methodology-and-factors.schema.json"
 CLASSES = ("Methodology", "FactorSet", "EmissionFactor", "CalorificValueDefaults")
 
 

@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from perseus.paths import ROOT
+from perseus.writing import dump_json, write_atomically
 
 # What `perseus generate` writes; the cache key leaves them out, since they are its results.
 OUTPUTS = ("generated/", "src/perseus/models.py")
 
-def dump_json(data) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+def cached_generated_files() -> dict[str, str]:
+    """`generated_files()`, made again only when a source changed since the last run (perseus.build_cache).
+    `perseus generate` uses it; everything else, the drift tests included, generates afresh."""
+    from perseus import build_cache
+
+    return build_cache.cached("generated", build_cache.digest(build_cache.excluding(*OUTPUTS)), generated_files)
 
 
 def generated_files() -> dict[str, str]:
-    """Every generated file, as a path relative to the repository root mapped to its text, made
-    again only when a source changed since the last run (perseus.build_cache)."""
-    from perseus import build_cache
-
-    return build_cache.cached("generated", build_cache.digest(build_cache.excluding(*OUTPUTS)), make_generated_files)
-
-
-def make_generated_files() -> dict[str, str]:
-    """Every generated file, made from the sources now."""
+    """Every generated file, as a path relative to the repository root mapped to its text."""
+    # Imported here, so that a cached `perseus generate` starts without LinkML and the generators.
     from perseus.examples import openapi_examples
     from perseus.generators.jsonschema import release_jsonschema
-    from perseus.generators.methodology_schema import PATH as METHODOLOGY_SCHEMA
     from perseus.generators.methodology_schema import methodology_jsonschema
     from perseus.generators.openapi import release_openapi
+    from perseus.generators.provenance_steps import step_jsonschema
     from perseus.generators.pydantic import pydantic_models
-    from perseus.generators.sandbox_openapi import SANDBOX_OPENAPI, sandbox_openapi, served_releases
+    from perseus.generators.sandbox_openapi import sandbox_openapi
+    from perseus.paths import METHODOLOGY_SCHEMA, SANDBOX_OPENAPI
     from perseus.permission_texts import rendered_files as permission_text_files
-    from perseus.provenance.model import STEP_SCHEMA_RELATIVE, step_jsonschema
+    from perseus.provenance.model import STEP_SCHEMA_RELATIVE
     from perseus.releases import STRICT, all_releases
     from perseus.review.pack import review_pack_files
+    from perseus.sandbox.served import newest_releases
     from perseus.sla import published_sla
     from perseus.spec_versions import cut_schema
 
@@ -49,7 +49,7 @@ def make_generated_files() -> dict[str, str]:
                 release_jsonschema(release, schema, strict=True))
         documents[release.ref] = release_openapi(release, jsonschema, openapi_examples(release.ref))
         files[f"generated/openapi/{release.ref}.json"] = dump_json(documents[release.ref])
-    files[SANDBOX_OPENAPI] = dump_json(sandbox_openapi({r.ref: documents[r.ref] for r in served_releases()}))
+    files[SANDBOX_OPENAPI] = dump_json(sandbox_openapi({r.ref: documents[r.ref] for r in newest_releases()}))
     files["src/perseus/models.py"] = pydantic_models()
     files[STEP_SCHEMA_RELATIVE] = dump_json(step_jsonschema())
     files.update(permission_text_files())
@@ -66,11 +66,8 @@ def write_all(root: Path = ROOT, files: dict[str, str] | None = None) -> list[Pa
     written = []
     for rel, text in files.items():
         target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text() != text:
-            tmp = target.with_suffix(target.suffix + ".tmp")
-            tmp.write_text(text)
-            tmp.replace(target)
+            write_atomically(target, text)
         written.append(target)
     wanted = {root / rel for rel in files}
     for stale in (root / "generated").rglob("*"):

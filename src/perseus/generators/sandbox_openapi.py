@@ -7,20 +7,6 @@ document adds only the sandbox's bearer-token security scheme beside mutual TLS.
 
 from __future__ import annotations
 
-from perseus.releases import Release, all_releases
-
-SERVED_APIS = ("consumption-data", "emissions-data", "heartbeat")
-SANDBOX_OPENAPI = "generated/sandbox/openapi.json"
-
-
-def served_releases() -> list[Release]:
-    """The newest release of each API the sandbox serves (versions are dates, so they sort)."""
-    newest = {}
-    for release in all_releases():
-        if release.label in SERVED_APIS and (release.label not in newest or release.version > newest[release.label].version):
-            newest[release.label] = release
-    return [newest[label] for label in SERVED_APIS]
-
 
 def sandbox_openapi(documents: dict[str, dict]) -> dict:
     """`documents` maps each served release (label@date) to its published OpenAPI document."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from perseus.generators.methodology_schema import PATH
+from perseus.paths import METHODOLOGY_SCHEMA as PATH
 from perseus.paths import ROOT
 from perseus.validation import Problem, validate_payload
 

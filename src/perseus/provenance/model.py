@@ -1,8 +1,9 @@
-"""The JSON Schema of decoded provenance steps, cut from spec/provenance_steps.yaml.
+"""Where the JSON Schema of decoded provenance steps lives, and the release it is cut as.
 
 No API payload carries decoded steps, so they are not part of a published data
-specification; the schema is generated next to them (generated/provenance/) and
-`perseus verify` checks every decoded step against it.
+specification; the schema is generated (perseus.generators.provenance_steps, from
+spec/provenance_steps.yaml) into generated/provenance/ and `perseus verify` checks
+every decoded step against it.
 """
 
 from __future__ import annotations
@@ -22,21 +23,3 @@ STEPS_RELEASE = Release(
 )
 STEP_SCHEMA_RELATIVE = f"generated/provenance/{STEPS_RELEASE.ref}.schema.json"
 STEP_SCHEMA_PATH = GENERATED / "provenance" / f"{STEPS_RELEASE.ref}.schema.json"
-
-
-def step_jsonschema() -> dict:
-    """The steps' JSON Schema. An enum annotated `registry_signal` is an assurance signal, whose
-    values steps write as registry URIs in any environment: its definition becomes that pattern."""
-    from perseus.generators.jsonschema import release_jsonschema
-    from perseus.provenance.vocabulary import SCHEME_PATTERN
-    from perseus.spec_versions import annotation, cut_schema
-
-    cut = cut_schema(STEPS_RELEASE)
-    schema = release_jsonschema(STEPS_RELEASE, cut)
-    for name, enum in cut.enums.items():
-        if signal := annotation(enum, "registry_signal"):
-            definition = schema["$defs"][name]
-            values = "|".join(definition.pop("enum"))
-            definition["pattern"] = f"^{SCHEME_PATTERN}/assurance/{signal}/({values})$"
-            definition["description"] += f" Values: {values.replace('|', ', ')}."
-    return schema

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from perseus.paths import FACTORS, METHODOLOGIES, ROOT
 from perseus.permission_texts import PERMISSION_TEXTS
 from perseus.review.changes import Change
 from perseus.review.text_diff import WordChange
+from perseus.writing import dump_json
 
 # Factor sets are versioned by the publisher's year (`desnz@2025`); every other artefact by a date.
 ANY_REFERENCE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*@(?:\d{4}-\d{2}-\d{2}|\d{4})$")
@@ -52,7 +52,7 @@ class ReviewPack:
         return data
 
     def json(self) -> str:
-        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        return dump_json(self.as_dict())
 
     def markdown(self) -> str:
         from perseus.review.markdown import render_pack

@@ -7,8 +7,13 @@ current and the expired one always expired, whatever the date.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import NameOID
 
 from perseus.sandbox.catalogue import SOURCES
 from perseus.sandbox.problems import SandboxProblem
@@ -49,6 +54,11 @@ class Client:
         return next((p for p in self.permissions if p.source == source_id), None)
 
 
+def thumbprint(cert: x509.Certificate) -> str:
+    """The certificate's SHA-256 thumbprint, base64url without padding (`x5t#S256`, RFC 8705)."""
+    return base64.urlsafe_b64encode(cert.fingerprint(hashes.SHA256())).rstrip(b"=").decode()
+
+
 def _premises(archetype: str) -> list[str]:
     return [s.id for s in SOURCES.values() if s.archetype == archetype]
 
@@ -68,9 +78,14 @@ def default_clients(started: datetime) -> dict[str, Client]:
 
 
 class Clients:
-    def __init__(self, clients: dict[str, Client]):
+    """Who a request comes from. Without TLS, the bearer token says; under mutual TLS, the certificate
+    says and the token must be the one bound to that certificate (as the scheme binds its access tokens
+    to the client certificate's SHA-256 thumbprint, `cnf.x5t#S256`)."""
+
+    def __init__(self, clients: dict[str, Client], bindings: dict[str, str] | None = None):
         self.by_id = clients
         self.by_token = {c.token: c for c in clients.values()}
+        self.bindings = bindings or {}  # client id -> thumbprint of the certificate its token is bound to
 
     def from_bearer(self, authorization: str | None) -> Client:
         if not authorization:
@@ -82,17 +97,25 @@ class Clients:
             raise SandboxProblem("invalid-credentials", "The bearer token is not one this sandbox issued.", parameter="Authorization")
         return client
 
-    def from_certificate(self, subject: str | None) -> Client:
-        """The TLS handshake has already checked the certificate against the sandbox CA;
-        its subject's common name is the client id."""
-        if not subject:
+    def from_certificate(self, cert: x509.Certificate | None) -> Client:
+        """The TLS handshake has already checked the certificate against the sandbox CA; its subject's one
+        common name is the client id (read from the parsed name, never from its string form)."""
+        if cert is None:
             raise SandboxProblem("missing-credentials", "Present a client certificate issued by the sandbox CA.",
                                  parameter="client certificate")
-        names = dict(part.split("=", 1) for part in subject.split(",") if "=" in part)
-        client = self.by_id.get(names.get("CN", ""))
+        names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        client = self.by_id.get(str(names[0].value)) if len(names) == 1 else None
         if client is None:
-            raise SandboxProblem("invalid-credentials", "The certificate's common name is not a sandbox client.",
-                                 parameter="client certificate")
+            raise SandboxProblem("invalid-credentials", "The certificate's subject does not hold exactly one common name "
+                                 "that is a sandbox client.", parameter="client certificate")
+        return client
+
+    def from_certificate_and_token(self, cert: x509.Certificate | None, authorization: str | None) -> Client:
+        client = self.from_certificate(cert)
+        holder = self.from_bearer(authorization)
+        if holder is not client or self.bindings.get(client.id) != thumbprint(cert):
+            raise SandboxProblem("invalid-credentials", "The bearer token is not bound to the client certificate presented.",
+                                 parameter="Authorization")
         return client
 
     @staticmethod

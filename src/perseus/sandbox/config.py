@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-SPAN_START = datetime(2024, 1, 1, tzinfo=timezone.utc)  # the synthetic meters' data covers [start, end)
-SPAN_END = datetime(2026, 1, 1, tzinfo=timezone.utc)
+# The synthetic meters were commissioned on this date; each half-hour's reading is served once it is
+# collected (01:00 UTC the next day), so the data moves with the clock and never reaches the future.
+DATA_START = datetime(2020, 1, 1, tzinfo=timezone.utc)
 MAX_MONTHS = 13  # the longest period one request may ask for
-DOCS_URL = "https://perseus.example.org/sandbox/"  # where the error codes are documented (docs/sandbox.md)
+# The documentation site; each problem's `type` is its sandbox page's anchor of the code (docs/sandbox.md).
+DOCS_SITE = "https://icebreakerone.github.io/perseus-spec/"
+DOCS_URL = DOCS_SITE + "sandbox/"
 
 
 @dataclass(frozen=True)
@@ -18,10 +21,19 @@ class SandboxConfig:
     port: int = 8080
     tls: bool = False
     tls_dir: Path = Path(".perseus-sandbox-tls")  # the sandbox CA, server and client certificates
+    keys_dir: Path | None = None  # the signing CA, EDP and CAP certificates; None: a temporary folder per process
+    strict: bool = False  # refuse what the published documents do not allow (date-only periods, trailing slashes...)
     rate_limit: int = 1200  # requests per client per window; generous, so ordinary tests never trip it
     rate_window: float = 60.0  # seconds
     max_url_bytes: int = 2048  # longer request targets answer 414
     max_header_bytes: int = 8192  # larger header blocks answer 431
+    max_head_bytes: int = 32 * 1024  # a request head beyond this is not read at all (414 or 431 from the protocol)
+    header_timeout: float = 10.0  # seconds for a request head to arrive, from its first byte or the connection's start
+    idle_timeout: float = 5.0  # seconds a kept-alive connection may sit idle between requests
+    max_connections: int = 1000  # open connections; over it requests answer 503 with Retry-After
+    failed_login_delay: float = 0.1  # seconds before a 401 for bad credentials; doubles per failure from an address
+    max_failed_login_delay: float = 3.0
+    max_calculations: int = 2  # emissions calculations at once; over it, 202 DataNotReady with Retry-After
     retry_after: int = 5  # seconds, in Retry-After of 202, 429 (scenario) and 503
     docs_url: str = DOCS_URL
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))

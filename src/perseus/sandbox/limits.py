@@ -8,7 +8,7 @@ import threading
 import time
 from collections import deque
 
-from perseus.sandbox.problems import PROBLEM_JSON, SandboxProblem, problem_body
+from perseus.sandbox.problems import PROBLEM_JSON, SandboxProblem, instance_of, problem_body
 
 
 class RateLimiter:
@@ -32,6 +32,28 @@ class RateLimiter:
             seen.append(now)
 
 
+class LoginThrottle:
+    """Slows repeated failed logins: the n-th consecutive failure from one address waits
+    base * 2**(n-1) seconds (at most `ceiling`) before its 401; a good login resets the count."""
+
+    def __init__(self, base: float, ceiling: float, kept: int = 10_000):
+        self.base, self.ceiling, self.kept = base, ceiling, kept
+        self._failures: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def failed(self, address: str) -> float:
+        with self._lock:
+            if len(self._failures) >= self.kept and address not in self._failures:
+                self._failures.pop(next(iter(self._failures)))  # bounded memory: forget the oldest address
+            count = self._failures[address] = self._failures.get(address, 0) + 1
+        return 0.0 if self.base <= 0 else min(self.ceiling, self.base * 2 ** (count - 1))
+
+    def succeeded(self, address: str) -> None:
+        if address in self._failures:
+            with self._lock:
+                self._failures.pop(address, None)
+
+
 class SizeLimits:
     """ASGI middleware: refuse over-long request targets (414) and header blocks (431) before routing."""
 
@@ -48,7 +70,7 @@ class SizeLimits:
             elif headers > self.max_headers:
                 refusal = ("headers-too-large", f"The headers take {headers} bytes; the limit is {self.max_headers}.", None)
             if refusal:
-                body = problem_body(*refusal[:2], self.docs_url, instance=scope["path"][:200])
+                body = problem_body(*refusal[:2], self.docs_url, instance=instance_of(scope))
                 await _send_json(send, body["status"], body)
                 return
         await self.app(scope, receive, send)

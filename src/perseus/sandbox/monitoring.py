@@ -1,5 +1,8 @@
 """What the status page shows: uptime, responses by status code and latency percentiles per
-endpoint, compared with the published service level targets (governance/sla.yaml)."""
+endpoint and status class, compared with the published service level targets (governance/sla.yaml).
+
+The latency a target bounds is that of successful (2xx) answers: a fast 401 or 422 says
+nothing about how quickly data is served, and mixed in it would hide slow data."""
 
 from __future__ import annotations
 
@@ -15,18 +18,17 @@ ENDPOINTS = ("GET /datasources", "GET /datasources/{id}/{measure}", "GET /emissi
 KEPT_LATENCIES = 10_000  # per endpoint: percentiles describe the most recent requests
 
 
-def endpoint_of(method: str, path: str) -> str:
-    parts = [p for p in path.split("/") if p]
-    if method == "GET":
-        if parts == ["datasources"]:
-            return ENDPOINTS[0]
-        if len(parts) == 3 and parts[0] == "datasources":
-            return ENDPOINTS[1]
-        if parts == ["emissions"]:
-            return ENDPOINTS[2]
-        if parts == ["heartbeat"]:
-            return ENDPOINTS[3]
-    return "other"
+ENDPOINT_KEY = "perseus.endpoint"  # set in the request scope by the route that answers (HEAD counts as GET)
+
+
+def endpoint_of(scope) -> str:
+    """`METHOD path` of the route that answered, the path as in the OpenAPI document."""
+    name = scope.get(ENDPOINT_KEY)
+    return name if scope.get("method") in ("GET", "HEAD") and name in ENDPOINTS else "other"
+
+
+def status_class(status: int) -> str:
+    return f"{status // 100}xx"
 
 
 class Metrics:
@@ -42,7 +44,8 @@ class Metrics:
     def record(self, endpoint: str, status: int, seconds: float, deliberate: bool) -> None:
         with self._lock:
             self.responses.setdefault(endpoint, Counter())[str(status)] += 1
-            self.latencies.setdefault(endpoint, deque(maxlen=KEPT_LATENCIES)).append(seconds * 1000)
+            kept = self.latencies.setdefault((endpoint, status_class(status)), deque(maxlen=KEPT_LATENCIES))
+            kept.append(seconds * 1000)
             if deliberate:
                 self.deliberate[endpoint] += 1
             elif status >= 500:
@@ -50,7 +53,7 @@ class Metrics:
 
     def snapshot(self, sla) -> dict:
         """The status document (served as /status.json), a ServiceStatus of spec/sla.yaml."""
-        from perseus.models import EndpointStatus, LatencyPercentiles, ServiceStatus, StatusCount
+        from perseus.models import EndpointStatus, LatencyPercentiles, ServiceStatus, StatusClassLatency, StatusCount
 
         targets = {t.endpoint: t for t in sla.targets}
         with self._lock:
@@ -69,14 +72,15 @@ class Metrics:
             counts = responses.get(name, {})
             requests = sum(counts.values())
             measured = requests - deliberate[name]
-            lat = latencies.get(name)
-            percentiles = (LatencyPercentiles(**{f"p{q}": round(float(np.percentile(lat, q)), 3) for q in (50, 95, 99)})
-                           if lat is not None and len(lat) else None)
+            by_class = [StatusClassLatency(statusClass=kind, responses=len(lat), latencyMilliseconds=percentiles_of(lat))
+                        for (endpoint, kind), lat in sorted(latencies.items()) if endpoint == name and len(lat)]
+            percentiles = next((c.latencyMilliseconds for c in by_class if c.statusClass == "2xx"), None)
             availability = round(100 * (measured - errors[name]) / measured, 3) if measured else None
             target = targets.get(name)
             endpoints.append(EndpointStatus(
                 endpoint=name, requests=requests, responses=counted(counts), deliberate=deliberate[name],
-                availabilityPercent=availability, latencyMilliseconds=percentiles, target=target,
+                availabilityPercent=availability, latencyMilliseconds=percentiles, latencyByStatusClass=by_class or None,
+                target=target,
                 meetsAvailability=None if availability is None or not target else availability >= target.availabilityPercent,
                 meetsLatency=None if percentiles is None or not target else percentiles.p95 <= target.p95LatencyMilliseconds,
             ))
@@ -88,6 +92,18 @@ class Metrics:
         body = status.model_dump(mode="json", exclude_none=True)
         body["startedAt"] = status.startedAt.strftime("%Y-%m-%dT%H:%M:%SZ")  # the wire form of UtcTimestamp
         return body
+
+
+def percentiles_of(latencies: np.ndarray):
+    from perseus.models import LatencyPercentiles
+
+    return LatencyPercentiles(**{f"p{q}": round(float(np.percentile(latencies, q)), 3) for q in (50, 95, 99)})
+
+
+def by_class(endpoint: dict) -> str | None:
+    classes = endpoint.get("latencyByStatusClass") or []
+    return "; ".join(f"{c['statusClass']} ({c['responses']}): " + ", ".join(f"{k} {v}" for k, v in c["latencyMilliseconds"].items())
+                     for c in classes) or None
 
 
 def status_html(status: dict) -> str:
@@ -104,14 +120,14 @@ def status_html(status: dict) -> str:
         return html.escape(str(value))
 
     heads = ("endpoint", "requests", "responses", "deliberate", "availability %", "target %", "",
-             "latency ms (p50, p95, p99)", "p95 target ms", "")
+             "2xx latency ms (p50, p95, p99)", "p95 target ms", "", "latency ms by status class")
     rows = []
     for e in status["endpoints"]:
         target = e.get("target") or {}
         rows.append("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in (
             e["endpoint"], e["requests"], e.get("responses"), e["deliberate"], e.get("availabilityPercent"),
             target.get("availabilityPercent"), e.get("meetsAvailability"), e.get("latencyMilliseconds"),
-            target.get("p95LatencyMilliseconds"), e.get("meetsLatency"))) + "</tr>")
+            target.get("p95LatencyMilliseconds"), e.get("meetsLatency"), by_class(e))) + "</tr>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Perseus sandbox status</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}table{{border-collapse:collapse}}</style>
@@ -119,7 +135,7 @@ def status_html(status: dict) -> str:
 <h1>Perseus sandbox status</h1>
 <p>Up since {cell(status['startedAt'])} ({cell(status['uptimeSeconds'])} s). {cell(status['requests'])} requests;
 responses by status: {cell(status.get('responses'))}. Targets: {cell(status['sla'])}.
-Availability leaves out deliberate scenario responses. The same figures as JSON: <a href="status.json">status.json</a>.</p>
+Availability leaves out deliberate scenario responses; the latency compared with the target is that of successful (2xx) answers. The same figures as JSON: <a href="status.json">status.json</a>.</p>
 <table><thead><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
 </body></html>
@@ -148,5 +164,5 @@ class MetricsMiddleware:
             await self.app(scope, receive, timed_send)
         finally:
             deliberate = bool(scope.get("state", {}).get("deliberate"))
-            self.metrics.record(endpoint_of(scope["method"], scope["path"]), status["code"],
+            self.metrics.record(endpoint_of(scope), status["code"],
                                 time.perf_counter() - began, deliberate)

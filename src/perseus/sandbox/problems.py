@@ -41,6 +41,19 @@ def problem_body(code: str, detail: str, docs_url: str, parameter: str | None = 
     return problem.model_dump(mode="json", exclude_none=True)
 
 
+MAX_INSTANCE = 256
+
+
+def instance_of(scope) -> str | None:
+    """The request's path as it was sent (still percent-encoded, never decoded), or None when too long to echo."""
+    raw = scope.get("raw_path") or scope["path"].encode()
+    try:
+        path = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    return path if len(path) <= MAX_INSTANCE and path.isprintable() and " " not in path else None
+
+
 def validation_body(errors) -> dict:
     """FastAPI's errors in the deployed HTTPValidationError shape: loc, msg and type only (no input echo)."""
     detail = [ValidationError(loc=list(e["loc"]), msg=str(e["msg"]), type=str(e["type"])) for e in errors]

@@ -13,42 +13,53 @@ from perseus.sandbox.config import SandboxConfig
 
 
 def uvicorn_config(config: SandboxConfig, app=None, **extra) -> uvicorn.Config:
+    """uvicorn with the sandbox's connection guards (perseus.sandbox.protocol) around `app`
+    (the sandbox's by default; the benchmark passes a bare one to compare on the same stack)."""
     from perseus.sandbox.app import create_app
+    from perseus.sandbox.protocol import ConnectionSettings, protocol_class
 
     app = app or create_app(config)
+    settings = ConnectionSettings(config.header_timeout, config.max_connections, config.max_head_bytes,
+                                  config.retry_after, config.docs_url)
     options: dict = dict(host=config.host, port=config.port, log_level="warning", access_log=False,
-                         h11_max_incomplete_event_size=32 * 1024, **extra)
+                         h11_max_incomplete_event_size=config.max_head_bytes, timeout_keep_alive=config.idle_timeout,
+                         http=protocol_class(settings), **extra)
     if config.tls:
-        from perseus.sandbox.tls import TlsH11Protocol, ensure_tls_files
+        from perseus.sandbox.tls import ensure_tls_files
 
         files = ensure_tls_files(config.tls_dir, list(default_clients(config.started)))
         options.update(ssl_certfile=str(files.server_cert), ssl_keyfile=str(files.server_key),
-                       ssl_ca_certs=str(files.ca_cert), ssl_cert_reqs=ssl.CERT_REQUIRED, http=TlsH11Protocol)
+                       ssl_ca_certs=str(files.ca_cert), ssl_cert_reqs=ssl.CERT_REQUIRED)
     return uvicorn.Config(app, **options)
 
 
-def banner(config: SandboxConfig, port: int) -> str:
+def banner(config: SandboxConfig, port: int, trust_anchor) -> str:
     scheme = "https" if config.tls else "http"
-    lines = [f"Perseus sandbox on {scheme}://{config.host}:{port}  (OpenAPI: /openapi.json, status: /status)"]
+    mode = "strict: only what the published documents allow" if config.strict else "as the deployed EDP takes requests"
+    lines = [f"Perseus sandbox on {scheme}://{config.host}:{port}  ({mode}; OpenAPI: /openapi.json, status: /status)"]
     for client in default_clients(config.started).values():
+        credential = f"Authorization: Bearer {client.token}"
         if config.tls:
-            credential = f"certificate {config.tls_dir / 'clients' / (client.id + '.pem')}"
-        else:
-            credential = f"Authorization: Bearer {client.token}"
+            credential = f"certificate {config.tls_dir / 'clients' / (client.id + '.pem')} with {credential}"
         lines.append(f"  {client.id:<12} {credential}  ({client.description})")
     if config.tls:
-        lines.append(f"  CA: {config.tls_dir / 'ca.pem'} (clients must present a certificate it issued)")
+        lines.append(f"  CA: {config.tls_dir / 'ca.pem'} (clients must present a certificate it issued, "
+                     "and the token bound to it)")
+    lines.append(f"trust anchor: {trust_anchor}")
+    lines.append("  (the CA of the signed provenance records, also served at /trust-anchor.pem)")
     lines.append("Scenarios: header X-Perseus-Scenario or data source id scenario-<name>; see docs/sandbox.md")
     return "\n".join(lines)
 
 
 def warm() -> None:
     """Synthesise every meter in the background, so that first requests are as fast as later ones."""
-    from perseus.sandbox.catalogue import SOURCES, source_data
+    from datetime import datetime, timezone
+
+    from perseus.sandbox.catalogue import CATALOGUE, SOURCES
 
     def run():
         for source in SOURCES.values():
-            source_data(source)
+            CATALOGUE.series(source, datetime.now(timezone.utc))
 
     threading.Thread(target=run, name="sandbox-warm", daemon=True).start()
 
@@ -56,10 +67,14 @@ def warm() -> None:
 def serve(config: SandboxConfig) -> int:
     import socket
 
-    server = uvicorn.Server(uvicorn_config(config))
+    from perseus.sandbox.app import create_app
+
+    app = create_app(config)
+    server = uvicorn.Server(uvicorn_config(config, app))
     # Bind here rather than in uvicorn, so that the banner names the real port (also for --port 0).
+    # IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets made with it (the protocol sets it as well).
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((config.host, config.port))
@@ -67,7 +82,7 @@ def serve(config: SandboxConfig) -> int:
         print(f"error: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     warm()
-    print(banner(config, sock.getsockname()[1]), file=sys.stderr, flush=True)
+    print(banner(config, sock.getsockname()[1], app.state.signers.anchor_path), file=sys.stderr, flush=True)
     server.run(sockets=[sock])
     return 0
 

@@ -1,12 +1,8 @@
-"""Mutual TLS for the sandbox: a sandbox CA, a server certificate and one client certificate per client,
-and a uvicorn protocol that tells the application who the client is.
+"""Mutual TLS for the sandbox: a sandbox CA, a server certificate and one client certificate per client.
 
 uvicorn (0.54) requires and verifies client certificates (`ssl_cert_reqs=CERT_REQUIRED`,
-`ssl_ca_certs`) but does not put the ASGI TLS extension into the request scope. The
-protocol class below (uvicorn's H11 protocol, passed as `http=`) reads the verified peer
-certificate once per connection and adds `scope["extensions"]["tls"]` with
-`client_cert_chain` (PEM) and `client_cert_name` (RFC 4514 subject), as the ASGI TLS
-extension specifies; the application maps the subject's common name to a client.
+`ssl_ca_certs`); the sandbox's protocol (perseus.sandbox.protocol) hands the verified
+certificate to the application, which maps the subject's one common name to a client.
 """
 
 from __future__ import annotations
@@ -21,7 +17,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 VALIDITY = dt.timedelta(days=398)
 
@@ -103,30 +98,3 @@ def ensure_tls_files(folder: Path, client_ids: list[str]) -> TlsFiles:
             _write_private(key_path, _key_pem(key))
             cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return files
-
-
-class _WithTlsExtension:
-    """Wraps the app for one connection, adding that connection's TLS details to each scope."""
-
-    def __init__(self, app, tls: dict):
-        self.app, self.tls = app, tls
-
-    async def __call__(self, scope, receive, send):
-        scope.setdefault("extensions", {})["tls"] = self.tls
-        await self.app(scope, receive, send)
-
-
-class TlsH11Protocol(H11Protocol):
-    def connection_made(self, transport) -> None:
-        super().connection_made(transport)
-        ssl_object = transport.get_extra_info("ssl_object")
-        if ssl_object is None:
-            return
-        der = ssl_object.getpeercert(binary_form=True)
-        tls = {"client_cert_chain": [], "client_cert_name": None, "client_cert_error": None,
-               "tls_version": None, "cipher_suite": None}
-        if der:
-            cert = x509.load_der_x509_certificate(der)
-            tls["client_cert_chain"] = [cert.public_bytes(serialization.Encoding.PEM).decode()]
-            tls["client_cert_name"] = cert.subject.rfc4514_string()
-        self.app = _WithTlsExtension(self.app, tls)

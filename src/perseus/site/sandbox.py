@@ -23,10 +23,11 @@ def clients() -> str:
 
 def sources() -> str:
     from perseus.sandbox.catalogue import SOURCES
-    from perseus.sandbox.config import SPAN_END, SPAN_START
+    from perseus.sandbox.config import DATA_START
 
-    span = (f"Every one holds half-hourly readings from {SPAN_START:%Y-%m-%d} to {SPAN_END:%Y-%m-%d} (UTC); "
-            "a period outside that span has no readings.\n\n")
+    span = (f"Every one was commissioned on {DATA_START:%Y-%m-%d} and is read as smart meters are: each half-hour's "
+            "reading is collected at 01:00 UTC the next day and served from then on, so the data moves with the "
+            "clock. A period before the commissioning, or not yet collected, has no readings.\n\n")
     return span + table(["data source id", "type", "unit", "outcode", "measures"],
                  [[f"`{s.id}`", s.type, f"`{s.unit}`", f"`{s.outcode}`", ", ".join(s.measures)] for s in SOURCES.values()])
 
@@ -75,6 +76,13 @@ def bounds() -> str:
         ["period of one request", f"{MAX_MONTHS} months", "422 naming `to` (or `from`)"],
         ["request target (path and query)", f"{config.max_url_bytes:,} bytes", "414 `uri-too-long`"],
         ["request headers", f"{config.max_header_bytes:,} bytes", "431 `headers-too-large`"],
+        ["request head (request line and headers) the server reads", f"{config.max_head_bytes // 1024} KiB",
+         "414 `uri-too-long` or 431 `headers-too-large`"],
+        ["time for a request head to arrive, and for a new connection to send one", f"{config.header_timeout:g} seconds",
+         "the connection is closed"],
+        ["idle time between requests on a kept-alive connection", f"{config.idle_timeout:g} seconds", "the connection is closed"],
+        ["open connections", f"{config.max_connections:,}", "503 `unavailable` with `Retry-After`"],
+        ["emissions calculations at once", f"{config.max_calculations}", "202 `DataNotReady` with `Retry-After`"],
         ["requests per client (default; `--rate-limit`, `--rate-window`)",
          f"{config.rate_limit:,} per {config.rate_window:g} seconds", "429 `rate-limited` with `Retry-After`"],
         ["`Retry-After` of deliberate 202, 429 and 503", f"{config.retry_after} seconds", "–"],
@@ -85,16 +93,28 @@ def bounds() -> str:
 def problem_example() -> str:
     import json
 
-    from perseus.generators.sandbox_openapi import served_releases
     from perseus.paths import EXAMPLES
+    from perseus.sandbox.served import newest_releases
     from perseus.site.markdown import json_example
 
-    ref = next(r.ref for r in served_releases() if "Problem" in r.payloads)
+    ref = next(r.ref for r in newest_releases() if "Problem" in r.payloads)
     value = json.loads((EXAMPLES / "valid" / "Problem-unknown-data-source.json").read_text())
     return json_example(value, ref, "Problem", "Problem-unknown-data-source.json")
 
 
+def releases() -> str:
+    from perseus.sandbox.served import API_OF_PATH, newest, served_releases
+
+    rows = []
+    for release in served_releases():
+        paths = ", ".join(f"`{p}`" for p, label in API_OF_PATH.items() if label == release.label)
+        default = "yes" if newest(release.label).ref == release.ref else ""
+        rows.append([f"`{release.ref}`", release.status, paths, f"`/{release.ref}/…`", default])
+    return table(["release", "status", "paths", "prefix", "answers without a prefix"], rows)
+
+
 MARKERS = {
+    "<!-- sandbox-releases -->": releases,
     "<!-- sandbox-bounds -->": bounds,
     "<!-- sandbox-problem-example -->": problem_example,
     "<!-- sandbox-clients -->": clients,

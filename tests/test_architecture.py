@@ -1,0 +1,72 @@
+"""The runtime stands alone: validating, calculating and serving never load what builds the repository.
+
+The import-linter contract in pyproject.toml checks every import statement, even those inside
+functions; the subprocesses below check what real runs load, dynamic imports included.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import ROOT
+
+CASE = ROOT / "tests" / "conformance" / "004-electricity-half-hourly-intensity"
+BUILD_TIME = (
+    "linkml",
+    "linkml_runtime",
+    "perseus.generators",
+    "perseus.site",
+    "perseus.review",
+    "perseus.spec_versions",
+)
+
+# Runs the code given in a fresh interpreter, then prints the build-time modules it loaded.
+PROBE = """
+import json, sys
+build_time = tuple(json.loads(sys.argv[1]))
+exec(sys.argv[2])
+print(json.dumps(sorted(m for m in sys.modules if m in build_time or m.startswith(tuple(b + "." for b in build_time)))))
+"""
+
+
+def build_time_modules_loaded_by(code: str, cwd: Path = ROOT) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(BUILD_TIME), code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def command(*args: str) -> str:
+    return f"from perseus.cli import main; assert main({list(args)!r}) == 0"
+
+
+def test_the_import_contract_holds():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run([str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    report = done.stdout[done.stdout.find("Contracts") :] + done.stderr  # without the banner
+    assert done.returncode == 0, report
+    assert "1 kept, 0 broken" in done.stdout, report
+
+
+def test_calculate_loads_no_linkml_generator_site_or_review_code(tmp_path):
+    report = tmp_path / "report.json"
+    args = json.loads((CASE / "args.json").read_text())
+    assert build_time_modules_loaded_by(command("calculate", *args, "--output", str(report)), cwd=CASE) == []
+    assert json.loads(report.read_text())["data"], "the probe ran a real calculation"
+
+
+def test_validate_loads_no_build_time_code():
+    example = ROOT / "spec" / "examples" / "valid" / "MeterData-electricity.json"
+    assert (
+        build_time_modules_loaded_by(command("validate", str(example), "--spec", "consumption-data@2025-10-23")) == []
+    )
+
+
+def test_the_sandbox_app_loads_no_build_time_code():
+    assert build_time_modules_loaded_by("from perseus.sandbox import create_app; create_app()") == []
