@@ -49,10 +49,21 @@ def main() -> int:
         warm = min((make_site(Path(scratch)) for _ in range(args.repeat)), key=lambda run: run[0])
     print(f"make site ({os.cpu_count()} CPUs, load average {load:.1f} at start)")
     print(f"  empty build cache      {cold[0]:6.1f} s wall, {cold[1]:6.1f} s CPU")
-    print(f"  sources unchanged      {warm[0]:6.1f} s wall, {warm[1]:6.1f} s CPU   (target: under {TARGET_SECONDS:g} s)")
-    record("site_build", {"cold_seconds": round(cold[0], 2), "cold_cpu_seconds": round(cold[1], 2),
-                          "warm_seconds": round(warm[0], 2), "warm_cpu_seconds": round(warm[1], 2),
-                          "target_seconds": TARGET_SECONDS, "load_average": round(load, 1), "cpus": os.cpu_count()})
+    print(
+        f"  sources unchanged      {warm[0]:6.1f} s wall, {warm[1]:6.1f} s CPU   (target: under {TARGET_SECONDS:g} s)"
+    )
+    record(
+        "site_build",
+        {
+            "cold_seconds": round(cold[0], 2),
+            "cold_cpu_seconds": round(cold[1], 2),
+            "warm_seconds": round(warm[0], 2),
+            "warm_cpu_seconds": round(warm[1], 2),
+            "target_seconds": TARGET_SECONDS,
+            "load_average": round(load, 1),
+            "cpus": os.cpu_count(),
+        },
+    )
     return 0 if warm[0] < TARGET_SECONDS else 1
 
 

@@ -24,8 +24,11 @@ from pathlib import Path
 from perseus.build_cache import source_files
 from perseus.paths import ROOT
 
-BLOCK = re.compile(r'<div class="language-(sh|python) highlight">(?:<span class="filename">[^<]*</span>)?<pre>'
-                   r"(?:<span></span>)?<code>(.*?)</code></pre></div>", re.S)
+BLOCK = re.compile(
+    r'<div class="language-(sh|python) highlight">(?:<span class="filename">[^<]*</span>)?<pre>'
+    r"(?:<span></span>)?<code>(.*?)</code></pre></div>",
+    re.S,
+)
 FENCE = re.compile(r"^```(sh|python)\n(.*?)^```", re.S | re.M)
 # Commands that run until stopped: (pattern, default port, text printed when ready).
 SERVERS = (
@@ -63,8 +66,13 @@ def fresh_folder(target: Path) -> Path:
 
 
 def _tests_and_docs() -> list[str]:
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "docs", "tests", "benchmarks"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.splitlines()
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "docs", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     return [f for f in listed if (ROOT / f).is_file()]
 
 
@@ -87,8 +95,9 @@ class Run:
             command = ["bash", "-euo", "pipefail", "-c", example.code]
         else:
             command = [str(self.folder / ".venv" / "bin" / "python"), "-c", example.code]
-        result = subprocess.run(command, cwd=self.folder, capture_output=True, text=True, timeout=timeout,
-                                env=self.environment())
+        result = subprocess.run(
+            command, cwd=self.folder, capture_output=True, text=True, timeout=timeout, env=self.environment()
+        )
         self.results.append((example, result))
         return result
 
@@ -104,8 +113,14 @@ class Run:
             raise AssertionError(f"port {port} is already in use, so `{example.code.strip()}` cannot start")
         log = self.folder / f".server-{len(self.servers)}.log"
         with log.open("w") as out:
-            process = subprocess.Popen(["bash", "-euo", "pipefail", "-c", example.code], cwd=self.folder, stdout=out,
-                                       stderr=subprocess.STDOUT, env=self.environment(), start_new_session=True)
+            process = subprocess.Popen(
+                ["bash", "-euo", "pipefail", "-c", example.code],
+                cwd=self.folder,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=self.environment(),
+                start_new_session=True,
+            )
         self.servers.append((example, process, log))
         ready = next(text for pattern, _, text in SERVERS if pattern is kind)
         deadline = time.monotonic() + 180
@@ -148,8 +163,10 @@ def run_all(examples: list[Example], folder: Path) -> Run:
         for example in examples:
             result = run.run(example)
             if result.returncode != 0:
-                raise AssertionError(f"exit {result.returncode}:\n{example.code}\n--- stdout\n{result.stdout[-3000:]}"
-                                     f"\n--- stderr\n{result.stderr[-3000:]}")
+                raise AssertionError(
+                    f"exit {result.returncode}:\n{example.code}\n--- stdout\n{result.stdout[-3000:]}"
+                    f"\n--- stderr\n{result.stderr[-3000:]}"
+                )
     finally:
         run.close()
     return run

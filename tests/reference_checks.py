@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from perseus.paths import GENERATED
@@ -19,7 +19,9 @@ from perseus.paths import GENERATED
 SECTION = re.compile(r'<h3 id="([^"]+)"><code>([^<]+)</code>.*?</h3>\s*<dl>(.*?)</dl>', re.S)
 FACT = re.compile(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", re.S)
 CODE = re.compile(r"<code>(.*?)</code>", re.S)
-ENUM_SECTION = re.compile(r'<h3 id="([^"]+)">[^<]*<a class="headerlink"[^>]*>[^<]*</a></h3>(?:(?!<h3).)*?<table>(.*?)</table>', re.S)
+ENUM_SECTION = re.compile(
+    r'<h3 id="([^"]+)">[^<]*<a class="headerlink"[^>]*>[^<]*</a></h3>(?:(?!<h3).)*?<table>(.*?)</table>', re.S
+)
 ROW = re.compile(r"<tr>\s*(.*?)</tr>", re.S)
 TD = re.compile(r"<td>(.*?)</td>", re.S)
 # Definitions the generator adds beside the classes; they are no class of the model.
@@ -30,17 +32,20 @@ def text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(ref: str, strict: bool = False) -> dict:
     return json.loads((GENERATED / "jsonschema" / f"{ref}{'.strict' if strict else ''}.schema.json").read_text())
 
 
 def releases() -> list[str]:
-    return sorted(p.name.removesuffix(".schema.json") for p in (GENERATED / "jsonschema").glob("*.schema.json")
-                  if not p.name.endswith(".strict.schema.json"))
+    return sorted(
+        p.name.removesuffix(".schema.json")
+        for p in (GENERATED / "jsonschema").glob("*.schema.json")
+        if not p.name.endswith(".strict.schema.json")
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def registry_names() -> dict[str, str]:
     """LinkML class -> the registry's name for it (`registry_name`), used by registry-profile releases."""
     view = linkml_view()
@@ -60,7 +65,9 @@ def def_name(ref: str, linkml_class: str) -> str:
 
 
 def linkml_class(ref: str, definition: str) -> str:
-    return next((c for c, r in registry_names().items() if r == definition and def_name(ref, c) == definition), definition)
+    return next(
+        (c for c, r in registry_names().items() if r == definition and def_name(ref, c) == definition), definition
+    )
 
 
 def label_history(ref: str) -> list[str]:
@@ -154,12 +161,12 @@ def _linkml_date(view, cls: str, name: str) -> str:
     """The `added_in` the model gives a field: its own (on the attribute or slot), else its class's, else none."""
     slot = next(s for s in view.class_induced_slots(cls) if (s.alias or s.name) == name)
     own = [slot.annotations] + [view.get_slot(slot.name).annotations if slot.name in view.all_slots() else {}]
-    for annotations in own:
-        if annotations and "added_in" in annotations:
-            value = annotations["added_in"]
+    for found in own:
+        if found and "added_in" in found:
+            value = found["added_in"]
             return str(getattr(value, "value", value))
-    annotations = view.get_class(cls).annotations or {}
-    value = annotations.get("added_in") if "added_in" in annotations else None
+    of_class = view.get_class(cls).annotations or {}
+    value = of_class.get("added_in") if "added_in" in of_class else None
     return str(getattr(value, "value", value)) if value is not None else ""  # unannotated: in every release
 
 
@@ -172,20 +179,28 @@ def class_page_problems(ref: str, cls: str, page: str) -> list[str]:
     problems = []
     class_date = text(shown[""].get("Added in", ""))
     if class_date != first_with_class(ref, cls):
-        problems.append(f"{where}: class added in {class_date!r}, but the label's first schema with it is "
-                        f"{first_with_class(ref, cls)}")
+        problems.append(
+            f"{where}: class added in {class_date!r}, but the label's first schema with it is "
+            f"{first_with_class(ref, cls)}"
+        )
     fields = {k: v for k, v in shown.items() if k}
     if set(fields) != set(properties):
         problems.append(f"{where}: fields shown {sorted(fields)} but the schema has {sorted(properties)}")
     view = linkml_view()
     model = linkml_class(ref, cls)
     induced = {(s.alias or s.name): s for s in view.class_induced_slots(model)}
-    strict_definition = schema(ref, True)["$defs"].get(cls, {}) if (GENERATED / "jsonschema" / f"{ref}.strict.schema.json").exists() else {}
+    strict_definition = (
+        schema(ref, True)["$defs"].get(cls, {})
+        if (GENERATED / "jsonschema" / f"{ref}.strict.schema.json").exists()
+        else {}
+    )
     closed = definition.get("additionalProperties") is False
     other_keys = text(shown[""].get("Other keys", ""))
     if other_keys.startswith("refused") != closed:
-        problems.append(f"{where}: other keys shown {other_keys!r}, but the schema's additionalProperties is "
-                        f"{definition.get('additionalProperties')}")
+        problems.append(
+            f"{where}: other keys shown {other_keys!r}, but the schema's additionalProperties is "
+            f"{definition.get('additionalProperties')}"
+        )
     for name, prop in properties.items():
         facts = fields.get(name)
         if facts is None:
@@ -193,7 +208,9 @@ def class_page_problems(ref: str, cls: str, page: str) -> list[str]:
         at = f"{where}.{name}"
         level = text(facts.get("Requirement", "")).split(" ")[0]
         if (level == "MUST") != (name in required):
-            problems.append(f"{at}: shown {level}, but the schema {'requires' if name in required else 'does not require'} it")
+            problems.append(
+                f"{at}: shown {level}, but the schema {'requires' if name in required else 'does not require'} it"
+            )
         if name in induced and bool(induced[name].required) != (name in required):
             problems.append(f"{at}: LinkML says required={induced[name].required}, the schema disagrees")
         target = _value_schema(prop)
@@ -202,8 +219,10 @@ def class_page_problems(ref: str, cls: str, page: str) -> list[str]:
         if "strict profile" in text(facts.get("Pattern", "")):  # the pattern of the strict file only
             strict_prop = _value_schema(strict_definition.get("properties", {}).get(name, {}))
             if pattern is not None or codes[0] != strict_prop.get("pattern"):
-                problems.append(f"{at}: strict-only pattern shown {codes[0]!r}; schema {pattern!r}, strict schema "
-                                f"{strict_prop.get('pattern')!r}")
+                problems.append(
+                    f"{at}: strict-only pattern shown {codes[0]!r}; schema {pattern!r}, strict schema "
+                    f"{strict_prop.get('pattern')!r}"
+                )
         elif (codes[0] if codes else None) != pattern:
             problems.append(f"{at}: pattern shown {codes[0] if codes else None!r}, schema {pattern!r}")
         values = _enum_values(ref, prop)
@@ -213,7 +232,10 @@ def class_page_problems(ref: str, cls: str, page: str) -> list[str]:
         bounds = text(facts.get("Bounds", ""))
         low = re.search(r"at least (-?[0-9.]+)", bounds)
         high = re.search(r"at most (-?[0-9.]+)", bounds)
-        for word, found, expected in (("minimum", low, target.get("minimum")), ("maximum", high, target.get("maximum"))):
+        for word, found, expected in (
+            ("minimum", low, target.get("minimum")),
+            ("maximum", high, target.get("maximum")),
+        ):
             if (float(found.group(1)) if found else None) != (float(expected) if expected is not None else None):
                 problems.append(f"{at}: {word} shown {found.group(1) if found else None}, schema {expected}")
         fmt = target.get("format")
@@ -225,7 +247,9 @@ def class_page_problems(ref: str, cls: str, page: str) -> list[str]:
         if date != expected:
             problems.append(f"{at}: added in {date!r}, but the label's first schema with it is {expected}")
         if name in induced and date < _linkml_date(view, model, name):
-            problems.append(f"{at}: added in {date}, before the LinkML date {_linkml_date(view, model, name)} of the field or its class")
+            problems.append(
+                f"{at}: added in {date}, before the LinkML date {_linkml_date(view, model, name)} of the field or its class"
+            )
     return problems
 
 
@@ -246,7 +270,9 @@ def enum_problems(ref: str, page: str) -> list[str]:
         for row in rows:
             expected = first_with_value(ref, name, row[0])
             if row[2] != expected:
-                problems.append(f"{ref} {name}.{row[0]}: added in {row[2]!r}, the label's first schema with it is {expected}")
+                problems.append(
+                    f"{ref} {name}.{row[0]}: added in {row[2]!r}, the label's first schema with it is {expected}"
+                )
     return problems
 
 

@@ -6,16 +6,15 @@ copies) and, for the README, from its Markdown (what GitHub shows).
 
 import pytest
 
-from tests.page_examples import examples_in_html, examples_in_markdown, run_all
 from perseus.paths import ROOT
+from tests.page_examples import examples_in_html, examples_in_markdown, run_all
 
 # Pages with examples, by their path in the site. A page that gains examples must be added here.
 PAGES = ["index.html", "guide/index.html", "sandbox/index.html", "provenance/index.html", "scale/index.html"]
 # Blocks that are not run, and why. Each must still be on its page, so that this list cannot go stale.
 NOT_RUN = {
     "make site   # set up, regenerate generated/ from the sources, and build the documentation site into site/\n"
-    "make test   # set up, then run every test\n":
-        "the two commands the tests themselves are run by",
+    "make test   # set up, then run every test\n": "the two commands the tests themselves are run by",
 }
 
 
@@ -24,8 +23,9 @@ def _runnable(examples):
 
 
 def test_the_list_of_pages_with_examples_is_complete(built_site):
-    found = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")
-                   if examples_in_html(p.read_text()))
+    found = sorted(
+        p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html") if examples_in_html(p.read_text())
+    )
     assert found == sorted(PAGES)
 
 

@@ -3,7 +3,11 @@
 import html
 import re
 
+import pytest
+
 from perseus.site.status import standing
+
+pytestmark = pytest.mark.slow  # every test here reads the built site
 
 
 def _text(page) -> str:
@@ -12,8 +16,11 @@ def _text(page) -> str:
 
 def test_annual_factor_charts_draw_no_grid_intensity(built_site):
     folder = built_site / "methodologies"
-    for ref, uses_intensity in (("electricity-location-based@2025-10-27", True), ("electricity-desnz-annual@2025-10-27", False),
-                                ("gas-desnz-annual@2025-10-27", False)):
+    for ref, uses_intensity in (
+        ("electricity-location-based@2025-10-27", True),
+        ("electricity-desnz-annual@2025-10-27", False),
+        ("gas-desnz-annual@2025-10-27", False),
+    ):
         svg = (folder / f"{ref}-half-hourly.svg").read_text()
         assert ("grid intensity" in svg) is uses_intensity, ref
         alt = re.search(r'<img alt="([^"]+)"', (folder / ref / "index.html").read_text()).group(1)
@@ -46,8 +53,10 @@ def test_consumption_api_pages_say_where_the_deployed_demo_differs(built_site):
     for page in (built_site / "api").glob("consumption-data@*/index.html"):
         text = _text(page)
         assert "bearer token" in text and "YYYY-MM-DD" in text, page
-    for page in (built_site / "specifications" / "consumption-data@2025-10-23" / "index.html",
-                 built_site / "api" / "consumption-data@2025-10-23" / "index.html"):
+    for page in (
+        built_site / "specifications" / "consumption-data@2025-10-23" / "index.html",
+        built_site / "api" / "consumption-data@2025-10-23" / "index.html",
+    ):
         assert "The deployed electricity-only" not in _text(page), page
 
 
@@ -71,6 +80,25 @@ def test_every_artefact_page_links_its_versions_status_and_review_packs(built_si
     assert 'href="../../governance/decisions/tag-2025-10-27-gas/"' in page
     assert 'href="../../latest/consumption-data/"' in page
     decision = (built_site / "governance" / "decisions" / "tag-2025-10-27-gas" / "index.html").read_text()
-    for target in ("specifications/consumption-data%402025-10-27/", "methodologies/gas-desnz-annual%402025-10-27/",
-                   "permission-texts/edp-cap%402025-10-27/"):
+    for target in (
+        "specifications/consumption-data%402025-10-27/",
+        "methodologies/gas-desnz-annual%402025-10-27/",
+        "permission-texts/edp-cap%402025-10-27/",
+    ):
         assert f'href="../../../{target}"' in decision, target
+
+
+def test_problem_type_links_point_at_this_site(built_site):
+    from perseus.publication import site_url
+
+    found = set()
+    for page in built_site.rglob("*.html"):
+        found |= set(
+            re.findall(
+                r'"type"</span><span class="p">:</span><span class="w"> </span><span class="s2">"([^"]+)"',
+                page.read_text(),
+            )
+        )
+    links = {t for t in found if t.startswith("http")}
+    assert links, "no Problem example on the site"
+    assert {t for t in links if not t.startswith(site_url() + "sandbox/#")} == set()

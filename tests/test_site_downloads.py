@@ -3,10 +3,14 @@
 import json
 import shutil
 
+import pytest
+
 from perseus.governance import published_files
 from perseus.paths import ROOT
 from perseus.site.status import register
 from tests.site_checks import manifest_problems
+
+pytestmark = pytest.mark.slow  # every test here reads the built site
 
 APPROVED = ("approved", "deployed", "superseded")  # statuses of versions a decision or the scheme has fixed
 
@@ -27,7 +31,9 @@ def test_every_approved_artefact_is_in_it_with_each_of_its_files(built_site):
     for entry in entries:
         by_artefact.setdefault(entry.get("artefact"), []).append(entry)
     approved = [s for s in register().values() if s.status in APPROVED]
-    assert {"gas-desnz-annual@2025-10-27", "consumption-data@2025-10-27", "edp-cap@2025-10-27"} <= {s.ref for s in approved}
+    assert {"gas-desnz-annual@2025-10-27", "consumption-data@2025-10-27", "edp-cap@2025-10-27"} <= {
+        s.ref for s in approved
+    }
     for standing in approved:
         listed = by_artefact.get(standing.ref, [])
         assert listed, f"{standing.ref} ({standing.status}) is not in the manifest"
@@ -64,4 +70,4 @@ def test_the_downloads_page_shows_status_and_hash_of_each_file(built_site):
     page = (built_site / "downloads" / "index.html").read_text()
     for entry in _manifest(built_site):
         assert entry["sha256"] in page and f'href="{entry["path"]}"' in page, entry["path"]
-    assert 'status-approved' in page and 'status-informative' in page
+    assert "status-approved" in page and "status-informative" in page

@@ -15,6 +15,8 @@ from perseus.paths import ROOT
 from perseus.publication import site_url
 from tests.site_harness import CHROMIUM, CHROMIUM_ARGS
 
+pytestmark = pytest.mark.slow  # every test here reads the built site
+
 KEY_PAGES = {
     "home": "",
     "guide": "guide/",
@@ -80,14 +82,14 @@ LAYOUT = """(wide) => {
     const svg = element.closest('svg');
     if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width)
       size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-    if (size < %d) faults.push(`text "${node.textContent.trim().slice(0, 30)}" is ${size.toFixed(1)} px`);
+    if (size < SMALLEST) faults.push(`text "${node.textContent.trim().slice(0, 30)}" is ${size.toFixed(1)} px`);
   }
   for (const img of article.querySelectorAll('img')) {
     if (img.naturalWidth && img.getBoundingClientRect().width < img.naturalWidth - 1)
       faults.push(`image ${img.getAttribute('src')} is shrunk to ${Math.round(img.getBoundingClientRect().width)} of ${img.naturalWidth} px`);
   }
   return faults;
-}""" % SMALLEST_PX
+}""".replace("SMALLEST", str(SMALLEST_PX))
 
 
 @pytest.fixture(scope="module")
@@ -126,21 +128,34 @@ def test_key_pages_fit_and_are_legible(served, browser, width):
 
 
 @pytest.mark.browser
-def test_the_checks_catch_a_wide_table_and_small_text(served, browser, built_site, tmp_path):
-    """A copy of the glossary page with a table that cannot wrap and a line of 9 px text."""
-    page = built_site / "glossary" / "index.html"
-    broken = built_site / "glossary" / "broken-copy.html"
+def test_the_checks_catch_a_wide_table_and_small_text(browser, built_site, tmp_path):
+    """A copy of the glossary page with a table that cannot wrap and a line of 9 px text, served from a
+    folder of its own (the built site is shared by the test run and stays as built)."""
+    from tests.site_harness import serve
+
+    copy = tmp_path / "site"
+    copy.mkdir()
+    for entry in built_site.iterdir():  # the site's files, linked, beside the broken page
+        (copy / entry.name).symlink_to(entry)
+    (copy / "broken").mkdir()
     cells = "".join(f'<td style="white-space: nowrap">{"wide words " * 12}</td>' for _ in range(4))
-    text = page.read_text().replace(
-        '<h2 id="parties-and-roles">',
-        f'<table><tr>{cells}</tr></table><p style="font-size:9px">tiny words</p><h2 id="parties-and-roles">', 1)
-    broken.write_text(text)
+    text = (
+        (built_site / "glossary" / "index.html")
+        .read_text()
+        .replace(
+            '<h2 id="parties-and-roles">',
+            f'<table><tr>{cells}</tr></table><p style="font-size:9px">tiny words</p><h2 id="parties-and-roles">',
+            1,
+        )
+    )
+    (copy / "broken" / "index.html").write_text(text)
+    base, server = serve(copy)
     try:
-        faults = layout_faults(browser, served + "glossary/broken-copy.html", 1280)
+        faults = layout_faults(browser, base + "broken/", 1280)
         assert any("needs sideways scrolling" in f for f in faults), faults
         assert any('"tiny words" is 9.0 px' in f for f in faults), faults
     finally:
-        broken.unlink()
+        server.shutdown()
 
 
 def test_every_page_has_its_own_title(built_site):
@@ -173,7 +188,9 @@ def test_the_404_page_loads_its_styles_and_links_home_from_any_depth(served, bro
         response = page.goto(served + "no/such/page/", wait_until="networkidle")
         assert response.status == 404
         assert failed == []
-        stylesheets = page.eval_on_selector_all("link[rel=stylesheet]", "els => els.map(e => e.sheet && e.sheet.cssRules.length)")
+        stylesheets = page.eval_on_selector_all(
+            "link[rel=stylesheet]", "els => els.map(e => e.sheet && e.sheet.cssRules.length)"
+        )
         assert stylesheets and all(stylesheets)
         home = page.eval_on_selector("a.md-header__button.md-logo", "e => e.href")
         assert home == served
@@ -190,9 +207,11 @@ def test_problem_types_point_at_the_site():
 
 def _svg_text_sizes(svg: str) -> tuple[float, list[float]]:
     """(CSS px per user unit at natural size, the font sizes in user units) of an SVG file."""
-    root = re.search(r"<svg[^>]*>", svg).group(0)
-    width = re.search(r'width="([0-9.]+)(pt|px)?"', root)
-    view = re.search(r'viewBox="[-0-9. ]*?([0-9.]+) [0-9.]+"', root)
+    opening = re.search(r"<svg[^>]*>", svg)
+    assert opening, "not an SVG"
+    width = re.search(r'width="([0-9.]+)(pt|px)?"', opening.group(0))
+    view = re.search(r'viewBox="[-0-9. ]*?([0-9.]+) [0-9.]+"', opening.group(0))
+    assert width and view, opening.group(0)
     natural = float(width.group(1)) * (4 / 3 if width.group(2) == "pt" else 1)
     sizes = [float(x) for x in re.findall(r'font-size(?::\s*|=")([0-9.]+)', svg)]
     return natural / float(view.group(1)), sizes
@@ -212,5 +231,7 @@ def test_every_drawing_and_chart_has_text_of_11_px_or_more_at_its_natural_size(b
 
 
 def test_the_text_size_check_of_drawings_fails_on_a_small_font():
-    scale, sizes = _svg_text_sizes('<svg width="648pt" height="100pt" viewBox="0 0 648 100"><text style="font-size: 7.5px">x</text></svg>')
+    scale, sizes = _svg_text_sizes(
+        '<svg width="648pt" height="100pt" viewBox="0 0 648 100"><text style="font-size: 7.5px">x</text></svg>'
+    )
     assert min(sizes) * scale == 10.0 < SMALLEST_PX

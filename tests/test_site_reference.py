@@ -5,8 +5,11 @@ import re
 import shutil
 
 import markdown
+import pytest
 
 from tests.reference_checks import class_page_problems, classes, enum_problems, reference_problems, releases
+
+pytestmark = pytest.mark.slow  # every test here reads the built site
 
 
 def test_every_release_every_class_every_field_matches_schema_and_model(built_site):
@@ -32,13 +35,16 @@ def test_an_added_in_date_from_the_wrong_element_is_caught(built_site, tmp_path)
     text = page.read_text()
     section = text.index('<h3 id="source">')
     head, tail = text[:section], text[section:]
-    page.write_text(head + tail.replace("<dt>Added in</dt>\n<dd>2025-10-27</dd>", "<dt>Added in</dt>\n<dd>2025-10-23</dd>", 1))
+    page.write_text(
+        head + tail.replace("<dt>Added in</dt>\n<dd>2025-10-27</dd>", "<dt>Added in</dt>\n<dd>2025-10-23</dd>", 1)
+    )
     problems = reference_problems(copy)
     assert problems == [  # both oracles see it: the label's JSON Schemas and the LinkML model
         "consumption-data@2025-10-27 CalorificValue.source: added in '2025-10-23', but the label's first schema "
         "with it is 2025-10-27",
         "consumption-data@2025-10-27 CalorificValue.source: added in 2025-10-23, before the LinkML date 2025-10-27 "
-        "of the field or its class"], problems
+        "of the field or its class",
+    ], problems
 
 
 def test_the_old_added_in_rule_would_be_caught(monkeypatch):
@@ -52,8 +58,10 @@ def test_the_old_added_in_rule_would_be_caught(monkeypatch):
     monkeypatch.setattr(reference, "added_in", lambda release, *key: FIRST_RELEASE)
     monkeypatch.setattr(specifications, "added_in", lambda release, *key: FIRST_RELEASE)
     source = class_page_text(get_release(ref), "DatasetUse", class_examples(ref))
-    page = markdown.markdown(source.split("---\n", 2)[-1], extensions=["attr_list", "def_list", "tables", "md_in_html",
-                                                                        "toc", "pymdownx.superfences"])
+    page = markdown.markdown(
+        source.split("---\n", 2)[-1],
+        extensions=["attr_list", "def_list", "tables", "md_in_html", "toc", "pymdownx.superfences"],
+    )
     problems = class_page_problems(ref, "DatasetUse", page)
     assert any("DatasetUse: class added in '2025-10-23'" in p for p in problems), problems
     assert sum("added in '2025-10-23'" in p for p in problems) >= 8  # every field of DatasetUse
@@ -64,4 +72,6 @@ def test_enumeration_tables_are_checked(built_site):
     assert enum_problems("consumption-data@2025-10-27", page) == []
     broken = re.sub(r"(<td><code>MTQ</code></td>\s*<td>.*?</td>\s*<td>)2025-10-27", r"\g<1>2025-10-23", page, count=1)
     assert broken != page
-    assert any("EnergyUnitCode.MTQ: added in '2025-10-23'" in p for p in enum_problems("consumption-data@2025-10-27", broken))
+    assert any(
+        "EnergyUnitCode.MTQ: added in '2025-10-23'" in p for p in enum_problems("consumption-data@2025-10-27", broken)
+    )

@@ -12,9 +12,10 @@ import os
 import pickle
 import subprocess
 import sys
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 from perseus.paths import ROOT
 
@@ -29,11 +30,15 @@ T = TypeVar("T")
 def source_files() -> tuple[str, ...]:
     """Every file of the repository a rendered page may depend on, relative to the root."""
     try:
-        listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
-                                text=True, check=True).stdout.splitlines()
+        listed = subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.splitlines()
     except (OSError, subprocess.CalledProcessError):  # not a clone: walk the tree
-        listed = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(ROOT).parts)]
+        listed = [
+            p.relative_to(ROOT).as_posix()
+            for p in ROOT.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(ROOT).parts)
+        ]
     keep = [f for f in listed if not f.startswith(NOT_INPUTS) or f.startswith(ALSO_INPUTS)]
     return tuple(sorted(f for f in keep if (ROOT / f).is_file()))
 
@@ -54,7 +59,7 @@ def under(*prefixes: str) -> tuple[str, ...]:
     return tuple(f for f in source_files() if f.startswith(prefixes))
 
 
-@lru_cache(maxsize=None)
+@cache
 def sources_digest() -> str:
     """Every source, and where the site is published (pages may name its URL)."""
     from perseus.publication import site_url

@@ -41,6 +41,14 @@ def page_of(ref: str) -> str | None:
     return PAGES[kind].format(ref=ref) if kind else None
 
 
+def page(ref: str) -> str:
+    """The page of an artefact the site holds (a KeyError names one it does not)."""
+    found = page_of(ref)
+    if found is None:
+        raise KeyError(f"no page for {ref}")
+    return found
+
+
 def link(from_page: str, to_page: str) -> str:
     """A Markdown link target from one source page to another (MkDocs resolves it)."""
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
@@ -54,7 +62,7 @@ def versions(label: str) -> list[str]:
 def labels() -> dict[str, str]:
     """Each label -> its kind, in the order of the kinds in PAGES."""
     refs = all_refs()
-    found = {}
+    found: dict[str, str] = {}
     for kind in PAGES:
         for ref in sorted(r for r, k in refs.items() if k == kind):
             found.setdefault(ref.split("@")[0], kind)
@@ -91,12 +99,16 @@ def decision_links(ref: str, from_page: str) -> str:
     parts = []
     for decision_id in s.decisions:
         d = decisions()[decision_id]
-        parts.append(f"[{d['motion']}]({link(from_page, f'governance/decisions/{decision_id}.md')}) "
-                     f"({d['group']}, {d['date']}: {d['outcome']})")
+        parts.append(
+            f"[{d['motion']}]({link(from_page, f'governance/decisions/{decision_id}.md')}) "
+            f"({d['group']}, {d['date']}: {d['outcome']})"
+        )
     if s.status_decision and s.status_decision not in s.decisions:
         d = decisions()[s.status_decision]
-        parts.append(f"its status was set by [{d['motion']}]({link(from_page, f'governance/decisions/{s.status_decision}.md')}) "
-                     f"({d['date']})")
+        parts.append(
+            f"its status was set by [{d['motion']}]({link(from_page, f'governance/decisions/{s.status_decision}.md')}) "
+            f"({d['date']})"
+        )
     if not parts:
         parts.append("no decision record is held" + (f": {s.note}" if s.note else ""))
     return "; ".join(parts)

@@ -20,7 +20,7 @@ STYLE = {"svg.fonttype": "none", "svg.hashsalt": "perseus", "font.size": 10}  # 
 
 def _svg(figure) -> bytes:
     buffer = io.BytesIO()
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     return buffer.getvalue()
@@ -28,15 +28,17 @@ def _svg(figure) -> bytes:
 
 def figure(name: str, alt: str) -> str:
     """Markdown for a chart beside the page: shown at its natural size, and a link to open it alone."""
-    return (f'<figure class="chart" markdown>\n\n[![{alt}]({name})]({name} "Open the chart on its own")\n\n'
-            f"<figcaption>{alt}. Select the chart to open it on its own.</figcaption>\n</figure>\n")
+    return (
+        f'<figure class="chart" markdown>\n\n[![{alt}]({name})]({name} "Open the chart on its own")\n\n'
+        f"<figcaption>{alt}. Select the chart to open it on its own.</figcaption>\n</figure>\n"
+    )
 
 
 def half_hourly(readings: pd.DataFrame, with_intensity: bool, days: int = 7) -> bytes:
     """A week of half-hourly consumption, and the grid intensity when the method uses it."""
     first = readings["from"].min()
     week = readings[readings["from"] < first + pd.Timedelta(days=days)].sort_values("from")
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         fig, axis = plt.subplots(figsize=(9, 3.2))
         energy_type = week["type"].iloc[0]
         unit = week["unitCode"].iloc[0]
@@ -54,10 +56,11 @@ def half_hourly(readings: pd.DataFrame, with_intensity: bool, days: int = 7) -> 
 
 def monthly_by_type(report: dict) -> bytes:
     """Monthly emissions by energy type, stacked."""
-    frame = pd.DataFrame([{"month": e["from"][:7], "type": e["type"], "kg": e["emissions"]["value"]}
-                          for e in report["data"]])
+    frame = pd.DataFrame(
+        [{"month": e["from"][:7], "type": e["type"], "kg": e["emissions"]["value"]} for e in report["data"]]
+    )
     table = frame.pivot(index="month", columns="type", values="kg").fillna(0)
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         fig, axis = plt.subplots(figsize=(9, 3.2))
         bottom = None
         for energy_type in table.columns:
@@ -72,7 +75,7 @@ def monthly_by_type(report: dict) -> bytes:
 
 def factors_over_years(rows: pd.DataFrame) -> bytes:
     """Each activity's headline factor (all gases, kg CO2e per unit) across the sets."""
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         fig, axis = plt.subplots(figsize=(9, 3.6))
         for (activity, basis), series in rows.groupby(["activity", "unitBasis"]):
             series = series.sort_values("setYear")

@@ -42,10 +42,10 @@ class Box:
 def svg(columns: list[list[Box]], edges: list[tuple[str, str, str]], title: str) -> str:
     """`edges` are (class, field, target class); the arrow leaves the field's row."""
     place: dict[str, tuple[float, float, Box]] = {}
-    x = PAD
+    x: float = PAD
     for column in columns:
         width = max(b.width() for b in column)
-        y = PAD
+        y: float = PAD
         for box in column:
             place[box.name] = (x, y, box)
             y += box.height() + GAP_Y
@@ -80,16 +80,24 @@ def svg(columns: list[list[Box]], edges: list[tuple[str, str, str]], title: str)
         w, h = widths[box.name], box.height()
         fill, stroke = ("#e0f2f1", "#00695c") if box.focus else ("#ffffff", "#546e7a")
         out.append(f'<a href="{html.escape(box.href)}"><g>')
-        out.append(f'<rect x="{x0:.0f}" y="{y0:.0f}" width="{w:.0f}" height="{h:.0f}" rx="4" fill="{fill}" '
-                   f'stroke="{stroke}" stroke-width="{2 if box.focus else 1.2}"/>')
-        out.append(f'<text x="{x0 + PAD:.0f}" y="{y0 + ROW - 2:.0f}" font-family="sans-serif" font-weight="bold" '
-                   f'fill="#263238">{html.escape(box.title)}</text>')
+        out.append(
+            f'<rect x="{x0:.0f}" y="{y0:.0f}" width="{w:.0f}" height="{h:.0f}" rx="4" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="{2 if box.focus else 1.2}"/>'
+        )
+        out.append(
+            f'<text x="{x0 + PAD:.0f}" y="{y0 + ROW - 2:.0f}" font-family="sans-serif" font-weight="bold" '
+            f'fill="#263238">{html.escape(box.title)}</text>'
+        )
         if box.rows:
-            out.append(f'<line x1="{x0:.0f}" y1="{y0 + ROW + 4:.0f}" x2="{x0 + w:.0f}" y2="{y0 + ROW + 4:.0f}" stroke="{stroke}"/>')
+            out.append(
+                f'<line x1="{x0:.0f}" y1="{y0 + ROW + 4:.0f}" x2="{x0 + w:.0f}" y2="{y0 + ROW + 4:.0f}" stroke="{stroke}"/>'
+            )
         for i, (name, type_text) in enumerate(box.rows):
             ty = y0 + ROW + 8 + i * ROW + FONT
-            out.append(f'<text x="{x0 + PAD:.0f}" y="{ty:.0f}" font-family="DejaVu Sans Mono, monospace" fill="#263238">'
-                       f'{html.escape(name)}<tspan fill="#607d8b">: {html.escape(type_text)}</tspan></text>')
+            out.append(
+                f'<text x="{x0 + PAD:.0f}" y="{ty:.0f}" font-family="DejaVu Sans Mono, monospace" fill="#263238">'
+                f'{html.escape(name)}<tspan fill="#607d8b">: {html.escape(type_text)}</tspan></text>'
+            )
         out.append("</g></a>")
     out.append("</svg>")
     return "\n".join(out)
@@ -98,5 +106,7 @@ def svg(columns: list[list[Box]], edges: list[tuple[str, str, str]], title: str)
 def frame(svg_text: str, caption: str, full_size: str | None = None) -> str:
     """A figure that scrolls sideways when the diagram is wider than the page, never shrinking it."""
     link = f' <a href="{html.escape(full_size)}">Open the diagram on its own</a>.' if full_size else ""
-    return (f'<figure class="diagram"><div class="diagram-frame">{svg_text}</div>'
-            f"<figcaption>{html.escape(caption)}{link}</figcaption></figure>\n")
+    return (
+        f'<figure class="diagram"><div class="diagram-frame">{svg_text}</div>'
+        f"<figcaption>{html.escape(caption)}{link}</figcaption></figure>\n"
+    )

@@ -37,7 +37,10 @@ class Download:
     content: bytes | None = None
 
     def data(self) -> bytes:
-        return self.content if self.content is not None else self.source.read_bytes()
+        if self.content is not None:
+            return self.content
+        assert self.source is not None  # a download is a file or made bytes
+        return self.source.read_bytes()
 
     @property
     def status(self) -> str:
@@ -48,15 +51,29 @@ GROUPS = (
     ("data-specifications", "Data specifications", "JSON Schema and OpenAPI 3.1 document of every release."),
     ("methodologies", "Methodologies", "The methodology documents the calculator runs."),
     ("permission-texts", "Permission texts", "Each version as plain text and as Markdown."),
-    ("factors", "Emission factors and calorific values",
-     "The UK government's conversion factors as tidy tables with their metadata, and the calorific-value defaults."),
+    (
+        "factors",
+        "Emission factors and calorific values",
+        "The UK government's conversion factors as tidy tables with their metadata, and the calorific-value defaults.",
+    ),
     ("linkml-sources", "LinkML sources", "The models every release is cut from (`spec/`); the root is `perseus.yaml`."),
-    ("examples", "Examples", "Valid and invalid payloads, with the index of the releases that accept or refuse each, "
-                             "and the trust anchor of the signed examples."),
-    ("conformance", "Calculator conformance cases",
-     "Numbered cases: inputs, the arguments of `perseus calculate`, the expected report and the arithmetic by hand."),
-    ("generated", "Other generated files", "Review packs, the sandbox's OpenAPI document, service levels, "
-                                          "the provenance step schema and the methodology model's schema."),
+    (
+        "examples",
+        "Examples",
+        "Valid and invalid payloads, with the index of the releases that accept or refuse each, "
+        "and the trust anchor of the signed examples.",
+    ),
+    (
+        "conformance",
+        "Calculator conformance cases",
+        "Numbered cases: inputs, the arguments of `perseus calculate`, the expected report and the arithmetic by hand.",
+    ),
+    (
+        "generated",
+        "Other generated files",
+        "Review packs, the sandbox's OpenAPI document, service levels, "
+        "the provenance step schema and the methodology model's schema.",
+    ),
 )
 
 
@@ -72,7 +89,8 @@ def _ref(path: Path) -> str:
 def catalogue() -> tuple[Download, ...]:
     found: list[Download] = []
     add = lambda path, group, source, artefact=None: found.append(  # noqa: E731
-        Download(path, group, artefact, source))
+        Download(path, group, artefact, source)
+    )
     for kind in ("jsonschema", "openapi"):
         for p in _files(GENERATED / kind):
             add(f"{kind}/{p.name}", "data-specifications", p, _ref(p))
@@ -116,8 +134,13 @@ def manifest() -> list[dict]:
     out = []
     for d in catalogue():
         data = d.data()
-        entry = {"path": d.path, "status": d.status, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-                 "group": d.group}
+        entry = {
+            "path": d.path,
+            "status": d.status,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+            "group": d.group,
+        }
         if d.artefact:
             entry["artefact"] = d.artefact
         if d.source is not None:
@@ -137,7 +160,7 @@ def copies() -> dict[str, str]:
 
 def assets() -> dict[str, bytes]:
     """The downloads made at build time: the manifest, and the archive of the conformance cases."""
-    made = {f"{DOWNLOADS}/{d.path}": d.content for d in catalogue() if d.source is None}
+    made = {f"{DOWNLOADS}/{d.path}": d.data() for d in catalogue() if d.source is None}
     return made | {MANIFEST: manifest_bytes()}
 
 
@@ -167,7 +190,11 @@ def pages() -> dict[str, str]:
         body = "\n".join(
             f'<tr><td><a href="{html.escape(d.path)}"><code>{html.escape(d.path)}</code></a></td>'
             f"<td>{badge(entries[d.path]['status'])}</td><td>{entries[d.path]['bytes']:,}</td>"
-            f'<td><code class="sha256">{entries[d.path]["sha256"]}</code></td></tr>' for d in rows)
-        out.append('<table class="downloads"><thead><tr><th>file</th><th>status</th><th>bytes</th><th>SHA-256</th></tr>'
-                   f"</thead><tbody>\n{body}\n</tbody></table>\n")
+            f'<td><code class="sha256">{entries[d.path]["sha256"]}</code></td></tr>'
+            for d in rows
+        )
+        out.append(
+            '<table class="downloads"><thead><tr><th>file</th><th>status</th><th>bytes</th><th>SHA-256</th></tr>'
+            f"</thead><tbody>\n{body}\n</tbody></table>\n"
+        )
     return {f"{DOWNLOADS}/index.md": "\n".join(out)}

@@ -13,9 +13,11 @@ ASSET = "provenance/record-drawing.svg"
 def figure_markdown() -> str:
     """What the page's marker becomes (docs/provenance.md sits beside the provenance/ folder)."""
     name = ASSET
-    return (f'<figure class="chart provenance-record" markdown>\n\n[![{drawing.TITLE}]({name})]({name} '
-            f'"Open the drawing on its own")\n\n<figcaption>{drawing.TITLE}. Select the drawing to open it on its own, '
-            "full size.</figcaption>\n</figure>\n")
+    return (
+        f'<figure class="chart provenance-record" markdown>\n\n[![{drawing.TITLE}]({name})]({name} '
+        f'"Open the drawing on its own")\n\n<figcaption>{drawing.TITLE}. Select the drawing to open it on its own, '
+        "full size.</figcaption>\n</figure>\n"
+    )
 
 
 def pages() -> dict[str, str]:

@@ -53,9 +53,13 @@ def render_section(name: str) -> dict:
 
     module = importlib.import_module(f"perseus.site.{name}")
     pages = module.pages()
-    assets = getattr(module, "assets", dict)()  # after pages: some are made while rendering them
-    return {"pages": pages, "assets": assets, "nav": nav.entries(name, list(pages)),
-            "copies": getattr(module, "copies", dict)()}
+    assets: dict[str, bytes] = getattr(module, "assets", dict)()  # after pages: some are made while rendering them
+    return {
+        "pages": pages,
+        "assets": assets,
+        "nav": nav.entries(name, list(pages)),
+        "copies": getattr(module, "copies", dict)(),
+    }
 
 
 def on_config(config):
@@ -72,8 +76,16 @@ def on_config(config):
         _copies.update(section["copies"])
         if title:
             nav.append({title: section["nav"]})
-    _markers.update(cache.cached("page-markers", key, lambda: {
-        **{marker: render() for marker, render in sandbox.MARKERS.items()}, drawings.MARKER: drawings.figure_markdown()}))
+    _markers.update(
+        cache.cached(
+            "page-markers",
+            key,
+            lambda: {
+                **{marker: render() for marker, render in sandbox.MARKERS.items()},
+                drawings.MARKER: drawings.figure_markdown(),
+            },
+        )
+    )
     config["nav"] = nav
     return config
 

@@ -6,8 +6,12 @@ from perseus.site import artefacts
 from perseus.site.markdown import table
 from perseus.site.status import badge, standing
 
-KIND_WORDS = {"data-specification": "data specification", "methodology": "methodology",
-              "permission-text": "permission text", "factor-set": "factor set"}
+KIND_WORDS = {
+    "data-specification": "data specification",
+    "methodology": "methodology",
+    "permission-text": "permission text",
+    "factor-set": "factor set",
+}
 
 
 def _page(label: str, kind: str) -> str:
@@ -16,24 +20,38 @@ def _page(label: str, kind: str) -> str:
     versions = artefacts.versions(label)
     if kind == "factor-set":  # published by the government, not by the scheme: the newest is the latest
         current = versions[-1]
-        lead = (f"The newest set is **[{current}]({artefacts.link(page, artefacts.page_of(current))})**. Factor sets are "
-                "the publisher's, not the scheme's, so they carry no scheme status; a methodology's factor-set rule "
-                "says which set a half-hour uses.")
+        lead = (
+            f"The newest set is **[{current}]({artefacts.link(page, artefacts.page(current))})**. Factor sets are "
+            "the publisher's, not the scheme's, so they carry no scheme status; a methodology's factor-set rule "
+            "says which set a half-hour uses."
+        )
     elif current:
         s = standing(current)
-        lead = (f"The version to build against is **[{current}]({artefacts.link(page, artefacts.page_of(current))})** "
-                f"{badge(s.status)}. Decision: {artefacts.decision_links(current, page)}.")
+        lead = (
+            f"The version to build against is **[{current}]({artefacts.link(page, artefacts.page(current))})** "
+            f"{badge(s.status)}. Decision: {artefacts.decision_links(current, page)}."
+        )
     else:
         lead = "No version of this label is approved or deployed yet."
     newer = [v for v in versions if current and v.split("@")[1] > current.split("@")[1]]
     if newer and kind != "factor-set":
-        lead += " Newer versions, not current: " + ", ".join(
-            f"[{v}]({artefacts.link(page, artefacts.page_of(v))}) {badge(standing(v).status)}" for v in newer) + "."
-    rows = [[f"[{v}]({artefacts.link(page, artefacts.page_of(v))})",
-             badge(standing(v).status) if kind != "factor-set" else "–",
-             "latest" if v == current else ""] for v in reversed(versions)]
-    return (f"---\ntitle: {label}, latest\n---\n\n# {label}: latest\n\nThe {KIND_WORDS[kind]} `{label}`. {lead}\n\n"
-            "## Every version\n\n" + table(["version", "status", ""], rows))
+        lead += (
+            " Newer versions, not current: "
+            + ", ".join(f"[{v}]({artefacts.link(page, artefacts.page(v))}) {badge(standing(v).status)}" for v in newer)
+            + "."
+        )
+    rows = [
+        [
+            f"[{v}]({artefacts.link(page, artefacts.page(v))})",
+            badge(standing(v).status) if kind != "factor-set" else "–",
+            "latest" if v == current else "",
+        ]
+        for v in reversed(versions)
+    ]
+    return (
+        f"---\ntitle: {label}, latest\n---\n\n# {label}: latest\n\nThe {KIND_WORDS[kind]} `{label}`. {lead}\n\n"
+        "## Every version\n\n" + table(["version", "status", ""], rows)
+    )
 
 
 def pages() -> dict[str, str]:
@@ -43,7 +61,9 @@ def pages() -> dict[str, str]:
     for label, kind in labels.items():
         current = artefacts.latest(label) or (artefacts.versions(label)[-1] if kind == "factor-set" else None)
         rows.append([f"[{label}]({label}.md)", KIND_WORDS[kind], current or "none yet"])
-    index = ("---\ntitle: Latest versions\n---\n\n# Latest versions\n\nFor each label, the version that is current: "
-             "deployed if one is, otherwise the newest approved one. A version's own page never changes meaning; "
-             "these pages move when a new version becomes current.\n\n" + table(["label", "kind", "latest"], rows))
+    index = (
+        "---\ntitle: Latest versions\n---\n\n# Latest versions\n\nFor each label, the version that is current: "
+        "deployed if one is, otherwise the newest approved one. A version's own page never changes meaning; "
+        "these pages move when a new version becomes current.\n\n" + table(["label", "kind", "latest"], rows)
+    )
     return {"latest/index.md": index} | out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 
 # A code span: a run of backticks, its text, the same run again (CommonMark's rule).
 CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
@@ -20,7 +21,7 @@ def cell(text) -> str:
     text = " ".join(str(text).split())
     parts, last = [], 0
     for match in CODE_SPAN.finditer(text):
-        parts.append(text[last:match.start()].replace("|", "\\|"))
+        parts.append(text[last : match.start()].replace("|", "\\|"))
         parts.append(match.group(0))
         last = match.end()
     parts.append(text[last:].replace("|", "\\|"))
@@ -33,7 +34,7 @@ def table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def key_values(rows: list[tuple[str, object]]) -> str:
+def key_values(rows: Sequence[tuple[str, object]]) -> str:
     """Facts about a page's subject as a definition list (no table with an empty header bar)."""
     return "".join(f"{key}\n:   {cell(value)}\n\n" for key, value in rows)
 

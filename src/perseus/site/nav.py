@@ -9,8 +9,12 @@ from perseus.site.status import standing
 
 # The order a reader looks for versions in: what is in force, then what is coming, then the past.
 RANK = {"deployed": 0, "approved": 1, "proposed": 2, "draft": 3, "superseded": 4, "withdrawn": 5}
-CHANGE_KINDS = {"data-specification": "Data specifications", "methodology": "Methodologies",
-                "permission-text": "Permission texts", "factor-set": "Factor sets"}
+CHANGE_KINDS = {
+    "data-specification": "Data specifications",
+    "methodology": "Methodologies",
+    "permission-text": "Permission texts",
+    "factor-set": "Factor sets",
+}
 
 
 def _stem(uri: str) -> str:
@@ -49,7 +53,7 @@ def entries(section: str, uris: list[str]) -> list:
     groups: dict[str, list[str]] = {}
     for ref in versioned:
         groups.setdefault(ref.split("@")[0], []).append(ref)
-    out = list(index)
+    out: list = list(index)
     for label in sorted(groups):
         items = [_version_entry(versioned[r], r) for r in _order(groups[label])]
         out += items if len(groups) == 1 else [{label: items}]
@@ -65,5 +69,8 @@ def _changes(uris: list[str]) -> list:
         old, new = stem.split("..")
         kind = artefacts.all_refs().get(new, "data-specification")
         groups.setdefault(CHANGE_KINDS.get(kind, kind), []).append((new.split("@")[1], {f"{old} → {new}": uri}))
-    return [{title: [entry for _, entry in sorted(groups[title], key=lambda e: e[0], reverse=True)]}
-            for title in CHANGE_KINDS.values() if title in groups]
+    return [
+        {title: [entry for _, entry in sorted(groups[title], key=lambda e: e[0], reverse=True)]}
+        for title in CHANGE_KINDS.values()
+        if title in groups
+    ]

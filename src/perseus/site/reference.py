@@ -12,7 +12,7 @@ of `CalorificValue` dates from the release that added the class, and every field
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from linkml_runtime import SchemaView
 
@@ -21,8 +21,16 @@ from perseus.spec_versions import annotation, cut_schema
 
 LEVELS = ("MUST", "SHOULD", "MAY")
 # Wording for a value's LinkML base type.
-BASE_WORDS = {"str": "a string", "int": "an integer", "float": "a number", "Decimal": "a number", "Bool": "true or false",
-              "XSDDateTime": "a date-time", "XSDDate": "a date", "URI": "a URI"}
+BASE_WORDS = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "Decimal": "a number",
+    "Bool": "true or false",
+    "XSDDateTime": "a date-time",
+    "XSDDate": "a date",
+    "URI": "a URI",
+}
 
 
 @dataclass(frozen=True)
@@ -75,21 +83,23 @@ class Cut:
         return sorted(self.view.all_enums())
 
 
-@lru_cache(maxsize=None)
+@cache
 def cut(ref: str) -> Cut:
     return Cut(get_release(ref), SchemaView(cut_schema(get_release(ref))))
 
 
 def history(release: Release) -> list[Release]:
     """The releases of the same label up to and including this one, oldest first."""
-    return sorted((r for r in all_releases() if r.label == release.label and r.version <= release.version),
-                  key=lambda r: r.version)
+    return sorted(
+        (r for r in all_releases() if r.label == release.label and r.version <= release.version),
+        key=lambda r: r.version,
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _elements(ref: str) -> frozenset[tuple]:
     c = cut(ref)
-    found = set()
+    found: set[tuple] = set()
     for cls in c.view.all_classes():
         found.add(("class", cls))
         for slot in c.view.class_induced_slots(cls):
@@ -134,13 +144,18 @@ def fields(ref: str, cls: str) -> list[Field]:
     for slot in view.class_induced_slots(cls):
         name = slot.alias or slot.name
         ranges = tuple([slot.range] if not slot.any_of else [x.range for x in slot.any_of])
-        pattern, formats, enum, values, any_json, strict_only = slot.pattern, (), None, (), False, False
+        pattern, enum, any_json, strict_only = slot.pattern, None, False, False
+        formats: tuple[str, ...] = ()
+        values: tuple[str, ...] = ()
         for rng in ranges:
             if rng in view.all_types():
                 type_pattern, type_formats, _ = _type_facts(view, rng)
                 pattern, formats = pattern or type_pattern, formats + type_formats
-                strict_only = (not slot.pattern and annotation(view.get_type(rng), "pattern_profile") == STRICT
-                               and c.release.profile != STRICT)
+                strict_only = (
+                    not slot.pattern
+                    and annotation(view.get_type(rng), "pattern_profile") == STRICT
+                    and c.release.profile != STRICT
+                )
                 if strict_only and not c.release.has_strict_profile:  # a reproduction: the pattern is no part of it
                     pattern, strict_only = slot.pattern, False
             elif rng in view.all_enums():
@@ -148,12 +163,27 @@ def fields(ref: str, cls: str) -> list[Field]:
             elif rng in view.all_classes() and view.get_class(rng).class_uri == "linkml:Any":
                 any_json = True
         level, when = level_of(slot)
-        out.append(Field(
-            cls=cls, name=name, ranges=ranges, multivalued=bool(slot.multivalued), required=bool(slot.required),
-            level=level, level_when=when, pattern=pattern, pattern_strict_only=strict_only, minimum=slot.minimum_value, maximum=slot.maximum_value,
-            formats=formats, enum=enum, enum_values=values, any_json=any_json,
-            added_in=added_in(c.release, "field", cls, name), description=" ".join((slot.description or "").split()),
-        ))
+        out.append(
+            Field(
+                cls=cls,
+                name=name,
+                ranges=ranges,
+                multivalued=bool(slot.multivalued),
+                required=bool(slot.required),
+                level=level,
+                level_when=when,
+                pattern=pattern,
+                pattern_strict_only=strict_only,
+                minimum=slot.minimum_value,
+                maximum=slot.maximum_value,
+                formats=formats,
+                enum=enum,
+                enum_values=values,
+                any_json=any_json,
+                added_in=added_in(c.release, "field", cls, name),
+                description=" ".join((slot.description or "").split()),
+            )
+        )
     return out
 
 

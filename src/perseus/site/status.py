@@ -49,8 +49,12 @@ def register() -> dict[str, Standing]:
     for ref, artefact in all_statuses().items():
         record = records.get(ref, {})
         found[ref] = Standing(
-            ref=ref, kind=artefact.kind, status=artefact.status, decisions=tuple(listed.get(ref, ())),
-            status_decision=record.get("decision"), superseded_by=record.get("superseded_by"),
+            ref=ref,
+            kind=artefact.kind,
+            status=artefact.status,
+            decisions=tuple(listed.get(ref, ())),
+            status_decision=record.get("decision"),
+            superseded_by=record.get("superseded_by"),
             note=" ".join((record.get("note") or "").split()),
         )
     # Artefacts whose status is kept in their own file until the register holds them.
@@ -65,8 +69,9 @@ def register() -> dict[str, Standing]:
 
 def standing(ref: str, kind: str = "") -> Standing:
     """The standing of one artefact; one the records do not know is a draft."""
-    return register().get(ref) or Standing(ref=ref, kind=kind, status="draft",
-                                           note="No status record is held for it, so it counts as a draft.")
+    return register().get(ref) or Standing(
+        ref=ref, kind=kind, status="draft", note="No status record is held for it, so it counts as a draft."
+    )
 
 
 @lru_cache(maxsize=1)
