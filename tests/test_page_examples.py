@@ -48,3 +48,19 @@ def test_the_examples_of_the_readme_run_as_shown(tmp_path):
     examples = _runnable(examples_in_markdown((ROOT / "README.md").read_text()))
     assert len(examples) >= 4
     run_all(examples, tmp_path / "fresh")
+
+
+def test_an_example_that_needs_an_unshown_step_fails_its_page(tmp_path):
+    """The fault the provenance page had: `calculate` on inputs that only a hidden `synth` step made."""
+    page = (
+        "```sh\n.venv/bin/perseus calculate --consumption meter.json --intensity intensity.json"
+        " --output report.json\n```\n"
+    )
+    with pytest.raises(AssertionError, match=r"(?s)exit [12]:.*meter\.json"):
+        run_all(examples_in_markdown(page), tmp_path / "fresh")
+
+
+def test_examples_run_in_order_in_one_folder(tmp_path):
+    page = "```sh\necho made > made.txt\n```\n\n```python\nassert open('made.txt').read() == 'made\\n'\n```\n"
+    run = run_all(examples_in_markdown(page), tmp_path / "fresh")
+    assert [result.returncode for _, result in run.results] == [0, 0]
