@@ -124,14 +124,15 @@ def worker_main(engine: str, portfolio: str, out: str, spec: str) -> int:
 
 def methodology_constants() -> dict:
     """The parameters and factors the SQL needs, read from the same methodology documents and factor sets."""
+    from perseus.calculator.factors import FactorTable
     from perseus.methodology.documents import DEFAULTS, resolve
-    from perseus.portfolio.context import factor_table
 
     electricity, gas = resolve(DEFAULTS["electricity"]), resolve(DEFAULTS["gas"])
     rows = []
     for energy_type, m in (("electricity", electricity), ("gas", gas)):
         if m.uses("emission-factors"):
-            years, values, _ = factor_table(m.factor_rule)
+            table = FactorTable.of(m.factor_rule)
+            years, values = table.years, table.values
             for year in range(2000, 2101):  # the latest-earlier rule, spelt out per calendar year
                 earlier = years[years <= year]
                 if len(earlier):

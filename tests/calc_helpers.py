@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from perseus.cli import main
@@ -24,7 +24,7 @@ def instant(text: str) -> datetime:
 
 
 def z(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def half_hour(start: datetime, k: int) -> tuple[str, str]:

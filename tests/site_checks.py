@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import html
 import json
 import re
@@ -97,7 +98,8 @@ def worked_tables(site: Path) -> dict[str, dict[str, tuple[float, str]]]:
 
 
 def worked_problems(site: Path) -> list[str]:
-    """Every figure shown equals what the calculator returns now, and the arithmetic holds by hand."""
+    """Every figure shown equals what the calculator returns now, and the arithmetic holds by hand: each step,
+    worked half-hour by half-hour from the example's readings here, sums to the page's figure for the month."""
     from perseus.methodology.documents import resolve
     from perseus.site.worked import compute as example
 
@@ -106,22 +108,52 @@ def worked_problems(site: Path) -> list[str]:
     if not tables:
         return ["no worked-example tables on the site"]
     for ref, cells in tables.items():
-        report = example(ref).report
-        m = resolve(ref)
-        for entry in report["data"]:
+        ex, m = example(ref), resolve(ref)
+        by_hand = _steps_by_hand(m, ex, cells)
+        for entry in ex.report["data"]:
             month = entry["from"][:7]
             value, shown = cells.get(f"{month}:emissions", (None, ""))
             if value != entry["emissions"]["value"] or float(shown.replace(",", "")) != value:
                 problems.append(f"{ref} {month}: page shows {shown!r}, calculator returns {entry['emissions']['value']}")
                 continue
-            if m.energy_type == "gas":
-                p = m.parameters
-                by_hand = (cells[f"{month}:volume"][0] * p["volume_correction"] * cells[f"{month}:cv"][0]
-                           / p["megajoules_per_kilowatt_hour"] * cells[f"{month}:factor"][0])
-            elif m.uses("grid-intensity"):
-                by_hand = cells[f"{month}:weighted"][0] / 1000
-            else:
-                by_hand = cells[f"{month}:energy"][0] * cells[f"{month}:factor"][0]
-            if abs(by_hand - value) > 0.001:
-                problems.append(f"{ref} {month}: by hand {by_hand:.6f}, page {value}")
+            result = cells[f"{month}:{m.document['result']}"][0]
+            mode = {"half-even": decimal.ROUND_HALF_EVEN, "half-up": decimal.ROUND_HALF_UP}[m.rounding["mode"]]
+            if float(decimal.Decimal(repr(result)).quantize(decimal.Decimal(1).scaleb(-m.rounding["decimals"]), mode)) != value:
+                problems.append(f"{ref} {month}: the result step sums to {result}, which does not round to {value}")
+            for step in m.document["steps"]:
+                page = cells[f"{month}:{step['name']}"][0]
+                if abs(by_hand[month][step["name"]] - page) > 1e-9 * max(1.0, abs(page)):
+                    problems.append(f"{ref} {month}: {step['name']} by hand {by_hand[month][step['name']]!r}, page {page!r}")
     return problems
+
+
+def _steps_by_hand(m, ex, cells) -> dict[str, dict[str, float]]:
+    """Per month, each step summed over the example's half-hours, each input taken where its source says:
+    consumption from the readings, grid intensity from the series beside them, the factor and the calorific
+    value from the page (one value per month) and the report."""
+    import numpy as np
+
+    from perseus.methodology.expressions import compile_expression
+
+    readings = ex.readings
+    unit = readings["unitCode"].to_numpy()
+    kwh = np.where(unit == "WHR", readings["value"] / 1000, np.where(unit == "MTQ", 0.0, readings["value"]))
+    consumption = {"energy_kwh": kwh, "metered_kwh": kwh, "volume_m3": np.where(unit == "MTQ", readings["value"], 0.0)}
+    month = readings["from"].dt.strftime("%Y-%m").to_numpy()
+    values = dict(m.parameters)
+    for i in m.document["inputs"]:
+        if i["source"] == "consumption":
+            values[i["name"]] = consumption[i["name"]]
+        elif i["source"] == "grid-intensity":
+            values[i["name"]] = readings["intensity"].to_numpy()
+        elif i["source"] == "emission-factors":
+            values[i["name"]] = np.array([cells[f"{k}:{i['name']}"][0] for k in month])
+        elif i["source"] == "calorific-value":
+            (source,) = ex.report["sources"]
+            values[i["name"]] = np.where(unit == "MTQ", source["calorificValue"]["megajoulesPerCubicMetre"], 0.0)
+    known = set(values)
+    for step in m.document["steps"]:
+        values[step["name"]] = compile_expression(step["expression"], known, step["name"])(values)
+        known.add(step["name"])
+    return {k: {step["name"]: float(np.sum(np.asarray(values[step["name"]])[month == k])) for step in m.document["steps"]}
+            for k in sorted(set(month))}

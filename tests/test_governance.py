@@ -144,6 +144,19 @@ def test_a_text_without_status_is_reported(tmp_path):
     ]
 
 
+def test_an_erratum_moves_a_pin_only_from_the_hash_it_names(tmp_path):
+    root = _copy_repository_parts(tmp_path)
+    path = "methodologies/gas-desnz-annual@2025-10-27.yaml"
+    assert governance.frozen_file_problems(root) == []  # the file as the erratum of 2026-12-02 left it
+    (root / path).write_text((root / path).read_text() + "# one more line\n")
+    (problem,) = governance.frozen_file_problems(root)
+    assert problem.startswith(f"{path}: changed since decision {DECISION}")
+    erratum = root / "governance/errata/2026-12-02-rule-codes.yaml"
+    erratum.write_text(erratum.read_text().replace("old_sha256: 9df77b", "old_sha256: 000000"))
+    (problem,) = governance.frozen_file_problems(root)  # an erratum from another hash does not apply
+    assert "pinned sha256 9df77b98852a1287e900ed0e4e5b532aebaeafc4c023e40ef0ff3c1066d7d257" in problem
+
+
 def test_a_file_changed_after_its_erratum_is_reported(tmp_path):
     root = _copy_repository_parts(tmp_path)
     (erratum,) = [e for e in governance.load_errata(root / "governance") if e["file"].endswith("heartbeat@2025-10-23.json")]
@@ -154,7 +167,7 @@ def test_a_file_changed_after_its_erratum_is_reported(tmp_path):
 
 
 def test_errata_record_the_correction_of_the_reproductions_of_2025_10_23():
-    corrected = {(e["artefact"], e["file"]) for e in governance.load_errata()}
+    corrected = {(e["artefact"], e["file"]) for e in governance.load_errata() if e["artefact"].endswith("@2025-10-23")}
     assert corrected == {(ref, path) for ref in ("consumption-data@2025-10-23", "heartbeat@2025-10-23")
                          for path in (f"generated/jsonschema/{ref}.schema.json", f"generated/openapi/{ref}.json")}
     for erratum in governance.load_errata():

@@ -18,3 +18,16 @@ def test_wire_names_are_aliases():
     fields = models.Reading.model_fields
     assert fields["from_"].alias == "from"
     assert models.Provenance.model_fields["ib1_provenance"].alias == "ib1:provenance"
+
+
+def test_methodology_documents_and_factor_sets_are_instances_of_the_generated_models():
+    """The runtime reads them as checked dicts (CompiledMethodology, FactorSetData); the models describe them exactly."""
+    from perseus.methodology.documents import all_methodologies
+    from perseus.methodology.factors import factor_sets
+
+    for m in all_methodologies():
+        assert models.Methodology.model_validate(m.document).model_dump(mode="json", exclude_none=True) == m.document
+    for factor_set in factor_sets().values():
+        assert models.FactorSet.model_validate(factor_set.metadata).model_dump(mode="json", exclude_none=True) == factor_set.metadata
+        for row in factor_set.table.to_dict(orient="records"):
+            models.EmissionFactor.model_validate(row)

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from tests.calc_helpers import run_calculate
-from tests.portfolio_helpers import TAKEN_AT, small_portfolio
+from tests.portfolio_helpers import TAKEN_AT, rewrite, small_portfolio
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +28,6 @@ def partition_of(portfolio, energy_type: str, meter: str):
         if meter in ids:
             return path, ids.index(meter)
     raise AssertionError(meter)
-
-
-def rewrite(path, change):
-    table = pq.read_table(path).to_pandas()
-    for column in ("meter", "unitCode"):
-        if column in table.columns:
-            table[column] = table[column].astype(str)
-    change(table)
-    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path)
 
 
 def run_and_expect_refusal(capsys, portfolio, tmp_path, *expected):

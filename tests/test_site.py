@@ -48,6 +48,8 @@ def test_broken_example_number_or_download_is_caught(built_site, tmp_path):
     gas = broken / "methodologies" / "gas-desnz-annual@2025-10-27" / "index.html"
     gas.write_text(re.sub(r'(data-key="2025-12:emissions" data-value=")([0-9.]+)', r"\g<1>638.667", gas.read_text()))
     assert any("2025-12" in p for p in worked_problems(broken))
+    gas.write_text(re.sub(r'(data-key="2026-01:volume_energy_kwh" data-value=")([0-9.]+)', r"\g<1>3858.2", gas.read_text()))
+    assert any("2026-01: volume_energy_kwh by hand" in p for p in worked_problems(broken))
     download = next((broken / "downloads" / "jsonschema").glob("*.json"))
     download.write_bytes(download.read_bytes() + b" ")
     assert any(download.name in p for p in download_problems(broken))
@@ -138,7 +140,7 @@ def test_home_to_gas_formula_factor_example_and_chart_in_one_click(served):
         page.wait_for_load_state("networkidle")
         assert "gas-desnz-annual" in unquote(page.url)
         assert page.locator("math.formula").count() >= 3
-        assert page.locator("table.worked-example td[data-key$=':factor']").count() >= 2
+        assert page.locator("table.worked-example td[data-key$='_factor']").count() >= 2
         assert page.locator("table.worked-example td[data-key$=':emissions']").count() >= 2
         assert page.eval_on_selector_all("article img", "els => els.filter(e => e.naturalWidth > 0).length") >= 1
         # The worked-example table is styled like the others: cells padded and ruled, so columns do not run together.

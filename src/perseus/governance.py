@@ -4,7 +4,8 @@ All are YAML data under governance/, validated against spec/governance.yaml.
 `frozen_file_problems` recomputes the SHA-256 of every file a decision pinned: an
 approved version is frozen, so any difference is an error naming the decision and
 the artefact. A correction to an approved file is recorded as an erratum
-(governance/errata/), which freezes the file at its corrected digest.
+(governance/errata/), which freezes the file at its corrected digest: a decision's
+pin moves with the erratum whose old digest it names, and nothing else moves it.
 """
 
 from __future__ import annotations
@@ -58,12 +59,26 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _pins_after_errata(decision: dict, errata: list[dict]) -> dict[str, str]:
+    """path -> the digest pinned now: the decision's, moved by each erratum from the digest it replaces."""
+    pins = {p["path"]: p["sha256"] for a in decision["artefacts"] for p in a.get("files") or []}
+    for erratum in sorted(errata, key=lambda e: (str(e["date"]), e["id"])):
+        if pins.get(erratum["file"]) == erratum["old_sha256"]:
+            pins[erratum["file"]] = erratum["new_sha256"]
+    return pins
+
+
 def frozen_file_problems(root: Path = ROOT, decisions: list[dict] | None = None) -> list[str]:
-    """One message per pinned file that is missing or whose bytes changed since the decision."""
+    """One message per pinned or corrected file that is missing or whose bytes changed since the decision
+    (as its errata left it) or the erratum."""
     decisions = decisions if decisions is not None else load_decisions(root / "governance")
+    errata = load_errata(root / "governance")
     problems = []
+    pinned_paths: set[str] = set()
     for decision in decisions:
         who = f'decision {decision["id"]} ({decision["date"]}, {decision["group"]}: "{decision["motion"]}")'
+        pins = _pins_after_errata(decision, errata)
+        pinned_paths |= set(pins)
         for artefact in decision["artefacts"]:
             what = f'{artefact["kind"]} {artefact["artefact"]}'
             for pinned in artefact.get("files") or []:
@@ -72,12 +87,14 @@ def frozen_file_problems(root: Path = ROOT, decisions: list[dict] | None = None)
                     problems.append(f"{pinned['path']}: missing, but {who} approved it for {what}; {FROZEN}")
                     continue
                 actual = sha256_of(path)
-                if actual != pinned["sha256"]:
+                if actual != pins[pinned["path"]]:
                     problems.append(
                         f"{pinned['path']}: changed since {who} approved {what} "
-                        f"(pinned sha256 {pinned['sha256']}, now {actual}); {FROZEN}"
+                        f"(pinned sha256 {pins[pinned['path']]}, now {actual}); {FROZEN}"
                     )
-    for erratum in load_errata(root / "governance"):
+    for erratum in errata:
+        if erratum["file"] in pinned_paths:  # checked above, against the pin the erratum moved
+            continue
         path = root / erratum["file"]
         actual = sha256_of(path) if path.exists() else "missing"
         if actual != erratum["new_sha256"]:

@@ -776,6 +776,68 @@ class RuleOutcome(str, Enum):
     """
 
 
+class DataQualityRuleCode(str, Enum):
+    """
+    Every data-quality rule the calculator knows, by the code errors and reports quote. A methodology declares each rule it is computed under, with what happens when the rule is broken; the calculator raises no other code.
+    """
+    readable_input = "readable-input"
+    """
+    The files and tables can be read, have their columns, and hold numbers and instants with a time zone where they should.
+    """
+    known_energy_type = "known-energy-type"
+    """
+    Every reading (and every row of a portfolio's meters table) is of electricity or gas.
+    """
+    half_hour_boundaries = "half-hour-boundaries"
+    """
+    Every reading starts on a UTC half-hour boundary and lasts one half-hour; so do the requested period's ends.
+    """
+    non_negative = "non-negative"
+    """
+    No reading, no intensity and no half-hour's emissions is negative.
+    """
+    known_unit = "known-unit"
+    """
+    Every reading's unit is one the methodology takes (KWH, WHR, and MTQ where it takes gas volume).
+    """
+    no_volume_for_electricity = "no-volume-for-electricity"
+    """
+    Electricity is never given in cubic metres (MTQ).
+    """
+    no_conflicting_duplicates = "no-conflicting-duplicates"
+    """
+    Readings of the same meter and half-hour agree, and an intensity series gives each half-hour one value.
+    """
+    duplicate_readings = "duplicate-readings"
+    """
+    Readings that repeat a half-hour with the same quantity are counted once and reported.
+    """
+    missing_half_hours = "missing-half-hours"
+    """
+    Half-hours without a reading are not filled in; the month's data quality counts them.
+    """
+    intensity_for_every_half_hour = "intensity-for-every-half-hour"
+    """
+    Every half-hour of electricity has a grid intensity for the meter's region.
+    """
+    usable_calorific_value = "usable-calorific-value"
+    """
+    Gas given in cubic metres has a calorific value within the rule's range.
+    """
+    factor_set_available = "factor-set-available"
+    """
+    Every half-hour has an emission-factor set the factor-set rule can use.
+    """
+    known_meter = "known-meter"
+    """
+    Every meter in a portfolio's readings has a row of that energy type in the meters table.
+    """
+    one_file_per_meter = "one-file-per-meter"
+    """
+    A portfolio keeps each meter's readings of one energy type in a single file.
+    """
+
+
 class CalorificValueOrigin(str, Enum):
     """
     A place the calorific-value rule may take a value from.
@@ -1670,7 +1732,7 @@ class DataQualityRule(ConfiguredBaseModel):
     """
     A check on the inputs and what happens when it fails.
     """
-    code: str = Field(default=..., description="""The rule's name, as errors and reports quote it.""")
+    code: DataQualityRuleCode = Field(default=..., description="""The rule's name, as errors and reports quote it.""")
     outcome: RuleOutcome = Field(default=..., description="""What happens when the rule is broken: the calculation stops, or the case is counted and reported.""")
     description: str = Field(default=..., description="""The rule, in plain words.""")
 

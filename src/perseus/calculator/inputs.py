@@ -1,29 +1,31 @@
-"""Read consumption and intensity files into tidy tables, refusing what breaks a rule.
+"""Read consumption and intensity files into tidy tables, refusing what cannot be read.
 
 Consumption: MeterData JSON (as `GET /datasources/{id}/{measure}` returns it) or
 CSV/Parquet with columns type,from,to,value,unitCode and optionally meter.
 Intensity: a saved NESO regional intensity response, or CSV/Parquet with
-columns from,to,intensity (gCO2/kWh). All checks are on whole columns.
+columns from,to,intensity (gCO2/kWh). Checks are on whole columns; the rules on
+the readings themselves (units, boundaries, signs, repeats) are the kernel's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
-import pyarrow.parquet as pq
 import pandas as pd
+import pyarrow.parquet as pq
 import yaml
 
-from perseus.calculator.errors import Breach, CalculationError, breach_for_rows, raise_if
+from perseus.calculator.errors import Breach, CalculationError, Labels, breach_for_rows, raise_if
+from perseus.calculator.instants import HALF_HOUR_NS, z
+from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file_dataset, span
 from perseus.synth.payloads import SYNTHETIC_KEY, synthetic_dataset
+from perseus.vocabulary import ENERGY_TYPES
 
-HALF_HOUR = pd.Timedelta(minutes=30)
-ENERGY_TYPES = ("electricity", "gas")
-UNITS = ("KWH", "WHR", "MTQ")
 CONSUMPTION_COLUMNS = ("type", "from", "to", "value", "unitCode")
 INTENSITY_COLUMNS = ("from", "to", "intensity")
 NESO = {
@@ -42,16 +44,7 @@ class ConsumptionFile:
     provenance: dict | None = None  # the record the data provider sent, as received
 
 
-@dataclass
-class IntensitySeries:
-    path: Path
-    table: pd.DataFrame  # from, intensity (unique from, sorted)
-    dataset: dict = field(default_factory=dict)  # publisher, title, version, url, licence
-    postcode: str | None = None
-    sha256: str = ""
-
-
-def _fail(path: Path, record: str, rule: str, message: str):
+def _fail(path: Path, record: str, rule: str, message: str) -> NoReturn:
     raise CalculationError([Breach(str(path), record, rule, message)])
 
 
@@ -89,7 +82,7 @@ def load_table(path: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, np.
     return frame, records
 
 
-def _timestamps(path: Path, column: pd.Series, name: str, records: np.ndarray) -> pd.Series:
+def timestamps(path: Path, column: pd.Series, name: str, records: np.ndarray) -> pd.Series:
     """UTC timestamps; a value without `Z` or an offset is refused, since its instant is ambiguous."""
     files = np.full(len(column), str(path), dtype=object)
     if pd.api.types.is_datetime64_any_dtype(column):
@@ -113,14 +106,21 @@ def _numbers(path: Path, column: pd.Series, name: str, records: np.ndarray) -> n
     return values
 
 
-def check_half_hours(path, records, start: pd.Series, end: pd.Series, what: str) -> Breach | None:
-    files = np.full(len(start), str(path), dtype=object)
-    off_boundary = ((start.dt.minute % 30) != 0) | (start.dt.second != 0) | (start.dt.microsecond != 0) | (start.dt.nanosecond != 0)
-    wrong_length = (end - start) != HALF_HOUR
-    bad = (off_boundary | wrong_length).to_numpy()
-    return breach_for_rows(bad, files, records, "half-hour-boundaries",
-                           lambda i: f"{what} from {start.iloc[i]:%Y-%m-%dT%H:%M:%SZ} to {end.iloc[i]:%Y-%m-%dT%H:%M:%SZ} "
-                                     "is not one half-hour starting on a UTC half-hour boundary")
+def _periods(path: Path, frame: pd.DataFrame, records: np.ndarray, column: str, what: str) -> tuple[pd.Series, np.ndarray]:
+    """The start and value of each period (a reading, a half-hour of intensity), each lasting exactly one
+    half-hour (where it starts is checked with the rest of the readings' rules, by the kernel)."""
+    start = timestamps(path, frame["from"], "from", records)
+    end = timestamps(path, frame["to"], "to", records)
+    values = _numbers(path, frame[column], column, records)
+    wrong = ((end - start) != pd.Timedelta(HALF_HOUR_NS)).to_numpy()
+    raise_if([breach_for_rows(wrong, np.full(len(start), str(path), dtype=object), records, "half-hour-boundaries",
+                              lambda i: f"{what} from {z(start.iloc[i])} to {z(end.iloc[i])} is not one half-hour")])
+    return start, values
+
+
+def energy_type_breach(types: np.ndarray, labels: Labels) -> Breach | None:
+    return labels.breach(~np.isin(types, ENERGY_TYPES), "known-energy-type",
+                         lambda i: f"type {types[i]!r} is neither {' nor '.join(ENERGY_TYPES)}")
 
 
 def read_consumption(path: Path) -> ConsumptionFile:
@@ -171,27 +171,17 @@ def _meter_data_frame(path: Path, payload):
 def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> pd.DataFrame:
     files = np.full(len(frame), str(path), dtype=object)
     types = frame["type"].to_numpy(dtype=object)
-    units = frame["unit"].to_numpy(dtype=object)
-    raise_if([breach_for_rows(~np.isin(types, ENERGY_TYPES), files, records, "known-energy-type",
-                              lambda i: f"type {types[i]!r} is neither electricity nor gas")])
-    start = _timestamps(path, frame["from"], "from", records)
-    end = _timestamps(path, frame["to"], "to", records)
-    values = _numbers(path, frame["value"], "value", records)
-    raise_if([
-        check_half_hours(path, records, start, end, "the reading"),
-        breach_for_rows(values < 0, files, records, "non-negative", lambda i: f"value {values[i]} is negative"),
-        breach_for_rows(~np.isin(units, UNITS), files, records, "known-unit",
-                        lambda i: f"unitCode {units[i]!r} is not one of {', '.join(UNITS)}"),
-        breach_for_rows((types == "electricity") & (units == "MTQ"), files, records, "no-volume-for-electricity",
-                        lambda i: "electricity in MTQ (cubic metres); electricity is measured in KWH or WHR"),
-    ])
+    raise_if([energy_type_breach(types, Labels(files, records))])
+    start, values = _periods(path, frame, records, "value", "the reading")
     return pd.DataFrame({
         "file": files, "record": records, "meter": frame["meter"].to_numpy(dtype=object), "type": types,
-        "from": start.to_numpy(dtype="datetime64[ns]"), "value": values, "unit": units, "cv": frame["cv"].to_numpy(dtype=float),
+        "from": start.to_numpy(dtype="datetime64[ns]"), "value": values, "unit": frame["unit"].to_numpy(dtype=object),
+        "cv": frame["cv"].to_numpy(dtype=float),
     }).assign(**{"from": lambda d: pd.to_datetime(d["from"], utc=True)})
 
 
-def read_intensity(path: Path) -> IntensitySeries:
+def read_intensity(path: Path) -> RegionalIntensity:
+    """A series of one region: a matrix of one row (region ""), checked as a portfolio's intensity table is."""
     raw = _read_bytes(path)
     postcode, meta = None, {}
     if path.suffix.lower() == ".json":
@@ -199,27 +189,14 @@ def read_intensity(path: Path) -> IntensitySeries:
         frame, records, postcode, meta = _neso_frame(path, payload)
     else:
         frame, records = load_table(path, INTENSITY_COLUMNS)
-        meta = _sidecar(path)
-    files = np.full(len(frame), str(path), dtype=object)
-    start = _timestamps(path, frame["from"], "from", records)
-    end = _timestamps(path, frame["to"], "to", records)
-    values = _numbers(path, frame["intensity"], "intensity", records)
-    raise_if([
-        check_half_hours(path, records, start, end, "the intensity period"),
-        breach_for_rows(values < 0, files, records, "non-negative", lambda i: f"intensity {values[i]} is negative"),
-    ])
-    table = pd.DataFrame({"from": start.to_numpy(dtype="datetime64[ns]"), "intensity": values, "record": records})
-    table["from"] = pd.to_datetime(table["from"], utc=True)
-    table = table.sort_values("from", kind="mergesort")
-    repeated = table.duplicated("from", keep=False).to_numpy()
-    first = table.groupby("from")["intensity"].transform("first").to_numpy()
-    conflict = repeated & (first != table["intensity"].to_numpy())
-    raise_if([breach_for_rows(conflict, np.full(len(table), str(path), dtype=object), table["record"].to_numpy(),
-                              "no-conflicting-duplicates",
-                              lambda i: f"the half-hour from {table['from'].iloc[i]:%Y-%m-%dT%H:%M:%SZ} has two different intensities")])
-    table = table.drop_duplicates("from").reset_index(drop=True)
-    dataset = _intensity_dataset(path, table, postcode, meta)
-    return IntensitySeries(path, table[["from", "intensity"]], dataset, postcode, hashlib.sha256(raw).hexdigest())
+        meta = sidecar(path)
+    start, values = _periods(path, frame, records, "intensity", "the intensity period")
+    ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    labels = Labels(np.full(len(ns), str(path), dtype=object), records)
+    regions, first, matrix, _ = checked_matrix(ns, np.zeros(len(ns), np.int64), [""], values, labels, lambda i: values[i],
+                                               regional=False)
+    dataset = _intensity_dataset(path, ns, postcode, meta)
+    return RegionalIntensity(path, regions, first, matrix, {"": dataset}, hashlib.sha256(raw).hexdigest(), postcode)
 
 
 def _neso_frame(path: Path, payload):
@@ -258,7 +235,7 @@ def _synthetic_marker(path: Path) -> dict | None:
         return None
 
 
-def _sidecar(path: Path) -> dict:
+def sidecar(path: Path) -> dict:
     """Dataset metadata for a CSV/Parquet series, from `FILE.meta.yaml` beside it when there is one."""
     marker = _synthetic_marker(path)
     if isinstance(marker, dict):
@@ -275,18 +252,10 @@ def _sidecar(path: Path) -> dict:
     return meta
 
 
-def _intensity_dataset(path: Path, table: pd.DataFrame, postcode, meta: dict) -> dict:
-    first = table["from"].min() if len(table) else None
-    last = table["from"].max() + HALF_HOUR if len(table) else None
-    span = f"{first:%Y-%m-%dT%H:%MZ}/{last:%Y-%m-%dT%H:%MZ}" if first is not None else "empty"
+def _intensity_dataset(path: Path, ns: np.ndarray, postcode, meta: dict) -> dict:
+    """A NESO response names the API call it came from, unless its metadata says otherwise."""
+    base = None
     if path.suffix.lower() == ".json" and not {"publisher", "url"} <= set(meta):
         where = f"postcode/{postcode}" if postcode else f"regionid/{meta.get('regionid')}"
-        dataset = {**NESO, "version": span,
-                   "url": f"https://api.carbonintensity.org.uk/regional/intensity/{first:%Y-%m-%dT%H:%MZ}/{last:%Y-%m-%dT%H:%MZ}/{where}"}
-    else:
-        dataset = {"publisher": "not stated (series given as a file)", "title": f"grid intensity series {path.name}",
-                   "version": span, "url": f"urn:perseus:intensity-file:{path.name}", "licence": "not stated"}
-    for key in ("publisher", "title", "version", "url", "licence"):
-        if meta.get(key):
-            dataset[key] = str(meta[key])
-    return dataset
+        base = {**NESO, "version": span(ns), "url": f"https://api.carbonintensity.org.uk/regional/intensity/{span(ns)}/{where}"}
+    return file_dataset(path, ns, meta, base=base)

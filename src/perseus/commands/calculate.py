@@ -14,7 +14,7 @@ PORTFOLIO_HELP = """\
 Portfolio mode (--portfolio DIR): one report per meter for many meters.
   DIR/meters.parquet (or .csv)  meter, type, region[, outcode][, calorificValue]
   DIR/readings/type=electricity/bucket=NN/*.parquet, DIR/readings/type=gas/...
-                                meter, from (timestamp, UTC), value, unitCode
+                                meter, from (timestamp, UTC), value, unitCode[, calorificValue]
                                 (each meter's readings of a type in one file)
   DIR/intensity.parquet (or .csv)  from, region, intensity (gCO2/kWh)
   DIR/intensity.parquet.meta.yaml  optional dataset description

@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from perseus.vocabulary import ENERGY_TYPES
+
 ARCHETYPES = ("office", "cafe", "workshop", "shop")  # kept in step with perseus.synth.ARCHETYPES by a test
 
 DESCRIPTION = """\
@@ -58,7 +60,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--archetype", choices=ARCHETYPES, default="office", help="kind of business (default office)")
     parser.add_argument("--meters", type=int, default=1, metavar="N", help="how many businesses of that kind, each with its own meters (default 1)")
-    parser.add_argument("--type", dest="types", choices=("electricity", "gas", "both"), default="both", help="energy types to write (default both)")
+    parser.add_argument("--type", dest="types", choices=(*ENERGY_TYPES, "both"), default="both", help="energy types to write (default both)")
     parser.add_argument("--from", dest="start", default="2025-01-01T00:00:00Z", metavar="ISO", help="first half-hour, UTC, inclusive (default 2025-01-01T00:00:00Z)")
     parser.add_argument("--to", dest="end", default="2026-01-01T00:00:00Z", metavar="ISO", help="end, UTC, exclusive (default 2026-01-01T00:00:00Z)")
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed; same seed, same bytes (default 0)")
@@ -93,7 +95,7 @@ def run(args) -> int:
             start=parse_instant(args.start, "--from"),
             end=parse_instant(args.end, "--to"),
             seed=args.seed,
-            types=("electricity", "gas") if args.types == "both" else (args.types,),
+            types=ENERGY_TYPES if args.types == "both" else (args.types,),
             gas_unit=args.gas_unit,
             calorific_value=args.calorific_value,
             outcode=args.outcode,

@@ -8,6 +8,7 @@ import json
 
 from linkml.generators.jsonschemagen import JsonSchemaGenerator
 
+from perseus.paths import METHODOLOGY_SCHEMA as PATH  # noqa: F401  (where run.py writes it)
 from perseus.spec_versions import merged_root
 
 CLASSES = ("Methodology", "FactorSet", "EmissionFactor", "CalorificValueDefaults")

@@ -22,7 +22,11 @@ class MethodologyError(ValueError):
 
 
 @dataclass
-class Methodology:
+class CompiledMethodology:
+    """A methodology document with its steps compiled. The document is an instance of the model's
+    `Methodology` (perseus.models, checked against its JSON Schema when loaded); it is kept as the dict
+    it was read as, since the runtime would otherwise import every generated model to read it."""
+
     path: Path
     document: dict
     steps: list[tuple[str, CompiledExpression]] = field(default_factory=list)
@@ -74,21 +78,21 @@ class Methodology:
     def calorific_rule(self) -> dict | None:
         return self.document.get("calorificValueRule")
 
-    @cached_property
-    def rule_codes(self) -> set[str]:
-        return {r["code"] for r in self.document["dataQualityRules"]}
-
     def half_hour_emissions(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         """Run every step over whole columns; returns the `result` step, kg CO2e per half-hour."""
+        return self.every_value(inputs, only=self.document["result"])[self.document["result"]]
+
+    def every_value(self, inputs: dict[str, np.ndarray], only: str | None = None) -> dict[str, np.ndarray]:
+        """Each input and each step over whole columns (or only the one named), in the document's order."""
         values: dict[str, np.ndarray | float] = {**self.parameters, **inputs}
         for name, expression in self.steps:
             values[name] = expression(values)
-        result = values[self.document["result"]]
         length = len(next(iter(inputs.values()))) if inputs else 0
-        return np.broadcast_to(np.asarray(result, dtype=float), (length,)).copy()
+        names = [only] if only else [*inputs, *(name for name, _ in self.steps)]
+        return {name: np.broadcast_to(np.asarray(values[name], dtype=float), (length,)).copy() for name in names}
 
 
-def load(path: Path) -> Methodology:
+def load(path: Path) -> CompiledMethodology:
     try:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
@@ -96,12 +100,23 @@ def load(path: Path) -> Methodology:
     found = problems("Methodology", document)
     if found:
         raise MethodologyError("\n".join(f"{path}: {p}" for p in found))
-    methodology = Methodology(path, document)
-    _check_consistency(methodology)
-    return methodology
+    return compiled(path, document)
 
 
-def _check_consistency(m: Methodology) -> None:
+_COMPILED: dict[tuple[str, str], CompiledMethodology] = {}  # per process: Dask workers get the document, not the closures
+
+
+def compiled(path: Path | str, document: dict) -> CompiledMethodology:
+    """The methodology of a checked document, its steps compiled (once per process and document)."""
+    key = (str(path), repr(document))
+    if key not in _COMPILED:
+        methodology = CompiledMethodology(Path(path), document)
+        _check_consistency(methodology)
+        _COMPILED[key] = methodology
+    return _COMPILED[key]
+
+
+def _check_consistency(m: CompiledMethodology) -> None:
     doc, where = m.document, m.path
     if where.name != f"{m.ref}.yaml":
         raise MethodologyError(f"{where}: the file must be named {m.ref}.yaml after its label and version")
@@ -130,11 +145,11 @@ def _check_consistency(m: Methodology) -> None:
             raise MethodologyError(f"{where}: calorificValueRule.defaultParameter must name one of the parameters")
 
 
-def all_methodologies(directory: Path = METHODOLOGIES) -> list[Methodology]:
+def all_methodologies(directory: Path = METHODOLOGIES) -> list[CompiledMethodology]:
     return [load(p) for p in sorted(directory.glob("*@*.yaml"))]
 
 
-def resolve(wanted: str, directory: Path = METHODOLOGIES) -> Methodology:
+def resolve(wanted: str, directory: Path = METHODOLOGIES) -> CompiledMethodology:
     """`label@version`, or `label` for its latest approved version."""
     label, _, version = wanted.partition("@")
     candidates = sorted(directory.glob(f"{label}@*.yaml"))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 Evaluator = Callable[[Mapping[str, np.ndarray | float]], np.ndarray | float]
 
@@ -51,7 +50,7 @@ def compile_expression(text: str, known: set[str] | frozenset[str], where: str) 
 
 
 def _compile(node: ast.AST, known, names: set[str], where: str, text: str) -> Evaluator:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         value = float(node.value)
         return lambda values: value
     if isinstance(node, ast.Name):

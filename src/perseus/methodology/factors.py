@@ -22,7 +22,10 @@ class FactorError(ValueError):
 
 
 @dataclass(frozen=True)
-class FactorSet:
+class FactorSetData:
+    """A factor set as held in factors/: its metadata (an instance of the model's `FactorSet`, checked
+    against its JSON Schema) and its table of factors (each row an `EmissionFactor`)."""
+
     metadata: dict
     table: pd.DataFrame  # columns TABLE_COLUMNS
 
@@ -36,7 +39,7 @@ class FactorSet:
         return float(hit.value.iloc[0]) if len(hit) else None
 
 
-def load_set(meta_path: Path) -> FactorSet:
+def load_set(meta_path: Path) -> FactorSetData:
     metadata = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     found = problems("FactorSet", metadata)
     if found:
@@ -55,13 +58,13 @@ def load_set(meta_path: Path) -> FactorSet:
     if keys.duplicated().any():
         line = int(keys.duplicated().to_numpy().nonzero()[0][0]) + 2
         raise FactorError(f"{table_path}: line {line}: the same factor appears twice")
-    return FactorSet(metadata, table)
+    return FactorSetData(metadata, table)
 
 
 @lru_cache(maxsize=4)
-def factor_sets(directory: Path = FACTORS) -> dict[int, FactorSet]:
+def factor_sets(directory: Path = FACTORS) -> dict[tuple[str, int], FactorSetData]:
     sets = [load_set(p) for p in sorted(directory.glob("*.yaml")) if p.name != "calorific-values.yaml"]
-    by_year: dict[tuple[str, int], FactorSet] = {}
+    by_year: dict[tuple[str, int], FactorSetData] = {}
     for s in sets:
         key = (s.metadata["publisher"], s.year)
         if key in by_year:
@@ -70,7 +73,7 @@ def factor_sets(directory: Path = FACTORS) -> dict[int, FactorSet]:
     return by_year
 
 
-def sets_for(publisher: str, directory: Path = FACTORS) -> dict[int, FactorSet]:
+def sets_for(publisher: str, directory: Path = FACTORS) -> dict[int, FactorSetData]:
     return {year: s for (pub, year), s in factor_sets(directory).items() if pub == publisher}
 
 

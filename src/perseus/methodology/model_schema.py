@@ -28,3 +28,9 @@ def problems(cls: str, document) -> list[Problem]:
     if _validator(cls).is_valid(document):  # the common case: one compiled validator per class, not one per row
         return []
     return validate_payload(model_schema(), cls, document)
+
+
+@lru_cache(maxsize=None)
+def enum_values(name: str) -> tuple[str, ...]:
+    """The permissible values of an enum of the model, in the order spec/ lists them (vocabulary is never retyped)."""
+    return tuple(model_schema()["$defs"][name]["enum"])

@@ -6,19 +6,19 @@ import sys
 
 import pandas as pd
 
-from perseus.calculator.errors import Breach, CalculationError
-from perseus.portfolio.kernel import RESULT_COLUMNS, KernelContext, aggregate, empty_result
-from perseus.portfolio.layout import READING_COLUMNS, Partition, Portfolio
+from perseus.calculator.errors import Breach, CalculationError, Labels
+from perseus.calculator.kernel import RESULT_COLUMNS, KernelContext, aggregate, empty_result
+from perseus.portfolio.layout import READING_CALORIFIC, Partition, Portfolio
 
 ENGINES = ("local", "dask")
 
 
 def read_partition(partition: Partition):
-    """Only the four columns the methodology needs; ids and units stay dictionary-encoded."""
+    """Only the columns the methodology needs; ids and units stay dictionary-encoded."""
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(partition.path, columns=list(READING_COLUMNS), read_dictionary=["meter", "unitCode"],
+        return pq.read_table(partition.path, columns=partition.columns, read_dictionary=["meter", "unitCode"],
                              use_threads=False)  # parallel across files instead (see run_local)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise CalculationError([Breach(partition.relative, "", "readable-input", f"cannot read as Parquet: {exc}")]) from exc
@@ -36,14 +36,14 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
     from tqdm import tqdm
 
     def one(partition: Partition) -> pd.DataFrame:
-        return aggregate(lambda: read_partition(partition), partition.energy_type, partition.relative, context)
+        return aggregate(lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context)
 
     bar = tqdm(total=portfolio.readings, unit="readings", unit_scale=True, disable=not progress, file=sys.stderr,
                dynamic_ncols=True, desc="portfolio")
     results: list[pd.DataFrame] = []
     meters = 0
     with bar, ThreadPoolExecutor(max_workers=threads) as pool:
-        for partition, frame in zip(portfolio.partitions, pool.map(one, portfolio.partitions)):
+        for partition, frame in zip(portfolio.partitions, pool.map(one, portfolio.partitions), strict=True):
             results.append(frame)
             meters += frame["meter"].nunique()
             bar.set_postfix_str(f"{meters:,} meter series done", refresh=False)
@@ -71,7 +71,13 @@ def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None
     try:
         names = [p.relative for p in portfolio.partitions]
         types = [p.energy_type for p in portfolio.partitions]
-        frame = dd.read_parquet([str(p.path) for p in portfolio.partitions], columns=list(READING_COLUMNS),
+        some = [p for p in portfolio.partitions if p.calorific]
+        if some and len(some) < len(portfolio.partitions):  # one Dask frame has one set of columns
+            other = next(p for p in portfolio.partitions if not p.calorific)
+            raise CalculationError([Breach(other.relative, "", "readable-input",
+                                           f"with --engine dask every readings file has column {READING_CALORIFIC} or none does "
+                                           f"({some[0].relative} has it)")])
+        frame = dd.read_parquet([str(p.path) for p in portfolio.partitions], columns=portfolio.partitions[0].columns,
                                 split_row_groups=False, dataset={"partitioning": None})
         meta = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in RESULT_COLUMNS.items()})
         results = frame.map_partitions(_dask_kernel, names, types, context, meta=meta, align_dataframes=False)
@@ -102,4 +108,4 @@ def _dask_kernel(frame: pd.DataFrame, names, types, context, partition_info=None
         return empty_result()
     number = partition_info["number"]
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    return aggregate(table, types[number], names[number], context)
+    return aggregate(table, types[number], Labels.of_file(names[number]), context)

@@ -2,7 +2,7 @@
 
     PORTFOLIO/
       meters.parquet (or meters.csv)   meter, type, region[, outcode][, calorificValue]
-      readings/type=electricity/bucket=NN/*.parquet   meter, from, value, unitCode
+      readings/type=electricity/bucket=NN/*.parquet   meter, from, value, unitCode[, calorificValue]
       readings/type=gas/bucket=NN/*.parquet
       intensity.parquet (or intensity.csv)   from, region, intensity (gCO2/kWh)
       intensity.parquet.meta.yaml      optional: publisher, title, version, url, licence
@@ -16,19 +16,21 @@ worker. Bucketing meters by a hash of their id (see `bucket_of`) gives that.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from perseus.calculator.errors import Breach, CalculationError, breach_for_rows, raise_if
-from perseus.calculator.inputs import ENERGY_TYPES, load_table
+from perseus.calculator.errors import Breach, CalculationError, Labels, Repeat, RowNumbers, breach_for_rows, raise_if
+from perseus.calculator.inputs import energy_type_breach, load_table, sidecar, timestamps
+from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file_dataset
+from perseus.vocabulary import ENERGY_TYPES
 
 METERS_COLUMNS = ("meter", "type", "region")
 READING_COLUMNS = ("meter", "from", "value", "unitCode")
+READING_CALORIFIC = "calorificValue"  # optional: a reading's own calorific value (MJ/m³), as MeterData readings carry
 INTENSITY_COLUMNS = ("from", "region", "intensity")
-HALF_HOUR_NS = 1_800_000_000_000
 
 
 def bucket_of(meter: str, buckets: int) -> int:
@@ -45,24 +47,17 @@ class MetersTable:
         return self.frame[self.frame["type"] == energy_type]
 
 
-@dataclass
-class RegionalIntensity:
-    """Grid intensity as a region × half-hour matrix (NaN where a half-hour is missing)."""
-
-    path: Path
-    regions: list[str]
-    first_half_hour: int  # half-hours since 1970-01-01T00:00Z of column 0
-    matrix: np.ndarray  # float64, shape (regions, half-hours)
-    datasets: dict[str, dict] = field(default_factory=dict)  # region -> publisher, title, version, url, licence
-    sha256: str = ""
-
-
 @dataclass(frozen=True)
 class Partition:
     path: Path
     relative: str  # path inside the portfolio, as errors and provenance name it
     energy_type: str
     rows: int
+    calorific: bool = False  # the file has the optional calorificValue column
+
+    @property
+    def columns(self) -> list[str]:
+        return [*READING_COLUMNS, READING_CALORIFIC] if self.calorific else list(READING_COLUMNS)
 
 
 @dataclass
@@ -105,6 +100,7 @@ def _labels(column: pd.Series) -> np.ndarray:
 
 def read_meters(root: Path) -> MetersTable:
     path = _table_file(root, "meters", required=True)
+    assert path is not None  # a required table that is absent is refused by _table_file
     frame, records = load_table(path, METERS_COLUMNS)
     files = np.full(len(frame), str(path), dtype=object)
     meters, types, regions = _labels(frame["meter"]), _labels(frame["type"]), _labels(frame["region"])
@@ -116,8 +112,7 @@ def read_meters(root: Path) -> MetersTable:
     duplicated = table.duplicated(["meter", "type"], keep="first").to_numpy()
     raise_if([
         breach_for_rows(meters == "", files, records, "readable-input", lambda i: "the meter has no id"),
-        breach_for_rows(~np.isin(types, ENERGY_TYPES), files, records, "known-energy-type",
-                        lambda i: f"type {types[i]!r} is neither electricity nor gas"),
+        energy_type_breach(types, Labels(files, records)),
         breach_for_rows(unreadable_cv, files, records, "readable-input",
                         lambda i: f"calorificValue {raw_cv.iloc[i]!r} is not a number"),
         breach_for_rows(duplicated, files, records, "readable-input",
@@ -129,88 +124,21 @@ def read_meters(root: Path) -> MetersTable:
 def read_intensity(root: Path) -> RegionalIntensity | None:
     import hashlib
 
-    from perseus.calculator.inputs import _sidecar
-
     path = _table_file(root, "intensity", required=False)
     if path is None:
         return None
     ns, codes, names, values, records, shown = _intensity_columns(path)
-    regions = _Lookup(names, codes)
-    files = Repeat(str(path))
-    raise_if([
-        breach_for_rows(ns % HALF_HOUR_NS != 0, files, records, "half-hour-boundaries",
-                        lambda i: f"the intensity period from {pd.Timestamp(ns[i], tz='UTC'):%Y-%m-%dT%H:%M:%SZ} does not start on a UTC half-hour"),
-        breach_for_rows(~np.isfinite(values), files, records, "readable-input",
-                        lambda i: f"intensity {shown(i)!r} is not a number"),
-        breach_for_rows(values < 0, files, records, "non-negative", lambda i: f"intensity {values[i]} is negative"),
-        breach_for_rows((np.asarray(names, dtype=object) == "")[codes] if len(names) else np.zeros(0, bool),
-                        files, records, "readable-input", lambda i: "the row has no region"),
-    ])
-    known = sorted(set(np.asarray(names, dtype=object)[np.unique(codes)].tolist()), key=lambda r: (len(r), r))
-    half_hours = ns // HALF_HOUR_NS
-    first = int(half_hours.min()) if len(half_hours) else 0
-    width = int(half_hours.max()) - first + 1 if len(half_hours) else 0
-    row_of = {r: k for k, r in enumerate(known)}
-    region_index = np.array([row_of.get(r, -1) for r in names], dtype=np.int64)[codes]
-    cell = region_index * width + (half_hours - first)
-    order = np.argsort(cell, kind="stable")
-    repeated = np.zeros(len(cell), dtype=bool)
-    repeated[order[1:]] = (cell[order[1:]] == cell[order[:-1]]) & (values[order[1:]] != values[order[:-1]])
-    raise_if([breach_for_rows(repeated, files, records, "no-conflicting-duplicates",
-                              lambda i: f"region {regions[i]}, half-hour from {pd.Timestamp(ns[i], tz='UTC'):%Y-%m-%dT%H:%M:%SZ} has two different intensities")])
-    matrix = np.full(len(known) * width, np.nan)
-    matrix[cell] = values
-    meta = _sidecar(path)
-    datasets = {}
-    for r in known:
-        present = half_hours[region_index == row_of[r]]
-        span = f"{_z(present.min())}/{_z(present.max() + 1)}"
-        dataset = {"publisher": "not stated (series given as a file)", "title": f"grid intensity series {path.name}, region {r}",
-                   "version": span, "url": f"urn:perseus:intensity-file:{path.name}#region={r}", "licence": "not stated"}
-        for key in ("publisher", "title", "version", "url", "licence"):
-            if meta.get(key):
-                dataset[key] = str(meta[key]).replace("{region}", r)
-        datasets[r] = dataset
+    known, first, matrix, region_index = checked_matrix(ns, codes, names, values, Labels(Repeat(str(path)), records), shown)
+    meta = sidecar(path)
+    datasets = {r: file_dataset(path, ns[region_index == k], meta, r) for k, r in enumerate(known)}
     with open(path, "rb") as stream:
         digest = hashlib.file_digest(stream, "sha256").hexdigest()
-    return RegionalIntensity(path, known, first, matrix.reshape(len(known), width), datasets, digest)
-
-
-class Repeat:
-    """The same file name for every row, without an array of copies."""
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __getitem__(self, i):
-        return self.name
-
-
-class _Lookup:
-    """`names[codes[i]]` on demand, for messages."""
-
-    def __init__(self, names, codes):
-        self.names, self.codes = names, codes
-
-    def __getitem__(self, i):
-        return self.names[self.codes[i]]
-
-
-class RowLabels:
-    """`row N` (Parquet) or `line N` (CSV) of a position, made only when an error needs it."""
-
-    def __init__(self, word: str = "row", first: int = 1, original: np.ndarray | None = None):
-        self.word, self.first, self.original = word, first, original
-
-    def __getitem__(self, i):
-        return f"{self.word} {int(i if self.original is None else self.original[i]) + self.first}"
+    return RegionalIntensity(path, known, first, matrix, datasets, digest)
 
 
 def _intensity_columns(path: Path):
     """Instants (ns), region labels, values, row labels and a way to show a raw value. Parquet is read with
     pyarrow column by column (a year of 14 regions is 245,280 rows); CSV through pandas as text."""
-    from perseus.calculator.inputs import _timestamps
-
     if path.suffix == ".parquet":
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -236,17 +164,13 @@ def _intensity_columns(path: Path):
         names = np.array(encoded.dictionary.to_pylist(), dtype=object)
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         values = pc.cast(table.column("intensity"), pa.float64()).to_numpy(zero_copy_only=False)
-        return ns, codes, names.tolist(), values, RowLabels("row", 1), lambda i: values[i]
+        return ns, codes, names.tolist(), values, RowNumbers("row", 1), lambda i: values[i]
     frame, records = load_table(path, INTENSITY_COLUMNS)
-    start = _timestamps(path, frame["from"], "from", records)
+    start = timestamps(path, frame["from"], "from", records)
     ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)
     values = pd.to_numeric(frame["intensity"], errors="coerce").to_numpy(dtype=float)
     codes, names = pd.factorize(pd.Series(_labels(frame["region"])))
     return ns, codes.astype(np.int64), list(names), values, records, lambda i: frame["intensity"].iloc[i]
-
-
-def _z(half_hour: int) -> str:
-    return f"{pd.Timestamp(int(half_hour) * HALF_HOUR_NS, tz='UTC'):%Y-%m-%dT%H:%MZ}"
 
 
 def find_partitions(root: Path) -> list[Partition]:
@@ -273,7 +197,7 @@ def find_partitions(root: Path) -> list[Partition]:
         if missing:
             raise CalculationError([Breach(relative, "", "readable-input",
                                            f"missing column(s) {', '.join(missing)}; expected {','.join(READING_COLUMNS)}")])
-        partitions.append(Partition(path, relative, energy_type, metadata.num_rows))
+        partitions.append(Partition(path, relative, energy_type, metadata.num_rows, READING_CALORIFIC in names))
     if not partitions:
         raise CalculationError([Breach(str(base), "", "readable-input", "no Parquet files under readings/")])
     return partitions

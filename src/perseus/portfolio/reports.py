@@ -9,7 +9,10 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from perseus.portfolio.assemble import EPOCH_MONTH, TypeEntries, z_half_hour
+from perseus.calculator import calorific, report
+from perseus.calculator.instants import EPOCH_MONTH, z_half_hour
+from perseus.calculator.months import CALORIFIC_SUMS
+from perseus.portfolio.assemble import TypeEntries
 from perseus.provenance.unsigned import UnsignedRecord
 from perseus.provenance.vocabulary import SCHEME, TRUST_FRAMEWORK
 
@@ -17,14 +20,6 @@ SOURCE_TYPES = f"{SCHEME}/source-type"
 
 ENTRY_COLUMNS = ("meter", "type", "from", "to", "takenAt", "emissions", "unitCode", "emissionsUnrounded", "missingData",
                  "expectedHalfHours", "presentHalfHours", "missingHalfHours", "duplicateReadings", "methodology")
-
-
-def _month_text(month: int) -> str:
-    return f"{EPOCH_MONTH + np.timedelta64(int(month), 'M')}-01T00:00:00Z"
-
-
-def _year_month(month: int) -> str:
-    return str(EPOCH_MONTH + np.timedelta64(int(month), "M"))
 
 
 class ReportBuilder:
@@ -43,15 +38,16 @@ class ReportBuilder:
             meter = frame["meter"].to_numpy()
             starts = np.flatnonzero(np.r_[True, meter[1:] != meter[:-1]])
             ends = np.r_[starts[1:], len(frame)]
-            self._slices[energy_type] = {int(meter[s]): (int(s), int(e)) for s, e in zip(starts, ends)}
+            self._slices[energy_type] = {int(meter[s]): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
             self._columns[energy_type] = {c: frame[c].tolist() for c in
-                                          ("month", "rounded", "expected", "present", "duplicates", "volume", "first", "last", "partition")}
+                                          ("month", "rounded", "expected", "present", "duplicates", "volume", "first", "last", "partition",
+                                           "cv_choices", *CALORIFIC_SUMS)}
         meters = portfolio.meters.frame
         self._position = {}
         for energy_type in typed:
             rows = meters[meters["type"] == energy_type]
-            self._position[energy_type] = dict(zip(rows["meter"], range(len(rows))))
-        self._outcode = {m: o for m, o in zip(meters["meter"], meters["outcode"]) if o}
+            self._position[energy_type] = dict(zip(rows["meter"], range(len(rows)), strict=True))
+        self._outcode = {m: o for m, o in zip(meters["meter"], meters["outcode"], strict=True) if o}
         self.meter_ids = list(dict.fromkeys(meters["meter"].tolist()))
 
     def digest(self, partition: int) -> str:
@@ -72,65 +68,44 @@ class ReportBuilder:
         for energy_type, entries in self.typed.items():
             position = self._position[energy_type].get(meter)
             where = self._slices.get(energy_type, {}).get(position) if position is not None else None
-            if where is None:
+            if position is None or where is None:
                 continue
             c = self._columns[energy_type]
             lo, hi = where
-            for k in range(lo, hi):
-                expected, present = c["expected"][k], c["present"][k]
-                data.append({
-                    "type": energy_type, "from": _month_text(c["month"][k]), "to": _month_text(c["month"][k] + 1),
-                    "takenAt": self.taken_at, "emissions": {"value": c["rounded"][k], "unitCode": "KGM"},
-                    "dataQuality": {"missingData": "Complete" if expected == present else "Missing",
-                                    "expectedHalfHours": expected, "presentHalfHours": present,
-                                    "missingHalfHours": expected - present, "duplicateReadings": c["duplicates"][k]},
-                })
+            data += [report.entry(energy_type, c["month"][k], self.taken_at, c["rounded"][k], c["expected"][k],
+                                  c["present"][k], c["duplicates"][k]) for k in range(lo, hi)]
             with_readings = [k for k in range(lo, hi) if c["present"][k] > 0]
-            sources.append(self._sources(entries, position, [c["month"][k] for k in with_readings],
-                                         any(c["volume"][k] for k in with_readings)))
+            sources.append(self._sources(entries, position, with_readings))
             partitions = sorted({int(c["partition"][k]) for k in with_readings})
             period = (min(c["first"][k] for k in with_readings), max(c["last"][k] for k in with_readings) + 1)
             used.append((entries, sources[-1], partitions, period))
         return {"data": data, "sources": sources, "provenance": self._provenance(meter, used)}
 
-    def _sources(self, entries: TypeEntries, position: int, months: list[int], has_volume: bool) -> dict:
+    def _sources(self, entries: TypeEntries, position: int, with_readings: list[int]) -> dict:
         m = entries.methodology
-        datasets = []
-        for name, source in m.input_sources.items():
-            if source == "grid-intensity":
-                region = self.portfolio.meters.rows_of(entries.energy_type)["region"].iloc[position]
-                datasets.append({"role": "grid-intensity", **self.portfolio.intensity.datasets[region],
-                                 "months": sorted({_year_month(k) for k in months})})
-            elif source == "emission-factors":
-                datasets.extend(self._factor_datasets(entries, months))
-        sources = {"type": entries.energy_type, "methodology": m.ref, "methodologyUri": m.uri, "datasets": datasets}
-        if has_volume and m.calorific_rule:
-            value = float(self.context.types[entries.energy_type].calorific_value[position])
-            sources["calorificValue"] = {"megajoulesPerCubicMetre": round(value, 6), "choice": entries.cv_choice[position]}
-        return sources
-
-    def _factor_datasets(self, entries: TypeEntries, months: list[int]) -> list[dict]:
-        years = sorted(entries.factor_sets)
-        groups: dict[tuple[int, int], set[str]] = {}
-        for month in months:
-            wanted = 1970 + month // 12
-            used = max(y for y in years if y <= wanted)
-            groups.setdefault((used, wanted), set()).add(_year_month(month))
-        datasets = []
-        for (used, wanted), in_months in sorted(groups.items()):
-            meta = entries.factor_sets[used].metadata
-            entry = {"role": "emission-factors", "publisher": meta["publisher"], "title": meta["title"],
-                     "version": str(meta["version"]), "url": meta["url"], "licence": meta["licence"], "months": sorted(in_months)}
-            if used != wanted:
-                entry["substitutedFor"] = str(wanted)
-            datasets.append(entry)
-        return datasets
+        c = self._columns[entries.energy_type]
+        intensity = None
+        if m.uses("grid-intensity"):
+            region = self.portfolio.meters.rows_of(entries.energy_type)["region"].iloc[position]
+            intensity = self.portfolio.intensity.datasets[region]
+        values = self.context.types[entries.energy_type].calorific
+        cv = None
+        if values is not None and any(c["volume"][k] for k in with_readings):
+            choices = 0
+            for k in with_readings:
+                choices |= c["cv_choices"][k]
+            if choices:
+                weighted, volume, plain = (sum(c[name][k] for k in with_readings) for name in CALORIFIC_SUMS)
+                cv = calorific.of_sums(weighted, volume, plain, sum(c["volume"][k] for k in with_readings), choices)
+            else:
+                cv = calorific.of_meter(values, position)
+        return report.sources(m, [c["month"][k] for k in with_readings], entries.factors, intensity, cv)
 
     def _provenance(self, meter: str, used) -> dict:
         """Origin steps for the readings files and datasets, a process step per methodology (unsigned, as the calculator's)."""
         record = UnsignedRecord(TRUST_FRAMEWORK)
         file_steps = {}
-        for entries, source, partitions, period in used:
+        for _entries, _source, partitions, period in used:
             for k in partitions:
                 if k in file_steps:
                     continue
@@ -170,9 +145,9 @@ def entries_table(portfolio, typed: dict[str, TypeEntries], taken_at: str) -> pd
             "meter": ids[frame["meter"].to_numpy()], "type": energy_type,
             "from": pd.to_datetime((EPOCH_MONTH + months.astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True),
             "to": pd.to_datetime((EPOCH_MONTH + (months + 1).astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True),
-            "takenAt": pd.Timestamp(taken_at), "emissions": frame["rounded"].to_numpy(), "unitCode": "KGM",
+            "takenAt": pd.Timestamp(taken_at), "emissions": frame["rounded"].to_numpy(), "unitCode": report.KILOGRAMS,
             "emissionsUnrounded": frame["total"].to_numpy(),
-            "missingData": np.where(expected == present, "Complete", "Missing"),
+            "missingData": np.where(expected == present, report.COMPLETE, report.MISSING),
             "expectedHalfHours": expected, "presentHalfHours": present, "missingHalfHours": expected - present,
             "duplicateReadings": frame["duplicates"].to_numpy(), "methodology": entries.methodology.ref,
         }))

@@ -9,16 +9,17 @@ rather than the minutes of synthesising each meter from scratch. Every id says
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from perseus.portfolio.layout import bucket_of
+from perseus.vocabulary import ENERGY_TYPES, ENERGY_UNITS
 
 OUTCODES = ("SW1A", "M1", "RG10", "EH1", "CF10", "B1", "NG1", "CB1", "EX1", "SO14", "E1", "BN1", "LS1", "NE1")
 TEMPLATES_PER_ARCHETYPE = 2
-UNITS = ["KWH", "MTQ", "WHR"]  # sorted, so that searchsorted finds each unit's code
+UNITS = sorted(ENERGY_UNITS)  # sorted, so that searchsorted finds each unit's code
 GAS_KWH_PER_M3 = 1.02264 * 39.5 / 3.6  # SMETS1 meters in the portfolio report kWh, converted at a typical CV
 
 
@@ -32,13 +33,13 @@ def _templates(starts: np.ndarray, seed: int) -> dict[str, np.ndarray]:
 
     found: dict[str, list[np.ndarray]] = {"electricity": [], "gas": []}
     for name in sorted(ARCHETYPES):
-        for series in synthesise_consumption(ARCHETYPES[name], starts, seed, TEMPLATES_PER_ARCHETYPE, ("electricity", "gas"), "MTQ", 39.5):
+        for series in synthesise_consumption(ARCHETYPES[name], starts, seed, TEMPLATES_PER_ARCHETYPE, ENERGY_TYPES, "MTQ", 39.5):
             found[series.type].append(series.milli.astype(np.float64))
     return {t: np.stack(v) for t, v in found.items()}
 
 
-def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datetime(2025, 1, 1, tzinfo=timezone.utc),
-                    end: datetime = datetime(2026, 1, 1, tzinfo=timezone.utc), seed: int = 0, buckets: int | None = None,
+def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datetime(2025, 1, 1, tzinfo=UTC),
+                    end: datetime = datetime(2026, 1, 1, tzinfo=UTC), seed: int = 0, buckets: int | None = None,
                     compression: str = "lz4") -> dict:
     """Write meters.parquet, readings/type=*/bucket=NN/part-0.parquet and intensity.parquet; returns a summary."""
     import pyarrow as pa
@@ -70,7 +71,7 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
     bucket = np.array([bucket_of(m, buckets) for m in ids])
     total = 0
     half_hours = len(starts)
-    for energy_type in ("electricity", "gas"):
+    for energy_type in ENERGY_TYPES:
         shapes = templates[energy_type]
         for b in range(buckets):
             members = np.flatnonzero(bucket == b)

@@ -15,9 +15,6 @@ from perseus.writing import dump_json
 # Factor sets are versioned by the publisher's year (`desnz@2025`); every other artefact by a date.
 ANY_REFERENCE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*@(?:\d{4}-\d{2}-\d{2}|\d{4})$")
 
-KINDS = ("data-specification", "permission-text", "methodology", "factor-set")
-
-
 class ReviewError(ValueError):
     """The two references cannot be compared (unknown, different kinds, unreadable)."""
 
@@ -79,7 +76,7 @@ def _factor_metadata(ref: str, factors: Path) -> Path | None:
 
 
 def kind_of(ref: str, root: Path = ROOT) -> str:
-    """Which kind of artefact `label@date` is, looked up in the order of KINDS."""
+    """Which kind of artefact `label@date` is: a data specification, permission text, methodology or factor set, in that order."""
     from perseus.releases import all_releases
 
     if not ANY_REFERENCE.match(ref):

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from perseus.calculator.instants import z
 from perseus.sandbox.catalogue import CATALOGUE, SEED, SOURCES, meter_data_json, month_start, next_month
 from perseus.sandbox.config import DATA_START
 from perseus.sandbox.signing import Signers, emissions_record, meter_data_record
@@ -41,10 +42,6 @@ def report_months(start: datetime, end: datetime, now: datetime) -> list[datetim
         months.append(month)
         month = next_month(month)
     return months
-
-
-def _iso(instant: datetime) -> str:
-    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Calculations:
@@ -118,13 +115,13 @@ class Calculations:
                 intensity = Path(folder) / "intensity.json"
                 intensity.write_text(json.dumps(neso_regional_response(series, outcode=source.outcode, seed=SEED)))
             try:
-                report = calculate([consumption], intensity=intensity, start=_iso(first), end=_iso(last),
-                                   taken_at=_iso(now.replace(microsecond=0)))
+                report = calculate([consumption], intensity=intensity, start=z(first), end=z(last),
+                                   taken_at=z(now.replace(microsecond=0)))
             except CalculationError as exc:  # the sandbox's own inputs broke a rule: a server fault
                 raise RuntimeError(f"the calculator refused the sandbox's synthetic inputs: {exc}") from exc
         (described,) = report["sources"]
         general = {k: v for k, v in described.items() if k != "datasets"}
-        wanted = {_iso(m) for m in months}
+        wanted = {z(m) for m in months}
         with self._lock:
             for entry in report["data"]:
                 if entry["from"] not in wanted:

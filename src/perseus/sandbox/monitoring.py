@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from perseus.calculator.instants import z
+
 ENDPOINTS = ("GET /datasources", "GET /datasources/{id}/{measure}", "GET /emissions", "GET /heartbeat")
 KEPT_LATENCIES = 10_000  # per endpoint: percentiles describe the most recent requests
 
@@ -85,12 +87,12 @@ class Metrics:
                 meetsLatency=None if percentiles is None or not target else percentiles.p95 <= target.p95LatencyMilliseconds,
             ))
         status = ServiceStatus(
-            startedAt=self.started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            startedAt=z(self.started_wall.replace(microsecond=0)),
             uptimeSeconds=round(time.monotonic() - self.started, 3),
             requests=sum(total.values()), responses=counted(total), sla=f"{sla.label}@{sla.version}", endpoints=endpoints,
         )
         body = status.model_dump(mode="json", exclude_none=True)
-        body["startedAt"] = status.startedAt.strftime("%Y-%m-%dT%H:%M:%SZ")  # the wire form of UtcTimestamp
+        body["startedAt"] = z(status.startedAt.replace(microsecond=0))  # the wire form of UtcTimestamp
         return body
 
 

@@ -142,12 +142,13 @@ def _sign_meter_data(signers: Signers, source, readings, start: dt.datetime, end
                      now: dt.datetime, recipient: str, service: str | None) -> dict:
     from perseus.provenance.edp import sign_meter_data
     from perseus.sandbox.catalogue import expected_half_hours
-    from perseus.synth.timegrid import iso_z
+    from perseus.calculator.instants import z
 
     if readings.count:
         ends = readings.ends()
     else:
-        ends = [{"type": source.type, "from": iso_z(start), "to": iso_z(end), "takenAt": iso_z(now.replace(microsecond=0))}]
+        whole = [instant.replace(microsecond=0) for instant in (start, end, now)]  # the wire form has whole seconds
+        ends = [{"type": source.type, "from": z(whole[0]), "to": z(whole[1]), "takenAt": z(whole[2])}]
     missing = "Complete" if readings.count == expected_half_hours(start, end) else "Missing"
     summary = {"data": ends, "location": {"ukPostcodeOutcode": source.outcode}}
     signed = sign_meter_data(summary, key=signers.edp.key, cert_chain=[signers.edp.certificate], cap=recipient,

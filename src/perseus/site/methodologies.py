@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import html
 
-from perseus.methodology.documents import Methodology, all_methodologies
-from perseus.methodology.factors import sets_for
+from perseus.calculator.instants import year_month
+from perseus.methodology.documents import CompiledMethodology, all_methodologies
 from perseus.site import artefacts, charts
 from perseus.site.downloads import download_link
 from perseus.site.formulas import mathml
 from perseus.site.markdown import key_values, table
 from perseus.site.status import badge, standing
-from perseus.site.worked import blended_year, example, monthly_sums
+from perseus.site.worked import blended_year, example
 
 BLENDED_CHART = "methodologies/blended-year.svg"
 
 
-def _formulas(m: Methodology) -> str:
+def _formulas(m: CompiledMethodology) -> str:
     doc = m.document
     known = {i["name"] for i in doc["inputs"]} | {p["name"] for p in doc.get("parameters", [])}
     out = []
@@ -36,7 +36,7 @@ def _formulas(m: Methodology) -> str:
     return "\n".join(out)
 
 
-def _rules(m: Methodology) -> str:
+def _rules(m: CompiledMethodology) -> str:
     doc, out = m.document, []
     if rule := doc.get("factorSetRule"):
         out.append(f"### Factor-set rule\n\n{rule['description']}\n\n"
@@ -57,52 +57,48 @@ def _rules(m: Methodology) -> str:
     return "\n".join(out)
 
 
-def _factor_value(m: Methodology, version: str) -> float:
-    """The factor the rule picks from the set a report names by its version."""
-    rule = m.document["factorSetRule"]
-    (chosen,) = [s for s in sets_for(rule["publisher"]).values() if str(s.metadata["version"]) == version]
-    return chosen.value(rule["activity"], rule["unitBasis"], rule["ghg"])
+def _cell(key: str, value: float, digits: int | None = None) -> str:
+    shown = f"{value:,.{digits}f}" if digits is not None else f"{value:g}"
+    return f'<td data-key="{key}" data-value="{float(value)!r}">{shown}</td>'
 
 
-def _worked(m: Methodology) -> tuple[str, dict[str, bytes]]:
-    ex = example(m.ref)
-    sums = monthly_sums(ex.readings)
+def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]]:
+    """The example month by month, as the core ran the methodology's own inputs and steps: the sum over the
+    month of each consumption input and each step, the value of every other input (or its range, where it
+    varies within the month), the factor set a month used, and the monthly figure of the report."""
+    doc = m.document
     (sources,) = ex.report["sources"]
+    set_of = {month: d["version"] for d in sources["datasets"] if d["role"] == "emission-factors" for month in d["months"]}
     figures = {e["from"][:7]: e["emissions"]["value"] for e in ex.report["data"]}
-    set_of = {month: d for d in sources["datasets"] for month in d["months"]}
-    params = m.parameters
+    head = ["month", "half-hours"]
+    for i in doc["inputs"]:
+        head.append(f"Σ {i['name']} ({i['unit']})" if i["source"] == "consumption" else f"{i['name']} ({i['unit']})")
+        if i["source"] == "emission-factors":
+            head.append("factor set")
+    head += [f"Σ {step['name']} ({step['unit']})" for step in doc["steps"]] + ["monthly figure (kg CO2e, rounded once)"]
     rows = []
+    for _, f in ex.figures.iterrows():
+        month = year_month(f["month"])
+        row = [f"<td>{month}</td>", _cell(f"{month}:count", int(f["present"]), 0)]
+        for i in doc["inputs"]:
+            name = i["name"]
+            low, high = f[f"min:{name}"], f[f"max:{name}"]
+            if i["source"] == "consumption":
+                row.append(_cell(f"{month}:{name}", f[f"sum:{name}"], 3))
+            elif low == high:
+                row.append(_cell(f"{month}:{name}", low))
+            else:
+                row.append(f'<td data-key="{month}:{name}" data-min="{low!r}" data-max="{high!r}">{low:g}–{high:g}</td>')
+            if i["source"] == "emission-factors":
+                row.append(f"<td>{set_of[month]}</td>")
+        row += [_cell(f"{month}:{step['name']}", f[f"sum:{step['name']}"], 3) for step in doc["steps"]]
+        rows.append(row + [_cell(f"{month}:emissions", figures[month], 3)])
+    return head, rows
 
-    def td(key: str, value, digits: int | None = None) -> str:
-        value = int(value) if isinstance(value, int) else float(value)
-        shown = f"{value:,.{digits}f}" if digits is not None else str(value)
-        return f'<td data-key="{key}" data-value="{value!r}">{shown}</td>'
 
-    if m.energy_type == "gas":
-        cv = sources["calorificValue"]["megajoulesPerCubicMetre"]
-        head = ["month", "half-hours", "Σ m³", "CV (MJ/m³)", "energy (kWh)", "factor set", "factor (kg/kWh)", "emissions (kg CO2e)"]
-        for month, s in sums.iterrows():
-            kwh = s["value"] * params["volume_correction"] * cv / params["megajoules_per_kilowatt_hour"]
-            version = set_of[month]["version"]
-            rows.append([f"<td>{month}</td>", td(f"{month}:count", int(s["count"])), td(f"{month}:volume", round(s["value"], 6), 3),
-                         td(f"{month}:cv", cv), td(f"{month}:energy", round(kwh, 6), 3), f"<td>{version}</td>",
-                         td(f"{month}:factor", _factor_value(m, version)), td(f"{month}:emissions", figures[month], 3)])
-        how = (f"Gas metered in cubic metres; the caller gives a calorific value of {ex.calorific_value} MJ/m³. "
-               "December uses the 2025 factor set and January the 2026 set: the set switches at the year boundary.")
-    elif m.uses("grid-intensity"):
-        head = ["month", "half-hours", "Σ kWh", "Σ kWh × intensity (g)", "emissions (kg CO2e)"]
-        for month, s in sums.iterrows():
-            rows.append([f"<td>{month}</td>", td(f"{month}:count", int(s["count"])), td(f"{month}:energy", round(s["value"], 6), 3),
-                         td(f"{month}:weighted", round(s["weighted"], 6), 3), td(f"{month}:emissions", figures[month], 3)])
-        how = ("Electricity in kWh, each half-hour multiplied by the grid intensity of the same half-hour at the "
-               "meter's outcode (a synthetic intensity series), summed and divided by 1000.")
-    else:
-        head = ["month", "half-hours", "Σ kWh", "factor set", "factor (kg/kWh)", "emissions (kg CO2e)"]
-        for month, s in sums.iterrows():
-            version = set_of[month]["version"]
-            rows.append([f"<td>{month}</td>", td(f"{month}:count", int(s["count"])), td(f"{month}:energy", round(s["value"], 6), 3),
-                         f"<td>{version}</td>", td(f"{month}:factor", _factor_value(m, version)), td(f"{month}:emissions", figures[month], 3)])
-        how = "Electricity in kWh times the national annual generation factor of the half-hour's year."
+def _worked(m: CompiledMethodology) -> tuple[str, dict[str, bytes]]:
+    ex = example(m.ref)
+    head, rows = _worked_rows(m, ex)
     request = ex.request
     with_intensity = m.uses("grid-intensity")  # the annual-factor methods use none, so none is drawn
     chart_name = f"{m.ref}-half-hourly.svg"
@@ -110,7 +106,8 @@ def _worked(m: Methodology) -> tuple[str, dict[str, bytes]]:
         "## Worked example\n",
         f"Computed by the reference calculator when this site was built, on **synthetic** data "
         f"(`perseus synth --archetype {request.archetype} --seed {request.seed}`, "
-        f"{request.start:%Y-%m-%d} to {request.end:%Y-%m-%d}, outcode {request.outcode}). {how}\n",
+        f"{request.start:%Y-%m-%d} to {request.end:%Y-%m-%d}, outcode {request.outcode}). {ex.note} "
+        "Each column is what the calculation core computed for the month from this page's inputs and steps.\n",
         charts.figure(chart_name, f"Half-hourly consumption{' and grid intensity' if with_intensity else ''} "
                       "of the worked example"),
         f'<table class="worked-example" data-methodology="{m.ref}"><thead><tr>'
@@ -120,7 +117,7 @@ def _worked(m: Methodology) -> tuple[str, dict[str, bytes]]:
     return "\n".join(text), {f"methodologies/{chart_name}": charts.half_hourly(ex.readings, with_intensity)}
 
 
-def methodology_page(m: Methodology) -> tuple[str, dict[str, bytes]]:
+def methodology_page(m: CompiledMethodology) -> tuple[str, dict[str, bytes]]:
     doc = m.document
     worked, assets = _worked(m)
     page = f"methodologies/{m.ref}.md"

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from perseus.calculator.instants import z
 from perseus.synth.archetypes import ARCHETYPES, Archetype
 from perseus.synth.consumption import DEFAULT_CALORIFIC_VALUE, MeterSeries, synthesise_consumption
 from perseus.synth.intensity import REGIONS, IntensitySeries, synthesise_intensity
-from perseus.synth.timegrid import SynthError, half_hour_starts, iso_z
+from perseus.synth.timegrid import SynthError, half_hour_starts
+from perseus.vocabulary import ENERGY_TYPES
 
 OUTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")  # the pattern of Location.ukPostcodeOutcode
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -49,7 +51,7 @@ class SynthRequest:
     start: datetime = datetime(2025, 1, 1, tzinfo=timezone.utc)
     end: datetime = datetime(2026, 1, 1, tzinfo=timezone.utc)
     seed: int = 0
-    types: tuple[str, ...] = ("electricity", "gas")
+    types: tuple[str, ...] = ENERGY_TYPES
     gas_unit: str = "MTQ"
     calorific_value: float | None = None  # MJ/m³ carried by MTQ gas data; None leaves it out
     outcode: str = "SW1A"
@@ -67,7 +69,7 @@ class SynthRequest:
             raise SynthError(f"--meters {self.meters} must be at least 1")
         if self.seed < 0:
             raise SynthError(f"--seed {self.seed} must be zero or positive")
-        if not self.types or set(self.types) - {"electricity", "gas"}:
+        if not self.types or set(self.types) - set(ENERGY_TYPES):
             raise SynthError(f"--type {', '.join(self.types)}: choose electricity, gas or both")
         if self.gas_unit not in ("MTQ", "KWH"):
             raise SynthError(f"--gas-unit {self.gas_unit!r} must be MTQ (SMETS2, m³) or KWH (SMETS1)")
@@ -83,9 +85,9 @@ class SynthRequest:
         if self.format not in FORMATS:
             raise SynthError(f"--format {self.format!r} must be one of {', '.join(FORMATS)}")
         if self.end <= self.start:
-            raise SynthError(f"--to {iso_z(self.end)} must be after --from {iso_z(self.start)}")
+            raise SynthError(f"--to {z(self.end)} must be after --from {z(self.start)}")
         if self.start < EARLIEST or self.end > LATEST:
-            raise SynthError(f"--from/--to must lie within [{iso_z(EARLIEST)}, {iso_z(LATEST)})")
+            raise SynthError(f"--from/--to must lie within [{z(EARLIEST)}, {z(LATEST)})")
         if self.output is None and self.intensity_output is None and self.datasources_output is None:
             raise SynthError("nothing to write: give --output, --intensity-output or --datasources-output")
         half_hours = int((self.end - self.start).total_seconds() // 1800)

@@ -12,6 +12,7 @@ import numpy as np
 from perseus.synth import noise
 from perseus.synth.archetypes import Archetype
 from perseus.synth.timegrid import LocalCalendar, local_calendar
+from perseus.vocabulary import ENERGY_TYPES
 
 VOLUME_CORRECTION = 1.02264  # standard temperature and pressure correction for gas volume
 DEFAULT_CALORIFIC_VALUE = 39.5  # MJ/m³, a typical British value; used to give SMETS1 gas meters kWh
@@ -87,7 +88,7 @@ def synthesise_meter(
     starts: np.ndarray,
     seed: int,
     meter_number: int,
-    types: tuple[str, ...] = ("electricity", "gas"),
+    types: tuple[str, ...] = ENERGY_TYPES,
     gas_unit: str = "MTQ",
     calorific_value: float = DEFAULT_CALORIFIC_VALUE,
     calendar: LocalCalendar | None = None,
@@ -157,7 +158,7 @@ def synthesise_consumption(
     starts: np.ndarray,
     seed: int,
     meters: int = 1,
-    types: tuple[str, ...] = ("electricity", "gas"),
+    types: tuple[str, ...] = ENERGY_TYPES,
     gas_unit: str = "MTQ",
     calorific_value: float = DEFAULT_CALORIFIC_VALUE,
 ) -> list[MeterSeries]:

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from perseus.calculator.instants import z
+
 HALF_HOUR = np.timedelta64(30, "m")
 
 
@@ -34,16 +36,10 @@ def parse_instant(text: str, name: str = "instant") -> datetime:
 def half_hour_starts(start: datetime, end: datetime) -> np.ndarray:
     """Starts of the half-hours of [start, end), as datetime64[s] in UTC (no clock changes in UTC)."""
     if end <= start:
-        raise SynthError(f"--to ({iso_z(end)}) must be after --from ({iso_z(start)})")
+        raise SynthError(f"--to ({z(end)}) must be after --from ({z(start)})")
     first = np.datetime64(start.replace(tzinfo=None), "s")
     last = np.datetime64(end.replace(tzinfo=None), "s")
     return np.arange(first, last, HALF_HOUR).astype("datetime64[s]")
-
-
-def iso_z(value) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return str(np.datetime64(value, "s")) + "Z"
 
 
 def iso_z_array(values: np.ndarray) -> np.ndarray:

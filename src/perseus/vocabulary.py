@@ -1,0 +1,12 @@
+"""The scheme's words the code needs, read from the model (spec/, through its generated JSON Schema), never typed again."""
+
+from __future__ import annotations
+
+from perseus.methodology.model_schema import enum_values
+
+ENERGY_TYPES = enum_values("EnergyType")  # electricity, gas
+ENERGY_UNITS = enum_values("EnergyUnitCode")  # KWH, WHR, MTQ
+EMISSIONS_UNITS = enum_values("EmissionsUnitCode")  # KGM
+MISSING_DATA = enum_values("MissingData")  # Complete, Missing, Substituted
+CALORIFIC_ORIGINS = enum_values("CalorificValueOrigin")  # data, caller, methodology-default
+RULE_CODES = enum_values("DataQualityRuleCode")
