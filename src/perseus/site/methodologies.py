@@ -79,7 +79,7 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
     rows = []
     for _, f in ex.figures.iterrows():
         month = year_month(f["month"])
-        row = [f"<td>{month}</td>", _cell(f"{month}:count", int(f["present"]), 0)]
+        row = [month, _cell(f"{month}:count", int(f["present"]), 0)]
         for i in doc["inputs"]:
             name = i["name"]
             low, high = f[f"min:{name}"], f[f"max:{name}"]
@@ -88,12 +88,23 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
             elif low == high:
                 row.append(_cell(f"{month}:{name}", low))
             else:
-                row.append(f'<td data-key="{month}:{name}" data-min="{low!r}" data-max="{high!r}">{low:g}–{high:g}</td>')
+                row.append(f'<td data-key="{month}:{name}" data-min="{float(low)!r}" data-max="{float(high)!r}">'
+                           f"{low:g}–{high:g}</td>")
             if i["source"] == "emission-factors":
                 row.append(f"<td>{set_of[month]}</td>")
         row += [_cell(f"{month}:{step['name']}", f[f"sum:{step['name']}"], 3) for step in doc["steps"]]
         rows.append(row + [_cell(f"{month}:emissions", figures[month], 3)])
     return head, rows
+
+
+def _worked_table(ref: str, head: list[str], rows: list[list[str]]) -> str:
+    """A row per quantity and a column per month: a methodology has more inputs and steps than its example has
+    months, and a column each would run off the page."""
+    months = "".join(f'<th scope="col">{row[0]}</th>' for row in rows)
+    body = "".join(f'<tr><th scope="row">{label}</th>' + "".join(row[i] for row in rows) + "</tr>"
+                   for i, label in enumerate(head[1:], start=1))
+    return (f'<table class="worked-example" data-methodology="{ref}"><thead><tr><th scope="col">{head[0]}</th>'
+            f"{months}</tr></thead><tbody>{body}</tbody></table>\n")
 
 
 def _worked(m: CompiledMethodology) -> tuple[str, dict[str, bytes]]:
@@ -110,9 +121,7 @@ def _worked(m: CompiledMethodology) -> tuple[str, dict[str, bytes]]:
         "Each column is what the calculation core computed for the month from this page's inputs and steps.\n",
         charts.figure(chart_name, f"Half-hourly consumption{' and grid intensity' if with_intensity else ''} "
                       "of the worked example"),
-        f'<table class="worked-example" data-methodology="{m.ref}"><thead><tr>'
-        + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
-        + "".join("<tr>" + "".join(r) + "</tr>" for r in rows) + "</tbody></table>\n",
+        _worked_table(m.ref, head, rows),
     ]
     return "\n".join(text), {f"methodologies/{chart_name}": charts.half_hourly(ex.readings, with_intensity)}
 
