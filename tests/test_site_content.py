@@ -28,10 +28,15 @@ def test_annual_factor_charts_draw_no_grid_intensity(built_site):
 
 
 def test_a_methodology_page_claims_only_the_decisions_the_records_hold(built_site):
-    assert standing("electricity-location-based@2025-10-27").decisions == ()
-    text = _text(built_site / "methodologies" / "electricity-location-based@2025-10-27" / "index.html")
-    assert "Approved by the Perseus technical advisory group" not in text
-    assert "no decision record is held" in text
+    # The location-based method states the registry's published process: no vote of the advisory group is held.
+    assert standing("electricity-location-based@2025-10-27").decisions == (("registry-2024-12-05", "approve"),)
+    page = built_site / "methodologies" / "electricity-location-based@2025-10-27" / "index.html"
+    text = _text(page)
+    assert "Approved by the Perseus technical advisory group" not in text and "technical-advisory-group" not in text
+    assert "perseus-registry, 2024-12-05: approved" in text and "No vote of the advisory group" in text
+    assert 'href="../../governance/decisions/registry-2024-12-05/"' in page.read_text()
+    proposed = _text(built_site / "methodologies" / "electricity-desnz-annual@2025-10-27" / "index.html")
+    assert "no decision record is held" in proposed
     gas = (built_site / "methodologies" / "gas-desnz-annual@2025-10-27" / "index.html").read_text()
     assert 'href="../../governance/decisions/tag-2025-10-27-gas/"' in gas
 

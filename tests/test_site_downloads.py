@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from perseus.governance import published_files
+from perseus.governance.pins import artefact_files
 from perseus.paths import ROOT
 from perseus.site.status import register
 from tests.site_checks import manifest_problems
@@ -31,15 +31,14 @@ def test_every_approved_artefact_is_in_it_with_each_of_its_files(built_site):
     for entry in entries:
         by_artefact.setdefault(entry.get("artefact"), []).append(entry)
     approved = [s for s in register().values() if s.status in APPROVED]
-    assert {"gas-desnz-annual@2025-10-27", "consumption-data@2025-10-27", "edp-cap@2025-10-27"} <= {
-        s.ref for s in approved
-    }
+    assert {"gas-desnz-annual@2025-10-27", "consumption-data@2025-10-27", "desnz@2022", "calorific-values@2025-10-27",
+            "emissions-cap-fsp@2026-03-12"} <= {s.ref for s in approved}
     for standing in approved:
         listed = by_artefact.get(standing.ref, [])
         assert listed, f"{standing.ref} ({standing.status}) is not in the manifest"
         assert all(e["status"] == standing.status for e in listed), listed
         sources = {e.get("source") for e in listed}
-        for rel in published_files(standing.kind, standing.ref, ROOT):
+        for rel in artefact_files(standing.kind, standing.ref, ROOT):  # every file its decision pins
             assert rel in sources, f"{standing.ref}: {rel} is not downloadable"
 
 

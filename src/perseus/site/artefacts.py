@@ -15,7 +15,8 @@ PAGES = {
     "permission-text": "permission-texts/{ref}.md",
     "factor-set": "factors/{ref}.md",
 }
-CHANGES = "changes/index.md"  # the review packs and every change between versions
+CHANGES = "changes/index.md"
+ERRATA = "governance/errata.md"  # the review packs and every change between versions
 LATEST = "latest/{label}.md"
 # Statuses a reader should take as the current version of a label, best first.
 CURRENT = ("deployed", "approved")
@@ -85,33 +86,39 @@ def latest(label: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def review_packs() -> tuple[tuple[str, str, str], ...]:
-    """(old, new, site page) of every review pack in generated/review-packs."""
+def review_packs() -> tuple[tuple[str | None, str, str], ...]:
+    """(old, new, site page) of every review pack in generated/review-packs; `old` is None for the
+    pack of a first version (what it holds, compared with nothing)."""
     packs = []
-    for path in sorted((GENERATED / "review-packs").glob("*..*.md")):
-        old, new = path.stem.split("..")
+    for path in sorted((GENERATED / "review-packs").glob("*@*.md")):
+        old, new = path.stem.split("..") if ".." in path.stem else (None, path.stem)
         packs.append((old, new, f"changes/{path.name}"))
     return tuple(packs)
+
+
+def pack_title(old: str | None, new: str) -> str:
+    return f"{old} → {new}" if old else f"{new} (first version)"
+
+
+EFFECTS = {"approve": "approves it", "withdraw": "withdraws it", "baseline": "the version its review packs compare against"}
 
 
 def decision_links(ref: str, from_page: str) -> str:
     s = standing(ref, all_refs().get(ref, ""))
     parts = []
-    for decision_id in s.decisions:
+    for decision_id, effect in s.decisions:
         d = decisions()[decision_id]
         parts.append(
             f"[{d['motion']}]({link(from_page, f'governance/decisions/{decision_id}.md')}) "
-            f"({d['group']}, {d['date']}: {d['outcome']})"
+            f"({d['group']}, {d['date']}: {d['outcome']}; {EFFECTS.get(effect, effect)})"
         )
-    if s.status_decision and s.status_decision not in s.decisions:
+    if s.status_decision and s.status_decision not in dict(s.decisions):
         d = decisions()[s.status_decision]
         parts.append(
             f"its status was set by [{d['motion']}]({link(from_page, f'governance/decisions/{s.status_decision}.md')}) "
             f"({d['date']})"
         )
-    if not parts:
-        parts.append("no decision record is held" + (f": {s.note}" if s.note else ""))
-    return "; ".join(parts)
+    return "; ".join(parts) or "no decision record is held"
 
 
 def _ref_link(ref: str | None, from_page: str) -> str:
@@ -130,13 +137,16 @@ def related(ref: str, from_page: str) -> list[tuple[str, str]]:
     status = badge(s.status)
     if s.superseded_by:
         status += f" by {_ref_link(s.superseded_by, from_page)}"
+    if s.withdrawn_by:
+        status += f" by the erratum [{s.withdrawn_by}]({link(from_page, ERRATA)}#{s.withdrawn_by})"
     rows = [
         ("Status", status),
+        *([("Register note", s.note)] if s.note else []),
         ("Decision", decision_links(ref, from_page)),
         ("Previous version", _ref_link(previous, from_page)),
         ("Next version", _ref_link(following, from_page)),
         ("Latest of the label", f"[{label}: latest]({link(from_page, LATEST.format(label=label))})"),
-        ("Review packs", ", ".join(f"[{old} → {new}]({link(from_page, page)})" for old, new, page in packs) or "none"),
+        ("Review packs", ", ".join(f"[{pack_title(old, new)}]({link(from_page, page)})" for old, new, page in packs) or "none"),
         ("Changes", f"[every change between versions]({link(from_page, CHANGES)})"),
     ]
     return rows

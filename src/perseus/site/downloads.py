@@ -2,9 +2,10 @@
 
 `catalogue()` is the one list: the downloads page, `downloads/manifest.json` and the
 files copied into the site are all made from it. A file's status is the status of the
-artefact it belongs to (from perseus.site.status); a file that belongs to no artefact
-with a status (an example, a factor table re-published from its publisher, a file
-generated for convenience) is `informative`.
+artefact it belongs to (from perseus.site.status); which files make up an artefact is
+what its decision pins (`perseus.governance.pins.artefact_files`). A file that belongs to
+no artefact with a status (an example, a LinkML module, a file generated for convenience)
+is `informative`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from perseus.paths import EXAMPLES, FACTORS, GENERATED, METHODOLOGIES, ROOT, SPEC
+from perseus.permission_texts import PERMISSION_TEXTS
 from perseus.site.status import badge, standing
 
 DOWNLOADS = "downloads"
@@ -48,9 +50,17 @@ class Download:
 
 
 GROUPS = (
-    ("data-specifications", "Data specifications", "JSON Schema and OpenAPI 3.1 document of every release."),
+    (
+        "data-specifications",
+        "Data specifications",
+        "JSON Schema, OpenAPI 3.1 document and LinkML cut of every release.",
+    ),
     ("methodologies", "Methodologies", "The methodology documents the calculator runs."),
-    ("permission-texts", "Permission texts", "Each version as plain text and as Markdown."),
+    (
+        "permission-texts",
+        "Permission texts",
+        "Each version as plain text, as Markdown, as YAML, and the clause cut it is assembled from.",
+    ),
     (
         "factors",
         "Emission factors and calorific values",
@@ -81,23 +91,37 @@ def _files(folder: Path, pattern: str = "*") -> list[Path]:
     return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
 
-def _ref(path: Path) -> str:
-    return path.name.removesuffix(".schema.json").removesuffix(path.suffix) if "@" in path.name else ""
+@lru_cache(maxsize=1)
+def owners() -> dict[str, str]:
+    """Repository path -> the `label@version` it is part of, for every artefact in the register."""
+    from perseus.governance.pins import artefact_files
+    from perseus.site.status import register
+
+    found: dict[str, str] = {}
+    for s in register().values():
+        if s.kind != "service-levels":  # not an artefact kind of the register: its file is named by its label
+            found |= {rel: s.ref for rel in artefact_files(s.kind, s.ref)}
+    return found
+
+
+def _artefact(path: Path) -> str | None:
+    rel = path.relative_to(ROOT).as_posix()
+    return owners().get(rel) or (path.stem if path.parent == GENERATED / "sla" else None)
 
 
 @lru_cache(maxsize=1)
 def catalogue() -> tuple[Download, ...]:
     found: list[Download] = []
-    add = lambda path, group, source, artefact=None: found.append(  # noqa: E731
-        Download(path, group, artefact, source)
-    )
-    for kind in ("jsonschema", "openapi"):
+    add = lambda path, group, source: found.append(Download(path, group, _artefact(source), source))  # noqa: E731
+    for kind in ("jsonschema", "openapi", "linkml"):
         for p in _files(GENERATED / kind):
-            add(f"{kind}/{p.name}", "data-specifications", p, _ref(p))
+            add(f"{kind}/{p.name}", "data-specifications", p)
     for p in _files(METHODOLOGIES, "*@*.yaml"):
-        add(f"methodologies/{p.name}", "methodologies", p, p.stem)
+        add(f"methodologies/{p.name}", "methodologies", p)
     for p in _files(GENERATED / "permission-text"):
-        add(f"permission-text/{p.name}", "permission-texts", p, _ref(p))
+        add(f"permission-text/{p.name}", "permission-texts", p)
+    for p in _files(PERMISSION_TEXTS, "*@*.yaml"):
+        add(f"permission-text/clauses/{p.name}", "permission-texts", p)
     for p in _files(FACTORS):
         if p.suffix in (".csv", ".yaml"):
             add(f"factors/{p.name}", "factors", p)
@@ -113,8 +137,7 @@ def catalogue() -> tuple[Download, ...]:
         found.append(Download(CONFORMANCE_ZIP, "conformance", content=_zip(cases, CONFORMANCE)))
     for kind in ("review-packs", "sandbox", "sla", "provenance", "models"):
         for p in _files(GENERATED / kind):
-            artefact = _ref(p) if kind in ("sla", "provenance") else None
-            add(f"{kind}/{p.name}", "generated", p, artefact)
+            add(f"{kind}/{p.name}", "generated", p)
     return tuple(found)
 
 
@@ -179,8 +202,9 @@ def pages() -> dict[str, str]:
         f'The same list, for programs: <a href="manifest.json"><code>{MANIFEST}</code></a> '
         "(one object per file: `path` relative to `downloads/`, `status`, `sha256`, `bytes`, `group`, and "
         "`artefact` and `source` where there are).\n",
-        f"A file that belongs to no artefact with a status (an example, a factor table re-published from its "
-        f"publisher, a file generated for convenience) is {badge(INFORMATIVE)}.\n",
+        "Each file of an artefact (the files its decision pins) has the artefact's status; "
+        f"a file that belongs to no artefact with a status (an example, a LinkML module, a file generated for "
+        f"convenience) is {badge(INFORMATIVE)}.\n",
     ]
     for key, title, about in GROUPS:
         rows = [d for d in catalogue() if d.group == key]

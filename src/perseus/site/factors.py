@@ -9,6 +9,7 @@ from perseus.methodology.factors import calorific_value_defaults, factor_sets
 from perseus.site import artefacts, charts
 from perseus.site.downloads import download_link
 from perseus.site.markdown import key_values, table
+from perseus.site.status import badge, standing
 
 CHART = "factors/factors-over-years.svg"
 
@@ -22,19 +23,15 @@ def _set_page(fs) -> str:
     meta = fs.metadata
     ref = meta["table"].removesuffix(".csv")
     page = f"factors/{ref}.md"
-    previous, following = artefacts.neighbours(ref)
     confidence = {c["activity"]: c["statement"] for c in meta.get("confidence", [])}
     rows = [[r.activity, r.unitBasis, r.ghg, decimal(r.value), confidence.get(r.activity, "")]
             for r in fs.table.itertuples()]
-    packs = [(old, new, p) for old, new, p in artefacts.review_packs() if ref in (old, new)]
-    facts = [("Publisher", meta["publisher"]), ("Year", meta["year"]), ("Version", meta["version"]),
-             ("Source", f"<{meta['url']}>"), ("Licence", meta["licence"]), ("GWP basis", meta.get("gwpBasis", "")),
-             ("Retrieved", meta.get("retrievalDate", "")),
-             ("Previous set", f"[{previous}]({previous}.md)" if previous else "none"),
-             ("Next set", f"[{following}]({following}.md)" if following else "none"),
-             ("Review packs", ", ".join(f"[{o} → {n}]({artefacts.link(page, p)})" for o, n, p in packs) or "none"),
-             ("Downloads", f'{download_link(f"factors/{ref}.csv", "table (CSV)", 2)}, '
-                           f'{download_link(f"factors/{ref}.yaml", "metadata (YAML)", 2)}')]
+    facts = artefacts.related(ref, page) + [
+        ("Publisher", meta["publisher"]), ("Year", meta["year"]), ("Version", meta["version"]),
+        ("Source", f"<{meta['url']}>"), ("Licence", meta["licence"]), ("GWP basis", meta.get("gwpBasis", "")),
+        ("Retrieved", meta.get("retrievalDate", "")),
+        ("Downloads", f'{download_link(f"factors/{ref}.csv", "table (CSV)", 2)}, '
+                      f'{download_link(f"factors/{ref}.yaml", "metadata (YAML)", 2)}')]
     return (
         f"---\ntitle: {ref} (factor set)\n---\n\n# {meta['title']}\n\n"
         + key_values(facts)
@@ -46,6 +43,9 @@ def _set_page(fs) -> str:
 
 
 def pages() -> dict[str, str]:
+    from perseus.governance.pins import held_artefacts
+
+    calorific_values = next(ref for ref, kind in held_artefacts().items() if kind == "calorific-values")
     sets = factor_sets()
     out = {f"factors/{fs.metadata['table'].removesuffix('.csv')}.md": _set_page(fs) for fs in sets.values()}
     cvs = calorific_value_defaults()
@@ -59,7 +59,9 @@ def pages() -> dict[str, str]:
                 [[f"[{fs.metadata['title']}]({fs.metadata['table'].removesuffix('.csv')}.md)", fs.metadata["publisher"],
                   fs.metadata["licence"]] for fs in sets.values()])
         + "\n## Calorific values\n\n"
-        + f"Download: {download_link('factors/calorific-values.yaml', 'calorific-values.yaml', 1)}.\n\n"
+        + f"Status: {badge(standing(calorific_values).status)}. "
+        f"Decision: {artefacts.decision_links(calorific_values, 'factors/index.md')}. "
+        f"Download: {download_link('factors/calorific-values.yaml', 'calorific-values.yaml', 1)}.\n\n"
         + table(["id", "MJ/m³", "zone", "publisher", "description"],
                 [[c["id"], decimal(c["megajoulesPerCubicMetre"]), c.get("distributionZone", ""), c.get("publisher", ""),
                   c.get("description", "")] for c in cvs])

@@ -35,6 +35,7 @@ SECTIONS = (
     ("Methodologies", "methodologies"),
     ("Factors", "factors"),
     ("Permission texts", "permissions"),
+    ("Conformance", "conformance"),
     ("Governance", "governance"),
     ("Changes", "changes"),
     ("Downloads", "downloads"),

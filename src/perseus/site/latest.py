@@ -18,14 +18,7 @@ def _page(label: str, kind: str) -> str:
     page = artefacts.LATEST.format(label=label)
     current = artefacts.latest(label)
     versions = artefacts.versions(label)
-    if kind == "factor-set":  # published by the government, not by the scheme: the newest is the latest
-        current = versions[-1]
-        lead = (
-            f"The newest set is **[{current}]({artefacts.link(page, artefacts.page(current))})**. Factor sets are "
-            "the publisher's, not the scheme's, so they carry no scheme status; a methodology's factor-set rule "
-            "says which set a half-hour uses."
-        )
-    elif current:
+    if current:
         s = standing(current)
         lead = (
             f"The version to build against is **[{current}]({artefacts.link(page, artefacts.page(current))})** "
@@ -33,8 +26,10 @@ def _page(label: str, kind: str) -> str:
         )
     else:
         lead = "No version of this label is approved or deployed yet."
+    if kind == "factor-set":
+        lead += " Sets are one a year and stay in use: a methodology's factor-set rule says which set a half-hour uses."
     newer = [v for v in versions if current and v.split("@")[1] > current.split("@")[1]]
-    if newer and kind != "factor-set":
+    if newer:
         lead += (
             " Newer versions, not current: "
             + ", ".join(f"[{v}]({artefacts.link(page, artefacts.page(v))}) {badge(standing(v).status)}" for v in newer)
@@ -43,7 +38,7 @@ def _page(label: str, kind: str) -> str:
     rows = [
         [
             f"[{v}]({artefacts.link(page, artefacts.page(v))})",
-            badge(standing(v).status) if kind != "factor-set" else "–",
+            badge(standing(v).status),
             "latest" if v == current else "",
         ]
         for v in reversed(versions)
@@ -59,7 +54,7 @@ def pages() -> dict[str, str]:
     out = {artefacts.LATEST.format(label=label): _page(label, kind) for label, kind in labels.items()}
     rows = []
     for label, kind in labels.items():
-        current = artefacts.latest(label) or (artefacts.versions(label)[-1] if kind == "factor-set" else None)
+        current = artefacts.latest(label)
         rows.append([f"[{label}]({label}.md)", KIND_WORDS[kind], current or "none yet"])
     index = (
         "---\ntitle: Latest versions\n---\n\n# Latest versions\n\nFor each label, the version that is current: "

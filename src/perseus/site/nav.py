@@ -25,14 +25,13 @@ def _stem(uri: str) -> str:
 def _version_entry(uri: str, ref: str) -> dict:
     kind = artefacts.all_refs().get(ref)
     version = ref.split("@")[1]
-    title = version if kind == "factor-set" or kind is None else f"{version} ({standing(ref).status})"
+    title = version if kind is None else f"{version} ({standing(ref).status})"
     return {title: uri}
 
 
 def _order(refs: list[str]) -> list[str]:
     def key(ref: str):
-        kind = artefacts.all_refs().get(ref)
-        rank = 0 if kind == "factor-set" else RANK.get(standing(ref).status, 9)
+        rank = RANK.get(standing(ref).status, 9)
         return rank, [-ord(c) for c in ref.split("@")[1]]  # newest first within a status
 
     return sorted(refs, key=key)
@@ -47,8 +46,9 @@ def entries(section: str, uris: list[str]) -> list:
         return index
     if section == "changes":
         return index + _changes(uris)
-    if section == "governance":
-        return index + [{"Decisions": [u for u in uris if "/decisions/" in u]}]
+    if section == "governance":  # the frozen packs under governance/packs are linked from their decision
+        pages = [f"governance/{name}.md" for name in ("process", "errata", "changelog")]
+        return index + [u for u in pages if u in uris] + [{"Decisions": [u for u in uris if "/decisions/" in u]}]
     versioned = {_stem(u): u for u in uris if "@" in _stem(u)}
     groups: dict[str, list[str]] = {}
     for ref in versioned:
@@ -62,13 +62,11 @@ def entries(section: str, uris: list[str]) -> list:
 
 def _changes(uris: list[str]) -> list:
     groups: dict[str, list] = {}
-    for uri in uris:
-        stem = _stem(uri)
-        if ".." not in stem:
-            continue
-        old, new = stem.split("..")
-        kind = artefacts.all_refs().get(new, "data-specification")
-        groups.setdefault(CHANGE_KINDS.get(kind, kind), []).append((new.split("@")[1], {f"{old} → {new}": uri}))
+    for old, new, uri in artefacts.review_packs():
+        if uri in uris:
+            kind = artefacts.all_refs().get(new, "data-specification")
+            entry = {artefacts.pack_title(old, new): uri}
+            groups.setdefault(CHANGE_KINDS.get(kind, kind), []).append(((new.split("@")[1], old is not None), entry))
     return [
         {title: [entry for _, entry in sorted(groups[title], key=lambda e: e[0], reverse=True)]}
         for title in CHANGE_KINDS.values()

@@ -27,6 +27,9 @@ def pages() -> dict[str, str]:
         "---\ntitle: Permission texts\n---\n\n"
         "# Permission texts\n\nWhat the small business is asked to agree to. Every text is assembled from one "
         "library of clauses, so the variants cannot drift apart; the [review packs](../changes/index.md) show "
-        "each change word by word.\n\n" + table(["version", "title", "status"], rows)
+        "each change word by word. The labels and dates are the scheme registry's; the wording is this project's, "
+        "with the registry's content items. This project's first texts (`edp-cap`, `cap-fsp`, `edp-cap-fsp`) are "
+        "withdrawn: their content departed from the scheme's (see the errata on the "
+        "[governance page](../governance/index.md)).\n\n" + table(["version", "title", "status"], rows)
     )
     return {"permission-texts/index.md": index} | out
