@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from perseus.site import artefacts
+from perseus.site.nav import RANK
 from perseus.site.status import standing
 
 pytestmark = pytest.mark.slow  # every test here reads the built site
@@ -69,11 +71,13 @@ def test_the_sidebar_groups_versions_by_label_current_first(built_site):
     nav = (built_site / "specifications" / "index.html").read_text().split('<nav class="md-nav md-nav--primary"', 1)[1]
     nav = nav.split("</nav>", 1)[0]
     assert "consumption-data" in nav
-    consumption = nav.split("consumption-data", 1)[1].split("emissions-data", 1)[0]
+    # The label's entry opens its current version (the deployed one); the others follow, in force first.
+    group = nav.split('<a href="consumption-data%40', 1)[1]
+    assert group.startswith(artefacts.latest("consumption-data").split("@")[1] + '/"'), group[:40]
+    consumption = group.split("emissions-data", 1)[0]
     shown = re.findall(r"(\d{4}-\d{2}-\d{2}) \((\w+)\)", html.unescape(consumption))
-    assert shown and shown[0][1] == "approved", shown
     statuses = [s for _, s in shown]
-    assert statuses.index("approved") < statuses.index("draft")
+    assert statuses == sorted(statuses, key=RANK.get) and "approved" in statuses and "draft" in statuses, shown
 
 
 def test_every_artefact_page_links_its_versions_status_and_review_packs(built_site):

@@ -61,10 +61,10 @@ def _decision_page(decision: dict) -> str:
         ref = artefact["artefact"]
         for pinned in artefact["files"]:
             now = in_force[(ref, pinned["path"])]
-            rows.append([_artefact(ref, page), artefact["effect"], _status_now(ref), f"`{pinned['path']}`",
+            rows.append([f"{_artefact(ref, page)} {_status_now(ref)} ({artefact['effect']})", f"`{pinned['path']}`",
                          f"`{pinned['sha256'][:16]}…`", "same" if now == pinned["sha256"] else f"`{now[:16]}…` (erratum)",
                          pinned.get("pinned_on") or artefact["pinned_on"]])
-    out.append(table(["artefact", "effect", "status now", "file", "SHA-256 pinned", "in force", "pinned on"], rows))
+    out.append(table(["artefact, status now (effect)", "file", "SHA-256 pinned", "in force", "pinned on"], rows))
     packs = [p for p in decision.get("review_packs") or [] if p["path"].endswith(".md")]
     if packs:
         out.append("## Review packs shown\n\n" + "\n".join(
