@@ -23,11 +23,16 @@ VERDICTS = [
 ]
 
 
+def synopsis() -> str:
+    """The command for each role, with the URL and the release date to fill in."""
+    return "\n".join(command for _, command in ROLES.values())
+
+
 def _intro() -> str:
     from perseus.commands.conformance import DEFAULT_MAX_REQUESTS, DEFAULT_TIMEOUT
     from perseus.conformance.exits import EXIT_STATUSES
 
-    commands = "\n".join(command for _, command in ROLES.values())
+    commands = synopsis()
     return (
         "# Conformance\n\n"
         "`perseus conformance` tests a server against the specification before it joins the scheme: an energy "
@@ -48,8 +53,11 @@ def _intro() -> str:
         "with a token and over mutual TLS, and against a deliberately broken server per case, which must fail "
         "that case and no MUST case it does not target.\n\n"
         "Against a local sandbox, which passes every case (the office's client, the cafe's meter as another "
-        "client's data source, and the sandbox's signing CA as the trust anchor):\n\n"
-        f"```sh\n.venv/bin/perseus sandbox &\ncurl -s {SANDBOX_URL}/trust-anchor.pem > trust-anchor.pem\n"
+        "client's data source, and the sandbox's signing CA as the trust anchor), start the sandbox in one "
+        "terminal:\n\n"
+        "```sh\n.venv/bin/perseus sandbox\n```\n\n"
+        "and run the suite against it from another:\n\n"
+        f"```sh\ncurl -s {SANDBOX_URL}/trust-anchor.pem > trust-anchor.pem\n"
         f".venv/bin/perseus conformance {' '.join(SANDBOX_EDP_ARGS)}\n```\n\n"
         "## Verdicts and exit status\n\n"
         + table(["verdict", "meaning"], VERDICTS)
