@@ -20,6 +20,7 @@ Interface facts (keys, URIs, shapes) are the scheme's; the code is this project'
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import uuid
 from dataclasses import dataclass
@@ -99,7 +100,7 @@ class Pki:
 
 def _name(*attributes) -> x509.Name:
     oids = (NameOID.COUNTRY_NAME, NameOID.STATE_OR_PROVINCE_NAME, NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME)
-    return x509.Name([x509.NameAttribute(oid, value) for oid, value in zip(oids, attributes) if value is not None])
+    return x509.Name([x509.NameAttribute(oid, value) for oid, value in zip(oids, attributes, strict=True) if value is not None])
 
 
 def _certificate(subject, key, issuer_name, issuer_key, serial, days, extensions):
@@ -321,5 +322,5 @@ def library_example_report(pki: Pki) -> dict:
     at_bank.add_step({"type": "receipt", "transfer": delivered["id"]})
     months = [dt.datetime(2023 + (8 + i) // 12, (8 + i) % 12 + 1, 1, tzinfo=dt.UTC) for i in range(13)]
     data = [{"type": "electricity", "from": _z(a), "to": _z(b), "takenAt": "2024-10-21T09:10:00Z",
-             "emissions": {"value": 100.0 + i, "unitCode": "KGM"}} for i, (a, b) in enumerate(zip(months, months[1:]))]
+             "emissions": {"value": 100.0 + i, "unitCode": "KGM"}} for i, (a, b) in enumerate(itertools.pairwise(months))]
     return {"data": data, "provenance": at_bank.sign(pki.signer("fsp")).encoded()}

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.calc_helpers import instant, intensity_rows, reading, run_calculate, write_csv
 
 from perseus.calculator import CalculationError, calculate
 from perseus.paths import METHODOLOGIES
+from tests.calc_helpers import instant, intensity_rows, reading, run_calculate, write_csv
 
 START = instant("2025-01-06T00:00:00Z")
 C = ["type", "from", "to", "value", "unitCode"]

@@ -6,10 +6,10 @@ import json
 
 import pandas as pd
 import pytest
-from tests.calc_helpers import instant, intensity_rows, reading, run_calculate, without_provenance, write_csv
 
 from perseus.calculator import CalculationError, calculate
 from perseus.calculator.summary import month_table
+from tests.calc_helpers import instant, intensity_rows, reading, run_calculate, without_provenance, write_csv
 
 START = instant("2025-04-01T00:00:00Z")
 C = ["type", "from", "to", "value", "unitCode", "meter"]

@@ -8,12 +8,12 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from tests.calc_helpers import factor, instant, intensity_rows, reading, write_csv, without_provenance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perseus.calculator import calculate
 from perseus.paths import METHODOLOGIES
+from tests.calc_helpers import factor, instant, intensity_rows, reading, without_provenance, write_csv
 
 C = ["type", "from", "to", "value", "unitCode"]
 TAKEN = "2030-01-01T00:00:00Z"

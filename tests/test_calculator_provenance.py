@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.calc_helpers import decode
-
 from perseus.calculator import calculate
+from tests.calc_helpers import decode
 
 CASE = Path(__file__).parent / "conformance" / "005-blended"
 
@@ -33,7 +32,7 @@ def test_provenance_names_inputs_datasets_and_methodologies(monkeypatch):
     assert record["origins"] == [s["id"] for s in steps if s["type"] == "origin"]
     processes = [s for s in steps if s["type"] == "process"]
     assert [p["perseus:methodology"] for p in processes] == [s["methodology"] for s in report["sources"]]
-    for process, source in zip(processes, report["sources"]):
+    for process, source in zip(processes, report["sources"], strict=True):
         assert process["process"] == source["methodologyUri"]
         inputs = [by_id[i] for i in process["inputs"]]
         assert all(i["type"] == "origin" for i in inputs)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.portfolio_helpers import TAKEN_AT, single_meter_inputs, small_portfolio
 
 from perseus.calculator import calculate
 from perseus.portfolio import calculate_portfolio
+from tests.portfolio_helpers import TAKEN_AT, single_meter_inputs, small_portfolio
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +137,7 @@ def test_a_meter_without_readings_gets_an_empty_report_and_a_warning(portfolio, 
     import shutil
 
     import pandas as pd
+
     from tests.calc_helpers import run_calculate
 
     copy = shutil.copytree(portfolio, tmp_path / "idle")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.calc_helpers import normalised
-from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 
 from perseus.portfolio import calculate_portfolio
 from perseus.portfolio.reports import json_line
+from tests.calc_helpers import normalised
+from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 
 pytestmark = pytest.mark.slow  # a local cluster of two workers starts for each module
 distributed = pytest.importorskip("dask.distributed")

@@ -8,6 +8,7 @@ import shutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from tests.calc_helpers import run_calculate
 from tests.portfolio_helpers import TAKEN_AT, rewrite, small_portfolio
 

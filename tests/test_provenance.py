@@ -127,6 +127,19 @@ def test_sign_report_refuses_a_key_that_is_not_the_certificates(pki, blended):
         sign_report(blended, key=pki["edp"].key, cert_chain=[pki["cap"].certificate])
 
 
+def test_sign_report_refuses_a_key_file_that_is_not_an_ec_key(blended, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    path = tmp_path / "ed25519.key"
+    path.write_bytes(ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    with pytest.raises(ValueError, match="ed25519.key: a .*Ed25519PrivateKey, not an EC private key"):
+        keys.load_key(path)
+    with pytest.raises(SigningError, match="not an EC private key"):
+        sign_report(blended, key=path, cert_chain=tmp_path / "unread.pem")
+
+
 # --- tampering ---------------------------------------------------------------------------------
 
 def test_every_step_when_altered_fails_naming_its_container(pki, signed):
@@ -450,6 +463,19 @@ def test_container_dates_are_checked(pki, blended, meter_data):
     text = "\n".join(map(str, _container_date_findings(tree, certificates)))
     assert "container $.provenance.steps[0] signed by Example EDP Ltd" in text and "signed in the future" in text
     assert "signed before the record nested in it ($.provenance.steps[0], signed 2099-01-01T00:00:00Z)" in text
+
+
+def test_a_digest_on_a_calculation_of_no_known_energy_type_is_a_finding():
+    """Its figures cannot be picked out of the report: not checked as the digest of no entries."""
+    from perseus.provenance.digest import report_digest
+    from perseus.provenance.verify import _source_findings
+
+    report = {"data": [{"type": "electricity", "emissions": {"value": 1.0, "unitCode": "KGM"}}]}
+    process = {"id": "calc", "type": "process", "process": vocabulary.process_uri("another-calculation", "2025-01-01"),
+               "inputs": [], "perseus:report": report_digest({}, "electricity")}  # what no entries digest to
+    found = [str(f) for f in _source_findings([process], report, [])]
+    assert "process step calc: binds a digest of the report's figures but names no energy type" in found[0]
+    assert found[1:] == ["$.data[0]: no process step in the record covers electricity entries"]
 
 
 def test_data_transferred_to_another_member_is_refused(pki, blended):

@@ -116,7 +116,7 @@ def test_calculate_sign_nests_the_edp_records_and_verifies(perseus, folder, tmp_
                    "--fsp", "https://directory.sandbox.example/member/bank", "--output", out)
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text())
-    for nested, path in zip(report["provenance"]["steps"][:2], inputs):
+    for nested, path in zip(report["provenance"]["steps"][:2], inputs, strict=True):
         assert nested == json.loads(path.read_text())["provenance"]["steps"]  # verified and nested as received
     done = perseus("verify", out, "--trust-anchor", folder / "sandbox-ca.pem", "--require-edp")
     assert done.returncode == 0, done.stderr

@@ -46,7 +46,7 @@ def raw_leaf_diff(old, new, at: str = "") -> set[str]:
         return {where}
 
     if isinstance(old, dict) and isinstance(new, dict):
-        out = set()
+        out: set[str] = set()
         for key in old.keys() | new.keys():
             where = f"{at}/{esc(key)}"
             out |= raw_leaf_diff(old[key], new[key], where) if key in old and key in new else every_leaf(old.get(key, new.get(key)), where)

@@ -8,12 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from perseus.generators.sandbox_openapi import sandbox_openapi
+from perseus.models import ServiceStatus
 from perseus.paths import GENERATED, ROOT, SANDBOX_OPENAPI
-from perseus.sandbox.served import newest_releases
 from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.app import SCENARIOS
 from perseus.sandbox.problems import CODES
-from perseus.models import ServiceStatus
+from perseus.sandbox.served import newest_releases
 from perseus.sla import load_sla
 from tests.sandbox_checks import check_response, document
 

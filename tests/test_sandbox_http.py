@@ -7,7 +7,7 @@ import json
 import select
 import socket
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -152,8 +152,8 @@ def test_no_answer_sends_an_unset_field_as_null(client, url, params, headers):
 
 
 def test_the_data_moves_with_the_clock(client):
-    now = datetime.now(timezone.utc)
-    this_month = datetime(now.year, now.month, 1, tzinfo=timezone.utc)
+    now = datetime.now(UTC)
+    this_month = datetime(now.year, now.month, 1, tzinfo=UTC)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
     query = {"from": last_month.strftime("%Y-%m-%dT%H:%M:%SZ"), "to": (this_month + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M:%SZ")}
     body = client.get(f"/datasources/{ELECTRICITY}/import", headers=FULL, params=query).json()
@@ -169,13 +169,13 @@ def test_the_data_moves_with_the_clock(client):
 
 @pytest.mark.parametrize("month", ["1970-01-01", "1999-11-01", DATA_START.strftime("%Y-%m-%d"), "2262-04-01", "8999-11-01"])
 def test_every_accepted_month_is_answered(client, month):
-    start = datetime.fromisoformat(month).replace(tzinfo=timezone.utc)
+    start = datetime.fromisoformat(month).replace(tzinfo=UTC)
     query = {"from": month, "to": (start + timedelta(days=31)).strftime("%Y-%m-%d")}
     for url, headers in ((f"/datasources/{ELECTRICITY}/import", FULL), ("/emissions", OFFICE)):
         response = client.get(url, headers=headers, params=query)
         assert response.status_code == 200, (url, month, response.text[:300])
         check_response(METER if "datasources" in url else "/emissions", 200, response.headers, response.content)
-    if start < DATA_START or start > datetime.now(timezone.utc):
+    if start < DATA_START or start > datetime.now(UTC):
         assert response.json()["data"] == []  # before the meters were commissioned, or not yet collected
 
 

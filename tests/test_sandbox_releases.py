@@ -4,15 +4,16 @@ answered under; the answer then holds only what that release's document allows."
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
 from fastapi.testclient import TestClient
 
 from perseus.paths import GENERATED
+from perseus.releases import all_releases
 from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.catalogue import CATALOGUE, SOURCES
 from perseus.sandbox.served import API_OF_PATH, fit, newest, served_releases
-from perseus.releases import all_releases
 from tests.sandbox_checks import check_response
 
 FULL = {"Authorization": "Bearer sandbox-token-cap-full"}
@@ -89,11 +90,11 @@ def test_a_prefix_of_another_apis_release_is_an_unknown_path(client):
 
 def test_every_release_allows_the_readings_as_they_are_served():
     # Readings are served as prepared JSON, not fitted per request: each release must allow them whole.
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     for source in SOURCES.values():
-        now = datetime.now(timezone.utc)
-        reading = CATALOGUE.readings(source, datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 1, 2, tzinfo=timezone.utc), now)
+        now = datetime.now(UTC)
+        reading = CATALOGUE.readings(source, datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 2, tzinfo=UTC), now)
         sample = json.loads(reading.first)
         for release in (r for r in served_releases() if r.label == "consumption-data"):
             assert fit(release, "MeterData", {"data": [sample]})["data"] == [sample], (release.ref, source.id)

@@ -17,8 +17,8 @@ from schemathesis.checks import not_a_server_error, positive_data_acceptance
 from perseus.sandbox import SandboxConfig
 from perseus.sandbox.app import RESERVED_PREFIX, SCENARIO_HEADER, SCENARIOS
 from perseus.sandbox.monitoring import ENDPOINTS
-from perseus.sandbox.server import RunningSandbox
 from perseus.sandbox.served import served_releases
+from perseus.sandbox.server import RunningSandbox
 
 TOKEN = {"Authorization": "Bearer sandbox-token-cap-full"}
 SEEN: set[tuple[str, int]] = set()

@@ -12,6 +12,7 @@ import ssl
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from perseus.sandbox import SandboxConfig
@@ -97,6 +98,7 @@ def sandbox_ca_certificate(folder, tmp_path, subject: x509.Name):
     """A client certificate the sandbox CA itself issued, with the subject given."""
     ca_cert = x509.load_pem_x509_certificate((folder / "ca.pem").read_bytes())
     ca_key = serialization.load_pem_private_key((folder / "ca-key.pem").read_bytes(), password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
     cert, key = issue(ca_cert, ca_key, "placeholder", server=False)
     builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(ca_cert.subject).public_key(key.public_key())
                .serial_number(x509.random_serial_number()).not_valid_before(cert.not_valid_before_utc)

@@ -15,12 +15,17 @@ import json
 import pytest
 from ib1.provenance import Record
 
-from tests.scheme_records import (
-    cap_agent_report, certmaker_pki, demo_edp_meter_data, intensity_csv, library_example_report, month_readings, write_json,
-)
-
 from perseus.provenance.inbound import verify_inbound
 from perseus.provenance.verify import verify_report
+from tests.scheme_records import (
+    cap_agent_report,
+    certmaker_pki,
+    demo_edp_meter_data,
+    intensity_csv,
+    library_example_report,
+    month_readings,
+    write_json,
+)
 
 OCTOBER = (dt.date(2025, 10, 1), dt.date(2025, 11, 1))
 

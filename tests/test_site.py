@@ -4,7 +4,6 @@ import html as html_lib
 import os
 import re
 import shutil
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest

@@ -9,8 +9,8 @@ from urllib.request import Request, urlopen
 import pytest
 
 from perseus import models
-from perseus.sandbox.served import newest_releases
 from perseus.sandbox import SandboxConfig
+from perseus.sandbox.served import newest_releases
 from perseus.sandbox.server import RunningSandbox
 from tests.sandbox_checks import check_response
 from tests.site_checks import json_examples

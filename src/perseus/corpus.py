@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -86,7 +86,7 @@ def strict_profiles() -> list[Release]:
     return [r for r in all_releases() if r.has_strict_profile and r.profile != STRICT]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(ref: str, cls: str, strict: bool):
     import jsonschema_rs
 
@@ -115,7 +115,9 @@ def differences(payloads: tuple[Payload, ...] | None = None) -> list[Difference]
         for strict, verdicts in ((False, payload.releases), (True, payload.strict)):
             for ref, ours in verdicts.items():
                 counterpart = registry_counterpart(_release(ref))
-                theirs = payload.registry.get(counterpart.ref) if counterpart else None
+                if counterpart is None:
+                    continue
+                theirs = payload.registry.get(counterpart.ref)
                 if theirs is not None and theirs != ours:
                     found.append(Difference(ref, strict, payload, ours, counterpart.ref, theirs))
     return found

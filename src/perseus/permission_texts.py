@@ -60,7 +60,7 @@ def text_refs(source: Path = PERMISSION_TEXTS) -> list[str]:
 def load_library(source: Path = PERMISSION_TEXTS) -> dict:
     raw = load_record(source / LIBRARY_FILE, "ClauseLibrary", MODULE)
     path = source / LIBRARY_FILE
-    library = {"headings": {}, "data_items": {}, "clauses": {}}
+    library: dict[str, dict[str, dict]] = {"headings": {}, "data_items": {}, "clauses": {}}
     for key, id_key in (("headings", "kind"), ("data_items", "kind"), ("clauses", "id")):
         for index, entry in enumerate(raw[key]):
             name = entry[id_key]

@@ -69,7 +69,7 @@ def presence_test(release: Release):
         if version is None or version in versions:
             return True
         adopted = annotation(element, "also_added_in")
-        return bool(adopted) and bool(set(adopted.split()) & refs)
+        return adopted is not None and bool(set(adopted.split()) & refs)
 
     return present
 

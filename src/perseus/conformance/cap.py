@@ -146,7 +146,7 @@ def calculated_after_month(run: Run):
 
 def verifications(run: Run) -> dict[int, Verification | UnusableInput]:
     """Per exchange number: verify_report's Verification, or the UnusableInput it raised."""
-    def verify_all():
+    def verify_all() -> dict[int, Verification | UnusableInput]:
         from perseus.provenance.verify import UnusableInput, verify_report
 
         anchor = run.options.trust_anchor

@@ -87,7 +87,7 @@ def source_days(run: Run) -> list[Answer]:
 
 def samples(run: Run) -> list[Answer]:
     """A day, a month and a year of the first data source of each energy type (the day is EDP-03's)."""
-    def fetch():
+    def fetch() -> list[Answer]:
         days = {(a.source["id"], a.measure): a for a in source_days(run)}
         chosen: dict[str, tuple[dict, str]] = {}
         for source in listed(run)[:MAX_SOURCES]:

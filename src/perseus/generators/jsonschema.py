@@ -79,7 +79,7 @@ def _property_name(slot) -> str:
 def _complete(defs: dict, schema: SchemaDefinition) -> None:
     """Add what the LinkML generator leaves out: recursive items and rule texts."""
     view = SchemaView(schema)
-    for cls_name, cls in view.all_classes().items():
+    for cls_name in view.all_classes():
         target = defs.get(cls_name)
         if target is None:
             continue
@@ -95,8 +95,11 @@ def _complete(defs: dict, schema: SchemaDefinition) -> None:
                 defs.setdefault(ref, EXTRA_DEFS[ref])
             if prop.get("$ref") == f"{DEFS}Any":  # any JSON value: the description is all there is to say
                 del prop["$ref"]
+        # The generator writes one conditional a rule, the ancestors' rules too, in this order; a
+        # rule it writes no `if` for would shift the descriptions, so strict= makes that fail loudly.
+        rules = [rule for name in view.class_ancestors(cls_name) for rule in view.get_class(name).rules or []]
         conditionals = [target] if "if" in target else [s for s in target.get("allOf", []) if "if" in s]
-        for conditional, rule in zip(conditionals, cls.rules or []):
+        for conditional, rule in zip(conditionals, rules, strict=True):
             if rule.description:
                 conditional["then"]["description"] = rule.description
     defs.pop("Any", None)
@@ -124,7 +127,7 @@ def _registry_names(defs: dict, schema: SchemaDefinition) -> dict:
     for definition in defs.values():  # open is the default; the registry's documents do not say it
         if definition.get("additionalProperties") is True:
             del definition["additionalProperties"]
-    names = {n: annotation(c, "registry_name") for n, c in schema.classes.items() if annotation(c, "registry_name")}
+    names = {n: name for n, c in schema.classes.items() if (name := annotation(c, "registry_name"))}
     return rename_definitions(defs, names | EXTRA_REGISTRY_NAMES, DEFS)
 
 

@@ -9,7 +9,7 @@ strict-profile documents (the project's 2025-10-27 releases) come out as approve
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from perseus.generators.refs import map_refs
 from perseus.paths import SPEC
@@ -23,7 +23,7 @@ SCHEMAS = "#/components/schemas/"
 JSON, PROBLEM_JSON = "application/json", "application/problem+json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def api_description(label: str) -> dict:
     path = SPEC / "api" / f"{label}.yaml"
     if not path.exists():

@@ -157,7 +157,9 @@ def _approvals(records: Records) -> list[Problem]:
 
 
 def _one_outcome(records: Records) -> list[Problem]:
-    out, approved_by, held = [], {}, held_artefacts(records.root)
+    out: list[Problem] = []
+    approved_by: dict[str, str] = {}
+    held = held_artefacts(records.root)
     for decision in records.decisions.values():
         where = _decision_file(decision["id"])
         names = [a["artefact"] for a in decision["artefacts"]]
@@ -224,7 +226,7 @@ def _supersessions(records: Records) -> list[Problem]:
         if later is None or later["status"] not in ("approved", "deployed", "superseded") or later["kind"] != entry["kind"]:
             out.append(Problem("supersession", REGISTER,
                                f"superseded, but superseded_by {successor or '(none)'} is no approved {entry['kind']}", artefact=ref))
-        elif _version(successor) <= _version(ref):
+        elif _version(later["artefact"]) <= _version(ref):
             out.append(Problem("supersession", REGISTER, f"superseded by {successor}, which is not a later version", artefact=ref))
     return out
 
@@ -363,17 +365,17 @@ def _packs(records: Records) -> list[Problem]:
     for decision in records.decisions.values():
         if not decision.get("proposal"):
             continue
-        proposal = records.proposals.get(decision["proposal"])
+        named = records.proposals.get(decision["proposal"])
         where = _decision_file(decision["id"])
-        if proposal is None:
+        if named is None:
             out.append(Problem("packs", where, f"names proposal {decision['proposal']}, which has no record", decision=decision["id"]))
             continue
         shown = {(p["path"], p["sha256"]) for p in decision.get("review_packs") or []}
-        for pinned in proposal["review_packs"]:
+        for pinned in named["review_packs"]:
             if (pinned["path"], pinned["sha256"]) not in shown:
                 out.append(Problem("packs", where, f"does not pin the review pack {pinned['path']} its proposal froze",
                                    decision=decision["id"]))
-        for ref in proposal["artefacts"]:
+        for ref in named["artefacts"]:
             if ref not in {a["artefact"] for a in decision["artefacts"]}:
                 out.append(Problem("packs", where, "proposed, but the decision does not name it", decision=decision["id"], artefact=ref))
     return out

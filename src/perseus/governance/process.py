@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -264,7 +265,7 @@ def _write_manifest(path: Path, manifest: dict, signature: dict | None) -> None:
 
 
 def erratum(root: Path, erratum_id: str, decision_id: str, day: str, decided_by: str, reason: str,
-            repin: list[str] = (), withdraws: list[str] = ()) -> dict:
+            repin: Sequence[str] = (), withdraws: Sequence[str] = ()) -> dict:
     """Record a correction: each path in `repin` moves from the hash in force to its bytes now;
     each artefact in `withdraws` leaves the approved set. Publish the decision again afterwards."""
     from perseus.governance.records import load

@@ -20,17 +20,32 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from typing import Any
 
 from ib1.provenance import Record
 
 from perseus.provenance.digest import report_digest
 from perseus.provenance.inbound import (
-    InboundError, check_consumption, consumption_context, energy_types, is_consumption_origin, read_anchor, verify_inbound,
+    InboundError,
+    check_consumption,
+    consumption_context,
+    energy_types,
+    is_consumption_origin,
+    read_anchor,
+    verify_inbound,
 )
 from perseus.provenance.signer import SigningError, member_signer
 from perseus.provenance.unsigned import dataset_step
 from perseus.provenance.vocabulary import (
-    ASSURANCE, CAP, CAP_FSP_LICENCE, EMISSIONS_STANDARD, METER, PRODUCTION, ROLES, environment_of_role, process_uri,
+    ASSURANCE,
+    CAP,
+    CAP_FSP_LICENCE,
+    EMISSIONS_STANDARD,
+    METER,
+    PRODUCTION,
+    ROLES,
+    environment_of_role,
+    process_uri,
 )
 
 __all__ = ["InboundError", "SigningError", "sign_calculated", "sign_report"]
@@ -113,7 +128,7 @@ def sign_report(
     for energy_type, entries in entries_by_type.items():
         if energy_type in consumption_inputs:
             continue
-        scheme = {"meteringPeriod": metering_period(entries)}
+        scheme: dict[str, Any] = {"meteringPeriod": metering_period(entries)}
         if postcode := (outcode.get(energy_type) if isinstance(outcode, dict) else outcode):
             scheme["postcode"] = postcode
         extra = dict((declared or {}).get(energy_type, {}))

@@ -107,7 +107,7 @@ def figure(record, title: str | None = None):
                                     facecolor=colour[signer], edgecolor="#333333"))
         ax.text(x + box_w / 2, y + box_h / 2, _label(step), ha="center", va="center", fontsize=7.5)
     for step in steps:
-        for source, label in _sources(step):
+        for source, _kind in _sources(step):
             if source not in centre:
                 continue
             (x0, y0), (x1, y1) = centre[source], centre[step["id"]]

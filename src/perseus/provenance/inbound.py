@@ -56,10 +56,12 @@ def verify_inbound(item: dict, trust_anchor: bytes | None, recipient: dict | Non
     from perseus.provenance.verify import explain
 
     provenance = item.get("provenance")
+    if not isinstance(provenance, dict):
+        provenance = {}  # containers() below refuses a record without steps
     if trust_anchor is None:
         raise InboundError("an inbound record needs the environment's trust anchor to be verified")
     try:
-        containers(provenance.get("steps") if isinstance(provenance, dict) else None)
+        containers(provenance.get("steps"))
     except Unreadable as exc:
         raise InboundError(f"the energy data provider's record cannot be read: {exc}") from exc
     env = by_trust_framework(provenance.get("ib1:provenance"))
@@ -112,7 +114,7 @@ def synthetic_label(provenance) -> dict:
 
 
 def energy_types(item: dict) -> set[str]:
-    return {r.get("type") for r in item.get("data", []) if isinstance(r, dict)}
+    return {t for r in item.get("data", []) if isinstance(r, dict) and isinstance(t := r.get("type"), str)}
 
 
 @dataclass

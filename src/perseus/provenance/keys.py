@@ -180,7 +180,10 @@ def write_public(path: Path, data: bytes) -> None:
 
 
 def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
-    return serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ValueError(f"{path}: a {type(key).__name__}, not an EC private key (the scheme signs with EC P-256)")
+    return key
 
 
 def load_certificates(path: Path) -> list[x509.Certificate]:

@@ -37,7 +37,7 @@ def _detail(step: dict) -> str:
 
 def summary(result, report: dict) -> str:
     lines = ["", f"Environment: {result.environment.name} ({result.environment.trust_framework})", "", "Signers:"]
-    seen = {}
+    seen: dict[str, dict] = {}
     for step in result.steps:
         signer = step["_signature"]["signed"]
         seen.setdefault(signer["member"], signer)

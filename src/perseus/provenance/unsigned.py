@@ -71,7 +71,8 @@ def build(taken_at: str, consumption, intensity, results) -> dict:
     """The calculator's unsigned record: an origin per consumption file, one per dataset, a process per methodology."""
     received = [(item, container) for item in consumption
                 if (container := received_container(item.provenance)) is not None]
-    env = by_trust_framework(received[0][0].provenance["ib1:provenance"]) if received else PRODUCTION
+    # received_container() keeps only records of a known trust framework
+    env = (by_trust_framework(received[0][0].provenance["ib1:provenance"]) if received else None) or PRODUCTION
     record = UnsignedRecord(env.trust_framework)
     nested = [container for item, container in received if item.provenance["ib1:provenance"] == env.trust_framework]
     file_steps = {}

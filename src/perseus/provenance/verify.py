@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -24,8 +24,19 @@ from ib1.provenance.certificates import CertificatesProviderSelfContainedRecord,
 from perseus.provenance.digest import report_digest
 from perseus.provenance.steps import Container, Unreadable, containers, decode_step, step_ids, walk
 from perseus.provenance.vocabulary import (
-    CAP, DATASET_SOURCE_TYPES, EDP, METER, Environment, by_trust_framework, energy_type_of, instant, is_a, not_after,
-    roles_held, shown_roles, trust_frameworks,
+    CAP,
+    DATASET_SOURCE_TYPES,
+    EDP,
+    METER,
+    Environment,
+    by_trust_framework,
+    energy_type_of,
+    instant,
+    is_a,
+    not_after,
+    roles_held,
+    shown_roles,
+    trust_frameworks,
 )
 
 DATASET_FIELDS = ("role", "publisher", "title", "version", "months", "substitutedFor")
@@ -155,8 +166,8 @@ def _issued_by(cert: x509.Certificate, anchor: x509.Certificate) -> bool:
     return True
 
 
-def _origins_in(raw: list) -> list[str]:
-    found = []
+def _origins_in(raw: list) -> list[str | None]:
+    found: list[str | None] = []
     *data, _ = raw
     for item in data:
         if isinstance(item, str):
@@ -205,14 +216,14 @@ def step_schema() -> dict:
     return json.loads(STEP_SCHEMA_PATH.read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _step_validator(name: str):
     from jsonschema import Draft201909Validator
 
     return Draft201909Validator({"$ref": f"#/$defs/{name}", "$defs": step_schema()["$defs"]})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fast_step_validator(name: str):
     # jsonschema-rs answers valid/invalid about ten times faster; the messages come from jsonschema.
     import jsonschema_rs
@@ -280,7 +291,7 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
     if result.problems:
         return result
     result.environment = env
-    result.problems += _role_findings(result, require_edp)
+    result.problems += _role_findings(result, env, require_edp)
     try:
         result.problems += _date_findings(result.steps, signed_at, report)
         result.problems += _origin_findings(result.steps, report)
@@ -328,13 +339,13 @@ def _is_calculation(step: dict) -> bool:
     return step["type"] == "process" and is_a(step.get("process"), "process")
 
 
-def _role_findings(result: Verification, require_edp: bool) -> list[Finding]:
+def _role_findings(result: Verification, env: Environment, require_edp: bool) -> list[Finding]:
     findings = []
     by_id = {s["id"]: s for s in result.steps}
     for step in result.steps:
         signer = _signer(step)
-        roles = roles_held(signer["roles"], result.environment)
-        held = f"signed by {signer['name']}, whose certificate holds {shown_roles(signer['roles'], result.environment)}"
+        roles = roles_held(signer["roles"], env)
+        held = f"signed by {signer['name']}, whose certificate holds {shown_roles(signer['roles'], env)}"
         if _is_calculation(step) and CAP not in roles:
             findings.append(Finding(_where(step), f"{held}; only a {CAP} signs the emissions calculation"))
         elif _is_dataset(step) and CAP not in roles:
@@ -465,7 +476,11 @@ def _source_findings(steps: list[dict], report: dict, notes: list[str]) -> list[
         if sources:
             findings.append(Finding(_where(process), "no source in the report names this methodology"))
         elif "perseus:report" in process:
-            findings += _digest_findings(process, report, energy_type_of(process))
+            if (energy_type := energy_type_of(process)) is None:
+                findings.append(Finding(_where(process), "binds a digest of the report's figures but names no energy type "
+                                                         "(no `perseus:energyType`, no known methodology), so it cannot be checked"))
+            else:
+                findings += _digest_findings(process, report, energy_type)
         else:
             notes.append(f"{_where(process)}: the record binds no digest of the report's figures (the report has no "
                          "`sources` and the process step no `perseus:report`), so the figures are not checked against it")

@@ -134,7 +134,7 @@ def environment(name: str) -> Environment:
     return Environment(name)
 
 
-def by_trust_framework(url: str) -> Environment | None:
+def by_trust_framework(url: object) -> Environment | None:
     return next((Environment(n) for n in ENVIRONMENTS if Environment(n).trust_framework == url), None)
 
 
@@ -162,7 +162,7 @@ def scheme_path(uri) -> tuple[str, str] | None:
 def is_a(uri, kind: str, labels=None) -> bool:
     """Whether `uri` is a scheme URI of this kind (in any environment), with one of `labels` if given."""
     found = scheme_path(uri)
-    return bool(found) and found[0] == kind and (labels is None or found[1].split("/")[0] in labels)
+    return found is not None and found[0] == kind and (labels is None or found[1].split("/")[0] in labels)
 
 
 def roles_held(roles, env: Environment) -> set[str]:

@@ -43,10 +43,10 @@ def value_columns(table) -> list[str]:
     return [c for c in table.columns if len(table) and all(_is_number(v) for v in table[c])]
 
 
-def _numbers(table, path: Path, columns: list[str]) -> dict:
+def _numbers(table, path: Path, columns: list[str]) -> dict[str, list[float | None]]:
     out = {}
     for column in columns:
-        values = []
+        values: list[float | None] = []
         for index, text in enumerate(table[column]):
             if text == "":
                 values.append(None)

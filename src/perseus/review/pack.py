@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from perseus.governance.pins import calorific_values_file
 from perseus.paths import FACTORS, METHODOLOGIES, ROOT
@@ -53,7 +54,7 @@ class ReviewPack:
         }
 
     def as_dict(self) -> dict:
-        data = {
+        data: dict[str, Any] = {
             "old": self.old,
             "new": self.new,
             "kind": self.kind,

@@ -58,7 +58,7 @@ def describe(schema) -> dict:
     return {"classes": classes, "enums": enums, "types": types, "meanings": meanings, "aliases": aliases}
 
 
-EMPTY = {"classes": {}, "enums": {}, "types": {}, "meanings": {}, "aliases": {}}
+EMPTY: dict[str, dict] = {"classes": {}, "enums": {}, "types": {}, "meanings": {}, "aliases": {}}
 
 
 def constraint_words(constraints: dict) -> str:

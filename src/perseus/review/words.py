@@ -62,7 +62,7 @@ def schema_words(schema: dict | None, defs: dict, meanings: dict, depth: int = 0
         parts.append(enum_words(schema["enum"], {}))
     kind = schema.get("type")
     if kind and "enum" not in schema and "const" not in schema:
-        kinds = kind if isinstance(kind, list) else [kind]
+        kinds: list[str] = kind if isinstance(kind, list) else [kind]
         parts.append(" or ".join(TYPES.get(k, k) for k in kinds))
     if schema.get("format"):
         parts.append(FORMATS.get(schema["format"], f"in the format {code(schema['format'])}"))

@@ -113,7 +113,7 @@ class Clients:
     def from_certificate_and_token(self, cert: x509.Certificate | None, authorization: str | None) -> Client:
         client = self.from_certificate(cert)
         holder = self.from_bearer(authorization)
-        if holder is not client or self.bindings.get(client.id) != thumbprint(cert):
+        if holder is not client or cert is None or self.bindings.get(client.id) != thumbprint(cert):
             raise SandboxProblem("invalid-credentials", "The bearer token is not bound to the client certificate presented.",
                                  parameter="Authorization")
         return client

@@ -10,7 +10,8 @@ import asyncio
 import logging
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -198,10 +199,10 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     async def list_data_sources(request: Request, client: Client):
         release = under(request, "/datasources")
         begin(request)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         current = [SOURCES[p.source] for p in client.permissions if p.current(now) and offers(release, SOURCES[p.source])]
-        body = DataSources(data=[DataSource(id=s.id, type=s.type, location={"ukPostcodeOutcode": s.outcode},
-                                            availableMeasures=list(s.measures)) for s in current])
+        body = DataSources(data=[DataSource(id=s.id, type=models.EnergyType(s.type), location=models.Location(ukPostcodeOutcode=s.outcode),
+                                            availableMeasures=[models.Measure(m) for m in s.measures]) for s in current])
         return JSONResponse(fit(release, "DataSources", body.model_dump(mode="json", exclude_none=True)))
 
     @data_route("/datasources/{id:path}/{measure}")
@@ -210,7 +211,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         release = under(request, "/datasources/{id}/{measure}")
         if measure not in MEASURES:
             raise validation("measure", f"must be one of {', '.join(MEASURES)}", "literal_error", where="path")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         first, last = check_period(*read_period(request.query_params, config.strict), now)
         if config.strict and request.scope["raw_path"].count(b"/") != 3:
             raise SandboxProblem("unknown-path", "An id holding `/` is sent percent-encoded (`%2F`).", parameter="id")
@@ -241,7 +242,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     @data_route("/emissions")
     async def get_emissions(request: Request, client: Client):
         release = under(request, "/emissions")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         first, last = check_period(*read_period(request.query_params, config.strict), now)
         premises = [s.id for s in SOURCES.values() if s.archetype == client.emissions_premises]
         for source_id in premises:

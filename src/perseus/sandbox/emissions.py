@@ -15,7 +15,7 @@ import json
 import tempfile
 import threading
 from collections import OrderedDict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from perseus.calculator.instants import z
@@ -47,6 +47,7 @@ def report_months(start: datetime, end: datetime, now: datetime) -> list[datetim
 class Calculations:
     def __init__(self, limit: int, retry_after: int, signers: Signers):
         self.retry_after, self.signers = retry_after, signers
+        self.limit = limit
         self._slots = threading.BoundedSemaphore(limit)
         self._figures: OrderedDict[tuple, tuple[dict, dict]] = OrderedDict()  # key -> (entry, source without months)
         self._lock = threading.Lock()
@@ -55,7 +56,7 @@ class Calculations:
     def key(source_id: str, month: datetime, now: datetime) -> tuple:
         # A month still being collected is figured again once more of it is collected (each day at 01:00).
         end = next_month(month)
-        collected_to = min(end, datetime.combine((now - timedelta(hours=1)).date(), datetime.min.time(), timezone.utc))
+        collected_to = min(end, datetime.combine((now - timedelta(hours=1)).date(), datetime.min.time(), UTC))
         return source_id, month, collected_to
 
     def report(self, source_ids: list[str], start: datetime, end: datetime, now: datetime, recipient: str) -> dict:
@@ -68,7 +69,7 @@ class Calculations:
             missing = [pair for pair, key in keys.items() if key not in self._figures]
         if missing:
             if not self._slots.acquire(blocking=False):
-                raise NotReady(f"The report is being calculated (at most {self._slots._initial_value} at once)", self.retry_after)
+                raise NotReady(f"The report is being calculated (at most {self.limit} at once)", self.retry_after)
             try:
                 for source_id in dict.fromkeys(s for s, _ in missing):
                     self._calculate(source_id, sorted(m for s, m in missing if s == source_id), now)

@@ -10,7 +10,7 @@ import html
 import threading
 import time
 from collections import Counter, deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -34,14 +34,14 @@ def status_class(status: int) -> str:
 
 
 class Metrics:
-    def __init__(self):
-        self.started_wall = datetime.now(timezone.utc).replace(microsecond=0)
+    def __init__(self) -> None:
+        self.started_wall = datetime.now(UTC).replace(microsecond=0)
         self.started = time.monotonic()
         self._lock = threading.Lock()
         self.responses: dict[str, Counter] = {}
         self.deliberate: Counter = Counter()
         self.server_errors: Counter = Counter()  # 5xx not asked for by a scenario
-        self.latencies: dict[str, deque] = {}
+        self.latencies: dict[tuple[str, str], deque] = {}
 
     def record(self, endpoint: str, status: int, seconds: float, deliberate: bool) -> None:
         with self._lock:
@@ -55,14 +55,14 @@ class Metrics:
 
     def snapshot(self, sla) -> dict:
         """The status document (served as /status.json), a ServiceStatus of spec/sla.yaml."""
-        from perseus.models import EndpointStatus, LatencyPercentiles, ServiceStatus, StatusClassLatency, StatusCount
+        from perseus.models import EndpointStatus, ServiceStatus, StatusClassLatency, StatusCount
 
         targets = {t.endpoint: t for t in sla.targets}
         with self._lock:
             responses = {e: dict(c) for e, c in self.responses.items()}
             latencies = {e: np.array(d) for e, d in self.latencies.items()}
             deliberate, errors = Counter(self.deliberate), Counter(self.server_errors)
-        total = Counter()
+        total: Counter[str] = Counter()
         for counts in responses.values():
             total.update(counts)
 
@@ -87,7 +87,7 @@ class Metrics:
                 meetsLatency=None if percentiles is None or not target else percentiles.p95 <= target.p95LatencyMilliseconds,
             ))
         status = ServiceStatus(
-            startedAt=z(self.started_wall.replace(microsecond=0)),
+            startedAt=self.started_wall,
             uptimeSeconds=round(time.monotonic() - self.started, 3),
             requests=sum(total.values()), responses=counted(total), sla=f"{sla.label}@{sla.version}", endpoints=endpoints,
         )

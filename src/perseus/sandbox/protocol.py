@@ -19,8 +19,10 @@ connection here:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
+from typing import Any
 
 import h11
 from cryptography import x509
@@ -38,7 +40,7 @@ class ConnectionSettings:
         self.retry_after, self.docs_url = retry_after, docs_url
 
 
-def problem_bytes(status_line: bytes, body: dict, extra: list[tuple[bytes, bytes]] = ()) -> bytes:
+def problem_bytes(status_line: bytes, body: dict, extra: tuple[tuple[bytes, bytes], ...] = ()) -> bytes:
     data = json.dumps(body).encode()
     headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(data)).encode()),
                (b"connection", b"close"), *extra]
@@ -74,7 +76,7 @@ class _WithTlsExtension:
 
 def tls_extension(ssl_object) -> dict:
     """The ASGI TLS extension of a connection; `client_cert` (sandbox-specific) is the parsed leaf."""
-    tls = {"client_cert_chain": [], "client_cert_name": None, "client_cert_error": None, "client_cert": None,
+    tls: dict[str, Any] = {"client_cert_chain": [], "client_cert_name": None, "client_cert_error": None, "client_cert": None,
            "tls_version": None, "cipher_suite": None}
     der = ssl_object.getpeercert(binary_form=True)
     if der:
@@ -88,10 +90,10 @@ def tls_extension(ssl_object) -> dict:
 class SandboxProtocol(H11Protocol):
     settings: ConnectionSettings  # set on the subclass `protocol_class` makes
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.limit_concurrency = None  # the cap is applied per connection below, with a problem+json answer
-        self._header_timer = None
+        self._header_timer: asyncio.TimerHandle | None = None
         self._head = bytearray()  # the start of the request head being received, to tell 414 from 431
         self._protocol_error: h11.RemoteProtocolError | None = None
         next_event = self.conn.next_event
@@ -103,7 +105,7 @@ class SandboxProtocol(H11Protocol):
                 self._protocol_error = exc
                 raise
 
-        self.conn.next_event = watched_next_event
+        self.conn.next_event = watched_next_event  # type: ignore[method-assign]  # this connection only: keeps the error uvicorn swallows
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)

@@ -21,7 +21,7 @@ electricity-only release) is neither listed nor served.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from perseus.paths import GENERATED
 from perseus.releases import Release, all_releases
@@ -45,7 +45,7 @@ def served_releases() -> list[Release]:
     return list(_served())
 
 
-@lru_cache(maxsize=None)
+@cache
 def newest(label: str) -> Release:
     return max((r for r in _served() if r.label == label), key=lambda r: r.version)
 
@@ -56,7 +56,7 @@ def newest_releases() -> list[Release]:
     return [newest(label) for label in SERVED_APIS]
 
 
-@lru_cache(maxsize=None)
+@cache
 def document(ref: str) -> dict:
     return json.loads((GENERATED / "openapi" / f"{ref}.json").read_text())
 
@@ -110,7 +110,7 @@ def _fit(value, schema: dict, components: dict):
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(ref: str, class_name: str):
     import jsonschema_rs
 
@@ -118,7 +118,7 @@ def _validator(ref: str, class_name: str):
     return jsonschema_rs.Draft202012Validator(schema)
 
 
-@lru_cache(maxsize=None)
+@cache
 def offers(release: Release, source) -> bool:
     """Whether the release can carry the source's readings (an electricity-only release carries no gas)."""
     quantity = {"value": 1.0, "unitCode": source.unit}

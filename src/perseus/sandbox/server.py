@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 import sys
 import threading
+from datetime import UTC
 
 import uvicorn
 
@@ -53,13 +54,13 @@ def banner(config: SandboxConfig, port: int, trust_anchor) -> str:
 
 def warm() -> None:
     """Synthesise every meter in the background, so that first requests are as fast as later ones."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from perseus.sandbox.catalogue import CATALOGUE, SOURCES
 
     def run():
         for source in SOURCES.values():
-            CATALOGUE.series(source, datetime.now(timezone.utc))
+            CATALOGUE.series(source, datetime.now(UTC))
 
     threading.Thread(target=run, name="sandbox-warm", daemon=True).start()
 
@@ -104,7 +105,7 @@ class RunningSandbox:
     def url(self) -> str:
         return f"{'https' if self.config.tls else 'http'}://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "RunningSandbox":
+    def __enter__(self) -> RunningSandbox:
         import time
 
         self.thread.start()

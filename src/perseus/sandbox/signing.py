@@ -85,7 +85,7 @@ def ensure_signers(folder: Path) -> Signers:
     folder.mkdir(parents=True, exist_ok=True)
     ca = _load(folder, "sandbox-ca")
     renewed = ca is None
-    if renewed:
+    if ca is None:
         ca = _save(folder, "sandbox-ca", keys.create_ca("sandbox"))
     members = {}
     for stem, member, organisation, role in (("edp", EDP_MEMBER, "Perseus sandbox EDP", EDP),
@@ -140,9 +140,9 @@ def meter_data_record(signers: Signers, source, readings, start: dt.datetime, en
 
 def _sign_meter_data(signers: Signers, source, readings, start: dt.datetime, end: dt.datetime,
                      now: dt.datetime, recipient: str, service: str | None) -> dict:
+    from perseus.calculator.instants import z
     from perseus.provenance.edp import sign_meter_data
     from perseus.sandbox.catalogue import expected_half_hours
-    from perseus.calculator.instants import z
 
     if readings.count:
         ends = readings.ends()

@@ -11,11 +11,17 @@ import json
 from collections import defaultdict
 
 from perseus.corpus import (
-    aspects, all_payloads, differences, load_index, openapi_names, registry_names, strict_profiles,
+    all_payloads,
+    aspects,
+    differences,
+    load_index,
+    openapi_names,
+    registry_names,
+    strict_profiles,
 )
 from perseus.paths import GENERATED
 from perseus.releases import all_releases, registry_counterpart
-from perseus.site.markdown import cell, table
+from perseus.site.markdown import table
 
 PAGE = "registry/index.md"
 

@@ -3,7 +3,7 @@ clients and tokens, scenarios, error codes and service level targets. No figure 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from perseus.site.markdown import cell, table
 
@@ -11,7 +11,7 @@ from perseus.site.markdown import cell, table
 def clients() -> str:
     from perseus.sandbox.access import default_clients
 
-    started = datetime(2000, 1, 1, tzinfo=timezone.utc)  # any start: grants are counted back from it
+    started = datetime(2000, 1, 1, tzinfo=UTC)  # any start: grants are counted back from it
     rows = []
     for client in default_clients(started).values():
         ages = sorted({(started.date() - p.granted).days for p in client.permissions})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from perseus.calculator.instants import z
@@ -23,8 +23,8 @@ from perseus.synth.timegrid import SynthError, half_hour_starts
 from perseus.vocabulary import ENERGY_TYPES
 
 OUTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")  # the pattern of Location.ukPostcodeOutcode
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 MAX_VALUES = 20_000_000  # half-hourly values per run: about 570 meter-years of both fuels
 FORMATS = ("json", "csv", "parquet")
 INTENSITY_FORMATS = {".json": "json", ".csv": "csv", ".parquet": "parquet"}
@@ -48,8 +48,8 @@ __all__ = [
 class SynthRequest:
     archetype: str = "office"
     meters: int = 1
-    start: datetime = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    end: datetime = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start: datetime = datetime(2025, 1, 1, tzinfo=UTC)
+    end: datetime = datetime(2026, 1, 1, tzinfo=UTC)
     seed: int = 0
     types: tuple[str, ...] = ENERGY_TYPES
     gas_unit: str = "MTQ"

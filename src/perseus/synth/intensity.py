@@ -74,7 +74,7 @@ class IntensitySeries:
         gas = np.clip(self.forecast / 390.0 * 100.0, 0.0, 85.0)
         solar = np.minimum(22.0 * self.solar, 100.0 - gas)
         rest = 100.0 - gas - solar
-        mix = {"gas": np.round(gas, 1), "solar": np.round(solar, 1)}
+        mix: dict[str, np.ndarray] = {"gas": np.round(gas, 1), "solar": np.round(solar, 1)}
         for fuel, share in OTHER_SOURCES.items():
             if fuel != "wind":
                 mix[fuel] = np.round(rest * share, 1)

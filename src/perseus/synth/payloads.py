@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from perseus.provenance.synthetic import SYNTHETIC_NOTE, origin_step, step_id, unsigned_record
 from perseus.synth.consumption import MeterSeries
 from perseus.synth.intensity import IntensitySeries
-from perseus.provenance.synthetic import SYNTHETIC_NOTE, origin_step, step_id, unsigned_record
 from perseus.synth.timegrid import HALF_HOUR, iso_z_array
 
 CONSUMPTION_COLUMNS = ("meter", "type", "from", "to", "value", "unitCode")
@@ -36,7 +36,7 @@ def meter_data(series: MeterSeries, *, outcode: str, archetype: str, seed: int, 
             "energy": {"value": v, "unitCode": unit},
             "cumulative": {"value": c, "unitCode": unit},
         }
-        for f, t, k, v, c in zip(froms.tolist(), tos.tolist(), taken.tolist(), values, cumulative)
+        for f, t, k, v, c in zip(froms.tolist(), tos.tolist(), taken.tolist(), values, cumulative, strict=True)
     ]
     payload: dict = {"data": readings, "location": {"ukPostcodeOutcode": outcode}}
     if calorific_value is not None and unit == "MTQ":
@@ -126,7 +126,7 @@ def neso_regional_response(intensity: IntensitySeries, *, outcode: str, seed: in
             "from": f,
             "to": t,
             "intensity": {"forecast": value, "index": index},
-            "generationmix": [{"fuel": fuel, "perc": perc} for fuel, perc in zip(fuels, row)],
+            "generationmix": [{"fuel": fuel, "perc": perc} for fuel, perc in zip(fuels, row, strict=True)],
         }
         for f, t, value, index, row in zip(
             neso_minutes(intensity.starts),
@@ -134,6 +134,7 @@ def neso_regional_response(intensity: IntensitySeries, *, outcode: str, seed: in
             intensity.forecast.tolist(),
             intensity.index().tolist(),
             percentages,
+            strict=True,
         )
     ]
     return {
