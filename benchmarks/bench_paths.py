@@ -58,7 +58,8 @@ def validate_figures() -> dict:
         steps["parse the payload"], parsed = timed(lambda: json.loads(path.read_text()))
         steps["load the release schema"], schema = timed(lambda: load_release_schema(SPEC))
         steps["compile the validator"], validator = timed(
-            lambda: jsonschema_rs.validator_for(class_schema(schema, "MeterData"), validate_formats=True))
+            lambda: jsonschema_rs.validator_for(class_schema(schema, "MeterData"), validate_formats=True)
+        )
         steps["validate 17,520 readings"], errors = timed(lambda: list(validator.iter_errors(parsed)))
         assert errors == []
         whole = command_seconds([str(BIN / "perseus"), "validate", str(path), "--spec", SPEC])
@@ -80,11 +81,16 @@ def generate_figures() -> dict:
                 return function(*args, **kwargs)
             finally:
                 steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+
         return clocked
 
-    originals = {name: value for name, value in vars(run).items()
-                 if callable(value) and getattr(value, "__module__", "").startswith("perseus.") and name not in
-                 ("generated_files", "write_all", "dump_json", "all_releases")}
+    originals = {
+        name: value
+        for name, value in vars(run).items()
+        if callable(value)
+        and getattr(value, "__module__", "").startswith("perseus.")
+        and name not in ("generated_files", "write_all", "dump_json", "all_releases")
+    }
     try:
         for name, function in originals.items():
             setattr(run, name, wrap(name, function))
@@ -105,14 +111,18 @@ def site_figures() -> dict:
         steps[f"hook: {title}"], _ = timed(section.pages)
     with tempfile.TemporaryDirectory() as scratch:
         steps["hook: copy downloads"], _ = timed(lambda: hooks.downloads.copy_into(Path(scratch)))
-        whole = command_seconds([str(BIN / "mkdocs"), "build", "--strict", "--quiet", "--site-dir", str(Path(scratch) / "site")])
+        whole = command_seconds(
+            [str(BIN / "mkdocs"), "build", "--strict", "--quiet", "--site-dir", str(Path(scratch) / "site")]
+        )
     steps["MkDocs itself and process start (the rest of the build)"] = max(whole - sum(steps.values()), 0.0)
     return {"command_seconds": whole, "steps": steps}
 
 
 def show(name: str, figures: dict) -> None:
     slowest = max(figures["steps"], key=figures["steps"].get)
-    print(f"{name:<9} {figures['command_seconds']:6.2f} s   slowest step: {slowest} ({figures['steps'][slowest]:.2f} s)")
+    print(
+        f"{name:<9} {figures['command_seconds']:6.2f} s   slowest step: {slowest} ({figures['steps'][slowest]:.2f} s)"
+    )
     for step, seconds in sorted(figures["steps"].items(), key=lambda item: -item[1]):
         print(f"            {seconds:7.3f} s  {step}")
 

@@ -23,8 +23,12 @@ def steps_of(container, found=None):
 
 def test_provenance_names_inputs_datasets_and_methodologies(monkeypatch):
     monkeypatch.chdir(CASE)
-    report = calculate(["inputs/electricity.json", "inputs/gas.json"], intensity="inputs/intensity.json",
-                       calorific_value=39.8, taken_at="2025-12-01T00:00:00Z")
+    report = calculate(
+        ["inputs/electricity.json", "inputs/gas.json"],
+        intensity="inputs/intensity.json",
+        calorific_value=39.8,
+        taken_at="2025-12-01T00:00:00Z",
+    )
     record = report["provenance"]
     assert record["ib1:provenance"] == "https://registry.core.trust.ib1.org/trust-framework"
     steps = steps_of(record["steps"])

@@ -59,14 +59,24 @@ def test_without_a_prefix_the_newest_release_answers(client):
 
 
 def test_a_release_whose_record_is_closed_gets_it_without_what_it_predates(client):
-    closed = [r for r in served_releases() if r.label == "consumption-data" and
-              json.loads((GENERATED / "openapi" / f"{r.ref}.json").read_text())["components"]["schemas"]["Provenance"]
-              .get("additionalProperties") is False]
+    closed = [
+        r
+        for r in served_releases()
+        if r.label == "consumption-data"
+        and json.loads((GENERATED / "openapi" / f"{r.ref}.json").read_text())["components"]["schemas"][
+            "Provenance"
+        ].get("additionalProperties")
+        is False
+    ]
     if not closed:
         pytest.skip("no served release closes Provenance")
     url, params, headers = URLS["/datasources/{id}/{measure}"]
     body = client.get(f"/{closed[0].ref}{url}", params=params, headers=headers).json()
-    assert "certificates" not in body["provenance"] and set(body["provenance"]) == {"ib1:provenance", "origins", "steps"}
+    assert "certificates" not in body["provenance"] and set(body["provenance"]) == {
+        "ib1:provenance",
+        "origins",
+        "steps",
+    }
 
 
 def test_a_release_that_cannot_carry_a_source_neither_lists_nor_serves_it(client):
@@ -76,7 +86,9 @@ def test_a_release_that_cannot_carry_a_source_neither_lists_nor_serves_it(client
         listed = {s["id"] for s in client.get(f"/{release.ref}/datasources", headers=FULL).json()["data"]}
         assert listed == {s.id for s in SOURCES.values() if offers(release, s)}
         for source in SOURCES.values():
-            response = client.get(f"/{release.ref}/datasources/{source.id.replace('/', '%2F')}/import", params=DAY, headers=FULL)
+            response = client.get(
+                f"/{release.ref}/datasources/{source.id.replace('/', '%2F')}/import", params=DAY, headers=FULL
+            )
             assert response.status_code == (200 if offers(release, source) else 404), (release.ref, source.id)
     assert any(not offers(r, s) for r in served_releases() if r.label == "consumption-data" for s in SOURCES.values())
 

@@ -68,9 +68,15 @@ def load_index(corpus: Path = CORPUS) -> dict:
 @lru_cache(maxsize=1)
 def all_payloads() -> tuple[Payload, ...]:
     return tuple(
-        Payload(file=p["file"], cls=p["class"], aspect=p["aspect"], summary=p["summary"],
-                registry=dict(p.get("registry") or {}), releases=dict(p.get("releases") or {}),
-                strict=dict(p.get("strict") or {}))
+        Payload(
+            file=p["file"],
+            cls=p["class"],
+            aspect=p["aspect"],
+            summary=p["summary"],
+            registry=dict(p.get("registry") or {}),
+            releases=dict(p.get("releases") or {}),
+            strict=dict(p.get("strict") or {}),
+        )
         for p in load_index()["payloads"]
     )
 
@@ -78,7 +84,9 @@ def all_payloads() -> tuple[Payload, ...]:
 @lru_cache(maxsize=1)
 def aspects() -> dict[str, Aspect]:
     raw = yaml.safe_load((CORPUS / "aspects.yaml").read_text())["aspects"]
-    return {name: Aspect(name, a["title"], " ".join(a["reason"].split()), bool(a.get("fix"))) for name, a in raw.items()}
+    return {
+        name: Aspect(name, a["title"], " ".join(a["reason"].split()), bool(a.get("fix"))) for name, a in raw.items()
+    }
 
 
 def strict_profiles() -> list[Release]:
@@ -92,7 +100,9 @@ def _validator(ref: str, cls: str, strict: bool):
 
     from perseus.validation import class_schema, load_release_schema
 
-    return jsonschema_rs.validator_for(class_schema(load_release_schema(ref, strict=strict), cls), validate_formats=True)
+    return jsonschema_rs.validator_for(
+        class_schema(load_release_schema(ref, strict=strict), cls), validate_formats=True
+    )
 
 
 def verdict(ref: str, cls: str, payload, strict: bool = False) -> str:
@@ -104,7 +114,9 @@ def computed_verdicts(payload: Payload) -> tuple[dict[str, str], dict[str, str]]
     """The verdicts of every release here, now: default profiles, then strict ones."""
     body = payload.load()
     releases = {r.ref: verdict(r.ref, payload.cls, body) for r in all_releases() if payload.cls in r.payloads}
-    strict = {r.ref: verdict(r.ref, payload.cls, body, strict=True) for r in strict_profiles() if payload.cls in r.payloads}
+    strict = {
+        r.ref: verdict(r.ref, payload.cls, body, strict=True) for r in strict_profiles() if payload.cls in r.payloads
+    }
     return releases, strict
 
 
@@ -140,7 +152,10 @@ def openapi_names(document: dict) -> dict:
     return {
         "security_scheme": sorted(document["components"].get("securitySchemes", {})),
         "tags": [t["name"] for t in document.get("tags", [])],
-        "operations": {f"{method.upper()} {path}": {"operation_id": op.get("operationId"), "tags": op.get("tags", [])}
-                       for path, item in document["paths"].items() for method, op in item.items()},
+        "operations": {
+            f"{method.upper()} {path}": {"operation_id": op.get("operationId"), "tags": op.get("tags", [])}
+            for path, item in document["paths"].items()
+            for method, op in item.items()
+        },
         "components": sorted(document["components"].get("schemas", {})),
     }

@@ -91,7 +91,10 @@ def _complete(defs: dict, schema: SchemaDefinition) -> None:
                 prop["items"] = {"$ref": f"#/$defs/{items}"}
                 defs.setdefault(items, EXTRA_DEFS[items])
             if ref := annotation(slot, "json_schema_ref"):  # a single value LinkML cannot state (e.g. a map)
-                target["properties"][_property_name(slot)] = {"description": prop.get("description", ""), "$ref": f"#/$defs/{ref}"}
+                target["properties"][_property_name(slot)] = {
+                    "description": prop.get("description", ""),
+                    "$ref": f"#/$defs/{ref}",
+                }
                 defs.setdefault(ref, EXTRA_DEFS[ref])
             if prop.get("$ref") == f"{DEFS}Any":  # any JSON value: the description is all there is to say
                 del prop["$ref"]
@@ -116,8 +119,11 @@ def _without_strict_patterns(schema: SchemaDefinition) -> SchemaDefinition:
 def _registry_names(defs: dict, schema: SchemaDefinition) -> dict:
     """The definitions under the registry's names, with enums written where they are used."""
     # The using property's description says what the value is; the enum's own title and description go.
-    enums = {name: {k: v for k, v in d.items() if k not in ("title", "description")}
-             for name, d in defs.items() if "enum" in d}
+    enums = {
+        name: {k: v for k, v in d.items() if k not in ("title", "description")}
+        for name, d in defs.items()
+        if "enum" in d
+    }
     defs = {name: inline_refs(d, enums, DEFS) for name, d in defs.items() if name not in enums}
     # An abstract class no definition refers to is not a component of the registry's documents.
     text = json.dumps(defs)
@@ -148,8 +154,10 @@ def release_jsonschema(release: Release, schema: SchemaDefinition | None = None,
     description = release.description
     if strict and release.profile != STRICT:
         title = f"{release.title} ({release.ref}, strict profile)"
-        description += (" Strict profile: every object closed, timestamps in UTC written with `Z`, "
-                        "emissions entries aligned to calendar months.")
+        description += (
+            " Strict profile: every object closed, timestamps in UTC written with `Z`, "
+            "emissions entries aligned to calendar months."
+        )
     return {
         "$schema": generated["$schema"],
         "$id": f"{REGISTRY}/jsonschema/{release.label}/{release.version}" + ("/strict" if strict else ""),

@@ -38,8 +38,9 @@ def read_anchor(path) -> bytes:
     except ValueError:
         anchors = []
     if not anchors:
-        raise InboundError(f"{path}: --trust-anchor: the file holds no PEM certificate; give the environment's "
-                           "signing CA certificate")
+        raise InboundError(
+            f"{path}: --trust-anchor: the file holds no PEM certificate; give the environment's signing CA certificate"
+        )
     return pem
 
 
@@ -66,8 +67,10 @@ def verify_inbound(item: dict, trust_anchor: bytes | None, recipient: dict | Non
         raise InboundError(f"the energy data provider's record cannot be read: {exc}") from exc
     env = by_trust_framework(provenance.get("ib1:provenance"))
     if env is None:
-        raise InboundError(f"`ib1:provenance` is {provenance.get('ib1:provenance')!r}, not a trust framework of the "
-                           f"scheme's environments ({', '.join(trust_frameworks())})")
+        raise InboundError(
+            f"`ib1:provenance` is {provenance.get('ib1:provenance')!r}, not a trust framework of the "
+            f"scheme's environments ({', '.join(trust_frameworks())})"
+        )
     try:
         record = Record(env.trust_framework, provenance)
         record.verify(CertificatesProviderSelfContainedRecord(trust_anchor))
@@ -76,19 +79,25 @@ def verify_inbound(item: dict, trust_anchor: bytes | None, recipient: dict | Non
     steps = record.decoded()
     origins = [s for s in steps if is_consumption_origin(s)]
     if not origins:
-        raise InboundError(f"the record's origins ({', '.join(provenance.get('origins') or []) or 'none'}) name no "
-                           "signed consumption origin (an origin step with sourceType .../source-type/Meter)")
+        raise InboundError(
+            f"the record's origins ({', '.join(provenance.get('origins') or []) or 'none'}) name no "
+            "signed consumption origin (an origin step with sourceType .../source-type/Meter)"
+        )
     for step in origins:
         signer = step["_signature"]["signed"]
         if EDP not in roles_held(signer["roles"], env):
-            raise InboundError(f"consumption origin {step['id']} is signed by {signer['name']}, which is not an {EDP} "
-                               f"in the {env.name} environment (its certificate holds {', '.join(signer['roles'])})")
+            raise InboundError(
+                f"consumption origin {step['id']} is signed by {signer['name']}, which is not an {EDP} "
+                f"in the {env.name} environment (its certificate holds {', '.join(signer['roles'])})"
+            )
     if recipient is not None:
         addressed = {recipient["member"], recipient["application"]}
         for transfer in (s for s in steps if s["type"] == "transfer" and s.get("to") not in addressed):
-            raise InboundError(f"transfer {transfer['id']} in the energy data provider's record was sent to "
-                               f"{transfer.get('to')}, not to this member ({recipient['member']}) or its application "
-                               f"({recipient['application']})")
+            raise InboundError(
+                f"transfer {transfer['id']} in the energy data provider's record was sent to "
+                f"{transfer.get('to')}, not to this member ({recipient['member']}) or its application "
+                f"({recipient['application']})"
+            )
     return record, steps
 
 
@@ -158,8 +167,10 @@ def check_consumption(consumption: Consumption, anchor: bytes, anchor_path, reci
     """Verify every record the consumption files carry; InboundError names the first file that fails."""
     for path, payload in consumption.unsigned:
         origins = ", ".join(payload["provenance"].get("origins") or []) or "none"
-        raise InboundError(f"{path}: $.provenance: the record's origins ({origins}) name no signed step: it carries no "
-                           f"signature block, so nothing in it can be verified against {anchor_path}")
+        raise InboundError(
+            f"{path}: $.provenance: the record's origins ({origins}) name no signed step: it carries no "
+            f"signature block, so nothing in it can be verified against {anchor_path}"
+        )
     verified = []
     for path, payload in consumption.signed:
         try:

@@ -88,7 +88,7 @@ class MonthJson:
     offsets: np.ndarray  # offsets[k]: the start of reading k; offsets[n]: len(joined) + 1
 
     def slice(self, first: int, last: int) -> bytes:
-        return self.joined[self.offsets[first]: self.offsets[last] - 1]
+        return self.joined[self.offsets[first] : self.offsets[last] - 1]
 
     def reading(self, index: int) -> bytes:
         return self.slice(index, index + 1)
@@ -180,11 +180,22 @@ def _synthesise(source: Source, end: datetime) -> Series:
     from perseus.synth.payloads import taken_at
 
     starts = half_hour_starts(DATA_START, end)
-    (series,) = synthesise_meter(ARCHETYPES[source.archetype], starts, SEED, 1, (source.type,),
-                                 gas_unit=source.unit if source.type == "gas" else "MTQ")
+    (series,) = synthesise_meter(
+        ARCHETYPES[source.archetype],
+        starts,
+        SEED,
+        1,
+        (source.type,),
+        gas_unit=source.unit if source.type == "gas" else "MTQ",
+    )
     seconds = starts.astype("datetime64[s]").astype(np.int64)
-    return Series(seconds, taken_at(starts).astype("datetime64[s]").astype(np.int64), series.values, series.cumulative,
-                  int(end.timestamp()))
+    return Series(
+        seconds,
+        taken_at(starts).astype("datetime64[s]").astype(np.int64),
+        series.values,
+        series.cumulative,
+        int(end.timestamp()),
+    )
 
 
 def _readings_json(source: Source, series: Series, first: int, last: int) -> list[str]:
@@ -199,7 +210,9 @@ def _readings_json(source: Source, series: Series, first: int, last: int) -> lis
     return [
         f'{{"type":"{kind}","from":"{f}","to":"{t}","takenAt":"{k}","energy":{{"value":{v!r},"unitCode":"{unit}"}},'
         f'"cumulative":{{"value":{c!r},"unitCode":"{unit}"}}}}'
-        for f, t, k, v, c in zip(froms, tos, taken, series.values[first:last].tolist(), series.cumulative[first:last].tolist(), strict=True)
+        for f, t, k, v, c in zip(
+            froms, tos, taken, series.values[first:last].tolist(), series.cumulative[first:last].tolist(), strict=True
+        )
     ]
 
 
@@ -211,8 +224,11 @@ def calorific_value(source: Source) -> dict | None:
 
     if source.unit != "MTQ":
         return None
-    return {"megajoulesPerCubicMetre": CALORIFIC_VALUE, "source": "declared",
-            "description": f"Synthetic: a value chosen for `perseus synth` output, not a measurement. {SYNTHETIC_NOTE}"}
+    return {
+        "megajoulesPerCubicMetre": CALORIFIC_VALUE,
+        "source": "declared",
+        "description": f"Synthetic: a value chosen for `perseus synth` output, not a measurement. {SYNTHETIC_NOTE}",
+    }
 
 
 def expected_half_hours(start: datetime, end: datetime) -> int:

@@ -85,8 +85,14 @@ class Calculations:
         for source_id in source_ids:
             source = SOURCES[source_id]
             readings = CATALOGUE.readings(source, first, last, now)
-            inbound.append({"data": readings.ends()[:1],
-                            "provenance": meter_data_record(self.signers, source, readings, first, last, now, self.signers.cap.application)})
+            inbound.append(
+                {
+                    "data": readings.ends()[:1],
+                    "provenance": meter_data_record(
+                        self.signers, source, readings, first, last, now, self.signers.cap.application
+                    ),
+                }
+            )
         return emissions_record(self.signers, report, inbound, SOURCES[source_ids[0]].outcode, recipient)
 
     def signers_empty_record(self) -> dict:
@@ -116,8 +122,13 @@ class Calculations:
                 intensity = Path(folder) / "intensity.json"
                 intensity.write_text(json.dumps(neso_regional_response(series, outcode=source.outcode, seed=SEED)))
             try:
-                report = calculate([consumption], intensity=intensity, start=z(first), end=z(last),
-                                   taken_at=z(now.replace(microsecond=0)))
+                report = calculate(
+                    [consumption],
+                    intensity=intensity,
+                    start=z(first),
+                    end=z(last),
+                    taken_at=z(now.replace(microsecond=0)),
+                )
             except CalculationError as exc:  # the sandbox's own inputs broke a rule: a server fault
                 raise RuntimeError(f"the calculator refused the sandbox's synthetic inputs: {exc}") from exc
         (described,) = report["sources"]
@@ -129,8 +140,11 @@ class Calculations:
                     continue
                 month = datetime.fromisoformat(entry["from"].replace("Z", "+00:00"))
                 label = entry["from"][:7]
-                datasets = [{k: v for k, v in d.items() if k != "months"} for d in described.get("datasets", [])
-                            if label in d.get("months", [])]
+                datasets = [
+                    {k: v for k, v in d.items() if k != "months"}
+                    for d in described.get("datasets", [])
+                    if label in d.get("months", [])
+                ]
                 self._figures[self.key(source_id, month, now)] = (entry, {**general, "datasets": datasets})
             while len(self._figures) > KEPT:
                 self._figures.popitem(last=False)
@@ -141,7 +155,9 @@ def assemble(figures: list[tuple[dict, dict]]) -> dict:
     data = sorted((entry for entry, _ in figures), key=lambda e: (e["type"], e["from"]))
     sources: dict[str, dict] = {}
     for entry, described in figures:
-        kept = sources.setdefault(described["type"], {**{k: v for k, v in described.items() if k != "datasets"}, "datasets": {}})
+        kept = sources.setdefault(
+            described["type"], {**{k: v for k, v in described.items() if k != "datasets"}, "datasets": {}}
+        )
         for dataset in described["datasets"]:
             identity = json.dumps(dataset, sort_keys=True)
             kept["datasets"].setdefault(identity, {**dataset, "months": []})["months"].append(entry["from"][:7])

@@ -34,14 +34,23 @@ def api_page(ref: str, document: dict) -> str:
         out.append(f"## GET {path}\n\n{op['summary']}.\n")
         params = op.get("parameters", [])
         if params:
-            rows = [[f"`{p['name']}`", p["in"], "required" if p.get("required") else "optional",
-                     _schema_name(p["schema"]) + (f" ({p['schema']['format']})" if "format" in p["schema"] else ""),
-                     p.get("description", "")] for p in params]
+            rows = [
+                [
+                    f"`{p['name']}`",
+                    p["in"],
+                    "required" if p.get("required") else "optional",
+                    _schema_name(p["schema"]) + (f" ({p['schema']['format']})" if "format" in p["schema"] else ""),
+                    p.get("description", ""),
+                ]
+                for p in params
+            ]
             out.append("### Parameters\n\n" + table(["name", "in", "required", "type", "description"], rows))
         rows = []
         for code, response in op["responses"].items():
             body = _content(response).get("schema")
-            body_text = f"[{_schema_name(body)}](../specifications/{ref}.md#{_schema_name(body).lower()})" if body else ""
+            body_text = (
+                f"[{_schema_name(body)}](../specifications/{ref}.md#{_schema_name(body).lower()})" if body else ""
+            )
             headers = ", ".join(f"`{h}`" for h in response.get("headers", {}))
             rows.append([code, response["description"], body_text, headers])
         out.append("### Responses\n\n" + table(["status", "meaning", "body", "headers"], rows))
@@ -60,5 +69,7 @@ def pages() -> dict[str, str]:
         document = json.loads((GENERATED / "openapi" / f"{release.ref}.json").read_text())
         out[f"api/{release.ref}.md"] = api_page(release.ref, document)
         rows.append([f"[{release.ref}]({release.ref}.md)", ", ".join(f"`GET {p}`" for p in document["paths"])])
-    out["api/index.md"] = "# API reference\n\nOne page per published OpenAPI document.\n\n" + table(["document", "operations"], rows)
+    out["api/index.md"] = "# API reference\n\nOne page per published OpenAPI document.\n\n" + table(
+        ["document", "operations"], rows
+    )
     return out

@@ -19,20 +19,44 @@ def figures_markdown(path: Path = RESULTS) -> str:
     out = []
     portfolio = results.get("portfolio")
     if portfolio:
-        out.append(f"### Portfolio calculation\n\nMeasured {portfolio['measured']} on {portfolio['machine']} "
-                   f"(load average {portfolio['load_average']} when the run started), end to end from the Parquet "
-                   "files to a Parquet table of monthly totals, each engine in its own process; "
-                   "the fastest of the runs counts.\n")
+        out.append(
+            f"### Portfolio calculation\n\nMeasured {portfolio['measured']} on {portfolio['machine']} "
+            f"(load average {portfolio['load_average']} when the run started), end to end from the Parquet "
+            "files to a Parquet table of monthly totals, each engine in its own process; "
+            "the fastest of the runs counts.\n"
+        )
         rows = []
         for size in portfolio["sizes"]:
             p, d, a = size["perseus"], size["duckdb"], size["agreement"]
-            rows.append([f"{size['meters']:,}", f"{size['readings']:,}", f"{size['input_columns_mb']:,.0f}",
-                         f"{p['readings_per_second'] / 1e6:.1f}", f"{d['readings_per_second'] / 1e6:.1f}", f"{size['ratio']:.2f}×",
-                         f"{a['max_relative_difference']:.1e}", f"{p['peak_mb']:,.0f} ({p['above_baseline_mb']:,.0f})",
-                         f"{d['peak_mb']:,.0f} ({d['above_baseline_mb']:,.0f})"])
-        out.append(table(["meters", "readings", "input columns, MB", "perseus, M readings/s", "DuckDB, M readings/s",
-                          "ratio", "largest relative difference", "perseus peak MB (above libraries)",
-                          "DuckDB peak MB (above libraries)"], rows))
+            rows.append(
+                [
+                    f"{size['meters']:,}",
+                    f"{size['readings']:,}",
+                    f"{size['input_columns_mb']:,.0f}",
+                    f"{p['readings_per_second'] / 1e6:.1f}",
+                    f"{d['readings_per_second'] / 1e6:.1f}",
+                    f"{size['ratio']:.2f}×",
+                    f"{a['max_relative_difference']:.1e}",
+                    f"{p['peak_mb']:,.0f} ({p['above_baseline_mb']:,.0f})",
+                    f"{d['peak_mb']:,.0f} ({d['above_baseline_mb']:,.0f})",
+                ]
+            )
+        out.append(
+            table(
+                [
+                    "meters",
+                    "readings",
+                    "input columns, MB",
+                    "perseus, M readings/s",
+                    "DuckDB, M readings/s",
+                    "ratio",
+                    "largest relative difference",
+                    "perseus peak MB (above libraries)",
+                    "DuckDB peak MB (above libraries)",
+                ],
+                rows,
+            )
+        )
     paths = results.get("hot_paths")
     if paths:
         out.append(f"### Other hot paths\n\nMeasured {paths['measured']} on {paths['machine']}.\n")

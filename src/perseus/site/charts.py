@@ -41,8 +41,9 @@ def half_hourly(readings: pd.DataFrame, days: int = 7) -> bytes:
 
 def monthly_by_type(report: dict) -> bytes:
     """Monthly emissions by energy type, stacked."""
-    frame = pd.DataFrame([{"month": e["from"][:7], "type": e["type"], "kg": e["emissions"]["value"]}
-                          for e in report["data"]])
+    frame = pd.DataFrame(
+        [{"month": e["from"][:7], "type": e["type"], "kg": e["emissions"]["value"]} for e in report["data"]]
+    )
     table = frame.pivot(index="month", columns="type", values="kg").fillna(0)
     figure, axis = plt.subplots(figsize=(9, 3.2))
     bottom = None

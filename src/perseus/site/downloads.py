@@ -33,8 +33,10 @@ def pages() -> dict[str, str]:
     rows = []
     for uri, source in sources().items():
         rel = uri.removeprefix(f"{DOWNLOADS}/")
-        rows.append(f'<tr><td><a href="{html.escape(rel)}"><code>{html.escape(rel)}</code></a></td>'
-                    f"<td>{source.stat().st_size:,} bytes</td></tr>")
+        rows.append(
+            f'<tr><td><a href="{html.escape(rel)}"><code>{html.escape(rel)}</code></a></td>'
+            f"<td>{source.stat().st_size:,} bytes</td></tr>"
+        )
     text = (
         "# Downloads\n\nEvery file in the repository's `generated/` folder, at a stable path named "
         "`label@YYYY-MM-DD`. An approved version never changes; a change is a new version.\n\n"

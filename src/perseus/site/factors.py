@@ -14,17 +14,26 @@ CHART = "factors/factors-over-years.png"
 def _set_page(fs) -> str:
     meta = fs.metadata
     confidence = {c["activity"]: c["statement"] for c in meta.get("confidence", [])}
-    rows = [[r.activity, r.unitBasis, r.ghg, f"{r.value:g}", confidence.get(r.activity, "")]
-            for r in fs.table.itertuples()]
+    rows = [
+        [r.activity, r.unitBasis, r.ghg, f"{r.value:g}", confidence.get(r.activity, "")] for r in fs.table.itertuples()
+    ]
     return (
         f"# {meta['title']}\n\n"
-        + table(["", ""], [["publisher", meta["publisher"]], ["year", meta["year"]], ["version", meta["version"]],
-                           ["source", f"<{meta['url']}>"], ["licence", meta["licence"]],
-                           ["GWP basis", meta.get("gwpBasis", "")], ["retrieved", meta.get("retrievalDate", "")]])
+        + table(
+            ["", ""],
+            [
+                ["publisher", meta["publisher"]],
+                ["year", meta["year"]],
+                ["version", meta["version"]],
+                ["source", f"<{meta['url']}>"],
+                ["licence", meta["licence"]],
+                ["GWP basis", meta.get("gwpBasis", "")],
+                ["retrieved", meta.get("retrievalDate", "")],
+            ],
+        )
         + f"\n{meta.get('notes', '')}\n\n"
         "Values in kg CO2e per unit; the CH4 and N2O rows are already in CO2e. Cells the publisher left blank are "
-        "absent, never estimated.\n\n"
-        + table(["activity", "per", "gases", "value", "confidence"], rows)
+        "absent, never estimated.\n\n" + table(["activity", "per", "gases", "value", "confidence"], rows)
     )
 
 
@@ -36,13 +45,31 @@ def pages() -> dict[str, str]:
         "# Emission factors and calorific values\n\nThe UK government's greenhouse gas conversion factors, one "
         "set a year, as the methodologies use them; each set keeps its source, licence and confidence.\n\n"
         "![Headline factors across the sets](factors-over-years.png)\n\n"
-        + table(["set", "publisher", "licence"],
-                [[f"[{fs.metadata['title']}]({fs.metadata['table'].removesuffix('.csv')}.md)", fs.metadata["publisher"],
-                  fs.metadata["licence"]] for fs in sets.values()])
+        + table(
+            ["set", "publisher", "licence"],
+            [
+                [
+                    f"[{fs.metadata['title']}]({fs.metadata['table'].removesuffix('.csv')}.md)",
+                    fs.metadata["publisher"],
+                    fs.metadata["licence"],
+                ]
+                for fs in sets.values()
+            ],
+        )
         + "\n## Calorific values\n\n"
-        + table(["id", "MJ/m³", "zone", "publisher", "description"],
-                [[c["id"], c["megajoulesPerCubicMetre"], c.get("distributionZone", ""), c.get("publisher", ""),
-                  c.get("description", "")] for c in cvs])
+        + table(
+            ["id", "MJ/m³", "zone", "publisher", "description"],
+            [
+                [
+                    c["id"],
+                    c["megajoulesPerCubicMetre"],
+                    c.get("distributionZone", ""),
+                    c.get("publisher", ""),
+                    c.get("description", ""),
+                ]
+                for c in cvs
+            ],
+        )
     )
     return {"factors/index.md": index} | out
 

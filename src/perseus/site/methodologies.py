@@ -38,21 +38,41 @@ def _formulas(m: CompiledMethodology) -> str:
 def _rules(m: CompiledMethodology) -> str:
     doc, out = m.document, []
     if rule := doc.get("factorSetRule"):
-        out.append(f"### Factor-set rule\n\n{rule['description']}\n\n"
-                   + table(["publisher", "activity", "unit basis", "gases", "set", "when missing"],
-                           [[rule["publisher"], rule["activity"], rule["unitBasis"], rule["ghg"], rule["setYear"],
-                             rule["whenMissing"]]]))
+        out.append(
+            f"### Factor-set rule\n\n{rule['description']}\n\n"
+            + table(
+                ["publisher", "activity", "unit basis", "gases", "set", "when missing"],
+                [
+                    [
+                        rule["publisher"],
+                        rule["activity"],
+                        rule["unitBasis"],
+                        rule["ghg"],
+                        rule["setYear"],
+                        rule["whenMissing"],
+                    ]
+                ],
+            )
+        )
     if rule := doc.get("calorificValueRule"):
-        out.append(f"### Calorific-value rule\n\n{rule['description']}\n\n"
-                   f"Order of precedence: {', '.join(rule['precedence'])}; accepted range "
-                   f"{rule['minimumMegajoulesPerCubicMetre']}–{rule['maximumMegajoulesPerCubicMetre']} MJ/m³.\n")
+        out.append(
+            f"### Calorific-value rule\n\n{rule['description']}\n\n"
+            f"Order of precedence: {', '.join(rule['precedence'])}; accepted range "
+            f"{rule['minimumMegajoulesPerCubicMetre']}–{rule['maximumMegajoulesPerCubicMetre']} MJ/m³.\n"
+        )
     aggregation = doc["aggregation"]
-    out.append(f"### Aggregation and rounding\n\n{aggregation['description']} "
-               f"Rounding: {doc['rounding']['decimals']} decimals, {doc['rounding']['mode']}, "
-               f"once, at the {doc['rounding']['appliesTo'].replace('-', ' ')}.\n")
-    out.append("### Data-quality rules\n\n" + table(["rule", "outcome", "what it says"],
-                                                     [[f"`{r['code']}`", r["outcome"], r["description"]]
-                                                      for r in doc["dataQualityRules"]]))
+    out.append(
+        f"### Aggregation and rounding\n\n{aggregation['description']} "
+        f"Rounding: {doc['rounding']['decimals']} decimals, {doc['rounding']['mode']}, "
+        f"once, at the {doc['rounding']['appliesTo'].replace('-', ' ')}.\n"
+    )
+    out.append(
+        "### Data-quality rules\n\n"
+        + table(
+            ["rule", "outcome", "what it says"],
+            [[f"`{r['code']}`", r["outcome"], r["description"]] for r in doc["dataQualityRules"]],
+        )
+    )
     return "\n".join(out)
 
 
@@ -67,7 +87,9 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
     varies within the month), the factor set a month used, and the monthly figure of the report."""
     doc = m.document
     (sources,) = ex.report["sources"]
-    set_of = {month: d["version"] for d in sources["datasets"] if d["role"] == "emission-factors" for month in d["months"]}
+    set_of = {
+        month: d["version"] for d in sources["datasets"] if d["role"] == "emission-factors" for month in d["months"]
+    }
     figures = {e["from"][:7]: e["emissions"]["value"] for e in ex.report["data"]}
     head = ["month", "half-hours"]
     for i in doc["inputs"]:
@@ -87,7 +109,9 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
             elif low == high:
                 row.append(_cell(f"{month}:{name}", low))
             else:
-                row.append(f'<td data-key="{month}:{name}" data-min="{low!r}" data-max="{high!r}">{low:g}–{high:g}</td>')
+                row.append(
+                    f'<td data-key="{month}:{name}" data-min="{low!r}" data-max="{high!r}">{low:g}–{high:g}</td>'
+                )
             if i["source"] == "emission-factors":
                 row.append(f"<td>{set_of[month]}</td>")
         row += [_cell(f"{month}:{step['name']}", f[f"sum:{step['name']}"], 3) for step in doc["steps"]]
@@ -109,8 +133,10 @@ def _worked(m: CompiledMethodology) -> tuple[str, dict[str, bytes]]:
         f"![Half-hourly consumption{' and grid intensity' if m.uses('grid-intensity') else ''} of the worked example]"
         f"({m.ref}-half-hourly.png)\n",
         f'<table class="worked-example" data-methodology="{m.ref}"><thead><tr>'
-        + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
-        + "".join("<tr>" + "".join(r) + "</tr>" for r in rows) + "</tbody></table>\n",
+        + "".join(f"<th>{h}</th>" for h in head)
+        + "</tr></thead><tbody>"
+        + "".join("<tr>" + "".join(r) + "</tr>" for r in rows)
+        + "</tbody></table>\n",
     ]
     return "\n".join(text), {chart_uri: charts.half_hourly(ex.readings)}
 
@@ -120,23 +146,40 @@ def methodology_page(m: CompiledMethodology, status: str) -> tuple[str, dict[str
     worked, assets = _worked(m)
     parts = [
         f"# {doc['title']} ({m.ref})\n",
-        table(["", ""], [["status", status], ["energy type", doc["energyType"]], ["scope", doc["scope"]],
-                         ["decision", _decision_link(m.ref)], ["published as", f"`{m.uri}`"]]),
+        table(
+            ["", ""],
+            [
+                ["status", status],
+                ["energy type", doc["energyType"]],
+                ["scope", doc["scope"]],
+                ["decision", _decision_link(m.ref)],
+                ["published as", f"`{m.uri}`"],
+            ],
+        ),
         f"{doc['description']}\n",
         "## Formula\n\nEach step applies to every half-hour, in this order; the calculator runs exactly these "
         "expressions.\n",
         _formulas(m),
-        "### Inputs\n\n" + table(["name", "unit", "from", "description"],
-                                  [[f"`{i['name']}`", i["unit"], i["source"], i["description"]] for i in doc["inputs"]]),
+        "### Inputs\n\n"
+        + table(
+            ["name", "unit", "from", "description"],
+            [[f"`{i['name']}`", i["unit"], i["source"], i["description"]] for i in doc["inputs"]],
+        ),
     ]
     if doc.get("parameters"):
-        parts.append("### Parameters\n\n" + table(["name", "unit", "default", "source", "description"],
-                                                   [[f"`{p['name']}`", p["unit"], p["default"], p["source"], p["description"]]
-                                                    for p in doc["parameters"]]))
+        parts.append(
+            "### Parameters\n\n"
+            + table(
+                ["name", "unit", "default", "source", "description"],
+                [[f"`{p['name']}`", p["unit"], p["default"], p["source"], p["description"]] for p in doc["parameters"]],
+            )
+        )
     parts += [_rules(m), worked]
     if m.status in IN_FORCE:
-        parts.append("## A blended year\n\nMonthly emissions of a synthetic café with electricity and gas, computed "
-                     "with the default methodologies at build time.\n\n![Monthly emissions by energy type](blended-year.png)\n")
+        parts.append(
+            "## A blended year\n\nMonthly emissions of a synthetic café with electricity and gas, computed "
+            "with the default methodologies at build time.\n\n![Monthly emissions by energy type](blended-year.png)\n"
+        )
     return "\n".join(parts), assets
 
 
@@ -159,9 +202,11 @@ def pages() -> dict[str, str]:
         _assets.update(assets)
         rows.append([f"[{m.ref}]({m.ref}.md)", m.document["title"], m.energy_type, m.document["scope"], status])
     _assets[BLENDED_CHART] = charts.monthly_by_type(blended_year())
-    index = ("# Methodologies\n\nHow consumption becomes emissions. Each methodology is one YAML document in "
-             "`methodologies/`; the calculator runs it and this site typesets the same document.\n\n"
-             + table(["methodology", "title", "energy", "scope", "status"], rows))
+    index = (
+        "# Methodologies\n\nHow consumption becomes emissions. Each methodology is one YAML document in "
+        "`methodologies/`; the calculator runs it and this site typesets the same document.\n\n"
+        + table(["methodology", "title", "energy", "scope", "status"], rows)
+    )
     return {"methodologies/index.md": index} | out
 
 

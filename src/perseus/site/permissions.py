@@ -19,8 +19,7 @@ def pages() -> dict[str, str]:
             f"# {rendered.title} ({ref})\n\nStatus: **{status}** ([register](../governance/index.md)).{note} Downloads: "
             f'<a href="../../downloads/permission-text/{ref}.txt">text</a>, '
             f'<a href="../../downloads/permission-text/{ref}.md">Markdown</a>. '
-            "Placeholders in square brackets are filled with the parties' names when the text is shown.\n\n"
-            + body
+            "Placeholders in square brackets are filled with the parties' names when the text is shown.\n\n" + body
         )
         rows.append([f"[{ref}]({ref}.md)", rendered.title, status])
     index = (

@@ -50,8 +50,11 @@ def release_page(release: Release) -> str:
 
     schema = cut_schema(release)
     view = SchemaView(schema)
-    strict = (f', <a href="../../downloads/jsonschema/{release.ref}.strict.schema.json">JSON Schema, strict profile</a>'
-              if release.has_strict_profile and release.profile != STRICT else "")
+    strict = (
+        f', <a href="../../downloads/jsonschema/{release.ref}.strict.schema.json">JSON Schema, strict profile</a>'
+        if release.has_strict_profile and release.profile != STRICT
+        else ""
+    )
     out = [
         f"# {release.ref}\n",
         f"{release.description}\n",
@@ -62,8 +65,10 @@ def release_page(release: Release) -> str:
         "Payloads: " + ", ".join(f"[{p}](#{p.lower()})" for p in release.payloads) + ".\n",
     ]
     if release.reproduces:
-        out.append(f"Reproduces the registry's document <{release.reproduces}>; see "
-                   "[Differences from the registry](../registry/index.md).\n")
+        out.append(
+            f"Reproduces the registry's document <{release.reproduces}>; see "
+            "[Differences from the registry](../registry/index.md).\n"
+        )
     if release.builds_on:
         out.append("Builds on " + ", ".join(f"[{ref}]({ref}.md)" for ref in release.builds_on) + ".\n")
     classes = [c for c in view.all_classes().values() if not c.abstract and c.class_uri != "linkml:Any"]
@@ -72,21 +77,22 @@ def release_page(release: Release) -> str:
         out.append(f"## {cls.name}\n\n{cls.description} (Added in {added_in(cls)}.)\n")
         rows = []
         for slot in view.class_induced_slots(cls.name):
-            rows.append([
-                f"`{slot.alias or slot.name}`",
-                _range_text(view, slot),
-                "required" if slot.required else "optional",
-                _constraints(view, slot, release),
-                added_in(slot),
-                slot.description,
-            ])
+            rows.append(
+                [
+                    f"`{slot.alias or slot.name}`",
+                    _range_text(view, slot),
+                    "required" if slot.required else "optional",
+                    _constraints(view, slot, release),
+                    added_in(slot),
+                    slot.description,
+                ]
+            )
         out.append(table(["field", "type", "required", "constraints", "added in", "description"], rows))
         for rule in cls.rules or []:
             out.append(f"Rule (added in {added_in(rule)}): {rule.description}\n")
     for enum in sorted(view.all_enums().values(), key=lambda e: e.name):
         out.append(f"## {enum.name}\n\n{enum.description}\n")
-        rows = [[f"`{v}`", pv.meaning or "", added_in(pv), pv.description]
-                for v, pv in enum.permissible_values.items()]
+        rows = [[f"`{v}`", pv.meaning or "", added_in(pv), pv.description] for v, pv in enum.permissible_values.items()]
         out.append(table(["value", "meaning", "added in", "description"], rows))
     out.append("## Examples\n")
     for example in all_examples():
@@ -98,11 +104,22 @@ def release_page(release: Release) -> str:
 
 def pages() -> dict[str, str]:
     releases = all_releases()
-    rows = [[f"[{r.ref}]({r.ref}.md)", r.status, r.profile, "the registry's" if r.deployed else "the project's",
-             ", ".join(r.builds_on), r.description] for r in releases]
-    index = ("# Data specifications\n\nEvery published version, cut from the LinkML models in `spec/`: the registry's "
-             "releases, reproduced, and the project's, which build on them. The registry profile accepts what the "
-             "registry's documents accept; the strict profile adds the project's rules (closed objects, timestamps "
-             "in `Z`, calendar months). [Differences from the registry](../registry/index.md) lists every difference.\n\n")
+    rows = [
+        [
+            f"[{r.ref}]({r.ref}.md)",
+            r.status,
+            r.profile,
+            "the registry's" if r.deployed else "the project's",
+            ", ".join(r.builds_on),
+            r.description,
+        ]
+        for r in releases
+    ]
+    index = (
+        "# Data specifications\n\nEvery published version, cut from the LinkML models in `spec/`: the registry's "
+        "releases, reproduced, and the project's, which build on them. The registry profile accepts what the "
+        "registry's documents accept; the strict profile adds the project's rules (closed objects, timestamps "
+        "in `Z`, calendar months). [Differences from the registry](../registry/index.md) lists every difference.\n\n"
+    )
     index += table(["release", "status", "profile", "whose", "builds on", "what it is"], rows)
     return {"specifications/index.md": index} | {f"specifications/{r.ref}.md": release_page(r) for r in releases}

@@ -20,7 +20,9 @@ def taken_at(starts: np.ndarray) -> np.ndarray:
     return starts.astype("datetime64[D]").astype("datetime64[s]") + np.timedelta64(25, "h")
 
 
-def meter_data(series: MeterSeries, *, outcode: str, archetype: str, seed: int, calorific_value: float | None = None) -> dict:
+def meter_data(
+    series: MeterSeries, *, outcode: str, archetype: str, seed: int, calorific_value: float | None = None
+) -> dict:
     """A MeterData payload for one meter and energy type, labelled synthetic in its provenance."""
     froms = iso_z_array(series.starts)
     tos = iso_z_array(series.starts + HALF_HOUR)
@@ -65,7 +67,12 @@ def data_sources(series: list[MeterSeries], *, outcode: str) -> dict:
     """A DataSources payload listing each synthetic meter and type; ids say `synthetic-`."""
     return {
         "data": [
-            {"id": f"{s.meter}-{s.type}", "type": s.type, "location": {"ukPostcodeOutcode": outcode}, "availableMeasures": ["import"]}
+            {
+                "id": f"{s.meter}-{s.type}",
+                "type": s.type,
+                "location": {"ukPostcodeOutcode": outcode},
+                "availableMeasures": ["import"],
+            }
             for s in series
         ]
     }
@@ -138,7 +145,9 @@ def neso_regional_response(intensity: IntensitySeries, *, outcode: str, seed: in
         )
     ]
     return {
-        SYNTHETIC_KEY: synthetic_metadata("regional grid carbon intensity, gCO2/kWh", seed=seed, regionid=intensity.region_id, postcode=outcode),
+        SYNTHETIC_KEY: synthetic_metadata(
+            "regional grid carbon intensity, gCO2/kWh", seed=seed, regionid=intensity.region_id, postcode=outcode
+        ),
         "data": {
             "regionid": intensity.region_id,
             "dnoregion": intensity.dnoregion,
@@ -164,4 +173,3 @@ def synthetic_dataset(marker: dict) -> dict:
         "url": f"urn:perseus:synthetic:{'-'.join(content.split()[:3]).strip(',')}:seed-{seed}",
         "licence": "MIT",
     }
-
