@@ -11,13 +11,20 @@ from perseus.site.conformance import synopsis
 from tests.page_examples import examples_in_html, examples_in_markdown, run_all
 
 # Pages with examples, by their path in the site. A page that gains examples must be added here.
-PAGES = ["index.html", "guide/index.html", "sandbox/index.html", "provenance/index.html", "scale/index.html",
-         "conformance/index.html"]
+PAGES = [
+    "index.html",
+    "guide/index.html",
+    "sandbox/index.html",
+    "provenance/index.html",
+    "scale/index.html",
+    "conformance/index.html",
+]
 # Blocks that are not run, and why. Each must still be on its page, so that this list cannot go stale.
 NOT_RUN = {
     "make site   # set up, regenerate generated/ from the sources, and build the documentation site into site/\n"
     "make test   # set up, then run every test\n": "the two commands the tests themselves are run by",
-    synopsis() + "\n": "the conformance command's synopsis: URL and DATE are to be filled in; the page's run below does",
+    synopsis()
+    + "\n": "the conformance command's synopsis: URL and DATE are to be filled in; the page's run below does",
 }
 # Pages whose blocks are templates to fill in, not examples, and the test that runs them with real values.
 TEMPLATES = {

@@ -12,13 +12,29 @@ ROLES = {
 GROUPS = {"API": "Every Perseus API", "EDP": "Energy data provider", "CAP": "Carbon accounting provider"}
 # The run the page shows against a local sandbox; the tests run these arguments and expect every case to pass.
 SANDBOX_URL = "http://127.0.0.1:8080"
-SANDBOX_EDP_ARGS = ("edp", SANDBOX_URL, "--release", "consumption-data@2026-11-28", "--token", "sandbox-token-cap-office",
-                    "--foreign-source", "synthetic-cafe-001-electricity", "--trust-anchor", "trust-anchor.pem")
+SANDBOX_EDP_ARGS = (
+    "edp",
+    SANDBOX_URL,
+    "--release",
+    "consumption-data@2026-11-28",
+    "--token",
+    "sandbox-token-cap-office",
+    "--foreign-source",
+    "synthetic-cafe-001-electricity",
+    "--trust-anchor",
+    "trust-anchor.pem",
+)
 VERDICTS = [
     ["pass", "the server did what the requirement says, on every answer the case looked at"],
-    ["fail", "some answer broke the requirement; the evidence shows the request and the part of the answer that decided"],
-    ["not applicable", "the case could not be checked here, and the report says why (an input not given, such as "
-                       "`--foreign-source` or `--trust-anchor`, or a state the server never entered, such as 202)"],
+    [
+        "fail",
+        "some answer broke the requirement; the evidence shows the request and the part of the answer that decided",
+    ],
+    [
+        "not applicable",
+        "the case could not be checked here, and the report says why (an input not given, such as "
+        "`--foreign-source` or `--trust-anchor`, or a state the server never entered, such as 202)",
+    ],
     ["not run", "the run reached `--max-requests` or `--timeout` before the case could send what it needed"],
 ]
 
@@ -61,7 +77,8 @@ def _intro() -> str:
         f".venv/bin/perseus conformance {' '.join(SANDBOX_EDP_ARGS)}\n```\n\n"
         "## Verdicts and exit status\n\n"
         + table(["verdict", "meaning"], VERDICTS)
-        + "\n" + table(["exit status", "meaning"], [[f"`{code}`", text] for code, text in EXIT_STATUSES.items()])
+        + "\n"
+        + table(["exit status", "meaning"], [[f"`{code}`", text] for code, text in EXIT_STATUSES.items()])
     )
 
 
@@ -78,9 +95,14 @@ def pages() -> dict[str, str]:
     from perseus.conformance.catalogue import all_cases
 
     cases = all_cases()
-    out = [_intro(), "## The cases\n",
-           table(["case", "level", "applies to", "title"],
-                 [[f"[{c.id}](#{c.id.lower()})", c.level, ", ".join(r.upper() for r in c.applies), c.title] for c in cases])]
+    out = [
+        _intro(),
+        "## The cases\n",
+        table(
+            ["case", "level", "applies to", "title"],
+            [[f"[{c.id}](#{c.id.lower()})", c.level, ", ".join(r.upper() for r in c.applies), c.title] for c in cases],
+        ),
+    ]
     for prefix, heading in GROUPS.items():
         group = [c for c in cases if c.id.startswith(prefix + "-")]
         out.append(f"## {heading}\n")
