@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -107,12 +106,6 @@ def test_opening_hours_follow_local_time_so_they_move_in_utc_in_summer(year_fram
     january = at_0715_utc[at_0715_utc.month == 1].value.mean()  # 07:00 local: still closed
     july = at_0715_utc[at_0715_utc.month == 7].value.mean()  # 08:00 local: opening
     assert july > 2 * january
-
-
-def test_one_meter_year_of_both_fuels_takes_well_under_a_second(starts_2025):
-    started = time.perf_counter()
-    synthesise_consumption(ARCHETYPES["office"], starts_2025, seed=11)
-    assert time.perf_counter() - started < 0.5
 
 
 # --- calendar ---------------------------------------------------------------------------
