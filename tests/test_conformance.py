@@ -16,10 +16,24 @@ CASES = sorted(p for p in (Path(__file__).parent / "conformance").iterdir() if p
 
 def test_the_issue_asks_for_these_cases():
     names = " ".join(p.name for p in CASES)
-    for topic in ("gas-cubic-metres", "gas-kilowatt-hours", "watt-hours", "half-hourly-intensity", "blended",
-                  "december-january", "missing-factor-set", "leap-day", "clock-change", "incomplete-month",
-                  "duplicate-readings", "rounding-exact-tie", "meter-data-of-two-meters", "exact-duplicates",
-                  "conflict-outside-the-period", "file-without-readings"):
+    for topic in (
+        "gas-cubic-metres",
+        "gas-kilowatt-hours",
+        "watt-hours",
+        "half-hourly-intensity",
+        "blended",
+        "december-january",
+        "missing-factor-set",
+        "leap-day",
+        "clock-change",
+        "incomplete-month",
+        "duplicate-readings",
+        "rounding-exact-tie",
+        "meter-data-of-two-meters",
+        "exact-duplicates",
+        "conflict-outside-the-period",
+        "file-without-readings",
+    ):
         assert topic in names
 
 
@@ -35,13 +49,21 @@ def test_case(case: Path, tmp_path, capsys, monkeypatch):
     output = tmp_path / "report.json"
     monkeypatch.chdir(case)
     code, out, err = run_calculate([*args, "--output", str(output)], capsys)
-    if (case / "expected-error.json").exists():  # a refusal: the exit code, one error naming file, record and rule, no output
+    if (
+        case / "expected-error.json"
+    ).exists():  # a refusal: the exit code, one error naming file, record and rule, no output
         refusal = json.loads((case / "expected-error.json").read_text())
         where = f"{refusal['file']}: {refusal['record']}: " if refusal["record"] else f"{refusal['file']}: "
         assert (code, out) == (refusal["exit"], "")
-        assert [line for line in err.splitlines() if line.startswith("error: ")] == [
-            line for line in err.splitlines() if line.startswith(f"error: {where}") and line.endswith(f"[rule: {refusal['rule']}]")
-        ] != [], err
+        assert (
+            [line for line in err.splitlines() if line.startswith("error: ")]
+            == [
+                line
+                for line in err.splitlines()
+                if line.startswith(f"error: {where}") and line.endswith(f"[rule: {refusal['rule']}]")
+            ]
+            != []
+        ), err
         assert not os.listdir(tmp_path), "nothing is written"
         return
     assert code == 0, err
@@ -65,6 +87,10 @@ def test_the_installed_command_writes_to_stdout_and_the_report_validates(tmp_pat
     report = tmp_path / "report.json"
     report.write_text(done.stdout)
     assert normalised(json.loads(done.stdout)) == normalised(json.loads((case / "expected.json").read_text()))
-    checked = subprocess.run([sys.executable, "-m", "perseus.cli", "validate", str(report), "--spec", "emissions-data@2025-10-27"],
-                             capture_output=True, text=True, timeout=60)
+    checked = subprocess.run(
+        [sys.executable, "-m", "perseus.cli", "validate", str(report), "--spec", "emissions-data@2025-10-27"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert checked.returncode == 0, checked.stderr

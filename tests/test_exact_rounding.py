@@ -42,7 +42,9 @@ def test_25_half_hours_of_a_tenth_of_a_kwh_at_5_g_is_0_012():
     directory = Path(tempfile.mkdtemp(prefix="perseus-tie-"))
     try:
         start = instant("2025-07-01T00:00:00Z")
-        consumption = write_csv(directory / "e.csv", [reading("electricity", start, k, "0.1", "KWH") for k in range(25)], C)
+        consumption = write_csv(
+            directory / "e.csv", [reading("electricity", start, k, "0.1", "KWH") for k in range(25)], C
+        )
         intensity = write_csv(directory / "i.csv", intensity_rows(start, [5] * 25), I)
         run = calculate_files([consumption], intensity=intensity, taken_at=TAKEN)
     finally:
@@ -53,27 +55,35 @@ def test_25_half_hours_of_a_tenth_of_a_kwh_at_5_g_is_0_012():
 
 @PROPERTY
 @given(chosen=st.lists(st.integers(0, SLOTS - 1), min_size=1, max_size=30, unique=True), data=st.data())
-def test_electricity_on_a_decimal_grid_rounds_as_the_exact_sum(chosen, data):
+def test_electricity_on_a_decimal_grid_rounds_as_the_exact_sum(chosen, data) -> None:
     """Tenths of a kWh at multiples of 5 g/kWh: every half-hour is a multiple of 0.0005 kg, so half the months are ties."""
     tenths = {k: data.draw(st.integers(0, 30)) for k in chosen}
     grid = [5 * data.draw(st.integers(0, 60)) for _ in range(SLOTS)]
     directory = Path(tempfile.mkdtemp(prefix="perseus-grid-"))
     try:
         rows = [reading("electricity", START, k, f"{t / 10:.1f}", "KWH") for k, t in tenths.items()]
-        report = calculate([write_csv(directory / "e.csv", rows, C)], taken_at=TAKEN,
-                           intensity=write_csv(directory / "i.csv", intensity_rows(START, grid), I))
+        report = calculate(
+            [write_csv(directory / "e.csv", rows, C)],
+            taken_at=TAKEN,
+            intensity=write_csv(directory / "i.csv", intensity_rows(START, grid), I),
+        )
     finally:
         shutil.rmtree(directory)
-    exact_total: dict[str, Fraction] = defaultdict(Fraction)
+    exact_total: defaultdict[str, Fraction] = defaultdict(Fraction)
     for k, t in tenths.items():
         exact_total[month_of(k)] += Fraction(t, 10) * grid[k] / 1000
-    assert {e["from"][:7]: e["emissions"]["value"] for e in report["data"]} == {m: rounded(v) for m, v in exact_total.items()}
+    assert {e["from"][:7]: e["emissions"]["value"] for e in report["data"]} == {
+        m: rounded(v) for m, v in exact_total.items()
+    }
 
 
 @PROPERTY
-@given(chosen=st.lists(st.integers(0, SLOTS - 1), min_size=1, max_size=30, unique=True), data=st.data(),
-       cv=st.integers(3500, 4500))
-def test_gas_in_cubic_metres_rounds_as_the_exact_sum(chosen, data, cv):
+@given(
+    chosen=st.lists(st.integers(0, SLOTS - 1), min_size=1, max_size=30, unique=True),
+    data=st.data(),
+    cv=st.integers(3500, 4500),
+)
+def test_gas_in_cubic_metres_rounds_as_the_exact_sum(chosen, data, cv) -> None:
     """m³ × 1.02264 × CV ÷ 3.6 × factor, in fractions from the numbers as written (÷ 3.6 has no finite decimal)."""
     thousandths = {k: data.draw(st.integers(0, 5000)) for k in chosen}
     calorific = Fraction(cv, 100)
@@ -83,12 +93,14 @@ def test_gas_in_cubic_metres_rounds_as_the_exact_sum(chosen, data, cv):
         report = calculate([write_csv(directory / "g.csv", rows, C)], calorific_value=float(calorific), taken_at=TAKEN)
     finally:
         shutil.rmtree(directory)
-    exact_total: dict[str, Fraction] = defaultdict(Fraction)
+    exact_total: defaultdict[str, Fraction] = defaultdict(Fraction)
     for k, t in thousandths.items():
         month = month_of(k)
         per_kwh = Fraction(repr(factor(int(month[:4]), "natural-gas", "kWh-gross-cv")))
         exact_total[month] += Fraction(t, 1000) * Fraction("1.02264") * calorific / Fraction("3.6") * per_kwh
-    assert {e["from"][:7]: e["emissions"]["value"] for e in report["data"]} == {m: rounded(v) for m, v in exact_total.items()}
+    assert {e["from"][:7]: e["emissions"]["value"] for e in report["data"]} == {
+        m: rounded(v) for m, v in exact_total.items()
+    }
 
 
 @PROPERTY
@@ -118,15 +130,28 @@ def test_a_methodology_that_subtracts_is_bounded_by_its_magnitude(tmp_path):
 
     document = yaml.safe_load((METHODOLOGIES / "electricity-location-based@2025-10-27.yaml").read_text())
     document["label"] = "electricity-halved"
-    document["parameters"].append({"name": "share", "unit": "1", "default": 0.5, "source": "a test", "description": "a share"})
-    document["steps"] = [{"name": "emissions_kg", "unit": "kg CO2e", "description": "half of it",
-                          "expression": "energy_kwh * grid_intensity * (1 - share) / grams_per_kilogram"}]
+    document["parameters"].append(
+        {"name": "share", "unit": "1", "default": 0.5, "source": "a test", "description": "a share"}
+    )
+    document["steps"] = [
+        {
+            "name": "emissions_kg",
+            "unit": "kg CO2e",
+            "description": "half of it",
+            "expression": "energy_kwh * grid_intensity * (1 - share) / grams_per_kilogram",
+        }
+    ]
     (tmp_path / "electricity-halved@2025-10-27.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
     start = instant("2025-07-01T00:00:00Z")
     consumption = write_csv(tmp_path / "e.csv", [reading("electricity", start, k, "0.1", "KWH") for k in range(25)], C)
     intensity = write_csv(tmp_path / "i.csv", intensity_rows(start, [10] * 25), I)
-    run = calculate_files([consumption], intensity=intensity, taken_at=TAKEN, methods=["electricity-halved@2025-10-27"],
-                          methodologies_dir=tmp_path)
+    run = calculate_files(
+        [consumption],
+        intensity=intensity,
+        taken_at=TAKEN,
+        methods=["electricity-halved@2025-10-27"],
+        methodologies_dir=tmp_path,
+    )
     assert [e["emissions"]["value"] for e in run.report["data"]] == [0.012]  # 25 × 0.1 × 10 × 0.5 ÷ 1000 = 0.0125
     m = resolve("electricity-halved@2025-10-27", tmp_path)
     assert exact.subtracts(m) and exact.rounding_depth(m) is not None
@@ -144,8 +169,10 @@ def test_rounding_a_total_exactly():
     assert Fraction(0.0125) > Fraction(1, 80) and exact.round_total(0.0125, half_even) == 0.013
 
 
-@pytest.mark.parametrize(("total", "near"), [(0.0125, True), (0.012500000000000008, True), (0.0124, False), (2.5005, True),
-                                             (2.5004999, False), (0.0, False)])
+@pytest.mark.parametrize(
+    ("total", "near"),
+    [(0.0125, True), (0.012500000000000008, True), (0.0124, False), (2.5005, True), (2.5004999, False), (0.0, False)],
+)
 def test_near_a_tie(total, near):
     from perseus.calculator import exact
 

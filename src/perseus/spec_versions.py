@@ -39,9 +39,13 @@ def annotation(element, tag: str) -> str | None:
     return str(getattr(found, "value", found))
 
 
-def added_in(element) -> str:
-    """The release date an element first appeared in (the first release if unannotated)."""
-    return annotation(element, "added_in") or FIRST_RELEASE
+def added_in(element, owner=None) -> str:
+    """The release date an element first appeared in: its own `added_in`, else that of its
+    owner (the class of an attribute, the enum of a value), else the first release."""
+    own = annotation(element, "added_in")
+    if own:
+        return own
+    return added_in(owner) if owner is not None else FIRST_RELEASE
 
 
 def holds_version(release: Release):
@@ -69,7 +73,7 @@ def presence_test(release: Release):
         if version is None or version in versions:
             return True
         adopted = annotation(element, "also_added_in")
-        return bool(adopted) and bool(set(adopted.split()) & refs)
+        return adopted is not None and bool(set(adopted.split()) & refs)
 
     return present
 
@@ -96,7 +100,9 @@ def _annotation_tags(element) -> list[str]:
 def description_as_of(element, holds) -> str | None:
     """The description a release shows: that of the earliest `description_before_<version>` whose
     version the release does not hold (`holds` is `holds_version(release)`), else the current one."""
-    versions = sorted(t.removeprefix(DESCRIPTION_BEFORE) for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE))
+    versions = sorted(
+        t.removeprefix(DESCRIPTION_BEFORE) for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE)
+    )
     missing = [v for v in versions if not holds(v)]
     return annotation(element, DESCRIPTION_BEFORE + missing[0]) if missing else element.description
 

@@ -45,7 +45,9 @@ def _resolved(m, data: np.ndarray, caller_cv: float | None, labels: Labels) -> C
     rule = m.calorific_rule
     low, high = rule["minimumMegajoulesPerCubicMetre"], rule["maximumMegajoulesPerCubicMetre"]
     if caller_cv is not None and not (low <= caller_cv <= high):
-        raise CalculationError([Breach("--calorific-value", "", "usable-calorific-value", f"{caller_cv} MJ/m³ is outside {low}–{high}")])
+        raise CalculationError(
+            [Breach("--calorific-value", "", "usable-calorific-value", f"{caller_cv} MJ/m³ is outside {low}–{high}")]
+        )
     count = len(data)
     candidates = {
         "data": data,
@@ -73,18 +75,31 @@ def check(m, values: CalorificValues, needs: np.ndarray) -> None:
     rule = m.calorific_rule
     low, high = rule["minimumMegajoulesPerCubicMetre"], rule["maximumMegajoulesPerCubicMetre"]
     data = values.data
-    raise_if([
-        values.labels.breach(needs & np.isfinite(data) & ((data < low) | (data > high)), "usable-calorific-value",
-                             lambda i: f"calorific value {data[i]} MJ/m³ in the data is outside {low}–{high}"),
-        values.labels.breach(needs & np.isnan(values.value), "usable-calorific-value",
-                             lambda i: f"gas in cubic metres but no calorific value: none in the data, none given "
-                                       f"with --calorific-value, and {m.ref} has no default"),
-    ])
+    raise_if(
+        [
+            values.labels.breach(
+                needs & np.isfinite(data) & ((data < low) | (data > high)),
+                "usable-calorific-value",
+                lambda i: f"calorific value {data[i]} MJ/m³ in the data is outside {low}–{high}",
+            ),
+            values.labels.breach(
+                needs & np.isnan(values.value),
+                "usable-calorific-value",
+                lambda i: (
+                    f"gas in cubic metres but no calorific value: none in the data, none given "
+                    f"with --calorific-value, and {m.ref} has no default"
+                ),
+            ),
+        ]
+    )
 
 
 def of_meter(values: CalorificValues, position: int) -> dict:
     """The report's calorificValue where a meter's one value served all its volume readings."""
-    return {"megajoulesPerCubicMetre": round(float(values.value[position]), 6), "choice": ORIGINS[values.choice[position]]}
+    return {
+        "megajoulesPerCubicMetre": round(float(values.value[position]), 6),
+        "choice": ORIGINS[values.choice[position]],
+    }
 
 
 def of_sums(weighted: float, volume: float, plain: float, count: int, choices: int) -> dict:
@@ -114,8 +129,11 @@ def _default_entry(value: float) -> dict | None:
     neither a zone's nor a day's (a methodology names it in its parameter's source)."""
     from perseus.methodology.factors import calorific_value_defaults
 
-    found = [e for e in calorific_value_defaults() if e["megajoulesPerCubicMetre"] == value
-             and "distributionZone" not in e and "date" not in e]
+    found = [
+        e
+        for e in calorific_value_defaults()
+        if e["megajoulesPerCubicMetre"] == value and "distributionZone" not in e and "date" not in e
+    ]
     return found[0] if found else None
 
 
@@ -126,8 +144,11 @@ def default_dataset(m, months: list[int]) -> dict:
     entry = _default_entry(value) or {}
     name = f" ({entry['id']})" if entry else ""
     return {
-        "role": "calorific-values", "publisher": entry.get("publisher", "Perseus project"),
+        "role": "calorific-values",
+        "publisher": entry.get("publisher", "Perseus project"),
         "title": f"Default gross calorific value of natural gas, {value:g} MJ/m³{name}, of {m.ref}",
-        "version": m.version, "url": entry.get("url") or f"{m.uri}#{parameter}", "licence": PROJECT_LICENCE,
+        "version": m.version,
+        "url": entry.get("url") or f"{m.uri}#{parameter}",
+        "licence": PROJECT_LICENCE,
         "months": sorted({year_month(k) for k in months}),
     }

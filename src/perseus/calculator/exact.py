@@ -37,8 +37,8 @@ import numpy as np
 
 from perseus.methodology.expressions import written
 
-UNIT_ROUNDOFF = 2.0 ** -53
-SMALLEST = 2.0 ** -1074  # the spacing of subnormal numbers: the absolute error of an operation that underflows
+UNIT_ROUNDOFF = 2.0**-53
+SMALLEST = 2.0**-1074  # the spacing of subnormal numbers: the absolute error of an operation that underflows
 CONSUMPTION_DEPTH = 2  # a quantity as read, then watt-hours divided by 1000
 DECIMAL_MODES = {"half-even": ROUND_HALF_EVEN, "half-up": ROUND_HALF_UP}  # RoundingMode of spec/methodology.yaml
 WIDE = Context(prec=400)  # room for any rounded total's digits: quantize must not round a second time
@@ -97,7 +97,7 @@ def bound(magnitude: np.ndarray, terms: np.ndarray, depth: int | None) -> np.nda
 def near_tie(total: np.ndarray, within: np.ndarray, decimals: int) -> np.ndarray:
     """Whether a tie (j + ½)·10⁻ᵈ lies within `within` of each total (generously: the test's own
     arithmetic is allowed four roundings more)."""
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     scaled = total * scale
     distance = np.abs(scaled - np.floor(scaled) - 0.5)
     return distance <= (within + 4 * UNIT_ROUNDOFF * np.abs(total)) * scale * (1 + 8 * UNIT_ROUNDOFF)
@@ -132,9 +132,9 @@ class Decimals:
         if not len(exponent):
             return cls(mantissa, 1)
         low = int(exponent.min())
-        powers = _objects([10 ** k for k in range(int(exponent.max()) - low + 1)])
+        powers = _objects([10**k for k in range(int(exponent.max()) - low + 1)])
         numerators = mantissa * powers[exponent - low]
-        return cls(numerators * 10 ** low, 1) if low >= 0 else cls(numerators, 10 ** -low)
+        return cls(numerators * 10**low, 1) if low >= 0 else cls(numerators, 10**-low)
 
     def __len__(self) -> int:
         return len(self.numerators)
@@ -151,13 +151,17 @@ class Decimals:
 
     def _add(self, other, sign: int):
         if isinstance(other, Decimals):
-            return Decimals(self.numerators * other.denominator + sign * other.numerators * self.denominator,
-                            self.denominator * other.denominator)
+            return Decimals(
+                self.numerators * other.denominator + sign * other.numerators * self.denominator,
+                self.denominator * other.denominator,
+            )
         if isinstance(other, np.ndarray):  # fractions, after a division by a column
             return self.fractions() + sign * other
         other = Fraction(other)
-        return Decimals(self.numerators * other.denominator + sign * other.numerator * self.denominator,
-                        self.denominator * other.denominator)
+        return Decimals(
+            self.numerators * other.denominator + sign * other.numerator * self.denominator,
+            self.denominator * other.denominator,
+        )
 
     def __add__(self, other):
         return self._add(other, 1)
@@ -227,7 +231,7 @@ def round_total(value: Fraction | float, rounding: dict) -> float:
     if not isinstance(value, Fraction):
         quantum = Decimal(1).scaleb(-decimals)
         return float(Decimal(float(value)).quantize(quantum, rounding=DECIMAL_MODES[rounding["mode"]], context=WIDE))
-    scale = 10 ** decimals
+    scale = 10**decimals
     units, rest = divmod(value * scale, 1)
     half = Fraction(1, 2)
     if rest > half or (rest == half and (rounding["mode"] == "half-up" or units % 2 == 1)):

@@ -15,7 +15,9 @@ COMPLETE, MISSING = MISSING_DATA[:2]
 (KILOGRAMS,) = EMISSIONS_UNITS
 
 
-def entry(energy_type: str, month: int, taken_at: str, emissions: float, expected: int, present: int, duplicates: int) -> dict:
+def entry(
+    energy_type: str, month: int, taken_at: str, emissions: float, expected: int, present: int, duplicates: int
+) -> dict:
     """One monthly figure (month: months since 1970-01)."""
     return {
         "type": energy_type,
@@ -33,15 +35,23 @@ def entry(energy_type: str, month: int, taken_at: str, emissions: float, expecte
     }
 
 
-def sources(m, months: list[int], factors: FactorTable, intensity: dict | None, calorific_value: dict | None,
-            default_months: Sequence[int] = ()) -> dict:
+def sources(
+    m,
+    months: list[int],
+    factors: FactorTable,
+    intensity: dict | None,
+    calorific_value: dict | None,
+    default_months: Sequence[int] = (),
+) -> dict:
     """The sources of one energy type: the methodology, every dataset with the months (with readings) it
     served, in the order of the methodology's inputs (the methodology's default calorific value too, for
     `default_months`, the months it served), and the calorific value when volume needed one."""
     datasets = []
     for source in m.input_sources.values():
         if source == "grid-intensity":
-            datasets.append({"role": "grid-intensity", **(intensity or {}), "months": sorted({year_month(k) for k in months})})
+            datasets.append(
+                {"role": "grid-intensity", **(intensity or {}), "months": sorted({year_month(k) for k in months})}
+            )
         elif source == "emission-factors":
             datasets.extend(factor_datasets(factors, months))
         elif source == "calorific-value" and default_months:
@@ -58,7 +68,9 @@ def _validator():
 
     from perseus.validation import class_schema, load_release_schema
 
-    return jsonschema_rs.validator_for(class_schema(load_release_schema(REPORT_SPEC), "EmissionsReport"), validate_formats=True)
+    return jsonschema_rs.validator_for(
+        class_schema(load_release_schema(REPORT_SPEC), "EmissionsReport"), validate_formats=True
+    )
 
 
 def check(report: dict, what: str = "the report") -> None:

@@ -64,8 +64,16 @@ def compile_expression(text: str, known: set[str] | frozenset[str], where: str) 
     return CompiledExpression(text, frozenset(names), evaluate, tree.body, exact, magnitude)
 
 
-def _compile(node: ast.AST, known, names: set[str], where: str, text: str, number: Callable = float,
-             operators: dict = OPERATORS, negate: bool = True) -> Evaluator:
+def _compile(
+    node: ast.AST,
+    known,
+    names: set[str],
+    where: str,
+    text: str,
+    number: Callable = float,
+    operators: dict = OPERATORS,
+    negate: bool = True,
+) -> Evaluator:
     """The closure of `node`; `number` makes its constants (float, or `written` for the exact arithmetic),
     `operators` and `negate` say what the operators do (MAGNITUDE and no negation for the magnitude)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
@@ -90,8 +98,7 @@ def _compile(node: ast.AST, known, names: set[str], where: str, text: str, numbe
         return (lambda values: -operand(values)) if negate else operand
     shown = ast.get_source_segment(text, node) or type(node).__name__
     raise ExpressionError(
-        f"{where}: {text!r}: {shown!r} is not allowed; a step may use only numbers, names, "
-        "+, -, *, / and parentheses"
+        f"{where}: {text!r}: {shown!r} is not allowed; a step may use only numbers, names, +, -, *, / and parentheses"
     )
 
 
