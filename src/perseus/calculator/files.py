@@ -83,7 +83,7 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
     meter_ids = sorted(set(rows["meter"].tolist()))
     # A file's value and a reading's own both travel with the reading (column calorificValue); none per meter.
     values = calorific.resolve(m, np.full(len(meter_ids), np.nan), caller_cv, Labels(Repeat("--consumption"), meter_ids))
-    factors = FactorTable.of(m.factor_rule)
+    factors = FactorTable.of(m.factor_rule, m.factor_inputs)
     t = kernel.lean(kernel.TypeContext(m.energy_type, str(m.path), m.document, meter_ids,
                                        np.zeros(len(meter_ids), np.int64), factors, values))
     lookup = IntensityLookup(series.matrix, series.first_half_hour, str(series.path), tuple(series.regions)) if series else IntensityLookup()
@@ -99,7 +99,8 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
                    figures["present"].tolist(), figures["duplicates"].tolist(), strict=True)]
     cv = calorific.of_rows(merged) if values is not None else None
     intensity = series.datasets[""] if series is not None else None
-    sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv)
+    spans = list(zip(merged["first"].tolist(), merged["last"].tolist(), strict=True))
+    sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv, spans)
     names = rows["file"].to_numpy()
     used_files = sorted(set(names[used.used].tolist()) | set(names[used.repeats].tolist()))
     return entries, sources, TypeResult(m.energy_type, m, sources["datasets"], used_files), figures

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from perseus.calculator import calorific
 from perseus.calculator.calorific import CalorificValues
 from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if, under
-from perseus.calculator.factors import FactorTable, factors_by_month
+from perseus.calculator.factors import FactorTable, factors_at
 from perseus.calculator.instants import EPOCH_MONTH, HALF_HOUR_NS, z, z_half_hour
 from perseus.calculator.intensity import IntensityLookup
 from perseus.vocabulary import ENERGY_UNITS as UNITS
@@ -424,7 +424,7 @@ class _Inputs:
     month_count: int
     consumption: list[str]
     sources: dict[str, str]
-    factor: np.ndarray | None = None  # per position
+    factors: dict[str, np.ndarray] = field(default_factory=dict)  # per input from emission-factors: per position
     intensity_base: np.ndarray | None = None  # per meter: flat index of the half-hour `low` in the intensity matrix
     intensity: np.ndarray | None = None  # the flat intensity matrix
     cv_of_meter: np.ndarray | None = None  # per meter of the table
@@ -448,10 +448,10 @@ class _Inputs:
                   for name in self.consumption}
         for name, source in self.sources.items():
             if source != "consumption":
-                inputs[name] = self._gather(source, loc, vol, single, where, lo, hi)
+                inputs[name] = self._gather(name, source, loc, vol, single, where, lo, hi)
         return single, where, inputs
 
-    def _gather(self, source: str, loc, vol, single: bool, where, lo: int, hi: int) -> np.ndarray:
+    def _gather(self, name: str, source: str, loc, vol, single: bool, where, lo: int, hi: int) -> np.ndarray:
         if source == "grid-intensity":
             assert self.intensity is not None and self.intensity_base is not None  # made by _inputs for such a methodology
             if single:  # one region row: a scalar offset into the flat matrix
@@ -460,8 +460,7 @@ class _Inputs:
             cell += where
             return self.intensity.take(cell)
         if source == "emission-factors":
-            assert self.factor is not None
-            return per_position(self.factor, where)
+            return per_position(self.factors[name], where)
         if vol is None:  # calorific-value: only volume readings need one
             return np.zeros(hi - lo)
         if self.cv_of_row is not None:
@@ -486,7 +485,7 @@ def _inputs(rows: Rows, t: TypeContext, ctx: KernelContext, labels: Labels, here
     found = _Inputs(low, months - first_month, first_month, int(months[-1]) - first_month + 1,
                     consumption_inputs(m, rows.is_volume, at), m.input_sources)
     if m.uses("emission-factors"):
-        found.factor = factors_by_month(t.factors, months, lambda: rows.half_hour - low, at)
+        found.factors = factors_at(t.factors, np.arange(low, high + 1, dtype=np.int64), months, lambda: rows.half_hour - low, at)
     if m.uses("grid-intensity"):
         found.intensity_base = ctx.intensity.base(m, t.region_row[here], lambda k: t.meter_ids[here[k]],
                                                   rows.local, rows.half_hour, low, high, at)
@@ -633,4 +632,4 @@ class _Sums:
 
 def lean(t: TypeContext) -> TypeContext:
     """The context without the factor sets themselves, for the kernel (what it sends to Dask workers)."""
-    return replace(t, factors=FactorTable(t.factors.years, t.factors.values, {}, t.factors.rule))
+    return replace(t, factors=replace(t.factors, sets={}))

@@ -39,7 +39,7 @@ def build(portfolio: Portfolio, chosen: dict, caller_cv, window) -> tuple[Kernel
         m = chosen[energy_type]
         labels = Labels(Repeat(str(portfolio.meters.path)), meters["record"].to_numpy())
         with under(m.ref):
-            factors = FactorTable.of(m.factor_rule) if m.uses("emission-factors") else FactorTable()
+            factors = FactorTable.of(m.factor_rule, m.factor_inputs) if m.uses("emission-factors") else FactorTable()
             values = calorific.resolve(m, meters["cv"].to_numpy(dtype=float), caller_cv, labels)
             types[energy_type] = lean(TypeContext(energy_type, str(m.path), m.document, meters["meter"].tolist(),
                                                   _regions(m, meters, portfolio, labels), factors, values))

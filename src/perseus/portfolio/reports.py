@@ -99,7 +99,8 @@ class ReportBuilder:
                 cv = calorific.of_sums(weighted, volume, plain, sum(c["volume"][k] for k in with_readings), choices)
             else:
                 cv = calorific.of_meter(values, position)
-        return report.sources(m, [c["month"][k] for k in with_readings], entries.factors, intensity, cv)
+        return report.sources(m, [c["month"][k] for k in with_readings], entries.factors, intensity, cv,
+                              [(c["first"][k], c["last"][k]) for k in with_readings])
 
     def _provenance(self, meter: str, used) -> dict:
         """Origin steps for the readings files and datasets, a process step per methodology (unsigned, as the calculator's)."""
