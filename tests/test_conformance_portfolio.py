@@ -26,7 +26,8 @@ from perseus.portfolio import calculate_portfolio
 
 CASES = sorted(p for p in (Path(__file__).parent / "conformance").iterdir() if p.is_dir())
 OPTIONS = {"--consumption": "consumption", "--intensity": "intensity", "--calorific-value": "calorific_value",
-           "--from": "start", "--to": "end", "--taken-at": "taken_at", "--method": "methods"}
+           "--from": "start", "--to": "end", "--taken-at": "taken_at", "--method": "methods",
+           "--calorific-values": "calorific_values"}
 UNNAMED = "the-meter"  # MeterData and CSV without a meter column: every file's readings are of one meter
 
 
@@ -38,12 +39,13 @@ def options(case: Path) -> dict:
         if name in ("consumption", "methods"):
             found[name].append(case / value if name == "consumption" else value)
         else:
-            found[name] = case / value if name == "intensity" else float(value) if name == "calorific_value" else value
+            found[name] = case / value if name in ("intensity", "calorific_values") else float(value) if name == "calorific_value" else value
     return found
 
 
 def as_portfolio(case: Path, args: dict, root: Path) -> Path:
-    """The case's inputs in the portfolio layout: readings carry their own calorific value, as in the files."""
+    """The case's inputs in the portfolio layout: readings carry their own calorific value, as in the files, and
+    the meters table each meter's distribution zone."""
     readings = pd.concat([read_consumption(p).readings for p in args["consumption"]], ignore_index=True)
     readings["meter"] = readings["meter"].replace("", UNNAMED)
     for energy_type, rows in readings.groupby("type"):
@@ -53,8 +55,9 @@ def as_portfolio(case: Path, args: dict, root: Path) -> Path:
             "meter": rows["meter"].tolist(), "from": pa.array(rows["from"], pa.timestamp("ns", "UTC")),
             "value": rows["value"].to_numpy(), "unitCode": rows["unit"].tolist(), "calorificValue": rows["cv"].to_numpy(),
         }), folder / "part-0.parquet")
-    meters = readings[["meter", "type"]].drop_duplicates().sort_values(["type", "meter"])
-    pd.DataFrame({"meter": meters["meter"], "type": meters["type"], "region": "r"}).to_csv(root / "meters.csv", index=False)
+    meters = readings[["meter", "type", "zone"]].drop_duplicates(["meter", "type"]).sort_values(["type", "meter"])
+    pd.DataFrame({"meter": meters["meter"], "type": meters["type"], "region": "r",
+                  "distributionZone": meters["zone"]}).to_csv(root / "meters.csv", index=False)
     if "intensity" in args:
         series = read_intensity(args["intensity"])
         start = series.first_half_hour * 1_800_000_000_000

@@ -23,6 +23,7 @@ import yaml
 from perseus.calculator.errors import Breach, CalculationError, Labels, breach_for_rows, raise_if
 from perseus.calculator.instants import HALF_HOUR_NS, z
 from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file_dataset, span
+from perseus.calculator.zones import zone_numbers
 from perseus.synth.payloads import SYNTHETIC_KEY, synthetic_dataset
 from perseus.vocabulary import ENERGY_TYPES
 
@@ -38,7 +39,7 @@ NESO = {
 @dataclass
 class ConsumptionFile:
     path: Path
-    readings: pd.DataFrame  # file, record, meter, type, from, to, value, unit, cv
+    readings: pd.DataFrame  # file, record, meter, type, from, to, value, unit, cv, zone
     outcode: str | None = None
     sha256: str = ""
     provenance: dict | None = None  # the record the data provider sent, as received
@@ -135,6 +136,7 @@ def read_consumption(path: Path) -> ConsumptionFile:
             "meter": frame["meter"].astype(str) if "meter" in frame.columns else "",
             "type": frame["type"].astype(str), "from": frame["from"], "to": frame["to"],
             "value": frame["value"], "unit": frame["unitCode"].astype(str), "cv": np.nan,
+            "zone": frame["distributionZone"].astype(str).str.strip() if "distributionZone" in frame.columns else "",
         })
     readings = _checked_readings(path, frame, records)
     return ConsumptionFile(path, readings, outcode, hashlib.sha256(raw).hexdigest(), provenance)
@@ -159,9 +161,12 @@ def _meter_data_frame(path: Path, payload):
     file_cv = (payload.get("calorificValue") or {}).get("megajoulesPerCubicMetre")
     reading_cv = flat.get("calorificValue.megajoulesPerCubicMetre", pd.Series(np.nan, index=flat.index))
     cv = pd.to_numeric(reading_cv, errors="coerce").fillna(np.nan if file_cv is None else float(file_cv))
+    file_zone = (payload.get("calorificValue") or {}).get("distributionZone") or ""
+    reading_zone = flat.get("calorificValue.distributionZone", pd.Series(np.nan, index=flat.index))
     frame = pd.DataFrame({
         "meter": "", "type": flat["type"].astype(str), "from": flat["from"], "to": flat["to"],
         "value": flat["energy.value"], "unit": flat["energy.unitCode"].astype(str), "cv": cv.to_numpy(dtype=float),
+        "zone": reading_zone.where(reading_zone.notna(), file_zone).astype(str).to_numpy(),
     })
     outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
     provenance = payload.get("provenance") if isinstance(payload.get("provenance"), dict) else None
@@ -173,10 +178,12 @@ def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> p
     types = frame["type"].to_numpy(dtype=object)
     raise_if([energy_type_breach(types, Labels(files, records))])
     start, values = _periods(path, frame, records, "value", "the reading")
+    zone = frame["zone"].to_numpy(dtype=object)
+    zone_numbers(zone, Labels(files, records))  # refuses a code that is not a distribution zone
     return pd.DataFrame({
         "file": files, "record": records, "meter": frame["meter"].to_numpy(dtype=object), "type": types,
         "from": start.to_numpy(dtype="datetime64[ns]"), "value": values, "unit": frame["unit"].to_numpy(dtype=object),
-        "cv": frame["cv"].to_numpy(dtype=float),
+        "cv": frame["cv"].to_numpy(dtype=float), "zone": zone,
     }).assign(**{"from": lambda d: pd.to_datetime(d["from"], utc=True)})
 
 

@@ -12,12 +12,15 @@ from pathlib import Path
 
 PORTFOLIO_HELP = """\
 Portfolio mode (--portfolio DIR): one report per meter for many meters.
-  DIR/meters.parquet (or .csv)  meter, type, region[, outcode][, calorificValue]
+  DIR/meters.parquet (or .csv)  meter, type, region[, outcode][, calorificValue][, distributionZone]
   DIR/readings/type=electricity/bucket=NN/*.parquet, DIR/readings/type=gas/...
                                 meter, from (timestamp, UTC), value, unitCode[, calorificValue]
                                 (each meter's readings of a type in one file)
   DIR/intensity.parquet (or .csv)  from, region, intensity (gCO2/kWh)
   DIR/intensity.parquet.meta.yaml  optional dataset description
+  DIR/calorific-values.csv      optional: daily calorific values per gas distribution zone
+                                (National Gas's layout), for a methodology that takes them;
+                                meters.distributionZone names each gas meter's zone
 Output: --output FILE.jsonl (one EmissionsReport per line, per meter) or
 --output FILE.parquet (one row per meter, type and month); without --output,
 JSON lines on stdout. --engine dask runs the same kernel on a Dask cluster
@@ -38,6 +41,9 @@ def register(subparsers) -> None:
                         help="saved NESO regional intensity response (JSON), or CSV/Parquet with from,to,intensity (gCO2/kWh)")
     parser.add_argument("--calorific-value", type=float, metavar="MJ_PER_M3",
                         help="gas calorific value to use when the data carries none")
+    parser.add_argument("--calorific-values", type=Path, metavar="FILE",
+                        help="daily calorific values per gas distribution zone, in National Gas's CSV layout, for a "
+                             "methodology that takes the zone's daily value (with --portfolio: default DIR/calorific-values.csv)")
     parser.add_argument("--method", action="append", default=[], metavar="LABEL[@VERSION]",
                         help="methodology for an energy type (default: latest approved "
                              "electricity-location-based and gas-desnz-annual); repeatable")
@@ -80,6 +86,7 @@ def run(args) -> int:
         report = calculate(
             args.consumption, intensity=args.intensity, calorific_value=args.calorific_value,
             methods=args.method, start=args.start, end=args.end, taken_at=args.taken_at,
+            calorific_values=args.calorific_values,
         )
     except CalculationError as exc:
         for breach in exc.breaches:
@@ -131,7 +138,7 @@ def run_portfolio(args) -> int:
         run = calculate_portfolio(
             args.portfolio, calorific_value=args.calorific_value, methods=args.method, start=args.start, end=args.end,
             taken_at=args.taken_at, engine=args.engine, scheduler=args.scheduler,
-            progress=args.progress or sys.stderr.isatty(),
+            progress=args.progress or sys.stderr.isatty(), calorific_values=args.calorific_values,
         )
         count = run.write(args.output)
     except CalculationError as exc:
