@@ -51,6 +51,28 @@ REQUESTS = {  # label -> (the synthetic input, the caller's calorific value, wha
     "electricity-desnz-annual": (SynthRequest(archetype="office", start=_utc(2025, 6), end=_utc(2025, 8), seed=3,
                                               types=("electricity",), outcode="RG10", region_id=12), None,
                                  "Electricity in kWh with the national annual factor of the half-hour's year."),
+    "gas-desnz-published": (SynthRequest(archetype="cafe", start=_utc(2025, 5), end=_utc(2025, 8), seed=3, types=("gas",),
+                                         gas_unit="MTQ", outcode="RG10", region_id=12), 39.4,
+                            "Gas in cubic metres at the caller's 39.4 MJ/m³. May and early June take the 2024 set, the "
+                            "latest published; the 2025 set takes over at its publication on 10 June 2025 08:30:03Z, so "
+                            "June draws on both."),
+    "gas-desnz-cubic-metre": (SynthRequest(archetype="cafe", start=_utc(2025, 12), end=_utc(2026, 2), seed=3, types=("gas",),
+                                           gas_unit="MTQ", outcode="RG10", region_id=12), None,
+                              "Gas in cubic metres times the factor per cubic metre of the half-hour's year; no "
+                              "calorific value is used. December takes the 2025 set, January the 2026 set."),
+    "gas-desnz-published-cubic-metre": (SynthRequest(archetype="cafe", start=_utc(2025, 5), end=_utc(2025, 8), seed=3,
+                                                     types=("gas",), gas_unit="MTQ", outcode="RG10", region_id=12), None,
+                                        "Gas in cubic metres times the factor per cubic metre of the set in force: the 2024 "
+                                        "set until 10 June 2025 08:30:03Z, the 2025 set after."),
+    "gas-desnz-zone-daily-cv": (SynthRequest(archetype="cafe", start=_utc(2025, 12), end=_utc(2026, 2), seed=3, types=("gas",),
+                                             gas_unit="MTQ", outcode="RG10", region_id=12, distribution_zone="SO"), None,
+                                "Gas in cubic metres of a meter in zone SO; each gas day takes the zone's value from a "
+                                "**synthetic** daily series in National Gas's layout (`perseus synth "
+                                "--calorific-values-output`), so the calorific value varies within each month."),
+    "gas-desnz-biomethane-share": (SynthRequest(archetype="cafe", start=_utc(2025, 12), end=_utc(2026, 2), seed=3,
+                                                types=("gas",), gas_unit="MTQ", outcode="RG10", region_id=12), 39.4,
+                                   "Gas in cubic metres at the caller's 39.4 MJ/m³, 1.07 % biomethane. The 2026 set has no "
+                                   "100% mineral blend figure, so January takes the 2025 one (`substitutedFor`)."),
 }
 BLENDED = SynthRequest(archetype="cafe", start=_utc(2025, 1), end=_utc(2026, 1), seed=7, gas_unit="MTQ",
                        outcode="RG10", region_id=12)
@@ -59,14 +81,15 @@ BLENDED = SynthRequest(archetype="cafe", start=_utc(2025, 1), end=_utc(2026, 1),
 def _run(request: SynthRequest, calorific_value: float | None, method: str | None) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
+        zones = tmp / "calorific-values.csv" if request.distribution_zone else None
         request = SynthRequest(**{**request.__dict__, "output": tmp / "consumption",
-                                  "intensity_output": tmp / "intensity.json"})
+                                  "intensity_output": tmp / "intensity.json", "calorific_values_output": zones})
         for path, content in build_files(request).items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         consumption = sorted((tmp / "consumption").glob("*.json"))
         run = calculate_files(consumption, intensity=tmp / "intensity.json", calorific_value=calorific_value,
-                              methods=[method] if method else [], taken_at=TAKEN_AT, explain=True)
+                              methods=[method] if method else [], taken_at=TAKEN_AT, explain=True, calorific_values=zones)
         frames = []
         for path in consumption:
             payload = json.loads(path.read_text())
