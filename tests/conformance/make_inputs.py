@@ -44,7 +44,8 @@ def case(name, files, args):
     d = ROOT / name; (d / "inputs").mkdir(parents=True, exist_ok=True)
     for fname, content in files.items():
         p = d / "inputs" / fname
-        if content is None: continue  # written beside the case
+        if content is None:
+            continue  # written beside the case
         if isinstance(content, tuple): write_csv(p, *content)
         else: p.write_text(json.dumps(content, indent=2) + "\n")
     (d / "args.json").write_text(json.dumps(args, indent=2) + "\n")
@@ -132,7 +133,7 @@ zone_gas["data"] += meter_data("gas", "2025-01-16T05:00:00Z", [0.3], "MTQ", "RG1
 zone_gas["data"][-1]["cumulative"]["value"] = 1002.5
 NG = ["Applicable At", "Applicable For", "Data Item", "Value", "Generated Time", "Quality Indicator"]
 def ng(at, day, item, value):
-    return dict(zip(NG, [at, day, item, value, at, ""]))
+    return dict(zip(NG, [at, day, item, value, at, ""], strict=True))
 case("023-gas-zone-daily-calorific-value",
      {"gas.json": zone_gas,
       "calorific-values.csv": ([ng("15/01/2025 10:30:00", "14/01/2025", "Calorific Value, LDZ(SE)", "39.1"),

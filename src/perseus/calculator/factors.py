@@ -60,7 +60,7 @@ class FactorTable:
 
     @property
     def by_publication(self) -> bool:
-        return bool(self.rule) and self.rule["setYear"] == BY_PUBLICATION
+        return self.rule is not None and self.rule["setYear"] == BY_PUBLICATION
 
     def slots(self, half_hours: np.ndarray, months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per half-hour (half-hours since 1970, and their months since 1970): the position of its set in the

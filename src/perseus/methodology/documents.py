@@ -78,8 +78,10 @@ class CompiledMethodology:
     def factor_inputs(self) -> dict[str, tuple[str, str, str]]:
         """Each input from emission-factors and the factor it takes: (activity, unit basis, gases), the rule's
         unless the input names its own activity or unit basis."""
-        rule = self.factor_rule or {}
-        return {i["name"]: (i.get("activity", rule.get("activity")), i.get("unitBasis", rule.get("unitBasis")), rule.get("ghg"))
+        rule = self.factor_rule
+        if not rule:  # no input comes from emission-factors (checked when loaded)
+            return {}
+        return {i["name"]: (i.get("activity", rule["activity"]), i.get("unitBasis", rule["unitBasis"]), rule["ghg"])
                 for i in self.document["inputs"] if i["source"] == "emission-factors"}
 
     @property

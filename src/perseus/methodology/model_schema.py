@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from perseus.paths import METHODOLOGY_SCHEMA as PATH
 from perseus.paths import ROOT
@@ -36,7 +36,7 @@ def enum_values(name: str) -> tuple[str, ...]:
     return tuple(model_schema()["$defs"][name]["enum"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def pattern_alternatives(cls: str, slot: str) -> tuple[str, ...]:
     """The alternatives of a slot whose pattern is a list of codes, `^(A|B|C)$`, in the model's order."""
     pattern = model_schema()["$defs"][cls]["properties"][slot]["pattern"]
