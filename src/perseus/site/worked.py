@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from perseus.calculator.files import calculate_files
@@ -104,6 +105,14 @@ def _run(request: SynthRequest, calorific_value: float | None, method: str | Non
         intensity = pd.Series([p["intensity"]["forecast"] for p in neso],
                               index=pd.to_datetime([p["from"] for p in neso], utc=True))
         readings["intensity"] = readings["from"].map(intensity)
+        if zones is not None:  # each half-hour's value of the meter's zone on its gas day, as the page's readings show it
+            from perseus.calculator.zones import gas_day, read_calorific_values
+            from perseus.vocabulary import DISTRIBUTION_ZONES
+
+            values = read_calorific_values(zones)
+            half_hours = readings["from"].to_numpy(dtype="datetime64[ns]").astype("int64") // 1_800_000_000_000
+            zone = np.full(len(readings), DISTRIBUTION_ZONES.index(request.distribution_zone))
+            readings["calorificValue"] = values.at(zone, gas_day(half_hours))
     (figures,) = run.figures.values() if len(run.figures) == 1 else (pd.DataFrame(),)
     return readings, run.report, figures
 
