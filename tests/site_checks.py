@@ -136,6 +136,6 @@ def _factor_in_force(m, name: str, froms) -> "np.ndarray":
     from perseus.methodology.factors import sets_for
 
     key = m.factor_inputs[name]
-    published = sorted((pd.Timestamp(s.metadata["published"]), s.value(*key))
-                       for s in sets_for(m.factor_rule["publisher"]).values() if s.metadata.get("published"))
+    sets = sets_for(m.factor_rule["publisher"])
+    published = sorted((pd.Timestamp(p["published"]), sets[p["setYear"]].value(*key)) for p in m.factor_rule["publications"])
     return np.array([[v for when, v in published if when <= start][-1] for start in froms])

@@ -936,7 +936,7 @@ class FactorSetChoice(str, Enum):
     """
     latest_published_at_half_hour = "latest-published-at-half-hour"
     """
-    The set most recently published at the half-hour's start (its `published` instant at or before the start), whatever year it is labelled; sets whose publication instant is not held cannot serve.
+    The set most recently published at the half-hour's start (the latest of the rule's `publications` at or before the start), whatever year it is labelled; a set the rule lists no publication for cannot serve.
     """
 
 
@@ -1652,26 +1652,11 @@ class FactorSet(ConfiguredBaseModel):
     version: str = Field(default=..., description="""The set's version as the report quotes it (for example `2025`, or `2025 v1.1` for a reissue).""")
     url: str = Field(default=..., description="""Where the set is published.""")
     licence: str = Field(default=..., description="""An SPDX-style identifier (for example `OGL-UK-3.0`).""")
-    published: Optional[str] = Field(default=None, description="""When the publisher made the set public, as an instant with its offset (for example `2025-06-10T09:30:03+01:00`); a date alone is written as the start of that day in UK time. The factor-set rule `latest-published-at-half-hour` uses it; a set without it cannot serve that rule.""")
-    publishedSource: Optional[str] = Field(default=None, description="""Where the publication instant comes from, in words (required with `published`).""")
     retrievalDate: str = Field(default=..., description="""When the figures were taken from their sources, `YYYY-MM-DD`.""")
     gwpBasis: Optional[str] = Field(default=None, description="""The global warming potentials behind the CH4 and N2O figures (AR4 before 2023, AR5 from 2023).""")
     notes: Optional[str] = Field(default=None, description="""Anything a reader of the figures should know (how they were gathered, what is interpretation).""")
     table: str = Field(default=..., description="""The file, next to this one, that holds the set's factors.""")
     confidence: list[FactorConfidence] = Field(default=..., description="""How well each group of figures is corroborated.""")
-
-    @field_validator('published')
-    def pattern_published(cls, v):
-        pattern=re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid published format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid published format: {v}"
-            raise ValueError(err_msg)
-        return v
 
     @field_validator('retrievalDate')
     def pattern_retrievalDate(cls, v):
@@ -1912,7 +1897,30 @@ class FactorSetRule(ConfiguredBaseModel):
     ghg: Ghg = Field(default=..., description="""Which gas column of the factor tables is used.""")
     setYear: FactorSetChoice = Field(default=..., description="""How the wanted set is chosen for a half-hour.""")
     whenMissing: FactorSetFallback = Field(default=..., description="""What happens when the set the rule asks for is not held.""")
+    publications: Optional[list[FactorSetPublication]] = Field(default=None, description="""When each set the rule may use was published, with the source of each instant; required by `latest-published-at-half-hour`, which it serves, and unused otherwise.""")
     description: str = Field(default=..., description="""The rule, in plain words.""")
+
+
+class FactorSetPublication(ConfiguredBaseModel):
+    """
+    When the publisher made one factor set public, and where that instant comes from.
+    """
+    setYear: int = Field(default=..., description="""The year of the set (its file in `factors/`).""")
+    published: str = Field(default=..., description="""The instant, with its offset (for example `2025-06-10T09:30:03+01:00`); a date alone is written as the start of that day in UK time.""")
+    source: str = Field(default=..., description="""Where the instant comes from, in words.""")
+
+    @field_validator('published')
+    def pattern_published(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid published format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid published format: {v}"
+            raise ValueError(err_msg)
+        return v
 
 
 class CalorificValueRule(ConfiguredBaseModel):
@@ -2306,6 +2314,7 @@ Aggregation.model_rebuild()
 Rounding.model_rebuild()
 DataQualityRule.model_rebuild()
 FactorSetRule.model_rebuild()
+FactorSetPublication.model_rebuild()
 CalorificValueRule.model_rebuild()
 SlaRegister.model_rebuild()
 SlaTarget.model_rebuild()

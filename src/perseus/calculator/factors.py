@@ -2,7 +2,7 @@
 
 A rule chooses by the calendar year of the half-hour (`calendar-year-of-half-hour`)
 or by what had been published when the half-hour began (`latest-published-at-half-hour`,
-from each set's `published` instant). A methodology may take several factors of the
+from the publication instants the rule lists, `publications`). A methodology may take several factors of the
 set (an input from emission-factors may name its own activity and unit basis); a set
 serves the rule only when it holds all of them, so a half-hour's factors always come
 from one set.
@@ -41,17 +41,17 @@ class FactorTable:
         if not rule:
             return cls()
         by_publication = rule["setYear"] == BY_PUBLICATION
+        instants = {int(p["setYear"]): pd.Timestamp(p["published"]).tz_convert("UTC").value for p in rule.get("publications", [])}
         available = {}
         for year, factor_set in sets_for(rule["publisher"]).items():
             found = {name: factor_set.value(*key) for name, key in wanted.items()}
             if any(v is None for v in found.values()):  # a set without one of the factors cannot serve the rule
                 continue
-            if by_publication and not factor_set.metadata.get("published"):
-                continue  # nor can a set whose publication instant is not held, under this rule
+            if by_publication and year not in instants:
+                continue  # nor, by publication, can a set whose publication the rule does not list
             available[year] = (factor_set, found)
-        order = sorted(available, key=lambda y: (_published_ns(available[y][0]), y) if by_publication else y)
-        published = np.array([_published_ns(available[y][0]) for y in order], dtype=np.int64) if by_publication \
-            else np.zeros(0, np.int64)
+        order = sorted(available, key=lambda y: (instants[y], y) if by_publication else y)
+        published = np.array([instants[y] for y in order], dtype=np.int64) if by_publication else np.zeros(0, np.int64)
         if by_publication and len(published) > 1 and not (np.diff(published) > 0).all():
             raise ValueError(f"two {rule['publisher']} sets have the same publication instant")
         return cls(np.array(order, dtype=np.int64),
@@ -79,10 +79,6 @@ class FactorTable:
         return int(self.years[np.searchsorted(self.years, year, side="right") - 1])
 
 
-def _published_ns(factor_set) -> int:
-    return pd.Timestamp(factor_set.metadata["published"]).tz_convert("UTC").value
-
-
 def factors_at(table: FactorTable, half_hours: np.ndarray, months: np.ndarray, row_position, labels: Labels) -> dict[str, np.ndarray]:
     """Each input's factor at each position of `half_hours` (with `months`, its months since 1970), by the rule.
     A position no set serves is refused, naming the first reading there (`row_position()` gives each reading's
@@ -104,7 +100,7 @@ def _no_set(table: FactorTable, half_hour: int, year: int) -> str:
     if table.by_publication:
         held = ", ".join(f"{y} ({z(p)})" for y, p in zip(table.years.tolist(), table.published.tolist(), strict=True)) or "none"
         return (f"no {rule['publisher']} factor set {factors} had been published by {z(half_hour * HALF_HOUR_NS)}; "
-                f"sets with a publication instant: {held}")
+                f"sets the rule lists a publication for: {held}")
     if rule["whenMissing"] == "reject":
         return f"no {rule['publisher']} factor set for {year}"
     return f"no {rule['publisher']} factor set for {year} or any earlier year {factors}; sets: {', '.join(map(str, table.years)) or 'none'}"

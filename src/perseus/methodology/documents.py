@@ -157,9 +157,14 @@ def _check_consistency(m: CompiledMethodology) -> None:
     if own:
         raise MethodologyError(f"{where}: input {own[0]!r} names a factor (activity, unitBasis) but does not come from emission-factors")
     rule = m.factor_rule
-    if rule and rule["setYear"] == "latest-published-at-half-hour" and rule["whenMissing"] != "reject":
-        raise MethodologyError(f"{where}: a factor-set rule by publication has no earlier set to fall back on; "
-                               "whenMissing must be reject")
+    if rule and rule["setYear"] == "latest-published-at-half-hour":
+        if rule["whenMissing"] != "reject":
+            raise MethodologyError(f"{where}: a factor-set rule by publication has no earlier set to fall back on; "
+                                   "whenMissing must be reject")
+        years = [p["setYear"] for p in rule.get("publications", [])]
+        if not years or len(set(years)) != len(years):
+            raise MethodologyError(f"{where}: a factor-set rule by publication lists each set's publication once "
+                                   "(factorSetRule.publications)")
     if m.uses("calorific-value"):
         rule = m.calorific_rule
         if not rule:
