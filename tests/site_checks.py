@@ -128,7 +128,7 @@ def _steps_by_hand(m, ex, cells) -> dict[str, dict[str, float]]:
             for k in sorted(set(month))}
 
 
-def _factor_in_force(m, name: str, froms) -> list[float]:
+def _factor_in_force(m, name: str, froms) -> list[float | None]:
     """Each half-hour's factor under a rule by publication: the set published last at or before its start."""
     import pandas as pd
 
