@@ -32,8 +32,14 @@ TAKEN_AT = "2026-01-02T00:00:00Z"
 def office_2025(folder: str) -> Path:
     """One synthetic office, gas in m³, the whole of 2025 (the data carries no calorific value: 39.5 is the default)."""
     out = Path(folder) / "office.json"
-    request = SynthRequest(archetype="office", types=("gas",), gas_unit="MTQ", output=Path(folder) / "consumption",
-                           start=parse_instant("2025-01-01"), end=parse_instant("2026-01-01"))
+    request = SynthRequest(
+        archetype="office",
+        types=("gas",),
+        gas_unit="MTQ",
+        output=Path(folder) / "consumption",
+        start=parse_instant("2025-01-01"),
+        end=parse_instant("2026-01-01"),
+    )
     for path, content in build_files(request).items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
@@ -85,7 +91,10 @@ def test_the_publication_rule_alone_moves_only_january_to_the_publication_day(of
 def test_the_publication_rule_names_both_sets_for_june(office):
     report = calculate([office], methods=[PUBLISHED], taken_at=TAKEN_AT)
     served = {d["version"]: d["months"] for d in report["sources"][0]["datasets"]}
-    assert served == {"2024": [f"2025-0{k}" for k in range(1, 7)], "2025": ["2025-06", *(f"2025-{k:02d}" for k in range(7, 13))]}
+    assert served == {
+        "2024": [f"2025-0{k}" for k in range(1, 7)],
+        "2025": ["2025-06", *(f"2025-{k:02d}" for k in range(7, 13))],
+    }
     assert not any("substitutedFor" in d for d in report["sources"][0]["datasets"])
 
 
@@ -104,8 +113,11 @@ def test_both_options_together_reproduce_the_deployed_agents_differences(office)
     approved, _ = monthly(office, APPROVED)
     deployed, _ = monthly(office, AS_DEPLOYED)
     relative = {month: round((deployed[month] / approved[month] - 1) * 100, 2) for month in approved}
-    assert relative == {**{f"2025-0{k}": -0.37 for k in range(1, 6)}, "2025-06": 0.38,
-                        **{f"2025-{k:02d}": 0.67 for k in range(7, 13)}}
+    assert relative == {
+        **{f"2025-0{k}": -0.37 for k in range(1, 6)},
+        "2025-06": 0.38,
+        **{f"2025-{k:02d}": 0.67 for k in range(7, 13)},
+    }
 
 
 def test_the_approved_method_is_what_the_options_are_compared_with(office):
@@ -127,7 +139,10 @@ def test_before_the_first_set_with_a_publication_instant_the_rule_refuses(tmp_pa
         calculate([gas], methods=[PUBLISHED], taken_at=TAKEN_AT)
     (breach,) = caught.value.breaches
     assert (breach.file, breach.record, breach.rule) == (str(gas), "line 2", "factor-set-available")
-    assert "had been published by 2022-06-20T00:00:00Z" in breach.message and "2022 (2022-06-21T23:00:00Z)" in breach.message
+    assert (
+        "had been published by 2022-06-20T00:00:00Z" in breach.message
+        and "2022 (2022-06-21T23:00:00Z)" in breach.message
+    )
 
 
 def test_the_biomethane_option_takes_the_mineral_blend_and_stands_in_2025_for_2026(tmp_path):
@@ -145,7 +160,13 @@ def test_every_option_is_a_proposed_version_in_the_status_register():
     from perseus.governance.register import status_of
     from perseus.methodology.documents import resolve
 
-    for ref in (PUBLISHED, CUBIC_METRE, AS_DEPLOYED, "gas-desnz-zone-daily-cv@2026-12-02", "gas-desnz-biomethane-share@2026-12-02"):
+    for ref in (
+        PUBLISHED,
+        CUBIC_METRE,
+        AS_DEPLOYED,
+        "gas-desnz-zone-daily-cv@2026-12-02",
+        "gas-desnz-biomethane-share@2026-12-02",
+    ):
         assert status_of(ref) == "proposed" and resolve(ref).status == "proposed", ref
     assert resolve("gas-desnz-annual").ref == APPROVED, "the default gas method is still the approved one"
 
@@ -158,4 +179,6 @@ def test_the_zone_option_needs_a_zone_value_or_one_in_the_data(tmp_path):
         calculate([gas], methods=["gas-desnz-zone-daily-cv@2026-12-02"], calorific_value=39.5, taken_at=TAKEN_AT)
     (breach,) = caught.value.breaches
     assert (breach.record, breach.rule) == ("line 2", "usable-calorific-value")
-    assert "no calorific values by distribution zone were given (--calorific-values), none in the data" in breach.message
+    assert (
+        "no calorific values by distribution zone were given (--calorific-values), none in the data" in breach.message
+    )

@@ -34,5 +34,14 @@ def calculate(
     """
     from perseus.calculator.files import calculate_files
 
-    return calculate_files(consumption, intensity, calorific_value, methods, start, end, taken_at, methodologies_dir,
-                           calorific_values=calorific_values).report
+    return calculate_files(
+        consumption,
+        intensity,
+        calorific_value,
+        methods,
+        start,
+        end,
+        taken_at,
+        methodologies_dir,
+        calorific_values=calorific_values,
+    ).report

@@ -33,7 +33,9 @@ class CalorificValues:
 
 
 ZONE_DAILY = "distribution-zone-daily"
-REPORTED = {ZONE_DAILY: "caller"}  # emissions-data@2025-10-27 has no word for a zone's daily value: the caller gave the dataset
+REPORTED = {
+    ZONE_DAILY: "caller"
+}  # emissions-data@2025-10-27 has no word for a zone's daily value: the caller gave the dataset
 
 
 def reported(origin: str) -> str:
@@ -48,12 +50,15 @@ def resolve(m, data: np.ndarray, caller_cv: float | None, labels: Labels) -> Cal
     return _resolved(m, data, caller_cv, labels)
 
 
-def _resolved(m, data: np.ndarray, caller_cv: float | None, labels: Labels, zone: np.ndarray | None = None,
-              zone_note=None) -> CalorificValues:
+def _resolved(
+    m, data: np.ndarray, caller_cv: float | None, labels: Labels, zone: np.ndarray | None = None, zone_note=None
+) -> CalorificValues:
     rule = m.calorific_rule
     low, high = rule["minimumMegajoulesPerCubicMetre"], rule["maximumMegajoulesPerCubicMetre"]
     if caller_cv is not None and not (low <= caller_cv <= high):
-        raise CalculationError([Breach("--calorific-value", "", "usable-calorific-value", f"{caller_cv} MJ/m³ is outside {low}–{high}")])
+        raise CalculationError(
+            [Breach("--calorific-value", "", "usable-calorific-value", f"{caller_cv} MJ/m³ is outside {low}–{high}")]
+        )
     count = len(data)
     candidates = {
         "data": data,
@@ -71,8 +76,15 @@ def _resolved(m, data: np.ndarray, caller_cv: float | None, labels: Labels, zone
     return CalorificValues(value, choice, data, labels, unusable, caller_cv, zone, zone_note)
 
 
-def of_readings(m, meters: CalorificValues, reading: np.ndarray, meter: np.ndarray, labels: Labels,
-                zone: np.ndarray | None = None, zone_note=None) -> CalorificValues:
+def of_readings(
+    m,
+    meters: CalorificValues,
+    reading: np.ndarray,
+    meter: np.ndarray,
+    labels: Labels,
+    zone: np.ndarray | None = None,
+    zone_note=None,
+) -> CalorificValues:
     """Per reading: its own value, else its meter's (`meter`: the reading's holder in `meters`), by the rule;
     with a zone rule, `zone` gives each reading's zone value (NaN where none) and `zone_note(i)` says why not."""
     data = np.where(np.isfinite(reading), reading, meters.data.take(meter))
@@ -89,21 +101,37 @@ def check(m, values: CalorificValues, needs: np.ndarray) -> None:
     low, high = rule["minimumMegajoulesPerCubicMetre"], rule["maximumMegajoulesPerCubicMetre"]
     data = values.data
     took_zone = values.choice == ORIGINS.index(ZONE_DAILY)
-    raise_if([
-        values.labels.breach(needs & np.isfinite(data) & ((data < low) | (data > high)), "usable-calorific-value",
-                             lambda i: f"calorific value {data[i]} MJ/m³ in the data is outside {low}–{high}"),
-        values.labels.breach(needs & took_zone & ((values.value < low) | (values.value > high)), "usable-calorific-value",
-                             lambda i: f"calorific value {values.value[i]} MJ/m³ of the meter's zone on its gas day is "
-                                       f"outside {low}–{high}"),
-        values.labels.breach(needs & np.isnan(values.value), "usable-calorific-value",
-                             lambda i: "gas in cubic metres but no calorific value: " + _none(m, values, i)),
-    ])
+    raise_if(
+        [
+            values.labels.breach(
+                needs & np.isfinite(data) & ((data < low) | (data > high)),
+                "usable-calorific-value",
+                lambda i: f"calorific value {data[i]} MJ/m³ in the data is outside {low}–{high}",
+            ),
+            values.labels.breach(
+                needs & took_zone & ((values.value < low) | (values.value > high)),
+                "usable-calorific-value",
+                lambda i: (
+                    f"calorific value {values.value[i]} MJ/m³ of the meter's zone on its gas day is "
+                    f"outside {low}–{high}"
+                ),
+            ),
+            values.labels.breach(
+                needs & np.isnan(values.value),
+                "usable-calorific-value",
+                lambda i: "gas in cubic metres but no calorific value: " + _none(m, values, i),
+            ),
+        ]
+    )
 
 
 def _none(m, values: CalorificValues, i: int) -> str:
     """Why no place of the rule's precedence gave holder i a value, in the rule's order."""
-    reasons = {"data": "none in the data", "caller": "none given with --calorific-value",
-               ZONE_DAILY: values.zone_note(i) if values.zone_note else "no value for the meter's zone"}
+    reasons = {
+        "data": "none in the data",
+        "caller": "none given with --calorific-value",
+        ZONE_DAILY: values.zone_note(i) if values.zone_note else "no value for the meter's zone",
+    }
     precedence = m.calorific_rule["precedence"]
     said = [reasons[origin] for origin in precedence if origin in reasons]
     if "methodology-default" not in precedence:
@@ -113,14 +141,20 @@ def _none(m, values: CalorificValues, i: int) -> str:
 
 def of_meter(values: CalorificValues, position: int) -> dict:
     """The report's calorificValue where a meter's one value served all its volume readings."""
-    return {"megajoulesPerCubicMetre": round(float(values.value[position]), 6), "choice": reported(ORIGINS[values.choice[position]])}
+    return {
+        "megajoulesPerCubicMetre": round(float(values.value[position]), 6),
+        "choice": reported(ORIGINS[values.choice[position]]),
+    }
 
 
 def of_sums(weighted: float, volume: float, plain: float, count: int, choices: int) -> dict:
     """The report's calorificValue where readings had their own: the mean weighted by volume (a plain mean
     when all volumes are zero) and, of the places used (bits of `choices`), the last in ORIGINS."""
     mean = weighted / volume if volume > 0 else plain / count
-    return {"megajoulesPerCubicMetre": round(float(mean), 6), "choice": reported(ORIGINS[int(choices).bit_length() - 1])}
+    return {
+        "megajoulesPerCubicMetre": round(float(mean), 6),
+        "choice": reported(ORIGINS[int(choices).bit_length() - 1]),
+    }
 
 
 def of_rows(frame) -> dict | None:

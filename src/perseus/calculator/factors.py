@@ -41,7 +41,10 @@ class FactorTable:
         if not rule:
             return cls()
         by_publication = rule["setYear"] == BY_PUBLICATION
-        instants = {int(p["setYear"]): pd.Timestamp(p["published"]).tz_convert("UTC").value for p in rule.get("publications", [])}
+        instants = {
+            int(p["setYear"]): pd.Timestamp(p["published"]).tz_convert("UTC").value
+            for p in rule.get("publications", [])
+        }
         available = {}
         for year, factor_set in sets_for(rule["publisher"]).items():
             found = {name: factor_set.value(*key) for name, key in wanted.items()}
@@ -54,9 +57,13 @@ class FactorTable:
         published = np.array([instants[y] for y in order], dtype=np.int64) if by_publication else np.zeros(0, np.int64)
         if by_publication and len(published) > 1 and not (np.diff(published) > 0).all():
             raise ValueError(f"two {rule['publisher']} sets have the same publication instant")
-        return cls(np.array(order, dtype=np.int64),
-                   {name: np.array([available[y][1][name] for y in order], dtype=float) for name in wanted},
-                   {y: available[y][0] for y in order}, rule, published)
+        return cls(
+            np.array(order, dtype=np.int64),
+            {name: np.array([available[y][1][name] for y in order], dtype=float) for name in wanted},
+            {y: available[y][0] for y in order},
+            rule,
+            published,
+        )
 
     @property
     def by_publication(self) -> bool:
@@ -79,7 +86,9 @@ class FactorTable:
         return int(self.years[np.searchsorted(self.years, year, side="right") - 1])
 
 
-def factors_at(table: FactorTable, half_hours: np.ndarray, months: np.ndarray, row_position, labels: Labels) -> dict[str, np.ndarray]:
+def factors_at(
+    table: FactorTable, half_hours: np.ndarray, months: np.ndarray, row_position, labels: Labels
+) -> dict[str, np.ndarray]:
     """Each input's factor at each position of `half_hours` (with `months`, its months since 1970), by the rule.
     A position no set serves is refused, naming the first reading there (`row_position()` gives each reading's
     position)."""
@@ -88,9 +97,19 @@ def factors_at(table: FactorTable, half_hours: np.ndarray, months: np.ndarray, r
     slot, year = table.slots(half_hours, months)
     if (slot < 0).any():
         position = row_position()
-        raise_if([labels.breach(slot[position] < 0, "factor-set-available",
-                                lambda i: _no_set(table, int(half_hours[position[i]]), int(year[position[i]])))])
-    return {name: values[np.maximum(slot, 0)] if len(values) else np.zeros(len(slot)) for name, values in table.values.items()}
+        raise_if(
+            [
+                labels.breach(
+                    slot[position] < 0,
+                    "factor-set-available",
+                    lambda i: _no_set(table, int(half_hours[position[i]]), int(year[position[i]])),
+                )
+            ]
+        )
+    return {
+        name: values[np.maximum(slot, 0)] if len(values) else np.zeros(len(slot))
+        for name, values in table.values.items()
+    }
 
 
 def _no_set(table: FactorTable, half_hour: int, year: int) -> str:
@@ -98,9 +117,14 @@ def _no_set(table: FactorTable, half_hour: int, year: int) -> str:
     assert rule is not None
     factors = f"({rule['activity']}, {rule['unitBasis']}, {rule['ghg']})"
     if table.by_publication:
-        held = ", ".join(f"{y} ({z(p)})" for y, p in zip(table.years.tolist(), table.published.tolist(), strict=True)) or "none"
-        return (f"no {rule['publisher']} factor set {factors} had been published by {z(half_hour * HALF_HOUR_NS)}; "
-                f"sets the rule lists a publication for: {held}")
+        held = (
+            ", ".join(f"{y} ({z(p)})" for y, p in zip(table.years.tolist(), table.published.tolist(), strict=True))
+            or "none"
+        )
+        return (
+            f"no {rule['publisher']} factor set {factors} had been published by {z(half_hour * HALF_HOUR_NS)}; "
+            f"sets the rule lists a publication for: {held}"
+        )
     if rule["whenMissing"] == "reject":
         return f"no {rule['publisher']} factor set for {year}"
     return f"no {rule['publisher']} factor set for {year} or any earlier year {factors}; sets: {', '.join(map(str, table.years)) or 'none'}"
@@ -125,8 +149,15 @@ def factor_datasets(table: FactorTable, months: list[int], spans: list[tuple[int
     datasets = []
     for (used, wanted), served in sorted(groups.items()):
         meta = table.sets[used].metadata
-        entry = {"role": "emission-factors", "publisher": meta["publisher"], "title": meta["title"],
-                 "version": str(meta["version"]), "url": meta["url"], "licence": meta["licence"], "months": sorted(served)}
+        entry = {
+            "role": "emission-factors",
+            "publisher": meta["publisher"],
+            "title": meta["title"],
+            "version": str(meta["version"]),
+            "url": meta["url"],
+            "licence": meta["licence"],
+            "months": sorted(served),
+        }
         if used != wanted:
             entry["substitutedFor"] = str(wanted)
         datasets.append(entry)

@@ -38,13 +38,23 @@ class TypeResult:
 @dataclass
 class FilesRun:
     report: dict  # the EmissionsReport
-    figures: dict[str, pd.DataFrame]  # per energy type, every month: month, total (unrounded), rounded, expected, present, ...
+    figures: dict[
+        str, pd.DataFrame
+    ]  # per energy type, every month: month, total (unrounded), rounded, expected, present, ...
 
 
-def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | None = None, calorific_value: float | None = None,
-                    methods: Iterable[str] = (), start: str | None = None, end: str | None = None, taken_at: str | None = None,
-                    methodologies_dir: Path | None = None, explain: bool = False,
-                    calorific_values: str | Path | None = None) -> FilesRun:
+def calculate_files(
+    consumption: Sequence[str | Path],
+    intensity: str | Path | None = None,
+    calorific_value: float | None = None,
+    methods: Iterable[str] = (),
+    start: str | None = None,
+    end: str | None = None,
+    taken_at: str | None = None,
+    methodologies_dir: Path | None = None,
+    explain: bool = False,
+    calorific_values: str | Path | None = None,
+) -> FilesRun:
     """The report of the files and its monthly figures (with `explain`, every input and step of each month).
     `calorific_values`: a file of daily calorific values per distribution zone, for a methodology that takes them."""
     from perseus.paths import METHODOLOGIES
@@ -76,32 +86,60 @@ def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | N
             sources.append(found[1])
             results.append(found[2])
             figures[energy_type] = found[3]
-    made = {"data": entries, "sources": sources, "provenance": provenance.build(stamp, files, series, results, zone_values)}
+    made = {
+        "data": entries,
+        "sources": sources,
+        "provenance": provenance.build(stamp, files, series, results, zone_values),
+    }
     report.check(made)
     return FilesRun(made, figures)
 
 
-def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv, window, stamp: str, explain: bool,
-              zone_values: ZoneCalorificValues | None = None):
+def _one_type(
+    m,
+    rows: pd.DataFrame,
+    series: RegionalIntensity | None,
+    caller_cv,
+    window,
+    stamp: str,
+    explain: bool,
+    zone_values: ZoneCalorificValues | None = None,
+):
     """Entries, sources and what was used for one energy type, or None when no reading falls in the window."""
     labels = Labels(rows["file"].to_numpy(), rows["record"].to_numpy())
     meter_ids = sorted(set(rows["meter"].tolist()))
     # A file's value and a reading's own both travel with the reading (column calorificValue); none per meter.
-    values = calorific.resolve(m, np.full(len(meter_ids), np.nan), caller_cv, Labels(Repeat("--consumption"), meter_ids))
+    values = calorific.resolve(
+        m, np.full(len(meter_ids), np.nan), caller_cv, Labels(Repeat("--consumption"), meter_ids)
+    )
     factors = FactorTable.of(m.factor_rule, m.factor_inputs)
-    t = kernel.lean(kernel.TypeContext(m.energy_type, str(m.path), m.document, meter_ids,
-                                       np.zeros(len(meter_ids), np.int64), factors, values))
-    lookup = IntensityLookup(series.matrix, series.first_half_hour, str(series.path), tuple(series.regions)) if series else IntensityLookup()
+    t = kernel.lean(
+        kernel.TypeContext(
+            m.energy_type, str(m.path), m.document, meter_ids, np.zeros(len(meter_ids), np.int64), factors, values
+        )
+    )
+    lookup = (
+        IntensityLookup(series.matrix, series.first_half_hour, str(series.path), tuple(series.regions))
+        if series
+        else IntensityLookup()
+    )
     ctx = kernel.KernelContext({m.energy_type: t}, lookup, window, zone_values)
     found, used = kernel.aggregate(_table(rows), m.energy_type, labels, ctx, trace=True, explain=explain)
     if found.empty:
         return None
     merged, meters = months.all_meters_as_one(found)
     figures = months.monthly_figures(merged, window, m.rounding, meters)
-    entries = [report.entry(m.energy_type, month, stamp, rounded, expected, present, duplicates)
-               for month, rounded, expected, present, duplicates in zip(
-                   figures["month"].tolist(), figures["rounded"].tolist(), figures["expected"].tolist(),
-                   figures["present"].tolist(), figures["duplicates"].tolist(), strict=True)]
+    entries = [
+        report.entry(m.energy_type, month, stamp, rounded, expected, present, duplicates)
+        for month, rounded, expected, present, duplicates in zip(
+            figures["month"].tolist(),
+            figures["rounded"].tolist(),
+            figures["expected"].tolist(),
+            figures["present"].tolist(),
+            figures["duplicates"].tolist(),
+            strict=True,
+        )
+    ]
     cv = calorific.of_rows(merged) if values is not None else None
     intensity = series.datasets[""] if series is not None else None
     spans = list(zip(merged["first"].tolist(), merged["last"].tolist(), strict=True))
@@ -114,14 +152,18 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
 
 def _table(rows: pd.DataFrame) -> pa.Table:
     """The readings of one type as the kernel reads a partition: meter, from (UTC), value, unitCode."""
-    return pa.table({
-        "meter": pa.array(rows["meter"].astype(str).tolist(), pa.string()).dictionary_encode(),
-        "from": pa.array(rows["from"].to_numpy(dtype="datetime64[ns]").astype(np.int64), pa.int64()).cast(pa.timestamp("ns", "UTC")),
-        "value": pa.array(rows["value"].to_numpy(dtype=float), pa.float64()),
-        "unitCode": pa.array(rows["unit"].astype(str).tolist(), pa.string()).dictionary_encode(),
-        "calorificValue": pa.array(rows["cv"].to_numpy(dtype=float), pa.float64()),
-        "distributionZone": pa.array(rows["zone"].astype(str).tolist(), pa.string()).dictionary_encode(),
-    })
+    return pa.table(
+        {
+            "meter": pa.array(rows["meter"].astype(str).tolist(), pa.string()).dictionary_encode(),
+            "from": pa.array(rows["from"].to_numpy(dtype="datetime64[ns]").astype(np.int64), pa.int64()).cast(
+                pa.timestamp("ns", "UTC")
+            ),
+            "value": pa.array(rows["value"].to_numpy(dtype=float), pa.float64()),
+            "unitCode": pa.array(rows["unit"].astype(str).tolist(), pa.string()).dictionary_encode(),
+            "calorificValue": pa.array(rows["cv"].to_numpy(dtype=float), pa.float64()),
+            "distributionZone": pa.array(rows["zone"].astype(str).tolist(), pa.string()).dictionary_encode(),
+        }
+    )
 
 
 def _check_outcodes(files: list[ConsumptionFile], series: RegionalIntensity | None) -> None:
@@ -130,5 +172,13 @@ def _check_outcodes(files: list[ConsumptionFile], series: RegionalIntensity | No
         return
     mismatched = [f for f in files if f.outcode and f.outcode != series.postcode]
     if mismatched:
-        raise CalculationError([Breach(str(mismatched[0].path), "$.location.ukPostcodeOutcode", "intensity-for-every-half-hour",
-                                       f"the meter is in {mismatched[0].outcode} but {series.path} is the intensity for {series.postcode}")])
+        raise CalculationError(
+            [
+                Breach(
+                    str(mismatched[0].path),
+                    "$.location.ukPostcodeOutcode",
+                    "intensity-for-every-half-hour",
+                    f"the meter is in {mismatched[0].outcode} but {series.path} is the intensity for {series.postcode}",
+                )
+            ]
+        )

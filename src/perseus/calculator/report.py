@@ -13,7 +13,9 @@ COMPLETE, MISSING = MISSING_DATA[:2]
 (KILOGRAMS,) = EMISSIONS_UNITS
 
 
-def entry(energy_type: str, month: int, taken_at: str, emissions: float, expected: int, present: int, duplicates: int) -> dict:
+def entry(
+    energy_type: str, month: int, taken_at: str, emissions: float, expected: int, present: int, duplicates: int
+) -> dict:
     """One monthly figure (month: months since 1970-01)."""
     return {
         "type": energy_type,
@@ -31,8 +33,15 @@ def entry(energy_type: str, month: int, taken_at: str, emissions: float, expecte
     }
 
 
-def sources(m, months: list[int], factors: FactorTable, intensity: dict | None, calorific_value: dict | None,
-            spans: list[tuple[int, int]] | None = None, calorific_values: dict | None = None) -> dict:
+def sources(
+    m,
+    months: list[int],
+    factors: FactorTable,
+    intensity: dict | None,
+    calorific_value: dict | None,
+    spans: list[tuple[int, int]] | None = None,
+    calorific_values: dict | None = None,
+) -> dict:
     """The sources of one energy type: the methodology, every dataset with the months (with readings) it
     served, in the order of the methodology's inputs, and the calorific value when volume needed one.
     `spans`: each month's first and last half-hour with a reading (a rule by publication needs them);
@@ -40,7 +49,9 @@ def sources(m, months: list[int], factors: FactorTable, intensity: dict | None, 
     datasets = []
     for source in dict.fromkeys(m.input_sources.values()):  # two factor inputs draw on the same sets
         if source == "grid-intensity":
-            datasets.append({"role": "grid-intensity", **(intensity or {}), "months": sorted({year_month(k) for k in months})})
+            datasets.append(
+                {"role": "grid-intensity", **(intensity or {}), "months": sorted({year_month(k) for k in months})}
+            )
         elif source == "emission-factors":
             datasets.extend(factor_datasets(factors, months, spans))
         elif source == "calorific-value" and calorific_values:
@@ -57,7 +68,9 @@ def _validator():
 
     from perseus.validation import class_schema, load_release_schema
 
-    return jsonschema_rs.validator_for(class_schema(load_release_schema(REPORT_SPEC), "EmissionsReport"), validate_formats=True)
+    return jsonschema_rs.validator_for(
+        class_schema(load_release_schema(REPORT_SPEC), "EmissionsReport"), validate_formats=True
+    )
 
 
 def check(report: dict, what: str = "the report") -> None:

@@ -64,8 +64,15 @@ def zone_numbers(codes, labels: Labels) -> np.ndarray:
     codes = np.asarray(codes, dtype=object)
     number = {zone: k for k, zone in enumerate(DISTRIBUTION_ZONES)}
     found = np.array([number.get(c, -1 if c in ("", None) else -2) for c in codes.tolist()], dtype=np.int8)
-    raise_if([labels.breach(found == -2, "readable-input",
-                            lambda i: f"distribution zone {codes[i]!r} is not one of {', '.join(DISTRIBUTION_ZONES)}")])
+    raise_if(
+        [
+            labels.breach(
+                found == -2,
+                "readable-input",
+                lambda i: f"distribution zone {codes[i]!r} is not one of {', '.join(DISTRIBUTION_ZONES)}",
+            )
+        ]
+    )
     return found
 
 
@@ -94,23 +101,48 @@ def read_calorific_values(path: Path) -> ZoneCalorificValues:
     item = frame["Data Item"].astype(str).str.strip()
     ldz = item.str.startswith("Calorific Value, LDZ").to_numpy()
     matched = item.str.extract(ZONE_ITEM)["zone"].fillna("")
-    zone = np.array([DISTRIBUTION_ZONES.index(z) if z in DISTRIBUTION_ZONES else -1 for z in matched.tolist()], dtype=np.int64)
+    zone = np.array(
+        [DISTRIBUTION_ZONES.index(z) if z in DISTRIBUTION_ZONES else -1 for z in matched.tolist()], dtype=np.int64
+    )
     day = pd.to_datetime(frame["Applicable For"].str.strip(), format=DAY_FORMAT, errors="coerce")
     published = pd.to_datetime(frame["Applicable At"].str.strip(), format=INSTANT_FORMAT, errors="coerce")
     value = pd.to_numeric(frame["Value"].str.strip(), errors="coerce").to_numpy(dtype=float)
-    raise_if([
-        labels.breach(ldz & (zone < 0), "readable-input",
-                      lambda i: f"{item.iloc[i]!r} names no local distribution zone of {', '.join(DISTRIBUTION_ZONES)}"),
-        labels.breach(ldz & day.isna().to_numpy(), "readable-input",
-                      lambda i: f"Applicable For {frame['Applicable For'].iloc[i]!r} is not a gas day dd/mm/yyyy"),
-        labels.breach(ldz & published.isna().to_numpy(), "readable-input",
-                      lambda i: f"Applicable At {frame['Applicable At'].iloc[i]!r} is not dd/mm/yyyy hh:mm:ss"),
-        labels.breach(ldz & ~np.isfinite(value), "readable-input", lambda i: f"Value {frame['Value'].iloc[i]!r} is not a number"),
-    ])
+    raise_if(
+        [
+            labels.breach(
+                ldz & (zone < 0),
+                "readable-input",
+                lambda i: f"{item.iloc[i]!r} names no local distribution zone of {', '.join(DISTRIBUTION_ZONES)}",
+            ),
+            labels.breach(
+                ldz & day.isna().to_numpy(),
+                "readable-input",
+                lambda i: f"Applicable For {frame['Applicable For'].iloc[i]!r} is not a gas day dd/mm/yyyy",
+            ),
+            labels.breach(
+                ldz & published.isna().to_numpy(),
+                "readable-input",
+                lambda i: f"Applicable At {frame['Applicable At'].iloc[i]!r} is not dd/mm/yyyy hh:mm:ss",
+            ),
+            labels.breach(
+                ldz & ~np.isfinite(value),
+                "readable-input",
+                lambda i: f"Value {frame['Value'].iloc[i]!r} is not a number",
+            ),
+        ]
+    )
     keep = np.flatnonzero(ldz)
     if not len(keep):
-        raise CalculationError([Breach(str(path), "", "readable-input",
-                                       "no row of a local distribution zone (Data Item `Calorific Value, LDZ(XX)`)")])
+        raise CalculationError(
+            [
+                Breach(
+                    str(path),
+                    "",
+                    "readable-input",
+                    "no row of a local distribution zone (Data Item `Calorific Value, LDZ(XX)`)",
+                )
+            ]
+        )
     days = (day.to_numpy().astype("datetime64[D]")[keep] - EPOCH_DAY).astype(np.int64)
     chosen = _latest(keep, zone[keep], days, published.to_numpy()[keep], value[keep], labels, len(frame))
     first = int(days.min())
@@ -120,8 +152,15 @@ def read_calorific_values(path: Path) -> ZoneCalorificValues:
     return ZoneCalorificValues(path, first, matrix, _dataset(path, first, int(days.max()), sidecar(path)), digest)
 
 
-def _latest(rows: np.ndarray, zone: np.ndarray, day: np.ndarray, published: np.ndarray, value: np.ndarray, labels: Labels,
-            count: int) -> np.ndarray:
+def _latest(
+    rows: np.ndarray,
+    zone: np.ndarray,
+    day: np.ndarray,
+    published: np.ndarray,
+    value: np.ndarray,
+    labels: Labels,
+    count: int,
+) -> np.ndarray:
     """Of each (zone, day), the row published last; two values published at the same instant are refused."""
     order = np.lexsort((published, day, zone))
     same_cell = (zone[order][1:] == zone[order][:-1]) & (day[order][1:] == day[order][:-1])
@@ -129,8 +168,15 @@ def _latest(rows: np.ndarray, zone: np.ndarray, day: np.ndarray, published: np.n
     if tie.any():
         clash = np.zeros(count, dtype=bool)
         clash[rows[order][1:][tie]] = True
-        raise_if([labels.breach(clash, "no-conflicting-duplicates",
-                                lambda i: "the zone and gas day have another value published at the same instant")])
+        raise_if(
+            [
+                labels.breach(
+                    clash,
+                    "no-conflicting-duplicates",
+                    lambda i: "the zone and gas day have another value published at the same instant",
+                )
+            ]
+        )
     last = np.r_[~same_cell, True]
     return np.sort(rows[order][last])
 
@@ -138,9 +184,13 @@ def _latest(rows: np.ndarray, zone: np.ndarray, day: np.ndarray, published: np.n
 def _dataset(path: Path, first: int, last: int, meta: dict) -> dict:
     """How a report names the file: what its metadata says (a synthetic file says so), else "not stated"."""
     days = f"{EPOCH_DAY + first}/{EPOCH_DAY + last + 1}"
-    dataset = {"publisher": "not stated (calorific values given as a file)",
-               "title": f"daily calorific values by local distribution zone, file {path.name}",
-               "version": f"gas days {days}", "url": f"urn:perseus:calorific-values-file:{path.name}", "licence": "not stated"}
+    dataset = {
+        "publisher": "not stated (calorific values given as a file)",
+        "title": f"daily calorific values by local distribution zone, file {path.name}",
+        "version": f"gas days {days}",
+        "url": f"urn:perseus:calorific-values-file:{path.name}",
+        "licence": "not stated",
+    }
     for key in dataset:
         if meta.get(key):
             dataset[key] = str(meta[key])

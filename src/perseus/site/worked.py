@@ -41,71 +41,181 @@ def _utc(year: int, month: int) -> datetime:
 
 
 REQUESTS = {  # label -> (the synthetic input, the caller's calorific value, what the example shows)
-    "gas-desnz-annual": (SynthRequest(archetype="cafe", start=_utc(2025, 12), end=_utc(2026, 2), seed=3,
-                                      types=("gas",), gas_unit="MTQ", outcode="RG10", region_id=12), 39.4,
-                         "Gas metered in cubic metres; the caller gives a calorific value of 39.4 MJ/m³. December "
-                         "uses the 2025 factor set and January the 2026 set: the set switches at the year boundary."),
-    "electricity-location-based": (SynthRequest(archetype="office", start=_utc(2025, 6), end=_utc(2025, 8), seed=3,
-                                                types=("electricity",), outcode="RG10", region_id=12), None,
-                                   "Electricity in kWh; the grid intensity is that of the meter's outcode, half-hour "
-                                   "by half-hour (a synthetic intensity series), so it varies within each month."),
-    "electricity-desnz-annual": (SynthRequest(archetype="office", start=_utc(2025, 6), end=_utc(2025, 8), seed=3,
-                                              types=("electricity",), outcode="RG10", region_id=12), None,
-                                 "Electricity in kWh with the national annual factor of the half-hour's year."),
-    "gas-desnz-published": (SynthRequest(archetype="cafe", start=_utc(2025, 5), end=_utc(2025, 8), seed=3, types=("gas",),
-                                         gas_unit="MTQ", outcode="RG10", region_id=12), 39.4,
-                            "Gas in cubic metres at the caller's 39.4 MJ/m³. May and early June take the 2024 set, the "
-                            "latest published; the 2025 set takes over at its publication on 10 June 2025 08:30:03Z, so "
-                            "June draws on both."),
-    "gas-desnz-cubic-metre": (SynthRequest(archetype="cafe", start=_utc(2025, 12), end=_utc(2026, 2), seed=3, types=("gas",),
-                                           gas_unit="MTQ", outcode="RG10", region_id=12), None,
-                              "Gas in cubic metres times the factor per cubic metre of the half-hour's year; no "
-                              "calorific value is used. December takes the 2025 set, January the 2026 set."),
-    "gas-desnz-published-cubic-metre": (SynthRequest(archetype="cafe", start=_utc(2025, 5), end=_utc(2025, 8), seed=3,
-                                                     types=("gas",), gas_unit="MTQ", outcode="RG10", region_id=12), None,
-                                        "Gas in cubic metres times the factor per cubic metre of the set in force: the 2024 "
-                                        "set until 10 June 2025 08:30:03Z, the 2025 set after."),
-    "gas-desnz-zone-daily-cv": (SynthRequest(archetype="cafe", start=_utc(2025, 12), end=_utc(2026, 2), seed=3, types=("gas",),
-                                             gas_unit="MTQ", outcode="RG10", region_id=12, distribution_zone="SO"), None,
-                                "Gas in cubic metres of a meter in zone SO; each gas day takes the zone's value from a "
-                                "**synthetic** daily series in National Gas's layout (`perseus synth "
-                                "--calorific-values-output`), so the calorific value varies within each month."),
-    "gas-desnz-biomethane-share": (SynthRequest(archetype="cafe", start=_utc(2025, 12), end=_utc(2026, 2), seed=3,
-                                                types=("gas",), gas_unit="MTQ", outcode="RG10", region_id=12), 39.4,
-                                   "Gas in cubic metres at the caller's 39.4 MJ/m³, 1.07 % biomethane. The 2026 set has no "
-                                   "100% mineral blend figure, so January takes the 2025 one (`substitutedFor`)."),
+    "gas-desnz-annual": (
+        SynthRequest(
+            archetype="cafe",
+            start=_utc(2025, 12),
+            end=_utc(2026, 2),
+            seed=3,
+            types=("gas",),
+            gas_unit="MTQ",
+            outcode="RG10",
+            region_id=12,
+        ),
+        39.4,
+        "Gas metered in cubic metres; the caller gives a calorific value of 39.4 MJ/m³. December "
+        "uses the 2025 factor set and January the 2026 set: the set switches at the year boundary.",
+    ),
+    "electricity-location-based": (
+        SynthRequest(
+            archetype="office",
+            start=_utc(2025, 6),
+            end=_utc(2025, 8),
+            seed=3,
+            types=("electricity",),
+            outcode="RG10",
+            region_id=12,
+        ),
+        None,
+        "Electricity in kWh; the grid intensity is that of the meter's outcode, half-hour "
+        "by half-hour (a synthetic intensity series), so it varies within each month.",
+    ),
+    "electricity-desnz-annual": (
+        SynthRequest(
+            archetype="office",
+            start=_utc(2025, 6),
+            end=_utc(2025, 8),
+            seed=3,
+            types=("electricity",),
+            outcode="RG10",
+            region_id=12,
+        ),
+        None,
+        "Electricity in kWh with the national annual factor of the half-hour's year.",
+    ),
+    "gas-desnz-published": (
+        SynthRequest(
+            archetype="cafe",
+            start=_utc(2025, 5),
+            end=_utc(2025, 8),
+            seed=3,
+            types=("gas",),
+            gas_unit="MTQ",
+            outcode="RG10",
+            region_id=12,
+        ),
+        39.4,
+        "Gas in cubic metres at the caller's 39.4 MJ/m³. May and early June take the 2024 set, the "
+        "latest published; the 2025 set takes over at its publication on 10 June 2025 08:30:03Z, so "
+        "June draws on both.",
+    ),
+    "gas-desnz-cubic-metre": (
+        SynthRequest(
+            archetype="cafe",
+            start=_utc(2025, 12),
+            end=_utc(2026, 2),
+            seed=3,
+            types=("gas",),
+            gas_unit="MTQ",
+            outcode="RG10",
+            region_id=12,
+        ),
+        None,
+        "Gas in cubic metres times the factor per cubic metre of the half-hour's year; no "
+        "calorific value is used. December takes the 2025 set, January the 2026 set.",
+    ),
+    "gas-desnz-published-cubic-metre": (
+        SynthRequest(
+            archetype="cafe",
+            start=_utc(2025, 5),
+            end=_utc(2025, 8),
+            seed=3,
+            types=("gas",),
+            gas_unit="MTQ",
+            outcode="RG10",
+            region_id=12,
+        ),
+        None,
+        "Gas in cubic metres times the factor per cubic metre of the set in force: the 2024 "
+        "set until 10 June 2025 08:30:03Z, the 2025 set after.",
+    ),
+    "gas-desnz-zone-daily-cv": (
+        SynthRequest(
+            archetype="cafe",
+            start=_utc(2025, 12),
+            end=_utc(2026, 2),
+            seed=3,
+            types=("gas",),
+            gas_unit="MTQ",
+            outcode="RG10",
+            region_id=12,
+            distribution_zone="SO",
+        ),
+        None,
+        "Gas in cubic metres of a meter in zone SO; each gas day takes the zone's value from a "
+        "**synthetic** daily series in National Gas's layout (`perseus synth "
+        "--calorific-values-output`), so the calorific value varies within each month.",
+    ),
+    "gas-desnz-biomethane-share": (
+        SynthRequest(
+            archetype="cafe",
+            start=_utc(2025, 12),
+            end=_utc(2026, 2),
+            seed=3,
+            types=("gas",),
+            gas_unit="MTQ",
+            outcode="RG10",
+            region_id=12,
+        ),
+        39.4,
+        "Gas in cubic metres at the caller's 39.4 MJ/m³, 1.07 % biomethane. The 2026 set has no "
+        "100% mineral blend figure, so January takes the 2025 one (`substitutedFor`).",
+    ),
 }
-BLENDED = SynthRequest(archetype="cafe", start=_utc(2025, 1), end=_utc(2026, 1), seed=7, gas_unit="MTQ",
-                       outcode="RG10", region_id=12)
+BLENDED = SynthRequest(
+    archetype="cafe", start=_utc(2025, 1), end=_utc(2026, 1), seed=7, gas_unit="MTQ", outcode="RG10", region_id=12
+)
 
 
-def _run(request: SynthRequest, calorific_value: float | None, method: str | None) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+def _run(
+    request: SynthRequest, calorific_value: float | None, method: str | None
+) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         zones = tmp / "calorific-values.csv" if request.distribution_zone else None
-        request = SynthRequest(**{**request.__dict__, "output": tmp / "consumption",
-                                  "intensity_output": tmp / "intensity.json", "calorific_values_output": zones})
+        request = SynthRequest(
+            **{
+                **request.__dict__,
+                "output": tmp / "consumption",
+                "intensity_output": tmp / "intensity.json",
+                "calorific_values_output": zones,
+            }
+        )
         for path, content in build_files(request).items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         consumption = sorted((tmp / "consumption").glob("*.json"))
-        run = calculate_files(consumption, intensity=tmp / "intensity.json", calorific_value=calorific_value,
-                              methods=[method] if method else [], taken_at=TAKEN_AT, explain=True, calorific_values=zones)
+        run = calculate_files(
+            consumption,
+            intensity=tmp / "intensity.json",
+            calorific_value=calorific_value,
+            methods=[method] if method else [],
+            taken_at=TAKEN_AT,
+            explain=True,
+            calorific_values=zones,
+        )
         frames = []
         for path in consumption:
             payload = json.loads(path.read_text())
-            frames.append(pd.DataFrame({
-                "type": [r["type"] for r in payload["data"]],
-                "from": pd.to_datetime([r["from"] for r in payload["data"]], utc=True),
-                "value": [r["energy"]["value"] for r in payload["data"]],
-                "unitCode": [r["energy"]["unitCode"] for r in payload["data"]],
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "type": [r["type"] for r in payload["data"]],
+                        "from": pd.to_datetime([r["from"] for r in payload["data"]], utc=True),
+                        "value": [r["energy"]["value"] for r in payload["data"]],
+                        "unitCode": [r["energy"]["unitCode"] for r in payload["data"]],
+                    }
+                )
+            )
         readings = pd.concat(frames, ignore_index=True)
         neso = json.loads((tmp / "intensity.json").read_text())["data"]["data"]
-        intensity = pd.Series([p["intensity"]["forecast"] for p in neso],
-                              index=pd.to_datetime([p["from"] for p in neso], utc=True))
+        intensity = pd.Series(
+            [p["intensity"]["forecast"] for p in neso], index=pd.to_datetime([p["from"] for p in neso], utc=True)
+        )
         readings["intensity"] = readings["from"].map(intensity)
-        if zones is not None:  # each half-hour's value of the meter's zone on its gas day, as the page's readings show it
+        if (
+            zones is not None
+        ):  # each half-hour's value of the meter's zone on its gas day, as the page's readings show it
             from perseus.calculator.zones import gas_day, read_calorific_values
             from perseus.vocabulary import DISTRIBUTION_ZONES
 
@@ -121,8 +231,11 @@ def _inputs_key() -> str:
     """The calculator's code and data: what a worked example's figures depend on."""
     from perseus import build_cache
 
-    files = [f for f in build_cache.under("src/perseus/", "methodologies/", "factors/", "pyproject.toml", "uv.lock")
-             if not f.startswith("src/perseus/site/") or f == "src/perseus/site/worked.py"]
+    files = [
+        f
+        for f in build_cache.under("src/perseus/", "methodologies/", "factors/", "pyproject.toml", "uv.lock")
+        if not f.startswith("src/perseus/site/") or f == "src/perseus/site/worked.py"
+    ]
     return build_cache.digest(files)
 
 

@@ -15,8 +15,21 @@ from perseus.calculator.zones import COLUMNS
 from perseus.synth import noise
 from perseus.vocabulary import DISTRIBUTION_ZONES
 
-LEVELS = {"EA": 39.4, "EM": 39.5, "NO": 39.3, "NE": 39.4, "NT": 39.3, "NW": 39.4, "SC": 39.3,
-          "SO": 39.0, "SE": 39.0, "SW": 39.1, "WM": 39.4, "WN": 39.5, "WS": 39.2}  # MJ/m³, illustrative
+LEVELS = {
+    "EA": 39.4,
+    "EM": 39.5,
+    "NO": 39.3,
+    "NE": 39.4,
+    "NT": 39.3,
+    "NW": 39.4,
+    "SC": 39.3,
+    "SO": 39.0,
+    "SE": 39.0,
+    "SW": 39.1,
+    "WM": 39.4,
+    "WN": 39.5,
+    "WS": 39.2,
+}  # MJ/m³, illustrative
 
 
 def synthesise_zone_values(days: np.ndarray, seed: int) -> dict[str, np.ndarray]:
@@ -38,8 +51,18 @@ def zone_values_frame(days: np.ndarray, seed: int):
     values = synthesise_zone_values(days, seed)
     day_text = pd.DatetimeIndex(days).strftime("%d/%m/%Y").to_numpy()
     published = pd.DatetimeIndex(days + np.timedelta64(1, "D")).strftime("%d/%m/%Y 10:30:00").to_numpy()
-    frames = [pd.DataFrame({COLUMNS[0]: published, COLUMNS[1]: day_text, COLUMNS[2]: f"Calorific Value, LDZ({zone})",
-                            COLUMNS[3]: [f"{v:.1f}" for v in values[zone]], COLUMNS[4]: published, COLUMNS[5]: ""})
-              for zone in DISTRIBUTION_ZONES]
+    frames = [
+        pd.DataFrame(
+            {
+                COLUMNS[0]: published,
+                COLUMNS[1]: day_text,
+                COLUMNS[2]: f"Calorific Value, LDZ({zone})",
+                COLUMNS[3]: [f"{v:.1f}" for v in values[zone]],
+                COLUMNS[4]: published,
+                COLUMNS[5]: "",
+            }
+        )
+        for zone in DISTRIBUTION_ZONES
+    ]
     order = np.argsort(np.tile(np.arange(len(days)), len(DISTRIBUTION_ZONES)), kind="stable")  # by day, then zone
     return pd.concat(frames, ignore_index=True).iloc[order].reset_index(drop=True)
