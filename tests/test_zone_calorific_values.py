@@ -184,33 +184,29 @@ def test_the_zone_option_runs_end_to_end_and_names_the_dataset(tmp_path):
     assert [e["emissions"]["value"] for e in report["data"]] != [e["emissions"]["value"] for e in approved["data"]]
 
 
-def test_a_zone_value_outside_the_rule_s_range_is_refused_where_a_reading_needs_it(tmp_path):
-    path = national_gas(tmp_path / "cv.csv", '15/01/2025 10:30:00,15/01/2025,"Calorific Value, LDZ(SE)",55.0,,')
+def refusal_of_one_reading_in(tmp_path: Path, zone: str, **options):
+    """The one breach of a CSV with one gas reading in m³ (15 January 2025, 12:00Z) that names `zone`."""
     gas = tmp_path / "gas.csv"
     gas.write_text(
-        "type,from,to,value,unitCode,distributionZone\ngas,2025-01-15T12:00:00Z,2025-01-15T12:30:00Z,1.0,MTQ,SE\n"
+        f"type,from,to,value,unitCode,distributionZone\ngas,2025-01-15T12:00:00Z,2025-01-15T12:30:00Z,1.0,MTQ,{zone}\n"
     )
     with pytest.raises(CalculationError) as caught:
-        calculate([gas], methods=[ZONE], calorific_values=path, taken_at=TAKEN_AT)
+        calculate([gas], taken_at=TAKEN_AT, **options)
     (breach,) = caught.value.breaches
-    assert (breach.record, breach.rule) == (
-        "line 2",
-        "usable-calorific-value",
-    ) and "55.0 MJ/m³ of the meter's zone" in breach.message
+    return breach
+
+
+def test_a_zone_value_outside_the_rule_s_range_is_refused_where_a_reading_needs_it(tmp_path):
+    path = national_gas(tmp_path / "cv.csv", '15/01/2025 10:30:00,15/01/2025,"Calorific Value, LDZ(SE)",55.0,,')
+    breach = refusal_of_one_reading_in(tmp_path, "SE", methods=[ZONE], calorific_values=path)
+    assert (breach.record, breach.rule) == ("line 2", "usable-calorific-value")
+    assert "55.0 MJ/m³ of the meter's zone" in breach.message
 
 
 def test_an_unknown_zone_in_the_consumption_is_refused(tmp_path):
-    gas = tmp_path / "gas.csv"
-    gas.write_text(
-        "type,from,to,value,unitCode,distributionZone\ngas,2025-01-15T12:00:00Z,2025-01-15T12:30:00Z,1.0,MTQ,ZZ\n"
-    )
-    with pytest.raises(CalculationError) as caught:
-        calculate([gas], taken_at=TAKEN_AT)
-    (breach,) = caught.value.breaches
-    assert (breach.record, breach.rule) == (
-        "line 2",
-        "readable-input",
-    ) and "'ZZ' is not one of EA, EM" in breach.message
+    breach = refusal_of_one_reading_in(tmp_path, "ZZ")
+    assert (breach.record, breach.rule) == ("line 2", "readable-input")
+    assert "'ZZ' is not one of EA, EM" in breach.message
 
 
 def test_a_portfolio_takes_each_meter_s_zone_from_its_meters_table(tmp_path):

@@ -40,18 +40,24 @@ def _utc(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=UTC)
 
 
+def _cafe_gas(start: datetime, end: datetime, **extra) -> SynthRequest:
+    """The gas examples' input: a synthetic café's gas in m³ (seed 3, outcode RG10)."""
+    return SynthRequest(
+        archetype="cafe",
+        start=start,
+        end=end,
+        seed=3,
+        types=("gas",),
+        gas_unit="MTQ",
+        outcode="RG10",
+        region_id=12,
+        **extra,
+    )
+
+
 REQUESTS = {  # label -> (the synthetic input, the caller's calorific value, what the example shows)
     "gas-desnz-annual": (
-        SynthRequest(
-            archetype="cafe",
-            start=_utc(2025, 12),
-            end=_utc(2026, 2),
-            seed=3,
-            types=("gas",),
-            gas_unit="MTQ",
-            outcode="RG10",
-            region_id=12,
-        ),
+        _cafe_gas(_utc(2025, 12), _utc(2026, 2)),
         39.4,
         "Gas metered in cubic metres; the caller gives a calorific value of 39.4 MJ/m³. December "
         "uses the 2025 factor set and January the 2026 set: the set switches at the year boundary.",
@@ -84,79 +90,33 @@ REQUESTS = {  # label -> (the synthetic input, the caller's calorific value, wha
         "Electricity in kWh with the national annual factor of the half-hour's year.",
     ),
     "gas-desnz-published": (
-        SynthRequest(
-            archetype="cafe",
-            start=_utc(2025, 5),
-            end=_utc(2025, 8),
-            seed=3,
-            types=("gas",),
-            gas_unit="MTQ",
-            outcode="RG10",
-            region_id=12,
-        ),
+        _cafe_gas(_utc(2025, 5), _utc(2025, 8)),
         39.4,
         "Gas in cubic metres at the caller's 39.4 MJ/m³. May and early June take the 2024 set, the "
         "latest published; the 2025 set takes over at its publication on 10 June 2025 08:30:03Z, so "
         "June draws on both.",
     ),
     "gas-desnz-cubic-metre": (
-        SynthRequest(
-            archetype="cafe",
-            start=_utc(2025, 12),
-            end=_utc(2026, 2),
-            seed=3,
-            types=("gas",),
-            gas_unit="MTQ",
-            outcode="RG10",
-            region_id=12,
-        ),
+        _cafe_gas(_utc(2025, 12), _utc(2026, 2)),
         None,
         "Gas in cubic metres times the factor per cubic metre of the half-hour's year; no "
         "calorific value is used. December takes the 2025 set, January the 2026 set.",
     ),
     "gas-desnz-published-cubic-metre": (
-        SynthRequest(
-            archetype="cafe",
-            start=_utc(2025, 5),
-            end=_utc(2025, 8),
-            seed=3,
-            types=("gas",),
-            gas_unit="MTQ",
-            outcode="RG10",
-            region_id=12,
-        ),
+        _cafe_gas(_utc(2025, 5), _utc(2025, 8)),
         None,
         "Gas in cubic metres times the factor per cubic metre of the set in force: the 2024 "
         "set until 10 June 2025 08:30:03Z, the 2025 set after.",
     ),
     "gas-desnz-zone-daily-cv": (
-        SynthRequest(
-            archetype="cafe",
-            start=_utc(2025, 12),
-            end=_utc(2026, 2),
-            seed=3,
-            types=("gas",),
-            gas_unit="MTQ",
-            outcode="RG10",
-            region_id=12,
-            distribution_zone="SO",
-        ),
+        _cafe_gas(_utc(2025, 12), _utc(2026, 2), distribution_zone="SO"),
         None,
         "Gas in cubic metres of a meter in zone SO; each gas day takes the zone's value from a "
         "**synthetic** daily series in National Gas's layout (`perseus synth "
         "--calorific-values-output`), so the calorific value varies within each month.",
     ),
     "gas-desnz-biomethane-share": (
-        SynthRequest(
-            archetype="cafe",
-            start=_utc(2025, 12),
-            end=_utc(2026, 2),
-            seed=3,
-            types=("gas",),
-            gas_unit="MTQ",
-            outcode="RG10",
-            region_id=12,
-        ),
+        _cafe_gas(_utc(2025, 12), _utc(2026, 2)),
         39.4,
         "Gas in cubic metres at the caller's 39.4 MJ/m³, 1.07 % biomethane. The 2026 set has no "
         "100% mineral blend figure, so January takes the 2025 one (`substitutedFor`).",
