@@ -28,8 +28,18 @@ def test_the_issue_asks_for_these_cases():
         "clock-change",
         "incomplete-month",
         "duplicate-readings",
+        "rounding-exact-tie",
+        "meter-data-of-two-meters",
+        "exact-duplicates",
+        "conflict-outside-the-period",
+        "file-without-readings",
     ):
         assert topic in names
+
+
+def test_every_case_expects_a_report_or_a_refusal():
+    for case in CASES:
+        assert [(case / name).exists() for name in ("expected.json", "expected-error.json")].count(True) == 1, case.name
 
 
 @pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
@@ -38,7 +48,24 @@ def test_case(case: Path, tmp_path, capsys, monkeypatch):
     args = json.loads((case / "args.json").read_text())
     output = tmp_path / "report.json"
     monkeypatch.chdir(case)
-    code, _, err = run_calculate([*args, "--output", str(output)], capsys)
+    code, out, err = run_calculate([*args, "--output", str(output)], capsys)
+    if (
+        case / "expected-error.json"
+    ).exists():  # a refusal: the exit code, one error naming file, record and rule, no output
+        refusal = json.loads((case / "expected-error.json").read_text())
+        where = f"{refusal['file']}: {refusal['record']}: " if refusal["record"] else f"{refusal['file']}: "
+        assert (code, out) == (refusal["exit"], "")
+        assert (
+            [line for line in err.splitlines() if line.startswith("error: ")]
+            == [
+                line
+                for line in err.splitlines()
+                if line.startswith(f"error: {where}") and line.endswith(f"[rule: {refusal['rule']}]")
+            ]
+            != []
+        ), err
+        assert not os.listdir(tmp_path), "nothing is written"
+        return
     assert code == 0, err
     produced = json.loads(output.read_text())
     expected = json.loads((case / "expected.json").read_text())

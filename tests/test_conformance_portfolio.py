@@ -5,7 +5,9 @@ type, a meters table, the intensity series as region "r" with its dataset descri
 beside it) and run by `calculate_portfolio`; its per-meter figures, unrounded totals
 included, must equal the single-file calculator's and the case's expected report. A case
 with several meters in one file (012) gives one figure per month from the files, which
-must be the sum of the meters' portfolio totals.
+must be the sum of the meters' portfolio totals. A case that expects a refusal
+(`expected-error.json`) must be refused by both under the same rule; a file without
+readings becomes a readings file without rows.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from perseus.calculator import CalculationError
 from perseus.calculator.files import calculate_files
 from perseus.calculator.inputs import read_consumption, read_intensity
 from perseus.portfolio import calculate_portfolio
@@ -56,12 +59,32 @@ def options(case: Path) -> dict:
     return found
 
 
+def _readings(path: Path) -> pd.DataFrame:
+    """A file's readings; a file the calculator refuses for having none gives none (an empty readings file)."""
+    try:
+        return read_consumption(path).readings
+    except CalculationError as error:
+        if "no readings" not in str(error):
+            raise
+        return pd.DataFrame(
+            {
+                "meter": pd.Series(dtype=object),
+                "type": "electricity",
+                "from": pd.Series(dtype="datetime64[ns, UTC]"),
+                "value": pd.Series(dtype=float),
+                "unit": pd.Series(dtype=object),
+                "cv": pd.Series(dtype=float),
+                "zone": pd.Series(dtype=object),
+            }
+        )
+
+
 def as_portfolio(case: Path, args: dict, root: Path) -> Path:
     """The case's inputs in the portfolio layout: readings carry their own calorific value, as in the files, and
     the meters table each meter's distribution zone."""
-    readings = pd.concat([read_consumption(p).readings for p in args["consumption"]], ignore_index=True)
+    readings = pd.concat([_readings(p) for p in args["consumption"]], ignore_index=True)
     readings["meter"] = readings["meter"].replace("", UNNAMED)
-    for energy_type, rows in readings.groupby("type"):
+    for energy_type, rows in list(readings.groupby("type")) or [("electricity", readings)]:
         folder = root / "readings" / f"type={energy_type}" / "bucket=000"
         folder.mkdir(parents=True)
         pq.write_table(
@@ -76,7 +99,11 @@ def as_portfolio(case: Path, args: dict, root: Path) -> Path:
             ),
             folder / "part-0.parquet",
         )
-    meters = readings[["meter", "type", "zone"]].drop_duplicates(["meter", "type"]).sort_values(["type", "meter"])
+    meters = (
+        readings[["meter", "type", "zone"]].drop_duplicates(["meter", "type"]).sort_values(["type", "meter"])
+        if len(readings)
+        else pd.DataFrame({"meter": [UNNAMED], "type": ["electricity"], "zone": [""]})
+    )
     pd.DataFrame(
         {"meter": meters["meter"], "type": meters["type"], "region": "r", "distributionZone": meters["zone"]}
     ).to_csv(root / "meters.csv", index=False)
@@ -102,6 +129,17 @@ def as_portfolio(case: Path, args: dict, root: Path) -> Path:
 @pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
 def test_the_portfolio_gives_the_files_figures_bit_for_bit(case: Path, tmp_path):
     args = options(case)
+    if (case / "expected-error.json").exists():
+        rule = json.loads((case / "expected-error.json").read_text())["rule"]
+        common = {k: v for k, v in args.items() if k not in ("consumption", "intensity")}
+        for refusal in (
+            lambda: calculate_files(**args),
+            lambda: calculate_portfolio(as_portfolio(case, args, tmp_path / "p"), **common),
+        ):
+            with pytest.raises(CalculationError) as refused:
+                refusal()
+            assert [b.rule for b in refused.value.breaches] == [rule]
+        return
     expected = json.loads((case / "expected.json").read_text())
     files = calculate_files(**args)
     assert files.report["data"] == expected["data"]  # the single-file entry point, as the conformance test runs it

@@ -78,7 +78,12 @@ def test_gas_parameters_carry_units_defaults_and_sources():
     assert parameters["megajoules_per_kilowatt_hour"]["default"] == 3.6
     for p in parameters.values():
         assert p["unit"] and p["source"]
-    assert gas.rounding == {"appliesTo": "monthly-total", "decimals": 3, "mode": "half-even"}
+    assert {k: v for k, v in gas.rounding.items() if k != "description"} == {
+        "appliesTo": "monthly-total",
+        "decimals": 3,
+        "mode": "half-even",
+    }
+    assert "exact sum of the month's half-hours" in gas.rounding["description"]
     assert gas.calorific_rule["precedence"] == ["data", "caller", "methodology-default"]
     assert gas.factor_rule["activity"] == "natural-gas" and gas.factor_rule["unitBasis"] == "kWh-gross-cv"
 

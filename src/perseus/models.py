@@ -848,7 +848,7 @@ class DataQualityRuleCode(str, Enum):
     """
     readable_input = "readable-input"
     """
-    The files and tables can be read, have their columns, and hold numbers and instants with a time zone where they should.
+    The files and tables can be read, have their columns, and hold numbers and instants with a time zone where they should; every consumption file holds at least one reading.
     """
     known_energy_type = "known-energy-type"
     """
@@ -872,11 +872,11 @@ class DataQualityRuleCode(str, Enum):
     """
     no_conflicting_duplicates = "no-conflicting-duplicates"
     """
-    Readings of the same meter and half-hour agree, and an intensity series gives each half-hour one value.
+    Readings of the same meter and half-hour are exactly the same quantity, and an intensity series gives each half-hour one value.
     """
     duplicate_readings = "duplicate-readings"
     """
-    Readings that repeat a half-hour with the same quantity are counted once and reported.
+    Readings that repeat a half-hour with exactly the same quantity are counted once and reported.
     """
     missing_half_hours = "missing-half-hours"
     """
@@ -1863,6 +1863,7 @@ class Rounding(ConfiguredBaseModel):
     appliesTo: str = Field(default=..., description="""What is rounded; always the monthly total.""")
     decimals: int = Field(default=..., description="""Decimal places kept, in the result's unit (kg CO2e).""", ge=0, le=6)
     mode: RoundingMode = Field(default=..., description="""How a value exactly half-way is rounded.""")
+    description: Optional[str] = Field(default=None, description="""What total is rounded and how a tie is told, in plain words (for example that the total is the exact sum of the numbers as written, not a binary approximation).""")
 
     @field_validator('appliesTo')
     def pattern_appliesTo(cls, v):

@@ -296,6 +296,67 @@ case(
         "2025-07-01T12:30:00Z",
     ],
 )
+case(
+    "015-rounding-exact-tie",
+    {
+        "electricity.csv": (rows("electricity", "2025-07-01T00:00:00Z", [0.1] * 25, "KWH"), C),
+        "intensity.csv": (intensity_rows("2025-07-01T00:00:00Z", [5] * 25), INTENSITY),
+    },
+    [
+        "--consumption",
+        "inputs/electricity.csv",
+        "--intensity",
+        "inputs/intensity.csv",
+        "--from",
+        "2025-07-01T00:00:00Z",
+        "--to",
+        "2025-07-01T12:30:00Z",
+    ],
+)
+two = [1.0, 0.5, 0.75, 1.25]
+case(
+    "016-meter-data-of-two-meters",
+    {
+        "rg10.json": meter_data("electricity", "2025-03-03T10:00:00Z", two, "KWH", "RG10"),
+        "rg1.json": meter_data("electricity", "2025-03-03T10:00:00Z", two, "KWH", "RG1"),
+        "intensity.csv": (intensity_rows("2025-03-03T10:00:00Z", [100] * 4), INTENSITY),
+    },
+    ["--consumption", "inputs/rg10.json", "--consumption", "inputs/rg1.json", "--intensity", "inputs/intensity.csv"],
+)
+case(
+    "017-exact-duplicates",
+    {
+        "part-1.csv": (rows("gas", "2025-04-01T00:00:00Z", ["1.00005", "2000000.000"], "KWH"), C),
+        "part-2.csv": (
+            rows("gas", "2025-04-01T00:00:00Z", ["1000.05"], "WHR")
+            + rows("gas", "2025-04-01T00:30:00Z", ["2000000.001"], "KWH"),
+            C,
+        ),
+    },
+    ["--consumption", "inputs/part-1.csv", "--consumption", "inputs/part-2.csv"],
+)
+case(
+    "018-conflict-outside-the-period",
+    {
+        "part-1.csv": (rows("gas", "2025-05-01T00:00:00Z", [1.0, 2.0, 3.0], "KWH"), C),
+        "part-2.csv": (rows("gas", "2025-05-01T01:00:00Z", [9.0], "KWH"), C),
+    },
+    [
+        "--consumption",
+        "inputs/part-1.csv",
+        "--consumption",
+        "inputs/part-2.csv",
+        "--from",
+        "2025-05-01T00:00:00Z",
+        "--to",
+        "2025-05-01T01:00:00Z",
+    ],
+)
+case(
+    "019-file-without-readings",
+    {"electricity.csv": ([], C), "intensity.csv": (intensity_rows("2025-07-01T00:00:00Z", [5] * 2), INTENSITY)},
+    ["--consumption", "inputs/electricity.csv", "--intensity", "inputs/intensity.csv"],
+)
 # The proposed gas options (020-024): each beside the approved method, the arithmetic in its README.
 case(
     "020-gas-factor-set-by-publication",

@@ -6,18 +6,25 @@ readings may carry a `calorificValue` column). The rule's precedence then picks
 one per meter, or per reading where readings carry values; whatever gives volume
 readings must have a usable one. A rule that looks at the meter's distribution zone
 (`distribution-zone-daily`) takes, per reading, the zone's value on its gas day
-(`perseus.calculator.zones`), so its values are always per reading.
+(`perseus.calculator.zones`), so its values are always per reading. Where the methodology's default served, the
+report names it among its datasets (`default_dataset`), as it names every other
+dataset the figures used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if
+from perseus.calculator.instants import year_month
 from perseus.vocabulary import CALORIFIC_ORIGINS as ORIGINS
+
+DEFAULT = ORIGINS.index("methodology-default")
+PROJECT_LICENCE = "MIT"  # the licence of this repository's own files, the methodologies and factors/ among them
 
 
 @dataclass
@@ -172,6 +179,40 @@ def zone_dataset(zone_values, months: list[int], choices: list[int]) -> dict | N
     served = [month for month, chosen in zip(months, choices, strict=True) if int(chosen) & bit]
     if zone_values is None or not served:
         return None
-    from perseus.calculator.instants import year_month
-
     return {"role": "calorific-values", **zone_values.dataset, "months": sorted({year_month(k) for k in served})}
+
+
+def default_served(choices: int) -> bool:
+    """Whether the methodology's default is among the places (bits of `choices`, or one index) that served."""
+    return bool(int(choices) >> DEFAULT & 1)
+
+
+@lru_cache(maxsize=8)
+def _default_entry(value: float) -> dict | None:
+    """The entry of factors/calorific-values.yaml a methodology's default is: the one of that value that is
+    neither a zone's nor a day's (a methodology names it in its parameter's source)."""
+    from perseus.methodology.factors import calorific_value_defaults
+
+    found = [
+        e
+        for e in calorific_value_defaults()
+        if e["megajoulesPerCubicMetre"] == value and "distributionZone" not in e and "date" not in e
+    ]
+    return found[0] if found else None
+
+
+def default_dataset(m, months: list[int]) -> dict:
+    """The report's dataset for the methodology's default calorific value, with the months (with readings) it served."""
+    parameter = m.calorific_rule["defaultParameter"]
+    value = m.parameters[parameter]
+    entry = _default_entry(value) or {}
+    name = f" ({entry['id']})" if entry else ""
+    return {
+        "role": "calorific-values",
+        "publisher": entry.get("publisher", "Perseus project"),
+        "title": f"Default gross calorific value of natural gas, {value:g} MJ/m³{name}, of {m.ref}",
+        "version": m.version,
+        "url": entry.get("url") or f"{m.uri}#{parameter}",
+        "licence": PROJECT_LICENCE,
+        "months": sorted({year_month(k) for k in months}),
+    }

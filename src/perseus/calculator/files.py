@@ -144,7 +144,12 @@ def _one_type(
     intensity = series.datasets[""] if series is not None else None
     spans = list(zip(merged["first"].tolist(), merged["last"].tolist(), strict=True))
     zone_use = calorific.zone_dataset(zone_values, merged["month"].tolist(), merged["cv_choices"].tolist())
-    sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv, spans, zone_use)
+    served = [
+        k
+        for k, choices in zip(merged["month"].tolist(), merged["cv_choices"].tolist(), strict=True)
+        if calorific.default_served(choices)
+    ]
+    sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv, spans, zone_use, served)
     names = rows["file"].to_numpy()
     used_files = sorted(set(names[used.used].tolist()) | set(names[used.repeats].tolist()))
     return entries, sources, TypeResult(m.energy_type, m, sources["datasets"], used_files), figures

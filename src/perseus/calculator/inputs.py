@@ -1,7 +1,11 @@
 """Read consumption and intensity files into tidy tables, refusing what cannot be read.
 
 Consumption: MeterData JSON (as `GET /datasources/{id}/{measure}` returns it) or
-CSV/Parquet with columns type,from,to,value,unitCode and optionally meter.
+CSV/Parquet with columns type,from,to,value,unitCode and optionally meter. Every
+file holds at least one reading. A CSV/Parquet file names its meters in `meter`
+(without it, its readings are of one unnamed meter); a MeterData file is one data
+source's readings, and names no meter: its meter is the one at its outcode
+(`meter_of_meter_data`), so files of different outcodes are different meters.
 Intensity: a saved NESO regional intensity response, or CSV/Parquet with
 columns from,to,intensity (gCO2/kWh). Checks are on whole columns; the rules on
 the readings themselves (units, boundaries, signs, repeats) are the kernel's.
@@ -187,8 +191,19 @@ def read_consumption(path: Path) -> ConsumptionFile:
                 else "",
             }
         )
+    if not len(frame):
+        where = "$.data" if path.suffix.lower() == ".json" else ""
+        _fail(path, where, "readable-input", "the file has no readings; a consumption file holds at least one")
     readings = _checked_readings(path, frame, records)
     return ConsumptionFile(path, readings, outcode, hashlib.sha256(raw).hexdigest(), provenance)
+
+
+def meter_of_meter_data(outcode: str | None) -> str:
+    """The meter of a MeterData file. The response names no meter (its data source id is in the request's
+    path, and the provider's record gives only the metering period), so the meter is told by its outcode:
+    the files of one outcode are one meter's readings (repeats must agree), files of different outcodes are
+    different meters."""
+    return f"MeterData in {outcode}" if outcode else "MeterData"
 
 
 def _meter_data_frame(path: Path, payload):
@@ -217,9 +232,10 @@ def _meter_data_frame(path: Path, payload):
     cv = pd.to_numeric(reading_cv, errors="coerce").fillna(np.nan if file_cv is None else float(file_cv))
     file_zone = (payload.get("calorificValue") or {}).get("distributionZone") or ""
     reading_zone = flat.get("calorificValue.distributionZone", pd.Series(np.nan, index=flat.index))
+    outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
     frame = pd.DataFrame(
         {
-            "meter": "",
+            "meter": meter_of_meter_data(outcode),
             "type": flat["type"].astype(str),
             "from": flat["from"],
             "to": flat["to"],
@@ -229,7 +245,6 @@ def _meter_data_frame(path: Path, payload):
             "zone": reading_zone.where(reading_zone.notna(), file_zone).astype(str).to_numpy(),
         }
     )
-    outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
     provenance = payload.get("provenance") if isinstance(payload.get("provenance"), dict) else None
     return frame, records, outcode, provenance
 

@@ -12,13 +12,15 @@ from the region × half-hour matrix, the emission factor from a per-half-hour
 table built from the factor-set rule, the calorific value per meter or per
 reading). Each meter's monthly total comes from one `np.bincount` over its
 readings sorted by time. There is no Python loop over meters or readings, only
-one over steps of about 16,000 rows.
+one over steps of about 16,000 rows. A total whose rounding an exact sum could
+change (a tie within its error bound) is worked again exactly (`exact`).
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
@@ -26,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from perseus.calculator import calorific
+from perseus.calculator import calorific, exact
 from perseus.calculator.calorific import CalorificValues
 from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if, under
 from perseus.calculator.factors import FactorTable, factors_at
@@ -58,6 +60,7 @@ RESULT_COLUMNS = {
     "cv_volume": np.float64,  # Σ m³
     "cv_plain": np.float64,  # Σ MJ/m³
     "cv_choices": np.int64,  # bit k set: a value came from CalorificValueOrigin k
+    "exact": object,  # the exact total (a Fraction) where the rounding of `total` could differ from it, else None
 }
 
 
@@ -101,6 +104,9 @@ class KernelContext:
     intensity: IntensityLookup = field(default_factory=IntensityLookup)
     window: tuple[int | None, int | None] = (None, None)  # half-hours [start, end)
     zone_values: ZoneCalorificValues | None = None  # daily calorific values per distribution zone, when given
+    # False: each (meter, month) total is rounded on its own (a report per meter, the portfolio). True: a month's
+    # figure is the sum of the table's meters (one report for all the files): that sum is what is rounded.
+    meters_summed: bool = False
 
 
 @dataclass
@@ -170,19 +176,48 @@ def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace:
     _check_no_nulls(table, labels)
     meters = _Meters.of(table, t, energy_type, labels)
     units = _Units.of(table, energy_type, labels)
-    rows, ordered = _Reader(table, meters, units, labels).read(table)
+    reader = _Reader(table, meters, units, labels)
+    rows, ordered = reader.read(table)
+    written = reader.as_written()
     here = meters.here
-    del table, meters, units  # the Arrow buffers are no longer needed once the columns are in `rows`
+    del table, meters, units, reader  # the Arrow buffers are no longer needed once the columns are in `rows`
+    rows = _inside(rows, ctx.window)  # before repeats are judged: a reading outside the period is not read at all
     repeats = None
-    if not ordered:
-        rows, repeats = deduplicate(rows, labels, energy_type, lambda k: t.meter_ids[here[k]])
-    rows, repeats = _inside(rows, repeats, ctx.window)
+    if not ordered and len(rows.local):
+        rows, repeats = deduplicate(rows, labels, energy_type, lambda k: t.meter_ids[here[k]], written)
     if not len(rows.local):
         return (empty_result(), Trace(np.zeros(0, np.int64), np.zeros(0, np.int64))) if trace else empty_result()
-    result = _monthly(rows, repeats, t, ctx, labels, here, explain)
+    result = _monthly(rows, repeats, t, ctx, labels, here, written, explain)
     if not trace:
         return result
     return result, Trace(rows.positions(), repeats.positions() if repeats is not None else np.zeros(0, np.int64))
+
+
+class _AsWritten:
+    """The amounts of a table's readings as written, in kWh or m³: a reading's value as read, except that a WHR
+    reading's amount is its value in Wh ÷ 1000, exactly. What the exact comparison of repeats and the exact
+    totals work from; the Wh values are kept for the readings in WHR only (`_Reader` collects them)."""
+
+    def __init__(self, wh_positions: np.ndarray, wh_values: np.ndarray):
+        self.wh_positions, self.wh_values = wh_positions, wh_values  # table positions (rising) and values in Wh
+
+    def decimals(self, positions: np.ndarray, quantity: np.ndarray) -> exact.Decimals:
+        """The amounts of the readings at table `positions`, whose quantities in kWh or m³ are `quantity`."""
+        shift = None
+        if len(self.wh_positions):
+            k = np.minimum(np.searchsorted(self.wh_positions, positions), len(self.wh_positions) - 1)
+            in_wh = self.wh_positions[k] == positions
+            if in_wh.any():
+                quantity = np.where(in_wh, self.wh_values[k], quantity)
+                shift = np.where(in_wh, -3, 0)
+        return exact.Decimals.of(quantity, shift)
+
+    def differ(self, rows: Rows, these: np.ndarray, those: np.ndarray) -> np.ndarray:
+        """Whether the amounts of rows `these` and `those` (positions in `rows`) are different numbers."""
+        positions = rows.positions()
+        a = self.decimals(positions[these], rows.quantity[these])
+        b = self.decimals(positions[those], rows.quantity[those])
+        return np.asarray(a.numerators * b.denominator != b.numerators * a.denominator, dtype=bool)
 
 
 def _check_no_nulls(table, labels: Labels) -> None:
@@ -327,6 +362,13 @@ class _Reader:
         self.is_volume = _scratch("is_volume", n, np.bool_) if units.volume_code >= 0 else None
         self.ordered = True
         self.previous = -1  # the ordering key of the last row read
+        self.wh_positions: list[np.ndarray] = []  # the readings in WHR: their positions and values as read (Wh)
+        self.wh_values: list[np.ndarray] = []
+
+    def as_written(self) -> _AsWritten:
+        if not self.wh_positions:
+            return _AsWritten(np.zeros(0, np.int64), np.zeros(0))
+        return _AsWritten(np.concatenate(self.wh_positions), np.concatenate(self.wh_values))
 
     def read(self, table) -> tuple[Rows, bool]:
         offset = 0
@@ -375,6 +417,8 @@ class _Reader:
                 np.divide(
                     v, 1000.0, out=q, where=in_wh
                 )  # WHR to kWh; x / 1.0 would be x, so others are copied as they are
+                self.wh_positions.append(np.flatnonzero(in_wh) + lo)
+                self.wh_values.append(v[in_wh])
         if self.is_volume is not None:
             np.equal(uc, self.units.volume_code, out=self.is_volume[lo:hi])
 
@@ -421,25 +465,28 @@ class _Reader:
             )
 
 
-def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id) -> tuple[Rows, Rows | None]:
-    """The rows in a total order (meter, half-hour, kind, quantity) with each (meter, half-hour) once, and the
-    repeats dropped. A repeat must agree with the first (same kind of quantity, same amount in kWh or m³);
-    otherwise the calculation stops. `meter_id(k)` is the id of meter number k."""
+def deduplicate(
+    rows: Rows, labels: Labels, energy_type: str, meter_id, written: _AsWritten | None = None
+) -> tuple[Rows, Rows | None]:
+    """The rows in meter-then-time order, each (meter, half-hour) once, and the repeats dropped. Of a repeated
+    half-hour the first reading in the table's order is kept; every repeat must be the same quantity: the same
+    kind (kWh, or m³) and exactly the same amount, otherwise the calculation stops. Amounts are compared as read;
+    where the table has readings in WHR (divided by 1000, a rounding), as written (`written`), exactly.
+    `meter_id(k)` is the id of meter number k."""
     n = len(rows.local)
-    key = (rows.local.astype(np.int64) << KEY_SHIFT) + rows.half_hour
-    kind = rows.is_volume if rows.is_volume is not None else np.zeros(n, dtype=bool)
-    order = np.lexsort((rows.quantity, kind, key))
-    key = key[order]
-    rows = rows.take(order)
+    rows = _in_time_order(rows)
     repeat = np.zeros(n, dtype=bool)
-    repeat[1:] = key[1:] == key[:-1]
+    repeat[1:] = (rows.local[1:] == rows.local[:-1]) & (rows.half_hour[1:] == rows.half_hour[:-1])
     if not repeat.any():
         return rows, None
     first = np.maximum.accumulate(np.where(repeat, 0, np.arange(n)))  # position of each row's first reading
     kind = rows.is_volume if rows.is_volume is not None else np.zeros(n, dtype=bool)
-    conflict = repeat & (
-        (kind != kind[first]) | ~np.isclose(rows.quantity[first], rows.quantity, rtol=1e-9, atol=1e-12)
-    )
+    other_kind = kind != kind[first]
+    conflict = repeat & (other_kind | (rows.quantity != rows.quantity[first]))
+    if written is not None and len(written.wh_positions):
+        check = np.flatnonzero(repeat & ~other_kind)
+        if len(check):
+            conflict[check] = written.differ(rows, check, first[check])
     at = labels.at(rows.original)
 
     def amount(i: int) -> str:
@@ -449,28 +496,59 @@ def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id) -> tuple
         meter = meter_id(rows.local[i])
         return (
             f"the {energy_type} half-hour from {z_half_hour(rows.half_hour[i])}{f' of meter {meter!r}' if meter else ''} "
-            f"is {amount(i)} here, which disagrees with {at.records[first[i]]} of {at.files[first[i]]} ({amount(first[i])})"
+            f"is {amount(i)} here, which disagrees with {at.records[first[i]]} of {at.files[first[i]]} ({amount(first[i])}); "
+            "repeated readings must be exactly the same quantity"
         )
 
     raise_if([at.breach(conflict, "no-conflicting-duplicates", describe)])
     return rows.take(~repeat), rows.take(repeat)
 
 
-def _inside(rows: Rows, repeats: Rows | None, window) -> tuple[Rows, Rows | None]:
+def _in_time_order(rows: Rows) -> Rows:
+    """The rows in the stable order of meter, then half-hour, by one sort of one integer per row: its meter,
+    its half-hour (from the table's first) and its position, each in its own bits. The integers are distinct,
+    so numpy's fast (SIMD, unstable) sort of the values gives the stable order, and the meter, half-hour and
+    position of each sorted row are read back from its bits rather than gathered. A table whose integers would
+    not fit in 63 bits is sorted stably by meter and half-hour instead."""
+    n = len(rows.local)
+    low = int(rows.half_hour.min())
+    position_bits = max(n - 1, 1).bit_length()
+    time_bits = max(int(rows.half_hour.max()) - low, 1).bit_length()
+    if max(int(rows.local.max()), 1).bit_length() + time_bits + position_bits > 63:
+        return rows.take(np.lexsort((rows.half_hour, rows.local)))
+    key = rows.local.astype(np.int64)
+    key <<= time_bits
+    key += rows.half_hour
+    key -= low
+    key <<= position_bits
+    key += np.arange(n)
+    key.sort()
+    order = key & ((1 << position_bits) - 1)
+    key >>= position_bits
+    half_hour = (key & ((1 << time_bits) - 1)).astype(np.int32)
+    half_hour += low
+    key >>= time_bits
+    return Rows(
+        key.astype(np.int32),
+        half_hour,
+        rows.quantity[order],
+        rows.is_volume[order] if rows.is_volume is not None else None,
+        order if rows.original is None else rows.original[order],
+        rows.cv[order] if rows.cv is not None else None,
+    )
+
+
+def _inside(rows: Rows, window) -> Rows:
     start, end = window
     low, high = int(rows.half_hour.min()), int(rows.half_hour.max())
     if (start is None or low >= start) and (end is None or high < end):
-        return rows, repeats
-
-    def inside(half_hour):
-        keep = np.ones(len(half_hour), dtype=bool)
-        if start is not None:
-            keep &= half_hour >= start
-        if end is not None:
-            keep &= half_hour < end
-        return keep
-
-    return rows.take(inside(rows.half_hour)), repeats.take(inside(repeats.half_hour)) if repeats is not None else None
+        return rows
+    keep = np.ones(len(rows.half_hour), dtype=bool)
+    if start is not None:
+        keep &= rows.half_hour >= start
+    if end is not None:
+        keep &= rows.half_hour < end
+    return rows.take(keep)
 
 
 @lru_cache(maxsize=16)
@@ -687,13 +765,14 @@ def _monthly(
     ctx: KernelContext,
     labels: Labels,
     here: np.ndarray,
+    written: _AsWritten,
     explain: bool = False,
 ) -> pd.DataFrame:
     """Run the methodology's steps step by step and sum them per (meter, month). Steps end where a meter ends,
     so each (meter, month) bin is summed by one bincount, in time order."""
     m = t.methodology
     tables = _inputs(rows, t, ctx, labels, here)
-    sums = _Sums(len(here) * tables.month_count, own_cv=tables.cv_of_row is not None)
+    sums = _Sums(len(here) * tables.month_count, own_cv=tables.cv_of_row is not None, magnitude=exact.subtracts(m))
     for lo, hi in _meter_steps(rows.local, len(here), len(rows.half_hour)):
         single, where, inputs = tables.step(rows, lo, hi)
         every = m.every_value(inputs) if explain else None
@@ -701,7 +780,17 @@ def _monthly(
         if not emissions.min() >= 0:  # NaN fails too; infinities show in the totals, checked below
             _emissions_breach(m, emissions, lo, hi, rows, labels)
         bins, base = _bins(tables, rows, lo, hi, single, where)
-        sums.add(rows, tables, lo, hi, bins, base, emissions, every)
+        sums.add(
+            rows,
+            tables,
+            lo,
+            hi,
+            bins,
+            base,
+            emissions,
+            every,
+            exact.magnitudes(m, inputs) if sums.magnitude is not None else None,
+        )
     if not np.isfinite(sums.total).all():
         for lo, hi in _meter_steps(
             rows.local, len(here), len(rows.half_hour)
@@ -709,7 +798,50 @@ def _monthly(
             emissions = m.half_hour_emissions(tables.step(rows, lo, hi)[2])
             if not np.isfinite(emissions).all():
                 _emissions_breach(m, emissions, lo, hi, rows, labels)
-    return sums.frame(here, tables, repeats)
+    return sums.frame(here, tables, repeats, _exact_totals(m, sums, tables, rows, written, ctx.meters_summed))
+
+
+def _exact_totals(
+    m, sums: _Sums, tables: _Inputs, rows: Rows, written: _AsWritten, meters_summed: bool
+) -> dict[int, Fraction]:
+    """The exact total of every (meter, month) bin whose rounding the binary64 total may get wrong (a tie
+    within its error bound, `exact`), worked from the numbers as written. With `meters_summed`, a month's
+    figure is the sum of its bins: all of a month's bins are then worked when that sum is near a tie."""
+    magnitude = sums.magnitude if sums.magnitude is not None else sums.total
+    depth = exact.rounding_depth(m)
+    decimals = int(m.rounding["decimals"])
+    if meters_summed:
+        month = np.arange(sums.size) % tables.month_count
+        meters = np.bincount(month, weights=sums.present > 0, minlength=tables.month_count)
+        total = np.bincount(month, weights=sums.total, minlength=tables.month_count)
+        within = exact.bound(
+            np.bincount(month, weights=magnitude, minlength=tables.month_count),
+            np.bincount(month, weights=sums.present, minlength=tables.month_count) + meters,
+            depth,
+        )
+        wanted = np.flatnonzero(exact.near_tie(total, within, decimals)[month] & (sums.present > 0))
+    else:
+        wanted = np.flatnonzero(
+            exact.near_tie(sums.total, exact.bound(magnitude, sums.present, depth), decimals) & (sums.present > 0)
+        )
+    if not len(wanted):
+        return {}
+    ends = np.cumsum(sums.present)  # rows are in bin order, so each bin is one run of rows
+    found = {}
+    for cell in wanted.tolist():
+        lo, hi = int(ends[cell] - sums.present[cell]), int(ends[cell])
+        inputs = tables.step(rows, lo, hi)[2]
+        amounts = written.decimals(rows.positions()[lo:hi], rows.quantity[lo:hi])
+        volume = rows.is_volume[lo:hi] if rows.is_volume is not None else np.zeros(hi - lo, dtype=bool)
+        consumption = {"volume_m3": amounts.where(volume), "energy": amounts.where(~volume)}
+        values = {
+            name: consumption["volume_m3" if name == "volume_m3" else "energy"]
+            if name in tables.consumption
+            else exact.Decimals.of(column)
+            for name, column in inputs.items()
+        }
+        found[cell] = exact.exact_total(m, values)
+    return found
 
 
 def _bins(tables: _Inputs, rows: Rows, lo: int, hi: int, single: bool, where) -> tuple[np.ndarray, int]:
@@ -729,9 +861,10 @@ class _Sums:
     """The per (meter, month) sums of one table: emissions, readings present, readings in m³, first and last
     half-hour, and, where readings carry calorific values or an explanation is asked for, those sums too."""
 
-    def __init__(self, size: int, own_cv: bool):
+    def __init__(self, size: int, own_cv: bool, magnitude: bool = False):
         self.size = size
         self.total = np.zeros(size)
+        self.magnitude = np.zeros(size) if magnitude else None  # Σ of every term counted positive, where steps subtract
         self.present = np.zeros(size, dtype=np.int64)
         self.volume = np.zeros(size, dtype=np.int64)
         self.first = np.zeros(size, dtype=np.int64)
@@ -740,10 +873,23 @@ class _Sums:
         self.cv_choices = np.zeros(size, dtype=np.int64)
         self.explained: dict[str, np.ndarray] = {}
 
-    def add(self, rows: Rows, tables: _Inputs, lo: int, hi: int, bins: np.ndarray, base: int, emissions, every) -> None:
+    def add(
+        self,
+        rows: Rows,
+        tables: _Inputs,
+        lo: int,
+        hi: int,
+        bins: np.ndarray,
+        base: int,
+        emissions,
+        every,
+        magnitudes=None,
+    ) -> None:
         low_bin, high_bin = int(bins[0]), int(bins[-1])
         cells = slice(base + low_bin, base + high_bin + 1)
         self.total[cells] += np.bincount(bins, weights=emissions, minlength=high_bin + 1)[low_bin:]
+        if self.magnitude is not None:
+            self.magnitude[cells] += np.bincount(bins, weights=magnitudes, minlength=high_bin + 1)[low_bin:]
         # Bins rise, so each is one run of rows: where each run starts, by binary search (no pass over the rows).
         starts = np.searchsorted(bins, np.arange(low_bin, high_bin + 2))
         filled = np.flatnonzero(starts[1:] != starts[:-1])
@@ -775,7 +921,9 @@ class _Sums:
             self.explained[f"min:{name}"][at] = np.minimum.reduceat(values, begins)
             self.explained[f"max:{name}"][at] = np.maximum.reduceat(values, begins)
 
-    def frame(self, here: np.ndarray, tables: _Inputs, repeats: Rows | None) -> pd.DataFrame:
+    def frame(
+        self, here: np.ndarray, tables: _Inputs, repeats: Rows | None, exact_totals: dict[int, Fraction]
+    ) -> pd.DataFrame:
         """One row per (meter, month) with readings (RESULT_COLUMNS, and any explanation)."""
         month_count = tables.month_count
         duplicates = np.zeros(self.size, np.int64)
@@ -786,6 +934,9 @@ class _Sums:
             )
         filled = np.flatnonzero(self.present)
         none = np.zeros(len(filled))
+        exact_column = np.full(len(filled), None, dtype=object)
+        if exact_totals:
+            exact_column[np.searchsorted(filled, list(exact_totals))] = list(exact_totals.values())
         return pd.DataFrame(
             {
                 "meter": here[filled // month_count],
@@ -801,6 +952,7 @@ class _Sums:
                     for name in ("cv_weighted", "cv_volume", "cv_plain")
                 },
                 "cv_choices": self.cv_choices[filled],
+                "exact": exact_column,
                 **{name: values[filled] for name, values in self.explained.items()},
             }
         )

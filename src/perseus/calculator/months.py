@@ -3,26 +3,21 @@
 A report's months run from its first to its last month with readings (or the
 requested window); a month's expected half-hours are those of the month inside
 the window, for each meter the report covers; totals are rounded once, as the
-methodology says.
+methodology says: exactly (`exact.round_total`), from the kernel's exact total
+where it gave one (a total near a tie), else from the binary64 total.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
+from perseus.calculator.exact import round_total
 from perseus.calculator.instants import EPOCH_MONTH
 
 CALORIFIC_SUMS = ("cv_weighted", "cv_volume", "cv_plain")  # the kernel's sums for a mean calorific value
-ROUNDING = {"half-even": ROUND_HALF_EVEN, "half-up": ROUND_HALF_UP}  # RoundingMode of spec/methodology.yaml
-
-
-def round_once(value: float, rounding: dict) -> float:
-    """Round a monthly total as the methodology says, from its shortest decimal form."""
-    quantum = Decimal(1).scaleb(-int(rounding["decimals"]))
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUNDING[rounding["mode"]]))
 
 
 def month_start_half_hour(months: np.ndarray) -> np.ndarray:
@@ -54,12 +49,22 @@ def all_meters_as_one(found: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     choices = np.zeros(len(months), dtype=np.int64)
     np.bitwise_or.at(choices, month, found["cv_choices"].to_numpy())
     merged["cv_choices"] = choices
+    merged["exact"] = _exact_sums(month, found["exact"].tolist(), len(months))
     for name in found.columns:  # the kernel's explanation of the steps, when asked for
         if name.startswith("sum:"):
             merged[name] = np.bincount(month, weights=found[name].to_numpy(), minlength=len(months))
         elif name.startswith(("min:", "max:")):
             merged[name] = found.groupby(month)[name].agg(name[:3]).to_numpy()
     return merged, found["meter"].nunique()
+
+
+def _exact_sums(month: np.ndarray, totals: list, months: int) -> list:
+    """Per month, the sum of its meters' exact totals when every one has one (the kernel works all of a month's
+    meters exactly when their sum is near a tie), else None."""
+    sums: list = [Fraction(0)] * months
+    for k, value in zip(month.tolist(), totals, strict=True):
+        sums[k] = sums[k] + value if isinstance(value, Fraction) and sums[k] is not None else None
+    return sums
 
 
 def monthly_figures(
@@ -95,5 +100,9 @@ def monthly_figures(
     if end is not None:
         finish = np.minimum(finish, end)
     frame["expected"] = (finish - begin) * meters
-    frame["rounded"] = [round_once(v, rounding) for v in frame["total"].tolist()]
+    given = frame["exact"].tolist() if "exact" in frame.columns else [None] * len(frame)
+    frame["rounded"] = [
+        round_total(e if isinstance(e, Fraction) else v, rounding)
+        for v, e in zip(frame["total"].tolist(), given, strict=True)
+    ]
     return frame

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
+from perseus.calculator.calorific import default_dataset
 from perseus.calculator.factors import FactorTable, factor_datasets
 from perseus.calculator.instants import year_month, z_month
 from perseus.vocabulary import EMISSIONS_UNITS, MISSING_DATA
@@ -41,9 +43,11 @@ def sources(
     calorific_value: dict | None,
     spans: list[tuple[int, int]] | None = None,
     calorific_values: dict | None = None,
+    default_months: Sequence[int] = (),
 ) -> dict:
     """The sources of one energy type: the methodology, every dataset with the months (with readings) it
-    served, in the order of the methodology's inputs, and the calorific value when volume needed one.
+    served, in the order of the methodology's inputs (the methodology's default calorific value too, for
+    `default_months`, the months it served), and the calorific value when volume needed one.
     `spans`: each month's first and last half-hour with a reading (a rule by publication needs them);
     `calorific_values`: the use of a file of zone values, when readings took values from one."""
     datasets = []
@@ -54,8 +58,11 @@ def sources(
             )
         elif source == "emission-factors":
             datasets.extend(factor_datasets(factors, months, spans))
-        elif source == "calorific-value" and calorific_values:
-            datasets.append(calorific_values)
+        elif source == "calorific-value":
+            if calorific_values:
+                datasets.append(calorific_values)
+            if default_months:
+                datasets.append(default_dataset(m, list(default_months)))
     found = {"type": m.energy_type, "methodology": m.ref, "methodologyUri": m.uri, "datasets": datasets}
     if calorific_value:
         found["calorificValue"] = calorific_value

@@ -276,6 +276,10 @@ def find_partitions(root: Path) -> list[Partition]:
                     )
                 ]
             )
+        if metadata.num_rows == 0:
+            raise CalculationError(
+                [Breach(relative, "", "readable-input", "the file has no readings; a readings file holds at least one")]
+            )
         partitions.append(Partition(path, relative, energy_type, metadata.num_rows, READING_CALORIFIC in names))
     if not partitions:
         raise CalculationError([Breach(str(base), "", "readable-input", "no Parquet files under readings/")])

@@ -126,7 +126,7 @@ class ReportBuilder:
             region = self.portfolio.meters.rows_of(entries.energy_type)["region"].iloc[position]
             intensity = self.portfolio.intensity.datasets[region]
         values = self.context.types[entries.energy_type].calorific
-        cv = None
+        cv, served = None, []
         if values is not None and any(c["volume"][k] for k in with_readings):
             choices = 0
             for k in with_readings:
@@ -134,15 +134,17 @@ class ReportBuilder:
             if choices:
                 weighted, volume, plain = (sum(c[name][k] for k in with_readings) for name in CALORIFIC_SUMS)
                 cv = calorific.of_sums(weighted, volume, plain, sum(c["volume"][k] for k in with_readings), choices)
+                served = [c["month"][k] for k in with_readings if calorific.default_served(c["cv_choices"][k])]
             else:
                 cv = calorific.of_meter(values, position)
+                if values.choice[position] == calorific.DEFAULT:
+                    served = [c["month"][k] for k in with_readings if c["volume"][k]]
         months = [c["month"][k] for k in with_readings]
         zone_use = calorific.zone_dataset(
             self.portfolio.zone_values, months, [c["cv_choices"][k] for k in with_readings]
         )
-        return report.sources(
-            m, months, entries.factors, intensity, cv, [(c["first"][k], c["last"][k]) for k in with_readings], zone_use
-        )
+        spans = [(c["first"][k], c["last"][k]) for k in with_readings]
+        return report.sources(m, months, entries.factors, intensity, cv, spans, zone_use, served)
 
     def _provenance(self, meter: str, used) -> dict:
         """Origin steps for the readings files and datasets, a process step per methodology (unsigned, as the calculator's)."""

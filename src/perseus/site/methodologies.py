@@ -65,7 +65,9 @@ def _rules(m: CompiledMethodology) -> str:
     out.append(
         f"### Aggregation and rounding\n\n{aggregation['description']} "
         f"Rounding: {doc['rounding']['decimals']} decimals, {doc['rounding']['mode']}, "
-        f"once, at the {doc['rounding']['appliesTo'].replace('-', ' ')}.\n"
+        f"once, at the {doc['rounding']['appliesTo'].replace('-', ' ')}."
+        + (f" {doc['rounding']['description']}" if doc["rounding"].get("description") else "")
+        + "\n"
     )
     out.append(
         "### Data-quality rules\n\n"
