@@ -96,7 +96,7 @@ def test_the_publication_rule_names_both_sets_for_june(office):
         "2024": [f"2025-0{k}" for k in range(1, 7)],
         "2025": ["2025-06", *(f"2025-{k:02d}" for k in range(7, 13))],
     }
-    assert not any("substitutedFor" in d for d in report["sources"][0]["datasets"])
+    assert not any("substitutedFor" in d for d in datasets)
 
 
 def test_the_factor_per_cubic_metre_alone_gives_the_governments_2_06672_kg_per_cubic_metre(office):
