@@ -21,9 +21,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
-from ib1.provenance import Record
-
 from perseus.provenance.digest import report_digest
+from perseus.provenance.ids import DerivedIds
 from perseus.provenance.inbound import (
     InboundError, check_consumption, consumption_context, energy_types, is_consumption_origin, read_anchor, verify_inbound,
 )
@@ -90,7 +89,7 @@ def sign_report(
     for entry in report["data"]:
         entries_by_type.setdefault(entry["type"], []).append(entry)
     taken_at = max(e["takenAt"] for e in report["data"])
-    record = Record(env.trust_framework)
+    record = DerivedIds(env.trust_framework)  # same report and inputs, same steps: only the signature differs
     step = {"timestamp": taken_at, "scheme": env.scheme}  # what every step of the CAP's carries
 
     consumption_inputs: dict[str, list[str]] = {}
