@@ -24,7 +24,8 @@ class UnsignedRecord(DerivedIds):
         steps: list = list(nested)
         steps += [encode_step(step) for step in self._additional_steps]
         origins: list[str] = []
-        gather_origins(steps, origins)
+        gather_origins(nested, origins)  # the nested records' origins, then this record's own, in the order of `steps`
+        origins += [step["id"] for step in self._additional_steps if step["type"] == "origin"]
         return {"ib1:provenance": self.trust_framework, "origins": origins, "steps": steps}
 
 
