@@ -52,3 +52,27 @@ def test_building_a_report_never_goes_back_to_the_meters_table(run):
     expected = [json_line(report) for _, report in builder.reports()]
     builder.portfolio = replace(builder.portfolio, meters=None)  # any use of it now fails
     assert [json_line(report) for _, report in builder.reports()] == expected
+
+
+def test_the_kernel_runs_the_files_in_worker_processes_with_the_same_figures_bit_for_bit(run, tmp_path, monkeypatch):
+    """Both cores: on Linux the local engine sends each file to a forked worker process (threads would share one
+    GIL); every file's result is the in-process one, bit for bit."""
+    import os
+
+    from perseus.portfolio import engines
+
+    alone = engines.run_local(run.portfolio, run.context, workers=1)
+    real = engines.aggregate
+
+    def noting_the_process(*args, **kwargs):
+        (tmp_path / f"pid-{os.getpid()}").touch()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engines, "aggregate", noting_the_process)
+    shared = engines.run_local(run.portfolio, run.context, workers=2)
+    pids = {int(p.name.removeprefix("pid-")) for p in tmp_path.glob("pid-*")}
+    assert pids and os.getpid() not in pids
+    assert len(alone) == len(shared) == len(run.portfolio.partitions) == 6
+    for one, other in zip(alone, shared, strict=True):
+        assert list(one.columns) == list(other.columns)
+        assert all(one[c].to_numpy().tobytes() == other[c].to_numpy().tobytes() for c in one.columns)
