@@ -17,6 +17,7 @@ COMMANDS = (
     "keys",
     "verify",
     "sandbox",
+    "governance",
     "conformance",
 )
 
