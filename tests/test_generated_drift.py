@@ -40,10 +40,10 @@ def test_the_shared_cuts_are_never_changed_by_their_readers():
     from copy import deepcopy
 
     from perseus.generators.jsonschema import release_jsonschema
+    from perseus.generators.linkml_cut import linkml_cut
     from perseus.generators.provenance_steps import step_jsonschema
     from perseus.provenance.model import STEPS_RELEASE
     from perseus.releases import all_releases
-    from perseus.generators.linkml_cut import linkml_cut
     from perseus.review.spec_diff import compare, described
     from perseus.site.specifications import release_page
     from perseus.spec_versions import cut_schema

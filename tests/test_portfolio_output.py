@@ -12,7 +12,9 @@ from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    return calculate_portfolio(small_portfolio(tmp_path_factory.mktemp("portfolio"), meters=30, buckets=3), taken_at=TAKEN_AT)
+    return calculate_portfolio(
+        small_portfolio(tmp_path_factory.mktemp("portfolio"), meters=30, buckets=3), taken_at=TAKEN_AT
+    )
 
 
 def test_forked_workers_write_the_lines_one_process_writes(run, monkeypatch):

@@ -41,7 +41,9 @@ def test_two_unsigned_reports_of_the_same_inputs_are_byte_identical(perseus, tmp
 
 def test_two_unsigned_portfolio_runs_are_byte_identical(perseus, tmp_path):
     portfolio = small_portfolio(tmp_path / "portfolio", meters=4, buckets=2)
-    first, second = twice(perseus, tmp_path, "calculate", "--portfolio", portfolio, "--taken-at", TAKEN_AT, "reports.jsonl")
+    first, second = twice(
+        perseus, tmp_path, "calculate", "--portfolio", portfolio, "--taken-at", TAKEN_AT, "reports.jsonl"
+    )
     assert len(first.splitlines()) == 4
     assert first == second
 
@@ -62,8 +64,9 @@ def signing(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cap")
     ca = keys.create_ca("sandbox")
     cap = keys.create_member(ca, member=CAP_MEMBER, organisation="Example CAP Ltd", roles=[CAP])
-    edp = keys.create_member(ca, member="https://directory.sandbox.example/member/edp", organisation="Example EDP Ltd",
-                             roles=[EDP])
+    edp = keys.create_member(
+        ca, member="https://directory.sandbox.example/member/edp", organisation="Example EDP Ltd", roles=[EDP]
+    )
     (folder / "ca.pem").write_bytes(ca.certificate_pem())
     (folder / "cap.pem").write_bytes(cap.certificate_pem())
     (folder / "cap.key").write_bytes(cap.key_pem())
@@ -74,16 +77,31 @@ def signing(tmp_path_factory):
 
 
 def test_two_signed_reports_differ_only_in_their_signatures(perseus, tmp_path, signing):
-    args = ["calculate", "--consumption", signing / "electricity.json", "--intensity", "inputs/intensity.json",
-            "--taken-at", "2027-02-01T00:00:00Z", "--sign", signing / "cap.key", "--cert", signing / "cap.pem",
-            "--trust-anchor", signing / "ca.pem", "--fsp", "https://directory.sandbox.example/member/bank"]
+    args = [
+        "calculate",
+        "--consumption",
+        signing / "electricity.json",
+        "--intensity",
+        "inputs/intensity.json",
+        "--taken-at",
+        "2027-02-01T00:00:00Z",
+        "--sign",
+        signing / "cap.key",
+        "--cert",
+        signing / "cap.pem",
+        "--trust-anchor",
+        signing / "ca.pem",
+        "--fsp",
+        "https://directory.sandbox.example/member/bank",
+    ]
     first, second = (json.loads(r) for r in twice(perseus, tmp_path, *args, "signed.json"))
     one, other = first.pop("provenance"), second.pop("provenance")
     assert first == second  # the figures and sources
     *steps, block = one.pop("steps")
     *other_steps, other_block = other.pop("steps")
-    assert sum(isinstance(s, str) for s in steps) >= 4 and any(isinstance(s, list) for s in steps), \
+    assert sum(isinstance(s, str) for s in steps) >= 4 and any(isinstance(s, list) for s in steps), (
         "the CAP's own steps, and the EDP's record nested"
+    )
     assert steps == other_steps
     assert one == other  # trust framework, origins, certificates
     assert block[:2] == other_block[:2]  # format version and certificate serial; then signing time and signature

@@ -108,7 +108,9 @@ def load(path: Path) -> CompiledMethodology:
     return compiled(path, document)
 
 
-_COMPILED: dict[tuple[str, str], CompiledMethodology] = {}  # per process: Dask workers get the document, not the closures
+_COMPILED: dict[
+    tuple[str, str], CompiledMethodology
+] = {}  # per process: Dask workers get the document, not the closures
 
 
 def compiled(path: Path | str, document: dict) -> CompiledMethodology:

@@ -19,13 +19,18 @@ def read_partition(partition: Partition):
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(partition.path, columns=partition.columns, read_dictionary=["meter", "unitCode"],
-                             use_threads=False)  # parallel across files instead (see run_local)
+        return pq.read_table(
+            partition.path, columns=partition.columns, read_dictionary=["meter", "unitCode"], use_threads=False
+        )  # parallel across files instead (see run_local)
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise CalculationError([Breach(partition.relative, "", "readable-input", f"cannot read as Parquet: {exc}")]) from exc
+        raise CalculationError(
+            [Breach(partition.relative, "", "readable-input", f"cannot read as Parquet: {exc}")]
+        ) from exc
 
 
-def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = False, workers: int | None = None) -> list[pd.DataFrame]:
+def run_local(
+    portfolio: Portfolio, context: KernelContext, progress: bool = False, workers: int | None = None
+) -> list[pd.DataFrame]:
     """One result frame per partition, in partition order, with one file per core in flight at once.
 
     The kernel's steps are Python calls around numpy on cache-sized slices, so threads would take turns at
@@ -38,12 +43,21 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
     from tqdm import tqdm
 
     workers = min(workers or os.cpu_count() or 2, len(portfolio.partitions))
-    bar = tqdm(total=portfolio.readings, unit="readings", unit_scale=True, disable=not progress, file=sys.stderr,
-               dynamic_ncols=True, desc="portfolio")
+    bar = tqdm(
+        total=portfolio.readings,
+        unit="readings",
+        unit_scale=True,
+        disable=not progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        desc="portfolio",
+    )
     results: list[pd.DataFrame] = []
     meters = 0
     with bar, _pool(portfolio, context, workers) as pool:
-        for partition, frame in zip(portfolio.partitions, pool.map(_one_file, range(len(portfolio.partitions))), strict=True):
+        for partition, frame in zip(
+            portfolio.partitions, pool.map(_one_file, range(len(portfolio.partitions))), strict=True
+        ):
             results.append(frame)
             meters += frame["meter"].nunique()
             bar.set_postfix_str(f"{meters:,} meter series done", refresh=False)
@@ -58,7 +72,9 @@ def _one_file(k: int) -> pd.DataFrame:
     assert _RUN is not None, "set by _pool"
     portfolio, context = _RUN
     partition = portfolio.partitions[k]
-    return aggregate(lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context)
+    return aggregate(
+        lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context
+    )
 
 
 @contextlib.contextmanager
@@ -81,8 +97,9 @@ def _pool(portfolio: Portfolio, context: KernelContext, workers: int):
         _RUN = None
 
 
-def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None = None, progress: bool = False,
-             client=None) -> list[pd.DataFrame]:
+def run_dask(
+    portfolio: Portfolio, context: KernelContext, scheduler: str | None = None, progress: bool = False, client=None
+) -> list[pd.DataFrame]:
     """The same kernel in `map_partitions` over `dask.dataframe.read_parquet`, one Dask partition per file.
 
     `scheduler` is the address of a running cluster (tcp://host:8786); without it a local
@@ -104,11 +121,23 @@ def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None
         some = [p for p in portfolio.partitions if p.calorific]
         if some and len(some) < len(portfolio.partitions):  # one Dask frame has one set of columns
             other = next(p for p in portfolio.partitions if not p.calorific)
-            raise CalculationError([Breach(other.relative, "", "readable-input",
-                                           f"with --engine dask every readings file has column {READING_CALORIFIC} or none does "
-                                           f"({some[0].relative} has it)")])
-        frame = dd.read_parquet([str(p.path) for p in portfolio.partitions], columns=portfolio.partitions[0].columns,
-                                split_row_groups=False, dataset={"partitioning": None})
+            raise CalculationError(
+                [
+                    Breach(
+                        other.relative,
+                        "",
+                        "readable-input",
+                        f"with --engine dask every readings file has column {READING_CALORIFIC} or none does "
+                        f"({some[0].relative} has it)",
+                    )
+                ]
+            )
+        frame = dd.read_parquet(
+            [str(p.path) for p in portfolio.partitions],
+            columns=portfolio.partitions[0].columns,
+            split_row_groups=False,
+            dataset={"partitioning": None},
+        )
         meta = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in RESULT_COLUMNS.items()})
         results = frame.map_partitions(_dask_kernel, names, types, context, meta=meta, align_dataframes=False)
         parts = results.to_delayed()

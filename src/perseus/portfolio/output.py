@@ -36,7 +36,7 @@ def report_lines(run, workers: int | None = None, parallel_from: int = PARALLEL_
     _BUILDER = builder
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            tasks = [meters[k:k + METERS_PER_TASK] for k in range(0, len(meters), METERS_PER_TASK)]
+            tasks = [meters[k : k + METERS_PER_TASK] for k in range(0, len(meters), METERS_PER_TASK)]
             yield from pool.imap(_lines_of, tasks)
     finally:
         _BUILDER = None
