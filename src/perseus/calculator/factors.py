@@ -21,11 +21,13 @@ class FactorTable:
     rule: dict | None = None
 
     @classmethod
-    def of(cls, rule: dict | None) -> FactorTable:
+    def of(cls, rule: dict | None, offered: dict | None = None) -> FactorTable:
+        """The sets of the rule's publisher in factors/, or those `offered` (year -> FactorSetData) instead:
+        an impact report offers one set for every year, to show what that set alone gives."""
         if not rule:
             return cls()
         available = {}
-        for year, factor_set in sets_for(rule["publisher"]).items():
+        for year, factor_set in (sets_for(rule["publisher"]) if offered is None else offered).items():
             value = factor_set.value(rule["activity"], rule["unitBasis"], rule["ghg"])
             if value is not None:  # a set without this factor cannot serve the rule
                 available[year] = (factor_set, value)

@@ -51,6 +51,10 @@ class ReviewPack:
     def json(self) -> str:
         return dump_json(self.as_dict())
 
+    def json_with(self, extra: dict) -> str:
+        """The pack's JSON with more keys after its own (`perseus diff` adds the impact)."""
+        return dump_json({**self.as_dict(), **extra})
+
     def markdown(self) -> str:
         from perseus.review.markdown import render_pack
 
@@ -123,7 +127,7 @@ def review(old: str, new: str, root: Path = ROOT) -> ReviewPack:
     kind, new_kind = kind_of(old, root), kind_of(new, root)
     if new_kind != kind:
         raise ReviewError(f"{old} is a {kind} but {new} is a {new_kind}: only like can be compared")
-    if old.split("@")[0] != new.split("@")[0]:
+    if old.split("@")[0] != new.split("@")[0] and kind != "methodology":
         raise ReviewError(f"{old} and {new} have different labels: compare two versions of one {kind}")
     pack = ReviewPack(old, new, kind)
     if kind == "data-specification":
@@ -138,6 +142,10 @@ def review(old: str, new: str, root: Path = ROOT) -> ReviewPack:
     elif kind == "methodology":
         folder = _methodology_dir(root)
         before, after = _read_yaml(folder / f"{old}.yaml"), _read_yaml(folder / f"{new}.yaml")
+        # A proposed option may be a methodology of its own label beside the approved one: of the same energy type.
+        if before.get("energyType") != after.get("energyType"):
+            raise ReviewError(f"{old} is for {before.get('energyType')} but {new} is for {after.get('energyType')}: "
+                              "compare two methodologies of one energy type")
         pack.changes = yaml_diff.compare(_without_version(before), _without_version(after))
     else:
         folder = _factor_dir(root)

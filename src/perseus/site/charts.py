@@ -1,4 +1,5 @@
-"""Charts rendered to PNG at build time with matplotlib: no script, no request to another host."""
+"""Charts rendered to PNG (site pages) or SVG (impact packs) with matplotlib: no script, no request to
+another host, and the same bytes for the same figures."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")  # no display: render straight to bytes
+matplotlib.rcParams["svg.hashsalt"] = "perseus"  # SVG element ids from a fixed salt, not a random one
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller files, readable diffs
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -16,6 +19,13 @@ COLOURS = {"electricity": "#00897b", "gas": "#ef6c00"}
 def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _svg(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     return buffer.getvalue()
 
@@ -67,3 +77,21 @@ def factors_over_years(rows: pd.DataFrame) -> bytes:
     axis.legend(fontsize=8)
     axis.set_title("UK government conversion factors, all gases")
     return _png(figure)
+
+
+def impact_by_month(months: pd.DataFrame, title: str) -> bytes:
+    """An impact pack's relative difference (%) by month, a line per archetype and a panel per energy type
+    (`months`: type, archetype, month, relative, as perseus.review.impact.compare.side_by_side gives them)."""
+    types = sorted(months["type"].unique())
+    figure, axes = plt.subplots(len(types), 1, figsize=(9, 3.0 * len(types)), squeeze=False, sharex=True)
+    for axis, energy_type in zip(axes[:, 0], types, strict=True):
+        rows = months[months["type"] == energy_type]
+        for archetype, series in rows.groupby("archetype"):
+            series = series.sort_values("month")
+            axis.plot(series["month"], series["relative"] * 100, marker="o", markersize=3, linewidth=1, label=archetype)
+        axis.axhline(0, color="#777777", linewidth=0.8)
+        axis.set_ylabel(f"{energy_type}: relative difference (%)")
+        axis.legend(fontsize=8, ncols=4)
+    axes[0, 0].set_title(title)
+    axes[-1, 0].tick_params(axis="x", labelrotation=90, labelsize=7)
+    return _svg(figure)

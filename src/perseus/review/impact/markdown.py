@@ -1,0 +1,79 @@
+"""An impact pack as Markdown, for the advisory group, `perseus diff` and the site."""
+
+from __future__ import annotations
+
+from perseus.review.impact.pack import COLUMNS, HEADINGS, ImpactPack
+
+TITLES = {"type": "energy", "archetype": "archetype", "month": "month", "outcode": "place"}
+
+
+def kg(value: float) -> str:
+    return f"{value:,.3f}"
+
+
+def relative(value) -> str:
+    return "–" if value is None else f"{value:+.3%}"
+
+
+def _variant(what: dict) -> str:
+    return "; ".join(
+        f"{key} {value}" if not isinstance(value, list) else f"{key} {', '.join(value)}" for key, value in what.items()
+    )
+
+
+def _table(pack: ImpactPack, by: str) -> list[str]:
+    keys = COLUMNS[by]
+    head = [TITLES[k] for k in keys] + [f"{pack.old} (kg)", f"{pack.new} (kg)", "difference (kg)", "relative"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in pack.rows(by):
+        cells = [str(row[k]) for k in keys] + [
+            kg(row["old"]),
+            kg(row["new"]),
+            f"{row['absolute']:+,.3f}",
+            relative(row["relative"]),
+        ]
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def headline(pack: ImpactPack) -> str:
+    """The largest monthly effects, relative and absolute, in one sentence."""
+    rows = pack.rows("month")
+    if not rows:
+        return "No monthly figures to compare."
+    top = rows[0]
+    biggest = max(rows, key=lambda r: (abs(r["absolute"]), r["month"]))
+    if top["absolute"] == 0 and biggest["absolute"] == 0:
+        return "No monthly figure of the reference portfolio changes."
+    return (
+        f"Largest relative effect: {top['archetype']} {top['type']}, {top['month']}, {relative(top['relative'])} "
+        f"({top['absolute']:+,.3f} kg). Largest absolute effect: {biggest['archetype']} {biggest['type']}, "
+        f"{biggest['month']}, {biggest['absolute']:+,.3f} kg ({relative(biggest['relative'])})."
+    )
+
+
+def render_impact(pack: ImpactPack, chart: str | None = None, level: int = 1) -> str:
+    p = pack.portfolio
+    h = "#" * level
+    out = [
+        f"{h} Impact: {pack.old} → {pack.new}",
+        "",
+        f"Kind: {pack.kind}; energy {', '.join(pack.energy_types)}. The reference portfolio, calculated under each "
+        f"with the portfolio kernel: SYNTHETIC businesses of every archetype ({', '.join(p['archetypes'])}) in "
+        f"{len(p['places'])} places ({', '.join(pl['outcode'] for pl in p['places'])}), {p['from'][:10]} to "
+        f"{p['to'][:10]} (exclusive), seed {p['seed']}: {p['meters']} meters, {p['readings']:,} half-hourly "
+        f"readings; electricity {p['electricity']}, gas {p['gas']}. Each figure is the sum of the meters' "
+        "reported monthly figures (kg CO2e, rounded as the methodology says); the relative difference is "
+        "against the old figure.",
+        "",
+        f"- old: {_variant(pack.variants['old'])}",
+        f"- new: {_variant(pack.variants['new'])}",
+        "",
+        headline(pack),
+        "",
+    ]
+    if chart:
+        out += [f"![Relative difference by month and archetype]({chart})", ""]
+    for by in ("archetype", "month", "place"):
+        out += [f"{h}# {HEADINGS[by]}", "", *_table(pack, by), ""]
+    return "\n".join(out).rstrip("\n") + "\n"
