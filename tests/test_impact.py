@@ -176,3 +176,16 @@ def test_months_without_a_figure_under_one_variant_count_as_zero():
     february = both[both["month"] == "2025-02"].iloc[0]
     assert (february["old"], february["new"], february["absolute"], february["relative"]) == (20.0, 0.0, -20.0, -1.0)
     assert np.isnan(side_by_side(old.iloc[:1], old, "month").set_index("month").loc["2025-02", "relative"])
+
+
+def test_each_proposed_methodology_is_an_option_against_the_approved_one():
+    from perseus.governance import all_statuses
+    from perseus.review.impact.variants import proposed_options
+
+    pairs = proposed_options()
+    statuses = all_statuses()
+    assert ("electricity-location-based@2025-10-27", "electricity-desnz-annual@2025-10-27") in pairs
+    for old, new in pairs:
+        assert statuses[old].status == "approved" and statuses[new].status == "proposed", (old, new)
+    proposed = {ref for ref, s in statuses.items() if s.kind == "methodology" and s.status == "proposed"}
+    assert {new for _, new in pairs} == proposed

@@ -123,6 +123,8 @@ def methodology_page(m: CompiledMethodology, status: str) -> tuple[str, dict[str
         table(["", ""], [["status", status], ["energy type", doc["energyType"]], ["scope", doc["scope"]],
                          ["decision", doc.get("decision", "")], ["published as", f"`{m.uri}`"]]),
         f"{doc['description']}\n",
+        *([f"What this proposed option does to the figures: [its impact on the reference portfolio](../impact/{m.ref}.md).\n"]
+          if status == "proposed" else []),
         "## Formula\n\nEach step applies to every half-hour, in this order; the calculator runs exactly these "
         "expressions.\n",
         _formulas(m),

@@ -188,3 +188,22 @@ def _methodology_variant(m, base: dict) -> Variant:
         (m.energy_type,),
         what={"methodology": m.ref, "title": m.document["title"], "status": m.status},
     )
+
+
+def proposed_options(methodologies: Path = METHODOLOGIES) -> list[tuple[str, str]]:
+    """(approved, proposed) for every proposed methodology (by governance/status.yaml, else its document):
+    against the latest approved version of its own label, else the default methodology of its energy type."""
+    from perseus.governance import all_statuses
+    from perseus.methodology.documents import DEFAULTS, all_methodologies, resolve
+
+    statuses = all_statuses()
+    loaded = all_methodologies(methodologies)
+    status = {m.ref: statuses[m.ref].status if m.ref in statuses else m.status for m in loaded}
+    pairs = []
+    for m in loaded:
+        if status[m.ref] != "proposed":
+            continue
+        own = [o for o in loaded if o.label == m.label and status[o.ref] == "approved"]
+        approved = max(own, key=lambda o: o.version).ref if own else resolve(DEFAULTS[m.energy_type], methodologies).ref
+        pairs.append((approved, m.ref))
+    return pairs
