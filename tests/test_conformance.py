@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.calc_helpers import normalised, run_calculate
 
 from perseus.validation import load_release_schema, validate_payload
+from tests.calc_helpers import normalised, run_calculate
 
 CASES = sorted(p for p in (Path(__file__).parent / "conformance").iterdir() if p.is_dir())
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from cryptography import x509
@@ -39,6 +39,7 @@ class UnusableInput(ValueError):
 class Finding:
     where: str  # the step (id, type) or JSON path the problem belongs to
     reason: str
+    check: str = ""  # "sources" for the comparison of the record with the report's sources and figures
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -50,6 +51,7 @@ class Verification:
     steps: list[dict] = field(default_factory=list)  # decoded, with the library's `_signature`
     notes: list[str] = field(default_factory=list)  # facts worth saying that are not failures
     environment: Environment | None = None  # the one the record's trust framework names
+    sources_checked: bool = False  # the record was read far enough to compare it with the report's sources
 
     @property
     def valid(self) -> bool:
@@ -282,7 +284,8 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
     try:
         result.problems += _date_findings(result.steps, signed_at, report)
         result.problems += _origin_findings(result.steps, report)
-        result.problems += _source_findings(result.steps, report, result.notes)
+        result.problems += [replace(f, check="sources") for f in _source_findings(result.steps, report, result.notes)]
+        result.sources_checked = True
     except (ValueError, KeyError, TypeError, AttributeError) as exc:  # the report's own fields, not the record's
         raise UnusableInput(f"the report's `data` or `sources` cannot be read ({type(exc).__name__}: {exc}); "
                             "validate it with `perseus validate` first") from exc
