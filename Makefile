@@ -24,12 +24,14 @@ site: generate
 
 # Every test, on every core (pytest-xdist; a module runs in one worker, and the built site, the
 # generation and the wheel are made once per run), with the 20 slowest printed. test-fast leaves
-# out the browser and slow tests.
+# out the browser and slow tests. Both first hold the governance records to their rules.
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
 test: install test-packages
+	$(BIN)/perseus governance check
 	$(PYTEST) --durations=20
 
 test-fast: install
+	$(BIN)/perseus governance check
 	$(PYTEST) -m "not slow and not browser"
 
 # Debian packages the tests drive: chromium for the site's browser tests, curl for the sandbox

@@ -14,7 +14,7 @@ from perseus.paths import FACTORS
 from perseus.review.impact.compare import Runner
 from perseus.review.impact.pack import build_pack
 from perseus.review.impact.reference import END, PLACES, START, write_reference_portfolio
-from perseus.review.impact.variants import ImpactError, resolve_pair
+from perseus.review.impact.variants import ImpactError, proposed_options, resolve_pair
 from perseus.synth import ARCHETYPES
 
 MONTHS = 24  # 2024-01 .. 2025-12
@@ -178,14 +178,13 @@ def test_months_without_a_figure_under_one_variant_count_as_zero():
     assert np.isnan(side_by_side(old.iloc[:1], old, "month").set_index("month").loc["2025-02", "relative"])
 
 
-def test_each_proposed_methodology_is_an_option_against_the_approved_one():
-    from perseus.governance import all_statuses
-    from perseus.review.impact.variants import proposed_options
+def test_each_proposed_methodology_is_an_option_against_one_in_force():
+    from perseus.governance.register import IN_FORCE, entries
 
     pairs = proposed_options()
-    statuses = all_statuses()
+    register = entries()
     assert ("electricity-location-based@2025-10-27", "electricity-desnz-annual@2025-10-27") in pairs
     for old, new in pairs:
-        assert statuses[old].status == "approved" and statuses[new].status == "proposed", (old, new)
-    proposed = {ref for ref, s in statuses.items() if s.kind == "methodology" and s.status == "proposed"}
+        assert register[old]["status"] in IN_FORCE and register[new]["status"] == "proposed", (old, new)
+    proposed = {ref for ref, e in register.items() if e["kind"] == "methodology" and e["status"] == "proposed"}
     assert {new for _, new in pairs} == proposed

@@ -18,6 +18,7 @@ COMMANDS = (
     "keys",
     "verify",
     "sandbox",
+    "governance",
     "conformance",
 )
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from pathlib import Path
 
 from perseus.examples import openapi_examples
 from perseus.generators.jsonschema import release_jsonschema
+from perseus.generators.linkml_cut import linkml_cut
 from perseus.generators.methodology_schema import methodology_jsonschema
 from perseus.generators.openapi import release_openapi
 from perseus.generators.provenance_steps import step_jsonschema
 from perseus.generators.pydantic import pydantic_models
 from perseus.generators.sandbox_openapi import sandbox_openapi
+from perseus.governance.changelog import changelog
 from perseus.paths import METHODOLOGY_SCHEMA, ROOT, SANDBOX_OPENAPI
 from perseus.permission_texts import rendered_files as permission_text_files
 from perseus.provenance.model import STEP_SCHEMA_RELATIVE
@@ -28,6 +31,7 @@ def generated_files() -> dict[str, str]:
     documents: dict[str, dict] = {}
     for release in all_releases():
         schema = cut_schema(release)
+        files[f"generated/linkml/{release.ref}.yaml"] = linkml_cut(deepcopy(schema))
         jsonschema = release_jsonschema(release, schema)
         files[f"generated/jsonschema/{release.ref}.schema.json"] = dump_json(jsonschema)
         if release.has_strict_profile and release.profile != STRICT:
@@ -39,10 +43,11 @@ def generated_files() -> dict[str, str]:
     files["src/perseus/models.py"] = pydantic_models()
     files[STEP_SCHEMA_RELATIVE] = dump_json(step_jsonschema())
     files.update(permission_text_files())
-    files.update(review_pack_files())
+    files.update(review_pack_files(documents=files))
     files[METHODOLOGY_SCHEMA] = dump_json(methodology_jsonschema())
     sla_path, sla = published_sla()
     files[sla_path] = dump_json(sla)
+    files["CHANGELOG.md"] = changelog()
     return files
 
 

@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from perseus.provenance.vocabulary import CAP, EDP, FSP, OID_MEMBER, OID_ROLES, ROLES, environment as _environment
+from perseus.provenance.vocabulary import CAP, EDP, FSP, OID_MEMBER, OID_ROLES, ROLES
+from perseus.provenance.vocabulary import environment as _environment
 
 
 class _Roles(asn1.SequenceOf):  # the roles extension is a SEQUENCE OF UTF8String (as ib1-provenance reads it)
@@ -53,14 +54,16 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def create_ca(environment: str, *, days: int = 3650, not_before: dt.datetime | None = None) -> Issued:
-    """A self-signed root CA for one environment ("sandbox" or "production")."""
+def create_ca(environment: str, *, days: int = 3650, not_before: dt.datetime | None = None,
+              purpose: str = "signing") -> Issued:
+    """A self-signed root CA for one environment ("sandbox" or "production"); `purpose` names what it
+    certifies ("governance" for the secretariat's CA)."""
     key = ec.generate_private_key(ec.SECP256R1())
     _environment(environment)
     name = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Perseus local development"),
-        x509.NameAttribute(NameOID.COMMON_NAME, f"Perseus {environment} signing CA (local)"),
+        x509.NameAttribute(NameOID.COMMON_NAME, f"Perseus {environment} {purpose} CA (local)"),
     ])
     start = not_before or _now() - dt.timedelta(days=1)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
@@ -90,11 +93,13 @@ def create_member(
     application: str | None = None,
     days: int = 365,
     not_before: dt.datetime | None = None,
+    allowed_roles: tuple[str, ...] = ROLES,
 ) -> Issued:
-    """A member's signing certificate, issued by `ca`, holding `roles` (labels) as the role URIs of `environment`."""
-    unknown = [r for r in roles if r not in ROLES]
+    """A member's signing certificate, issued by `ca`, holding `roles` (labels) as the role URIs of `environment`.
+    `allowed_roles` is the scheme's roles unless the caller signs for another office (the secretariat)."""
+    unknown = [r for r in roles if r not in allowed_roles]
     if unknown or not roles:
-        raise ValueError(f"roles must be some of {', '.join(ROLES)}; got {', '.join(roles) or 'none'}")
+        raise ValueError(f"roles must be some of {', '.join(allowed_roles)}; got {', '.join(roles) or 'none'}")
     _environment(environment)
     application = application or application_url(member)
     if len(application) > 64:  # X.520's upper bound for a common name

@@ -66,7 +66,7 @@ def _rows(table, path: Path, keys: list[str], values: list[str]) -> dict[tuple, 
         key = tuple(table[k].iloc[index] for k in keys)
         if key in rows:
             raise FactorTableError(
-                f"{path}: line {index + 2} repeats the key {dict(zip(keys, key))} of line {first_line[key]}: "
+                f"{path}: line {index + 2} repeats the key {dict(zip(keys, key, strict=True))} of line {first_line[key]}: "
                 "a tidy table has one row per key"
             )
         first_line[key] = index + 2
@@ -97,7 +97,7 @@ def compare_tables(old_path: Path, new_path: Path, name: str | None = None) -> l
     after = _rows(new, new_path, new_keys, new_values)
 
     def label(key: tuple) -> str:
-        return prefix + ", ".join(f"{k}={v}" for k, v in zip(old_keys, key))
+        return prefix + ", ".join(f"{k}={v}" for k, v in zip(old_keys, key, strict=True))
 
     for key in [k for k in after if k not in before]:
         changes.append(Change("added", "row", label(key), new=after[key]))
@@ -109,3 +109,13 @@ def compare_tables(old_path: Path, new_path: Path, name: str | None = None) -> l
             if a != b:
                 changes.append(Change("changed", "value", label(key), a, b, column, relative(a, b)))
     return changes
+
+
+def first_rows(path: Path, name: str | None = None) -> list[Change]:
+    """A first version's table: every row added, with its values."""
+    table = _read(path)
+    values = value_columns(table)
+    keys = [c for c in table.columns if c not in values]
+    prefix = f"{name}: " if name else ""
+    rows = _rows(table, path, keys, values)
+    return [Change("added", "row", prefix + ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True)), new=row) for key, row in rows.items()]

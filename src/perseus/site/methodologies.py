@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from perseus.calculator.instants import year_month
-from perseus.governance import all_statuses
+from perseus.governance.register import IN_FORCE, entries
 from perseus.methodology.documents import CompiledMethodology, all_methodologies
 from perseus.site import charts
 from perseus.site.formulas import mathml
@@ -121,7 +121,7 @@ def methodology_page(m: CompiledMethodology, status: str) -> tuple[str, dict[str
     parts = [
         f"# {doc['title']} ({m.ref})\n",
         table(["", ""], [["status", status], ["energy type", doc["energyType"]], ["scope", doc["scope"]],
-                         ["decision", doc.get("decision", "")], ["published as", f"`{m.uri}`"]]),
+                         ["decision", _decision_link(m.ref)], ["published as", f"`{m.uri}`"]]),
         f"{doc['description']}\n",
         *([f"What this proposed option does to the figures: [its impact on the reference portfolio](../impact/{m.ref}.md).\n"]
           if status == "proposed" else []),
@@ -136,7 +136,7 @@ def methodology_page(m: CompiledMethodology, status: str) -> tuple[str, dict[str
                                                    [[f"`{p['name']}`", p["unit"], p["default"], p["source"], p["description"]]
                                                     for p in doc["parameters"]]))
     parts += [_rules(m), worked]
-    if m.status == "approved":
+    if m.status in IN_FORCE:
         parts.append("## A blended year\n\nMonthly emissions of a synthetic café with electricity and gas, computed "
                      "with the default methodologies at build time.\n\n![Monthly emissions by energy type](blended-year.png)\n")
     return "\n".join(parts), assets
@@ -145,12 +145,17 @@ def methodology_page(m: CompiledMethodology, status: str) -> tuple[str, dict[str
 _assets: dict[str, bytes] = {}
 
 
+def _decision_link(ref: str) -> str:
+    """The decision behind the status, as the governance register records it."""
+    decision = entries().get(ref, {}).get("decision")
+    return f"[{decision}](../governance/decisions/{decision}.md)" if decision else "none (not approved)"
+
+
 def pages() -> dict[str, str]:
-    statuses = all_statuses()
     out, rows = {}, []
     _assets.clear()
     for m in all_methodologies():
-        status = statuses[m.ref].status if m.ref in statuses else m.status
+        status = m.status  # from the governance register
         page, assets = methodology_page(m, status)
         out[f"methodologies/{m.ref}.md"] = page
         _assets.update(assets)

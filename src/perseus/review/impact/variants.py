@@ -191,19 +191,20 @@ def _methodology_variant(m, base: dict) -> Variant:
 
 
 def proposed_options(methodologies: Path = METHODOLOGIES) -> list[tuple[str, str]]:
-    """(approved, proposed) for every proposed methodology (by governance/status.yaml, else its document):
-    against the latest approved version of its own label, else the default methodology of its energy type."""
-    from perseus.governance import all_statuses
+    """(in force, proposed) for every proposed methodology (status from governance/register.yaml): against the
+    version the register compares it with, else the latest in force of its own label, else the default
+    methodology of its energy type."""
+    from perseus.governance.register import IN_FORCE, entries
     from perseus.methodology.documents import DEFAULTS, all_methodologies, resolve
 
-    statuses = all_statuses()
     loaded = all_methodologies(methodologies)
-    status = {m.ref: statuses[m.ref].status if m.ref in statuses else m.status for m in loaded}
+    register = entries()
     pairs = []
     for m in loaded:
-        if status[m.ref] != "proposed":
+        if m.status != "proposed":
             continue
-        own = [o for o in loaded if o.label == m.label and status[o.ref] == "approved"]
-        approved = max(own, key=lambda o: o.version).ref if own else resolve(DEFAULTS[m.energy_type], methodologies).ref
-        pairs.append((approved, m.ref))
+        own = [o for o in loaded if o.label == m.label and o.status in IN_FORCE]
+        baseline = register.get(m.ref, {}).get("compared_with") or (
+            max(own, key=lambda o: o.version).ref if own else resolve(DEFAULTS[m.energy_type], methodologies).ref)
+        pairs.append((baseline, m.ref))
     return pairs
