@@ -43,6 +43,7 @@ def example_problems(site: Path) -> list[str]:
 
 
 def download_problems(site: Path) -> list[str]:
+    """Every generated file is published byte for byte, and every manifest entry matches its file."""
     problems = []
     for path in sorted(p for p in GENERATED.rglob("*") if p.is_file() and p.name != "README.md"):
         published = site / "downloads" / path.relative_to(GENERATED)
@@ -50,6 +51,40 @@ def download_problems(site: Path) -> list[str]:
             problems.append(f"{published}: missing")
         elif published.read_bytes() != path.read_bytes():
             problems.append(f"{published}: differs from {path}")
+    return problems + manifest_problems(site)
+
+
+def manifest_problems(site: Path) -> list[str]:
+    """downloads/manifest.json: each entry's file exists on the site, has the stated size and SHA-256, and,
+    when it names a repository source, the same bytes; every file under downloads/ is listed."""
+    import hashlib
+
+    from perseus.paths import ROOT
+
+    folder = site / "downloads"
+    entries = json.loads((folder / "manifest.json").read_text())
+    problems = []
+    for entry in entries:
+        missing = {"path", "status", "sha256"} - set(entry)
+        if missing:
+            problems.append(f"manifest entry {entry}: lacks {sorted(missing)}")
+            continue
+        published = folder / entry["path"]
+        if not published.exists():
+            problems.append(f"{entry['path']}: listed in the manifest but not on the site")
+            continue
+        data = published.read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            problems.append(f"{entry['path']}: SHA-256 {hashlib.sha256(data).hexdigest()}, manifest says {entry['sha256']}")
+        if entry.get("bytes") not in (None, len(data)):
+            problems.append(f"{entry['path']}: {len(data)} bytes, manifest says {entry['bytes']}")
+        if "source" in entry and (ROOT / entry["source"]).read_bytes() != data:
+            problems.append(f"{entry['path']}: differs from its source {entry['source']}")
+    listed = {e["path"] for e in entries}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel not in listed and rel != "manifest.json" and not rel.startswith("index"):
+            problems.append(f"{rel}: on the site under downloads/ but not in the manifest")
     return problems
 
 
@@ -66,7 +101,7 @@ def worked_problems(site: Path) -> list[str]:
     """Every figure shown equals what the calculator returns now, and the arithmetic holds by hand: each step,
     worked half-hour by half-hour from the example's readings here, sums to the page's figure for the month."""
     from perseus.methodology.documents import resolve
-    from perseus.site.worked import example
+    from perseus.site.worked import compute as example
 
     problems = []
     tables = worked_tables(site)

@@ -26,12 +26,9 @@ def test_the_page_shows_keys_calculate_sign_and_verify():
 
 
 @pytest.mark.slow
-def test_the_examples_run_in_order(perseus, tmp_path):
-    made = perseus("synth", "--archetype", "office", "--from", "2025-03-01", "--to", "2025-04-01", "--type",
-                   "electricity", "--output", tmp_path / "out", "--intensity-output", tmp_path / "intensity.json")
-    assert made.returncode == 0, made.stderr
-    (meter,) = (tmp_path / "out").glob("*.json")
-    meter.rename(tmp_path / "meter.json")
+def test_the_examples_run_in_order(tmp_path):
+    """Nothing is prepared beforehand: the page makes its own inputs (tests/test_page_examples.py runs the
+    Python example too, from the built page)."""
     for block in BLOCKS:
         result = run_block(block, tmp_path)
         assert result.returncode == 0, (block, result.stdout[-2000:], result.stderr[-2000:])

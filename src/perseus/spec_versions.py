@@ -39,9 +39,13 @@ def annotation(element, tag: str) -> str | None:
     return str(getattr(found, "value", found))
 
 
-def added_in(element) -> str:
-    """The release date an element first appeared in (the first release if unannotated)."""
-    return annotation(element, "added_in") or FIRST_RELEASE
+def added_in(element, owner=None) -> str:
+    """The release date an element first appeared in: its own `added_in`, else that of its
+    owner (the class of an attribute, the enum of a value), else the first release."""
+    own = annotation(element, "added_in")
+    if own:
+        return own
+    return added_in(owner) if owner is not None else FIRST_RELEASE
 
 
 def holds_version(release: Release):

@@ -26,6 +26,11 @@ Consumption (--output):
   --format csv      one file, columns meter,type,from,to,value,unitCode, plus a
                     CSV on the Web sidecar <output>-metadata.json saying it is synthetic
   --format parquet  the same columns; schema metadata key `perseus:synthetic`
+  --format portfolio  a directory in the portfolio layout of `perseus calculate
+                    --portfolio`: meters.parquet, readings/type=*/bucket=NNN/,
+                    intensity.parquet and its sidecar; --meters businesses of every
+                    archetype, electricity and gas, 14 regions (--archetype,
+                    --type, --outcode and the intensity options do not apply)
   Electricity is in KWH; gas in MTQ (m³, SMETS2) or KWH (SMETS1). Timestamps are
   UTC half-hours [from, to); each day is collected (takenAt) at 01:00Z the next day.
   Opening hours follow UK local time, so they move in UTC at the clock changes.
@@ -68,7 +73,8 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--outcode", default="SW1A", help="postcode outcode of the premises (default SW1A)")
     parser.add_argument("--region-id", type=int, default=13, metavar="ID", help="NESO region id 1-17 of the intensity series (default 13, London)")
-    parser.add_argument("--format", choices=("json", "csv", "parquet"), default="json", help="consumption format (default json)")
+    parser.add_argument("--format", choices=("json", "csv", "parquet", "portfolio"), default="json",
+                        help="consumption format (default json); portfolio: a directory for `perseus calculate --portfolio`")
     parser.add_argument("--output", type=Path, metavar="PATH", help="consumption output: a directory for json, a file for csv/parquet")
     parser.add_argument("--intensity-output", type=Path, metavar="PATH", help="grid intensity output: .json, .csv or .parquet")
     parser.add_argument("--datasources-output", type=Path, metavar="PATH", help="also write a DataSources JSON listing the synthetic meters")
@@ -76,6 +82,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    if args.format == "portfolio":
+        return _portfolio(args)
     from perseus.synth import SynthError, SynthRequest, build_files
     from perseus.synth.files import write_all
     from perseus.synth.timegrid import parse_instant
@@ -107,4 +115,42 @@ def run(args) -> int:
         return 1
     for path in written:
         print(f"perseus synth: wrote SYNTHETIC data (not real readings): {path}", file=sys.stderr)
+    return 0
+
+
+def _portfolio(args) -> int:
+    """A SYNTHETIC portfolio directory, written beside its target and renamed into place when complete."""
+    import shutil
+    import tempfile
+
+    from perseus.portfolio.synthetic import write_portfolio
+    from perseus.synth.timegrid import parse_instant
+
+    if args.output is None:
+        args.parser.error("--format portfolio needs --output DIRECTORY")
+    if args.output.exists():
+        args.parser.error(f"--output {args.output} exists; the portfolio is written to a new directory")
+    if args.meters < 1:
+        args.parser.error("--meters must be at least 1")
+    from perseus.synth import SynthError
+
+    try:
+        start, end = parse_instant(args.start, "--from"), parse_instant(args.end, "--to")
+    except SynthError as exc:
+        args.parser.error(str(exc))
+    if end <= start:
+        args.parser.error("--to must be after --from")
+    target = args.output.resolve()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".{target.name}.", dir=target.parent) as tmp:
+            summary = write_portfolio(Path(tmp) / "portfolio", meters=args.meters, start=start, end=end, seed=args.seed)
+            (Path(tmp) / "portfolio").rename(target)
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        print(f"perseus synth: error: cannot write {exc.filename or args.output}: {exc.strerror or exc} (nothing written)",
+              file=sys.stderr)
+        return 1
+    print(f"perseus synth: wrote a SYNTHETIC portfolio (not real readings): {args.output}: {summary['meters']} meters, "
+          f"electricity and gas, {summary['readings']:,} readings", file=sys.stderr)
     return 0

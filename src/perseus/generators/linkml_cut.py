@@ -3,18 +3,21 @@
 It is what a decision pins as the specification's source: the schema cut to the release's
 date and payloads, with only the slots and types its classes use, and without what only
 serves the cut or the generators (`added_in`, `also_added_in`, earlier descriptions, the
-registry's names, the profile of a pattern) or what LinkML derives (`domain_of`). It
+registry's names, the profile of a pattern, the site's requirement-level guidance) or what
+LinkML derives (`domain_of`). It
 changes when what the release says changes, not when another release edits the same modules.
 """
 
 from __future__ import annotations
 
 from linkml_runtime.dumpers import yaml_dumper
-from linkml_runtime.linkml_model.meta import SchemaDefinition
+from linkml_runtime.linkml_model.meta import SchemaDefinition, SlotDefinition
 
 from perseus.spec_versions import DESCRIPTION_BEFORE
 
-CUT_ONLY = ("added_in", "also_added_in", "registry_name", "pattern_profile")
+# `requirement_level`/`requirement_when` mark where the site's reference says SHOULD: guidance no
+# decision voted on, so not part of the source a decision pins (and not a change to approved cuts).
+CUT_ONLY = ("added_in", "also_added_in", "registry_name", "pattern_profile", "requirement_level", "requirement_when")
 
 
 def _strip(element) -> None:
@@ -55,6 +58,9 @@ def linkml_cut(schema: SchemaDefinition) -> str:
         _strip(element)
         if getattr(element, "domain_of", None):
             element.domain_of = []
+    for cls in schema.classes.values():  # a usage that only carried stripped annotations says nothing
+        for name in [n for n, u in cls.slot_usage.items() if u == SlotDefinition(name=u.name)]:
+            del cls.slot_usage[name]
     # Where the modules were read from is not part of the release (and differs between checkouts).
     schema.source_file = schema.source_file_date = schema.source_file_size = schema.generation_date = None
     return yaml_dumper.dumps(schema)

@@ -5,28 +5,42 @@ from __future__ import annotations
 from copy import deepcopy
 from pathlib import Path
 
-from perseus.examples import openapi_examples
-from perseus.generators.jsonschema import release_jsonschema
-from perseus.generators.linkml_cut import linkml_cut
-from perseus.generators.methodology_schema import methodology_jsonschema
-from perseus.generators.openapi import release_openapi
-from perseus.generators.provenance_steps import step_jsonschema
-from perseus.generators.pydantic import pydantic_models
-from perseus.generators.sandbox_openapi import sandbox_openapi
-from perseus.governance.changelog import changelog
-from perseus.paths import METHODOLOGY_SCHEMA, ROOT, SANDBOX_OPENAPI
-from perseus.permission_texts import rendered_files as permission_text_files
-from perseus.provenance.model import STEP_SCHEMA_RELATIVE
-from perseus.releases import STRICT, all_releases
-from perseus.review.pack import review_pack_files
-from perseus.sandbox.served import newest_releases
-from perseus.sla import published_sla
-from perseus.spec_versions import cut_schema
+from perseus.paths import ROOT
 from perseus.writing import dump_json, write_atomically
+
+# What `perseus generate` writes; the cache key leaves them out, since they are its results.
+OUTPUTS = ("generated/", "src/perseus/models.py", "CHANGELOG.md")
+
+
+def cached_generated_files() -> dict[str, str]:
+    """`generated_files()`, made again only when a source changed since the last run (perseus.build_cache).
+    `perseus generate` uses it; everything else, the drift tests included, generates afresh."""
+    from perseus import build_cache
+
+    return build_cache.cached("generated", build_cache.digest(build_cache.excluding(*OUTPUTS)), generated_files)
 
 
 def generated_files() -> dict[str, str]:
     """Every generated file, as a path relative to the repository root mapped to its text."""
+    # Imported here, so that a cached `perseus generate` starts without LinkML and the generators.
+    from perseus.examples import openapi_examples
+    from perseus.generators.jsonschema import release_jsonschema
+    from perseus.generators.linkml_cut import linkml_cut
+    from perseus.generators.methodology_schema import methodology_jsonschema
+    from perseus.generators.openapi import release_openapi
+    from perseus.generators.provenance_steps import step_jsonschema
+    from perseus.generators.pydantic import pydantic_models
+    from perseus.generators.sandbox_openapi import sandbox_openapi
+    from perseus.governance.changelog import changelog
+    from perseus.paths import METHODOLOGY_SCHEMA, SANDBOX_OPENAPI
+    from perseus.permission_texts import rendered_files as permission_text_files
+    from perseus.provenance.model import STEP_SCHEMA_RELATIVE
+    from perseus.releases import STRICT, all_releases
+    from perseus.review.pack import review_pack_files
+    from perseus.sandbox.served import newest_releases
+    from perseus.sla import published_sla
+    from perseus.spec_versions import cut_schema
+
     files: dict[str, str] = {}
     documents: dict[str, dict] = {}
     for release in all_releases():

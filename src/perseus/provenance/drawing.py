@@ -94,7 +94,7 @@ def figure(record, title: str | None = None):
     rows = max(r for _, r in places.values()) + 1
     signers = list(dict.fromkeys(s["_signature"]["signed"]["name"] for s in steps))
     colour = {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(signers)}
-    width, height, box_w, box_h = 3.2, 1.3, 2.6, 1.0
+    width, height, box_w, box_h = 3.9, 1.55, 3.3, 1.25  # inches: room for 10 pt labels
     fig, ax = plt.subplots(figsize=(columns * width + 0.5, rows * height + 1.4))
     centre = {}
     for step in steps:
@@ -105,7 +105,7 @@ def figure(record, title: str | None = None):
         ax.add_patch(FancyBboxPatch((x, y), box_w, box_h, boxstyle="round,pad=0.04", linewidth=1.4 if step["_signature"]["includedBy"] else 0.8,
                                     linestyle="--" if step["_signature"]["includedBy"] else "-",
                                     facecolor=colour[signer], edgecolor="#333333"))
-        ax.text(x + box_w / 2, y + box_h / 2, _label(step), ha="center", va="center", fontsize=7.5)
+        ax.text(x + box_w / 2, y + box_h / 2, _label(step), ha="center", va="center", fontsize=10)
     for step in steps:
         for source, label in _sources(step):
             if source not in centre:
@@ -115,12 +115,12 @@ def figure(record, title: str | None = None):
                         arrowprops={"arrowstyle": "->", "color": "#555555", "linewidth": 0.8,
                                         "connectionstyle": "arc3,rad=0.08" if y0 != y1 else "arc3"})
     ax.legend(handles=[Patch(facecolor=colour[n], edgecolor="#333333", label=f"signed by {n}") for n in signers],
-              loc="upper center", bbox_to_anchor=(0.5, 1.0 + 0.9 / (rows * height + 1.4)), ncol=min(3, len(signers)), fontsize=8, frameon=False)
+              loc="upper center", bbox_to_anchor=(0.5, 1.0 + 0.9 / (rows * height + 1.4)), ncol=min(3, len(signers)), fontsize=10, frameon=False)
     ax.set_xlim(-0.3, columns * width)
     ax.set_ylim(-(rows - 1) * height - 0.3, box_h + 0.3)
     ax.axis("off")
     if title:
-        ax.set_title(title, fontsize=10, pad=28)
+        ax.set_title(title, fontsize=12, pad=30)
     fig.tight_layout()
     return fig
 
@@ -180,13 +180,3 @@ def example_record():
 
 MARKER = "<!-- provenance-record-drawing -->"
 TITLE = "The record of the blended electricity and gas example report"
-
-
-def markdown_figure() -> str:
-    """The example record's drawing as an HTML figure for a Markdown page (the site hook replaces
-    MARKER with it): an SVG inlined as a data URI, so the page makes no request of its own."""
-    import base64
-
-    svg = render_record_svg(example_record(), TITLE)
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<figure class="provenance-record"><img alt="{TITLE}" src="data:image/svg+xml;base64,{data}"></figure>'

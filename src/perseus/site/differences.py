@@ -45,7 +45,7 @@ def _comparisons() -> str:
         for strict in (False, True) if release.ref in strict_refs else (False,):
             checked, differing = counts[(release.ref, strict)]
             what = "reproduces it" if release.deployed else "builds on it" if counterpart in _ancestors(release) else "compared with it"
-            rows.append([f"[{release.ref}](../specifications/{release.ref}.md)", _profile(release.ref, strict),
+            rows.append([f"[{release.ref}](../specifications/{release.ref}/index.md)", _profile(release.ref, strict),
                          f"{counterpart.ref} ({what})" if counterpart else "–", checked, checked - differing, differing])
     return table(["release", "profile", "registry's document", "payloads compared", "same verdict", "different"], rows)
 
@@ -115,6 +115,7 @@ def page() -> str:
     payloads = all_payloads()
     classes = sorted({p.cls for p in payloads})
     out = [
+        "---\ntitle: Differences from the registry\n---\n",
         "# Differences from the registry\n",
         "The registry publishes the scheme's API documents; the releases here reproduce each of them "
         "(`reproduces` in `governance/releases.yaml`) and add the project's own. This page lists every "

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from perseus.review.impact.markdown import headline, relative
+from perseus.site import charts
 from perseus.site.markdown import table
 
 _assets: dict[str, bytes] = {}
@@ -33,7 +34,7 @@ def option_page(pack) -> str:
         f"[{pack.old}](../methodologies/{pack.old}.md) does to the monthly figures of the reference portfolio, "
         f"computed when this site was built (`perseus impact {pack.old} {pack.new}` writes the same pack). "
         f"Download the pack as [JSON]({pack.name}.json) or the chart as [SVG]({pack.name}.svg).\n\n"
-        + pack.markdown(chart=f"{pack.name}.svg", level=2)
+        + pack.markdown(chart=f"{pack.name}.svg", level=2, figure=charts.figure)
     )
 
 

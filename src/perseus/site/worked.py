@@ -85,9 +85,25 @@ def _run(request: SynthRequest, calorific_value: float | None, method: str | Non
     return readings, run.report, figures
 
 
+def _inputs_key() -> str:
+    """The calculator's code and data: what a worked example's figures depend on."""
+    from perseus import build_cache
+
+    files = [f for f in build_cache.under("src/perseus/", "methodologies/", "factors/", "pyproject.toml", "uv.lock")
+             if not f.startswith("src/perseus/site/") or f == "src/perseus/site/worked.py"]
+    return build_cache.digest(files)
+
+
 @cache
 def example(ref: str) -> Example:
-    """The worked example of a methodology version, `label@version`."""
+    """The worked example of a methodology version, `label@version` (computed once per change of its inputs)."""
+    from perseus import build_cache
+
+    return build_cache.cached(f"worked-{ref}", _inputs_key(), lambda: compute(ref))
+
+
+def compute(ref: str) -> Example:
+    """The worked example, computed now (the tests compare the pages with this)."""
     request, calorific_value, note = REQUESTS[ref.split("@")[0]]
     readings, report, figures = _run(request, calorific_value, ref)
     return Example(ref, request, calorific_value, readings, report, figures, note)
@@ -95,4 +111,6 @@ def example(ref: str) -> Example:
 
 @lru_cache(maxsize=1)
 def blended_year() -> dict:
-    return _run(BLENDED, None, None)[1]
+    from perseus import build_cache
+
+    return build_cache.cached("worked-blended-year", _inputs_key(), lambda: _run(BLENDED, None, None)[1])

@@ -52,7 +52,14 @@ def headline(pack: ImpactPack) -> str:
     )
 
 
-def render_impact(pack: ImpactPack, chart: str | None = None, level: int = 1) -> str:
+CHART_ALT = "Relative difference by month and archetype"
+
+
+def image(name: str, alt: str) -> str:
+    return f"![{alt}]({name})\n"
+
+
+def render_impact(pack: ImpactPack, chart: str | None = None, level: int = 1, figure=image) -> str:
     p = pack.portfolio
     h = "#" * level
     out = [
@@ -73,7 +80,7 @@ def render_impact(pack: ImpactPack, chart: str | None = None, level: int = 1) ->
         "",
     ]
     if chart:
-        out += [f"![Relative difference by month and archetype]({chart})", ""]
+        out += [figure(chart, CHART_ALT)]
     for by in ("archetype", "month", "place"):
         out += [f"{h}# {HEADINGS[by]}", "", *_table(pack, by), ""]
     return "\n".join(out).rstrip("\n") + "\n"

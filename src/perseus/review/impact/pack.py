@@ -63,11 +63,12 @@ class ImpactPack:
     def json(self) -> str:
         return dump_json(self.as_dict())
 
-    def markdown(self, chart: str | None = None, level: int = 1) -> str:
-        """The pack as Markdown; `chart` is the chart's file name beside it, `level` the heading level of its title."""
+    def markdown(self, chart: str | None = None, level: int = 1, figure=None) -> str:
+        """The pack as Markdown; `chart` is the chart's file name beside it, `level` the heading level of its
+        title, `figure(name, alt)` the Markdown that shows the chart (default: a plain image)."""
         from perseus.review.impact.markdown import render_impact
 
-        return render_impact(self, chart, level)
+        return render_impact(self, chart, level, *([figure] if figure else []))
 
     def chart(self) -> bytes:
         from perseus.site.charts import impact_by_month
