@@ -110,8 +110,10 @@ def test_largest_effects_come_first_and_every_row_is_in_the_markdown(runner):
     markdown = pack.markdown(chart="chart.svg")
     assert "![Relative difference by month and archetype](chart.svg)" in markdown
     top = pack.rows("month")[0]
-    assert f"| electricity | {top['archetype']} | {top['month']} | {top['old']:,.3f} | {top['new']:,.3f} |" in markdown
-    assert markdown.count("\n| electricity |") == len(ARCHETYPES) * MONTHS + len(ARCHETYPES) + len(PLACES)
+    assert f"\n| {top['archetype']} | {top['month']} | {top['old']:,.3f} | {top['new']:,.3f} |" in markdown
+    rows = [line for line in markdown.splitlines() if line.startswith("| ") and not line.startswith(("| archetype", "| place"))]
+    assert len(rows) == len(ARCHETYPES) * MONTHS + len(ARCHETYPES) + len(PLACES)
+    assert "## By month and archetype, largest effects first: electricity" in markdown
     data = json.loads(pack.json())
     assert data["byMonth"] == pack.rows("month") and data["portfolio"]["synthetic"] is True
 

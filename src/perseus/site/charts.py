@@ -103,5 +103,5 @@ def impact_by_month(months: pd.DataFrame, title: str) -> bytes:
             axis.set_ylabel(f"{energy_type}: relative difference (%)")
             axis.legend(fontsize=9, ncols=4)
         axes[0, 0].set_title(title)
-        axes[-1, 0].tick_params(axis="x", labelrotation=90, labelsize=8)
+        axes[-1, 0].tick_params(axis="x", labelrotation=90, labelsize=9)  # 12 px: legible at its natural size
     return _svg(fig)

@@ -21,11 +21,12 @@ def _variant(what: dict) -> str:
     )
 
 
-def _table(pack: ImpactPack, by: str) -> list[str]:
-    keys = COLUMNS[by]
-    head = [TITLES[k] for k in keys] + [f"{pack.old} (kg)", f"{pack.new} (kg)", "difference (kg)", "relative"]
+def _table(pack: ImpactPack, by: str, energy_type: str) -> list[str]:
+    """One energy type's rows (named in the heading above, so that the table stays narrow)."""
+    keys = [k for k in COLUMNS[by] if k != "type"]
+    head = [TITLES[k] for k in keys] + ["old (kg)", "new (kg)", "difference (kg)", "relative"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for row in pack.rows(by):
+    for row in (r for r in pack.rows(by) if r["type"] == energy_type):
         cells = [str(row[k]) for k in keys] + [
             kg(row["old"]),
             kg(row["new"]),
@@ -82,5 +83,6 @@ def render_impact(pack: ImpactPack, chart: str | None = None, level: int = 1, fi
     if chart:
         out += [figure(chart, CHART_ALT)]
     for by in ("archetype", "month", "place"):
-        out += [f"{h}# {HEADINGS[by]}", "", *_table(pack, by), ""]
+        for energy_type in pack.energy_types:
+            out += [f"{h}# {HEADINGS[by]}: {energy_type}", "", *_table(pack, by, energy_type), ""]
     return "\n".join(out).rstrip("\n") + "\n"
