@@ -24,13 +24,14 @@ site: generate
 
 # Every test, on every core (pytest-xdist; a module runs in one worker, and the built site, the
 # generation and the wheel are made once per run), with the 20 slowest printed. test-fast leaves
-# out the browser and slow tests. Both first hold the governance records to their rules.
+# out the browser and slow tests. Both first run the static checks (`make lint`) and hold the
+# governance records to their rules: either failing fails the run before the tests start.
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
-test: install test-packages
+test: install test-packages lint
 	$(BIN)/perseus governance check
 	$(PYTEST) --durations=20
 
-test-fast: install
+test-fast: install lint
 	$(BIN)/perseus governance check
 	$(PYTEST) -m "not slow and not browser"
 
@@ -53,7 +54,8 @@ test-packages:
 	fi
 
 # Static checks, each run even when one before it fails: ruff (lint, format), mypy, the runtime's
-# import contract (also a test) and linkml-lint on the root schema (it imports every module).
+# import contract (also a test) and linkml-lint on the root schema (it imports every module; the
+# levels in .linkmllint.yaml decide what fails: its errors do, its warnings are printed).
 LINTED := src tests benchmarks
 lint: install
 	@status=0; \
@@ -61,7 +63,7 @@ lint: install
 	echo "--- ruff format --check"; $(BIN)/ruff format --check $(LINTED) || status=1; \
 	echo "--- mypy"; $(BIN)/mypy || status=1; \
 	echo "--- lint-imports"; $(BIN)/lint-imports || status=1; \
-	echo "--- linkml-lint"; $(BIN)/linkml-lint --config .linkmllint.yaml spec/perseus.yaml || status=1; \
+	echo "--- linkml-lint"; $(BIN)/linkml-lint --config .linkmllint.yaml --ignore-warnings spec/perseus.yaml || status=1; \
 	exit $$status
 
 # Quickstart on bundled defaults, no network: a synthetic year for a sample café,

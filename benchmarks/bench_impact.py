@@ -50,18 +50,43 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         portfolio = write_reference_portfolio(folder / "reference")
-        impact = command_seconds([str(BIN / "perseus"), "impact", old, new, "--output", str(folder / "pack")], args.repeat)
-        calculation = command_seconds([str(BIN / "perseus"), "calculate", "--portfolio", str(portfolio.directory),
-                                       "--output", str(folder / "entries.parquet"), "--taken-at", "2026-03-01T00:00:00Z"],
-                                      args.repeat)
+        impact = command_seconds(
+            [str(BIN / "perseus"), "impact", old, new, "--output", str(folder / "pack")], args.repeat
+        )
+        calculation = command_seconds(
+            [
+                str(BIN / "perseus"),
+                "calculate",
+                "--portfolio",
+                str(portfolio.directory),
+                "--output",
+                str(folder / "entries.parquet"),
+                "--taken-at",
+                "2026-03-01T00:00:00Z",
+            ],
+            args.repeat,
+        )
     verdict = "within" if impact < TARGET_SECONDS else "OVER"
-    print(f"impact of {new} against {old} on the reference portfolio ({len(portfolio.meters) * 2} meters, "
-          f"{portfolio.readings:,} readings; {os.cpu_count()} CPUs, load average {load:.1f} at start)")
+    print(
+        f"impact of {new} against {old} on the reference portfolio ({len(portfolio.meters) * 2} meters, "
+        f"{portfolio.readings:,} readings; {os.cpu_count()} CPUs, load average {load:.1f} at start)"
+    )
     print(f"    perseus impact              {impact:6.2f} s  ({verdict} the {TARGET_SECONDS} s target)")
     print(f"    one perseus calculate       {calculation:6.2f} s  (--portfolio, the same portfolio)")
-    record("impact", {"old": old, "new": new, "impact_seconds": round(impact, 2), "calculation_seconds": round(calculation, 2),
-                      "meters": len(portfolio.meters) * 2, "readings": portfolio.readings, "target_seconds": TARGET_SECONDS,
-                      "cpus": os.cpu_count(), "load_average": round(load, 1)})
+    record(
+        "impact",
+        {
+            "old": old,
+            "new": new,
+            "impact_seconds": round(impact, 2),
+            "calculation_seconds": round(calculation, 2),
+            "meters": len(portfolio.meters) * 2,
+            "readings": portfolio.readings,
+            "target_seconds": TARGET_SECONDS,
+            "cpus": os.cpu_count(),
+            "load_average": round(load, 1),
+        },
+    )
     return 0 if impact < TARGET_SECONDS else 1
 
 

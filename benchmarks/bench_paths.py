@@ -59,7 +59,8 @@ def validate_figures() -> dict:
         steps["parse the payload"], parsed = timed(lambda: json.loads(path.read_text()))
         steps["load the release schema"], schema = timed(lambda: load_release_schema(SPEC))
         steps["compile the validator"], validator = timed(
-            lambda: jsonschema_rs.validator_for(class_schema(schema, "MeterData"), validate_formats=True))
+            lambda: jsonschema_rs.validator_for(class_schema(schema, "MeterData"), validate_formats=True)
+        )
         steps["validate 17,520 readings"], errors = timed(lambda: list(validator.iter_errors(parsed)))
         assert errors == []
         whole = command_seconds([str(BIN / "perseus"), "validate", str(path), "--spec", SPEC])
@@ -100,6 +101,7 @@ def generate_figures() -> dict:
                 return function(*args, **kwargs)
             finally:
                 steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+
         return clocked
 
     try:
@@ -117,8 +119,13 @@ def generate_figures() -> dict:
         cold = command_seconds([str(BIN / "perseus"), "generate"], repeat=1, env=env)
         warm = command_seconds([str(BIN / "perseus"), "generate"], env=env)
     steps["process start, imports and writing (the rest of the command)"] = max(cold - sum(steps.values()), 0.0)
-    return {"command_seconds": cold, "unchanged_seconds": warm, "in_process_seconds": in_process, "files": len(files),
-            "steps": steps}
+    return {
+        "command_seconds": cold,
+        "unchanged_seconds": warm,
+        "in_process_seconds": in_process,
+        "files": len(files),
+        "steps": steps,
+    }
 
 
 def site_figures() -> dict:
@@ -130,7 +137,7 @@ def site_figures() -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         build_cache.CACHE = Path(scratch)  # nothing from earlier builds: each section's own cost
         for title, name in hooks.SECTIONS:
-            steps[f"hook: {title or name}"], _ = timed(lambda: hooks.render_section(name))
+            steps[f"hook: {title or name}"], _ = timed(lambda name=name: hooks.render_section(name))
     with tempfile.TemporaryDirectory() as scratch:
         build = [str(BIN / "mkdocs"), "build", "--strict", "--quiet", "--site-dir", str(Path(scratch) / "site")]
         env = {"PERSEUS_CACHE": str(Path(scratch) / "cache")}
@@ -143,7 +150,9 @@ def site_figures() -> dict:
 def show(name: str, figures: dict) -> None:
     slowest = max(figures["steps"], key=figures["steps"].get)
     again = f", {figures['unchanged_seconds']:.2f} s unchanged" if "unchanged_seconds" in figures else ""
-    print(f"{name:<9} {figures['command_seconds']:6.2f} s{again}   slowest step: {slowest} ({figures['steps'][slowest]:.2f} s)")
+    print(
+        f"{name:<9} {figures['command_seconds']:6.2f} s{again}   slowest step: {slowest} ({figures['steps'][slowest]:.2f} s)"
+    )
     for step, seconds in sorted(figures["steps"].items(), key=lambda item: -item[1]):
         print(f"            {seconds:7.3f} s  {step}")
 

@@ -47,6 +47,7 @@ def peak_mb() -> float:
 
 # --- the two engines, each run in a fresh subprocess -------------------------------------------
 
+
 def work_perseus(portfolio: Path, out: Path, spec: dict) -> dict:
     import perseus.methodology.documents  # noqa: F401  (imports are not part of the timed work)
     import perseus.portfolio.assemble  # noqa: F401
@@ -63,8 +64,13 @@ def work_perseus(portfolio: Path, out: Path, spec: dict) -> dict:
     # The same run, also as one validated EmissionsReport per meter (JSON lines), timed on its own.
     started = time.perf_counter()
     lines = run.write(out.with_suffix(".jsonl"))
-    return {"seconds": seconds, "baseline_mb": baseline, "peak_mb": peak, "reports": lines,
-            "reports_seconds": time.perf_counter() - started}
+    return {
+        "seconds": seconds,
+        "baseline_mb": baseline,
+        "peak_mb": peak,
+        "reports": lines,
+        "reports_seconds": time.perf_counter() - started,
+    }
 
 
 DUCKDB_QUERY = """
@@ -106,8 +112,11 @@ def work_duckdb(portfolio: Path, out: Path, spec: dict) -> dict:
     started = time.perf_counter()
     query = DUCKDB_QUERY.format(portfolio=portfolio, **spec)
     connection.execute(f"COPY ({query}) TO '{out}' (FORMAT parquet)")
-    return {"seconds": time.perf_counter() - started, "baseline_mb": baseline, "threads": connection.execute(
-        "SELECT current_setting('threads')").fetchone()[0]}
+    return {
+        "seconds": time.perf_counter() - started,
+        "baseline_mb": baseline,
+        "threads": connection.execute("SELECT current_setting('threads')").fetchone()[0],
+    }
 
 
 WORKERS = {"perseus": work_perseus, "duckdb": work_duckdb}
@@ -121,6 +130,7 @@ def worker_main(engine: str, portfolio: str, out: str, spec: str) -> int:
 
 
 # --- orchestration --------------------------------------------------------------------------
+
 
 def methodology_constants() -> dict:
     """The parameters and factors the SQL needs, read from the same methodology documents and factor sets."""
@@ -153,7 +163,9 @@ def portfolio_for(meters: int) -> Path:
         summary = write_portfolio(directory, meters=meters)
         summary["seconds"] = round(time.perf_counter() - started, 1)
         marker.write_text(json.dumps(summary))
-        print(f"  synthesised {meters:,} meters ({summary['readings']:,} readings) in {summary['seconds']} s", flush=True)
+        print(
+            f"  synthesised {meters:,} meters ({summary['readings']:,} readings) in {summary['seconds']} s", flush=True
+        )
     return directory
 
 
@@ -163,13 +175,19 @@ def input_columns_mb(directory: Path) -> float:
 
     total = 0
     for path in sorted((directory / "readings").rglob("*.parquet")):
-        total += pq.read_table(path, columns=["meter", "from", "value", "unitCode"], read_dictionary=["meter", "unitCode"]).nbytes
+        total += pq.read_table(
+            path, columns=["meter", "from", "value", "unitCode"], read_dictionary=["meter", "unitCode"]
+        ).nbytes
     return total / 1e6
 
 
 def run_engine(engine: str, directory: Path, out: Path, spec: dict) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--worker", engine, str(directory), str(out), json.dumps(spec)],
-                          capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", engine, str(directory), str(out), json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if done.returncode != 0:
         raise SystemExit(f"{engine} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -183,14 +201,21 @@ def agreement(ours: Path, theirs: Path) -> dict:
     mine = mine[mine["presentHalfHours"] > 0]
     other = pd.read_parquet(theirs)
     other["month"] = pd.to_datetime(other["month"], utc=True)
-    joined = mine.merge(other, left_on=["meter", "type", "from"], right_on=["meter", "type", "month"], how="outer", indicator=True)
+    joined = mine.merge(
+        other, left_on=["meter", "type", "from"], right_on=["meter", "type", "month"], how="outer", indicator=True
+    )
     unmatched = int((joined["_merge"] != "both").sum())
     both = joined[joined["_merge"] == "both"]
-    relative = (np.abs(both["emissionsUnrounded"] - both["total"]) / np.maximum(np.abs(both["total"]), 1e-300)).to_numpy()
+    relative = (
+        np.abs(both["emissionsUnrounded"] - both["total"]) / np.maximum(np.abs(both["total"]), 1e-300)
+    ).to_numpy()
     missing = int((~np.isfinite(relative)).sum())  # a NaN or NULL total on either side is a disagreement, never skipped
-    return {"rows": int(len(both)), "unmatched": unmatched + missing,
-            "max_relative_difference": float(np.max(relative, initial=0.0)) if not missing else float("inf"),
-            "present_equal": bool((both["presentHalfHours"] == both["present"]).all())}
+    return {
+        "rows": int(len(both)),
+        "unmatched": unmatched + missing,
+        "max_relative_difference": float(np.max(relative, initial=0.0)) if not missing else float("inf"),
+        "present_equal": bool((both["presentHalfHours"] == both["present"]).all()),
+    }
 
 
 def measure(meters: int, repeat: int, spec: dict) -> dict:
@@ -205,9 +230,12 @@ def measure(meters: int, repeat: int, spec: dict) -> dict:
         for engine in ("perseus", "duckdb"):
             runs = [run_engine(engine, directory, outputs[engine], {**spec, "reports": k == 0}) for k in range(repeat)]
             best = min(runs, key=lambda r: r["seconds"])
-            figures[engine] = {"seconds": round(best["seconds"], 3), "readings_per_second": round(readings / best["seconds"]),
-                               "peak_mb": round(max(r["peak_mb"] for r in runs), 1),
-                               "above_baseline_mb": round(max(r["peak_mb"] - r["baseline_mb"] for r in runs), 1)}
+            figures[engine] = {
+                "seconds": round(best["seconds"], 3),
+                "readings_per_second": round(readings / best["seconds"]),
+                "peak_mb": round(max(r["peak_mb"] for r in runs), 1),
+                "above_baseline_mb": round(max(r["peak_mb"] - r["baseline_mb"] for r in runs), 1),
+            }
             if "reports_seconds" in runs[0]:
                 figures[engine]["json_lines_reports"] = runs[0]["reports"]
                 figures[engine]["json_lines_seconds"] = round(runs[0]["reports_seconds"], 3)
@@ -220,16 +248,27 @@ def measure(meters: int, repeat: int, spec: dict) -> dict:
 def print_size(f: dict) -> None:
     p, d, a = f["perseus"], f["duckdb"], f["agreement"]
     print(f"{f['meters']:>6,} meters  {f['readings']:>12,} readings  input columns {f['input_columns_mb']:,.0f} MB")
-    print(f"    perseus  {p['readings_per_second'] / 1e6:7.1f} M readings/s  ({p['seconds']:.2f} s)  peak {p['peak_mb']:,.0f} MB "
-          f"({p['above_baseline_mb']:,.0f} MB above the imported libraries; {p['peak_over_input']:.2f}× the input columns)")
+    print(
+        f"    perseus  {p['readings_per_second'] / 1e6:7.1f} M readings/s  ({p['seconds']:.2f} s)  peak {p['peak_mb']:,.0f} MB "
+        f"({p['above_baseline_mb']:,.0f} MB above the imported libraries; {p['peak_over_input']:.2f}× the input columns)"
+    )
     if "json_lines_seconds" in p:
-        print(f"             then {p['json_lines_reports']:,} validated reports as JSON lines in {p['json_lines_seconds']:.2f} s "
-              f"({p['json_lines_reports'] / p['json_lines_seconds']:,.0f} meters/s; not part of the comparison)")
-    print(f"    duckdb   {d['readings_per_second'] / 1e6:7.1f} M readings/s  ({d['seconds']:.2f} s)  peak {d['peak_mb']:,.0f} MB "
-          f"({d['above_baseline_mb']:,.0f} MB above the imported libraries)")
-    verdict = "agree" if a["max_relative_difference"] <= 1e-9 and not a["unmatched"] and a["present_equal"] else "DISAGREE"
-    print(f"    ratio    {f['ratio']:.2f}× DuckDB's throughput (target ≥ 2)   totals {verdict}: "
-          f"{a['rows']:,} meter-months, max relative difference {a['max_relative_difference']:.1e}", flush=True)
+        print(
+            f"             then {p['json_lines_reports']:,} validated reports as JSON lines in {p['json_lines_seconds']:.2f} s "
+            f"({p['json_lines_reports'] / p['json_lines_seconds']:,.0f} meters/s; not part of the comparison)"
+        )
+    print(
+        f"    duckdb   {d['readings_per_second'] / 1e6:7.1f} M readings/s  ({d['seconds']:.2f} s)  peak {d['peak_mb']:,.0f} MB "
+        f"({d['above_baseline_mb']:,.0f} MB above the imported libraries)"
+    )
+    verdict = (
+        "agree" if a["max_relative_difference"] <= 1e-9 and not a["unmatched"] and a["present_equal"] else "DISAGREE"
+    )
+    print(
+        f"    ratio    {f['ratio']:.2f}× DuckDB's throughput (target ≥ 2)   totals {verdict}: "
+        f"{a['rows']:,} meter-months, max relative difference {a['max_relative_difference']:.1e}",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,12 +281,16 @@ def main(argv: list[str] | None = None) -> int:
         return worker_main(*args.worker)
     CACHE.mkdir(exist_ok=True)
     spec = methodology_constants()
-    print(f"portfolio calculation, end to end from Parquet to Parquet ({os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f} at start)")
+    print(
+        f"portfolio calculation, end to end from Parquet to Parquet ({os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at start)"
+    )
     sizes = [measure(int(n), args.repeat, spec) for n in args.sizes.split(",")]
     for figures in sizes:
         print_size(figures)
-    failed = [f["meters"] for f in sizes if f["agreement"]["max_relative_difference"] > 1e-9 or f["agreement"]["unmatched"]]
+    failed = [
+        f["meters"] for f in sizes if f["agreement"]["max_relative_difference"] > 1e-9 or f["agreement"]["unmatched"]
+    ]
     record("portfolio", {"sizes": sizes, "cpus": os.cpu_count(), "load_average": round(os.getloadavg()[0], 1)})
     return 1 if failed else 0
 
@@ -258,8 +301,11 @@ def record(section: str, figures: dict) -> None:
     import platform
 
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results[section] = {**figures, "measured": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"}
+    results[section] = {
+        **figures,
+        "measured": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+    }
     temporary = RESULTS.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     temporary.replace(RESULTS)

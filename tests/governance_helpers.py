@@ -22,8 +22,14 @@ def copy_repository(target: Path) -> Path:
 def perseus_in(root: Path, *args, check: bool = False) -> subprocess.CompletedProcess:
     """`perseus ARGS` run from the copy's own sources (its paths resolve inside the copy)."""
     env = {**os.environ, "PYTHONPATH": str(root / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run([sys.executable, "-m", "perseus.cli", *map(str, args)], cwd=root, env=env,
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-m", "perseus.cli", *map(str, args)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"perseus {' '.join(map(str, args))} exited {result.returncode}:\n{result.stderr}")
     return result

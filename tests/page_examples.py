@@ -109,7 +109,7 @@ class Run:
                 self.servers.remove((earlier, process, _))
         port_option = re.search(r"--port[ =](\d+)", example.code)
         port = int(port_option.group(1)) if port_option else default_port
-        if port and _listening(port):
+        if port and not _freed(port):
             raise AssertionError(f"port {port} is already in use, so `{example.code.strip()}` cannot start")
         log = self.folder / f".server-{len(self.servers)}.log"
         with log.open("w") as out:
@@ -148,6 +148,17 @@ class Run:
         for _, process, _ in reversed(self.servers):
             self._stop(process)
         self.servers.clear()
+
+
+def _freed(port: int, seconds: float = 600) -> bool:
+    """Whether the port is free, or comes free within `seconds`: another page's test (in another
+    worker) may have a server of the same kind on it until that page ends."""
+    deadline = time.monotonic() + seconds
+    while _listening(port):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(1)
+    return True
 
 
 def _listening(port: int) -> bool:

@@ -42,11 +42,17 @@ class Pki:
     @classmethod
     def create(cls) -> Pki:
         ca = keys.create_ca("sandbox")
-        return cls(ca,
-                   keys.create_member(ca, member=EDP_URL, organisation="Conformance EDP Ltd", roles=[EDP]),
-                   keys.create_member(ca, member=CAP_URL, organisation="Conformance CAP Ltd", roles=[CAP]),
-                   keys.create_member(ca, member="https://directory.sandbox.example/member/bank",
-                                      organisation="Conformance Bank plc", roles=[FSP]))
+        return cls(
+            ca,
+            keys.create_member(ca, member=EDP_URL, organisation="Conformance EDP Ltd", roles=[EDP]),
+            keys.create_member(ca, member=CAP_URL, organisation="Conformance CAP Ltd", roles=[CAP]),
+            keys.create_member(
+                ca,
+                member="https://directory.sandbox.example/member/bank",
+                organisation="Conformance Bank plc",
+                roles=[FSP],
+            ),
+        )
 
     @property
     def anchor(self) -> bytes:
@@ -54,6 +60,7 @@ class Pki:
 
 
 # --- requests and answers as the harness sees them -------------------------------------------------
+
 
 @dataclass
 class Request:
@@ -88,7 +95,9 @@ class Answer:
 class Mutant:
     target: str  # the case it must fail, and the only MUST case
     request: Callable | None = None  # (Request) -> Request | Answer (an answer instead of the sandbox's)
-    data: Callable | None = None  # (Request, payload) -> None: MeterData / EmissionsReport / DataSources, before signing
+    data: Callable | None = (
+        None  # (Request, payload) -> None: MeterData / EmissionsReport / DataSources, before signing
+    )
     signed: Callable | None = None  # (Request, payload, Pki) -> None: after signing
     answer: Callable | None = None  # (Request, Answer) -> None: any answer
     sign: Callable | None = None  # (payload, Pki) -> provenance: how to sign MeterData instead
@@ -96,6 +105,7 @@ class Mutant:
 
 
 # --- helpers the mutants share ---------------------------------------------------------------------
+
 
 def readings(payload) -> list[dict]:
     return payload.get("data", []) if isinstance(payload, dict) else []
@@ -137,8 +147,13 @@ def tamper_first_origin(provenance: dict, change: Callable[[dict], None]) -> Non
 
 
 def problem(status: int, code: str) -> Answer:
-    body = {"type": f"https://perseus.example.org/sandbox/#{code}", "title": code, "status": status,
-            "detail": "deliberately broken server", "code": code}
+    body = {
+        "type": f"https://perseus.example.org/sandbox/#{code}",
+        "title": code,
+        "status": status,
+        "detail": "deliberately broken server",
+        "code": code,
+    }
     return Answer(status, {"content-type": "application/problem+json"}, json.dumps(body).encode())
 
 
@@ -152,9 +167,15 @@ def record_of(payload: dict, member: keys.Issued, assurance: dict | None = None)
     data = readings(payload)
     period = {"from": min(r["from"] for r in data), "to": max(r["to"] for r in data)}
     record = Record(SANDBOX.trust_framework)
-    record.add_step({"type": "origin", "timestamp": max(r["takenAt"] for r in data), "sourceType": SANDBOX.source_type(METER),
-                     "perseus:scheme": {"meteringPeriod": period},
-                     "perseus:assurance": assurance or {"dataSource": SANDBOX.assurance("dataSource", "SmartMeter")}})
+    record.add_step(
+        {
+            "type": "origin",
+            "timestamp": max(r["takenAt"] for r in data),
+            "sourceType": SANDBOX.source_type(METER),
+            "perseus:scheme": {"meteringPeriod": period},
+            "perseus:assurance": assurance or {"dataSource": SANDBOX.assurance("dataSource", "SmartMeter")},
+        }
+    )
     return record.sign(member_signer(member.key, [member.certificate])[0]).encoded()
 
 
@@ -174,8 +195,11 @@ def short_period(payload: dict, pki: Pki) -> dict:
 def unsigned(payload: dict, pki: Pki) -> dict:
     """The EDP's steps without any signature block."""
     signed = sign_meter_data(payload, key=pki.edp.key, cert_chain=[pki.edp.certificate], cap=CAP_URL)["provenance"]
-    return {"ib1:provenance": signed["ib1:provenance"], "origins": signed["origins"],
-            "steps": [s for s in signed["steps"] if isinstance(s, str)]}
+    return {
+        "ib1:provenance": signed["ib1:provenance"],
+        "origins": signed["origins"],
+        "steps": [s for s in signed["steps"] if isinstance(s, str)],
+    }
 
 
 def odd_assurance(payload: dict, pki: Pki) -> dict:
@@ -191,6 +215,7 @@ def _reading(index: int, change: Callable[[dict], None]):
     def mutate(request: Request, payload) -> None:
         if is_meter_data(payload) and len(readings(payload)) > abs(index) + 1:
             change(readings(payload)[index])
+
     return mutate
 
 
@@ -199,6 +224,7 @@ def _all_readings(change: Callable[[dict], None]):
         if is_meter_data(payload):
             for reading in readings(payload):
                 change(reading)
+
     return mutate
 
 
@@ -206,6 +232,7 @@ def _report(change: Callable[[dict], None]):
     def mutate(request: Request, payload) -> None:
         if is_report(payload) and payload.get("data"):
             change(payload)
+
     return mutate
 
 
@@ -268,6 +295,7 @@ def _drop_header(name: str, status: int):
     def mutate(request: Request, answer: Answer) -> None:
         if answer.status == status:
             answer.headers.pop(name, None)
+
     return mutate
 
 
@@ -277,6 +305,7 @@ def _heartbeat(change: Callable[[dict], None]):
             body = answer.json()
             change(body)
             answer.set_json(body)
+
     return mutate
 
 
@@ -313,6 +342,7 @@ def _datasources(change: Callable[[list], None]):
     def mutate(request: Request, payload) -> None:
         if request.path == "/datasources" and isinstance(payload, dict):
             change(payload["data"])
+
     return mutate
 
 
@@ -328,7 +358,9 @@ def _electricity_typed_gas(request: Request, payload) -> None:
 
 def _elsewhere(request: Request, payload) -> None:
     if is_meter_data(payload):
-        payload["location"] = {"ukPostcodeOutcode": "EH1" if payload["location"]["ukPostcodeOutcode"] != "EH1" else "M1"}
+        payload["location"] = {
+            "ukPostcodeOutcode": "EH1" if payload["location"]["ukPostcodeOutcode"] != "EH1" else "M1"
+        }
 
 
 def _cumulative_in_wh(reading: dict) -> None:
@@ -367,52 +399,62 @@ def _two_months(payload: dict) -> None:
         entry["to"] = end
 
 
-MUTANTS: dict[str, Mutant] = {m.target: m for m in (
-    Mutant("API-01", answer=_heartbeat(lambda body: body.update(status="degraded"))),
-    Mutant("API-02", answer=_heartbeat(lambda body: body.update(timestamp=shifted(body["timestamp"], -60)))),
-    Mutant("API-03", answer=_media_type),
-    Mutant("API-04", request=_to_omitted_fails),
-    Mutant("API-05", request=_no_credentials_served),
-    Mutant("API-06", request=_unknown_token_served),
-    Mutant("API-07", request=_from_missing_400),
-    Mutant("API-08", request=_reversed_served),
-    Mutant("API-09", answer=_drop_header("retry-after", 202)),
-    Mutant("API-10", answer=_drop_header("www-authenticate", 401)),
-    Mutant("API-11", answer=_loc_unnamed),
-    Mutant("EDP-01", data=_datasources(_lower_outcode)),
-    Mutant("EDP-02", data=_datasources(lambda sources: sources.append(copy.deepcopy(sources[0])))),
-    Mutant("EDP-03", request=_decode_slash, token=FULL_TOKEN),
-    Mutant("EDP-04", data=_electricity_typed_gas),
-    Mutant("EDP-05", data=_elsewhere),
-    Mutant("EDP-20", data=_reading(3, lambda r: r["energy"].update(value=-1.0))),
-    Mutant("EDP-21", data=_reading(1, _quarter)),
-    Mutant("EDP-22", data=_reading(-1, _swap)),
-    Mutant("EDP-23", data=_reading(2, lambda r: r.update(takenAt=r["from"]))),
-    Mutant("EDP-24", data=_all_readings(_cumulative_in_wh)),
-    Mutant("EDP-25", data=_reading(5, lambda r: r["cumulative"].update(value=0.0))),
-    Mutant("EDP-26", data=_prepend),
-    Mutant("EDP-27", data=_repeat_last),
-    Mutant("EDP-40", request=_foreign_served),
-    Mutant("EDP-41", request=_unknown_source_400),
-    Mutant("EDP-42", request=_unknown_measure_served),
-    Mutant("EDP-50", sign=unsigned),
-    Mutant("EDP-51", signed=_tamper_meter),
-    Mutant("EDP-52", sign=signed_by_cap),
-    Mutant("EDP-53", sign=short_period),
-    Mutant("EDP-54", sign=odd_assurance),
-    Mutant("CAP-01", data=_report(lambda p: first_entry_of(p)["emissions"].update(unitCode="TNE"))),
-    Mutant("CAP-02", data=_report(lambda p: p["data"].append(copy.deepcopy(first_entry_of(p))))),
-    Mutant("CAP-03", data=_report(_two_months)),
-    Mutant("CAP-04", data=_report(_outside_month)),
-    Mutant("CAP-05", data=_report(lambda p: first_entry_of(p).update(takenAt=first_entry_of(p)["from"]))),
-    Mutant("CAP-06", signed=_retitle_source),
-    Mutant("CAP-07", signed=_tamper_report),
-    Mutant("CAP-08", data=_report(lambda p: first_entry_of(p)["emissions"].update(
-        value=round(first_entry_of(p)["emissions"]["value"] + 1.0, 3)))),
-)}
+MUTANTS: dict[str, Mutant] = {
+    m.target: m
+    for m in (
+        Mutant("API-01", answer=_heartbeat(lambda body: body.update(status="degraded"))),
+        Mutant("API-02", answer=_heartbeat(lambda body: body.update(timestamp=shifted(body["timestamp"], -60)))),
+        Mutant("API-03", answer=_media_type),
+        Mutant("API-04", request=_to_omitted_fails),
+        Mutant("API-05", request=_no_credentials_served),
+        Mutant("API-06", request=_unknown_token_served),
+        Mutant("API-07", request=_from_missing_400),
+        Mutant("API-08", request=_reversed_served),
+        Mutant("API-09", answer=_drop_header("retry-after", 202)),
+        Mutant("API-10", answer=_drop_header("www-authenticate", 401)),
+        Mutant("API-11", answer=_loc_unnamed),
+        Mutant("EDP-01", data=_datasources(_lower_outcode)),
+        Mutant("EDP-02", data=_datasources(lambda sources: sources.append(copy.deepcopy(sources[0])))),
+        Mutant("EDP-03", request=_decode_slash, token=FULL_TOKEN),
+        Mutant("EDP-04", data=_electricity_typed_gas),
+        Mutant("EDP-05", data=_elsewhere),
+        Mutant("EDP-20", data=_reading(3, lambda r: r["energy"].update(value=-1.0))),
+        Mutant("EDP-21", data=_reading(1, _quarter)),
+        Mutant("EDP-22", data=_reading(-1, _swap)),
+        Mutant("EDP-23", data=_reading(2, lambda r: r.update(takenAt=r["from"]))),
+        Mutant("EDP-24", data=_all_readings(_cumulative_in_wh)),
+        Mutant("EDP-25", data=_reading(5, lambda r: r["cumulative"].update(value=0.0))),
+        Mutant("EDP-26", data=_prepend),
+        Mutant("EDP-27", data=_repeat_last),
+        Mutant("EDP-40", request=_foreign_served),
+        Mutant("EDP-41", request=_unknown_source_400),
+        Mutant("EDP-42", request=_unknown_measure_served),
+        Mutant("EDP-50", sign=unsigned),
+        Mutant("EDP-51", signed=_tamper_meter),
+        Mutant("EDP-52", sign=signed_by_cap),
+        Mutant("EDP-53", sign=short_period),
+        Mutant("EDP-54", sign=odd_assurance),
+        Mutant("CAP-01", data=_report(lambda p: first_entry_of(p)["emissions"].update(unitCode="TNE"))),
+        Mutant("CAP-02", data=_report(lambda p: p["data"].append(copy.deepcopy(first_entry_of(p))))),
+        Mutant("CAP-03", data=_report(_two_months)),
+        Mutant("CAP-04", data=_report(_outside_month)),
+        Mutant("CAP-05", data=_report(lambda p: first_entry_of(p).update(takenAt=first_entry_of(p)["from"]))),
+        Mutant("CAP-06", signed=_retitle_source),
+        Mutant("CAP-07", signed=_tamper_report),
+        Mutant(
+            "CAP-08",
+            data=_report(
+                lambda p: first_entry_of(p)["emissions"].update(
+                    value=round(first_entry_of(p)["emissions"]["value"] + 1.0, 3)
+                )
+            ),
+        ),
+    )
+}
 
 
 # --- the ASGI application ----------------------------------------------------------------------------
+
 
 @dataclass
 class Harness:
@@ -425,9 +467,11 @@ class Harness:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = Request(scope["raw_path"].decode() if scope.get("raw_path") else scope["path"],
-                          dict(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)),
-                          {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])})
+        request = Request(
+            scope["raw_path"].decode() if scope.get("raw_path") else scope["path"],
+            dict(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)),
+            {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])},
+        )
         outcome = self.mutant.request(request) if self.mutant and self.mutant.request else request
         answer = outcome if isinstance(outcome, Answer) else await self._forward(scope, receive, outcome)
         self._rewrite(request, answer)
@@ -462,13 +506,17 @@ class Harness:
             if mutant.data:
                 mutant.data(request, payload)
             if is_meter_data(payload) and readings(payload):
-                sign = mutant.sign or (lambda p, pki: sign_meter_data(p, key=pki.edp.key, cert_chain=[pki.edp.certificate],
-                                                                      cap=CAP_URL)["provenance"])
+                sign = mutant.sign or (
+                    lambda p, pki: sign_meter_data(p, key=pki.edp.key, cert_chain=[pki.edp.certificate], cap=CAP_URL)[
+                        "provenance"
+                    ]
+                )
                 payload["provenance"] = sign(payload, self.pki)
             elif is_report(payload) and payload.get("data"):
                 body = {k: v for k, v in payload.items() if k != "provenance"}
-                payload["provenance"] = sign_report(body, key=self.pki.cap.key, cert_chain=[self.pki.cap.certificate],
-                                                    check_role=True)["provenance"]
+                payload["provenance"] = sign_report(
+                    body, key=self.pki.cap.key, cert_chain=[self.pki.cap.certificate], check_role=True
+                )["provenance"]
             if mutant.signed:
                 mutant.signed(request, payload, self.pki)
             answer.set_json(payload)

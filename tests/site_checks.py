@@ -75,7 +75,9 @@ def manifest_problems(site: Path) -> list[str]:
             continue
         data = published.read_bytes()
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            problems.append(f"{entry['path']}: SHA-256 {hashlib.sha256(data).hexdigest()}, manifest says {entry['sha256']}")
+            problems.append(
+                f"{entry['path']}: SHA-256 {hashlib.sha256(data).hexdigest()}, manifest says {entry['sha256']}"
+            )
         if entry.get("bytes") not in (None, len(data)):
             problems.append(f"{entry['path']}: {len(data)} bytes, manifest says {entry['bytes']}")
         if "source" in entry and (ROOT / entry["source"]).read_bytes() != data:
@@ -114,16 +116,23 @@ def worked_problems(site: Path) -> list[str]:
             month = entry["from"][:7]
             value, shown = cells.get(f"{month}:emissions", (None, ""))
             if value != entry["emissions"]["value"] or float(shown.replace(",", "")) != value:
-                problems.append(f"{ref} {month}: page shows {shown!r}, calculator returns {entry['emissions']['value']}")
+                problems.append(
+                    f"{ref} {month}: page shows {shown!r}, calculator returns {entry['emissions']['value']}"
+                )
                 continue
             result = cells[f"{month}:{m.document['result']}"][0]
             mode = {"half-even": decimal.ROUND_HALF_EVEN, "half-up": decimal.ROUND_HALF_UP}[m.rounding["mode"]]
-            if float(decimal.Decimal(repr(result)).quantize(decimal.Decimal(1).scaleb(-m.rounding["decimals"]), mode)) != value:
+            if (
+                float(decimal.Decimal(repr(result)).quantize(decimal.Decimal(1).scaleb(-m.rounding["decimals"]), mode))
+                != value
+            ):
                 problems.append(f"{ref} {month}: the result step sums to {result}, which does not round to {value}")
             for step in m.document["steps"]:
                 page = cells[f"{month}:{step['name']}"][0]
                 if abs(by_hand[month][step["name"]] - page) > 1e-9 * max(1.0, abs(page)):
-                    problems.append(f"{ref} {month}: {step['name']} by hand {by_hand[month][step['name']]!r}, page {page!r}")
+                    problems.append(
+                        f"{ref} {month}: {step['name']} by hand {by_hand[month][step['name']]!r}, page {page!r}"
+                    )
     return problems
 
 
@@ -155,5 +164,7 @@ def _steps_by_hand(m, ex, cells) -> dict[str, dict[str, float]]:
     for step in m.document["steps"]:
         values[step["name"]] = compile_expression(step["expression"], known, step["name"])(values)
         known.add(step["name"])
-    return {k: {step["name"]: float(np.sum(np.asarray(values[step["name"]])[month == k])) for step in m.document["steps"]}
-            for k in sorted(set(month))}
+    return {
+        k: {step["name"]: float(np.sum(np.asarray(values[step["name"]])[month == k])) for step in m.document["steps"]}
+        for k in sorted(set(month))
+    }

@@ -50,7 +50,7 @@ class _Site(http.server.SimpleHTTPRequestHandler):
         bare = path.split("?", 1)[0].split("#", 1)[0]
         if not bare.startswith(self.prefix):
             return str(Path(self.directory) / "\0missing")
-        return super().translate_path("/" + bare[len(self.prefix):])
+        return super().translate_path("/" + bare[len(self.prefix) :])
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"

@@ -35,7 +35,11 @@ def _write_the_draft(root) -> None:
     spec = root / "spec/consumption.yaml"
     text = spec.read_text()
     text = text.replace("\nslots:\n", "\nslots:\n" + FIELD, 1)
-    text = text.replace("      - location\n      - availableMeasures\n", "      - location\n      - availableMeasures\n      - meterSerial\n", 1)
+    text = text.replace(
+        "      - location\n      - availableMeasures\n",
+        "      - location\n      - availableMeasures\n      - meterSerial\n",
+        1,
+    )
     spec.write_text(text)
     (root / "governance/releases.yaml").write_text((root / "governance/releases.yaml").read_text() + RELEASE)
 
@@ -50,15 +54,57 @@ def test_a_new_optional_field_goes_through_every_step(tmp_path):
     run("governance", "draft", NEW, "--date", "2027-01-10")  # also lists the new release beside the old in the examples
     run("generate")
     for member, organisation in (("alex-doe", "Bank A"), ("sam-roe", "Energy Co"), ("kim-poe", "CAP Ltd")):
-        run("governance", "member-add", member, "--name", member.replace("-", " ").title(), "--organisation", organisation,
-            "--joined", "2027-01-01")
-    run("governance", "propose", NEW, "--id", PROPOSAL, "--motion", f"Approval of {NEW}", "--proposed-by", "Secretariat",
-        "--date", "2027-01-10")
-    run("governance", "record-vote", PROPOSAL, "--meeting", "Perseus technical advisory group, 15 January 2027",
-        "--vote", "alex-doe=for", "--vote", "sam-roe=for", "--vote", "kim-poe=abstain", "--date", "2027-01-15")
+        run(
+            "governance",
+            "member-add",
+            member,
+            "--name",
+            member.replace("-", " ").title(),
+            "--organisation",
+            organisation,
+            "--joined",
+            "2027-01-01",
+        )
+    run(
+        "governance",
+        "propose",
+        NEW,
+        "--id",
+        PROPOSAL,
+        "--motion",
+        f"Approval of {NEW}",
+        "--proposed-by",
+        "Secretariat",
+        "--date",
+        "2027-01-10",
+    )
+    run(
+        "governance",
+        "record-vote",
+        PROPOSAL,
+        "--meeting",
+        "Perseus technical advisory group, 15 January 2027",
+        "--vote",
+        "alex-doe=for",
+        "--vote",
+        "sam-roe=for",
+        "--vote",
+        "kim-poe=abstain",
+        "--date",
+        "2027-01-15",
+    )
     run("governance", "keys", "--output", keys, "--install")
-    run("governance", "publish", PROPOSAL, "--key", keys / "secretariat.key", "--cert", keys / "secretariat.pem",
-        "--date", "2027-01-15")
+    run(
+        "governance",
+        "publish",
+        PROPOSAL,
+        "--key",
+        keys / "secretariat.key",
+        "--cert",
+        keys / "secretariat.pem",
+        "--date",
+        "2027-01-15",
+    )
     run("generate")  # the changelog and the pages
 
     check = perseus_in(root, "governance", "check")
@@ -73,20 +119,34 @@ def test_a_new_optional_field_goes_through_every_step(tmp_path):
     decision = yaml.safe_load((root / f"governance/decisions/{PROPOSAL}.yaml").read_text())
     assert decision["outcome"] == "approved" and decision["tally"] == {"in_favour": 2, "against": 0, "abstentions": 1}
     pinned = {f["path"] for a in decision["artefacts"] for f in a["files"]}
-    assert {f"generated/linkml/{NEW}.yaml", f"generated/jsonschema/{NEW}.schema.json", f"generated/openapi/{NEW}.json",
-            f"generated/jsonschema/{NEW}.strict.schema.json"} <= pinned
-    assert "generated/jsonschema/consumption-data@2026-11-28.schema.json" in pinned  # the baseline the pack compares against
+    assert {
+        f"generated/linkml/{NEW}.yaml",
+        f"generated/jsonschema/{NEW}.schema.json",
+        f"generated/openapi/{NEW}.json",
+        f"generated/jsonschema/{NEW}.strict.schema.json",
+    } <= pinned
+    assert (
+        "generated/jsonschema/consumption-data@2026-11-28.schema.json" in pinned
+    )  # the baseline the pack compares against
 
     (pack,) = [p for p in decision["review_packs"] if p["path"].endswith(".json")]
     rows = json.loads((root / pack["path"]).read_text())["published"]
     field = [r for r in rows if r["name"] == "DataSource.meterSerial"]
-    assert {(r["document"], r["change"], r["element"]) for r in field} == {("JSON Schema", "added", "field"), ("OpenAPI", "added", "field")}
-    assert all("optional" in r["words"] and "matching the pattern" in r["words"] and not r["breaking_for_producers"] for r in field)
+    assert {(r["document"], r["change"], r["element"]) for r in field} == {
+        ("JSON Schema", "added", "field"),
+        ("OpenAPI", "added", "field"),
+    }
+    assert all(
+        "optional" in r["words"] and "matching the pattern" in r["words"] and not r["breaking_for_producers"]
+        for r in field
+    )
     assert not [r for r in rows if r["element"] == "unexplained"]
     markdown = (root / pack["path"].replace(".json", ".md")).read_text()
     assert "`DataSource.meterSerial`" in markdown and "new field `meterSerial`, optional" in markdown
 
     changelog = (root / "CHANGELOG.md").read_text()
-    assert f"Decision `{PROPOSAL}` (vote): Approval of {NEW} — **approved**; 2 for, 0 against, 1 abstaining." in changelog
+    assert (
+        f"Decision `{PROPOSAL}` (vote): Approval of {NEW} — **approved**; 2 for, 0 against, 1 abstaining." in changelog
+    )
     # The older releases did not change: their pins still hold (the check passed), and the field is only in the new one.
     assert "meterSerial" not in (root / "generated/jsonschema/consumption-data@2026-11-28.schema.json").read_text()

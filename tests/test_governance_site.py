@@ -39,14 +39,26 @@ def test_a_decision_page_shows_its_pins_and_the_packs_shown(built_site):
     page = _text(built_site / "governance" / "decisions" / "tag-2025-10-27-gas" / "index.html")
     assert "factors/desnz@2022.csv" in page and "generated/linkml/consumption-data@2025-10-27.yaml" in page
     assert "not recorded (transcribed" in page  # no tally is invented
-    pack = built_site / "governance" / "packs" / "tag-2025-10-27-gas" / "consumption-data@2025-10-23..consumption-data@2025-10-27" / "index.html"
+    pack = (
+        built_site
+        / "governance"
+        / "packs"
+        / "tag-2025-10-27-gas"
+        / "consumption-data@2025-10-23..consumption-data@2025-10-27"
+        / "index.html"
+    )
     assert "DataSource" in _text(pack) or "EnergyType" in _text(pack)
 
 
 def test_the_process_and_the_changelog_are_on_the_site(built_site):
     process = " ".join(_text(built_site / "governance" / "process" / "index.html").split())
-    for step in ("perseus governance propose", "perseus governance record-vote", "perseus governance publish",
-                 "perseus governance erratum", "perseus governance check"):
+    for step in (
+        "perseus governance propose",
+        "perseus governance record-vote",
+        "perseus governance publish",
+        "perseus governance erratum",
+        "perseus governance check",
+    ):
         assert step in process
     changelog = _words(_text(built_site / "governance" / "changelog" / "index.html"))
     first = (ROOT / "CHANGELOG.md").read_text().split("\n- ", 2)[1].split("\n")[0]

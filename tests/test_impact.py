@@ -50,7 +50,9 @@ def test_the_reference_portfolio_has_every_archetype_in_several_regions_for_two_
     assert meters["region"].nunique() == len(PLACES) >= 4 and meters["outcode"].nunique() == len(PLACES)
     gas = readings(runner, "gas")
     assert set(gas["unitCode"].astype(str)) == {"MTQ"}  # volumes: the calorific-value rule decides
-    assert gas["from"].min() == pd.Timestamp(START) and gas["from"].max() == pd.Timestamp(END) - pd.Timedelta(minutes=30)
+    assert gas["from"].min() == pd.Timestamp(START) and gas["from"].max() == pd.Timestamp(END) - pd.Timedelta(
+        minutes=30
+    )
     half_hours = int((END - START).total_seconds() // 1800)
     assert runner.portfolio.readings == 2 * len(runner.portfolio.meters) * half_hours
     again = write_reference_portfolio(tmp_path / "again")  # deterministic: the same bytes
@@ -82,7 +84,9 @@ def test_a_methodology_pack_gives_the_new_methodology_worked_by_hand(runner):
 
 def test_a_factor_set_pack_moves_every_gas_figure_by_the_ratio_of_the_two_factors(runner):
     pack = pack_of(runner, "desnz@2024", "desnz@2025")
-    assert pack.kind == "factor-set" and pack.energy_types == ("gas",)  # the default electricity method takes no factors
+    assert pack.kind == "factor-set" and pack.energy_types == (
+        "gas",
+    )  # the default electricity method takes no factors
     ratio = factor("desnz@2025", "natural-gas", "kWh-gross-cv") / factor("desnz@2024", "natural-gas", "kWh-gross-cv")
     rows = pack.rows("month")
     assert len(rows) == len(ARCHETYPES) * MONTHS and {r["type"] for r in rows} == {"gas"}
@@ -111,7 +115,11 @@ def test_largest_effects_come_first_and_every_row_is_in_the_markdown(runner):
     assert "![Relative difference by month and archetype](chart.svg)" in markdown
     top = pack.rows("month")[0]
     assert f"\n| {top['archetype']} | {top['month']} | {top['old']:,.3f} | {top['new']:,.3f} |" in markdown
-    rows = [line for line in markdown.splitlines() if line.startswith("| ") and not line.startswith(("| archetype", "| place"))]
+    rows = [
+        line
+        for line in markdown.splitlines()
+        if line.startswith("| ") and not line.startswith(("| archetype", "| place"))
+    ]
     assert len(rows) == len(ARCHETYPES) * MONTHS + len(ARCHETYPES) + len(PLACES)
     assert "## By month and archetype, largest effects first: electricity" in markdown
     data = json.loads(pack.json())
@@ -127,12 +135,19 @@ def test_the_chart_is_the_same_svg_every_time(runner):
     assert all(name in text for name in ARCHETYPES) and "desnz@2024 → desnz@2025" in text
 
 
-@pytest.mark.parametrize(("old", "new", "says"), [
-    ("gas-desnz-annual@2025-10-27", "gas-desnz-annual@2099-01-01", "gas-desnz-annual@2099-01-01: not a methodology"),
-    ("gas-desnz-annual@2025-10-27", "desnz@2025", "is a methodology but desnz@2025 is a factor-set"),
-    ("gas-desnz-annual@2025-10-27", "electricity-desnz-annual@2025-10-27", "is for gas but"),
-    ("desnz@2025", "desnz@2025", "twice"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            "gas-desnz-annual@2025-10-27",
+            "gas-desnz-annual@2099-01-01",
+            "gas-desnz-annual@2099-01-01: not a methodology",
+        ),
+        ("gas-desnz-annual@2025-10-27", "desnz@2025", "is a methodology but desnz@2025 is a factor-set"),
+        ("gas-desnz-annual@2025-10-27", "electricity-desnz-annual@2025-10-27", "is for gas but"),
+        ("desnz@2025", "desnz@2025", "twice"),
+    ],
+)
 def test_what_cannot_be_compared_is_refused_before_any_calculation(old, new, says):
     with pytest.raises(ImpactError, match=says):
         resolve_pair(old, new)
@@ -161,7 +176,9 @@ def test_diff_shows_the_impact_beside_the_text_diff(perseus):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["kind"] == "methodology" and any(c["name"] == "factorSetRule" for c in data["changes"])
-    assert data["impact"]["energyTypes"] == ["electricity"] and len(data["impact"]["byMonth"]) == len(ARCHETYPES) * MONTHS
+    assert (
+        data["impact"]["energyTypes"] == ["electricity"] and len(data["impact"]["byMonth"]) == len(ARCHETYPES) * MONTHS
+    )
     plain = perseus("diff", "desnz@2024", "desnz@2025", "--no-impact")
     assert plain.returncode == 0 and "Impact" not in plain.stdout and "natural-gas" in plain.stdout
     refused = perseus("diff", "gas-desnz-annual@2025-10-27", "electricity-desnz-annual@2025-10-27")
@@ -172,8 +189,15 @@ def test_months_without_a_figure_under_one_variant_count_as_zero():
     """A month only one side has (the other had no readings) is shown with 0 on the other side, not dropped."""
     from perseus.review.impact.compare import side_by_side
 
-    old = pd.DataFrame({"type": ["gas"] * 2, "archetype": ["office"] * 2, "outcode": ["M1"] * 2,
-                        "month": ["2025-01", "2025-02"], "emissions": [10.0, 20.0]})
+    old = pd.DataFrame(
+        {
+            "type": ["gas"] * 2,
+            "archetype": ["office"] * 2,
+            "outcode": ["M1"] * 2,
+            "month": ["2025-01", "2025-02"],
+            "emissions": [10.0, 20.0],
+        }
+    )
     both = side_by_side(old, old.iloc[:1], "month")
     february = both[both["month"] == "2025-02"].iloc[0]
     assert (february["old"], february["new"], february["absolute"], february["relative"]) == (20.0, 0.0, -20.0, -1.0)

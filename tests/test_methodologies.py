@@ -55,9 +55,12 @@ def test_the_calculator_reads_status_from_the_register_only(tmp_path, monkeypatc
     folder = tmp_path / "governance"
     shutil.copytree(register.GOVERNANCE, folder)
     text = (folder / "register.yaml").read_text()
-    (folder / "register.yaml").write_text(text.replace(
-        "- artefact: electricity-desnz-annual@2025-10-27\n  kind: methodology\n  status: proposed",
-        "- artefact: electricity-desnz-annual@2025-10-27\n  kind: methodology\n  status: approved"))
+    (folder / "register.yaml").write_text(
+        text.replace(
+            "- artefact: electricity-desnz-annual@2025-10-27\n  kind: methodology\n  status: proposed",
+            "- artefact: electricity-desnz-annual@2025-10-27\n  kind: methodology\n  status: approved",
+        )
+    )
     monkeypatch.setattr(register, "GOVERNANCE", folder)
     monkeypatch.setattr(register, "entries", lambda governance=folder: register._entries(folder.resolve()))
     assert resolve("electricity-desnz-annual").ref == "electricity-desnz-annual@2025-10-27"
@@ -92,10 +95,21 @@ def test_a_document_stating_its_own_status_is_refused(tmp_path):
         load(target)
 
 
-@pytest.mark.parametrize("expression", [
-    "volume_m3 ** 2", "__import__('os').system('true')", "abs(volume_m3)", "volume_m3 if metered_kwh else 0",
-    "volume_m3.real", "[volume_m3]", "'text'", "volume_m3 < 1", "lambda: 1", "True",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "volume_m3 ** 2",
+        "__import__('os').system('true')",
+        "abs(volume_m3)",
+        "volume_m3 if metered_kwh else 0",
+        "volume_m3.real",
+        "[volume_m3]",
+        "'text'",
+        "volume_m3 < 1",
+        "lambda: 1",
+        "True",
+    ],
+)
 def test_a_step_outside_the_language_is_refused_naming_file_and_step(tmp_path, expression):
     target = tmp_path / "gas-desnz-annual@2025-10-27.yaml"
     document = yaml.safe_load((METHODOLOGIES / target.name).read_text())

@@ -7,14 +7,29 @@ copies) and, for the README, from its Markdown (what GitHub shows).
 import pytest
 
 from perseus.paths import ROOT
+from perseus.site.conformance import synopsis
 from tests.page_examples import examples_in_html, examples_in_markdown, run_all
 
 # Pages with examples, by their path in the site. A page that gains examples must be added here.
-PAGES = ["index.html", "guide/index.html", "sandbox/index.html", "provenance/index.html", "scale/index.html"]
+PAGES = [
+    "index.html",
+    "guide/index.html",
+    "sandbox/index.html",
+    "provenance/index.html",
+    "scale/index.html",
+    "conformance/index.html",
+]
 # Blocks that are not run, and why. Each must still be on its page, so that this list cannot go stale.
 NOT_RUN = {
     "make site   # set up, regenerate generated/ from the sources, and build the documentation site into site/\n"
     "make test   # set up, then run every test\n": "the two commands the tests themselves are run by",
+    synopsis()
+    + "\n": "the conformance command's synopsis: URL and DATE are to be filled in; the page's run below does",
+}
+# Pages whose blocks are templates to fill in, not examples, and the test that runs them with real values.
+TEMPLATES = {
+    "governance/process/index.html": "tests/test_governance_process.py runs the process end to end with a "
+    "new release, a vote, a key and a certificate of its own",
 }
 
 
@@ -26,7 +41,8 @@ def test_the_list_of_pages_with_examples_is_complete(built_site):
     found = sorted(
         p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html") if examples_in_html(p.read_text())
     )
-    assert found == sorted(PAGES)
+    assert found == sorted(PAGES + list(TEMPLATES))
+    assert all((ROOT / reason.split()[0]).is_file() for reason in TEMPLATES.values())
 
 
 def test_every_block_left_out_is_still_shown(built_site):

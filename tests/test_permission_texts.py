@@ -69,7 +69,10 @@ def test_the_texts_in_force_are_the_registrys_labels_and_dates():
 def test_a_gas_text_differs_from_its_electricity_wording_only_by_and_gas_tariff_included(ref, tmp_path):
     source = _copy_texts(tmp_path)
     electricity = f"{ref.split('@')[0]}@2000-01-01"
-    text = yaml.safe_load((source / f"{ref}.yaml").read_text()) | {"version": "2000-01-01", "energy_types": ["electricity"]}
+    text = yaml.safe_load((source / f"{ref}.yaml").read_text()) | {
+        "version": "2000-01-01",
+        "energy_types": ["electricity"],
+    }
     (source / f"{electricity}.yaml").write_text(yaml.safe_dump(text))
     pack = review(electricity, ref, root=tmp_path)
     assert [(w.op, w.old, w.new) for w in pack.words] == [("insert", "", "and gas"), ("insert", "", "and gas")]
@@ -87,15 +90,27 @@ def test_the_registrys_content_items_are_in_the_2026_texts():
         assert "your electricity and gas tariff details" in text, ref
         assert SMART_ENERGY_CODE in text and "[EDP privacy policy link]" in text, ref
         assert INFORMATION_PROVISION in text, ref
-        assert "[CAP] and your financial service provider stop processing your data" in text, ref  # not "stays with whoever"
-        assert "may decline to consider you for green finance" in text and "cannot give you personalised recommendations" in text
+        assert "[CAP] and your financial service provider stop processing your data" in text, (
+            ref
+        )  # not "stays with whoever"
+        assert (
+            "may decline to consider you for green finance" in text
+            and "cannot give you personalised recommendations" in text
+        )
         assert "stays with whoever received it" not in text and "will not share" not in text
     # EDP→CAP: shared with the FSP(s) the SME chooses; the combined text names the FSP.
-    assert "with the financial service provider or providers you choose" in texts["energy-consumption-edp-cap@2026-03-12"]
-    assert "[CAP] will share your emissions data with [FSP]" in texts["energy-consumption-emissions-edp-cap-fsp@2026-03-12"]
+    assert (
+        "with the financial service provider or providers you choose" in texts["energy-consumption-edp-cap@2026-03-12"]
+    )
+    assert (
+        "[CAP] will share your emissions data with [FSP]"
+        in texts["energy-consumption-emissions-edp-cap-fsp@2026-03-12"]
+    )
     # CAP→FSP: the CAP asks, reminding of the data items and the smart-meter service, then asks on behalf of the FSP.
     cap_fsp = texts["emissions-cap-fsp@2026-03-12"]
-    assert cap_fsp.index("As a reminder, [CAP] needs your permission") < cap_fsp.index("your electricity and gas consumption")
+    assert cap_fsp.index("As a reminder, [CAP] needs your permission") < cap_fsp.index(
+        "your electricity and gas consumption"
+    )
     assert cap_fsp.index("Smart Energy Code") < cap_fsp.index("on behalf of [FSP]")
     assert "[FSP] asks" not in cap_fsp
 
@@ -152,7 +167,9 @@ def test_party_values_are_not_rescanned_for_placeholders():
 def test_placeholders_can_be_named_by_code_or_words():
     tokens = placeholder_tokens()
     assert tokens["EDP-privacy-policy-link"] == "[EDP privacy policy link]"
-    assert fill_parties("see [CAP process]", {"CAP-process": "x"}) == fill_parties("see [CAP process]", {"CAP process": "x"})
+    assert fill_parties("see [CAP process]", {"CAP-process": "x"}) == fill_parties(
+        "see [CAP process]", {"CAP process": "x"}
+    )
 
 
 def _copy_texts(tmp_path):
@@ -177,7 +194,9 @@ def test_one_library_edit_reaches_every_variant_and_version(tmp_path):
     clause = next(c for c in library["clauses"] if c["id"] == "expiry-one-year")
     clause["text"] = "This permission ends after twelve months."
     (source / "clauses.yaml").write_text(yaml.safe_dump(library))
-    with_expiry = [ref for ref in text_refs(source) if any(s["kind"] == "expiry" for s in load_text(ref, source)["sections"])]
+    with_expiry = [
+        ref for ref in text_refs(source) if any(s["kind"] == "expiry" for s in load_text(ref, source)["sections"])
+    ]
     assert len(with_expiry) == 9  # the pilot texts of 2024 and 2025-10-23 have no expiry section, as in the registry
     for ref in with_expiry:
         assert "ends after twelve months" in render(ref, source).txt()

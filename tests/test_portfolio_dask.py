@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.calc_helpers import normalised
-from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 
 from perseus.portfolio import calculate_portfolio
 from perseus.portfolio.reports import json_line
+from tests.calc_helpers import normalised
+from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 
 pytestmark = pytest.mark.slow  # a local cluster of two workers starts for each module
 distributed = pytest.importorskip("dask.distributed")
@@ -21,8 +21,9 @@ def portfolio(tmp_path_factory):
 @pytest.fixture(scope="module")
 def cluster():
     """Two workers in this process over TCP, so that `scheduler=ADDRESS` is exercised as on a real cluster."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
-                                  dashboard_address=None) as local:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+    ) as local:
         yield local
 
 
@@ -71,8 +72,19 @@ def test_the_command_sends_the_work_to_a_running_scheduler(portfolio, cluster, t
     import json
 
     target = tmp_path / "reports.jsonl"
-    done = perseus("calculate", "--portfolio", portfolio, "--taken-at", TAKEN_AT, "--engine", "dask",
-                   "--scheduler", cluster.scheduler_address, "--output", target)
+    done = perseus(
+        "calculate",
+        "--portfolio",
+        portfolio,
+        "--taken-at",
+        TAKEN_AT,
+        "--engine",
+        "dask",
+        "--scheduler",
+        cluster.scheduler_address,
+        "--output",
+        target,
+    )
     assert done.returncode == 0, done.stderr
     local = calculate_portfolio(portfolio, taken_at=TAKEN_AT)
     assert [json_line(normalised(json.loads(line))) for line in target.read_text().splitlines()] == lines(local)

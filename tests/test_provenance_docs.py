@@ -16,7 +16,9 @@ README_SIGNING = (ROOT / "README.md").read_text().split("## Signed provenance", 
 
 def run_block(block: str, cwd: Path):
     command = block.replace(".venv/bin/perseus", str(Path(sys.executable).with_name("perseus")))
-    return subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_page_shows_keys_calculate_sign_and_verify():

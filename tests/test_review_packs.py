@@ -23,18 +23,22 @@ def _consecutive_pairs() -> list[tuple[str, str]]:
     by_label: dict[str, list[str]] = {}
     for release in RELEASES:
         by_label.setdefault(release["label"], []).append(release["version"])
-    return [(f"{label}@{a}", f"{label}@{b}") for label, versions in by_label.items()
-            for a, b in pairwise(sorted(versions))]
+    return [
+        (f"{label}@{a}", f"{label}@{b}") for label, versions in by_label.items() for a, b in pairwise(sorted(versions))
+    ]
 
 
 def _documents(ref: str) -> dict[str, dict]:
-    return {"JSON Schema": json.loads((ROOT / f"generated/jsonschema/{ref}.schema.json").read_text()),
-            "OpenAPI": json.loads((ROOT / f"generated/openapi/{ref}.json").read_text())}
+    return {
+        "JSON Schema": json.loads((ROOT / f"generated/jsonschema/{ref}.schema.json").read_text()),
+        "OpenAPI": json.loads((ROOT / f"generated/openapi/{ref}.json").read_text()),
+    }
 
 
 def raw_leaf_diff(old, new, at: str = "") -> set[str]:
     """A plain JSON diff, written here independently of the pack: every leaf that is added, removed or
     changed, lists compared position by position, as JSON pointers."""
+
     def esc(key) -> str:
         return str(key).replace("~", "~0").replace("/", "~1")
 
@@ -46,15 +50,23 @@ def raw_leaf_diff(old, new, at: str = "") -> set[str]:
         return {where}
 
     if isinstance(old, dict) and isinstance(new, dict):
-        out = set()
+        out: set[str] = set()
         for key in old.keys() | new.keys():
             where = f"{at}/{esc(key)}"
-            out |= raw_leaf_diff(old[key], new[key], where) if key in old and key in new else every_leaf(old.get(key, new.get(key)), where)
+            out |= (
+                raw_leaf_diff(old[key], new[key], where)
+                if key in old and key in new
+                else every_leaf(old.get(key, new.get(key)), where)
+            )
         return out
     if isinstance(old, list) and isinstance(new, list):
         out = set()
         for i in range(max(len(old), len(new))):
-            out |= raw_leaf_diff(old[i], new[i], f"{at}/{i}") if i < len(old) and i < len(new) else every_leaf((old + new)[i] if i < len(old) else new[i], f"{at}/{i}")
+            out |= (
+                raw_leaf_diff(old[i], new[i], f"{at}/{i}")
+                if i < len(old) and i < len(new)
+                else every_leaf((old + new)[i] if i < len(old) else new[i], f"{at}/{i}")
+            )
         return out
     return set() if (old == new and type(old) is type(new)) else {at}
 
@@ -80,7 +92,11 @@ def test_the_pairs_cover_every_label_with_more_than_one_release():
 
 
 def _row(pack, name, element=None, document="JSON Schema"):
-    found = [r for r in pack.published if r.name == name and r.document == document and (element is None or r.element == element)]
+    found = [
+        r
+        for r in pack.published
+        if r.name == name and r.document == document and (element is None or r.element == element)
+    ]
     assert len(found) == 1, (name, [(r.document, r.element, r.name) for r in pack.published])
     return found[0]
 
@@ -89,18 +105,30 @@ def test_breaking_classes_of_the_gas_release():
     pack = review("consumption-data@2025-10-23", "consumption-data@2025-10-27")
     gas = _row(pack, "DataSource.type.gas", "enum value")
     assert (gas.producers, gas.consumers) == (False, True)  # producers may go on sending electricity only
-    assert "Natural gas taken from the gas grid" in _row(pack, "EnergyType", "class").words  # meanings, from the LinkML source
+    assert (
+        "Natural gas taken from the gas grid" in _row(pack, "EnergyType", "class").words
+    )  # meanings, from the LinkML source
     field = _row(pack, "MeterData.calorificValue", "field")
-    assert (field.producers, field.consumers) == (False, False) and "optional" in field.words  # the registry's object was open
+    assert (field.producers, field.consumers) == (
+        False,
+        False,
+    ) and "optional" in field.words  # the registry's object was open
     renamed = _row(pack, "Energy", "class")  # the registry's `Consumption` is the project's `Energy`
-    assert "`Consumption` is now named `Energy`" in renamed.words and (renamed.producers, renamed.consumers) == (False, True)
+    assert "`Consumption` is now named `Energy`" in renamed.words and (renamed.producers, renamed.consumers) == (
+        False,
+        True,
+    )
     closed = _row(pack, "MeterData", "constraint")
     assert (closed.producers, closed.consumers) == (True, False) and "no keys beyond" in closed.words
     rule = _row(pack, "Reading", "rule")
     assert (rule.producers, rule.consumers) == (True, False)  # MTQ on electricity is now refused
-    assert "when `type` is `electricity`" in rule.words and "`energy.unitCode` must be one of `KWH`; `WHR`" in rule.words
+    assert (
+        "when `type` is `electricity`" in rule.words and "`energy.unitCode` must be one of `KWH`; `WHR`" in rule.words
+    )
     zone = _row(pack, "CalorificValue", "class")
-    assert "one of the 13 codes EA, EM, NO, NE, NT, NW, SC, SO, SE, SW, WM, WN, WS" in zone.words  # the pattern, in words
+    assert (
+        "one of the 13 codes EA, EM, NO, NE, NT, NW, SC, SO, SE, SW, WM, WN, WS" in zone.words
+    )  # the pattern, in words
     assert "`megajoulesPerCubicMetre`, required: a number, at least 30, at most 50" in zone.words
     assert all(not r.producers and not r.consumers for r in pack.published if r.element in ("description", "form"))
 
@@ -112,14 +140,20 @@ def test_breaking_classes_of_the_draft_error_bodies():
     assert "header `Retry-After` (required" in limited.words
     scenario = _row(pack, "GET /heartbeat header X-Perseus-Scenario", "parameter", "OpenAPI")
     assert scenario.consumers is False and "optional" in scenario.words
-    examples = [r for r in review("consumption-data@2025-10-23", "consumption-data@2025-10-27").published if r.element == "example"]
+    examples = [
+        r
+        for r in review("consumption-data@2025-10-23", "consumption-data@2025-10-27").published
+        if r.element == "example"
+    ]
     assert len(examples) == 3 and all(not r.producers and not r.consumers for r in examples)
 
 
 def test_an_enum_value_added_to_an_approved_release_is_breaking_for_consumers():
     old = _documents("heartbeat@2025-10-23")["JSON Schema"]
     new = copy.deepcopy(old)
-    new["$defs"]["Heartbeat"]["properties"]["status"]["enum"].append("maintenance")  # the registry's document inlines the enum
+    new["$defs"]["Heartbeat"]["properties"]["status"]["enum"].append(
+        "maintenance"
+    )  # the registry's document inlines the enum
     (row,) = [r for r in jsonschema_changes(old, new, {}) if r.element == "enum value"]
     assert (row.name, row.producers, row.consumers) == ("Heartbeat.status.maintenance", False, True)
 
@@ -130,7 +164,9 @@ def test_a_constraint_written_in_python_shows_in_the_pack():
     new = copy.deepcopy(old)
     new["components"]["schemas"]["CertificateMap"]["additionalProperties"]["minItems"] = 2
     rows = [r for r in openapi_changes(old, new, {}) if r.explained]
-    assert len(rows) == 1 and rows[0].name == "CertificateMap (each value)" and rows[0].producers and not rows[0].consumers
+    assert (
+        len(rows) == 1 and rows[0].name == "CertificateMap (each value)" and rows[0].producers and not rows[0].consumers
+    )
     assert "at least 2 item(s)" in rows[0].words
 
 
@@ -148,7 +184,12 @@ def test_a_required_field_made_optional_breaks_consumers_and_the_reverse_breaks_
     new["$defs"]["Reading"]["required"].remove("takenAt")
     (loosened,) = [r for r in jsonschema_changes(old, new, {}) if r.element == "required"]
     (tightened,) = [r for r in jsonschema_changes(new, old, {}) if r.element == "required"]
-    assert (loosened.producers, loosened.consumers, tightened.producers, tightened.consumers) == (False, True, True, False)
+    assert (loosened.producers, loosened.consumers, tightened.producers, tightened.consumers) == (
+        False,
+        True,
+        True,
+        False,
+    )
 
 
 def test_a_difference_no_rule_knows_is_a_row_marked_unexplained():
@@ -160,11 +201,17 @@ def test_a_difference_no_rule_knows_is_a_row_marked_unexplained():
 
 def test_descriptions_are_versioned():
     # The registry's line of releases never took the gas additions, so none of its documents mentions gas.
-    for rel in [f"generated/{kind}/consumption-data@{v}{ext}" for v in ("2025-10-23", "2026-03-12")
-                for kind, ext in (("jsonschema", ".schema.json"), ("openapi", ".json"), ("linkml", ".yaml"))]:
+    for rel in [
+        f"generated/{kind}/consumption-data@{v}{ext}"
+        for v in ("2025-10-23", "2026-03-12")
+        for kind, ext in (("jsonschema", ".schema.json"), ("openapi", ".json"), ("linkml", ".yaml"))
+    ]:
         text = (ROOT / rel).read_text().lower()
         assert "gas" not in text and "mtq" not in text and "calorific" not in text, rel
-    assert "for gas meters that report volume" in (ROOT / "generated/jsonschema/consumption-data@2025-10-27.schema.json").read_text()
+    assert (
+        "for gas meters that report volume"
+        in (ROOT / "generated/jsonschema/consumption-data@2025-10-27.schema.json").read_text()
+    )
 
 
 def test_a_first_version_gets_a_pack_that_describes_all_of_it():
@@ -172,8 +219,14 @@ def test_a_first_version_gets_a_pack_that_describes_all_of_it():
     defs = _documents("emissions-data@2025-10-27")["JSON Schema"]["$defs"]
     described = {r.name for r in pack.published if r.document == "JSON Schema" and r.element == "class"}
     assert described == set(defs)
-    for first in ("emissions-data@2025-10-27", "heartbeat@2024-12-05", "consumption-data@2025-10-23", "desnz@2019",
-                  "energy-consumption-emissions-edp-cap-fsp@2026-03-12", "gas-desnz-annual@2025-10-27"):
+    for first in (
+        "emissions-data@2025-10-27",
+        "heartbeat@2024-12-05",
+        "consumption-data@2025-10-23",
+        "desnz@2019",
+        "energy-consumption-emissions-edp-cap-fsp@2026-03-12",
+        "gas-desnz-annual@2025-10-27",
+    ):
         assert (ROOT / f"generated/review-packs/{first}.md").exists(), first
 
 
@@ -189,9 +242,14 @@ def test_inserting_a_release_keeps_the_pack_of_the_lineage(tmp_path):
         shutil.copytree(ROOT / folder, root / folder)
     before = published_packs(root)
     releases = root / "governance/releases.yaml"
-    releases.write_text(releases.read_text() + "  - label: consumption-data\n    version: \"2026-03-12\"\n    title: Consumption data\n"
-                        "    description: inserted between two others\n    payloads: [DataSources]\n")
+    releases.write_text(
+        releases.read_text() + '  - label: consumption-data\n    version: "2026-03-12"\n    title: Consumption data\n'
+        "    description: inserted between two others\n    payloads: [DataSources]\n"
+    )
     after = published_packs(root)
     assert ("consumption-data@2025-10-27", "consumption-data@2026-11-28") in before
     assert ("consumption-data@2025-10-27", "consumption-data@2026-11-28") in after  # the register records the lineage
-    assert {("consumption-data@2025-10-27", "consumption-data@2026-03-12"), ("consumption-data@2026-03-12", "consumption-data@2026-11-28")} <= set(after)
+    assert {
+        ("consumption-data@2025-10-27", "consumption-data@2026-03-12"),
+        ("consumption-data@2026-03-12", "consumption-data@2026-11-28"),
+    } <= set(after)

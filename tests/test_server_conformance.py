@@ -44,7 +44,9 @@ def until() -> dt.date:
 def run_suite(url: str, role: str, release: str, credentials: Credentials, **options):
     session = Session(url, credentials, max_requests=int(LIMITS["max_requests"]), timeout=LIMITS["timeout"])
     try:
-        return execute(Run(role, session, Documents.for_role(role, release), Options(until=until(), **options)), progress=False)
+        return execute(
+            Run(role, session, Documents.for_role(role, release), Options(until=until(), **options)), progress=False
+        )
     finally:
         session.close()
 
@@ -54,10 +56,15 @@ def failing(result, must_only: bool = True) -> set[str]:
 
 
 def not_passed(result) -> dict[str, str]:
-    return {v.case.id: f"{v.outcome}: {v.detail} {[e.excerpt for e in v.evidence[:1]]}" for v in result.verdicts if v.outcome != PASS}
+    return {
+        v.case.id: f"{v.outcome}: {v.detail} {[e.excerpt for e in v.evidence[:1]]}"
+        for v in result.verdicts
+        if v.outcome != PASS
+    }
 
 
 # --- the catalogue --------------------------------------------------------------------------------
+
 
 def test_every_case_has_exactly_one_check_and_every_check_a_case():
     assert set(load_checks()) == {c.id for c in all_cases()}
@@ -68,10 +75,23 @@ def test_every_case_has_exactly_one_check_and_every_check_a_case():
 
 
 def test_the_catalogue_refuses_a_broken_entry_naming_it():
-    good = {"id": "EDP-99", "title": "t", "level": "MUST", "applies": ["edp"], "requirement": "r", "source": "s", "method": "m"}
+    good = {
+        "id": "EDP-99",
+        "title": "t",
+        "level": "MUST",
+        "applies": ["edp"],
+        "requirement": "r",
+        "source": "s",
+        "method": "m",
+    }
     assert parse({"cases": [good]})[0].id == "EDP-99"
-    for change, message in (({"level": "MAY"}, "level"), ({"id": "X-1"}, "id must"), ({"applies": ["fsp"]}, "applies"),
-                            ({"extra": 1}, "unknown extra"), ({"method": ""}, "missing method")):
+    for change, message in (
+        ({"level": "MAY"}, "level"),
+        ({"id": "X-1"}, "id must"),
+        ({"applies": ["fsp"]}, "applies"),
+        ({"extra": 1}, "unknown extra"),
+        ({"method": ""}, "missing method"),
+    ):
         with pytest.raises(CatalogueError, match=message) as caught:
             parse({"cases": [{**good, **change}]})
         assert "cases[0]" in str(caught.value)
@@ -84,10 +104,12 @@ def test_the_periods_end_at_until_and_are_a_day_a_month_and_a_year():
     assert (day.params, month.params, year.params) == (
         {"from": "2024-02-29T00:00:00Z", "to": "2024-03-01T00:00:00Z"},
         {"from": "2024-02-01T00:00:00Z", "to": "2024-03-01T00:00:00Z"},
-        {"from": "2023-03-01T00:00:00Z", "to": "2024-03-01T00:00:00Z"})
+        {"from": "2023-03-01T00:00:00Z", "to": "2024-03-01T00:00:00Z"},
+    )
 
 
 # --- the mutation test ----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def pki():
@@ -122,8 +144,12 @@ def consumption(harness, tmp_path_factory):
     year = periods(until())[2]
     files = []
     for source in OFFICE:
-        answer = httpx.get(f"{url}/datasources/{source}/import", params=year.params,
-                           headers={"Authorization": f"Bearer {CLIENT_TOKEN}"}, timeout=30)
+        answer = httpx.get(
+            f"{url}/datasources/{source}/import",
+            params=year.params,
+            headers={"Authorization": f"Bearer {CLIENT_TOKEN}"},
+            timeout=30,
+        )
         assert answer.status_code == 200
         files.append(folder / f"{source}.json")
         files[-1].write_bytes(answer.content)
@@ -143,7 +169,9 @@ def harness_run(harness, pki, consumption, role: str, mutant=None):
             foreign = FOREIGN if token == CLIENT_TOKEN else None  # cap-full holds every source
             return run_suite(url, "edp", EDP_RELEASE, credentials, foreign_source=foreign, trust_anchor=pki.anchor)
         files, intensity = consumption
-        return run_suite(url, "cap", CAP_RELEASE, credentials, trust_anchor=pki.anchor, consumption=files, intensity=intensity)
+        return run_suite(
+            url, "cap", CAP_RELEASE, credentials, trust_anchor=pki.anchor, consumption=files, intensity=intensity
+        )
     finally:
         app.mutant = None
 
@@ -177,6 +205,7 @@ def test_each_broken_server_fails_its_case_and_no_other_must(harness, pki, consu
 
 # --- the sandbox itself ---------------------------------------------------------------------------
 
+
 def trust_anchor(url: str, folder: Path, **client) -> Path:
     """The sandbox's signing CA, as it serves it."""
     answer = httpx.get(f"{url}/trust-anchor.pem", timeout=10, **client)
@@ -188,8 +217,17 @@ def trust_anchor(url: str, folder: Path, **client) -> Path:
 
 def check_cli_run(perseus, tmp_path, *args) -> dict:
     started = time.monotonic()
-    result = perseus("conformance", *args, "--until", until().isoformat(), "--json", tmp_path / "report.json",
-                     "--markdown", tmp_path / "report.md", "--no-progress")
+    result = perseus(
+        "conformance",
+        *args,
+        "--until",
+        until().isoformat(),
+        "--json",
+        tmp_path / "report.json",
+        "--markdown",
+        tmp_path / "report.md",
+        "--no-progress",
+    )
     report = json.loads((tmp_path / "report.json").read_text())
     failures = {c["id"]: c["detail"] for c in report["cases"] if c["verdict"] != "pass"}
     assert result.returncode == 0 and failures == {}, (result.stdout[-3000:], failures)
@@ -206,7 +244,9 @@ def test_the_sandbox_passes_every_edp_case_over_http_with_a_token(perseus, tmp_p
 
     with RunningSandbox(SandboxConfig(port=0)) as sandbox:
         anchor = trust_anchor(sandbox.url, tmp_path)
-        args = [sandbox.url if a == SANDBOX_URL else str(anchor) if a == "trust-anchor.pem" else a for a in SANDBOX_EDP_ARGS]
+        args = [
+            sandbox.url if a == SANDBOX_URL else str(anchor) if a == "trust-anchor.pem" else a for a in SANDBOX_EDP_ARGS
+        ]
         check_cli_run(perseus, tmp_path, *args)
 
 
@@ -217,7 +257,9 @@ def test_ids_holding_a_slash_are_read_from_the_sandbox(tmp_path):
         anchor = trust_anchor(sandbox.url, tmp_path).read_bytes()
         result = run_suite(sandbox.url, "edp", EDP_RELEASE, Credentials(token=FULL_TOKEN), trust_anchor=anchor)
     assert not_passed(result).keys() == {"EDP-40"}
-    read = [e.url for e in result.run.session.exchanges if e.template == "/datasources/{id}/{measure}" and e.status == 200]
+    read = [
+        e.url for e in result.run.session.exchanges if e.template == "/datasources/{id}/{measure}" and e.status == 200
+    ]
     assert any("%2F" in url and "%2B" in url for url in read)
 
 
@@ -230,20 +272,52 @@ def test_the_sandbox_passes_every_edp_case_over_mutual_tls(perseus, tmp_path):
         context = ssl.create_default_context(cafile=str(folder / "ca.pem"))
         context.load_cert_chain(str(client / "cap-office.pem"), str(client / "cap-office-key.pem"))
         anchor = trust_anchor(sandbox.url, tmp_path, verify=context)
-        check_cli_run(perseus, tmp_path, "edp", sandbox.url, "--release", EDP_RELEASE, "--token", CLIENT_TOKEN,
-                      "--cert", client / "cap-office.pem", "--key", client / "cap-office-key.pem",
-                      "--server-ca", folder / "ca.pem", "--foreign-source", FOREIGN, "--trust-anchor", anchor)
+        check_cli_run(
+            perseus,
+            tmp_path,
+            "edp",
+            sandbox.url,
+            "--release",
+            EDP_RELEASE,
+            "--token",
+            CLIENT_TOKEN,
+            "--cert",
+            client / "cap-office.pem",
+            "--key",
+            client / "cap-office-key.pem",
+            "--server-ca",
+            folder / "ca.pem",
+            "--foreign-source",
+            FOREIGN,
+            "--trust-anchor",
+            anchor,
+        )
 
 
 def test_the_sandbox_passes_every_cap_case_over_http_with_a_token(perseus, tmp_path, consumption):
     files, intensity = consumption
     with RunningSandbox(SandboxConfig(port=0)) as sandbox:
         anchor = trust_anchor(sandbox.url, tmp_path)
-        check_cli_run(perseus, tmp_path, "cap", sandbox.url, "--release", CAP_RELEASE, "--token", CLIENT_TOKEN,
-                      "--trust-anchor", anchor, "--consumption", *files, "--intensity", intensity)
+        check_cli_run(
+            perseus,
+            tmp_path,
+            "cap",
+            sandbox.url,
+            "--release",
+            CAP_RELEASE,
+            "--token",
+            CLIENT_TOKEN,
+            "--trust-anchor",
+            anchor,
+            "--consumption",
+            *files,
+            "--intensity",
+            intensity,
+        )
 
 
 # --- the command ----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def sandbox_url():
@@ -251,17 +325,23 @@ def sandbox_url():
         yield sandbox.url
 
 
-@pytest.mark.parametrize("args, message", [
-    (["edp", "URL", "--release", "consumption-data@1999-01-01"], "no data specification"),
-    (["edp", "URL", "--release", CAP_RELEASE], "tests a consumption-data release"),
-    (["cap", "URL", "--release", EDP_RELEASE], "tests a emissions-data release"),
-    (["edp", "ftp://example", "--release", EDP_RELEASE], "must start with http"),
-    (["edp", "URL", "--release", EDP_RELEASE, "--cert", "c.pem"], "--cert and --key go together"),
-    (["edp", "URL", "--release", EDP_RELEASE, "--trust-anchor", "/nonexistent.pem"], "/nonexistent.pem: cannot read"),
-    (["edp", "URL", "--release", EDP_RELEASE, "--trust-anchor", "pyproject.toml"], "not a PEM certificate"),
-    (["edp", "URL", "--release", EDP_RELEASE, "--until", "2025-13-01"], "--until"),
-    (["edp", "URL", "--release", EDP_RELEASE, "--max-requests", "0"], "--max-requests"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["edp", "URL", "--release", "consumption-data@1999-01-01"], "no data specification"),
+        (["edp", "URL", "--release", CAP_RELEASE], "tests a consumption-data release"),
+        (["cap", "URL", "--release", EDP_RELEASE], "tests a emissions-data release"),
+        (["edp", "ftp://example", "--release", EDP_RELEASE], "must start with http"),
+        (["edp", "URL", "--release", EDP_RELEASE, "--cert", "c.pem"], "--cert and --key go together"),
+        (
+            ["edp", "URL", "--release", EDP_RELEASE, "--trust-anchor", "/nonexistent.pem"],
+            "/nonexistent.pem: cannot read",
+        ),
+        (["edp", "URL", "--release", EDP_RELEASE, "--trust-anchor", "pyproject.toml"], "not a PEM certificate"),
+        (["edp", "URL", "--release", EDP_RELEASE, "--until", "2025-13-01"], "--until"),
+        (["edp", "URL", "--release", EDP_RELEASE, "--max-requests", "0"], "--max-requests"),
+    ],
+)
 def test_unusable_input_exits_2_naming_it_and_writes_nothing(perseus, tmp_path, sandbox_url, args, message):
     args = [sandbox_url if a == "URL" else a for a in args]
     result = perseus("conformance", *args, "--json", tmp_path / "r.json")
@@ -270,14 +350,29 @@ def test_unusable_input_exits_2_naming_it_and_writes_nothing(perseus, tmp_path, 
 
 
 def test_a_server_that_does_not_answer_exits_2(perseus, tmp_path):
-    result = perseus("conformance", "edp", "http://127.0.0.1:9", "--release", EDP_RELEASE, "--json", tmp_path / "r.json")
+    result = perseus(
+        "conformance", "edp", "http://127.0.0.1:9", "--release", EDP_RELEASE, "--json", tmp_path / "r.json"
+    )
     assert result.returncode == 2 and "no answer to GET /heartbeat" in result.stderr
     assert not (tmp_path / "r.json").exists()
 
 
 def test_the_run_stops_at_max_requests_and_says_which_cases_were_not_run(perseus, tmp_path, sandbox_url):
-    result = perseus("conformance", "edp", sandbox_url, "--release", EDP_RELEASE, "--token", CLIENT_TOKEN,
-                     "--max-requests", "3", "--json", tmp_path / "r.json", "--until", until().isoformat())
+    result = perseus(
+        "conformance",
+        "edp",
+        sandbox_url,
+        "--release",
+        EDP_RELEASE,
+        "--token",
+        CLIENT_TOKEN,
+        "--max-requests",
+        "3",
+        "--json",
+        tmp_path / "r.json",
+        "--until",
+        until().isoformat(),
+    )
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["requests"] == 3
     not_run = [c for c in report["cases"] if c["verdict"] == "not-run"]
@@ -305,6 +400,7 @@ def test_only_get_is_ever_sent(harness, pki, consumption):
 
 # --- the site -------------------------------------------------------------------------------------
 
+
 def test_the_site_lists_every_case_with_its_requirement(built_site):
     import html
     import re
@@ -317,14 +413,32 @@ def test_the_site_lists_every_case_with_its_requirement(built_site):
             assert "".join(words.replace("`", "").split()) in text, (case.id, words)
 
 
-def test_a_broken_server_exits_1_with_the_failing_case_and_its_evidence_in_both_reports(perseus, tmp_path, harness, pki):
+def test_a_broken_server_exits_1_with_the_failing_case_and_its_evidence_in_both_reports(
+    perseus, tmp_path, harness, pki
+):
     app, url = harness
     (tmp_path / "anchor.pem").write_bytes(pki.anchor)
     app.mutant = MUTANTS["EDP-27"]
     try:
-        result = perseus("conformance", "edp", url, "--release", EDP_RELEASE, "--token", CLIENT_TOKEN, "--foreign-source", FOREIGN,
-                         "--trust-anchor", tmp_path / "anchor.pem", "--until", until().isoformat(),
-                         "--json", tmp_path / "r.json", "--markdown", tmp_path / "r.md")
+        result = perseus(
+            "conformance",
+            "edp",
+            url,
+            "--release",
+            EDP_RELEASE,
+            "--token",
+            CLIENT_TOKEN,
+            "--foreign-source",
+            FOREIGN,
+            "--trust-anchor",
+            tmp_path / "anchor.pem",
+            "--until",
+            until().isoformat(),
+            "--json",
+            tmp_path / "r.json",
+            "--markdown",
+            tmp_path / "r.md",
+        )
     finally:
         app.mutant = None
     report = json.loads((tmp_path / "r.json").read_text())
@@ -332,4 +446,7 @@ def test_a_broken_server_exits_1_with_the_failing_case_and_its_evidence_in_both_
     assert result.returncode == 1 and report["exitStatus"] == 1 and not report["conforms"]
     assert case["verdict"] == "fail" and "both start at" in case["evidence"][0]["excerpt"]
     assert case["evidence"][0]["request"].startswith("GET ") and case["evidence"][0]["answer"].startswith("200 ")
-    assert "FAIL     EDP-27" in result.stdout and case["evidence"][0]["excerpt"].replace("|", "\\|") in (tmp_path / "r.md").read_text()
+    assert (
+        "FAIL     EDP-27" in result.stdout
+        and case["evidence"][0]["excerpt"].replace("|", "\\|") in (tmp_path / "r.md").read_text()
+    )

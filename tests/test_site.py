@@ -21,6 +21,7 @@ def visits(served, built_site):
 
 # --- checks that read the built files -------------------------------------------------------------
 
+
 def test_every_json_example_on_the_site_validates(built_site):
     assert len(json_examples(built_site)) >= 20
     assert example_problems(built_site) == []
@@ -31,7 +32,10 @@ def test_every_json_example_on_the_site_validates(built_site):
 
 def test_every_worked_number_equals_what_the_calculator_returns_now(built_site):
     assert set(worked_tables(built_site)) == {
-        "gas-desnz-annual@2025-10-27", "electricity-location-based@2025-10-27", "electricity-desnz-annual@2025-10-27"}
+        "gas-desnz-annual@2025-10-27",
+        "electricity-location-based@2025-10-27",
+        "electricity-desnz-annual@2025-10-27",
+    }
     assert worked_problems(built_site) == []
 
 
@@ -48,7 +52,9 @@ def test_broken_example_number_or_download_is_caught(built_site, tmp_path):
     gas = broken / "methodologies" / "gas-desnz-annual@2025-10-27" / "index.html"
     gas.write_text(re.sub(r'(data-key="2025-12:emissions" data-value=")([0-9.]+)', r"\g<1>638.667", gas.read_text()))
     assert any("2025-12" in p for p in worked_problems(broken))
-    gas.write_text(re.sub(r'(data-key="2026-01:volume_energy_kwh" data-value=")([0-9.]+)', r"\g<1>3858.2", gas.read_text()))
+    gas.write_text(
+        re.sub(r'(data-key="2026-01:volume_energy_kwh" data-value=")([0-9.]+)', r"\g<1>3858.2", gas.read_text())
+    )
     assert any("2026-01: volume_energy_kwh by hand" in p for p in worked_problems(broken))
     download = next((broken / "downloads" / "jsonschema").glob("*.json"))
     download.write_bytes(download.read_bytes() + b" ")
@@ -56,8 +62,12 @@ def test_broken_example_number_or_download_is_caught(built_site, tmp_path):
 
 
 def test_guide_error_line_is_what_the_command_prints(built_site, perseus):
-    result = perseus("validate", EXAMPLES / "invalid" / "MeterData-cubic-metres-on-electricity.json",
-                     "--spec", "consumption-data@2025-10-27")
+    result = perseus(
+        "validate",
+        EXAMPLES / "invalid" / "MeterData-cubic-metres-on-electricity.json",
+        "--spec",
+        "consumption-data@2025-10-27",
+    )
     printed = result.stderr.splitlines()[0].split(": ", 1)[1]
     guide = (built_site / "guide" / "index.html").read_text()
     assert "payload.json: " + printed in html_lib.unescape(guide)
@@ -84,8 +94,10 @@ def test_every_proposed_option_has_an_impact_page_showing_its_pack(built_site):
         data = json.loads((built_site / "impact" / f"{old}..{new}.json").read_text())
         assert (data["old"], data["new"]) == (old, new) and data["byMonth"]
         for row in data["byMonth"]:  # every monthly figure of the pack, as the page shows it
-            assert (f"<tr><td>{row['archetype']}</td><td>{row['month']}</td>"
-                    f"<td>{row['old']:,.3f}</td><td>{row['new']:,.3f}</td>") in cells, (new, row)
+            assert (
+                f"<tr><td>{row['archetype']}</td><td>{row['month']}</td>"
+                f"<td>{row['old']:,.3f}</td><td>{row['new']:,.3f}</td>"
+            ) in cells, (new, row)
         assert f'src="../{old}..{new}.svg"'.replace("@", "%40") in page
         assert (built_site / "impact" / f"{old}..{new}.svg").read_bytes().startswith(b"<?xml")
         methodology = (built_site / "methodologies" / new / "index.html").read_text()
@@ -93,6 +105,7 @@ def test_every_proposed_option_has_an_impact_page_showing_its_pack(built_site):
 
 
 # --- checks in the browser ------------------------------------------------------------------------
+
 
 @pytest.mark.browser
 def test_every_page_loads_without_console_errors_or_foreign_requests(visits):
@@ -165,8 +178,10 @@ def test_home_to_gas_formula_factor_example_and_chart_in_one_click(served):
         assert page.locator("table.worked-example td[data-key$=':emissions']").count() >= 2
         assert page.eval_on_selector_all("article img", "els => els.filter(e => e.naturalWidth > 0).length") >= 1
         # The worked-example table is styled like the others: cells padded and ruled, so columns do not run together.
-        padding, border = page.eval_on_selector("table.worked-example td", "e => [parseFloat(getComputedStyle(e).paddingLeft),"
-                                                " parseFloat(getComputedStyle(e).borderTopWidth)]")
+        padding, border = page.eval_on_selector(
+            "table.worked-example td",
+            "e => [parseFloat(getComputedStyle(e).paddingLeft), parseFloat(getComputedStyle(e).borderTopWidth)]",
+        )
         assert padding >= 8 and border > 0
     finally:
         browser.close()

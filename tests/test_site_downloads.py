@@ -31,8 +31,13 @@ def test_every_approved_artefact_is_in_it_with_each_of_its_files(built_site):
     for entry in entries:
         by_artefact.setdefault(entry.get("artefact"), []).append(entry)
     approved = [s for s in register().values() if s.status in APPROVED]
-    assert {"gas-desnz-annual@2025-10-27", "consumption-data@2025-10-27", "desnz@2022", "calorific-values@2025-10-27",
-            "emissions-cap-fsp@2026-03-12"} <= {s.ref for s in approved}
+    assert {
+        "gas-desnz-annual@2025-10-27",
+        "consumption-data@2025-10-27",
+        "desnz@2022",
+        "calorific-values@2025-10-27",
+        "emissions-cap-fsp@2026-03-12",
+    } <= {s.ref for s in approved}
     for standing in approved:
         listed = by_artefact.get(standing.ref, [])
         assert listed, f"{standing.ref} ({standing.status}) is not in the manifest"

@@ -60,12 +60,14 @@ def text_refs(source: Path = PERMISSION_TEXTS) -> list[str]:
 def load_library(source: Path = PERMISSION_TEXTS) -> dict:
     raw = load_record(source / LIBRARY_FILE, "ClauseLibrary", MODULE)
     path = source / LIBRARY_FILE
-    library = {"headings": {}, "data_items": {}, "clauses": {}}
+    library: dict[str, dict[str, dict]] = {"headings": {}, "data_items": {}, "clauses": {}}
     for key, id_key in (("headings", "kind"), ("data_items", "kind"), ("clauses", "id")):
         for index, entry in enumerate(raw[key]):
             name = entry[id_key]
             if name in library[key]:
-                raise RecordInvalid(f"{path}: /{key}/{index}: {id_key} {name!r} is defined twice (one source per wording)")
+                raise RecordInvalid(
+                    f"{path}: /{key}/{index}: {id_key} {name!r} is defined twice (one source per wording)"
+                )
             library[key][name] = entry
     return library
 
@@ -77,7 +79,9 @@ def load_text(ref: str, source: Path = PERMISSION_TEXTS) -> dict:
         raise RecordInvalid(f"{path}: no permission text {ref!r}; held: {known}")
     text = load_record(path, "PermissionText", MODULE)
     if f"{text['label']}@{text['version']}" != ref:
-        raise RecordInvalid(f"{path}: label and version say {text['label']}@{text['version']}, the file name says {ref}")
+        raise RecordInvalid(
+            f"{path}: label and version say {text['label']}@{text['version']}, the file name says {ref}"
+        )
     return text
 
 
@@ -175,7 +179,9 @@ def render(ref: str, source: Path = PERMISSION_TEXTS) -> RenderedText:
         heading = library["headings"].get(section["kind"])
         if heading is None:
             raise PermissionTextError(f"{path}: no heading for section kind {section['kind']!r} in {LIBRARY_FILE}")
-        sections.append(Section(number, heading["heading"], tuple((k, tuple(c) if k == "items" else c) for k, c in blocks)))
+        sections.append(
+            Section(number, heading["heading"], tuple((k, tuple(c) if k == "items" else c) for k, c in blocks))
+        )
     rendered = RenderedText(ref, text["title"], tuple(sections))
     _check_placeholders(path, text, rendered)
     return rendered

@@ -73,7 +73,7 @@ def presence_test(release: Release):
         if version is None or version in versions:
             return True
         adopted = annotation(element, "also_added_in")
-        return bool(adopted) and bool(set(adopted.split()) & refs)
+        return adopted is not None and bool(set(adopted.split()) & refs)
 
     return present
 
@@ -100,7 +100,9 @@ def _annotation_tags(element) -> list[str]:
 def description_as_of(element, holds) -> str | None:
     """The description a release shows: that of the earliest `description_before_<version>` whose
     version the release does not hold (`holds` is `holds_version(release)`), else the current one."""
-    versions = sorted(t.removeprefix(DESCRIPTION_BEFORE) for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE))
+    versions = sorted(
+        t.removeprefix(DESCRIPTION_BEFORE) for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE)
+    )
     missing = [v for v in versions if not holds(v)]
     return annotation(element, DESCRIPTION_BEFORE + missing[0]) if missing else element.description
 

@@ -47,13 +47,25 @@ def _epilog() -> str:
 
 def register(subparsers) -> None:
     epilog = _epilog()
-    parser = subparsers.add_parser("conformance", help="test an EDP or CAP server against the specification",
-                                   description=DESCRIPTION, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(
+        "conformance",
+        help="test an EDP or CAP server against the specification",
+        description=DESCRIPTION,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     roles = parser.add_subparsers(dest="role", required=True, metavar="ROLE")
-    for role, help_text in (("edp", "an energy data provider's consumption-data API"),
-                            ("cap", "a carbon accounting provider's emissions-data API")):
-        sub = roles.add_parser(role, help=help_text, description=DESCRIPTION, epilog=epilog,
-                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    for role, help_text in (
+        ("edp", "an energy data provider's consumption-data API"),
+        ("cap", "a carbon accounting provider's emissions-data API"),
+    ):
+        sub = roles.add_parser(
+            role,
+            help=help_text,
+            description=DESCRIPTION,
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         _options(sub, role)
         sub.set_defaults(func=run)
 
@@ -61,31 +73,74 @@ def register(subparsers) -> None:
 def _options(parser: argparse.ArgumentParser, role: str) -> None:
     label = "consumption-data" if role == "edp" else "emissions-data"
     parser.add_argument("url", metavar="URL", help="the server's endpoint URL (http:// or https://)")
-    parser.add_argument("--release", required=True, metavar="LABEL@DATE", help=f"the release it implements: {label}@YYYY-MM-DD")
+    parser.add_argument(
+        "--release", required=True, metavar="LABEL@DATE", help=f"the release it implements: {label}@YYYY-MM-DD"
+    )
     parser.add_argument("--token", default=None, help="bearer token (sent as Authorization: Bearer TOKEN)")
     parser.add_argument("--cert", type=Path, default=None, metavar="PEM", help="client certificate for mutual TLS")
     parser.add_argument("--key", type=Path, default=None, metavar="PEM", help="the client certificate's private key")
-    parser.add_argument("--server-ca", type=Path, default=None, metavar="PEM",
-                        help="CA of the server's TLS certificate (default: the system's trusted CAs)")
-    parser.add_argument("--trust-anchor", type=Path, default=None, metavar="PEM",
-                        help="the environment's signing CA: provenance records must verify with it")
-    parser.add_argument("--until", default=None, metavar="YYYY-MM-DD",
-                        help="the day, month and year asked for end here, 00:00 UTC (default: the first day of this month)")
+    parser.add_argument(
+        "--server-ca",
+        type=Path,
+        default=None,
+        metavar="PEM",
+        help="CA of the server's TLS certificate (default: the system's trusted CAs)",
+    )
+    parser.add_argument(
+        "--trust-anchor",
+        type=Path,
+        default=None,
+        metavar="PEM",
+        help="the environment's signing CA: provenance records must verify with it",
+    )
+    parser.add_argument(
+        "--until",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day, month and year asked for end here, 00:00 UTC (default: the first day of this month)",
+    )
     if role == "edp":
-        parser.add_argument("--foreign-source", default=None, metavar="ID",
-                            help="a data source of this server that the credentials hold no permission for (EDP-40)")
+        parser.add_argument(
+            "--foreign-source",
+            default=None,
+            metavar="ID",
+            help="a data source of this server that the credentials hold no permission for (EDP-40)",
+        )
     else:
-        parser.add_argument("--consumption", nargs="+", type=Path, default=[], metavar="FILE",
-                            help="the MeterData the provider read: its figures are recomputed (CAP-08)")
-        parser.add_argument("--intensity", type=Path, default=None, metavar="FILE",
-                            help="grid intensity for location-based electricity, as `perseus calculate` reads it")
-    parser.add_argument("--max-requests", type=int, default=DEFAULT_MAX_REQUESTS, metavar="N",
-                        help=f"send at most N requests (default {DEFAULT_MAX_REQUESTS})")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help=f"stop sending after this long (default {DEFAULT_TIMEOUT:g})")
+        parser.add_argument(
+            "--consumption",
+            nargs="+",
+            type=Path,
+            default=[],
+            metavar="FILE",
+            help="the MeterData the provider read: its figures are recomputed (CAP-08)",
+        )
+        parser.add_argument(
+            "--intensity",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="grid intensity for location-based electricity, as `perseus calculate` reads it",
+        )
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=DEFAULT_MAX_REQUESTS,
+        metavar="N",
+        help=f"send at most N requests (default {DEFAULT_MAX_REQUESTS})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop sending after this long (default {DEFAULT_TIMEOUT:g})",
+    )
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="write the report as JSON")
     parser.add_argument("--markdown", type=Path, default=None, metavar="FILE", help="write the report as Markdown")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar (it shows on a terminal only anyway)")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (it shows on a terminal only anyway)"
+    )
 
 
 class Unusable(ValueError):
@@ -137,8 +192,13 @@ def _options_from(args):
         _readable(path, "--consumption" if path in consumption else "--intensity")
     if getattr(args, "intensity", None) and not consumption:
         raise Unusable("--intensity goes with --consumption")
-    options = Options(until=_until(args.until), foreign_source=getattr(args, "foreign_source", None), trust_anchor=anchor,
-                      consumption=consumption, intensity=getattr(args, "intensity", None))
+    options = Options(
+        until=_until(args.until),
+        foreign_source=getattr(args, "foreign_source", None),
+        trust_anchor=anchor,
+        consumption=consumption,
+        intensity=getattr(args, "intensity", None),
+    )
     credentials = Credentials(token=args.token, cert=args.cert, key=args.key, server_ca=args.server_ca)
     return options, credentials
 

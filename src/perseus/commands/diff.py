@@ -22,8 +22,11 @@ def register(subparsers) -> None:
     parser.add_argument("new", metavar="NEW", help="e.g. consumption-data@2025-10-27")
     parser.add_argument("--json", action="store_true", help="write JSON instead of Markdown")
     parser.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of stdout")
-    parser.add_argument("--no-impact", action="store_true",
-                        help="leave out the impact on the reference portfolio (methodologies and factor sets)")
+    parser.add_argument(
+        "--no-impact",
+        action="store_true",
+        help="leave out the impact on the reference portfolio (methodologies and factor sets)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -40,7 +43,9 @@ def run(args) -> int:
     try:
         pack = review(args.old, args.new)
         impact = None
-        references = not (Path(args.old).is_file() and Path(args.new).is_file())  # files have no reference portfolio run
+        references = not (
+            Path(args.old).is_file() and Path(args.new).is_file()
+        )  # files have no reference portfolio run
         if pack.kind in WITH_IMPACT and references and not args.no_impact:
             from perseus.review.impact import impact as impact_of
 
@@ -49,7 +54,15 @@ def run(args) -> int:
             text = pack.json() if impact is None else pack.json_with({"impact": impact.as_dict()})
         else:
             text = pack.markdown() + ("" if impact is None else "\n" + impact.markdown(level=2))
-    except (ReviewError, UnknownRelease, RecordInvalid, FactorTableError, MethodologyError, FactorError, ValueError) as exc:
+    except (
+        ReviewError,
+        UnknownRelease,
+        RecordInvalid,
+        FactorTableError,
+        MethodologyError,
+        FactorError,
+        ValueError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except CalculationError as exc:

@@ -1,16 +1,16 @@
 """`perseus governance STEP`: each step of governance/PROCESS.md, and `check`.
 
-    check            every record holds: exit 0; 1 naming the decision, artefact and rule; 2 unreadable
-    draft REF        enter a new artefact version as a draft
-    propose REF...   put drafts to a group; freezes their review packs
-    record-vote ID   record the vote on a proposal (outcome worked out from the tally)
-    publish ID       write the decision's manifest (signed with --key/--cert)
-    sign ID          sign a published manifest under the secretariat certificate
-    verify-release REF  verify the signed manifest holding a release, and its files
-    erratum ID       the one way to change a pin, or take back an approval recorded in error
-    deploy|supersede|withdraw|deprecate REF   later stages of an artefact
-    member-add ID    add a member to the member register
-    keys             a secretariat CA and certificate (the key stays outside the repository)
+check            every record holds: exit 0; 1 naming the decision, artefact and rule; 2 unreadable
+draft REF        enter a new artefact version as a draft
+propose REF...   put drafts to a group; freezes their review packs
+record-vote ID   record the vote on a proposal (outcome worked out from the tally)
+publish ID       write the decision's manifest (signed with --key/--cert)
+sign ID          sign a published manifest under the secretariat certificate
+verify-release REF  verify the signed manifest holding a release, and its files
+erratum ID       the one way to change a pin, or take back an approval recorded in error
+deploy|supersede|withdraw|deprecate REF   later stages of an artefact
+member-add ID    add a member to the member register
+keys             a secretariat CA and certificate (the key stays outside the repository)
 """
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ def register(subparsers) -> None:
 
     p = steps.add_parser("draft", help="enter a new artefact version as a draft")
     p.add_argument("artefact", metavar="REF")
-    p.add_argument("--compared-with", metavar="REF", help="the version its review pack compares against (default: the previous one)")
+    p.add_argument(
+        "--compared-with",
+        metavar="REF",
+        help="the version its review pack compares against (default: the previous one)",
+    )
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")
     p.add_argument("--note")
     p.set_defaults(func=run_draft)
@@ -48,8 +52,13 @@ def register(subparsers) -> None:
     p.add_argument("--for", dest="in_favour", type=int)
     p.add_argument("--against", type=int)
     p.add_argument("--abstain", type=int, default=0)
-    p.add_argument("--vote", action="append", default=[], metavar="MEMBER=for|against|abstain",
-                   help="one member's vote (repeat); the tally is counted from them")
+    p.add_argument(
+        "--vote",
+        action="append",
+        default=[],
+        metavar="MEMBER=for|against|abstain",
+        help="one member's vote (repeat); the tally is counted from them",
+    )
     p.add_argument("--decision-id")
     p.add_argument("--chair")
     p.add_argument("--minutes")
@@ -57,8 +66,10 @@ def register(subparsers) -> None:
     p.add_argument("--date")
     p.set_defaults(func=run_record_vote)
 
-    for name, func, text in (("publish", run_publish, "write the decision's manifest"),
-                             ("sign", run_sign, "sign the decision's manifest")):
+    for name, func, text in (
+        ("publish", run_publish, "write the decision's manifest"),
+        ("sign", run_sign, "sign the decision's manifest"),
+    ):
         p = steps.add_parser(name, help=text)
         p.add_argument("decision", metavar="DECISION")
         p.add_argument("--key", type=Path, help="the secretariat's private key (PEM)")
@@ -68,7 +79,9 @@ def register(subparsers) -> None:
 
     p = steps.add_parser("verify-release", help="verify the signed manifest that holds a release")
     p.add_argument("artefact", metavar="REF")
-    p.add_argument("--trust-anchor", type=Path, help="the secretariat's CA (default: governance/signing/trust-anchors.pem)")
+    p.add_argument(
+        "--trust-anchor", type=Path, help="the secretariat's CA (default: governance/signing/trust-anchors.pem)"
+    )
     p.set_defaults(func=run_verify_release)
 
     p = steps.add_parser("erratum", help="record a correction of a decision's pins or approvals")
@@ -76,7 +89,9 @@ def register(subparsers) -> None:
     p.add_argument("--decision", required=True)
     p.add_argument("--decided-by", required=True)
     p.add_argument("--reason", required=True)
-    p.add_argument("--repin", action="append", default=[], metavar="PATH", help="a pinned file whose new bytes are approved")
+    p.add_argument(
+        "--repin", action="append", default=[], metavar="PATH", help="a pinned file whose new bytes are approved"
+    )
     p.add_argument("--withdraw", action="append", default=[], metavar="REF", help="an approval recorded in error")
     p.add_argument("--date")
     p.set_defaults(func=run_erratum)
@@ -103,9 +118,13 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_member_add)
 
     p = steps.add_parser("keys", help="a secretariat CA, certificate and key, for a new secretariat or a test")
-    p.add_argument("--output", type=Path, required=True, help="folder for the key and certificates (keep it off the repository)")
+    p.add_argument(
+        "--output", type=Path, required=True, help="folder for the key and certificates (keep it off the repository)"
+    )
     p.add_argument("--organisation", default="Perseus secretariat")
-    p.add_argument("--install", action="store_true", help="add the CA to the repository's trust anchors and the chain beside it")
+    p.add_argument(
+        "--install", action="store_true", help="add the CA to the repository's trust anchors and the chain beside it"
+    )
     p.set_defaults(func=run_keys)
 
 
@@ -164,15 +183,24 @@ def _step(args, action) -> int:
 def run_draft(args) -> int:
     from perseus.governance import process
 
-    return _step(args, lambda: f"drafted {process.draft(_root(args), args.artefact, _day(args), args.compared_with, args.note)['artefact']}")
+    return _step(
+        args,
+        lambda: (
+            f"drafted {process.draft(_root(args), args.artefact, _day(args), args.compared_with, args.note)['artefact']}"
+        ),
+    )
 
 
 def run_propose(args) -> int:
     from perseus.governance import process
 
     def action():
-        record = process.propose(_root(args), args.id, args.artefacts, args.motion, args.proposed_by, args.group, _day(args))
-        return f"proposed {', '.join(record['artefacts'])}; review packs frozen: " + ", ".join(p["path"] for p in record["review_packs"])
+        record = process.propose(
+            _root(args), args.id, args.artefacts, args.motion, args.proposed_by, args.group, _day(args)
+        )
+        return f"proposed {', '.join(record['artefacts'])}; review packs frozen: " + ", ".join(
+            p["path"] for p in record["review_packs"]
+        )
 
     return _step(args, action)
 
@@ -188,8 +216,18 @@ def run_record_vote(args) -> int:
         tally = None
         if args.in_favour is not None or args.against is not None:
             tally = {"in_favour": args.in_favour or 0, "against": args.against or 0, "abstentions": args.abstain}
-        record = process.record_vote(_root(args), args.proposal, _day(args), args.meeting, tally, votes or None,
-                                     args.decision_id, args.chair, args.minutes, args.note)
+        record = process.record_vote(
+            _root(args),
+            args.proposal,
+            _day(args),
+            args.meeting,
+            tally,
+            votes or None,
+            args.decision_id,
+            args.chair,
+            args.minutes,
+            args.note,
+        )
         return f"decision {record['id']}: {record['outcome']} ({record['tally']})"
 
     return _step(args, action)
@@ -211,7 +249,12 @@ def run_sign(args) -> int:
 
     if not (args.key and args.cert):
         return _refused(ValueError("sign needs --key and --cert (the secretariat's)"))
-    return _step(args, lambda: f"signed {args.decision} edition {process.sign(_root(args), args.decision, args.key, args.cert)['edition']}")
+    return _step(
+        args,
+        lambda: (
+            f"signed {args.decision} edition {process.sign(_root(args), args.decision, args.key, args.cert)['edition']}"
+        ),
+    )
 
 
 def run_verify_release(args) -> int:
@@ -257,8 +300,10 @@ def run_verify_release(args) -> int:
         failed = failed or bool(problems)
         if not problems:
             m = body["manifest"]
-            print(f"{args.artefact}: {where} edition {m['edition']}, {len(m['files'])} files, signed by {verified.signer} "
-                  f"at {verified.signed_at}: verified")
+            print(
+                f"{args.artefact}: {where} edition {m['edition']}, {len(m['files'])} files, signed by {verified.signer} "
+                f"at {verified.signed_at}: verified"
+            )
     return 1 if failed else 0
 
 
@@ -266,8 +311,9 @@ def run_erratum(args) -> int:
     from perseus.governance import process
 
     def action():
-        record = process.erratum(_root(args), args.id, args.decision, _day(args), args.decided_by, args.reason,
-                                 args.repin, args.withdraw)
+        record = process.erratum(
+            _root(args), args.id, args.decision, _day(args), args.decided_by, args.reason, args.repin, args.withdraw
+        )
         return f"erratum {record['id']} recorded; publish decision {record['decision']} again to sign it"
 
     return _step(args, action)
@@ -276,17 +322,39 @@ def run_erratum(args) -> int:
 def run_stage(args) -> int:
     from perseus.governance import process
 
-    stage = {"deploy": "deployed", "supersede": "superseded", "withdraw": "withdrawn", "deprecate": "deprecated"}[args.stage]
-    return _step(args, lambda: f"{args.artefact}: {stage} " + str(process.set_stage(
-        _root(args), args.artefact, stage, _day(args), by=getattr(args, "by", None) if stage == "withdrawn" else None,
-        superseded_by=getattr(args, "by", None) if stage == "superseded" else None, sunset=getattr(args, "sunset", None))))
+    stage = {"deploy": "deployed", "supersede": "superseded", "withdraw": "withdrawn", "deprecate": "deprecated"}[
+        args.stage
+    ]
+    return _step(
+        args,
+        lambda: (
+            f"{args.artefact}: {stage} "
+            + str(
+                process.set_stage(
+                    _root(args),
+                    args.artefact,
+                    stage,
+                    _day(args),
+                    by=getattr(args, "by", None) if stage == "withdrawn" else None,
+                    superseded_by=getattr(args, "by", None) if stage == "superseded" else None,
+                    sunset=getattr(args, "sunset", None),
+                )
+            )
+        ),
+    )
 
 
 def run_member_add(args) -> int:
     from perseus.governance import process
 
-    member = {"id": args.id, "name": args.name, "organisation": args.organisation, "group": args.group,
-              "role": args.role, "joined": args.joined}
+    member = {
+        "id": args.id,
+        "name": args.name,
+        "organisation": args.organisation,
+        "group": args.group,
+        "role": args.role,
+        "joined": args.joined,
+    }
     return _step(args, lambda: f"member {process.member_add(_root(args), member)['id']} added")
 
 
@@ -298,13 +366,23 @@ def run_keys(args) -> int:
     output.mkdir(parents=True, exist_ok=True)
     ca = create_ca("production", purpose="governance")
     # The secretariat signs what is published in production; its member URL is a local one, not a directory entry.
-    member = create_member(ca, member="https://secretariat.perseus.example/member/secretariat", organisation=args.organisation,
-                           roles=[SECRETARIAT], allowed_roles=(SECRETARIAT,), environment="production", days=3 * 365)
+    member = create_member(
+        ca,
+        member="https://secretariat.perseus.example/member/secretariat",
+        organisation=args.organisation,
+        roles=[SECRETARIAT],
+        allowed_roles=(SECRETARIAT,),
+        environment="production",
+        days=3 * 365,
+    )
     write_private(output / "secretariat-ca.key", ca.key_pem())
     write_public(output / "secretariat-ca.pem", ca.certificate_pem())
     write_private(output / "secretariat.key", member.key_pem())
     write_public(output / "secretariat.pem", member.certificate_pem() + ca.certificate_pem())
-    print(f"wrote {output}/secretariat.key (keep it off the repository), secretariat.pem and secretariat-ca.pem", file=sys.stderr)
+    print(
+        f"wrote {output}/secretariat.key (keep it off the repository), secretariat.pem and secretariat-ca.pem",
+        file=sys.stderr,
+    )
     if args.install:
         root = _root(args)
         anchors = root / TRUST_ANCHORS

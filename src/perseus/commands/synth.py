@@ -59,12 +59,43 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--archetype", choices=ARCHETYPES, default="office", help="kind of business (default office)")
-    parser.add_argument("--meters", type=int, default=1, metavar="N", help="how many businesses of that kind, each with its own meters (default 1)")
-    parser.add_argument("--type", dest="types", choices=(*ENERGY_TYPES, "both"), default="both", help="energy types to write (default both)")
-    parser.add_argument("--from", dest="start", default="2025-01-01T00:00:00Z", metavar="ISO", help="first half-hour, UTC, inclusive (default 2025-01-01T00:00:00Z)")
-    parser.add_argument("--to", dest="end", default="2026-01-01T00:00:00Z", metavar="ISO", help="end, UTC, exclusive (default 2026-01-01T00:00:00Z)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed; same seed, same bytes (default 0)")
-    parser.add_argument("--gas-unit", choices=("MTQ", "KWH"), default="MTQ", help="gas as volume in m³ (SMETS2, default) or energy in kWh (SMETS1)")
+    parser.add_argument(
+        "--meters",
+        type=int,
+        default=1,
+        metavar="N",
+        help="how many businesses of that kind, each with its own meters (default 1)",
+    )
+    parser.add_argument(
+        "--type",
+        dest="types",
+        choices=(*ENERGY_TYPES, "both"),
+        default="both",
+        help="energy types to write (default both)",
+    )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        default="2025-01-01T00:00:00Z",
+        metavar="ISO",
+        help="first half-hour, UTC, inclusive (default 2025-01-01T00:00:00Z)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        default="2026-01-01T00:00:00Z",
+        metavar="ISO",
+        help="end, UTC, exclusive (default 2026-01-01T00:00:00Z)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="random seed; same seed, same bytes (default 0)"
+    )
+    parser.add_argument(
+        "--gas-unit",
+        choices=("MTQ", "KWH"),
+        default="MTQ",
+        help="gas as volume in m³ (SMETS2, default) or energy in kWh (SMETS1)",
+    )
     parser.add_argument(
         "--calorific-value",
         type=float,
@@ -72,12 +103,31 @@ def register(subparsers) -> None:
         help="put this calorific value on MTQ gas data (source `declared`, marked synthetic); default: none, so the calculator's own rule applies",
     )
     parser.add_argument("--outcode", default="SW1A", help="postcode outcode of the premises (default SW1A)")
-    parser.add_argument("--region-id", type=int, default=13, metavar="ID", help="NESO region id 1-17 of the intensity series (default 13, London)")
-    parser.add_argument("--format", choices=("json", "csv", "parquet", "portfolio"), default="json",
-                        help="consumption format (default json); portfolio: a directory for `perseus calculate --portfolio`")
-    parser.add_argument("--output", type=Path, metavar="PATH", help="consumption output: a directory for json, a file for csv/parquet")
-    parser.add_argument("--intensity-output", type=Path, metavar="PATH", help="grid intensity output: .json, .csv or .parquet")
-    parser.add_argument("--datasources-output", type=Path, metavar="PATH", help="also write a DataSources JSON listing the synthetic meters")
+    parser.add_argument(
+        "--region-id",
+        type=int,
+        default=13,
+        metavar="ID",
+        help="NESO region id 1-17 of the intensity series (default 13, London)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "csv", "parquet", "portfolio"),
+        default="json",
+        help="consumption format (default json); portfolio: a directory for `perseus calculate --portfolio`",
+    )
+    parser.add_argument(
+        "--output", type=Path, metavar="PATH", help="consumption output: a directory for json, a file for csv/parquet"
+    )
+    parser.add_argument(
+        "--intensity-output", type=Path, metavar="PATH", help="grid intensity output: .json, .csv or .parquet"
+    )
+    parser.add_argument(
+        "--datasources-output",
+        type=Path,
+        metavar="PATH",
+        help="also write a DataSources JSON listing the synthetic meters",
+    )
     parser.set_defaults(func=run, parser=parser)
 
 
@@ -111,7 +161,10 @@ def run(args) -> int:
     try:
         written = write_all(files)
     except OSError as exc:
-        print(f"perseus synth: error: cannot write {exc.filename or ''}: {exc.strerror or exc} (nothing written)", file=sys.stderr)
+        print(
+            f"perseus synth: error: cannot write {exc.filename or ''}: {exc.strerror or exc} (nothing written)",
+            file=sys.stderr,
+        )
         return 1
     for path in written:
         print(f"perseus synth: wrote SYNTHETIC data (not real readings): {path}", file=sys.stderr)
@@ -148,9 +201,14 @@ def _portfolio(args) -> int:
             (Path(tmp) / "portfolio").rename(target)
     except OSError as exc:
         shutil.rmtree(target, ignore_errors=True)
-        print(f"perseus synth: error: cannot write {exc.filename or args.output}: {exc.strerror or exc} (nothing written)",
-              file=sys.stderr)
+        print(
+            f"perseus synth: error: cannot write {exc.filename or args.output}: {exc.strerror or exc} (nothing written)",
+            file=sys.stderr,
+        )
         return 1
-    print(f"perseus synth: wrote a SYNTHETIC portfolio (not real readings): {args.output}: {summary['meters']} meters, "
-          f"electricity and gas, {summary['readings']:,} readings", file=sys.stderr)
+    print(
+        f"perseus synth: wrote a SYNTHETIC portfolio (not real readings): {args.output}: {summary['meters']} meters, "
+        f"electricity and gas, {summary['readings']:,} readings",
+        file=sys.stderr,
+    )
     return 0

@@ -35,9 +35,14 @@ class Report:
 
 def reports(run: Run) -> list[Report]:
     """A year and a month of the report, ending at --until."""
+
     def fetch():
         chosen = [p for p in periods(run.options.until) if p.name in ("year", "month")]
-        return [Report(p, run.fetch_data(TEMPLATE, TEMPLATE, p.params, f"the emissions report of a {p.name}")) for p in chosen]
+        return [
+            Report(p, run.fetch_data(TEMPLATE, TEMPLATE, p.params, f"the emissions report of a {p.name}"))
+            for p in chosen
+        ]
+
     return run.once("reports", fetch)
 
 
@@ -75,7 +80,10 @@ def report_valid(run: Run):
     for report in reports(run):
         exchange = report.exchange
         if exchange.status != 200:
-            findings.problem(exchange, f"status {exchange.status}, not 200" + (f"; body {quoted(exchange.json())}" if exchange.json() else ""))
+            findings.problem(
+                exchange,
+                f"status {exchange.status}, not 200" + (f"; body {quoted(exchange.json())}" if exchange.json() else ""),
+            )
             continue
         problems = body_problems(run, exchange, 200, default="EmissionsReport")
         if problems:
@@ -95,7 +103,10 @@ def one_entry_per_type_and_month(run: Run):
             if key[1] is None:
                 continue
             if key in first:
-                findings.problem(report.exchange, f"$.data[{index}] and $.data[{first[key]}] are both {key[0]} from {entry.get('from')}")
+                findings.problem(
+                    report.exchange,
+                    f"$.data[{index}] and $.data[{first[key]}] are both {key[0]} from {entry.get('from')}",
+                )
             else:
                 first[key] = index
         if first:
@@ -109,7 +120,9 @@ def _month_rule(report: Report, index: int, entry: dict):
         return None  # CAP-01's
     start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     if not is_month_start(start) or end != next_month(start):
-        return f"$.data[{index}] from {quoted(entry.get('from'))} to {quoted(entry.get('to'))} is not one calendar month"
+        return (
+            f"$.data[{index}] from {quoted(entry.get('from'))} to {quoted(entry.get('to'))} is not one calendar month"
+        )
 
 
 @check("CAP-03")
@@ -122,8 +135,10 @@ def _inside_rule(report: Report, index: int, entry: dict):
     if start is None or end is None:
         return None
     if not (start < report.period.end and end > report.period.start):
-        return (f"$.data[{index}] from {quoted(entry.get('from'))} to {quoted(entry.get('to'))} lies outside the requested "
-                f"{iso(report.period.start)} to {iso(report.period.end)}")
+        return (
+            f"$.data[{index}] from {quoted(entry.get('from'))} to {quoted(entry.get('to'))} lies outside the requested "
+            f"{iso(report.period.start)} to {iso(report.period.end)}"
+        )
 
 
 @check("CAP-04")
@@ -144,9 +159,11 @@ def calculated_after_month(run: Run):
 
 # --- the record, as `perseus verify` checks it -------------------------------------------------
 
+
 def verifications(run: Run) -> dict[int, Verification | UnusableInput]:
     """Per exchange number: verify_report's Verification, or the UnusableInput it raised."""
-    def verify_all():
+
+    def verify_all() -> dict[int, Verification | UnusableInput]:
         from perseus.provenance.verify import UnusableInput, verify_report
 
         anchor = run.options.trust_anchor
@@ -158,6 +175,7 @@ def verifications(run: Run) -> dict[int, Verification | UnusableInput]:
             except UnusableInput as exc:
                 found[report.exchange.number] = exc
         return found
+
     return run.once("verifications", verify_all)
 
 
@@ -175,7 +193,10 @@ def record_verifies(run: Run):
         if problems:
             findings.problem(report.exchange, f"perseus verify: {problems[0]}")
         else:
-            findings.check(report.exchange, f"verified: {len(result.steps)} step(s)" + (f"; note: {result.notes[0]}" if result.notes else ""))
+            findings.check(
+                report.exchange,
+                f"verified: {len(result.steps)} step(s)" + (f"; note: {result.notes[0]}" if result.notes else ""),
+            )
     return findings.outcome("reports", none="no report answered 200 (see CAP-01)")
 
 
@@ -192,12 +213,16 @@ def sources_match_record(run: Run):
         if problems:
             findings.problem(report.exchange, f"perseus verify: {problems[0]}")
         else:
-            findings.check(report.exchange, f"sources {quoted([s.get('methodology') for s in (report.payload or {}).get('sources') or []])} "
-                                            "match the record")
+            findings.check(
+                report.exchange,
+                f"sources {quoted([s.get('methodology') for s in (report.payload or {}).get('sources') or []])} "
+                "match the record",
+            )
     return findings.outcome("reports", none="no record was read far enough to compare (see CAP-07)")
 
 
 # --- the figures, recomputed ---------------------------------------------------------------------
+
 
 def recomputed(run: Run, report: Report) -> dict:
     """The reference calculator's report of the same period from the consumption given."""
@@ -205,16 +230,29 @@ def recomputed(run: Run, report: Report) -> dict:
 
     from perseus.calculator import calculate
 
-    methods = sorted({str(s["methodology"]) for s in (report.payload or {}).get("sources") or [] if isinstance(s, dict) and s.get("methodology")})
-    return calculate(list(run.options.consumption), intensity=run.options.intensity, methods=methods,
-                     start=iso(report.period.start), end=iso(report.period.end),
-                     taken_at=iso(_dt.datetime.now(_dt.UTC)))
+    methods = sorted(
+        {
+            str(s["methodology"])
+            for s in (report.payload or {}).get("sources") or []
+            if isinstance(s, dict) and s.get("methodology")
+        }
+    )
+    return calculate(
+        list(run.options.consumption),
+        intensity=run.options.intensity,
+        methods=methods,
+        start=iso(report.period.start),
+        end=iso(report.period.end),
+        taken_at=iso(_dt.datetime.now(_dt.UTC)),
+    )
 
 
 @check("CAP-08")
 def figures_recomputed(run: Run):
     if not run.options.consumption:
-        return not_applicable("give --consumption (the MeterData the provider read; --intensity for location-based electricity)")
+        return not_applicable(
+            "give --consumption (the MeterData the provider read; --intensity for location-based electricity)"
+        )
     from perseus.calculator import CalculationError
     from perseus.methodology.documents import MethodologyError, resolve
 
@@ -226,7 +264,10 @@ def figures_recomputed(run: Run):
     except CalculationError as exc:
         return not_applicable(f"the reference calculator refused the consumption given: {str(exc).splitlines()[0]}")
     except MethodologyError as exc:
-        return failed(f"the report names a methodology the scheme does not publish: {exc}", Evidence.of(year.exchange, quoted((year.payload or {}).get("sources"))))
+        return failed(
+            f"the report names a methodology the scheme does not publish: {exc}",
+            Evidence.of(year.exchange, quoted((year.payload or {}).get("sources"))),
+        )
     figures = {(e["type"], e["from"]): e["emissions"]["value"] for e in ours["data"]}
     methods = {s["type"]: s["methodology"] for s in ours.get("sources", [])}
     findings = Findings()
@@ -236,13 +277,22 @@ def figures_recomputed(run: Run):
         key = (entry.get("type"), entry.get("from"))
         served = (entry.get("emissions") or {}).get("value") if isinstance(entry.get("emissions"), dict) else None
         if key not in figures or not isinstance(served, (int, float)):
-            findings.problem(year.exchange, f"$.data[{index}] ({key[0]}, {key[1]}): the consumption given yields no figure to compare")
+            findings.problem(
+                year.exchange,
+                f"$.data[{index}] ({key[0]}, {key[1]}): the consumption given yields no figure to compare",
+            )
             continue
         decimals = resolve(methods[key[0]]).rounding["decimals"]
-        tolerance = 0.5 * 10 ** -decimals
+        tolerance = 0.5 * 10**-decimals
         if abs(served - figures[key]) > tolerance + 1e-12:
-            findings.problem(year.exchange, f"$.data[{index}].emissions.value = {served} for {key[0]} {key[1]}; "
-                                            f"{methods[key[0]]} gives {figures[key]} (tolerance {tolerance:g})")
+            findings.problem(
+                year.exchange,
+                f"$.data[{index}].emissions.value = {served} for {key[0]} {key[1]}; "
+                f"{methods[key[0]]} gives {figures[key]} (tolerance {tolerance:g})",
+            )
     if not findings.count:
-        findings.check(year.exchange, f"{len(year.entries())} figures within rounding of {', '.join(sorted(set(methods.values())))}")
+        findings.check(
+            year.exchange,
+            f"{len(year.entries())} figures within rounding of {', '.join(sorted(set(methods.values())))}",
+        )
     return findings.outcome("figures", none=NO_ENTRIES)

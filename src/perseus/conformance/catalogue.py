@@ -49,7 +49,9 @@ def parse(raw: dict, where: str = "cases.yaml") -> tuple[Case, ...]:
         missing = [f for f in FIELDS if not item.get(f)]
         extra = sorted(set(item) - set(FIELDS))
         if missing or extra:
-            raise CatalogueError(f"{at}: missing {', '.join(missing) or 'nothing'}; unknown {', '.join(extra) or 'nothing'}")
+            raise CatalogueError(
+                f"{at}: missing {', '.join(missing) or 'nothing'}; unknown {', '.join(extra) or 'nothing'}"
+            )
         if not CASE_ID.match(str(item["id"])):
             raise CatalogueError(f"{at}: id must look like API-01, EDP-20 or CAP-03")
         if item["level"] not in LEVELS:
@@ -59,9 +61,17 @@ def parse(raw: dict, where: str = "cases.yaml") -> tuple[Case, ...]:
             raise CatalogueError(f"{at}: applies must be a list of {', '.join(ROLES)}")
         if any(c.id == item["id"] for c in found):
             raise CatalogueError(f"{at}: id {item['id']} is used twice")
-        found.append(Case(id=item["id"], title=_clean(item["title"]), level=item["level"], applies=applies,
-                          requirement=_clean(item["requirement"]), source=_clean(item["source"]),
-                          method=_clean(item["method"])))
+        found.append(
+            Case(
+                id=item["id"],
+                title=_clean(item["title"]),
+                level=item["level"],
+                applies=applies,
+                requirement=_clean(item["requirement"]),
+                source=_clean(item["source"]),
+                method=_clean(item["method"]),
+            )
+        )
     return tuple(found)
 
 

@@ -32,24 +32,37 @@ def body_problems(run: Run, exchange: Exchange, status: int, default: str | None
     return [f"{cls}: {p}" for p in run.documents.problems(exchange.template, cls, payload)]
 
 
-def expect(run: Run, findings: Findings, exchange: Exchange, status: int, *, refused_ok: bool = False,
-           default: str | None = None) -> None:
+def expect(
+    run: Run,
+    findings: Findings,
+    exchange: Exchange,
+    status: int,
+    *,
+    refused_ok: bool = False,
+    default: str | None = None,
+) -> None:
     """The exchange answered `status` with its published body (or, if `refused_ok`, was refused in the TLS handshake)."""
     if exchange.status is None and refused_ok:
         findings.check(exchange, f"refused before any answer ({exchange.error})")
         return
     if exchange.status != status:
-        findings.problem(exchange, f"status {exchange.status if exchange.status is not None else '(none)'}, not {status}"
-                         + (f"; body {quoted(exchange.json())}" if exchange.json() is not None else ""))
+        findings.problem(
+            exchange,
+            f"status {exchange.status if exchange.status is not None else '(none)'}, not {status}"
+            + (f"; body {quoted(exchange.json())}" if exchange.json() is not None else ""),
+        )
         return
     problems = body_problems(run, exchange, status, default)
     if problems:
         findings.problem(exchange, problems[0])
     else:
-        findings.check(exchange, f"status {status}" + (f", body {quoted(exchange.json())}" if exchange.json() is not None else ""))
+        findings.check(
+            exchange, f"status {status}" + (f", body {quoted(exchange.json())}" if exchange.json() is not None else "")
+        )
 
 
 # --- the heartbeat ----------------------------------------------------------------------------
+
 
 @check("API-01")
 def heartbeat_ok(run: Run):
@@ -59,7 +72,10 @@ def heartbeat_ok(run: Run):
         return failed(f"GET /heartbeat answered {exchange.status}, not 200", Evidence.of(exchange, quoted(payload)))
     problems = body_problems(run, exchange, 200, default="Heartbeat")
     if problems:
-        return failed(f"the heartbeat does not follow Heartbeat of {run.documents.heartbeat.ref}", Evidence.of(exchange, problems[0]))
+        return failed(
+            f"the heartbeat does not follow Heartbeat of {run.documents.heartbeat.ref}",
+            Evidence.of(exchange, problems[0]),
+        )
     return passed(f"valid against Heartbeat of {run.documents.heartbeat.ref}", Evidence.of(exchange, quoted(payload)))
 
 
@@ -76,11 +92,14 @@ def heartbeat_clock(run: Run):
     excerpt = f"$.timestamp = {quoted(payload['timestamp'])}; asked at {iso(sent)}"
     if not sent - slack <= stamp <= received + slack:
         off = min(abs((stamp - sent).total_seconds()), abs((stamp - received).total_seconds()))
-        return failed(f"the server's clock is {off:,.0f} s off (tolerance {CLOCK_TOLERANCE} s)", Evidence.of(exchange, excerpt))
+        return failed(
+            f"the server's clock is {off:,.0f} s off (tolerance {CLOCK_TOLERANCE} s)", Evidence.of(exchange, excerpt)
+        )
     return passed(f"within {CLOCK_TOLERANCE} s of the suite's clock", Evidence.of(exchange, excerpt))
 
 
 # --- over every answer --------------------------------------------------------------------------
+
 
 @check("API-03")
 def media_types(run: Run):
@@ -114,7 +133,10 @@ def allowed_probes(run: Run) -> list[Exchange]:
     future = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=30)
     probes = [
         ("`to` left out", {"from": iso(start)}),
-        ("an offset of +01:00", {"from": start.astimezone(plus_one).isoformat(), "to": end.astimezone(plus_one).isoformat()}),
+        (
+            "an offset of +01:00",
+            {"from": start.astimezone(plus_one).isoformat(), "to": end.astimezone(plus_one).isoformat()},
+        ),
         ("fractional seconds", {"from": iso(start).replace("Z", ".000Z"), "to": iso(end).replace("Z", ".000Z")}),
         ("a single half-hour", {"from": iso(start), "to": iso(start + dt.timedelta(minutes=30))}),
         ("a period long past", {"from": "2001-03-01T00:00:00Z", "to": "2001-03-02T00:00:00Z"}),
@@ -133,7 +155,10 @@ def no_server_errors(run: Run):
         if exchange.status is None:
             findings.problem(exchange, f"no answer to an allowed request ({exchange.error})")
         elif exchange.status >= 500:
-            findings.problem(exchange, f"status {exchange.status}; body {quoted(exchange.json() or exchange.body[:200].decode(errors='replace'))}")
+            findings.problem(
+                exchange,
+                f"status {exchange.status}; body {quoted(exchange.json() or exchange.body[:200].decode(errors='replace'))}",
+            )
         else:
             findings.check(exchange, f"status {exchange.status}")
     return findings.outcome("allowed requests")
@@ -155,6 +180,7 @@ def authenticate_header(run: Run):
 
 # --- credentials --------------------------------------------------------------------------------
 
+
 def secured_endpoints(run: Run) -> list[tuple[str, str, dict, str]]:
     """(template, path, params, what) of the data endpoints the document secures."""
     found: list[tuple[str, str, dict, str]] = []
@@ -169,8 +195,13 @@ def secured_endpoints(run: Run) -> list[tuple[str, str, dict, str]]:
 def without_credentials(run: Run) -> list[Exchange]:
     credentials = run.session.credentials
     variants = [NONE] + ([NO_TOKEN] if credentials.token and credentials.cert else [])
-    return [run.session.get(template, path, params, purpose=f"{what}, {credentials.describe(which)}", which=which, allowed=False)
-            for template, path, params, what in secured_endpoints(run) for which in variants]
+    return [
+        run.session.get(
+            template, path, params, purpose=f"{what}, {credentials.describe(which)}", which=which, allowed=False
+        )
+        for template, path, params, what in secured_endpoints(run)
+        for which in variants
+    ]
 
 
 @check("API-05")
@@ -178,7 +209,9 @@ def refused_without_credentials(run: Run):
     exchanges = run.once("without-credentials", lambda: without_credentials(run))
     findings = Findings()
     for exchange in exchanges:
-        handshake = run.session.https and bool(run.session.credentials.cert) and exchange.credentials == "no credentials"
+        handshake = (
+            run.session.https and bool(run.session.credentials.cert) and exchange.credentials == "no credentials"
+        )
         expect(run, findings, exchange, 401, refused_ok=handshake)
     return findings.outcome("requests without credentials", none="the document secures no endpoint the suite can ask")
 
@@ -186,18 +219,27 @@ def refused_without_credentials(run: Run):
 @check("API-06")
 def refused_with_unknown_credentials(run: Run):
     if not run.session.credentials.token:
-        return not_applicable("the client authenticates by certificate alone (no --token); a certificate the server did "
-                              "not issue is refused in the TLS handshake")
-    exchanges = run.once("unknown-token", lambda: [
-        run.session.get(t, p, q, purpose=f"{what}, unknown token", which=UNKNOWN_TOKEN, allowed=False)
-        for t, p, q, what in secured_endpoints(run)])
+        return not_applicable(
+            "the client authenticates by certificate alone (no --token); a certificate the server did "
+            "not issue is refused in the TLS handshake"
+        )
+    exchanges = run.once(
+        "unknown-token",
+        lambda: [
+            run.session.get(t, p, q, purpose=f"{what}, unknown token", which=UNKNOWN_TOKEN, allowed=False)
+            for t, p, q, what in secured_endpoints(run)
+        ],
+    )
     findings = Findings()
     for exchange in exchanges:
         expect(run, findings, exchange, 401)
-    return findings.outcome("requests with a token no server issued", none="the document secures no endpoint the suite can ask")
+    return findings.outcome(
+        "requests with a token no server issued", none="the document secures no endpoint the suite can ask"
+    )
 
 
 # --- parameters ----------------------------------------------------------------------------------
+
 
 def bad_parameter_probes(run: Run) -> list[tuple[str, Exchange]]:
     endpoint = run.data_endpoint()
@@ -205,11 +247,15 @@ def bad_parameter_probes(run: Run) -> list[tuple[str, Exchange]]:
         return []
     template, path, what = endpoint
     start = iso(run.day.start)
-    probes = [("from", "`from` missing", {"to": iso(run.day.end)}),
-              ("from", "`from` not a date-time", {"from": "yesterday"}),
-              ("to", "`to` not a date-time", {"from": start, "to": "not-a-date"})]
-    return [(parameter, run.session.get(template, path, params, purpose=f"{what}, {label}", allowed=False))
-            for parameter, label, params in probes]
+    probes = [
+        ("from", "`from` missing", {"to": iso(run.day.end)}),
+        ("from", "`from` not a date-time", {"from": "yesterday"}),
+        ("to", "`to` not a date-time", {"from": start, "to": "not-a-date"}),
+    ]
+    return [
+        (parameter, run.session.get(template, path, params, purpose=f"{what}, {label}", allowed=False))
+        for parameter, label, params in probes
+    ]
 
 
 def reversed_period(run: Run) -> list[tuple[str, Exchange]]:
@@ -230,18 +276,24 @@ def _expect_422(run: Run, probes: list[tuple[str, Exchange]], what: str):
 
 @check("API-07")
 def bad_parameters(run: Run):
-    return _expect_422(run, run.once("bad-parameters", lambda: bad_parameter_probes(run)), "requests with bad parameters")
+    return _expect_422(
+        run, run.once("bad-parameters", lambda: bad_parameter_probes(run)), "requests with bad parameters"
+    )
 
 
 @check("API-08")
 def reversed_period_refused(run: Run):
-    return _expect_422(run, run.once("reversed-period", lambda: reversed_period(run)), "requests with `to` before `from`")
+    return _expect_422(
+        run, run.once("reversed-period", lambda: reversed_period(run)), "requests with `to` before `from`"
+    )
 
 
 @check("API-11")
 def validation_names_parameter(run: Run):
     findings = Findings()
-    probes = run.once("bad-parameters", lambda: bad_parameter_probes(run)) + run.once("reversed-period", lambda: reversed_period(run))
+    probes = run.once("bad-parameters", lambda: bad_parameter_probes(run)) + run.once(
+        "reversed-period", lambda: reversed_period(run)
+    )
     for parameter, exchange in probes:
         payload = exchange.json()
         detail = payload.get("detail") if isinstance(payload, dict) else None
@@ -257,13 +309,23 @@ def validation_names_parameter(run: Run):
 
 # --- not ready --------------------------------------------------------------------------------
 
+
 @check("API-09")
 def not_ready(run: Run):
     endpoint = run.data_endpoint()
     if endpoint is not None:
         template, path, what = endpoint
-        run.once("not-ready", lambda: run.session.get(template, path, run.day.params, purpose=f"{what}, asked to be not ready",
-                                                      headers=NOT_READY, allowed=False))
+        run.once(
+            "not-ready",
+            lambda: run.session.get(
+                template,
+                path,
+                run.day.params,
+                purpose=f"{what}, asked to be not ready",
+                headers=NOT_READY,
+                allowed=False,
+            ),
+        )
     findings = Findings()
     for exchange in run.session.exchanges:
         if exchange.status != 202:
@@ -278,4 +340,6 @@ def not_ready(run: Run):
             findings.problem(exchange, problems[0])
         else:
             findings.check(exchange, f"Retry-After: {value}; body {quoted(exchange.json())}")
-    return findings.outcome("202 answers", none="no answer of the run was 202 (the server did not take up X-Perseus-Scenario: not-ready)")
+    return findings.outcome(
+        "202 answers", none="no answer of the run was 202 (the server did not take up X-Perseus-Scenario: not-ready)"
+    )

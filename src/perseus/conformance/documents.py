@@ -86,7 +86,13 @@ class Documents:
         document = openapi(self.ref_for(template))
         if cls not in document.get("components", {}).get("schemas", {}):
             return [f"the release publishes no schema {cls} to check the body against"]
-        wrapped = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": f"#/components/schemas/{cls}",
-                   "components": document.get("components", {})}
+        wrapped = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$ref": f"#/components/schemas/{cls}",
+            "components": document.get("components", {}),
+        }
         validator = jsonschema_rs.Draft202012Validator(wrapped, validate_formats=True)
-        return [f"{'/'.join(map(str, e.instance_path)) or '(body)'}: {e.message}" for e in list(validator.iter_errors(payload))[:5]]
+        return [
+            f"{'/'.join(map(str, e.instance_path)) or '(body)'}: {e.message}"
+            for e in list(validator.iter_errors(payload))[:5]
+        ]

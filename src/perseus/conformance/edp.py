@@ -24,6 +24,7 @@ HALF_HOUR = dt.timedelta(minutes=30)
 
 # --- the answers the cases share ---------------------------------------------------------------
 
+
 def datasources(run: Run) -> Exchange:
     return run.once("datasources", lambda: run.session.get("/datasources", "/datasources", purpose="the data sources"))
 
@@ -72,22 +73,35 @@ class Answer:
     def readings(self) -> list[tuple[int, dict]]:
         if self._readings is None:
             data = (self.payload or {}).get("data")
-            self._readings = [(i, r) for i, r in enumerate(data) if isinstance(r, dict)] if isinstance(data, list) else []
+            self._readings = (
+                [(i, r) for i, r in enumerate(data) if isinstance(r, dict)] if isinstance(data, list) else []
+            )
         return self._readings
 
 
 def source_days(run: Run) -> list[Answer]:
     def fetch():
         day = run.day
-        return [Answer(source, measure, day, run.fetch_data(TEMPLATE, meter_path(source["id"], measure), day.params,
-                                                             f"one day of {source['id']} {measure}"))
-                for source in listed(run)[:MAX_SOURCES] for measure in measures_of(source)]
+        return [
+            Answer(
+                source,
+                measure,
+                day,
+                run.fetch_data(
+                    TEMPLATE, meter_path(source["id"], measure), day.params, f"one day of {source['id']} {measure}"
+                ),
+            )
+            for source in listed(run)[:MAX_SOURCES]
+            for measure in measures_of(source)
+        ]
+
     return run.once("source-days", fetch)
 
 
 def samples(run: Run) -> list[Answer]:
     """A day, a month and a year of the first data source of each energy type (the day is EDP-03's)."""
-    def fetch():
+
+    def fetch() -> list[Answer]:
         days = {(a.source["id"], a.measure): a for a in source_days(run)}
         chosen: dict[str, tuple[dict, str]] = {}
         for source in listed(run)[:MAX_SOURCES]:
@@ -97,11 +111,16 @@ def samples(run: Run) -> list[Answer]:
         found = []
         for source, measure in chosen.values():
             for period in periods(run.options.until)[1:]:
-                exchange = run.fetch_data(TEMPLATE, meter_path(source["id"], measure), period.params,
-                                          f"a {period.name} of {source['id']} {measure}")
+                exchange = run.fetch_data(
+                    TEMPLATE,
+                    meter_path(source["id"], measure),
+                    period.params,
+                    f"a {period.name} of {source['id']} {measure}",
+                )
                 found.append(Answer(source, measure, period, exchange))
             found.append(days[(source["id"], measure)])
         return found
+
     return run.once("samples", fetch)
 
 
@@ -134,23 +153,32 @@ def over_readings(run: Run, rule) -> Findings:
     return findings
 
 
-NO_READINGS = ("no answer held readings: choose --until within the period the server has data for, "
-               "and credentials that hold a current permission")
+NO_READINGS = (
+    "no answer held readings: choose --until within the period the server has data for, "
+    "and credentials that hold a current permission"
+)
 
 
 # --- data sources --------------------------------------------------------------------------------
+
 
 @check("EDP-01")
 def datasources_valid(run: Run):
     exchange = datasources(run)
     if exchange.status != 200:
-        return failed(f"GET /datasources answered {exchange.status}, not 200", Evidence.of(exchange, quoted(exchange.json())))
+        return failed(
+            f"GET /datasources answered {exchange.status}, not 200", Evidence.of(exchange, quoted(exchange.json()))
+        )
     problems = body_problems(run, exchange, 200, default="DataSources")
     if problems:
-        return failed(f"the list does not follow DataSources of {run.documents.release.ref}", Evidence.of(exchange, problems[0]))
+        return failed(
+            f"the list does not follow DataSources of {run.documents.release.ref}", Evidence.of(exchange, problems[0])
+        )
     count = len(exchange.json().get("data", []))
-    return passed(f"{count} data source(s), valid against DataSources of {run.documents.release.ref}",
-                  Evidence.of(exchange, quoted([s.get("id") for s in listed(run)])))
+    return passed(
+        f"{count} data source(s), valid against DataSources of {run.documents.release.ref}",
+        Evidence.of(exchange, quoted([s.get("id") for s in listed(run)])),
+    )
 
 
 @check("EDP-02")
@@ -161,7 +189,10 @@ def unique_ids(run: Run):
         return not_applicable("the list names no data source (see EDP-01)")
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        return failed(f"{len(repeated)} id(s) name more than one data source", Evidence.of(exchange, f"repeated: {quoted(repeated)}"))
+        return failed(
+            f"{len(repeated)} id(s) name more than one data source",
+            Evidence.of(exchange, f"repeated: {quoted(repeated)}"),
+        )
     return passed(f"{len(ids)} distinct id(s)", Evidence.of(exchange, quoted(ids)))
 
 
@@ -174,15 +205,23 @@ def every_source_readable(run: Run):
         if exchange.status == 200 and isinstance(exchange.json(), dict):
             findings.check(exchange, f"{answer.source['id']!r} {answer.measure}: 200")
         else:
-            findings.problem(exchange, f"{answer.source['id']!r} {answer.measure}: status {exchange.status}"
-                             + (f", body {quoted(exchange.json())}" if exchange.json() is not None else ""))
-    outcome = findings.outcome("data sources and measures", none="the list names no data source with a measure (see EDP-01)")
+            findings.problem(
+                exchange,
+                f"{answer.source['id']!r} {answer.measure}: status {exchange.status}"
+                + (f", body {quoted(exchange.json())}" if exchange.json() is not None else ""),
+            )
+    outcome = findings.outcome(
+        "data sources and measures", none="the list names no data source with a measure (see EDP-01)"
+    )
     cut = len(listed(run)) - MAX_SOURCES
     if cut > 0:
         from perseus.conformance.verdicts import Outcome
 
-        outcome = Outcome(outcome.outcome, f"{outcome.detail}; the first {MAX_SOURCES} of the list were read, {cut} not",
-                          outcome.evidence)
+        outcome = Outcome(
+            outcome.outcome,
+            f"{outcome.detail}; the first {MAX_SOURCES} of the list were read, {cut} not",
+            outcome.evidence,
+        )
     return outcome
 
 
@@ -210,6 +249,7 @@ def location_of_source(run: Run):
 
 # --- meter data ----------------------------------------------------------------------------------
 
+
 @check("EDP-20")
 def meter_data_valid(run: Run):
     findings = Findings()
@@ -222,7 +262,9 @@ def meter_data_valid(run: Run):
             findings.problem(exchange, problems[0])
         else:
             findings.check(exchange, f"{answer.period.name}: {len(answer.readings()):,} readings, valid")
-    return findings.outcome(f"answers (MeterData of {run.documents.release.ref})", none="no meter data answered 200 (see EDP-03)")
+    return findings.outcome(
+        f"answers (MeterData of {run.documents.release.ref})", none="no meter data answered 200 (see EDP-03)"
+    )
 
 
 def _on_grid(instant: dt.datetime) -> bool:
@@ -299,8 +341,14 @@ def _register(reading: dict) -> tuple[str, float] | None:
 def cumulative_never_decreases(run: Run):
     findings = Findings()
     for answer in meter_answers(run):
-        timed = sorted(((parse_instant(r.get("from")), i, r) for i, r in answer.readings()
-                        if parse_instant(r.get("from")) is not None), key=lambda t: (t[0], t[1]))
+        timed = sorted(
+            (
+                (parse_instant(r.get("from")), i, r)
+                for i, r in answer.readings()
+                if parse_instant(r.get("from")) is not None
+            ),
+            key=lambda t: (t[0], t[1]),
+        )
         if not timed:
             continue
         previous = None
@@ -308,11 +356,18 @@ def cumulative_never_decreases(run: Run):
             register = _register(reading)
             if register is None:
                 continue
-            if previous and previous[1][0] == register[0] and register[1] < previous[1][1] - 1e-9 * max(1.0, abs(previous[1][1])):
+            if (
+                previous
+                and previous[1][0] == register[0]
+                and register[1] < previous[1][1] - 1e-9 * max(1.0, abs(previous[1][1]))
+            ):
                 last_index, _, last = previous[0]
-                findings.problem(answer.exchange, f"$.data[{index}].cumulative {quoted(reading.get('cumulative'))} at "
-                                                  f"{reading.get('from')} is below $.data[{last_index}].cumulative "
-                                                  f"{quoted(last.get('cumulative'))} at {last.get('from')}")
+                findings.problem(
+                    answer.exchange,
+                    f"$.data[{index}].cumulative {quoted(reading.get('cumulative'))} at "
+                    f"{reading.get('from')} is below $.data[{last_index}].cumulative "
+                    f"{quoted(last.get('cumulative'))} at {last.get('from')}",
+                )
             previous = ((index, None, reading), register)
         findings.check(answer.exchange, f"{len(timed):,} readings in time order")
     return findings.outcome("answers", none=NO_READINGS)
@@ -323,8 +378,10 @@ def _inside_rule(answer: Answer, index: int, reading: dict):
     if start is None or end is None:
         return None
     if start < answer.period.start or end > answer.period.end:
-        return (f"$.data[{index}] from {quoted(reading.get('from'))} to {quoted(reading.get('to'))}, outside the "
-                f"requested {answer.period.params['from']} to {answer.period.params['to']}")
+        return (
+            f"$.data[{index}] from {quoted(reading.get('from'))} to {quoted(reading.get('to'))}, outside the "
+            f"requested {answer.period.params['from']} to {answer.period.params['to']}"
+        )
 
 
 @check("EDP-26")
@@ -345,7 +402,10 @@ def no_duplicates(run: Run):
             if start is None:
                 continue
             if start in first_at:
-                findings.problem(answer.exchange, f"$.data[{index}] and $.data[{first_at[start]}] both start at {reading.get('from')}")
+                findings.problem(
+                    answer.exchange,
+                    f"$.data[{index}] and $.data[{first_at[start]}] both start at {reading.get('from')}",
+                )
             else:
                 first_at[start] = index
         findings.check(answer.exchange, f"{len(readings):,} readings, {len(first_at):,} half-hours")
@@ -353,6 +413,7 @@ def no_duplicates(run: Run):
 
 
 # --- the error contract ---------------------------------------------------------------------------
+
 
 def _one_day(run: Run, source_id: str, measure: str, purpose: str) -> Exchange:
     return run.session.get(TEMPLATE, meter_path(source_id, measure), run.day.params, purpose=purpose, allowed=False)
@@ -368,7 +429,9 @@ def _expect_one(run: Run, exchange: Exchange, status: int):
 def foreign_source_forbidden(run: Run):
     foreign = run.options.foreign_source
     if not foreign:
-        return not_applicable("give --foreign-source ID: a data source of this server the credentials hold no permission for")
+        return not_applicable(
+            "give --foreign-source ID: a data source of this server the credentials hold no permission for"
+        )
     measure = (first_source(run) or ({}, "import"))[1]
     exchange = run.once("foreign", lambda: _one_day(run, foreign, measure, f"one day of {foreign} (another client's)"))
     return _expect_one(run, exchange, 403)

@@ -16,6 +16,7 @@ def check(case_id: str):
             raise ValueError(f"two checks for {case_id}")
         CHECKS[case_id] = function
         return function
+
     return register
 
 

@@ -43,23 +43,44 @@ def as_json(result: Result) -> dict:
         "started": result.started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "seconds": round(result.seconds, 3),
         "requests": len(run.session.exchanges),
-        "limits": {"maxRequests": run.session.max_requests,
-                   "timeoutSeconds": round(run.session.deadline - run.session.started, 3)},
-        "options": {"until": run.options.until.isoformat(), "credentials": run.session.credentials.describe("full"),
-                    "foreignSource": run.options.foreign_source, "trustAnchor": run.options.trust_anchor is not None,
-                    "consumption": [str(p) for p in run.options.consumption]},
+        "limits": {
+            "maxRequests": run.session.max_requests,
+            "timeoutSeconds": round(run.session.deadline - run.session.started, 3),
+        },
+        "options": {
+            "until": run.options.until.isoformat(),
+            "credentials": run.session.credentials.describe("full"),
+            "foreignSource": run.options.foreign_source,
+            "trustAnchor": run.options.trust_anchor is not None,
+            "consumption": [str(p) for p in run.options.consumption],
+        },
         "summary": counts(result),
         "exitStatus": status,
         "conforms": status == CONFORMS,
-        "cases": [{
-            "id": v.case.id, "title": v.case.title, "level": v.case.level, "requirement": v.case.requirement,
-            "source": v.case.source, "method": v.case.method, "verdict": v.outcome, "detail": v.detail,
-            "evidence": [{"request": e.request, "answer": e.answer, "excerpt": e.excerpt} for e in v.evidence],
-        } for v in result.verdicts],
-        "exchanges": [{
-            "number": e.number, "purpose": e.purpose, "request": e.request_line(), "answer": e.answer_line(),
-            "milliseconds": round(e.seconds * 1000, 1),
-        } for e in run.session.exchanges],
+        "cases": [
+            {
+                "id": v.case.id,
+                "title": v.case.title,
+                "level": v.case.level,
+                "requirement": v.case.requirement,
+                "source": v.case.source,
+                "method": v.case.method,
+                "verdict": v.outcome,
+                "detail": v.detail,
+                "evidence": [{"request": e.request, "answer": e.answer, "excerpt": e.excerpt} for e in v.evidence],
+            }
+            for v in result.verdicts
+        ],
+        "exchanges": [
+            {
+                "number": e.number,
+                "purpose": e.purpose,
+                "request": e.request_line(),
+                "answer": e.answer_line(),
+                "milliseconds": round(e.seconds * 1000, 1),
+            }
+            for e in run.session.exchanges
+        ],
     }
 
 
@@ -84,10 +105,21 @@ def as_markdown(result: Result) -> str:
     for level, row in data["summary"].items():
         lines.append(f"| {level} | " + " | ".join(str(row[o]) for o in OUTCOMES) + " |")
     lines += ["", "| case | level | verdict | title |", "|---|---|---|---|"]
-    lines += [f"| [{c['id']}](#{c['id'].lower()}) | {c['level']} | {LABEL[c['verdict']]} | {_md(c['title'])} |" for c in data["cases"]]
+    lines += [
+        f"| [{c['id']}](#{c['id'].lower()}) | {c['level']} | {LABEL[c['verdict']]} | {_md(c['title'])} |"
+        for c in data["cases"]
+    ]
     for c in data["cases"]:
-        lines += ["", f"## {c['id']}", "", f"**{_md(c['title'])}** ({c['level']}): **{LABEL[c['verdict']]}**, {_md(c['detail'])}.", "",
-                  f"- Requirement: {c['requirement']}", f"- Source: {c['source']}", f"- Checked: {c['method']}"]
+        lines += [
+            "",
+            f"## {c['id']}",
+            "",
+            f"**{_md(c['title'])}** ({c['level']}): **{LABEL[c['verdict']]}**, {_md(c['detail'])}.",
+            "",
+            f"- Requirement: {c['requirement']}",
+            f"- Source: {c['source']}",
+            f"- Checked: {c['method']}",
+        ]
         if c["evidence"]:
             lines += ["", "| request | answer | what decided |", "|---|---|---|"]
             lines += [f"| `{_md(e['request'])}` | {_md(e['answer'])} | {_md(e['excerpt'])} |" for e in c["evidence"]]
@@ -101,8 +133,12 @@ def summary_lines(result: Result) -> list[str]:
             for evidence in verdict.evidence[:1]:
                 lines.append(f"  {verdict.case.id}: {evidence.request} -> {evidence.answer}: {evidence.excerpt}")
     table = counts(result)
-    lines.append("; ".join(f"{level}: " + ", ".join(f"{n} {LABEL[o].lower()}" for o, n in row.items() if n)
-                           for level, row in table.items()))
+    lines.append(
+        "; ".join(
+            f"{level}: " + ", ".join(f"{n} {LABEL[o].lower()}" for o, n in row.items() if n)
+            for level, row in table.items()
+        )
+    )
     lines.append(f"{len(result.run.session.exchanges)} requests in {result.seconds:.1f} s")
     status = exit_status(result)
     lines.append(f"exit status {status}: {EXIT_STATUSES[status]}")

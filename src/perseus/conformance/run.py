@@ -73,9 +73,11 @@ class Period:
 
 def periods(until: dt.date) -> tuple[Period, Period, Period]:
     end = midnight(until)
-    return (Period("day", end - dt.timedelta(days=1), end),
-            Period("month", midnight(add_months(until, -1)), end),
-            Period("year", midnight(add_months(until, -12)), end))
+    return (
+        Period("day", end - dt.timedelta(days=1), end),
+        Period("month", midnight(add_months(until, -1)), end),
+        Period("year", midnight(add_months(until, -12)), end),
+    )
 
 
 @dataclass
@@ -122,8 +124,11 @@ class Run:
         source, measure = found
         from perseus.conformance.session import segment
 
-        return ("/datasources/{id}/{measure}", f"/datasources/{segment(source['id'])}/{segment(measure)}",
-                f"{source['id']} {measure}")
+        return (
+            "/datasources/{id}/{measure}",
+            f"/datasources/{segment(source['id'])}/{segment(measure)}",
+            f"{source['id']} {measure}",
+        )
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -42,8 +42,14 @@ def execute(run: Run, *, progress: bool | None = None) -> Result:
     found: dict[str, Verdict] = {}
     cases = ordered(run.role)
     # disable=None: the bar shows on a terminal only, so logs and tests stay clean.
-    with tqdm(cases, desc="conformance", unit="case", disable=None if progress is None else not progress,
-              leave=False, dynamic_ncols=True) as bar:
+    with tqdm(
+        cases,
+        desc="conformance",
+        unit="case",
+        disable=None if progress is None else not progress,
+        leave=False,
+        dynamic_ncols=True,
+    ) as bar:
         for case in bar:
             bar.set_postfix_str(f"{case.id}, {len(run.session.exchanges)} requests")
             try:

@@ -119,14 +119,20 @@ class Session:
             if with_cert:
                 context.load_cert_chain(str(c.cert), str(c.key))
         except (OSError, ssl.SSLError, ValueError) as exc:
-            files = ", ".join(str(p) for p in (c.server_ca, c.cert if with_cert else None, c.key if with_cert else None) if p)
+            files = ", ".join(
+                str(p) for p in (c.server_ca, c.cert if with_cert else None, c.key if with_cert else None) if p
+            )
             raise UnusableCredentials(f"{files}: cannot be used for TLS ({exc})") from exc
         return context
 
     def _client(self, with_cert: bool) -> httpx.Client:
         if with_cert not in self._clients:
-            options = {"transport": self._transport} if self._transport else {"verify": self._contexts[with_cert] or True}
-            self._clients[with_cert] = httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=False, **options)
+            options = (
+                {"transport": self._transport} if self._transport else {"verify": self._contexts[with_cert] or True}
+            )
+            self._clients[with_cert] = httpx.Client(
+                headers={"User-Agent": USER_AGENT}, follow_redirects=False, **options
+            )
         return self._clients[with_cert]
 
     def close(self) -> None:
@@ -137,8 +143,17 @@ class Session:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def get(self, template: str, path: str, params: dict | None = None, *, purpose: str, which: str = FULL,
-            headers: dict[str, str] | None = None, allowed: bool = True) -> Exchange:
+    def get(
+        self,
+        template: str,
+        path: str,
+        params: dict | None = None,
+        *,
+        purpose: str,
+        which: str = FULL,
+        headers: dict[str, str] | None = None,
+        allowed: bool = True,
+    ) -> Exchange:
         """GET base_url + path (already escaped) with the credentials `which` names. Never raises for the
         server's behaviour (an error is kept on the exchange); raises LimitReached at the limits."""
         if len(self.exchanges) >= self.max_requests:
@@ -154,12 +169,16 @@ class Session:
             wire["Authorization"] = f"Bearer {UNISSUED_TOKEN}"
         with_cert = bool(self.credentials.cert) and which != NONE
         url = str(httpx.URL(self.base_url + path, params=params or {}))
-        exchange = Exchange(len(self.exchanges) + 1, purpose, template, url, self.credentials.describe(which), sent, allowed)
+        exchange = Exchange(
+            len(self.exchanges) + 1, purpose, template, url, self.credentials.describe(which), sent, allowed
+        )
         self.exchanges.append(exchange)
         exchange.sent_at = time.time()
         begun = time.monotonic()
         try:
-            with self._client(with_cert).stream("GET", url, headers=wire, timeout=min(REQUEST_TIMEOUT, remaining)) as answer:
+            with self._client(with_cert).stream(
+                "GET", url, headers=wire, timeout=min(REQUEST_TIMEOUT, remaining)
+            ) as answer:
                 exchange.status = answer.status_code
                 exchange.headers = {k.lower(): v for k, v in answer.headers.items()}
                 chunks, size = [], 0

@@ -38,7 +38,12 @@ def _container_reason(container, path: str) -> str | None:
     if not isinstance(container, list) or not container:
         return f"{path} is not a non-empty container"
     *items, block = container
-    if not (isinstance(block, list) and len(block) == 4 and block[0] == 0 and all(isinstance(x, str) and x for x in block[1:])):
+    if not (
+        isinstance(block, list)
+        and len(block) == 4
+        and block[0] == 0
+        and all(isinstance(x, str) and x for x in block[1:])
+    ):
         return f"{path} ends in {quoted(block, 60)}, not a signature block [0, serial, timestamp, signature]: the container is unsigned"
     for index, item in enumerate(items):
         if isinstance(item, list):
@@ -82,6 +87,7 @@ def signed_answers(run: Run) -> list[Answer]:
 
 def verified(run: Run) -> dict[int, tuple[list[dict] | None, str | None]]:
     """Per exchange number: (the record's decoded steps with their signers, None) or (None, why it fails)."""
+
     def verify_all():
         from ib1.provenance import Record
         from ib1.provenance.certificates import CertificatesProviderSelfContainedRecord
@@ -99,6 +105,7 @@ def verified(run: Run) -> dict[int, tuple[list[dict] | None, str | None]]:
             except Exception as exc:  # the library raises cryptography's and bare exceptions alike
                 results[answer.exchange.number] = (None, explain(exc))
         return results
+
     return run.once("verified", verify_all)
 
 
@@ -123,8 +130,11 @@ def record_verifies(run: Run):
     for answer in signed_answers(run):
         steps, reason = results[answer.exchange.number]
         if environment(answer) is None:
-            findings.problem(answer.exchange, f"`ib1:provenance` is {quoted(_record(answer).get('ib1:provenance'))}, not the trust "
-                                              f"framework of one of the scheme's environments ({', '.join(trust_frameworks())})")
+            findings.problem(
+                answer.exchange,
+                f"`ib1:provenance` is {quoted(_record(answer).get('ib1:provenance'))}, not the trust "
+                f"framework of one of the scheme's environments ({', '.join(trust_frameworks())})",
+            )
         elif reason:
             findings.problem(answer.exchange, f"Record.verify: {reason}")
         else:
@@ -150,17 +160,27 @@ def signed_by_edp(run: Run):
             findings.problem(answer.exchange, f"the record has no origin step of source type {METER}")
         elif wrong:
             signer = wrong[0]["_signature"]["signed"]
-            findings.problem(answer.exchange, f"origin {wrong[0].get('id')} is signed by {signer.get('name')}, whose certificate "
-                                              f"holds {shown_roles(signer.get('roles') or [], env)}, not the {env.name} {EDP}")
+            findings.problem(
+                answer.exchange,
+                f"origin {wrong[0].get('id')} is signed by {signer.get('name')}, whose certificate "
+                f"holds {shown_roles(signer.get('roles') or [], env)}, not the {env.name} {EDP}",
+            )
         else:
             signer = origins[0]["_signature"]["signed"]
-            findings.check(answer.exchange, f"origin {origins[0].get('id')} signed by {signer.get('name')} "
-                                            f"({shown_roles(signer.get('roles') or [], env)})")
+            findings.check(
+                answer.exchange,
+                f"origin {origins[0].get('id')} signed by {signer.get('name')} "
+                f"({shown_roles(signer.get('roles') or [], env)})",
+            )
     return findings.outcome("verified records", none="no record verifies (see EDP-51)")
 
 
 def _period(step: dict):
-    period = (step.get("perseus:scheme") or {}).get("meteringPeriod") if isinstance(step.get("perseus:scheme"), dict) else None
+    period = (
+        (step.get("perseus:scheme") or {}).get("meteringPeriod")
+        if isinstance(step.get("perseus:scheme"), dict)
+        else None
+    )
     if not isinstance(period, dict):
         return None, None, period
     return parse_instant(period.get("from")), parse_instant(period.get("to")), period
@@ -179,12 +199,17 @@ def period_covers_readings(run: Run):
         first, last = min(starts), max(ends)
         periods = [_period(s) for s in consumption_origins(steps)]
         if any(start and end and start <= first and end >= last for start, end, _ in periods):
-            findings.check(answer.exchange, f"metering period {quoted(next(p for *_, p in periods if p))} covers the readings")
+            findings.check(
+                answer.exchange, f"metering period {quoted(next(p for *_, p in periods if p))} covers the readings"
+            )
         elif not periods:
             findings.problem(answer.exchange, f"no origin step of source type {METER}, so no metering period")
         else:
-            findings.problem(answer.exchange, f"metering period(s) {quoted([p for *_, p in periods])}; the readings run "
-                                              f"from {first:%Y-%m-%dT%H:%M:%SZ} to {last:%Y-%m-%dT%H:%M:%SZ}")
+            findings.problem(
+                answer.exchange,
+                f"metering period(s) {quoted([p for *_, p in periods])}; the readings run "
+                f"from {first:%Y-%m-%dT%H:%M:%SZ} to {last:%Y-%m-%dT%H:%M:%SZ}",
+            )
     return findings.outcome("answers with readings", none="no answer held readings and a readable record")
 
 
@@ -200,8 +225,10 @@ def assurance_problem(assurance, env) -> str | None:
             continue
         values = ASSURANCE[key][1]
         if value not in {env.assurance(key, v) for v in values}:
-            return (f"perseus:assurance.{key} = {quoted(value)}, not one of the {env.name} environment's "
-                    f"{env.assurance(key, values[0]).rsplit('/', 1)[0]}/{{{', '.join(values)}}}")
+            return (
+                f"perseus:assurance.{key} = {quoted(value)}, not one of the {env.name} environment's "
+                f"{env.assurance(key, values[0]).rsplit('/', 1)[0]}/{{{', '.join(values)}}}"
+            )
     return None
 
 
@@ -216,4 +243,6 @@ def assurance_vocabulary(run: Run):
                 findings.problem(answer.exchange, f"origin {origin.get('id')}: {problem}")
         if origins:
             findings.check(answer.exchange, f"perseus:assurance {quoted(origins[0].get('perseus:assurance'))}")
-    return findings.outcome("answers with a consumption origin", none="no record with an origin step of source type Meter (see EDP-53)")
+    return findings.outcome(
+        "answers with a consumption origin", none="no record with an origin step of source type Meter (see EDP-53)"
+    )

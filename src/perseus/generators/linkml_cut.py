@@ -34,8 +34,12 @@ def linkml_cut(schema: SchemaDefinition) -> str:
         del schema.slots[name]
     ranges = {str(e.range) for e in schema.slots.values() if e.range}
     ranges |= {str(a.range) for c in schema.classes.values() for a in c.attributes.values() if a.range}
-    ranges |= {str(x.range) for e in [*schema.slots.values(), *(a for c in schema.classes.values() for a in c.attributes.values())]
-               for x in (e.any_of or []) if x.range}
+    ranges |= {
+        str(x.range)
+        for e in [*schema.slots.values(), *(a for c in schema.classes.values() for a in c.attributes.values())]
+        for x in (e.any_of or [])
+        if x.range
+    }
     if schema.default_range:
         ranges.add(str(schema.default_range))
     wanted_types, todo = set(), [r for r in ranges if r in schema.types]

@@ -50,7 +50,8 @@ def generated_files() -> dict[str, str]:
         files[f"generated/jsonschema/{release.ref}.schema.json"] = dump_json(jsonschema)
         if release.has_strict_profile and release.profile != STRICT:
             files[f"generated/jsonschema/{release.ref}.strict.schema.json"] = dump_json(
-                release_jsonschema(release, schema, strict=True))
+                release_jsonschema(release, schema, strict=True)
+            )
         documents[release.ref] = release_openapi(release, jsonschema, openapi_examples(release.ref))
         files[f"generated/openapi/{release.ref}.json"] = dump_json(documents[release.ref])
     files[SANDBOX_OPENAPI] = dump_json(sandbox_openapi({r.ref: documents[r.ref] for r in newest_releases()}))

@@ -55,14 +55,20 @@ def effective_pins(decision: dict, errata: list[dict]) -> dict[tuple[str, str], 
 def expected_files(records, decision: dict) -> list[dict]:
     """Every file a manifest of `decision` must list, with the hash it must hold."""
     root = records.root
-    files = {f"governance/decisions/{decision['id']}.yaml": sha256_of(root / "governance/decisions" / f"{decision['id']}.yaml")}
+    files = {
+        f"governance/decisions/{decision['id']}.yaml": sha256_of(
+            root / "governance/decisions" / f"{decision['id']}.yaml"
+        )
+    }
     if decision.get("proposal"):
         path = root / "governance/proposals" / f"{decision['proposal']}.yaml"
         if path.exists():
             files[str(path.relative_to(root))] = sha256_of(path)
     errata = records.errata_for(decision["id"])
     for erratum in errata:
-        files[f"governance/errata/{erratum['id']}.yaml"] = sha256_of(root / "governance/errata" / f"{erratum['id']}.yaml")
+        files[f"governance/errata/{erratum['id']}.yaml"] = sha256_of(
+            root / "governance/errata" / f"{erratum['id']}.yaml"
+        )
     for (_, path), sha in effective_pins(decision, errata).items():
         files[path] = sha
     return [{"path": p, "sha256": files[p]} for p in sorted(files)]
@@ -89,10 +95,16 @@ def sign(manifest: dict, key, chain) -> dict:
     if SECRETARIAT_ROLE not in member["roles"]:
         raise SigningError(f"{chain}: the certificate does not carry the secretariat role {SECRETARIAT_ROLE}")
     record = Record(TRUST_FRAMEWORK)
-    record.add_step({
-        "type": RELEASE_STEP,
-        "perseus:release": {"decision": manifest["decision"], "edition": manifest["edition"], "manifestSha256": digest(manifest)},
-    })
+    record.add_step(
+        {
+            "type": RELEASE_STEP,
+            "perseus:release": {
+                "decision": manifest["decision"],
+                "edition": manifest["edition"],
+                "manifestSha256": digest(manifest),
+            },
+        }
+    )
     return record.sign(signer).encoded()
 
 

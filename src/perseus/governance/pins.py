@@ -26,11 +26,17 @@ def artefact_files(kind: str, ref: str, root: Path = ROOT) -> list[str]:
     if kind == "data-specification":
         if ref.startswith("provenance-steps@"):
             return [f"generated/provenance/{ref}.schema.json"]
-        files = [f"generated/linkml/{ref}.yaml", f"generated/jsonschema/{ref}.schema.json", f"generated/openapi/{ref}.json"]
+        files = [
+            f"generated/linkml/{ref}.yaml",
+            f"generated/jsonschema/{ref}.schema.json",
+            f"generated/openapi/{ref}.json",
+        ]
         strict = f"generated/jsonschema/{ref}.strict.schema.json"  # a project release in the registry profile
         return files + ([strict] if (root / strict).is_file() else [])
     if kind == "permission-text":
-        return [f"permission-texts/{ref}.yaml"] + [f"generated/permission-text/{ref}.{e}" for e in ("yaml", "txt", "md")]
+        return [f"permission-texts/{ref}.yaml"] + [
+            f"generated/permission-text/{ref}.{e}" for e in ("yaml", "txt", "md")
+        ]
     if kind == "methodology":
         return [f"methodologies/{ref}.yaml"]
     if kind == "factor-set":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -66,8 +67,24 @@ def _register(root: Path) -> tuple[Path, list[dict]]:
 
 
 def _save_register(root: Path, entries: list[dict]) -> None:
-    order = ("artefact", "kind", "status", "drafted", "proposed", "approved", "deployed", "superseded", "withdrawn",
-             "decision", "withdrawn_by", "superseded_by", "compared_with", "deprecated", "sunset", "note")
+    order = (
+        "artefact",
+        "kind",
+        "status",
+        "drafted",
+        "proposed",
+        "approved",
+        "deployed",
+        "superseded",
+        "withdrawn",
+        "decision",
+        "withdrawn_by",
+        "superseded_by",
+        "compared_with",
+        "deprecated",
+        "sunset",
+        "note",
+    )
     ordered = [{k: e[k] for k in order if e.get(k) is not None} for e in entries]
     write_record(root / "governance" / REGISTER_FILE, HEADERS["register"], {"artefacts": ordered})
 
@@ -76,13 +93,17 @@ def _entry(entries: list[dict], ref: str) -> dict:
     for entry in entries:
         if entry["artefact"] == ref:
             return entry
-    raise StepRefused(f"governance/{REGISTER_FILE}: no entry for {ref} (rule: one-entry); run `perseus governance draft {ref}`")
+    raise StepRefused(
+        f"governance/{REGISTER_FILE}: no entry for {ref} (rule: one-entry); run `perseus governance draft {ref}`"
+    )
 
 
 def previous_version(root: Path, ref: str) -> str | None:
     """The latest earlier version of the same label held, if any."""
     label, version = ref.split("@", 1)
-    earlier = sorted(r.split("@", 1)[1] for r in held_artefacts(root) if r.split("@", 1)[0] == label and r.split("@", 1)[1] < version)
+    earlier = sorted(
+        r.split("@", 1)[1] for r in held_artefacts(root) if r.split("@", 1)[0] == label and r.split("@", 1)[1] < version
+    )
     return f"{label}@{earlier[-1]}" if earlier else None
 
 
@@ -96,7 +117,14 @@ def draft(root: Path, ref: str, day: str, compared_with: str | None = None, note
     if any(e["artefact"] == ref for e in entries):
         raise StepRefused(f"{path.relative_to(root)}: {ref} already has an entry (rule: one-entry)")
     compared_with = compared_with or previous_version(root, ref)
-    entry = {"artefact": ref, "kind": held[ref], "status": "draft", "drafted": day, "compared_with": compared_with, "note": note}
+    entry = {
+        "artefact": ref,
+        "kind": held[ref],
+        "status": "draft",
+        "drafted": day,
+        "compared_with": compared_with,
+        "note": note,
+    }
     entries.append(entry)
     _save_register(root, entries)
     if held[ref] == "data-specification" and compared_with:
@@ -151,12 +179,16 @@ def propose(root: Path, proposal_id: str, refs: list[str], motion: str, proposed
     packs = []
     stale = stale_generated_files(root, refs)
     if stale:
-        raise StepRefused(f"{', '.join(stale)}: not what `perseus generate` writes now; run it before proposing, "
-                          "so that the vote pins current files (rule: pins-hold)")
+        raise StepRefused(
+            f"{', '.join(stale)}: not what `perseus generate` writes now; run it before proposing, "
+            "so that the vote pins current files (rule: pins-hold)"
+        )
     for ref in refs:
         entry = _entry(entries, ref)
         if entry["status"] != "draft":
-            raise StepRefused(f"governance/{REGISTER_FILE}: {ref} is {entry['status']}; only a draft is proposed (rule: lifecycle)")
+            raise StepRefused(
+                f"governance/{REGISTER_FILE}: {ref} is {entry['status']}; only a draft is proposed (rule: lifecycle)"
+            )
         pack = review(entry.get("compared_with"), ref, root, lineage=True)
         folder = root / "governance/packs" / proposal_id
         folder.mkdir(parents=True, exist_ok=True)
@@ -165,24 +197,42 @@ def propose(root: Path, proposal_id: str, refs: list[str], motion: str, proposed
             target.write_text(text)
             packs.append({"path": str(target.relative_to(root)), "sha256": sha256_of(target)})
         entry["status"], entry["proposed"] = "proposed", day
-    record = {"id": proposal_id, "date": day, "group": group, "motion": motion, "proposed_by": proposed_by,
-              "artefacts": refs, "review_packs": packs}
+    record = {
+        "id": proposal_id,
+        "date": day,
+        "group": group,
+        "motion": motion,
+        "proposed_by": proposed_by,
+        "artefacts": refs,
+        "review_packs": packs,
+    }
     write_record(path, HEADERS["proposal"], record)
     _save_register(root, entries)
     return record
 
 
-def record_vote(root: Path, proposal_id: str, day: str, meeting: str, tally: dict | None = None, votes: list[dict] | None = None,
-                decision_id: str | None = None, chair: str | None = None, minutes: str | None = None,
-                note: str | None = None) -> dict:
+def record_vote(
+    root: Path,
+    proposal_id: str,
+    day: str,
+    meeting: str,
+    tally: dict | None = None,
+    votes: list[dict] | None = None,
+    decision_id: str | None = None,
+    chair: str | None = None,
+    minutes: str | None = None,
+    note: str | None = None,
+) -> dict:
     """Record the group's vote on a proposal. The outcome is worked out from the tally and the
     member register, never typed; a carried motion approves the artefacts and pins every file."""
     proposal = read_yaml(root / "governance/proposals" / f"{proposal_id}.yaml")
     decision_id = decision_id or proposal_id
     path = root / "governance/decisions" / f"{decision_id}.yaml"
     if path.exists():
-        raise StepRefused(f"{path.relative_to(root)}: a decision with this id exists; decisions are never rewritten, "
-                          "correct one with `perseus governance erratum`")
+        raise StepRefused(
+            f"{path.relative_to(root)}: a decision with this id exists; decisions are never rewritten, "
+            "correct one with `perseus governance erratum`"
+        )
     members = read_yaml(root / "governance/members.yaml")
     group = next(g for g in members["groups"] if g["id"] == proposal["group"])
     electorate = voting_members(members.get("members") or [], group["id"], day)
@@ -190,30 +240,64 @@ def record_vote(root: Path, proposal_id: str, day: str, meeting: str, tally: dic
         known = {m["id"] for m in electorate}
         strangers = sorted({v["member"] for v in votes} - known)
         if strangers:
-            raise StepRefused(f"governance/members.yaml: {', '.join(strangers)} not voting member(s) of {group['id']} on {day} (rule: tally)")
+            raise StepRefused(
+                f"governance/members.yaml: {', '.join(strangers)} not voting member(s) of {group['id']} on {day} (rule: tally)"
+            )
         tally = tally_of_votes(votes)
     if tally is None:
-        raise StepRefused("a vote is recorded with its tally (--for/--against/--abstain) or each member's vote (--vote) (rule: tally)")
+        raise StepRefused(
+            "a vote is recorded with its tally (--for/--against/--abstain) or each member's vote (--vote) (rule: tally)"
+        )
     result = count(tally, len(electorate), group["quorum"])
     if result.cast > result.electorate:
-        raise StepRefused(f"{result.cast} votes, but {group['id']} had {result.electorate} voting member(s) on {day} (rule: tally)")
+        raise StepRefused(
+            f"{result.cast} votes, but {group['id']} had {result.electorate} voting member(s) on {day} (rule: tally)"
+        )
     outcome = result.outcome()
     _, entries = _register(root)
     held = held_artefacts(root)
     artefacts = []
     for ref in proposal["artefacts"]:
         entry = _entry(entries, ref)
-        artefacts.append({"artefact": ref, "kind": held[ref], "effect": "approve", "pinned_on": day,
-                          "files": pin(artefact_files(held[ref], ref, root), root)})
+        artefacts.append(
+            {
+                "artefact": ref,
+                "kind": held[ref],
+                "effect": "approve",
+                "pinned_on": day,
+                "files": pin(artefact_files(held[ref], ref, root), root),
+            }
+        )
     for ref in proposal["artefacts"]:
         baseline = _entry(entries, ref).get("compared_with")
         if baseline and baseline not in {a["artefact"] for a in artefacts}:
-            artefacts.append({"artefact": baseline, "kind": held[baseline], "effect": "baseline", "pinned_on": day,
-                              "files": pin(artefact_files(held[baseline], baseline, root), root),
-                              "note": f"The version {ref}'s review pack compares against."})
-    record = {"id": decision_id, "meeting": meeting, "date": day, "group": group["id"], "basis": "vote", "proposal": proposal_id,
-              "chair": chair, "motion": proposal["motion"], "outcome": outcome, "tally": tally, "votes": votes or None,
-              "minutes": minutes, "artefacts": artefacts, "review_packs": proposal["review_packs"], "note": note}
+            artefacts.append(
+                {
+                    "artefact": baseline,
+                    "kind": held[baseline],
+                    "effect": "baseline",
+                    "pinned_on": day,
+                    "files": pin(artefact_files(held[baseline], baseline, root), root),
+                    "note": f"The version {ref}'s review pack compares against.",
+                }
+            )
+    record = {
+        "id": decision_id,
+        "meeting": meeting,
+        "date": day,
+        "group": group["id"],
+        "basis": "vote",
+        "proposal": proposal_id,
+        "chair": chair,
+        "motion": proposal["motion"],
+        "outcome": outcome,
+        "tally": tally,
+        "votes": votes or None,
+        "minutes": minutes,
+        "artefacts": artefacts,
+        "review_packs": proposal["review_packs"],
+        "note": note,
+    }
     write_record(path, HEADERS["decision"], {k: v for k, v in record.items() if v is not None})
     for ref in proposal["artefacts"]:
         entry = _entry(entries, ref)
@@ -241,7 +325,9 @@ def publish(root: Path, decision_id: str, day: str, key=None, cert=None) -> dict
     if decision is None:
         raise StepRefused(f"governance/decisions/{decision_id}.yaml: no such decision (rule: signed-manifest)")
     if decision["outcome"] != "approved":
-        raise StepRefused(f"decision {decision_id}: the outcome is {decision['outcome']}; only a carried decision is published")
+        raise StepRefused(
+            f"decision {decision_id}: the outcome is {decision['outcome']}; only a carried decision is published"
+        )
     path = _manifest_path(root, decision_id)
     edition = json.loads(path.read_text())["manifest"]["edition"] + 1 if path.exists() else 1
     manifest = manifests.build(records, decision, edition, day)
@@ -252,7 +338,9 @@ def publish(root: Path, decision_id: str, day: str, key=None, cert=None) -> dict
 def sign(root: Path, decision_id: str, key, cert) -> dict:
     path = _manifest_path(root, decision_id)
     if not path.exists():
-        raise StepRefused(f"{path.relative_to(root)}: not published yet; run `perseus governance publish {decision_id}`")
+        raise StepRefused(
+            f"{path.relative_to(root)}: not published yet; run `perseus governance publish {decision_id}`"
+        )
     manifest = json.loads(path.read_text())["manifest"]
     _write_manifest(path, manifest, manifests.sign(manifest, key, cert))
     return manifest
@@ -263,8 +351,16 @@ def _write_manifest(path: Path, manifest: dict, signature: dict | None) -> None:
     write_atomically(path, dump_json(body))
 
 
-def erratum(root: Path, erratum_id: str, decision_id: str, day: str, decided_by: str, reason: str,
-            repin: list[str] = (), withdraws: list[str] = ()) -> dict:
+def erratum(
+    root: Path,
+    erratum_id: str,
+    decision_id: str,
+    day: str,
+    decided_by: str,
+    reason: str,
+    repin: Sequence[str] = (),
+    withdraws: Sequence[str] = (),
+) -> dict:
     """Record a correction: each path in `repin` moves from the hash in force to its bytes now;
     each artefact in `withdraws` leaves the approved set. Publish the decision again afterwards."""
     from perseus.governance.records import load
@@ -286,9 +382,18 @@ def erratum(root: Path, erratum_id: str, decision_id: str, day: str, decided_by:
             new = sha256_of(root / rel)
             if new == in_force[(artefact, rel)]:
                 raise StepRefused(f"{rel}: its bytes are the ones pinned; there is nothing to correct (rule: errata)")
-            changes.append({"artefact": artefact, "path": rel, "old_sha256": in_force[(artefact, rel)], "new_sha256": new})
-    record = {"id": erratum_id, "date": day, "decision": decision_id, "decided_by": decided_by, "reason": reason,
-              "pins": changes or None, "withdraws": list(withdraws) or None}
+            changes.append(
+                {"artefact": artefact, "path": rel, "old_sha256": in_force[(artefact, rel)], "new_sha256": new}
+            )
+    record = {
+        "id": erratum_id,
+        "date": day,
+        "decision": decision_id,
+        "decided_by": decided_by,
+        "reason": reason,
+        "pins": changes or None,
+        "withdraws": list(withdraws) or None,
+    }
     write_record(path, HEADERS["erratum"], {k: v for k, v in record.items() if v is not None})
     if withdraws:
         _, entries = _register(root)
@@ -299,8 +404,16 @@ def erratum(root: Path, erratum_id: str, decision_id: str, day: str, decided_by:
     return record
 
 
-def set_stage(root: Path, ref: str, stage: str, day: str, *, by: str | None = None, superseded_by: str | None = None,
-              sunset: str | None = None) -> dict:
+def set_stage(
+    root: Path,
+    ref: str,
+    stage: str,
+    day: str,
+    *,
+    by: str | None = None,
+    superseded_by: str | None = None,
+    sunset: str | None = None,
+) -> dict:
     """deploy, supersede, withdraw or deprecate one artefact in the register."""
     _, entries = _register(root)
     entry = _entry(entries, ref)

@@ -32,10 +32,14 @@ class Problem:
     artefact: str | None = None
 
     def __str__(self) -> str:
-        subject = " ".join(part for part in (
-            f"decision {self.decision}:" if self.decision else "",
-            f"{self.artefact}:" if self.artefact else "",
-        ) if part)
+        subject = " ".join(
+            part
+            for part in (
+                f"decision {self.decision}:" if self.decision else "",
+                f"{self.artefact}:" if self.artefact else "",
+            )
+            if part
+        )
         return f"{self.where}: {subject + ' ' if subject else ''}{self.message} (rule: {self.rule})"
 
 
@@ -61,7 +65,9 @@ class Records:
 
     def errata_for(self, decision_id: str) -> list[dict]:
         """The errata that correct one decision, in the order they were decided."""
-        return sorted((e for e in self.errata.values() if e["decision"] == decision_id), key=lambda e: (e["date"], e["id"]))
+        return sorted(
+            (e for e in self.errata.values() if e["decision"] == decision_id), key=lambda e: (e["date"], e["id"])
+        )
 
 
 def read_yaml(path: Path):
@@ -92,7 +98,9 @@ def _named_records(records: Records, folder: str, target_class: str) -> dict[str
         if not _model_problems(records, path, data, target_class):
             continue
         if data["id"] != path.stem:
-            records.problems.append(Problem("model", records.rel(path), f"id {data['id']!r} must equal the file name {path.stem!r}"))
+            records.problems.append(
+                Problem("model", records.rel(path), f"id {data['id']!r} must equal the file name {path.stem!r}")
+            )
             continue
         out[data["id"]] = data
     return out

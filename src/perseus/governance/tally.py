@@ -11,8 +11,12 @@ from dataclasses import dataclass
 def voting_members(members: list[dict], group: str, day: str) -> list[dict]:
     """The group's voting members on `day` (joined on or before it, not left before it)."""
     return [
-        m for m in members
-        if m["group"] == group and m["role"] == "voting" and m["joined"] <= day and (m.get("left") or "9999-12-31") >= day
+        m
+        for m in members
+        if m["group"] == group
+        and m["role"] == "voting"
+        and m["joined"] <= day
+        and (m.get("left") or "9999-12-31") >= day
     ]
 
 
@@ -48,8 +52,10 @@ class Count:
         return "approved" if self.carried else "rejected"
 
     def words(self) -> str:
-        return (f"{self.in_favour} for, {self.against} against, {self.abstentions} abstaining, "
-                f"of {self.electorate} voting member(s); quorum {self.needed}")
+        return (
+            f"{self.in_favour} for, {self.against} against, {self.abstentions} abstaining, "
+            f"of {self.electorate} voting member(s); quorum {self.needed}"
+        )
 
 
 def count(tally: dict, electorate: int, quorum: float) -> Count:

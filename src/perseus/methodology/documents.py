@@ -14,7 +14,9 @@ from perseus.methodology.model_schema import problems
 from perseus.paths import METHODOLOGIES
 from perseus.provenance.vocabulary import process_uri
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same safe constructor, ~15x faster
+SAFE_LOADER = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # libyaml when present: the same safe constructor, ~15x faster
 
 
 class MethodologyError(ValueError):
@@ -109,7 +111,9 @@ def load(path: Path) -> CompiledMethodology:
     return compiled(path, document)
 
 
-_COMPILED: dict[tuple[str, str], CompiledMethodology] = {}  # per process: Dask workers get the document, not the closures
+_COMPILED: dict[
+    tuple[str, str], CompiledMethodology
+] = {}  # per process: Dask workers get the document, not the closures
 
 
 def compiled(path: Path | str, document: dict) -> CompiledMethodology:

@@ -18,13 +18,18 @@ def read_partition(partition: Partition):
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(partition.path, columns=partition.columns, read_dictionary=["meter", "unitCode"],
-                             use_threads=False)  # parallel across files instead (see run_local)
+        return pq.read_table(
+            partition.path, columns=partition.columns, read_dictionary=["meter", "unitCode"], use_threads=False
+        )  # parallel across files instead (see run_local)
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise CalculationError([Breach(partition.relative, "", "readable-input", f"cannot read as Parquet: {exc}")]) from exc
+        raise CalculationError(
+            [Breach(partition.relative, "", "readable-input", f"cannot read as Parquet: {exc}")]
+        ) from exc
 
 
-def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = False, threads: int | None = None) -> list[pd.DataFrame]:
+def run_local(
+    portfolio: Portfolio, context: KernelContext, progress: bool = False, threads: int | None = None
+) -> list[pd.DataFrame]:
     """One result frame per partition, in partition order. One file per core is in flight at once: reading
     Parquet and most numpy operations release the GIL, so the threads overlap reading and computing. (With
     the kernel's slower steps of before, a third thread filled the gaps; now, on 2 cores, two beat three.)"""
@@ -36,10 +41,19 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
     from tqdm import tqdm
 
     def one(partition: Partition) -> pd.DataFrame:
-        return aggregate(lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context)
+        return aggregate(
+            lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context
+        )
 
-    bar = tqdm(total=portfolio.readings, unit="readings", unit_scale=True, disable=not progress, file=sys.stderr,
-               dynamic_ncols=True, desc="portfolio")
+    bar = tqdm(
+        total=portfolio.readings,
+        unit="readings",
+        unit_scale=True,
+        disable=not progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        desc="portfolio",
+    )
     results: list[pd.DataFrame] = []
     meters = 0
     with bar, ThreadPoolExecutor(max_workers=threads) as pool:
@@ -51,8 +65,9 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
     return results
 
 
-def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None = None, progress: bool = False,
-             client=None) -> list[pd.DataFrame]:
+def run_dask(
+    portfolio: Portfolio, context: KernelContext, scheduler: str | None = None, progress: bool = False, client=None
+) -> list[pd.DataFrame]:
     """The same kernel in `map_partitions` over `dask.dataframe.read_parquet`, one Dask partition per file.
 
     `scheduler` is the address of a running cluster (tcp://host:8786); without it a local
@@ -74,11 +89,23 @@ def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None
         some = [p for p in portfolio.partitions if p.calorific]
         if some and len(some) < len(portfolio.partitions):  # one Dask frame has one set of columns
             other = next(p for p in portfolio.partitions if not p.calorific)
-            raise CalculationError([Breach(other.relative, "", "readable-input",
-                                           f"with --engine dask every readings file has column {READING_CALORIFIC} or none does "
-                                           f"({some[0].relative} has it)")])
-        frame = dd.read_parquet([str(p.path) for p in portfolio.partitions], columns=portfolio.partitions[0].columns,
-                                split_row_groups=False, dataset={"partitioning": None})
+            raise CalculationError(
+                [
+                    Breach(
+                        other.relative,
+                        "",
+                        "readable-input",
+                        f"with --engine dask every readings file has column {READING_CALORIFIC} or none does "
+                        f"({some[0].relative} has it)",
+                    )
+                ]
+            )
+        frame = dd.read_parquet(
+            [str(p.path) for p in portfolio.partitions],
+            columns=portfolio.partitions[0].columns,
+            split_row_groups=False,
+            dataset={"partitioning": None},
+        )
         meta = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in RESULT_COLUMNS.items()})
         results = frame.map_partitions(_dask_kernel, names, types, context, meta=meta, align_dataframes=False)
         parts = results.to_delayed()

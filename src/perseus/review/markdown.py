@@ -52,14 +52,18 @@ def _published(pack) -> list[str]:
     out += [
         f"{_count(counts['rows'], 'row')}: {counts['breaking_for_producers']} breaking for producers, "
         f"{counts['breaking_for_consumers']} breaking for consumers"
-        + (f", **{counts['unexplained']} unexplained**" if counts["unexplained"] else "") + ". " + BREAKING,
+        + (f", **{counts['unexplained']} unexplained**" if counts["unexplained"] else "")
+        + ". "
+        + BREAKING,
         "",
         "| document | change | what | in words | breaking for producers | breaking for consumers |",
         "|---|---|---|---|---|---|",
     ]
     for c in rows:
-        out.append(f"| {c.document} | {c.change} {c.element} | {_cell(c.name)} | {_words(c.words)} | {_yes(c.producers)} | "
-                   f"{_yes(c.consumers)} |")
+        out.append(
+            f"| {c.document} | {c.change} {c.element} | {_cell(c.name)} | {_words(c.words)} | {_yes(c.producers)} | "
+            f"{_yes(c.consumers)} |"
+        )
     return out + [""]
 
 

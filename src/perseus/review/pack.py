@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from perseus.governance.pins import calorific_values_file
 from perseus.paths import FACTORS, METHODOLOGIES, ROOT
@@ -53,7 +54,7 @@ class ReviewPack:
         }
 
     def as_dict(self) -> dict:
-        data = {
+        data: dict[str, Any] = {
             "old": self.old,
             "new": self.new,
             "kind": self.kind,
@@ -140,8 +141,9 @@ def _read_yaml(path: Path):
     return read_yaml(path)
 
 
-def review(old: str | None, new: str, root: Path = ROOT, documents: dict[str, str] | None = None,
-           lineage: bool = False) -> ReviewPack:
+def review(
+    old: str | None, new: str, root: Path = ROOT, documents: dict[str, str] | None = None, lineage: bool = False
+) -> ReviewPack:
     """The review pack for two versions, or for a first version when `old` is None.
 
     `old`/`new` are `label@date`, or two paths to CSV/YAML files. Two labels are compared only
@@ -159,8 +161,13 @@ def review(old: str | None, new: str, root: Path = ROOT, documents: dict[str, st
         if old.split("@")[0] != new.split("@")[0] and not lineage and kind != "methodology":
             raise ReviewError(f"{old} and {new} have different labels: compare two versions of one {kind}")
     pack = ReviewPack(old, new, kind)
-    {"data-specification": _specification, "permission-text": _permission_text, "methodology": _methodology,
-     "factor-set": _factor_set, "calorific-values": _calorific_values}[kind](pack, root, documents or {})
+    {
+        "data-specification": _specification,
+        "permission-text": _permission_text,
+        "methodology": _methodology,
+        "factor-set": _factor_set,
+        "calorific-values": _calorific_values,
+    }[kind](pack, root, documents or {})
     return pack
 
 
@@ -188,7 +195,9 @@ def _specification(pack: ReviewPack, root: Path, documents: dict[str, str]) -> N
     meanings = {**before["meanings"], **after["meanings"]}
     aliases = {**before["aliases"], **after["aliases"]}  # the registry's name of a definition -> the project's
     (schema_a, api_a), (schema_b, api_b) = (_published_documents(r, root, documents) for r in (pack.old, pack.new))
-    pack.published = jsonschema_changes(schema_a, schema_b, meanings, aliases) + openapi_changes(api_a, api_b, meanings, aliases)
+    pack.published = jsonschema_changes(schema_a, schema_b, meanings, aliases) + openapi_changes(
+        api_a, api_b, meanings, aliases
+    )
 
 
 def _permission_text(pack: ReviewPack, root: Path, documents: dict[str, str]) -> None:
@@ -214,8 +223,10 @@ def _methodology(pack: ReviewPack, root: Path, documents: dict[str, str]) -> Non
     before = _read_yaml(folder / f"{pack.old}.yaml") if pack.old else {}
     after = _read_yaml(folder / f"{pack.new}.yaml")
     if before and before.get("energyType") != after.get("energyType"):
-        raise ReviewError(f"{pack.old} is for {before.get('energyType')} but {pack.new} is for {after.get('energyType')}: "
-                          "compare two methodologies of one energy type")
+        raise ReviewError(
+            f"{pack.old} is for {before.get('energyType')} but {pack.new} is for {after.get('energyType')}: "
+            "compare two methodologies of one energy type"
+        )
     pack.changes = yaml_diff.compare(_without_version(before), _without_version(after))
 
 
@@ -248,7 +259,9 @@ def _factor_set(pack: ReviewPack, root: Path, documents: dict[str, str]) -> None
         pack.changes += factor_diff.compare_tables(before[name], after[name], name if len(before) > 1 else None)
     old_meta = _factor_metadata(pack.old, folder)
     if old_meta and new_meta:
-        pack.changes += yaml_diff.compare(_without_version(_read_yaml(old_meta)), _without_version(_read_yaml(new_meta)), "metadata")
+        pack.changes += yaml_diff.compare(
+            _without_version(_read_yaml(old_meta)), _without_version(_read_yaml(new_meta)), "metadata"
+        )
 
 
 def _without_version(document):
@@ -275,7 +288,11 @@ def held_versions(root: Path = ROOT) -> dict[str, list[str]]:
     import yaml
 
     releases = root / "governance/releases.yaml"
-    refs = [f"{r['label']}@{r['version']}" for r in yaml.safe_load(releases.read_text())["releases"]] if releases.exists() else []
+    refs = (
+        [f"{r['label']}@{r['version']}" for r in yaml.safe_load(releases.read_text())["releases"]]
+        if releases.exists()
+        else []
+    )
     refs += [p.stem for p in _permission_dir(root).glob("*@*.yaml")]
     refs += [p.stem for p in _methodology_dir(root).glob("*@*.yaml")]
     factors = _factor_dir(root)
@@ -305,11 +322,15 @@ def published_packs(root: Path = ROOT) -> list[tuple[str | None, str]]:
     removes the pack that compared them."""
     import yaml
 
-    wanted: list[tuple[str | None, str]] = [(None, f"{label}@{versions[0]}") for label, versions in held_versions(root).items()]
+    wanted: list[tuple[str | None, str]] = [
+        (None, f"{label}@{versions[0]}") for label, versions in held_versions(root).items()
+    ]
     wanted += version_pairs(root)
     releases = root / "governance/releases.yaml"
-    for release in (yaml.safe_load(releases.read_text())["releases"] if releases.exists() else []):
-        wanted += [(parent, f"{release['label']}@{release['version']}") for parent in sorted(release.get("builds_on") or [])]
+    for release in yaml.safe_load(releases.read_text())["releases"] if releases.exists() else []:
+        wanted += [
+            (parent, f"{release['label']}@{release['version']}") for parent in sorted(release.get("builds_on") or [])
+        ]
     register = root / "governance/register.yaml"
     entries = (yaml.safe_load(register.read_text()) or {}).get("artefacts", []) if register.exists() else []
     for entry in entries:
@@ -326,19 +347,28 @@ def published_packs(root: Path = ROOT) -> list[tuple[str | None, str]]:
 def review_pack_files(root: Path = ROOT, documents: dict[str, str] | None = None) -> dict[str, str]:
     """generated/review-packs/<old>..<new>.md (and <first>.md) for every published pack, and an index page."""
     files = {}
-    index = ["# Review packs", "",
-             "What changed between versions of each published artefact, and what each first version holds. "
-             "A data specification's pack covers the JSON Schema and OpenAPI documents implementers download "
-             "(each row classed as breaking or not for producers and for consumers) and its LinkML source.", ""]
-    index += ["| pack | kind | source changes | published rows | breaking for producers | breaking for consumers |",
-              "|---|---|---|---|---|---|"]
+    index = [
+        "# Review packs",
+        "",
+        "What changed between versions of each published artefact, and what each first version holds. "
+        "A data specification's pack covers the JSON Schema and OpenAPI documents implementers download "
+        "(each row classed as breaking or not for producers and for consumers) and its LinkML source.",
+        "",
+    ]
+    index += [
+        "| pack | kind | source changes | published rows | breaking for producers | breaking for consumers |",
+        "|---|---|---|---|---|---|",
+    ]
     for old, new in published_packs(root):
         pack = review(old, new, root, documents, lineage=True)
         files[f"generated/review-packs/{pack.name}.md"] = pack.markdown()
         c, p = pack.counts(), pack.published_counts()
         label = f"{old} → {new}" if old else f"{new} (first version)"
-        published = [str(p["rows"]), str(p["breaking_for_producers"]), str(p["breaking_for_consumers"])] \
-            if pack.kind == "data-specification" else ["–", "–", "–"]
+        published = (
+            [str(p["rows"]), str(p["breaking_for_producers"]), str(p["breaking_for_consumers"])]
+            if pack.kind == "data-specification"
+            else ["–", "–", "–"]
+        )
         index.append(f"| [{label}]({pack.name}.md) | {pack.kind} | {sum(c.values())} | " + " | ".join(published) + " |")
     files["generated/review-packs/index.md"] = "\n".join(index) + "\n"
     return files

@@ -38,9 +38,17 @@ class PublishedChange:
     explained: bool = True
 
     def as_dict(self) -> dict:
-        return {"document": self.document, "change": self.change, "element": self.element, "name": self.name,
-                "words": self.words, "breaking_for_producers": self.producers, "breaking_for_consumers": self.consumers,
-                "covers": list(self.covers), **({} if self.explained else {"explained": False})}
+        return {
+            "document": self.document,
+            "change": self.change,
+            "element": self.element,
+            "name": self.name,
+            "words": self.words,
+            "breaking_for_producers": self.producers,
+            "breaking_for_consumers": self.consumers,
+            "covers": list(self.covers),
+            **({} if self.explained else {"explained": False}),
+        }
 
 
 def pointer(*tokens) -> str:
@@ -95,7 +103,9 @@ class _Differ:
 
     def row(self, change, element, name, words, producers, consumers, *covers) -> None:
         covers = self.covering if self.covering is not None else covers
-        self.rows.append(PublishedChange(self.document, change, element, name, words, producers, consumers, tuple(covers)))
+        self.rows.append(
+            PublishedChange(self.document, change, element, name, words, producers, consumers, tuple(covers))
+        )
 
     def effective(self, schema, old: bool):
         """A subschema as it constrains values: a reference to an enum definition read as the enum
@@ -120,24 +130,53 @@ class _Differ:
     def definitions(self, old: dict, new: dict, base: tuple) -> None:
         self.renamed = _renames(old, new, self.aliases)
         for before, after in sorted(self.renamed.items()):
-            self.row("changed", "class", after, f"definition {code(before)} is now named {code(after)}; clients generated from the "
-                     "document rename the type (what a payload must be is compared below)", False, True,
-                     pointer(*base, before), pointer(*base, after))
+            self.row(
+                "changed",
+                "class",
+                after,
+                f"definition {code(before)} is now named {code(after)}; clients generated from the "
+                "document rename the type (what a payload must be is compared below)",
+                False,
+                True,
+                pointer(*base, before),
+                pointer(*base, after),
+            )
             self.definition(after, old[before], new[after], (*base, after))
         for name in sorted(new.keys() - old.keys() - set(self.renamed.values())):
-            self.row("added", "class", name, "new definition " + definition_words(name, new[name], self.new_defs, self.meanings),
-                     False, False, pointer(*base, name))
+            self.row(
+                "added",
+                "class",
+                name,
+                "new definition " + definition_words(name, new[name], self.new_defs, self.meanings),
+                False,
+                False,
+                pointer(*base, name),
+            )
         for name in sorted(old.keys() - new.keys() - self.renamed.keys()):
-            self.row("removed", "class", name, f"definition {code(name)} removed; payloads that used it are no longer valid",
-                     True, True, pointer(*base, name))
+            self.row(
+                "removed",
+                "class",
+                name,
+                f"definition {code(name)} removed; payloads that used it are no longer valid",
+                True,
+                True,
+                pointer(*base, name),
+            )
         for name in sorted(old.keys() & new.keys()):
             self.definition(name, old[name], new[name], (*base, name))
 
     def definition(self, name: str, a: dict, b: dict, at: tuple) -> None:
         for key in ("title", "description"):
             if a.get(key) != b.get(key):
-                self.row("changed", "description", name, f"{key} of {code(name)}: {a.get(key)!r} → {b.get(key)!r}",
-                         False, False, pointer(*at, key))
+                self.row(
+                    "changed",
+                    "description",
+                    name,
+                    f"{key} of {code(name)}: {a.get(key)!r} → {b.get(key)!r}",
+                    False,
+                    False,
+                    pointer(*at, key),
+                )
         if a.get("enum") != b.get("enum") and ("enum" in a or "enum" in b):
             self.enum_values(name, a.get("enum") or [], b.get("enum") or [], at)
         self.properties(name, a, b, at)
@@ -151,14 +190,35 @@ class _Differ:
         meanings = self.meanings.get(name) or {}
         for value in [v for v in new if v not in old]:
             meaning = f" ({meanings[value]})" if meanings.get(value) else ""
-            self.row("added", "enum value", f"{name}.{value}",
-                     f"{code(name)} may now be {code(value)}{meaning}; consumers must expect it", False, True, pointer(*at, "enum"))
+            self.row(
+                "added",
+                "enum value",
+                f"{name}.{value}",
+                f"{code(name)} may now be {code(value)}{meaning}; consumers must expect it",
+                False,
+                True,
+                pointer(*at, "enum"),
+            )
         for value in [v for v in old if v not in new]:
-            self.row("removed", "enum value", f"{name}.{value}",
-                     f"{code(name)} may no longer be {code(value)}; producers must stop sending it", True, False, pointer(*at, "enum"))
+            self.row(
+                "removed",
+                "enum value",
+                f"{name}.{value}",
+                f"{code(name)} may no longer be {code(value)}; producers must stop sending it",
+                True,
+                False,
+                pointer(*at, "enum"),
+            )
         if [v for v in old if v in new] != [v for v in new if v in old]:
-            self.row("changed", "enum value", name, f"the values of {code(name)} are listed in another order", False, False,
-                     pointer(*at, "enum"))
+            self.row(
+                "changed",
+                "enum value",
+                name,
+                f"the values of {code(name)} are listed in another order",
+                False,
+                False,
+                pointer(*at, "enum"),
+            )
 
     def properties(self, name: str, a: dict, b: dict, at: tuple) -> None:
         pa, pb = a.get("properties") or {}, b.get("properties") or {}
@@ -168,35 +228,74 @@ class _Differ:
         for prop in sorted(pb.keys() - pa.keys()):
             required = prop in rb
             covers = [pointer(*at, "properties", prop)] + ([required_at] if required else [])
-            consequence = (" Consumers that validate with the old schema refuse payloads that carry it." if closed_before
-                           else "")
-            self.row("added", "field", f"{name}.{prop}",
-                     "new field " + field_words(prop, pb[prop], required, self.new_defs, self.meanings) + "." + consequence,
-                     required, closed_before, *covers)
+            consequence = (
+                " Consumers that validate with the old schema refuse payloads that carry it." if closed_before else ""
+            )
+            self.row(
+                "added",
+                "field",
+                f"{name}.{prop}",
+                "new field " + field_words(prop, pb[prop], required, self.new_defs, self.meanings) + "." + consequence,
+                required,
+                closed_before,
+                *covers,
+            )
         for prop in sorted(pa.keys() - pb.keys()):
             covers = [pointer(*at, "properties", prop)] + ([required_at] if prop in ra else [])
-            self.row("removed", "field", f"{name}.{prop}",
-                     f"field {code(prop)} removed"
-                     + ("; producers that still send it are refused" if closed_after else "")
-                     + ("; consumers that relied on it being there must cope without it" if prop in ra else ""),
-                     closed_after, prop in ra, *covers)
+            self.row(
+                "removed",
+                "field",
+                f"{name}.{prop}",
+                f"field {code(prop)} removed"
+                + ("; producers that still send it are refused" if closed_after else "")
+                + ("; consumers that relied on it being there must cope without it" if prop in ra else ""),
+                closed_after,
+                prop in ra,
+                *covers,
+            )
         for prop in sorted(pa.keys() & pb.keys()):
             if (prop in ra) != (prop in rb):
                 now = prop in rb
-                self.row("changed", "required", f"{name}.{prop}",
-                         f"{code(prop)} is now {'required: producers must always send it' if now else 'optional: consumers must cope without it'}",
-                         now, not now, required_at)
+                self.row(
+                    "changed",
+                    "required",
+                    f"{name}.{prop}",
+                    f"{code(prop)} is now {'required: producers must always send it' if now else 'optional: consumers must cope without it'}",
+                    now,
+                    not now,
+                    required_at,
+                )
             self.property(name, prop, pa[prop], pb[prop], (*at, "properties", prop))
         stray = (ra ^ rb) - set(pa) - set(pb)
         if stray:
-            self.row("changed", "required", name, f"required names without a field changed: {sorted(stray)}", True, True, required_at)
+            self.row(
+                "changed",
+                "required",
+                name,
+                f"required names without a field changed: {sorted(stray)}",
+                True,
+                True,
+                required_at,
+            )
 
     def property(self, cls: str, prop: str, a: dict, b: dict, at: tuple) -> None:
         name = f"{cls}.{prop}"
         if a.get("description") != b.get("description"):
-            self.row("changed", "description", name, f"description of {code(prop)}: {a.get('description')!r} → {b.get('description')!r}",
-                     False, False, pointer(*at, "description"))
-        self.subschema(name, {k: v for k, v in a.items() if k != "description"}, {k: v for k, v in b.items() if k != "description"}, at)
+            self.row(
+                "changed",
+                "description",
+                name,
+                f"description of {code(prop)}: {a.get('description')!r} → {b.get('description')!r}",
+                False,
+                False,
+                pointer(*at, "description"),
+            )
+        self.subschema(
+            name,
+            {k: v for k, v in a.items() if k != "description"},
+            {k: v for k, v in b.items() if k != "description"},
+            at,
+        )
 
     def subschema(self, name: str, a: dict, b: dict, at: tuple) -> None:
         """Compare what two subschemas allow; the rows cover every key written differently."""
@@ -207,9 +306,16 @@ class _Differ:
         covers, outer = tuple(pointer(*at, k) for k in raw), self.covering
         if ea == eb:
             target = b.get("$ref", a.get("$ref", ""))
-            self.row("changed", "form", name, f"written differently, allowing the same values: {self.words(b)}"
-                     + (f" (now through the definition {code(target.rsplit('/', 1)[-1])})" if "$ref" in b else ""),
-                     False, False, *covers)
+            self.row(
+                "changed",
+                "form",
+                name,
+                f"written differently, allowing the same values: {self.words(b)}"
+                + (f" (now through the definition {code(target.rsplit('/', 1)[-1])})" if "$ref" in b else ""),
+                False,
+                False,
+                *covers,
+            )
             return
         self.covering = covers if outer is None else outer
         try:
@@ -221,7 +327,11 @@ class _Differ:
 
     def constraint(self, name: str, key: str, old, new, at: tuple, a: dict, b: dict) -> None:
         where = pointer(*at, key)
-        if key in ("additionalProperties", "items", "propertyNames") and isinstance(old, dict) and isinstance(new, dict):
+        if (
+            key in ("additionalProperties", "items", "propertyNames")
+            and isinstance(old, dict)
+            and isinstance(new, dict)
+        ):
             part = {"additionalProperties": "each value", "items": "each item", "propertyNames": "each key"}[key]
             self.subschema(f"{name} ({part})", old, new, (*at, key))
             return
@@ -231,34 +341,69 @@ class _Differ:
         if key in ("title", "examples", "$comment"):
             self.row("changed", "description", name, f"{key}: {code(old)} → {code(new)}", False, False, where)
             return
-        if key in TIGHTER_WHEN_HIGHER + TIGHTER_WHEN_LOWER and (old is None or new is None or isinstance(old, (int, float))):
-            tighter = (old is None or (new is not None and (new > old if key in TIGHTER_WHEN_HIGHER else new < old)))
+        if key in TIGHTER_WHEN_HIGHER + TIGHTER_WHEN_LOWER and (
+            old is None or new is None or isinstance(old, (int, float))
+        ):
+            tighter = old is None or (new is not None and (new > old if key in TIGHTER_WHEN_HIGHER else new < old))
             if new is None:
                 tighter = False
-            self.row("changed", "bound", name, f"{key} {code(old) if old is not None else '(none)'} → {code(new) if new is not None else '(none)'}: "
-                     f"{self.words(b, True)}", tighter, not tighter, where)
+            self.row(
+                "changed",
+                "bound",
+                name,
+                f"{key} {code(old) if old is not None else '(none)'} → {code(new) if new is not None else '(none)'}: "
+                f"{self.words(b, True)}",
+                tighter,
+                not tighter,
+                where,
+            )
             return
         if key == "additionalProperties":
             closing = new is False
-            self.row("changed", "constraint", name,
-                     "no keys beyond those listed are now allowed" if closing else
-                     f"keys beyond those listed are now allowed ({self.words({'additionalProperties': new})})",
-                     closing, not closing, where)
+            self.row(
+                "changed",
+                "constraint",
+                name,
+                "no keys beyond those listed are now allowed"
+                if closing
+                else f"keys beyond those listed are now allowed ({self.words({'additionalProperties': new})})",
+                closing,
+                not closing,
+                where,
+            )
             return
         if key == "pattern":
             if old is None or new is None:
-                self.row("changed", "pattern", name, f"pattern {'added' if new else 'removed'}: "
-                         + (self.words({"pattern": new}) if new else f"was {self.words({'pattern': old}, False)}"),
-                         new is not None, new is None, where)
+                self.row(
+                    "changed",
+                    "pattern",
+                    name,
+                    f"pattern {'added' if new else 'removed'}: "
+                    + (self.words({"pattern": new}) if new else f"was {self.words({'pattern': old}, False)}"),
+                    new is not None,
+                    new is None,
+                    where,
+                )
             else:
-                self.row("changed", "pattern", name, f"was {self.words({'pattern': old}, False)}; now {self.words({'pattern': new})}",
-                         True, True, where)
+                self.row(
+                    "changed",
+                    "pattern",
+                    name,
+                    f"was {self.words({'pattern': old}, False)}; now {self.words({'pattern': new})}",
+                    True,
+                    True,
+                    where,
+                )
             return
         if key == "format":
-            self.row("changed", "format", name, f"format {code(old)} → {code(new)}", new is not None, old is not None, where)
+            self.row(
+                "changed", "format", name, f"format {code(old)} → {code(new)}", new is not None, old is not None, where
+            )
             return
         if key == "default":
-            self.row("changed", "default", name, f"value used when left out: {code(old)} → {code(new)}", False, True, where)
+            self.row(
+                "changed", "default", name, f"value used when left out: {code(old)} → {code(new)}", False, True, where
+            )
             return
         before = self.words(a, False)
         after = self.words(b, True)
@@ -274,15 +419,37 @@ class _Differ:
         ra, rb = rules_of(a), rules_of(b)
         covers = [pointer(*at, k) for k in (*RULE_KEYS, "allOf")]
         for rule in [r for r in rb if r not in ra]:
-            self.row("added", "rule", name, "new rule " + rule_words(json.loads(rule), self.new_defs, self.meanings), True, False, *covers)
+            self.row(
+                "added",
+                "rule",
+                name,
+                "new rule " + rule_words(json.loads(rule), self.new_defs, self.meanings),
+                True,
+                False,
+                *covers,
+            )
         for rule in [r for r in ra if r not in rb]:
-            self.row("removed", "rule", name, "rule removed: " + rule_words(json.loads(rule), self.old_defs, self.meanings),
-                     False, True, *covers)
+            self.row(
+                "removed",
+                "rule",
+                name,
+                "rule removed: " + rule_words(json.loads(rule), self.old_defs, self.meanings),
+                False,
+                True,
+                *covers,
+            )
         other_a = [s for s in a.get("allOf") or [] if "if" not in s]
         other_b = [s for s in b.get("allOf") or [] if "if" not in s]
         if other_a != other_b:
-            self.row("changed", "constraint", name, f"also must be: was {self.words({'allOf': other_a}, False)}; now "
-                     f"{self.words({'allOf': other_b})}", True, True, pointer(*at, "allOf"))
+            self.row(
+                "changed",
+                "constraint",
+                name,
+                f"also must be: was {self.words({'allOf': other_a}, False)}; now {self.words({'allOf': other_b})}",
+                True,
+                True,
+                pointer(*at, "allOf"),
+            )
 
 
 def _renamed_refs(value, renamed: dict[str, str]):
@@ -320,7 +487,9 @@ def _renames(old: dict, new: dict, aliases: dict[str, str]) -> dict[str, str]:
         candidates = [n for n, shape in added.items() if shape == _shape(old[name]) and n not in out.values()]
         if candidates:
             text = json.dumps(old[name], sort_keys=True)
-            out[name] = max(candidates, key=lambda n: (SequenceMatcher(None, text, json.dumps(new[n], sort_keys=True)).ratio(), n))
+            out[name] = max(
+                candidates, key=lambda n: (SequenceMatcher(None, text, json.dumps(new[n], sort_keys=True)).ratio(), n)
+            )
     return out
 
 
@@ -328,9 +497,16 @@ def _meta(differ: _Differ, old: dict, new: dict, keys, at: tuple = ()) -> None:
     for key in keys:
         if old.get(key) != new.get(key):
             what = {"version": "version", "$id": "identifier", "x-ib1-registry-label": "registry label"}.get(key, key)
-            differ.row("changed" if key in old and key in new else ("added" if key in new else "removed"), "metadata",
-                       ".".join((*at, key)) if at else key, f"{what}: {code(old.get(key)) if key in old else '(none)'} → "
-                       f"{code(new.get(key)) if key in new else '(none)'}", False, False, pointer(*at, key))
+            differ.row(
+                "changed" if key in old and key in new else ("added" if key in new else "removed"),
+                "metadata",
+                ".".join((*at, key)) if at else key,
+                f"{what}: {code(old.get(key)) if key in old else '(none)'} → "
+                f"{code(new.get(key)) if key in new else '(none)'}",
+                False,
+                False,
+                pointer(*at, key),
+            )
 
 
 def jsonschema_changes(old: dict, new: dict, meanings: dict, aliases: dict | None = None) -> list[PublishedChange]:
@@ -339,19 +515,35 @@ def jsonschema_changes(old: dict, new: dict, meanings: dict, aliases: dict | Non
     served_a = [s.get("$ref") for s in old.get("anyOf") or []]
     served_b = [s.get("$ref") for s in new.get("anyOf") or []]
     for ref in [r for r in served_b if r not in served_a]:
-        differ.row("added", "payload", ref.rsplit("/", 1)[-1], f"the release now serves {code(ref.rsplit('/', 1)[-1])} payloads",
-                   False, True, "/anyOf")
+        differ.row(
+            "added",
+            "payload",
+            ref.rsplit("/", 1)[-1],
+            f"the release now serves {code(ref.rsplit('/', 1)[-1])} payloads",
+            False,
+            True,
+            "/anyOf",
+        )
     for ref in [r for r in served_a if r not in served_b]:
-        differ.row("removed", "payload", ref.rsplit("/", 1)[-1], f"the release no longer serves {code(ref.rsplit('/', 1)[-1])}",
-                   True, False, "/anyOf")
+        differ.row(
+            "removed",
+            "payload",
+            ref.rsplit("/", 1)[-1],
+            f"the release no longer serves {code(ref.rsplit('/', 1)[-1])}",
+            True,
+            False,
+            "/anyOf",
+        )
     differ.definitions(differ.old_defs, differ.new_defs, ("$defs",))
     return _with_unexplained(differ, old, new)
 
 
 def _operation_words(method: str, path: str, op: dict, defs: dict, meanings: dict) -> str:
-    params = "; ".join(f"{p.get('in')} parameter {code(p.get('name'))} "
-                       f"({'required' if p.get('required') else 'optional'}, {schema_words(p.get('schema'), defs, meanings)})"
-                       for p in op.get("parameters") or [])
+    params = "; ".join(
+        f"{p.get('in')} parameter {code(p.get('name'))} "
+        f"({'required' if p.get('required') else 'optional'}, {schema_words(p.get('schema'), defs, meanings)})"
+        for p in op.get("parameters") or []
+    )
     responses = "; ".join(f"{c}: {_response_words(r, defs, meanings)}" for c, r in (op.get("responses") or {}).items())
     return f"{method.upper()} {path}" + (f"; parameters: {params}" if params else "") + f"; responses: {responses}"
 
@@ -363,8 +555,10 @@ def _response_words(response: dict, defs: dict, meanings: dict) -> str:
         if content.get("examples"):
             parts.append("examples " + ", ".join(code(n) for n in content["examples"]))
     for header, spec in (response.get("headers") or {}).items():
-        parts.append(f"header {code(header)} ({'required' if spec.get('required') else 'optional'}, "
-                     f"{schema_words(spec.get('schema'), defs, meanings)})")
+        parts.append(
+            f"header {code(header)} ({'required' if spec.get('required') else 'optional'}, "
+            f"{schema_words(spec.get('schema'), defs, meanings)})"
+        )
     return "; ".join(p for p in parts if p)
 
 
@@ -372,18 +566,46 @@ def _operations(differ: _Differ, old: dict, new: dict) -> None:
     pa, pb = old.get("paths") or {}, new.get("paths") or {}
     for path in sorted(pb.keys() - pa.keys()):
         for method, op in pb[path].items():
-            differ.row("added", "endpoint", f"{method.upper()} {path}",
-                       "new endpoint " + _operation_words(method, path, op, differ.new_defs, differ.meanings), True, False,
-                       pointer("paths", path))
+            differ.row(
+                "added",
+                "endpoint",
+                f"{method.upper()} {path}",
+                "new endpoint " + _operation_words(method, path, op, differ.new_defs, differ.meanings),
+                True,
+                False,
+                pointer("paths", path),
+            )
     for path in sorted(pa.keys() - pb.keys()):
-        differ.row("removed", "endpoint", path, f"endpoint {code(path)} removed; clients that call it fail", False, True,
-                   pointer("paths", path))
+        differ.row(
+            "removed",
+            "endpoint",
+            path,
+            f"endpoint {code(path)} removed; clients that call it fail",
+            False,
+            True,
+            pointer("paths", path),
+        )
     for path in sorted(pa.keys() & pb.keys()):
         for method in sorted(pb[path].keys() - pa[path].keys()):
-            differ.row("added", "endpoint", f"{method.upper()} {path}", "new operation " + _operation_words(
-                method, path, pb[path][method], differ.new_defs, differ.meanings), True, False, pointer("paths", path, method))
+            differ.row(
+                "added",
+                "endpoint",
+                f"{method.upper()} {path}",
+                "new operation " + _operation_words(method, path, pb[path][method], differ.new_defs, differ.meanings),
+                True,
+                False,
+                pointer("paths", path, method),
+            )
         for method in sorted(pa[path].keys() - pb[path].keys()):
-            differ.row("removed", "endpoint", f"{method.upper()} {path}", "operation removed", False, True, pointer("paths", path, method))
+            differ.row(
+                "removed",
+                "endpoint",
+                f"{method.upper()} {path}",
+                "operation removed",
+                False,
+                True,
+                pointer("paths", path, method),
+            )
         for method in sorted(pa[path].keys() & pb[path].keys()):
             _operation(differ, f"{method.upper()} {path}", pa[path][method], pb[path][method], ("paths", path, method))
 
@@ -392,31 +614,56 @@ def _operation(differ: _Differ, name: str, a: dict, b: dict, at: tuple) -> None:
     for key in sorted((a.keys() | b.keys()) - {"parameters", "responses"}):
         if a.get(key) != b.get(key):
             renames = key in ("operationId", "tags")
-            differ.row("changed", "operation", name, f"{key}: {code(a.get(key))} → {code(b.get(key))}"
-                       + ("; clients generated from the document change" if renames else ""),
-                       key == "security", renames or key == "security", pointer(*at, key))
+            differ.row(
+                "changed",
+                "operation",
+                name,
+                f"{key}: {code(a.get(key))} → {code(b.get(key))}"
+                + ("; clients generated from the document change" if renames else ""),
+                key == "security",
+                renames or key == "security",
+                pointer(*at, key),
+            )
     params_a = {(p.get("in"), p.get("name")): p for p in a.get("parameters") or []}
     params_b = {(p.get("in"), p.get("name")): p for p in b.get("parameters") or []}
     covers = pointer(*at, "parameters")
     for key in [k for k in params_b if k not in params_a]:
         p = params_b[key]
         required = bool(p.get("required"))
-        differ.row("added", "parameter", f"{name} {key[0]} {key[1]}",
-                   f"new {'required' if required else 'optional'} {key[0]} parameter {code(key[1])}: "
-                   f"{schema_words(p.get('schema'), differ.new_defs, differ.meanings)}. {p.get('description', '')}".strip(),
-                   True, required, covers)
+        differ.row(
+            "added",
+            "parameter",
+            f"{name} {key[0]} {key[1]}",
+            f"new {'required' if required else 'optional'} {key[0]} parameter {code(key[1])}: "
+            f"{schema_words(p.get('schema'), differ.new_defs, differ.meanings)}. {p.get('description', '')}".strip(),
+            True,
+            required,
+            covers,
+        )
     for key in [k for k in params_a if k not in params_b]:
-        differ.row("removed", "parameter", f"{name} {key[0]} {key[1]}", f"{key[0]} parameter {code(key[1])} removed",
-                   False, True, covers)
+        differ.row(
+            "removed",
+            "parameter",
+            f"{name} {key[0]} {key[1]}",
+            f"{key[0]} parameter {code(key[1])} removed",
+            False,
+            True,
+            covers,
+        )
     for key in [k for k in params_a if k in params_b]:
         pa, pb = params_a[key], params_b[key]
         for field_name in sorted(pa.keys() | pb.keys()):
             if pa.get(field_name) != pb.get(field_name):
                 now_required = field_name == "required" and pb.get("required")
-                differ.row("changed", "parameter", f"{name} {key[0]} {key[1]}",
-                           f"{field_name}: {code(pa.get(field_name))} → {code(pb.get(field_name))}",
-                           field_name not in ("description", "example", "examples"),
-                           bool(now_required) or field_name in ("schema", "in"), covers)
+                differ.row(
+                    "changed",
+                    "parameter",
+                    f"{name} {key[0]} {key[1]}",
+                    f"{field_name}: {code(pa.get(field_name))} → {code(pb.get(field_name))}",
+                    field_name not in ("description", "example", "examples"),
+                    bool(now_required) or field_name in ("schema", "in"),
+                    covers,
+                )
     if [k for k in params_a if k in params_b] != [k for k in params_b if k in params_a]:
         differ.row("changed", "parameter", name, "parameters listed in another order", False, False, covers)
     _responses(differ, name, a.get("responses") or {}, b.get("responses") or {}, (*at, "responses"))
@@ -424,21 +671,48 @@ def _operation(differ: _Differ, name: str, a: dict, b: dict, at: tuple) -> None:
 
 def _responses(differ: _Differ, name: str, ra: dict, rb: dict, at: tuple) -> None:
     for status in sorted(rb.keys() - ra.keys()):
-        differ.row("added", "response", f"{name} {status}",
-                   f"new response {status}: {_response_words(rb[status], differ.new_defs, differ.meanings)}; clients must handle it",
-                   False, True, pointer(*at, status))
+        differ.row(
+            "added",
+            "response",
+            f"{name} {status}",
+            f"new response {status}: {_response_words(rb[status], differ.new_defs, differ.meanings)}; clients must handle it",
+            False,
+            True,
+            pointer(*at, status),
+        )
     for status in sorted(ra.keys() - rb.keys()):
-        differ.row("removed", "response", f"{name} {status}", f"response {status} is no longer documented; servers must not answer it",
-                   True, False, pointer(*at, status))
+        differ.row(
+            "removed",
+            "response",
+            f"{name} {status}",
+            f"response {status} is no longer documented; servers must not answer it",
+            True,
+            False,
+            pointer(*at, status),
+        )
     for status in sorted(ra.keys() & rb.keys()):
         a, b, here = ra[status], rb[status], f"{name} {status}"
         if a.get("description") != b.get("description"):
-            differ.row("changed", "description", here, f"{a.get('description')!r} → {b.get('description')!r}", False, False,
-                       pointer(*at, status, "description"))
+            differ.row(
+                "changed",
+                "description",
+                here,
+                f"{a.get('description')!r} → {b.get('description')!r}",
+                False,
+                False,
+                pointer(*at, status, "description"),
+            )
         for key in sorted((a.keys() | b.keys()) - {"description", "content", "headers"}):
             if a.get(key) != b.get(key):
-                differ.row("changed", "response", here, f"{key}: {code(a.get(key))} → {code(b.get(key))}", True, True,
-                           pointer(*at, status, key))
+                differ.row(
+                    "changed",
+                    "response",
+                    here,
+                    f"{key}: {code(a.get(key))} → {code(b.get(key))}",
+                    True,
+                    True,
+                    pointer(*at, status, key),
+                )
         _contents(differ, here, a.get("content") or {}, b.get("content") or {}, (*at, status, "content"))
         _headers(differ, here, a.get("headers") or {}, b.get("headers") or {}, (*at, status, "headers"))
 
@@ -446,50 +720,112 @@ def _responses(differ: _Differ, name: str, ra: dict, rb: dict, at: tuple) -> Non
 def _contents(differ: _Differ, name: str, ca: dict, cb: dict, at: tuple) -> None:
     for media in sorted(cb.keys() - ca.keys()):
         first = not ca  # a body where there was none constrains servers; another media type is new to clients
-        differ.row("added", "body", f"{name} {media}", f"body now {media}: {schema_words(cb[media].get('schema'), differ.new_defs, differ.meanings)}",
-                   first, not first, pointer(*at, media))
+        differ.row(
+            "added",
+            "body",
+            f"{name} {media}",
+            f"body now {media}: {schema_words(cb[media].get('schema'), differ.new_defs, differ.meanings)}",
+            first,
+            not first,
+            pointer(*at, media),
+        )
     for media in sorted(ca.keys() - cb.keys()):
         differ.row("removed", "body", f"{name} {media}", f"no longer answers {media}", True, False, pointer(*at, media))
     for media in sorted(ca.keys() & cb.keys()):
         a, b = ca[media], cb[media]
         if a.get("schema") != b.get("schema"):
-            differ.row("changed", "body", f"{name} {media}", f"body was {schema_words(a.get('schema'), differ.old_defs, differ.meanings)}; "
-                       f"now {schema_words(b.get('schema'), differ.new_defs, differ.meanings)}", True, True, pointer(*at, media, "schema"))
+            differ.row(
+                "changed",
+                "body",
+                f"{name} {media}",
+                f"body was {schema_words(a.get('schema'), differ.old_defs, differ.meanings)}; "
+                f"now {schema_words(b.get('schema'), differ.new_defs, differ.meanings)}",
+                True,
+                True,
+                pointer(*at, media, "schema"),
+            )
         ea, eb = a.get("examples") or {}, b.get("examples") or {}
         for example in sorted(eb.keys() - ea.keys()):
-            differ.row("added", "example", f"{name} {example}", f"example {code(example)}: {eb[example].get('summary', '')}",
-                       False, False, pointer(*at, media, "examples", example))
+            differ.row(
+                "added",
+                "example",
+                f"{name} {example}",
+                f"example {code(example)}: {eb[example].get('summary', '')}",
+                False,
+                False,
+                pointer(*at, media, "examples", example),
+            )
         for example in sorted(ea.keys() - eb.keys()):
-            differ.row("removed", "example", f"{name} {example}", f"example {code(example)} removed", False, False,
-                       pointer(*at, media, "examples", example))
+            differ.row(
+                "removed",
+                "example",
+                f"{name} {example}",
+                f"example {code(example)} removed",
+                False,
+                False,
+                pointer(*at, media, "examples", example),
+            )
         for example in sorted(ea.keys() & eb.keys()):
             if ea[example] != eb[example]:
-                differ.row("changed", "example", f"{name} {example}", f"example {code(example)} changed", False, False,
-                           pointer(*at, media, "examples", example))
+                differ.row(
+                    "changed",
+                    "example",
+                    f"{name} {example}",
+                    f"example {code(example)} changed",
+                    False,
+                    False,
+                    pointer(*at, media, "examples", example),
+                )
         for key in sorted((a.keys() | b.keys()) - {"schema", "examples"}):
             if a.get(key) != b.get(key):
-                differ.row("changed", "body", f"{name} {media}", f"{key}: {code(a.get(key))} → {code(b.get(key))}", False, False,
-                           pointer(*at, media, key))
+                differ.row(
+                    "changed",
+                    "body",
+                    f"{name} {media}",
+                    f"{key}: {code(a.get(key))} → {code(b.get(key))}",
+                    False,
+                    False,
+                    pointer(*at, media, key),
+                )
 
 
 def _headers(differ: _Differ, name: str, ha: dict, hb: dict, at: tuple) -> None:
     for header in sorted(hb.keys() - ha.keys()):
         spec = hb[header]
-        differ.row("added", "header", f"{name} {header}",
-                   f"new {'required' if spec.get('required') else 'optional'} header {code(header)}: "
-                   f"{schema_words(spec.get('schema'), differ.new_defs, differ.meanings)}. {spec.get('description', '')}".strip(),
-                   bool(spec.get("required")), False, pointer(*at, header))
+        differ.row(
+            "added",
+            "header",
+            f"{name} {header}",
+            f"new {'required' if spec.get('required') else 'optional'} header {code(header)}: "
+            f"{schema_words(spec.get('schema'), differ.new_defs, differ.meanings)}. {spec.get('description', '')}".strip(),
+            bool(spec.get("required")),
+            False,
+            pointer(*at, header),
+        )
     for header in sorted(ha.keys() - hb.keys()):
-        differ.row("removed", "header", f"{name} {header}", f"header {code(header)} no longer documented", False,
-                   bool(ha[header].get("required")), pointer(*at, header))
+        differ.row(
+            "removed",
+            "header",
+            f"{name} {header}",
+            f"header {code(header)} no longer documented",
+            False,
+            bool(ha[header].get("required")),
+            pointer(*at, header),
+        )
     for header in sorted(ha.keys() & hb.keys()):
         if ha[header] != hb[header]:
-            differ.row("changed", "header", f"{name} {header}",
-                       f"was {schema_words(ha[header].get('schema'), differ.old_defs, differ.meanings)}"
-                       f" ({'required' if ha[header].get('required') else 'optional'}); now "
-                       f"{schema_words(hb[header].get('schema'), differ.new_defs, differ.meanings)}"
-                       f" ({'required' if hb[header].get('required') else 'optional'})",
-                       True, True, pointer(*at, header))
+            differ.row(
+                "changed",
+                "header",
+                f"{name} {header}",
+                f"was {schema_words(ha[header].get('schema'), differ.old_defs, differ.meanings)}"
+                f" ({'required' if ha[header].get('required') else 'optional'}); now "
+                f"{schema_words(hb[header].get('schema'), differ.new_defs, differ.meanings)}"
+                f" ({'required' if hb[header].get('required') else 'optional'})",
+                True,
+                True,
+                pointer(*at, header),
+            )
 
 
 def openapi_changes(old: dict, new: dict, meanings: dict, aliases: dict | None = None) -> list[PublishedChange]:
@@ -497,18 +833,37 @@ def openapi_changes(old: dict, new: dict, meanings: dict, aliases: dict | None =
     new_defs = (new.get("components") or {}).get("schemas") or {}
     differ = _Differ("OpenAPI", old_defs, new_defs, meanings, aliases=aliases or {})
     _meta(differ, old, new, ("openapi", "jsonSchemaDialect"))
-    _meta(differ, old.get("info") or {}, new.get("info") or {}, sorted((old.get("info") or {}).keys() | (new.get("info") or {}).keys()),
-          ("info",))
+    _meta(
+        differ,
+        old.get("info") or {},
+        new.get("info") or {},
+        sorted((old.get("info") or {}).keys() | (new.get("info") or {}).keys()),
+        ("info",),
+    )
     for key in ("servers", "security", "tags"):
         if old.get(key) != new.get(key):
-            differ.row("changed", "metadata", key, f"{key}: {code(old.get(key))} → {code(new.get(key))}",
-                       key == "security", key == "security", pointer(key))
+            differ.row(
+                "changed",
+                "metadata",
+                key,
+                f"{key}: {code(old.get(key))} → {code(new.get(key))}",
+                key == "security",
+                key == "security",
+                pointer(key),
+            )
     _operations(differ, old, new)
     sa = (old.get("components") or {}).get("securitySchemes") or {}
     sb = (new.get("components") or {}).get("securitySchemes") or {}
     if sa != sb:
-        differ.row("changed", "security", "securitySchemes", f"security schemes: {code(sa)} → {code(sb)}", True, True,
-                   pointer("components", "securitySchemes"))
+        differ.row(
+            "changed",
+            "security",
+            "securitySchemes",
+            f"security schemes: {code(sa)} → {code(sb)}",
+            True,
+            True,
+            pointer("components", "securitySchemes"),
+        )
     differ.definitions(old_defs, new_defs, ("components", "schemas"))
     return _with_unexplained(differ, old, new)
 
@@ -517,8 +872,18 @@ def _with_unexplained(differ: _Differ, old: dict, new: dict) -> list[PublishedCh
     covers = [c for r in differ.rows for c in r.covers]
     for leaf in leaf_differences(old, new):
         if not covered(leaf, covers):
-            differ.rows.append(PublishedChange(differ.document, "changed", "unexplained", leaf,
-                                               f"a difference no rule of the pack explains at {code(leaf)}", True, True, (leaf,),
-                                               explained=False))
+            differ.rows.append(
+                PublishedChange(
+                    differ.document,
+                    "changed",
+                    "unexplained",
+                    leaf,
+                    f"a difference no rule of the pack explains at {code(leaf)}",
+                    True,
+                    True,
+                    (leaf,),
+                    explained=False,
+                )
+            )
             covers.append(leaf)
     return differ.rows

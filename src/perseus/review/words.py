@@ -6,13 +6,28 @@ from __future__ import annotations
 import json
 import re
 
-TYPES = {"string": "text", "number": "a number", "integer": "a whole number", "boolean": "true or false",
-         "object": "an object", "array": "a list", "null": "nothing (null)"}
+TYPES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "nothing (null)",
+}
 FORMATS = {"date-time": "a date and time (ISO 8601)", "date": "a date (YYYY-MM-DD)", "uri": "a web address (URI)"}
-BOUNDS = {"minimum": "at least {}", "maximum": "at most {}", "exclusiveMinimum": "more than {}",
-          "exclusiveMaximum": "less than {}", "minLength": "at least {} characters", "maxLength": "at most {} characters",
-          "minItems": "at least {} item(s)", "maxItems": "at most {} item(s)", "minProperties": "at least {} key(s)",
-          "maxProperties": "at most {} key(s)"}
+BOUNDS = {
+    "minimum": "at least {}",
+    "maximum": "at most {}",
+    "exclusiveMinimum": "more than {}",
+    "exclusiveMaximum": "less than {}",
+    "minLength": "at least {} characters",
+    "maxLength": "at most {} characters",
+    "minItems": "at least {} item(s)",
+    "maxItems": "at most {} item(s)",
+    "minProperties": "at least {} key(s)",
+    "maxProperties": "at most {} key(s)",
+}
 ALTERNATION = re.compile(r"^\^\(?((?:[A-Za-z0-9_-]+\|)+[A-Za-z0-9_-]+)\)?\$$")
 
 
@@ -62,7 +77,7 @@ def schema_words(schema: dict | None, defs: dict, meanings: dict, depth: int = 0
         parts.append(enum_words(schema["enum"], {}))
     kind = schema.get("type")
     if kind and "enum" not in schema and "const" not in schema:
-        kinds = kind if isinstance(kind, list) else [kind]
+        kinds: list[str] = kind if isinstance(kind, list) else [kind]
         parts.append(" or ".join(TYPES.get(k, k) for k in kinds))
     if schema.get("format"):
         parts.append(FORMATS.get(schema["format"], f"in the format {code(schema['format'])}"))

@@ -37,19 +37,24 @@ DEPLOYED_DIFFERENCES = {
 def _security(document: dict) -> str:
     schemes = document.get("components", {}).get("securitySchemes", {})
     named = [name for requirement in document.get("security", []) for name in requirement]
-    return "; ".join(f"{schemes.get(n, {}).get('type', n)} ({schemes.get(n, {}).get('description', '')})" for n in named)
+    return "; ".join(
+        f"{schemes.get(n, {}).get('type', n)} ({schemes.get(n, {}).get('description', '')})" for n in named
+    )
 
 
 def api_page(ref: str, document: dict) -> str:
     info = document["info"]
     label = info["x-ib1-registry-label"]
     page = f"api/{ref}.md"
-    facts = [("Status", badge(standing(ref).status)), ("Version", f"`{info['version']}`"),
-             ("Registry label", f"`{label}`"),
-             ("Server", f"`{document['servers'][0]['url']}` (the provider's endpoint, from the scheme directory)"),
-             ("Security in this document", _security(document)),
-             ("Download", download_link(f"openapi/{ref}.json", "OpenAPI document", 2)),
-             ("Schemas", f"[{ref}]({artefacts.link(page, f'specifications/{ref}/index.md')})")]
+    facts = [
+        ("Status", badge(standing(ref).status)),
+        ("Version", f"`{info['version']}`"),
+        ("Registry label", f"`{label}`"),
+        ("Server", f"`{document['servers'][0]['url']}` (the provider's endpoint, from the scheme directory)"),
+        ("Security in this document", _security(document)),
+        ("Download", download_link(f"openapi/{ref}.json", "OpenAPI document", 2)),
+        ("Schemas", f"[{ref}]({artefacts.link(page, f'specifications/{ref}/index.md')})"),
+    ]
     out = [
         f"---\ntitle: {ref} (API reference)\n---\n",
         f"# {info['title']} ({ref})\n",
@@ -63,15 +68,25 @@ def api_page(ref: str, document: dict) -> str:
         out.append(f"## GET {path}\n\n{op['summary']}.\n")
         params = op.get("parameters", [])
         if params:
-            rows = [[f"`{p['name']}`", p["in"], "required" if p.get("required") else "optional",
-                     _schema_name(p["schema"]) + (f" ({p['schema']['format']})" if "format" in p["schema"] else ""),
-                     p.get("description", "")] for p in params]
+            rows = [
+                [
+                    f"`{p['name']}`",
+                    p["in"],
+                    "required" if p.get("required") else "optional",
+                    _schema_name(p["schema"]) + (f" ({p['schema']['format']})" if "format" in p["schema"] else ""),
+                    p.get("description", ""),
+                ]
+                for p in params
+            ]
             out.append("### Parameters\n\n" + table(["name", "in", "required", "type", "description"], rows))
         rows = []
         for code, response in op["responses"].items():
             body = _content(response).get("schema")
-            body_text = (f"[{_schema_name(body)}]({artefacts.link(page, f'specifications/{ref}/{_schema_name(body)}.md')})"
-                         if body else "")
+            body_text = (
+                f"[{_schema_name(body)}]({artefacts.link(page, f'specifications/{ref}/{_schema_name(body)}.md')})"
+                if body
+                else ""
+            )
             headers = ", ".join(f"`{h}`" for h in response.get("headers", {}))
             rows.append([code, response["description"], body_text, headers])
         out.append("### Responses\n\n" + table(["status", "meaning", "body", "headers"], rows))
@@ -90,5 +105,8 @@ def pages() -> dict[str, str]:
         document = json.loads((GENERATED / "openapi" / f"{release.ref}.json").read_text())
         out[f"api/{release.ref}.md"] = api_page(release.ref, document)
         rows.append([f"[{release.ref}]({release.ref}.md)", ", ".join(f"`GET {p}`" for p in document["paths"])])
-    out["api/index.md"] = "---\ntitle: API reference\n---\n\n# API reference\n\nOne page per published OpenAPI document.\n\n" + table(["document", "operations"], rows)
+    out["api/index.md"] = (
+        "---\ntitle: API reference\n---\n\n# API reference\n\nOne page per published OpenAPI document.\n\n"
+        + table(["document", "operations"], rows)
+    )
     return out

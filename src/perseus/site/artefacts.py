@@ -100,7 +100,11 @@ def pack_title(old: str | None, new: str) -> str:
     return f"{old} → {new}" if old else f"{new} (first version)"
 
 
-EFFECTS = {"approve": "approves it", "withdraw": "withdraws it", "baseline": "the version its review packs compare against"}
+EFFECTS = {
+    "approve": "approves it",
+    "withdraw": "withdraws it",
+    "baseline": "the version its review packs compare against",
+}
 
 
 def decision_links(ref: str, from_page: str) -> str:
@@ -146,7 +150,10 @@ def related(ref: str, from_page: str) -> list[tuple[str, str]]:
         ("Previous version", _ref_link(previous, from_page)),
         ("Next version", _ref_link(following, from_page)),
         ("Latest of the label", f"[{label}: latest]({link(from_page, LATEST.format(label=label))})"),
-        ("Review packs", ", ".join(f"[{pack_title(old, new)}]({link(from_page, page)})" for old, new, page in packs) or "none"),
+        (
+            "Review packs",
+            ", ".join(f"[{pack_title(old, new)}]({link(from_page, page)})" for old, new, page in packs) or "none",
+        ),
         ("Changes", f"[every change between versions]({link(from_page, CHANGES)})"),
     ]
     return rows

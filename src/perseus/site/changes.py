@@ -22,7 +22,9 @@ def pages() -> dict[str, str]:
         name = page.removeprefix("changes/")
         heading, rest = (folder / name).read_text().split("\n", 1)
         subject = f"Compares {_side(old, page)} with {_side(new, page)}" if old else f"What {_side(new, page)} holds"
-        out[page] = (f"---\ntitle: {artefacts.pack_title(old, new)} (review pack)\n---\n\n{heading}\n\n{subject}. "
-                     f"Download: {download_link(f'review-packs/{name}', 'Markdown', 2)}.\n" + rest)
+        out[page] = (
+            f"---\ntitle: {artefacts.pack_title(old, new)} (review pack)\n---\n\n{heading}\n\n{subject}. "
+            f"Download: {download_link(f'review-packs/{name}', 'Markdown', 2)}.\n" + rest
+        )
     index = "---\ntitle: Review packs\n---\n\n" + (folder / "index.md").read_text()
     return {"changes/index.md": index} | out

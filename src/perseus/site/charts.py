@@ -98,7 +98,9 @@ def impact_by_month(months: pd.DataFrame, title: str) -> bytes:
             rows = months[months["type"] == energy_type]
             for archetype, series in rows.groupby("archetype"):
                 series = series.sort_values("month")
-                axis.plot(series["month"], series["relative"] * 100, marker="o", markersize=3, linewidth=1, label=archetype)
+                axis.plot(
+                    series["month"], series["relative"] * 100, marker="o", markersize=3, linewidth=1, label=archetype
+                )
             axis.axhline(0, color="#777777", linewidth=0.8)
             axis.set_ylabel(f"{energy_type}: relative difference (%)")
             axis.legend(fontsize=9, ncols=4)

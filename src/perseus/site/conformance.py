@@ -12,22 +12,43 @@ ROLES = {
 GROUPS = {"API": "Every Perseus API", "EDP": "Energy data provider", "CAP": "Carbon accounting provider"}
 # The run the page shows against a local sandbox; the tests run these arguments and expect every case to pass.
 SANDBOX_URL = "http://127.0.0.1:8080"
-SANDBOX_EDP_ARGS = ("edp", SANDBOX_URL, "--release", "consumption-data@2026-11-28", "--token", "sandbox-token-cap-office",
-                    "--foreign-source", "synthetic-cafe-001-electricity", "--trust-anchor", "trust-anchor.pem")
+SANDBOX_EDP_ARGS = (
+    "edp",
+    SANDBOX_URL,
+    "--release",
+    "consumption-data@2026-11-28",
+    "--token",
+    "sandbox-token-cap-office",
+    "--foreign-source",
+    "synthetic-cafe-001-electricity",
+    "--trust-anchor",
+    "trust-anchor.pem",
+)
 VERDICTS = [
     ["pass", "the server did what the requirement says, on every answer the case looked at"],
-    ["fail", "some answer broke the requirement; the evidence shows the request and the part of the answer that decided"],
-    ["not applicable", "the case could not be checked here, and the report says why (an input not given, such as "
-                       "`--foreign-source` or `--trust-anchor`, or a state the server never entered, such as 202)"],
+    [
+        "fail",
+        "some answer broke the requirement; the evidence shows the request and the part of the answer that decided",
+    ],
+    [
+        "not applicable",
+        "the case could not be checked here, and the report says why (an input not given, such as "
+        "`--foreign-source` or `--trust-anchor`, or a state the server never entered, such as 202)",
+    ],
     ["not run", "the run reached `--max-requests` or `--timeout` before the case could send what it needed"],
 ]
+
+
+def synopsis() -> str:
+    """The command for each role, with the URL and the release date to fill in."""
+    return "\n".join(command for _, command in ROLES.values())
 
 
 def _intro() -> str:
     from perseus.commands.conformance import DEFAULT_MAX_REQUESTS, DEFAULT_TIMEOUT
     from perseus.conformance.exits import EXIT_STATUSES
 
-    commands = "\n".join(command for _, command in ROLES.values())
+    commands = synopsis()
     return (
         "# Conformance\n\n"
         "`perseus conformance` tests a server against the specification before it joins the scheme: an energy "
@@ -48,12 +69,16 @@ def _intro() -> str:
         "with a token and over mutual TLS, and against a deliberately broken server per case, which must fail "
         "that case and no MUST case it does not target.\n\n"
         "Against a local sandbox, which passes every case (the office's client, the cafe's meter as another "
-        "client's data source, and the sandbox's signing CA as the trust anchor):\n\n"
-        f"```sh\n.venv/bin/perseus sandbox &\ncurl -s {SANDBOX_URL}/trust-anchor.pem > trust-anchor.pem\n"
+        "client's data source, and the sandbox's signing CA as the trust anchor), start the sandbox in one "
+        "terminal:\n\n"
+        "```sh\n.venv/bin/perseus sandbox\n```\n\n"
+        "and run the suite against it from another:\n\n"
+        f"```sh\ncurl -s {SANDBOX_URL}/trust-anchor.pem > trust-anchor.pem\n"
         f".venv/bin/perseus conformance {' '.join(SANDBOX_EDP_ARGS)}\n```\n\n"
         "## Verdicts and exit status\n\n"
         + table(["verdict", "meaning"], VERDICTS)
-        + "\n" + table(["exit status", "meaning"], [[f"`{code}`", text] for code, text in EXIT_STATUSES.items()])
+        + "\n"
+        + table(["exit status", "meaning"], [[f"`{code}`", text] for code, text in EXIT_STATUSES.items()])
     )
 
 
@@ -70,9 +95,14 @@ def pages() -> dict[str, str]:
     from perseus.conformance.catalogue import all_cases
 
     cases = all_cases()
-    out = [_intro(), "## The cases\n",
-           table(["case", "level", "applies to", "title"],
-                 [[f"[{c.id}](#{c.id.lower()})", c.level, ", ".join(r.upper() for r in c.applies), c.title] for c in cases])]
+    out = [
+        _intro(),
+        "## The cases\n",
+        table(
+            ["case", "level", "applies to", "title"],
+            [[f"[{c.id}](#{c.id.lower()})", c.level, ", ".join(r.upper() for r in c.applies), c.title] for c in cases],
+        ),
+    ]
     for prefix, heading in GROUPS.items():
         group = [c for c in cases if c.id.startswith(prefix + "-")]
         out.append(f"## {heading}\n")

@@ -24,21 +24,30 @@ def _set_page(fs) -> str:
     ref = meta["table"].removesuffix(".csv")
     page = f"factors/{ref}.md"
     confidence = {c["activity"]: c["statement"] for c in meta.get("confidence", [])}
-    rows = [[r.activity, r.unitBasis, r.ghg, decimal(r.value), confidence.get(r.activity, "")]
-            for r in fs.table.itertuples()]
+    rows = [
+        [r.activity, r.unitBasis, r.ghg, decimal(r.value), confidence.get(r.activity, "")]
+        for r in fs.table.itertuples()
+    ]
     facts = artefacts.related(ref, page) + [
-        ("Publisher", meta["publisher"]), ("Year", meta["year"]), ("Version", meta["version"]),
-        ("Source", f"<{meta['url']}>"), ("Licence", meta["licence"]), ("GWP basis", meta.get("gwpBasis", "")),
+        ("Publisher", meta["publisher"]),
+        ("Year", meta["year"]),
+        ("Version", meta["version"]),
+        ("Source", f"<{meta['url']}>"),
+        ("Licence", meta["licence"]),
+        ("GWP basis", meta.get("gwpBasis", "")),
         ("Retrieved", meta.get("retrievalDate", "")),
-        ("Downloads", f'{download_link(f"factors/{ref}.csv", "table (CSV)", 2)}, '
-                      f'{download_link(f"factors/{ref}.yaml", "metadata (YAML)", 2)}')]
+        (
+            "Downloads",
+            f"{download_link(f'factors/{ref}.csv', 'table (CSV)', 2)}, "
+            f"{download_link(f'factors/{ref}.yaml', 'metadata (YAML)', 2)}",
+        ),
+    ]
     return (
         f"---\ntitle: {ref} (factor set)\n---\n\n# {meta['title']}\n\n"
         + key_values(facts)
         + f"\n{meta.get('notes', '')}\n\n"
         "Values in kg CO2e per unit; the CH4 and N2O rows are already in CO2e. Cells the publisher left blank are "
-        "absent, never estimated.\n\n"
-        + table(["activity", "per", "gases", "value", "confidence"], rows)
+        "absent, never estimated.\n\n" + table(["activity", "per", "gases", "value", "confidence"], rows)
     )
 
 
@@ -55,16 +64,34 @@ def pages() -> dict[str, str]:
         "set a year, as the methodologies use them; each set keeps its source, licence and confidence.\n\n"
         + charts.figure("factors-over-years.svg", "Headline factors across the sets")
         + "\n"
-        + table(["set", "publisher", "licence"],
-                [[f"[{fs.metadata['title']}]({fs.metadata['table'].removesuffix('.csv')}.md)", fs.metadata["publisher"],
-                  fs.metadata["licence"]] for fs in sets.values()])
+        + table(
+            ["set", "publisher", "licence"],
+            [
+                [
+                    f"[{fs.metadata['title']}]({fs.metadata['table'].removesuffix('.csv')}.md)",
+                    fs.metadata["publisher"],
+                    fs.metadata["licence"],
+                ]
+                for fs in sets.values()
+            ],
+        )
         + "\n## Calorific values\n\n"
         + f"Status: {badge(standing(calorific_values).status)}. "
         f"Decision: {artefacts.decision_links(calorific_values, 'factors/index.md')}. "
         f"Download: {download_link('factors/calorific-values.yaml', 'calorific-values.yaml', 1)}.\n\n"
-        + table(["id", "MJ/m³", "zone", "publisher", "description"],
-                [[c["id"], decimal(c["megajoulesPerCubicMetre"]), c.get("distributionZone", ""), c.get("publisher", ""),
-                  c.get("description", "")] for c in cvs])
+        + table(
+            ["id", "MJ/m³", "zone", "publisher", "description"],
+            [
+                [
+                    c["id"],
+                    decimal(c["megajoulesPerCubicMetre"]),
+                    c.get("distributionZone", ""),
+                    c.get("publisher", ""),
+                    c.get("description", ""),
+                ]
+                for c in cvs
+            ],
+        )
     )
     return {"factors/index.md": index} | out
 

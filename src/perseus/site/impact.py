@@ -47,11 +47,16 @@ def pages() -> dict[str, str]:
         _assets[f"impact/{pack.name}.svg"] = pack.chart()
         overall = "; ".join(f"{r['archetype']} {relative(r['relative'])}" for r in pack.rows("archetype"))
         rows.append([f"[{pack.new}]({pack.new}.md)", ", ".join(pack.energy_types), pack.old, overall, headline(pack)])
-    index = ("# Impact of the proposed options\n\nEach proposed methodology against the approved one, on the "
-             "reference portfolio: SYNTHETIC businesses of every archetype in several regions, electricity and gas, "
-             "two years, calculated under both with the portfolio kernel (`perseus impact OLD NEW`).\n\n")
-    index += table(["option", "energy", "against", "over the period, by archetype", "largest monthly effects"], rows) \
-        if rows else "No methodology is proposed at present.\n"
+    index = (
+        "# Impact of the proposed options\n\nEach proposed methodology against the approved one, on the "
+        "reference portfolio: SYNTHETIC businesses of every archetype in several regions, electricity and gas, "
+        "two years, calculated under both with the portfolio kernel (`perseus impact OLD NEW`).\n\n"
+    )
+    index += (
+        table(["option", "energy", "against", "over the period, by archetype", "largest monthly effects"], rows)
+        if rows
+        else "No methodology is proposed at present.\n"
+    )
     return {"impact/index.md": index} | out
 
 

@@ -16,11 +16,17 @@ def pages() -> dict[str, str]:
         page = f"permission-texts/{ref}.md"
         body = rendered.md().split("\n", 1)[1]  # the page supplies its own heading
         facts = artefacts.related(ref, page) + [
-            ("Downloads", f'{download_link(f"permission-text/{ref}.txt", "text", 2)}, '
-                          f'{download_link(f"permission-text/{ref}.md", "Markdown", 2)}')]
+            (
+                "Downloads",
+                f"{download_link(f'permission-text/{ref}.txt', 'text', 2)}, "
+                f"{download_link(f'permission-text/{ref}.md', 'Markdown', 2)}",
+            )
+        ]
         out[page] = (
-            f"---\ntitle: {ref} (permission text)\n---\n\n# {rendered.title} ({ref})\n\n" + key_values(facts)
-            + "Placeholders in square brackets are filled with the parties' names when the text is shown.\n\n" + body
+            f"---\ntitle: {ref} (permission text)\n---\n\n# {rendered.title} ({ref})\n\n"
+            + key_values(facts)
+            + "Placeholders in square brackets are filled with the parties' names when the text is shown.\n\n"
+            + body
         )
         rows.append([f"[{ref}]({ref}.md)", rendered.title, badge(standing(ref).status)])
     index = (

@@ -205,6 +205,7 @@ def proposed_options(methodologies: Path = METHODOLOGIES) -> list[tuple[str, str
             continue
         own = [o for o in loaded if o.label == m.label and o.status in IN_FORCE]
         baseline = register.get(m.ref, {}).get("compared_with") or (
-            max(own, key=lambda o: o.version).ref if own else resolve(DEFAULTS[m.energy_type], methodologies).ref)
+            max(own, key=lambda o: o.version).ref if own else resolve(DEFAULTS[m.energy_type], methodologies).ref
+        )
         pairs.append((baseline, m.ref))
     return pairs
