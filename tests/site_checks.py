@@ -155,8 +155,12 @@ def _steps_by_hand(m, ex, cells) -> dict[str, dict[str, float]]:
             values[i["name"]] = consumption[i["name"]]
         elif i["source"] == "grid-intensity":
             values[i["name"]] = readings["intensity"].to_numpy()
-        elif i["source"] == "emission-factors":
+        elif i["source"] == "emission-factors" and all(f"{k}:{i['name']}" in cells for k in month):
             values[i["name"]] = np.array([cells[f"{k}:{i['name']}"][0] for k in month])
+        elif i["source"] == "emission-factors":  # a month drawing on two sets shows a range: the set in force, by hand
+            values[i["name"]] = np.array(_factor_in_force(m, i["name"], readings["from"]))
+        elif i["source"] == "calorific-value" and "calorificValue" in readings:  # a zone's daily value, per half-hour
+            values[i["name"]] = np.where(unit == "MTQ", readings["calorificValue"].to_numpy(), 0.0)
         elif i["source"] == "calorific-value":
             (source,) = ex.report["sources"]
             values[i["name"]] = np.where(unit == "MTQ", source["calorificValue"]["megajoulesPerCubicMetre"], 0.0)
@@ -168,3 +172,17 @@ def _steps_by_hand(m, ex, cells) -> dict[str, dict[str, float]]:
         k: {step["name"]: float(np.sum(np.asarray(values[step["name"]])[month == k])) for step in m.document["steps"]}
         for k in sorted(set(month))
     }
+
+
+def _factor_in_force(m, name: str, froms) -> list[float | None]:
+    """Each half-hour's factor under a rule by publication: the set published last at or before its start."""
+    import pandas as pd
+
+    from perseus.methodology.factors import sets_for
+
+    key = m.factor_inputs[name]
+    sets = sets_for(m.factor_rule["publisher"])
+    published = sorted(
+        (pd.Timestamp(p["published"]), sets[p["setYear"]].value(*key)) for p in m.factor_rule["publications"]
+    )
+    return [[v for when, v in published if when <= start][-1] for start in froms]

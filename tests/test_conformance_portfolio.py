@@ -33,6 +33,7 @@ OPTIONS = {
     "--to": "end",
     "--taken-at": "taken_at",
     "--method": "methods",
+    "--calorific-values": "calorific_values",
 }
 UNNAMED = "the-meter"  # MeterData and CSV without a meter column: every file's readings are of one meter
 
@@ -45,12 +46,19 @@ def options(case: Path) -> dict:
         if name in ("consumption", "methods"):
             found[name].append(case / value if name == "consumption" else value)
         else:
-            found[name] = case / value if name == "intensity" else float(value) if name == "calorific_value" else value
+            found[name] = (
+                case / value
+                if name in ("intensity", "calorific_values")
+                else float(value)
+                if name == "calorific_value"
+                else value
+            )
     return found
 
 
 def as_portfolio(case: Path, args: dict, root: Path) -> Path:
-    """The case's inputs in the portfolio layout: readings carry their own calorific value, as in the files."""
+    """The case's inputs in the portfolio layout: readings carry their own calorific value, as in the files, and
+    the meters table each meter's distribution zone."""
     readings = pd.concat([read_consumption(p).readings for p in args["consumption"]], ignore_index=True)
     readings["meter"] = readings["meter"].replace("", UNNAMED)
     for energy_type, rows in readings.groupby("type"):
@@ -68,10 +76,10 @@ def as_portfolio(case: Path, args: dict, root: Path) -> Path:
             ),
             folder / "part-0.parquet",
         )
-    meters = readings[["meter", "type"]].drop_duplicates().sort_values(["type", "meter"])
-    pd.DataFrame({"meter": meters["meter"], "type": meters["type"], "region": "r"}).to_csv(
-        root / "meters.csv", index=False
-    )
+    meters = readings[["meter", "type", "zone"]].drop_duplicates(["meter", "type"]).sort_values(["type", "meter"])
+    pd.DataFrame(
+        {"meter": meters["meter"], "type": meters["type"], "region": "r", "distributionZone": meters["zone"]}
+    ).to_csv(root / "meters.csv", index=False)
     if "intensity" in args:
         series = read_intensity(args["intensity"])
         start = series.first_half_hour * 1_800_000_000_000

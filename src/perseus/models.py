@@ -912,6 +912,10 @@ class CalorificValueOrigin(str, Enum):
     """
     The value carried by the consumption data (on the reading, else on the meter data).
     """
+    distribution_zone_daily = "distribution-zone-daily"
+    """
+    The value of the meter's gas local distribution zone on the half-hour's gas day (05:00 to 05:00 UK time), from the calorific-value dataset the caller gives. The zone comes from the consumption data (`calorificValue.distributionZone`) or a portfolio's meters table (`distributionZone`). Reports of emissions-data@2025-10-27, which has no such choice, say `caller` (the caller gave the dataset) and list the dataset among their datasets.
+    """
     caller = "caller"
     """
     The value given by whoever runs the calculation.
@@ -919,6 +923,20 @@ class CalorificValueOrigin(str, Enum):
     methodology_default = "methodology-default"
     """
     The default written in the methodology (`default` of its calorific-value parameter).
+    """
+
+
+class FactorSetChoice(str, Enum):
+    """
+    How a factor-set rule chooses the set a half-hour uses (until 2026-11-28 a pattern allowing the first value only).
+    """
+    calendar_year_of_half_hour = "calendar-year-of-half-hour"
+    """
+    The set of the calendar year (UTC) in which the half-hour starts.
+    """
+    latest_published_at_half_hour = "latest-published-at-half-hour"
+    """
+    The set most recently published at the half-hour's start (the latest of the rule's `publications` at or before the start), whatever year it is labelled; a set the rule lists no publication for cannot serve.
     """
 
 
@@ -1790,6 +1808,8 @@ class MethodologyInput(ConfiguredBaseModel):
     unit: str = Field(default=..., description="""The unit of the value, written out (for example `kWh`, `m3`, `gCO2/kWh`).""")
     source: InputSource = Field(default=..., description="""Where the calculator takes the input's values from.""")
     description: str = Field(default=..., description="""What the input holds, in plain words.""")
+    activity: Optional[FactorActivity] = Field(default=None, description="""For an input from emission-factors: the factor's activity, when not the factor-set rule's. A set serves the rule only when it holds every factor the methodology's inputs name.""")
+    unitBasis: Optional[FactorUnitBasis] = Field(default=None, description="""For an input from emission-factors, the factor's unit basis, when not the factor-set rule's.""")
 
 
 class Parameter(ConfiguredBaseModel):
@@ -1875,20 +1895,30 @@ class FactorSetRule(ConfiguredBaseModel):
     activity: FactorActivity = Field(default=..., description="""The factor's activity, as in the factor tables.""")
     unitBasis: FactorUnitBasis = Field(default=..., description="""The factor's unit basis, as in the factor tables.""")
     ghg: Ghg = Field(default=..., description="""Which gas column of the factor tables is used.""")
-    setYear: str = Field(default=..., description="""How the wanted set is chosen; always the calendar year (UTC) in which the half-hour starts.""")
+    setYear: FactorSetChoice = Field(default=..., description="""How the wanted set is chosen for a half-hour.""")
     whenMissing: FactorSetFallback = Field(default=..., description="""What happens when the set the rule asks for is not held.""")
+    publications: Optional[list[FactorSetPublication]] = Field(default=None, description="""When each set the rule may use was published, with the source of each instant; required by `latest-published-at-half-hour`, which it serves, and unused otherwise.""")
     description: str = Field(default=..., description="""The rule, in plain words.""")
 
-    @field_validator('setYear')
-    def pattern_setYear(cls, v):
-        pattern=re.compile(r"^calendar-year-of-half-hour$")
+
+class FactorSetPublication(ConfiguredBaseModel):
+    """
+    When the publisher made one factor set public, and where that instant comes from.
+    """
+    setYear: int = Field(default=..., description="""The year of the set (its file in `factors/`).""")
+    published: str = Field(default=..., description="""The instant, with its offset (for example `2025-06-10T09:30:03+01:00`); a date alone is written as the start of that day in UK time.""")
+    source: str = Field(default=..., description="""Where the instant comes from, in words.""")
+
+    @field_validator('published')
+    def pattern_published(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$")
         if isinstance(v, list):
             for element in v:
                 if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid setYear format: {element}"
+                    err_msg = f"Invalid published format: {element}"
                     raise ValueError(err_msg)
         elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid setYear format: {v}"
+            err_msg = f"Invalid published format: {v}"
             raise ValueError(err_msg)
         return v
 
@@ -2284,6 +2314,7 @@ Aggregation.model_rebuild()
 Rounding.model_rebuild()
 DataQualityRule.model_rebuild()
 FactorSetRule.model_rebuild()
+FactorSetPublication.model_rebuild()
 CalorificValueRule.model_rebuild()
 SlaRegister.model_rebuild()
 SlaTarget.model_rebuild()

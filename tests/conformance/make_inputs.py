@@ -87,6 +87,8 @@ def case(name, files, args):
     (d / "inputs").mkdir(parents=True, exist_ok=True)
     for fname, content in files.items():
         p = d / "inputs" / fname
+        if content is None:
+            continue  # written beside the case
         if isinstance(content, tuple):
             write_csv(p, *content)
         else:
@@ -292,6 +294,129 @@ case(
         "2025-07-01T12:00:00Z",
         "--to",
         "2025-07-01T12:30:00Z",
+    ],
+)
+# The proposed gas options (020-024): each beside the approved method, the arithmetic in its README.
+case(
+    "020-gas-factor-set-by-publication",
+    {"gas.csv": (rows("gas", "2025-06-10T08:00:00Z", [100.0, 200.0, 300.0, 400.0], "KWH"), C)},
+    [
+        "--consumption",
+        "inputs/gas.csv",
+        "--method",
+        "gas-desnz-published@2026-12-02",
+        "--from",
+        "2025-06-10T08:00:00Z",
+        "--to",
+        "2025-06-10T10:00:00Z",
+    ],
+)
+case(
+    "021-gas-factor-per-cubic-metre",
+    {
+        "gas.csv": (
+            rows("gas", "2025-10-01T00:00:00Z", [0.5, 1.2, 0.8], "MTQ")
+            + rows("gas", "2025-10-01T01:30:00Z", [2.5], "KWH"),
+            C,
+        )
+    },
+    [
+        "--consumption",
+        "inputs/gas.csv",
+        "--method",
+        "gas-desnz-cubic-metre@2026-12-02",
+        "--from",
+        "2025-10-01T00:00:00Z",
+        "--to",
+        "2025-10-01T02:00:00Z",
+    ],
+)
+case(
+    "022-gas-per-cubic-metre-by-publication",
+    {"gas.csv": (rows("gas", "2025-06-10T08:00:00Z", [1.0, 2.0, 3.0, 4.0], "MTQ"), C)},
+    [
+        "--consumption",
+        "inputs/gas.csv",
+        "--method",
+        "gas-desnz-published-cubic-metre@2026-12-02",
+        "--from",
+        "2025-06-10T08:00:00Z",
+        "--to",
+        "2025-06-10T10:00:00Z",
+    ],
+)
+zone_gas = meter_data(
+    "gas",
+    "2025-01-15T04:00:00Z",
+    [0.4, 0.6, 0.5, 0.7],
+    "MTQ",
+    "RG10",
+    cv={"megajoulesPerCubicMetre": 39.4, "source": "distribution-zone-daily", "distributionZone": "SE"},
+)
+zone_gas["data"] += meter_data("gas", "2025-01-16T05:00:00Z", [0.3], "MTQ", "RG10")["data"]
+zone_gas["data"][-1]["cumulative"]["value"] = 1002.5
+NG = ["Applicable At", "Applicable For", "Data Item", "Value", "Generated Time", "Quality Indicator"]
+
+
+def ng(at, day, item, value):
+    return dict(zip(NG, [at, day, item, value, at, ""], strict=True))
+
+
+case(
+    "023-gas-zone-daily-calorific-value",
+    {
+        "gas.json": zone_gas,
+        "calorific-values.csv": (
+            [
+                ng("15/01/2025 10:30:00", "14/01/2025", "Calorific Value, LDZ(SE)", "39.1"),
+                ng("15/01/2025 10:30:00", "14/01/2025", "Calorific Value, LDZ(SO)", "39.0"),
+                ng("15/01/2025 10:30:00", "14/01/2025", "Calorific Value, Campbeltown", "38.2"),
+                ng("16/01/2025 10:30:00", "15/01/2025", "Calorific Value, LDZ(SE)", "39.2"),
+                ng("16/01/2025 14:00:00", "15/01/2025", "Calorific Value, LDZ(SE)", "39.3"),
+                ng("16/01/2025 10:30:00", "15/01/2025", "Calorific Value, LDZ(SO)", "39.1"),
+            ],
+            NG,
+        ),
+        "calorific-values.csv.meta.yaml": None,
+    },
+    [
+        "--consumption",
+        "inputs/gas.json",
+        "--calorific-values",
+        "inputs/calorific-values.csv",
+        "--method",
+        "gas-desnz-zone-daily-cv@2026-12-02",
+        "--from",
+        "2025-01-15T04:00:00Z",
+        "--to",
+        "2025-01-16T05:30:00Z",
+    ],
+)
+(ROOT / "023-gas-zone-daily-calorific-value" / "inputs" / "calorific-values.csv.meta.yaml").write_text(
+    "publisher: Perseus conformance case 023 (invented values, National Gas's layout)\n"
+    "title: Daily calorific values by distribution zone, 14-15 January 2025 (invented for the case)\n"
+    "version: gas days 2025-01-14/2025-01-16\nurl: urn:perseus:conformance:023-calorific-values\nlicence: MIT\n"
+)
+case(
+    "024-gas-biomethane-share",
+    {
+        "gas.csv": (
+            rows("gas", "2025-03-03T09:00:00Z", [10.0, 20.0], "KWH")
+            + rows("gas", "2025-03-03T10:00:00Z", [1.5], "MTQ"),
+            C,
+        )
+    },
+    [
+        "--consumption",
+        "inputs/gas.csv",
+        "--calorific-value",
+        "39.0",
+        "--method",
+        "gas-desnz-biomethane-share@2026-12-02",
+        "--from",
+        "2025-03-03T09:00:00Z",
+        "--to",
+        "2025-03-03T10:30:00Z",
     ],
 )
 # Every case is calculated as of the same instant, so its expected report is fixed.

@@ -26,6 +26,7 @@ def calculate(
     end: str | None = None,
     taken_at: str | None = None,
     methodologies_dir: Path | None = None,
+    calorific_values: str | Path | None = None,
 ) -> dict:
     """The EmissionsReport of the given consumption files, validated against emissions-data@2025-10-27.
 
@@ -34,5 +35,13 @@ def calculate(
     from perseus.calculator.files import calculate_files
 
     return calculate_files(
-        consumption, intensity, calorific_value, methods, start, end, taken_at, methodologies_dir
+        consumption,
+        intensity,
+        calorific_value,
+        methods,
+        start,
+        end,
+        taken_at,
+        methodologies_dir,
+        calorific_values=calorific_values,
     ).report

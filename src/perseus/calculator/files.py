@@ -21,6 +21,7 @@ from perseus.calculator.factors import FactorTable
 from perseus.calculator.inputs import ConsumptionFile, read_consumption, read_intensity
 from perseus.calculator.intensity import IntensityLookup, RegionalIntensity
 from perseus.calculator.methods import chosen_methodologies, methodology_for
+from perseus.calculator.zones import ZoneCalorificValues, read_calorific_values
 from perseus.vocabulary import ENERGY_TYPES
 
 
@@ -52,8 +53,10 @@ def calculate_files(
     taken_at: str | None = None,
     methodologies_dir: Path | None = None,
     explain: bool = False,
+    calorific_values: str | Path | None = None,
 ) -> FilesRun:
-    """The report of the files and its monthly figures (with `explain`, every input and step of each month)."""
+    """The report of the files and its monthly figures (with `explain`, every input and step of each month).
+    `calorific_values`: a file of daily calorific values per distribution zone, for a methodology that takes them."""
     from perseus.paths import METHODOLOGIES
     from perseus.provenance import unsigned as provenance
 
@@ -64,6 +67,7 @@ def calculate_files(
         raise CalculationError([Breach("--consumption", "", "readable-input", "give at least one consumption file")])
     files = [read_consumption(Path(p)) for p in consumption]
     series = read_intensity(Path(intensity)) if intensity else None
+    zone_values = read_calorific_values(Path(calorific_values)) if calorific_values else None
     window = instants.window(start, end)
     # In order of the files' names, so that the same readings give the same report whatever the order given.
     readings = pd.concat([f.readings for f in sorted(files, key=lambda f: str(f.path))], ignore_index=True)
@@ -76,18 +80,31 @@ def calculate_files(
         with under(m.ref):
             if m.uses("grid-intensity"):
                 _check_outcodes(files, series)
-            found = _one_type(m, rows, series, calorific_value, window, stamp, explain)
+            found = _one_type(m, rows, series, calorific_value, window, stamp, explain, zone_values)
         if found is not None:
             entries += found[0]
             sources.append(found[1])
             results.append(found[2])
             figures[energy_type] = found[3]
-    made = {"data": entries, "sources": sources, "provenance": provenance.build(stamp, files, series, results)}
+    made = {
+        "data": entries,
+        "sources": sources,
+        "provenance": provenance.build(stamp, files, series, results, zone_values),
+    }
     report.check(made)
     return FilesRun(made, figures)
 
 
-def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv, window, stamp: str, explain: bool):
+def _one_type(
+    m,
+    rows: pd.DataFrame,
+    series: RegionalIntensity | None,
+    caller_cv,
+    window,
+    stamp: str,
+    explain: bool,
+    zone_values: ZoneCalorificValues | None = None,
+):
     """Entries, sources and what was used for one energy type, or None when no reading falls in the window."""
     labels = Labels(rows["file"].to_numpy(), rows["record"].to_numpy())
     meter_ids = sorted(set(rows["meter"].tolist()))
@@ -95,7 +112,7 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
     values = calorific.resolve(
         m, np.full(len(meter_ids), np.nan), caller_cv, Labels(Repeat("--consumption"), meter_ids)
     )
-    factors = FactorTable.of(m.factor_rule)
+    factors = FactorTable.of(m.factor_rule, m.factor_inputs)
     t = kernel.lean(
         kernel.TypeContext(
             m.energy_type, str(m.path), m.document, meter_ids, np.zeros(len(meter_ids), np.int64), factors, values
@@ -106,7 +123,7 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
         if series
         else IntensityLookup()
     )
-    ctx = kernel.KernelContext({m.energy_type: t}, lookup, window)
+    ctx = kernel.KernelContext({m.energy_type: t}, lookup, window, zone_values)
     found, used = kernel.aggregate(_table(rows), m.energy_type, labels, ctx, trace=True, explain=explain)
     if found.empty:
         return None
@@ -125,7 +142,9 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
     ]
     cv = calorific.of_rows(merged) if values is not None else None
     intensity = series.datasets[""] if series is not None else None
-    sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv)
+    spans = list(zip(merged["first"].tolist(), merged["last"].tolist(), strict=True))
+    zone_use = calorific.zone_dataset(zone_values, merged["month"].tolist(), merged["cv_choices"].tolist())
+    sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv, spans, zone_use)
     names = rows["file"].to_numpy()
     used_files = sorted(set(names[used.used].tolist()) | set(names[used.repeats].tolist()))
     return entries, sources, TypeResult(m.energy_type, m, sources["datasets"], used_files), figures
@@ -142,6 +161,7 @@ def _table(rows: pd.DataFrame) -> pa.Table:
             "value": pa.array(rows["value"].to_numpy(dtype=float), pa.float64()),
             "unitCode": pa.array(rows["unit"].astype(str).tolist(), pa.string()).dictionary_encode(),
             "calorificValue": pa.array(rows["cv"].to_numpy(dtype=float), pa.float64()),
+            "distributionZone": pa.array(rows["zone"].astype(str).tolist(), pa.string()).dictionary_encode(),
         }
     )
 

@@ -23,6 +23,7 @@ import yaml
 from perseus.calculator.errors import Breach, CalculationError, Labels, breach_for_rows, raise_if
 from perseus.calculator.instants import HALF_HOUR_NS, z
 from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file_dataset, span
+from perseus.calculator.zones import zone_numbers
 from perseus.synth.payloads import SYNTHETIC_KEY, synthetic_dataset
 from perseus.vocabulary import ENERGY_TYPES
 
@@ -38,7 +39,7 @@ NESO = {
 @dataclass
 class ConsumptionFile:
     path: Path
-    readings: pd.DataFrame  # file, record, meter, type, from, to, value, unit, cv
+    readings: pd.DataFrame  # file, record, meter, type, from, to, value, unit, cv, zone
     outcode: str | None = None
     sha256: str = ""
     provenance: dict | None = None  # the record the data provider sent, as received
@@ -181,6 +182,9 @@ def read_consumption(path: Path) -> ConsumptionFile:
                 "value": frame["value"],
                 "unit": frame["unitCode"].astype(str),
                 "cv": np.nan,
+                "zone": frame["distributionZone"].astype(str).str.strip()
+                if "distributionZone" in frame.columns
+                else "",
             }
         )
     readings = _checked_readings(path, frame, records)
@@ -211,6 +215,8 @@ def _meter_data_frame(path: Path, payload):
     file_cv = (payload.get("calorificValue") or {}).get("megajoulesPerCubicMetre")
     reading_cv = flat.get("calorificValue.megajoulesPerCubicMetre", pd.Series(np.nan, index=flat.index))
     cv = pd.to_numeric(reading_cv, errors="coerce").fillna(np.nan if file_cv is None else float(file_cv))
+    file_zone = (payload.get("calorificValue") or {}).get("distributionZone") or ""
+    reading_zone = flat.get("calorificValue.distributionZone", pd.Series(np.nan, index=flat.index))
     frame = pd.DataFrame(
         {
             "meter": "",
@@ -220,6 +226,7 @@ def _meter_data_frame(path: Path, payload):
             "value": flat["energy.value"],
             "unit": flat["energy.unitCode"].astype(str),
             "cv": cv.to_numpy(dtype=float),
+            "zone": reading_zone.where(reading_zone.notna(), file_zone).astype(str).to_numpy(),
         }
     )
     outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
@@ -232,6 +239,8 @@ def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> p
     types = frame["type"].to_numpy(dtype=object)
     raise_if([energy_type_breach(types, Labels(files, records))])
     start, values = _periods(path, frame, records, "value", "the reading")
+    zone = frame["zone"].to_numpy(dtype=object)
+    zone_numbers(zone, Labels(files, records))  # refuses a code that is not a distribution zone
     return pd.DataFrame(
         {
             "file": files,
@@ -242,6 +251,7 @@ def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> p
             "value": values,
             "unit": frame["unit"].to_numpy(dtype=object),
             "cv": frame["cv"].to_numpy(dtype=float),
+            "zone": zone,
         }
     ).assign(**{"from": lambda d: pd.to_datetime(d["from"], utc=True)})
 

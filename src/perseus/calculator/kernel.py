@@ -29,9 +29,11 @@ import pyarrow.compute as pc
 from perseus.calculator import calorific
 from perseus.calculator.calorific import CalorificValues
 from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if, under
-from perseus.calculator.factors import FactorTable, factors_by_month
+from perseus.calculator.factors import FactorTable, factors_at
 from perseus.calculator.instants import EPOCH_MONTH, HALF_HOUR_NS, z, z_half_hour
 from perseus.calculator.intensity import IntensityLookup
+from perseus.calculator.zones import ZoneCalorificValues, gas_day_table
+from perseus.vocabulary import DISTRIBUTION_ZONES
 from perseus.vocabulary import ENERGY_UNITS as UNITS
 
 KWH, WHR, MTQ = range(3)  # the kernel's codes of those units, checked against the spec below
@@ -74,6 +76,9 @@ class TypeContext:
     region_row: np.ndarray  # per meter: row of the intensity matrix, -1 without one
     factors: FactorTable = field(default_factory=FactorTable)  # without the sets themselves (the reports need those)
     calorific: CalorificValues | None = None
+    zone_of_meter: np.ndarray | None = (
+        None  # int8 per meter: its distribution zone (DISTRIBUTION_ZONES number), -1 without one
+    )
 
     @property
     def ref(self) -> str:
@@ -95,6 +100,7 @@ class KernelContext:
     types: dict[str, TypeContext]
     intensity: IntensityLookup = field(default_factory=IntensityLookup)
     window: tuple[int | None, int | None] = (None, None)  # half-hours [start, end)
+    zone_values: ZoneCalorificValues | None = None  # daily calorific values per distribution zone, when given
 
 
 @dataclass
@@ -124,14 +130,16 @@ class Rows:
     is_volume: np.ndarray | None  # bool, None when no reading is in m³
     original: np.ndarray | None = None  # the table row of each, once reordered or filtered
     cv: np.ndarray | None = None  # float64: the reading's own calorific value (NaN where none), when the table has them
+    zone: np.ndarray | None = None  # int8: the reading's distribution zone (-1 where none), when the table names zones
 
     def take(self, index: np.ndarray) -> Rows:
         if index.dtype == bool:
             index = np.flatnonzero(index)
         volume = self.is_volume[index] if self.is_volume is not None else None
         cv = self.cv[index] if self.cv is not None else None
+        zone = self.zone[index] if self.zone is not None else None
         original = index if self.original is None else self.original[index]
-        return Rows(self.local[index], self.half_hour[index], self.quantity[index], volume, original, cv)
+        return Rows(self.local[index], self.half_hour[index], self.quantity[index], volume, original, cv, zone)
 
     def positions(self) -> np.ndarray:
         return np.arange(len(self.local)) if self.original is None else self.original
@@ -329,10 +337,17 @@ class _Reader:
                 self._step(offset + start, raw[start : start + CHUNK], value[start : start + CHUNK])
             offset += len(raw)
         self._check_whole(table)
-        cv = None
+        cv = zone = None
         if self.is_volume is not None and "calorificValue" in table.column_names:
             cv = pc.cast(table.column("calorificValue"), pa.float64()).to_numpy(zero_copy_only=False)  # nulls as NaN
-        return Rows(self.local, self.half_hour, self.quantity, self.is_volume, cv=cv), self.ordered
+        if self.is_volume is not None and "distributionZone" in table.column_names:
+            codes, zones = _dictionary(
+                pc.fill_null(table.column("distributionZone"), "")
+            )  # checked when the files were read
+            zone = np.array(
+                [DISTRIBUTION_ZONES.index(z) if z in DISTRIBUTION_ZONES else -1 for z in zones], np.int8
+            ).take(codes)
+        return Rows(self.local, self.half_hour, self.quantity, self.is_volume, cv=cv, zone=zone), self.ordered
 
     def _step(self, lo: int, r: np.ndarray, v: np.ndarray) -> None:
         hi = lo + len(r)
@@ -506,7 +521,7 @@ class _Inputs:
     month_count: int
     consumption: list[str]
     sources: dict[str, str]
-    factor: np.ndarray | None = None  # per position
+    factors: dict[str, np.ndarray] = field(default_factory=dict)  # per input from emission-factors: per position
     intensity_base: np.ndarray | None = None  # per meter: flat index of the half-hour `low` in the intensity matrix
     intensity: np.ndarray | None = None  # the flat intensity matrix
     cv_of_meter: np.ndarray | None = None  # per meter of the table
@@ -535,10 +550,10 @@ class _Inputs:
         }
         for name, source in self.sources.items():
             if source != "consumption":
-                inputs[name] = self._gather(source, loc, vol, single, where, lo, hi)
+                inputs[name] = self._gather(name, source, loc, vol, single, where, lo, hi)
         return single, where, inputs
 
-    def _gather(self, source: str, loc, vol, single: bool, where, lo: int, hi: int) -> np.ndarray:
+    def _gather(self, name: str, source: str, loc, vol, single: bool, where, lo: int, hi: int) -> np.ndarray:
         if source == "grid-intensity":
             assert (
                 self.intensity is not None and self.intensity_base is not None
@@ -549,8 +564,7 @@ class _Inputs:
             cell += where
             return self.intensity.take(cell)
         if source == "emission-factors":
-            assert self.factor is not None
-            return per_position(self.factor, where)
+            return per_position(self.factors[name], where)
         if vol is None:  # calorific-value: only volume readings need one
             return np.zeros(hi - lo)
         if self.cv_of_row is not None:
@@ -581,7 +595,9 @@ def _inputs(rows: Rows, t: TypeContext, ctx: KernelContext, labels: Labels, here
         m.input_sources,
     )
     if m.uses("emission-factors"):
-        found.factor = factors_by_month(t.factors, months, lambda: rows.half_hour - low, at)
+        found.factors = factors_at(
+            t.factors, np.arange(low, high + 1, dtype=np.int64), months, lambda: rows.half_hour - low, at
+        )
     if m.uses("grid-intensity"):
         found.intensity_base = ctx.intensity.base(
             m, t.region_row[here], lambda k: t.meter_ids[here[k]], rows.local, rows.half_hour, low, high, at
@@ -589,15 +605,43 @@ def _inputs(rows: Rows, t: TypeContext, ctx: KernelContext, labels: Labels, here
         assert ctx.intensity.matrix is not None  # base() refuses the readings when there is none
         found.intensity = ctx.intensity.matrix.ravel()
     if m.uses("calorific-value") and t.calorific is not None and rows.is_volume is not None:
-        _calorific_values(found, m, rows, t.calorific, here, at)
+        zone = _zone_values(m, rows, t, ctx, here, low, high - low + 1)
+        _calorific_values(found, m, rows, t.calorific, here, at, zone)
     return found
 
 
-def _calorific_values(found: _Inputs, m, rows: Rows, meters: CalorificValues, here: np.ndarray, at: Labels) -> None:
+def _zone_values(m, rows: Rows, t: TypeContext, ctx: KernelContext, here: np.ndarray, low: int, span: int):
+    """With a zone rule: each reading's zone value on its gas day (NaN where none) and why a reading has none."""
+    if not calorific.uses_zones(m):
+        return None
+    if rows.zone is not None:
+        zone = rows.zone
+    elif t.zone_of_meter is not None:
+        zone = t.zone_of_meter[here[rows.local]]
+    else:
+        zone = np.full(len(rows.local), -1, np.int8)
+    day = gas_day_table(low, span)[rows.half_hour - low]
+    values = ctx.zone_values
+    found = values.at(zone.astype(np.int64), day) if values is not None else np.full(len(zone), np.nan)
+
+    def note(i: int) -> str:
+        if values is None:
+            return "no calorific values by distribution zone were given (--calorific-values)"
+        if zone[i] < 0:
+            return "the meter names no distribution zone"
+        return f"no value for zone {DISTRIBUTION_ZONES[zone[i]]} on gas day {np.datetime64(int(day[i]), 'D')} in {values.path.name}"
+
+    return found, note
+
+
+def _calorific_values(
+    found: _Inputs, m, rows: Rows, meters: CalorificValues, here: np.ndarray, at: Labels, zone=None
+) -> None:
     """Each volume reading's calorific value, from its meter (the fast path) or, where the table gives readings
-    their own, per reading; a reading that needs one and has none usable is refused."""
+    their own or the rule takes the zone's daily value, per reading; a reading that needs one and has none
+    usable is refused."""
     assert rows.is_volume is not None  # called only when some reading is in m³
-    if rows.cv is None:
+    if rows.cv is None and zone is None:
         if meters.unusable[
             here
         ].any():  # some meter here cannot serve a volume reading: does one of its readings need it?
@@ -606,7 +650,8 @@ def _calorific_values(found: _Inputs, m, rows: Rows, meters: CalorificValues, he
             calorific.check(m, meters, needs)
         found.cv_of_meter = meters.value[here]
         return
-    values = calorific.of_readings(m, meters, rows.cv, here[rows.local], at)
+    reading = rows.cv if rows.cv is not None else np.full(len(rows.local), np.nan)
+    values = calorific.of_readings(m, meters, reading, here[rows.local], at, *(zone or (None, None)))
     calorific.check(m, values, rows.is_volume)
     found.cv_of_row = values.value
     found.cv_bits = np.where(rows.is_volume, np.left_shift(1, values.choice.astype(np.int64)), 0)
@@ -763,4 +808,4 @@ class _Sums:
 
 def lean(t: TypeContext) -> TypeContext:
     """The context without the factor sets themselves, for the kernel (what it sends to Dask workers)."""
-    return replace(t, factors=FactorTable(t.factors.years, t.factors.values, {}, t.factors.rule))
+    return replace(t, factors=replace(t.factors, sets={}))

@@ -33,17 +33,29 @@ def entry(
     }
 
 
-def sources(m, months: list[int], factors: FactorTable, intensity: dict | None, calorific_value: dict | None) -> dict:
+def sources(
+    m,
+    months: list[int],
+    factors: FactorTable,
+    intensity: dict | None,
+    calorific_value: dict | None,
+    spans: list[tuple[int, int]] | None = None,
+    calorific_values: dict | None = None,
+) -> dict:
     """The sources of one energy type: the methodology, every dataset with the months (with readings) it
-    served, in the order of the methodology's inputs, and the calorific value when volume needed one."""
+    served, in the order of the methodology's inputs, and the calorific value when volume needed one.
+    `spans`: each month's first and last half-hour with a reading (a rule by publication needs them);
+    `calorific_values`: the use of a file of zone values, when readings took values from one."""
     datasets = []
-    for source in m.input_sources.values():
+    for source in dict.fromkeys(m.input_sources.values()):  # two factor inputs draw on the same sets
         if source == "grid-intensity":
             datasets.append(
                 {"role": "grid-intensity", **(intensity or {}), "months": sorted({year_month(k) for k in months})}
             )
         elif source == "emission-factors":
-            datasets.extend(factor_datasets(factors, months))
+            datasets.extend(factor_datasets(factors, months, spans))
+        elif source == "calorific-value" and calorific_values:
+            datasets.append(calorific_values)
     found = {"type": m.energy_type, "methodology": m.ref, "methodologyUri": m.uri, "datasets": datasets}
     if calorific_value:
         found["calorificValue"] = calorific_value

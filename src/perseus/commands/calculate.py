@@ -12,12 +12,15 @@ from pathlib import Path
 
 PORTFOLIO_HELP = """\
 Portfolio mode (--portfolio DIR): one report per meter for many meters.
-  DIR/meters.parquet (or .csv)  meter, type, region[, outcode][, calorificValue]
+  DIR/meters.parquet (or .csv)  meter, type, region[, outcode][, calorificValue][, distributionZone]
   DIR/readings/type=electricity/bucket=NN/*.parquet, DIR/readings/type=gas/...
                                 meter, from (timestamp, UTC), value, unitCode[, calorificValue]
                                 (each meter's readings of a type in one file)
   DIR/intensity.parquet (or .csv)  from, region, intensity (gCO2/kWh)
   DIR/intensity.parquet.meta.yaml  optional dataset description
+  DIR/calorific-values.csv      optional: daily calorific values per gas distribution zone
+                                (National Gas's layout), for a methodology that takes them;
+                                meters.distributionZone names each gas meter's zone
 Output: --output FILE.jsonl (one EmissionsReport per line, per meter) or
 --output FILE.parquet (one row per meter, type and month); without --output,
 JSON lines on stdout. --engine dask runs the same kernel on a Dask cluster
@@ -53,6 +56,13 @@ def register(subparsers) -> None:
         type=float,
         metavar="MJ_PER_M3",
         help="gas calorific value to use when the data carries none",
+    )
+    parser.add_argument(
+        "--calorific-values",
+        type=Path,
+        metavar="FILE",
+        help="daily calorific values per gas distribution zone, in National Gas's CSV layout, for a "
+        "methodology that takes the zone's daily value (with --portfolio: default DIR/calorific-values.csv)",
     )
     parser.add_argument(
         "--method",
@@ -124,6 +134,7 @@ def run(args) -> int:
             start=args.start,
             end=args.end,
             taken_at=args.taken_at,
+            calorific_values=args.calorific_values,
         )
     except CalculationError as exc:
         for breach in exc.breaches:
@@ -185,6 +196,7 @@ def run_portfolio(args) -> int:
             engine=args.engine,
             scheduler=args.scheduler,
             progress=args.progress or sys.stderr.isatty(),
+            calorific_values=args.calorific_values,
         )
         count = run.write(args.output)
     except CalculationError as exc:

@@ -41,6 +41,12 @@ Intensity (--intensity-output), format from the file name:
                     "data": [{"from", "to", "intensity": {"forecast", "index"},
                     "generationmix": [...]}]}} plus a top-level "perseus:synthetic" key
   .csv / .parquet   columns from,to,intensity (gCO2/kWh), labelled as above
+
+Calorific values (--calorific-values-output FILE.csv): one value per gas day (05:00 to
+05:00 UK time) for each of the 13 local distribution zones, in the CSV layout of National
+Gas's data portal (Applicable At,Applicable For,Data Item,Value,Generated Time,Quality
+Indicator; Data Item `Calorific Value, LDZ(XX)`), with a CSV on the Web sidecar saying it
+is synthetic. --distribution-zone XX names a zone on MTQ gas data.
 """
 
 EPILOG = """\
@@ -128,6 +134,17 @@ def register(subparsers) -> None:
         metavar="PATH",
         help="also write a DataSources JSON listing the synthetic meters",
     )
+    parser.add_argument(
+        "--calorific-values-output",
+        type=Path,
+        metavar="PATH.csv",
+        help="write a daily calorific value per gas distribution zone for the period (National Gas's CSV layout)",
+    )
+    parser.add_argument(
+        "--distribution-zone",
+        metavar="LDZ",
+        help="name this gas distribution zone (EA ... WS) on MTQ gas data (calorificValue.distributionZone)",
+    )
     parser.set_defaults(func=run, parser=parser)
 
 
@@ -154,6 +171,8 @@ def run(args) -> int:
             output=args.output,
             intensity_output=args.intensity_output,
             datasources_output=args.datasources_output,
+            calorific_values_output=args.calorific_values_output,
+            distribution_zone=args.distribution_zone,
         )
         files = build_files(request)
     except SynthError as exc:

@@ -82,6 +82,19 @@ class CompiledMethodology:
     def factor_rule(self) -> dict | None:
         return self.document.get("factorSetRule")
 
+    @cached_property
+    def factor_inputs(self) -> dict[str, tuple[str, str, str]]:
+        """Each input from emission-factors and the factor it takes: (activity, unit basis, gases), the rule's
+        unless the input names its own activity or unit basis."""
+        rule = self.factor_rule
+        if not rule:  # no input comes from emission-factors (checked when loaded)
+            return {}
+        return {
+            i["name"]: (i.get("activity", rule["activity"]), i.get("unitBasis", rule["unitBasis"]), rule["ghg"])
+            for i in self.document["inputs"]
+            if i["source"] == "emission-factors"
+        }
+
     @property
     def calorific_rule(self) -> dict | None:
         return self.document.get("calorificValueRule")
@@ -147,6 +160,26 @@ def _check_consistency(m: CompiledMethodology) -> None:
         raise MethodologyError(f"{where}: result {doc['result']!r} is not one of the steps")
     if m.uses("emission-factors") and not m.factor_rule:
         raise MethodologyError(f"{where}: an input comes from emission-factors but there is no factorSetRule")
+    own = [
+        i["name"] for i in doc["inputs"] if i["source"] != "emission-factors" and ({"activity", "unitBasis"} & set(i))
+    ]
+    if own:
+        raise MethodologyError(
+            f"{where}: input {own[0]!r} names a factor (activity, unitBasis) but does not come from emission-factors"
+        )
+    rule = m.factor_rule
+    if rule and rule["setYear"] == "latest-published-at-half-hour":
+        if rule["whenMissing"] != "reject":
+            raise MethodologyError(
+                f"{where}: a factor-set rule by publication has no earlier set to fall back on; "
+                "whenMissing must be reject"
+            )
+        years = [p["setYear"] for p in rule.get("publications", [])]
+        if not years or len(set(years)) != len(years):
+            raise MethodologyError(
+                f"{where}: a factor-set rule by publication lists each set's publication once "
+                "(factorSetRule.publications)"
+            )
     if m.uses("calorific-value"):
         rule = m.calorific_rule
         if not rule:

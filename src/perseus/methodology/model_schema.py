@@ -34,3 +34,11 @@ def problems(cls: str, document) -> list[Problem]:
 def enum_values(name: str) -> tuple[str, ...]:
     """The permissible values of an enum of the model, in the order spec/ lists them (vocabulary is never retyped)."""
     return tuple(model_schema()["$defs"][name]["enum"])
+
+
+@cache
+def pattern_alternatives(cls: str, slot: str) -> tuple[str, ...]:
+    """The alternatives of a slot whose pattern is a list of codes, `^(A|B|C)$`, in the model's order."""
+    pattern = model_schema()["$defs"][cls]["properties"][slot]["pattern"]
+    assert pattern.startswith("^(") and pattern.endswith(")$"), f"{cls}.{slot}: {pattern} is not a list of codes"
+    return tuple(pattern[2:-2].split("|"))

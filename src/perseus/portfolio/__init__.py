@@ -83,6 +83,7 @@ def calculate_portfolio(
     progress: bool = False,
     methodologies_dir: Path | None = None,
     client=None,
+    calorific_values: str | Path | None = None,
     factor_sets: dict | None = None,
 ) -> PortfolioRun:
     """Monthly totals of every meter of the portfolio. Raises CalculationError (file, row, rule) for bad input.
@@ -102,7 +103,7 @@ def calculate_portfolio(
     folder = methodologies_dir or METHODOLOGIES
     chosen = chosen_methodologies(methods, folder)
     chosen = {energy_type: methodology_for(energy_type, chosen, folder) for energy_type in ENERGY_TYPES}
-    portfolio = layout.open_portfolio(Path(directory))
+    portfolio = layout.open_portfolio(Path(directory), Path(calorific_values) if calorific_values else None)
     kernel_context, extras = context.build(portfolio, chosen, calorific_value, window, factor_sets)
     if engine == "dask":
         parts = engines.run_dask(portfolio, kernel_context, scheduler, progress, client=client)

@@ -13,6 +13,7 @@ from perseus.calculator.errors import Labels, Repeat, raise_if, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.intensity import IntensityLookup
 from perseus.calculator.kernel import KernelContext, TypeContext, lean
+from perseus.calculator.zones import zone_numbers
 from perseus.portfolio.layout import Portfolio
 from perseus.vocabulary import ENERGY_TYPES
 
@@ -53,8 +54,9 @@ def build(
         m = chosen[energy_type]
         labels = Labels(Repeat(str(portfolio.meters.path)), meters["record"].to_numpy())
         with under(m.ref):
-            factors = FactorTable.of(m.factor_rule, factor_sets) if m.uses("emission-factors") else FactorTable()
+            factors = FactorTable.of(m.factor_rule, m.factor_inputs, factor_sets) if m.uses("emission-factors") else FactorTable()
             values = calorific.resolve(m, meters["cv"].to_numpy(dtype=float), caller_cv, labels)
+            zones = zone_numbers(meters["zone"].to_numpy(), labels) if calorific.uses_zones(m) else None
             types[energy_type] = lean(
                 TypeContext(
                     energy_type,
@@ -64,6 +66,7 @@ def build(
                     _regions(m, meters, portfolio, labels),
                     factors,
                     values,
+                    zones,
                 )
             )
         extras[energy_type] = {"methodology": m, "factors": factors, "meters": meters}
@@ -79,4 +82,4 @@ def build(
         if intensity
         else IntensityLookup(missing="the portfolio has no intensity table")
     )
-    return KernelContext(types, lookup, window), extras
+    return KernelContext(types, lookup, window, portfolio.zone_values), extras

@@ -1,11 +1,12 @@
 """The portfolio layout on disk: a meters table, readings as partitioned Parquet, regional intensity.
 
     PORTFOLIO/
-      meters.parquet (or meters.csv)   meter, type, region[, outcode][, calorificValue]
+      meters.parquet (or meters.csv)   meter, type, region[, outcode][, calorificValue][, distributionZone]
       readings/type=electricity/bucket=NN/*.parquet   meter, from, value, unitCode[, calorificValue]
       readings/type=gas/bucket=NN/*.parquet
       intensity.parquet (or intensity.csv)   from, region, intensity (gCO2/kWh)
       intensity.parquet.meta.yaml      optional: publisher, title, version, url, licence
+      calorific-values.csv             optional: daily calorific values per gas distribution zone (National Gas's layout)
 
 A reading's energy type is its `type=` directory (Hive partitioning). Every
 (meter, type) has its readings in exactly one file, so that a file holds whole
@@ -25,12 +26,14 @@ import pandas as pd
 from perseus.calculator.errors import Breach, CalculationError, Labels, Repeat, RowNumbers, breach_for_rows, raise_if
 from perseus.calculator.inputs import energy_type_breach, load_table, sidecar, timestamps
 from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file_dataset
+from perseus.calculator.zones import ZoneCalorificValues, read_calorific_values, zone_numbers
 from perseus.vocabulary import ENERGY_TYPES
 
 METERS_COLUMNS = ("meter", "type", "region")
 READING_COLUMNS = ("meter", "from", "value", "unitCode")
 READING_CALORIFIC = "calorificValue"  # optional: a reading's own calorific value (MJ/m³), as MeterData readings carry
 INTENSITY_COLUMNS = ("from", "region", "intensity")
+ZONE_VALUES = "calorific-values.csv"
 
 
 def bucket_of(meter: str, buckets: int) -> int:
@@ -41,7 +44,9 @@ def bucket_of(meter: str, buckets: int) -> int:
 @dataclass
 class MetersTable:
     path: Path
-    frame: pd.DataFrame  # meter, type, region (str, "" if none), outcode (str or None), cv (float, NaN if none), record
+    frame: (
+        pd.DataFrame
+    )  # meter, type, region (str, "" if none), outcode (str or None), cv (float, NaN if none), zone, record
 
     def rows_of(self, energy_type: str) -> pd.DataFrame:
         return self.frame[self.frame["type"] == energy_type]
@@ -66,6 +71,7 @@ class Portfolio:
     meters: MetersTable
     partitions: list[Partition]
     intensity: RegionalIntensity | None
+    zone_values: ZoneCalorificValues | None = None
 
     @property
     def readings(self) -> int:
@@ -119,8 +125,22 @@ def read_meters(root: Path) -> MetersTable:
     raw_cv = frame["calorificValue"] if "calorificValue" in frame.columns else pd.Series([None] * len(frame))
     cv = pd.to_numeric(raw_cv.replace("", None), errors="coerce").to_numpy(dtype=float)
     unreadable_cv = raw_cv.notna().to_numpy() & (raw_cv.astype(str) != "").to_numpy() & np.isnan(cv)
+    zones = (
+        _labels(frame["distributionZone"])
+        if "distributionZone" in frame.columns
+        else np.full(len(frame), "", dtype=object)
+    )
+    zone_numbers(zones, Labels(files, records))  # refuses a code that is not a distribution zone
     table = pd.DataFrame(
-        {"meter": meters, "type": types, "region": regions, "outcode": outcodes, "cv": cv, "record": records}
+        {
+            "meter": meters,
+            "type": types,
+            "region": regions,
+            "outcode": outcodes,
+            "cv": cv,
+            "zone": zones,
+            "record": records,
+        }
     )
     duplicated = table.duplicated(["meter", "type"], keep="first").to_numpy()
     raise_if(
@@ -262,8 +282,11 @@ def find_partitions(root: Path) -> list[Partition]:
     return partitions
 
 
-def open_portfolio(root: Path) -> Portfolio:
+def open_portfolio(root: Path, calorific_values: Path | None = None) -> Portfolio:
+    """The portfolio at `root`; `calorific_values` stands in for its calorific-values.csv."""
     root = Path(root)
     if not root.is_dir():
         raise CalculationError([Breach(str(root), "", "readable-input", "not a directory")])
-    return Portfolio(root, read_meters(root), find_partitions(root), read_intensity(root))
+    zone_file = Path(calorific_values) if calorific_values else root / ZONE_VALUES
+    zone_values = read_calorific_values(zone_file) if calorific_values or zone_file.exists() else None
+    return Portfolio(root, read_meters(root), find_partitions(root), read_intensity(root), zone_values)

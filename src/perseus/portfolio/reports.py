@@ -136,7 +136,13 @@ class ReportBuilder:
                 cv = calorific.of_sums(weighted, volume, plain, sum(c["volume"][k] for k in with_readings), choices)
             else:
                 cv = calorific.of_meter(values, position)
-        return report.sources(m, [c["month"][k] for k in with_readings], entries.factors, intensity, cv)
+        months = [c["month"][k] for k in with_readings]
+        zone_use = calorific.zone_dataset(
+            self.portfolio.zone_values, months, [c["cv_choices"][k] for k in with_readings]
+        )
+        return report.sources(
+            m, months, entries.factors, intensity, cv, [(c["first"][k], c["last"][k]) for k in with_readings], zone_use
+        )
 
     def _provenance(self, meter: str, used) -> dict:
         """Origin steps for the readings files and datasets, a process step per methodology (unsigned, as the calculator's)."""
@@ -176,6 +182,11 @@ class ReportBuilder:
                     step["perseus:file"] = {
                         "name": self.portfolio.intensity.path.name,
                         "sha256": self.portfolio.intensity.sha256,
+                    }
+                elif dataset["role"] == "calorific-values" and self.portfolio.zone_values is not None:
+                    step["perseus:file"] = {
+                        "name": self.portfolio.zone_values.path.name,
+                        "sha256": self.portfolio.zone_values.sha256,
                     }
                 inputs.append(record.add_step(step))
             record.add_step(

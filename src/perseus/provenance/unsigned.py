@@ -71,7 +71,7 @@ def dataset_step(dataset: dict, energy_type: str, timestamp: str, env=PRODUCTION
 DATASET_KEYS = ("role", "publisher", "title", "version", "months", "substitutedFor")
 
 
-def build(taken_at: str, consumption, intensity, results) -> dict:
+def build(taken_at: str, consumption, intensity, results, zone_values=None) -> dict:
     """The calculator's unsigned record: an origin per consumption file, one per dataset, a process per methodology."""
     received = [
         (item, container) for item in consumption if (container := received_container(item.provenance)) is not None
@@ -110,6 +110,8 @@ def build(taken_at: str, consumption, intensity, results) -> dict:
             step = dataset_step(dataset, energy_type, taken_at, env)
             if intensity is not None and dataset["role"] == "grid-intensity":
                 step["perseus:file"] = {"name": intensity.path.name, "sha256": intensity.sha256}
+            if zone_values is not None and dataset["role"] == "calorific-values":
+                step["perseus:file"] = {"name": zone_values.path.name, "sha256": zone_values.sha256}
             inputs.append(record.add_step(step))
         record.add_step(
             {

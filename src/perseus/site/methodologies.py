@@ -88,9 +88,10 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
     varies within the month), the factor set a month used, and the monthly figure of the report."""
     doc = m.document
     (sources,) = ex.report["sources"]
-    set_of = {
-        month: d["version"] for d in sources["datasets"] if d["role"] == "emission-factors" for month in d["months"]
-    }
+    set_of: dict[str, list[str]] = {}  # a rule by publication may draw on two sets in a month
+    for d in sources["datasets"]:
+        for month in d["months"] if d["role"] == "emission-factors" else ():
+            set_of.setdefault(month, []).append(d["version"])
     figures = {e["from"][:7]: e["emissions"]["value"] for e in ex.report["data"]}
     head = ["month", "half-hours"]
     for i in doc["inputs"]:
@@ -115,7 +116,7 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
                     f"{low:g}–{high:g}</td>"
                 )
             if i["source"] == "emission-factors":
-                row.append(f"<td>{set_of[month]}</td>")
+                row.append(f"<td>{', '.join(set_of[month])}</td>")
         row += [_cell(f"{month}:{step['name']}", f[f"sum:{step['name']}"], 3) for step in doc["steps"]]
         rows.append(row + [_cell(f"{month}:emissions", figures[month], 3)])
     return head, rows

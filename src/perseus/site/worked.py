@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from perseus.calculator.files import calculate_files
@@ -39,18 +40,24 @@ def _utc(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=UTC)
 
 
+def _cafe_gas(start: datetime, end: datetime, **extra) -> SynthRequest:
+    """The gas examples' input: a synthetic café's gas in m³ (seed 3, outcode RG10)."""
+    return SynthRequest(
+        archetype="cafe",
+        start=start,
+        end=end,
+        seed=3,
+        types=("gas",),
+        gas_unit="MTQ",
+        outcode="RG10",
+        region_id=12,
+        **extra,
+    )
+
+
 REQUESTS = {  # label -> (the synthetic input, the caller's calorific value, what the example shows)
     "gas-desnz-annual": (
-        SynthRequest(
-            archetype="cafe",
-            start=_utc(2025, 12),
-            end=_utc(2026, 2),
-            seed=3,
-            types=("gas",),
-            gas_unit="MTQ",
-            outcode="RG10",
-            region_id=12,
-        ),
+        _cafe_gas(_utc(2025, 12), _utc(2026, 2)),
         39.4,
         "Gas metered in cubic metres; the caller gives a calorific value of 39.4 MJ/m³. December "
         "uses the 2025 factor set and January the 2026 set: the set switches at the year boundary.",
@@ -82,6 +89,38 @@ REQUESTS = {  # label -> (the synthetic input, the caller's calorific value, wha
         None,
         "Electricity in kWh with the national annual factor of the half-hour's year.",
     ),
+    "gas-desnz-published": (
+        _cafe_gas(_utc(2025, 5), _utc(2025, 8)),
+        39.4,
+        "Gas in cubic metres at the caller's 39.4 MJ/m³. May and early June take the 2024 set, the "
+        "latest published; the 2025 set takes over at its publication on 10 June 2025 08:30:03Z, so "
+        "June draws on both.",
+    ),
+    "gas-desnz-cubic-metre": (
+        _cafe_gas(_utc(2025, 12), _utc(2026, 2)),
+        None,
+        "Gas in cubic metres times the factor per cubic metre of the half-hour's year; no "
+        "calorific value is used. December takes the 2025 set, January the 2026 set.",
+    ),
+    "gas-desnz-published-cubic-metre": (
+        _cafe_gas(_utc(2025, 5), _utc(2025, 8)),
+        None,
+        "Gas in cubic metres times the factor per cubic metre of the set in force: the 2024 "
+        "set until 10 June 2025 08:30:03Z, the 2025 set after.",
+    ),
+    "gas-desnz-zone-daily-cv": (
+        _cafe_gas(_utc(2025, 12), _utc(2026, 2), distribution_zone="SO"),
+        None,
+        "Gas in cubic metres of a meter in zone SO; each gas day takes the zone's value from a "
+        "**synthetic** daily series in National Gas's layout (`perseus synth "
+        "--calorific-values-output`), so the calorific value varies within each month.",
+    ),
+    "gas-desnz-biomethane-share": (
+        _cafe_gas(_utc(2025, 12), _utc(2026, 2)),
+        39.4,
+        "Gas in cubic metres at the caller's 39.4 MJ/m³, 1.07 % biomethane. The 2026 set has no "
+        "100% mineral blend figure, so January takes the 2025 one (`substitutedFor`).",
+    ),
 }
 BLENDED = SynthRequest(
     archetype="cafe", start=_utc(2025, 1), end=_utc(2026, 1), seed=7, gas_unit="MTQ", outcode="RG10", region_id=12
@@ -93,8 +132,14 @@ def _run(
 ) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
+        zones = tmp / "calorific-values.csv" if request.distribution_zone else None
         request = SynthRequest(
-            **{**request.__dict__, "output": tmp / "consumption", "intensity_output": tmp / "intensity.json"}
+            **{
+                **request.__dict__,
+                "output": tmp / "consumption",
+                "intensity_output": tmp / "intensity.json",
+                "calorific_values_output": zones,
+            }
         )
         for path, content in build_files(request).items():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +152,7 @@ def _run(
             methods=[method] if method else [],
             taken_at=TAKEN_AT,
             explain=True,
+            calorific_values=zones,
         )
         frames = []
         for path in consumption:
@@ -127,6 +173,16 @@ def _run(
             [p["intensity"]["forecast"] for p in neso], index=pd.to_datetime([p["from"] for p in neso], utc=True)
         )
         readings["intensity"] = readings["from"].map(intensity)
+        if (
+            zones is not None
+        ):  # each half-hour's value of the meter's zone on its gas day, as the page's readings show it
+            from perseus.calculator.zones import gas_day, read_calorific_values
+            from perseus.vocabulary import DISTRIBUTION_ZONES
+
+            values = read_calorific_values(zones)
+            half_hours = readings["from"].to_numpy(dtype="datetime64[ns]").astype("int64") // 1_800_000_000_000
+            zone = np.full(len(readings), DISTRIBUTION_ZONES.index(request.distribution_zone))
+            readings["calorificValue"] = values.at(zone, gas_day(half_hours))
     (figures,) = run.figures.values() if len(run.figures) == 1 else (pd.DataFrame(),)
     return readings, run.report, figures
 

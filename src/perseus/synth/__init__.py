@@ -20,7 +20,7 @@ from perseus.synth.archetypes import ARCHETYPES, Archetype
 from perseus.synth.consumption import DEFAULT_CALORIFIC_VALUE, MeterSeries, synthesise_consumption
 from perseus.synth.intensity import REGIONS, IntensitySeries, synthesise_intensity
 from perseus.synth.timegrid import SynthError, half_hour_starts
-from perseus.vocabulary import ENERGY_TYPES
+from perseus.vocabulary import DISTRIBUTION_ZONES, ENERGY_TYPES
 
 OUTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")  # the pattern of Location.ukPostcodeOutcode
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -60,6 +60,10 @@ class SynthRequest:
     output: Path | None = None  # json: a directory; csv/parquet: a file
     intensity_output: Path | None = None  # .json (NESO shape), .csv or .parquet
     datasources_output: Path | None = None  # a DataSources JSON listing the synthetic meters
+    calorific_values_output: Path | None = None  # a .csv of daily values per distribution zone, National Gas's layout
+    distribution_zone: str | None = (
+        None  # the gas distribution zone MTQ gas data names (calorificValue.distributionZone)
+    )
 
     def check(self) -> None:
         """Raise SynthError naming the option and the rule it breaks."""
@@ -92,8 +96,28 @@ class SynthRequest:
             raise SynthError(f"--to {z(self.end)} must be after --from {z(self.start)}")
         if self.start < EARLIEST or self.end > LATEST:
             raise SynthError(f"--from/--to must lie within [{z(EARLIEST)}, {z(LATEST)})")
-        if self.output is None and self.intensity_output is None and self.datasources_output is None:
-            raise SynthError("nothing to write: give --output, --intensity-output or --datasources-output")
+        if self.distribution_zone is not None:
+            if self.distribution_zone not in DISTRIBUTION_ZONES:
+                raise SynthError(
+                    f"--distribution-zone {self.distribution_zone!r} is not one of {', '.join(DISTRIBUTION_ZONES)}"
+                )
+            if self.gas_unit != "MTQ" or "gas" not in self.types:
+                raise SynthError(
+                    "--distribution-zone applies only to gas in MTQ (the zone's calorific value turns volume into energy)"
+                )
+        if self.calorific_values_output is not None and self.calorific_values_output.suffix.lower() != ".csv":
+            raise SynthError(
+                f"--calorific-values-output {self.calorific_values_output}: the name must end in .csv (National Gas's layout)"
+            )
+        if (
+            self.output is None
+            and self.intensity_output is None
+            and self.datasources_output is None
+            and self.calorific_values_output is None
+        ):
+            raise SynthError(
+                "nothing to write: give --output, --intensity-output, --datasources-output or --calorific-values-output"
+            )
         half_hours = int((self.end - self.start).total_seconds() // 1800)
         values = half_hours * self.meters * len(self.types)
         if self.output is not None and values > MAX_VALUES:
@@ -135,6 +159,7 @@ def build_files(request: SynthRequest) -> dict[Path, bytes]:
                         archetype=archetype.name,
                         seed=request.seed,
                         calorific_value=request.calorific_value,
+                        distribution_zone=request.distribution_zone,
                     )
                     out[request.output / f"{one.meter}-{one.type}.json"] = files.json_bytes(payload)
             else:
@@ -165,4 +190,27 @@ def build_files(request: SynthRequest) -> dict[Path, bytes]:
                 postcode=request.outcode,
             )
             out.update(files.table_files(payloads.intensity_frame(intensity), request.intensity_output, fmt, metadata))
+    if request.calorific_values_output is not None:
+        out.update(_zone_values_files(request, starts))
     return out
+
+
+def _zone_values_files(request: SynthRequest, starts) -> dict[Path, bytes]:
+    import numpy as np
+
+    from perseus.calculator.zones import gas_day
+    from perseus.synth import files, payloads
+    from perseus.synth.calorific import zone_values_frame
+
+    half_hours = (starts.astype("datetime64[m]").astype(np.int64) // 30)[[0, -1]]
+    first, last = (np.datetime64("1970-01-01", "D") + gas_day(half_hours)).tolist()
+    days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+    frame = zone_values_frame(days, request.seed)
+    metadata = payloads.synthetic_metadata("daily calorific value by gas distribution zone, MJ/m3", seed=request.seed)
+    path = request.calorific_values_output
+    assert path is not None
+    sidecar = path.with_name(path.name + "-metadata.json")
+    return {
+        path: frame.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        sidecar: files.csvw_metadata_bytes(path.name, list(frame.columns), metadata),
+    }

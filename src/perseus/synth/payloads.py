@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from perseus.provenance.synthetic import SYNTHETIC_NOTE, origin_step, step_id, unsigned_record
-from perseus.synth.consumption import MeterSeries
+from perseus.synth.consumption import DEFAULT_CALORIFIC_VALUE, MeterSeries
 from perseus.synth.intensity import IntensitySeries
 from perseus.synth.timegrid import HALF_HOUR, iso_z_array
 
@@ -21,9 +21,16 @@ def taken_at(starts: np.ndarray) -> np.ndarray:
 
 
 def meter_data(
-    series: MeterSeries, *, outcode: str, archetype: str, seed: int, calorific_value: float | None = None
+    series: MeterSeries,
+    *,
+    outcode: str,
+    archetype: str,
+    seed: int,
+    calorific_value: float | None = None,
+    distribution_zone: str | None = None,
 ) -> dict:
-    """A MeterData payload for one meter and energy type, labelled synthetic in its provenance."""
+    """A MeterData payload for one meter and energy type, labelled synthetic in its provenance. With a zone, MTQ
+    gas names it (`calorificValue.distributionZone`, with the given value or the typical one)."""
     froms = iso_z_array(series.starts)
     tos = iso_z_array(series.starts + HALF_HOUR)
     taken = iso_z_array(taken_at(series.starts))
@@ -41,7 +48,15 @@ def meter_data(
         for f, t, k, v, c in zip(froms.tolist(), tos.tolist(), taken.tolist(), values, cumulative, strict=True)
     ]
     payload: dict = {"data": readings, "location": {"ukPostcodeOutcode": outcode}}
-    if calorific_value is not None and unit == "MTQ":
+    if distribution_zone is not None and unit == "MTQ":
+        payload["calorificValue"] = {
+            "megajoulesPerCubicMetre": calorific_value if calorific_value is not None else DEFAULT_CALORIFIC_VALUE,
+            "source": "distribution-zone-daily",
+            "distributionZone": distribution_zone,
+            "description": f"Synthetic: the meter's zone, with a typical value; its daily values are in the synthetic "
+            f"calorific-values file. {SYNTHETIC_NOTE}",
+        }
+    elif calorific_value is not None and unit == "MTQ":
         payload["calorificValue"] = {
             "megajoulesPerCubicMetre": calorific_value,
             "source": "declared",
