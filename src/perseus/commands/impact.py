@@ -1,7 +1,8 @@
 """`perseus impact OLD NEW [--method M] [--json] [--output DIR]`: what NEW does to the figures, against OLD.
 
 OLD and NEW are two methodologies of one energy type (`label@YYYY-MM-DD`), two factor
-sets (`label@YYYY`) or two calorific values (ids in factors/calorific-values.yaml).
+sets (`label@YYYY`), two calorific values (ids in factors/calorific-values.yaml) or
+two calorific-value datasets (CSV files of daily values per gas distribution zone).
 The reference portfolio is calculated under each and the impact pack written.
 Exit 0 with the pack written; 1 when a calculation breaks a rule (nothing written);
 2 when the two cannot be compared (unknown, of different kinds or energy types).
@@ -24,7 +25,11 @@ OLD and NEW:
   methodologies   label@YYYY-MM-DD in methodologies/, of one energy type (labels may differ)
   factor sets     label@YYYY in factors/: every half-hour takes that set's factor
   calorific values  an id in factors/calorific-values.yaml: that value for every gas volume
-For factor sets and calorific values, --method chooses the methodologies (default: the
+  calorific-value datasets  a CSV of daily values per gas distribution zone in National
+                  Gas's layout, in place of the portfolio's synthetic series (with a
+                  methodology that takes a zone's daily value, e.g. --method
+                  gas-desnz-zone-daily-cv@2026-12-02)
+For factor sets, calorific values and datasets, --method chooses the methodologies (default: the
 latest approved of each energy type).
 """
 
@@ -43,7 +48,7 @@ def register(subparsers) -> None:
         action="append",
         default=[],
         metavar="LABEL[@VERSION]",
-        help="methodology for an energy type, when comparing factor sets or calorific values; repeatable",
+        help="methodology for an energy type, when comparing factor sets, calorific values or datasets; repeatable",
     )
     parser.add_argument("--json", action="store_true", help="write JSON instead of Markdown to stdout")
     parser.add_argument(

@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from perseus.review.impact.reference import END, START, ReferencePortfolio
+from perseus.review.impact.reference import END, ReferencePortfolio
 from perseus.review.impact.variants import Variant
 
 TAKEN_AT = "2026-03-01T00:00:00Z"  # fixed: a pack does not change with the day it is made
+FIRST_SET_YEAR = 2000  # earlier than any factor set a rule lists
 KEYS = {"month": ["type", "archetype", "month"], "archetype": ["type", "archetype"], "place": ["type", "outcode"]}
 
 
@@ -31,11 +32,12 @@ class Runner:
         from perseus.portfolio import calculate_portfolio
 
         offered = None
-        if variant.factor_set is not None:  # that one set serves every year of the portfolio
-            offered = {year: variant.factor_set for year in range(START.year, END.year + 1)}
+        if variant.factor_set is not None:
+            offered = everywhere(variant.factor_set)
         run = calculate_portfolio(
             self.portfolio.directory,
             calorific_value=variant.calorific_value,
+            calorific_values=variant.calorific_values,
             methods=variant.methods,
             taken_at=TAKEN_AT,
             factor_sets=offered,
@@ -52,6 +54,14 @@ class Runner:
                 "emissions": entries["emissions"].to_numpy(dtype=float),
             }
         )
+
+
+def everywhere(factor_set) -> dict:
+    """Year -> set, such that every half-hour of the portfolio takes `factor_set`'s factors by either kind of
+    factor-set rule: the set under every year up to the portfolio's last (a rule by calendar year finds it under
+    the half-hour's year; a rule by publication, under each year whose publication it lists, so that whichever
+    publication is in force at a half-hour, it is this set)."""
+    return {year: factor_set for year in range(FIRST_SET_YEAR, END.year + 1)}
 
 
 def side_by_side(old: pd.DataFrame, new: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -15,6 +15,10 @@ def relative(value) -> str:
     return "–" if value is None else f"{value:+.3%}"
 
 
+def _places(places: list[dict]) -> str:
+    return "; ".join(f"{pl['outcode']}: NESO region {pl['region']}, gas zone {pl['distributionZone']}" for pl in places)
+
+
 def _variant(what: dict) -> str:
     return "; ".join(
         f"{key} {value}" if not isinstance(value, list) else f"{key} {', '.join(value)}" for key, value in what.items()
@@ -68,7 +72,7 @@ def render_impact(pack: ImpactPack, chart: str | None = None, level: int = 1, fi
         "",
         f"Kind: {pack.kind}; energy {', '.join(pack.energy_types)}. The reference portfolio, calculated under each "
         f"with the portfolio kernel: SYNTHETIC businesses of every archetype ({', '.join(p['archetypes'])}) in "
-        f"{len(p['places'])} places ({', '.join(pl['outcode'] for pl in p['places'])}), {p['from'][:10]} to "
+        f"{len(p['places'])} places ({_places(p['places'])}), {p['from'][:10]} to "
         f"{p['to'][:10]} (exclusive), seed {p['seed']}: {p['meters']} meters, {p['readings']:,} half-hourly "
         f"readings; electricity {p['electricity']}, gas {p['gas']}. Each figure is the sum of the meters' "
         "reported monthly figures (kg CO2e, rounded as the methodology says); the relative difference is "

@@ -3,7 +3,9 @@
 SYNTHETIC and labelled so: each archetype of perseus.synth has one business in each
 place below, with an electricity meter (kWh) and a gas meter (m³, no calorific value
 in the data, so that the methodology's own calorific-value rule decides). Each place
-has its own weather (one seed per place) and its NESO region's synthetic intensity.
+has its own weather (one seed per place), its NESO region's synthetic intensity and its
+gas local distribution zone, whose daily calorific values come from perseus synth's
+synthetic series (calorific-values.csv, National Gas's layout, labelled SYNTHETIC).
 The same seed gives the same portfolio, byte for byte.
 """
 
@@ -24,16 +26,19 @@ END = datetime(2026, 1, 1, tzinfo=UTC)
 class Place:
     outcode: str
     region: int  # NESO region id of the outcode
+    zone: str  # gas local distribution zone of the outcode
     name: str
 
 
+# Electricity regions of the NESO Carbon Intensity API; gas zones as the gas distribution networks
+# draw them (North Thames, Southern, Wales South, North West, Northern, Scotland).
 PLACES = (
-    Place("SW1A", 13, "London"),
-    Place("RG10", 12, "South England"),
-    Place("CF10", 7, "South Wales"),
-    Place("M1", 3, "North West England"),
-    Place("NE1", 4, "North East England"),
-    Place("EH1", 2, "South Scotland"),
+    Place("SW1A", 13, "NT", "London"),
+    Place("RG10", 12, "SO", "Reading"),
+    Place("CF10", 7, "WS", "Cardiff"),
+    Place("M1", 3, "NW", "Manchester"),
+    Place("NE1", 4, "NO", "Newcastle"),
+    Place("EH1", 2, "SC", "Edinburgh"),
 )
 
 
@@ -63,13 +68,16 @@ class ReferencePortfolio:
         return {
             "synthetic": True,
             "archetypes": archetypes,
-            "places": [{"outcode": p.outcode, "region": p.region, "name": p.name} for p in PLACES],
+            "places": [
+                {"outcode": p.outcode, "region": p.region, "distributionZone": p.zone, "name": p.name} for p in PLACES
+            ],
             "from": f"{START:%Y-%m-%dT%H:%MZ}",
             "to": f"{END:%Y-%m-%dT%H:%MZ}",
             "seed": SEED,
             "meters": len(self.meters) * 2,
             "readings": self.readings,
-            "gas": "in m³ (MTQ), with no calorific value in the data",
+            "gas": "in m³ (MTQ), with no calorific value in the data (each meter names its distribution zone; "
+            "the zones' daily values are a SYNTHETIC series)",
             "electricity": "in kWh",
         }
 
@@ -79,8 +87,10 @@ def write_reference_portfolio(directory: Path) -> ReferencePortfolio:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from perseus.synth import ARCHETYPES, half_hour_starts, synthesise_intensity
+    from perseus.portfolio.layout import ZONE_VALUES
+    from perseus.synth import ARCHETYPES, SynthRequest, build_files, half_hour_starts, synthesise_intensity
     from perseus.synth.consumption import outdoor_weather, synthesise_meter
+    from perseus.synth.files import write_all
     from perseus.synth.timegrid import local_calendar
 
     directory = Path(directory)
@@ -126,6 +136,7 @@ def write_reference_portfolio(directory: Path) -> ReferencePortfolio:
                 "type": ["electricity"] * len(ids) + ["gas"] * len(ids),
                 "region": [m.place.region for m in meters] * 2,
                 "outcode": [m.place.outcode for m in meters] * 2,
+                "distributionZone": [""] * len(ids) + [m.place.zone for m in meters],
             }
         ).replace_schema_metadata({"perseus:synthetic": "SYNTHETIC reference portfolio of perseus impact"}),
         directory / "meters.parquet",
@@ -146,5 +157,8 @@ def write_reference_portfolio(directory: Path) -> ReferencePortfolio:
         "publisher: Perseus project (SYNTHETIC)\n"
         "title: SYNTHETIC regional grid intensity of the impact reference portfolio, region {region}\n"
         f"version: seed {SEED}\nurl: urn:perseus:synthetic:impact-intensity:region-{{region}}\nlicence: CC0-1.0\n"
+    )
+    write_all(
+        build_files(SynthRequest(start=START, end=END, seed=SEED, calorific_values_output=directory / ZONE_VALUES))
     )
     return ReferencePortfolio(directory, tuple(meters), readings)

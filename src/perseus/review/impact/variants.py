@@ -1,8 +1,8 @@
-"""What `perseus impact OLD NEW` compares: two methodologies, two factor sets or two calorific values.
+"""What `perseus impact OLD NEW` compares: two methodologies, factor sets, calorific values or zone datasets.
 
 Each reference becomes a Variant: how the reference portfolio is calculated under it
-(the methodologies, and the factor set or calorific value that replaces the usual
-ones) and which energy types it can change.
+(the methodologies, and the factor set, calorific value or dataset that replaces the
+usual ones) and which energy types it can change.
 
 - methodology `label@version` (methodologies/): that methodology for its energy type;
   OLD and NEW must be for the same energy type (their labels may differ).
@@ -12,6 +12,10 @@ ones) and which energy types it can change.
 - calorific value, an id of factors/calorific-values.yaml: that value for every gas
   volume (the reference portfolio's data carries none, so it is the caller's value of
   the calorific-value rule); the energy types are those whose methodology takes one.
+- calorific-value dataset, a path to a CSV of daily values per gas distribution zone
+  in National Gas's layout (perseus.calculator.zones): it stands in for the reference
+  portfolio's synthetic series; the energy types are those whose methodology takes a
+  zone's daily value (choose one with --method).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 from perseus.paths import FACTORS, METHODOLOGIES
 from perseus.vocabulary import ENERGY_TYPES
 
-KINDS = ("methodology", "factor-set", "calorific-value")
+KINDS = ("methodology", "factor-set", "calorific-value", "calorific-value-dataset")
 
 
 class ImpactError(ValueError):
@@ -39,12 +43,18 @@ class Variant:
     energy_types: tuple[str, ...]  # the types this variant can change
     factor_set: object | None = None  # FactorSetData that serves every year
     calorific_value: float | None = None  # MJ/m³
+    calorific_values: Path | None = None  # daily values per distribution zone (National Gas's layout)
     what: dict = field(default_factory=dict)  # the variant as the pack shows it
 
     def key(self) -> tuple:
         """What the calculation depends on: variants with the same key give the same figures (the approved
         methodology as OLD of a methodology pack is the calculation a factor-set pack may also need)."""
-        return (self.methods, self.ref if self.factor_set is not None else None, self.calorific_value)
+        return (
+            self.methods,
+            self.ref if self.factor_set is not None else None,
+            self.calorific_value,
+            str(self.calorific_values) if self.calorific_values else None,
+        )
 
 
 def _methodology(ref: str, directory: Path):
@@ -67,6 +77,14 @@ def _calorific_value(ref: str, directory: Path) -> dict | None:
     return next((v for v in calorific_value_defaults(directory) if v["id"] == ref), None)
 
 
+def _zone_dataset(ref: str, directory: Path):
+    """A calorific-value dataset file, read and checked (a file that breaks a rule raises CalculationError)."""
+    from perseus.calculator.zones import read_calorific_values
+
+    path = Path(ref)
+    return read_calorific_values(path) if path.suffix.lower() == ".csv" and path.is_file() else None
+
+
 def _unknown(ref: str, methodologies: Path, factors: Path) -> ImpactError:
     from perseus.methodology.factors import calorific_value_defaults
 
@@ -74,8 +92,9 @@ def _unknown(ref: str, methodologies: Path, factors: Path) -> ImpactError:
     known_sets = ", ".join(sorted(p.stem for p in factors.glob("*@*.yaml")))
     known_values = ", ".join(v["id"] for v in calorific_value_defaults(factors))
     return ImpactError(
-        f"{ref}: not a methodology (methodologies/{ref}.yaml), factor set (factors/{ref}.yaml) or "
-        f"calorific value (an id in factors/calorific-values.yaml). Methodologies: {known_methods}. "
+        f"{ref}: not a methodology (methodologies/{ref}.yaml), factor set (factors/{ref}.yaml), "
+        "calorific value (an id in factors/calorific-values.yaml) or calorific-value dataset (a CSV file in "
+        f"National Gas's layout). Methodologies: {known_methods}. "
         f"Factor sets: {known_sets}. Calorific values: {known_values}"
     )
 
@@ -98,6 +117,7 @@ def _find(ref: str, methodologies: Path, factors: Path) -> tuple[str, Any]:
         ("methodology", _methodology, methodologies),
         ("factor-set", _factor_set, factors),
         ("calorific-value", _calorific_value, factors),
+        ("calorific-value-dataset", _zone_dataset, factors),
     ):
         item = finder(ref, where)
         if item is not None:
@@ -122,6 +142,8 @@ def resolve_pair(
                 "compare two methodologies of one energy type"
             )
         return _methodology_variant(before, base), _methodology_variant(after, base)
+    if kind == "calorific-value-dataset":
+        return _dataset_variant(old, before, base), _dataset_variant(new, after, base)
     source = "emission-factors" if kind == "factor-set" else "calorific-value"
     types = tuple(t for t in ENERGY_TYPES if base[t].uses(source))
     if not types:
@@ -137,14 +159,12 @@ def resolve_pair(
 
 def _factor_variant(ref: str, factor_set, base: dict, types: tuple[str, ...]) -> Variant:
     for t in types:
-        rule = base[t].factor_rule
-        if (
-            factor_set.metadata["publisher"] != rule["publisher"]
-            or factor_set.value(rule["activity"], rule["unitBasis"], rule["ghg"]) is None
-        ):
+        m = base[t]
+        missing = [key for key in m.factor_inputs.values() if factor_set.value(*key) is None]
+        if factor_set.metadata["publisher"] != m.factor_rule["publisher"] or missing:
             raise ImpactError(
-                f"{ref} cannot serve the factor-set rule of {base[t].ref} ({rule['publisher']}, "
-                f"{rule['activity']}, {rule['unitBasis']}, {rule['ghg']})"
+                f"{ref} cannot serve the factor-set rule of {m.ref} ({m.factor_rule['publisher']}; "
+                f"factors {', '.join(', '.join(k) for k in m.factor_inputs.values())})"
             )
     refs = tuple(base[t].ref for t in ENERGY_TYPES)
     return Variant(
@@ -174,6 +194,30 @@ def _calorific_variant(ref: str, entry: dict, refs: tuple[str, ...], types: tupl
             "calorificValue": ref,
             "megajoulesPerCubicMetre": value,
             "source": " ".join(str(entry["source"]).split()),
+            "methodologies": list(refs),
+        },
+    )
+
+
+def _dataset_variant(ref: str, dataset, base: dict) -> Variant:
+    from perseus.calculator.calorific import uses_zones
+
+    types = tuple(t for t in ENERGY_TYPES if uses_zones(base[t]))
+    if not types:
+        raise ImpactError(
+            f"none of the methodologies ({', '.join(m.ref for m in base.values())}) takes a distribution "
+            f"zone's daily calorific value, so {ref} cannot change a figure: choose one with --method"
+        )
+    refs = tuple(base[t].ref for t in ENERGY_TYPES)
+    return Variant(
+        ref,
+        "calorific-value-dataset",
+        refs,
+        types,
+        calorific_values=Path(ref).resolve(),
+        what={
+            "calorificValues": Path(ref).name,
+            **{k: dataset.dataset[k] for k in ("publisher", "title", "version") if k in dataset.dataset},
             "methodologies": list(refs),
         },
     )
