@@ -214,3 +214,46 @@ def test_each_proposed_methodology_is_an_option_against_one_in_force():
         assert register[old]["status"] in IN_FORCE and register[new]["status"] == "proposed", (old, new)
     proposed = {ref for ref, e in register.items() if e["kind"] == "methodology" and e["status"] == "proposed"}
     assert {new for _, new in pairs} == proposed
+
+
+def test_the_site_calculates_an_options_pack_once_per_change_of_its_inputs(tmp_path, monkeypatch):
+    """A site build whose calculator, methodologies and factors are unchanged calculates no impact: each option's
+    page comes from the build cache, and no reference portfolio is written."""
+    from perseus import build_cache
+    from perseus.review.impact import compare
+    from perseus.site import impact
+
+    monkeypatch.setattr(build_cache, "CACHE", tmp_path)
+    made = []
+
+    def render(runner, old, new):
+        made.append((old, new))
+        return {"new": new, "name": f"{old}..{new}", "page": new, "json": b"{}", "svg": b"<svg/>", "row": [new]}
+
+    monkeypatch.setattr(impact, "render", render)
+    monkeypatch.setattr(compare, "reference_runner", lambda folder: "runner")
+    first = impact.pages()
+    assert sorted(made) == sorted(proposed_options()) and len(first) == len(made) + 1
+    made.clear()
+    monkeypatch.setattr(compare, "reference_runner", lambda folder: pytest.fail("a portfolio written again"))
+    assert impact.pages() == first and made == []
+
+
+def test_the_impact_pages_cache_key_covers_what_the_packs_depend_on(monkeypatch):
+    from perseus import build_cache
+    from perseus.site import impact
+
+    monkeypatch.setattr(build_cache, "digest", lambda files, salt="": tuple(files))
+    files = build_cache.calculation_inputs(*impact.ALSO_INPUTS)
+    for needed in (
+        "src/perseus/review/impact/compare.py",
+        "src/perseus/calculator/kernel.py",
+        "src/perseus/site/impact.py",
+        "src/perseus/site/charts.py",
+        "methodologies/gas-desnz-published@2026-12-02.yaml",
+        "factors/desnz@2025.yaml",
+        "governance/register.yaml",
+        "uv.lock",
+    ):
+        assert needed in files, needed
+    assert not any(f.startswith(("docs/", "spec/", "src/perseus/site/hooks.py")) for f in files)
