@@ -35,9 +35,7 @@ class FactorTable:
     published: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # ns since 1970, BY_PUBLICATION only
 
     @classmethod
-    def of(
-        cls, rule: dict | None, wanted: dict[str, tuple[str, str, str]], offered: dict | None = None
-    ) -> FactorTable:
+    def of(cls, rule: dict | None, wanted: dict[str, tuple[str, str, str]], offered: dict | None = None) -> FactorTable:
         """The table of `rule` for the factors `wanted` (input name -> activity, unit basis, gases: what
         `CompiledMethodology.factor_inputs` gives), from the sets of the rule's publisher in factors/, or from
         those `offered` (year -> FactorSetData) instead: an impact report offers one set for every year."""

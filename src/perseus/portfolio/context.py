@@ -54,7 +54,11 @@ def build(
         m = chosen[energy_type]
         labels = Labels(Repeat(str(portfolio.meters.path)), meters["record"].to_numpy())
         with under(m.ref):
-            factors = FactorTable.of(m.factor_rule, m.factor_inputs, factor_sets) if m.uses("emission-factors") else FactorTable()
+            factors = (
+                FactorTable.of(m.factor_rule, m.factor_inputs, factor_sets)
+                if m.uses("emission-factors")
+                else FactorTable()
+            )
             values = calorific.resolve(m, meters["cv"].to_numpy(dtype=float), caller_cv, labels)
             zones = zone_numbers(meters["zone"].to_numpy(), labels) if calorific.uses_zones(m) else None
             types[energy_type] = lean(

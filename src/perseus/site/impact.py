@@ -9,7 +9,7 @@ the calculator, methodologies and factors unchanged calculates nothing.
 from __future__ import annotations
 
 import tempfile
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from perseus.review.impact.markdown import headline, relative
@@ -17,7 +17,12 @@ from perseus.site import charts
 from perseus.site.markdown import table
 
 # Besides the calculator's code and data: this page's code, the chart's and the statuses the packs show.
-ALSO_INPUTS = ("src/perseus/site/impact.py", "src/perseus/site/charts.py", "src/perseus/site/markdown.py", "governance/")
+ALSO_INPUTS = (
+    "src/perseus/site/impact.py",
+    "src/perseus/site/charts.py",
+    "src/perseus/site/markdown.py",
+    "governance/",
+)
 _assets: dict[str, bytes] = {}
 
 
@@ -30,9 +35,16 @@ def rendered() -> list[dict]:
 
     key = build_cache.calculation_inputs(*ALSO_INPUTS)
     with tempfile.TemporaryDirectory(prefix="perseus-impact-site-") as folder:
-        runner = cache(lambda: reference_runner(Path(folder)))  # written only if an option must be calculated
+
+        @cache
+        def runner():  # the portfolio is written only if an option must be calculated
+            return reference_runner(Path(folder))
+
+        def calculated(old: str, new: str) -> dict:
+            return render(runner(), old, new)
+
         return [
-            build_cache.cached(f"impact-{old}..{new}", key, lambda old=old, new=new: render(runner(), old, new))
+            build_cache.cached(f"impact-{old}..{new}", key, partial(calculated, old, new))
             for old, new in proposed_options()
         ]
 
