@@ -11,7 +11,7 @@ from perseus.paths import FACTORS
 from perseus.review.impact.compare import Runner
 from perseus.review.impact.pack import build_pack
 from perseus.review.impact.reference import PLACES, write_reference_portfolio
-from perseus.review.impact.variants import resolve_pair
+from perseus.review.impact.variants import ImpactError, resolve_pair
 
 APPROVED = "gas-desnz-annual@2025-10-27"
 BOTH = "gas-desnz-published-cubic-metre@2026-12-02"
@@ -118,3 +118,9 @@ def test_a_factor_set_serves_every_half_hour_under_a_rule_by_publication_too(run
     assert len(rows) == 4 * 24
     for row in rows:
         assert row["new"] == pytest.approx(row["old"] * ratio, abs=0.001 * len(PLACES)), row
+
+
+def test_datasets_without_a_methodology_that_takes_them_are_refused(tmp_path):
+    old, new = constant_series(tmp_path / "a.csv", 39.0), constant_series(tmp_path / "b.csv", 40.0)
+    with pytest.raises(ImpactError, match="takes a distribution zone's daily calorific value.*--method"):
+        resolve_pair(old, new)  # the approved methods take one calorific value, not a zone's daily values

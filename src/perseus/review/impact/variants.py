@@ -142,19 +142,28 @@ def resolve_pair(
                 "compare two methodologies of one energy type"
             )
         return _methodology_variant(before, base), _methodology_variant(after, base)
-    if kind == "calorific-value-dataset":
-        return _dataset_variant(old, before, base), _dataset_variant(new, after, base)
-    source = "emission-factors" if kind == "factor-set" else "calorific-value"
-    types = tuple(t for t in ENERGY_TYPES if base[t].uses(source))
-    if not types:
-        raise ImpactError(
-            f"none of the methodologies ({', '.join(m.ref for m in base.values())}) takes {source}, "
-            f"so {old} and {new} cannot change a figure"
-        )
     refs = tuple(base[t].ref for t in ENERGY_TYPES)
+    if kind == "calorific-value-dataset":
+        from perseus.calculator.calorific import uses_zones
+
+        types = _types_taking(base, uses_zones, "a distribution zone's daily calorific value", old, new)
+        return _dataset_variant(old, before, refs, types), _dataset_variant(new, after, refs, types)
+    source = "emission-factors" if kind == "factor-set" else "calorific-value"
+    types = _types_taking(base, lambda m: m.uses(source), source, old, new)
     if kind == "factor-set":
         return _factor_variant(old, before, base, types), _factor_variant(new, after, base, types)
     return _calorific_variant(old, before, refs, types), _calorific_variant(new, after, refs, types)
+
+
+def _types_taking(base: dict, takes, what: str, old: str, new: str) -> tuple[str, ...]:
+    """The energy types whose methodology takes `what`: those OLD and NEW can change (none: refused)."""
+    types = tuple(t for t in ENERGY_TYPES if takes(base[t]))
+    if not types:
+        raise ImpactError(
+            f"none of the methodologies ({', '.join(m.ref for m in base.values())}) takes {what}, "
+            f"so {old} and {new} cannot change a figure (--method chooses the methodologies)"
+        )
+    return types
 
 
 def _factor_variant(ref: str, factor_set, base: dict, types: tuple[str, ...]) -> Variant:
@@ -199,16 +208,7 @@ def _calorific_variant(ref: str, entry: dict, refs: tuple[str, ...], types: tupl
     )
 
 
-def _dataset_variant(ref: str, dataset, base: dict) -> Variant:
-    from perseus.calculator.calorific import uses_zones
-
-    types = tuple(t for t in ENERGY_TYPES if uses_zones(base[t]))
-    if not types:
-        raise ImpactError(
-            f"none of the methodologies ({', '.join(m.ref for m in base.values())}) takes a distribution "
-            f"zone's daily calorific value, so {ref} cannot change a figure: choose one with --method"
-        )
-    refs = tuple(base[t].ref for t in ENERGY_TYPES)
+def _dataset_variant(ref: str, dataset, refs: tuple[str, ...], types: tuple[str, ...]) -> Variant:
     return Variant(
         ref,
         "calorific-value-dataset",
