@@ -257,3 +257,12 @@ def test_the_impact_pages_cache_key_covers_what_the_packs_depend_on(monkeypatch)
     ):
         assert needed in files, needed
     assert not any(f.startswith(("docs/", "spec/", "src/perseus/site/hooks.py")) for f in files)
+
+
+def test_packs_on_one_runner_show_only_their_own_energy_type(runner):
+    """The approved electricity method as OLD of an electricity option and the approved gas method as OLD of a gas
+    option are one calculation; each pack shows the type its option changes, whichever ran first."""
+    electricity = pack_of(runner, "electricity-location-based@2025-10-27", "electricity-desnz-annual@2025-10-27")
+    gas = pack_of(runner, "gas-desnz-annual@2025-10-27", "gas-desnz-cubic-metre@2026-12-02")
+    assert {r["type"] for r in electricity.rows("month")} == {"electricity"}
+    assert {r["type"] for r in gas.rows("month")} == {"gas"} and len(gas.rows("month")) == len(ARCHETYPES) * MONTHS

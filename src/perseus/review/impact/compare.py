@@ -23,10 +23,14 @@ class Runner:
         self._figures: dict[tuple, pd.DataFrame] = {}
 
     def figures(self, variant: Variant) -> pd.DataFrame:
-        """One row per meter, type and month: archetype, outcode, month (YYYY-MM), emissions (kg, as reported)."""
+        """One row per meter, type and month of the types the variant can change: archetype, outcode, month
+        (YYYY-MM), emissions (kg, as reported). A calculation gives every type and is kept whole: variants of
+        one key may differ in the types they change (the approved gas method as OLD of a gas option calculates
+        what the approved electricity method as OLD of an electricity option does)."""
         if variant.key() not in self._figures:
             self._figures[variant.key()] = self._calculate(variant)
-        return self._figures[variant.key()]
+        figures = self._figures[variant.key()]
+        return figures[figures["type"].isin(variant.energy_types)].reset_index(drop=True)
 
     def _calculate(self, variant: Variant) -> pd.DataFrame:
         from perseus.portfolio import calculate_portfolio
@@ -43,7 +47,6 @@ class Runner:
             factor_sets=offered,
         )
         entries = run.entries
-        entries = entries[entries["type"].isin(variant.energy_types)]
         return pd.DataFrame(
             {
                 "meter": entries["meter"].to_numpy(),
