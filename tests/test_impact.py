@@ -20,9 +20,9 @@ from perseus.synth import ARCHETYPES
 MONTHS = 24  # 2024-01 .. 2025-12
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory) -> Runner:
-    return Runner(write_reference_portfolio(tmp_path_factory.mktemp("reference")))
+@pytest.fixture
+def runner(impact_runner) -> Runner:
+    return impact_runner
 
 
 def pack_of(runner: Runner, old: str, new: str, methods=()):
@@ -160,9 +160,26 @@ def test_the_command_refuses_an_unknown_version_with_exit_2_and_writes_nothing(p
     assert not (tmp_path / "pack").exists() and done.stdout == ""
 
 
-def test_the_command_writes_the_pack_its_chart_and_json(perseus, tmp_path):
-    done = perseus("impact", "gb-typical-bill", "ldz-wm-2014-07-30", "--output", tmp_path)
-    assert done.returncode == 0, done.stderr
+@pytest.fixture
+def command(runner, monkeypatch, capsys):
+    """`perseus ARGS...` in this process on the module's reference portfolio (already written and partly
+    calculated), for the commands' own work; the exit codes through a real process are tested above."""
+    from perseus import cli
+    from perseus.review.impact import compare
+
+    monkeypatch.setattr(compare, "reference_runner", lambda folder: runner)
+
+    def run(*args):
+        code = cli.main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_the_command_writes_the_pack_its_chart_and_json(command, tmp_path):
+    code, _, err = command("impact", "gb-typical-bill", "ldz-wm-2014-07-30", "--output", tmp_path)
+    assert code == 0, err
     name = "gb-typical-bill..ldz-wm-2014-07-30"
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{name}.json", f"{name}.md", f"{name}.svg"]
     data = json.loads((tmp_path / f"{name}.json").read_text())
@@ -171,18 +188,20 @@ def test_the_command_writes_the_pack_its_chart_and_json(perseus, tmp_path):
     assert f"]({name}.svg)" in (tmp_path / f"{name}.md").read_text()
 
 
-def test_diff_shows_the_impact_beside_the_text_diff(perseus):
-    done = perseus("diff", "electricity-location-based@2025-10-27", "electricity-desnz-annual@2025-10-27", "--json")
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+def test_diff_shows_the_impact_beside_the_text_diff(command):
+    code, out, err = command(
+        "diff", "electricity-location-based@2025-10-27", "electricity-desnz-annual@2025-10-27", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
     assert data["kind"] == "methodology" and any(c["name"] == "factorSetRule" for c in data["changes"])
     assert (
         data["impact"]["energyTypes"] == ["electricity"] and len(data["impact"]["byMonth"]) == len(ARCHETYPES) * MONTHS
     )
-    plain = perseus("diff", "desnz@2024", "desnz@2025", "--no-impact")
-    assert plain.returncode == 0 and "Impact" not in plain.stdout and "natural-gas" in plain.stdout
-    refused = perseus("diff", "gas-desnz-annual@2025-10-27", "electricity-desnz-annual@2025-10-27")
-    assert refused.returncode == 2 and "compare two methodologies of one energy type" in refused.stderr
+    code, out, _ = command("diff", "desnz@2024", "desnz@2025", "--no-impact")
+    assert code == 0 and "Impact" not in out and "natural-gas" in out
+    code, _, err = command("diff", "gas-desnz-annual@2025-10-27", "electricity-desnz-annual@2025-10-27")
+    assert code == 2 and "compare two methodologies of one energy type" in err
 
 
 def test_months_without_a_figure_under_one_variant_count_as_zero():

@@ -10,7 +10,7 @@ from perseus.methodology.factors import load_set
 from perseus.paths import FACTORS
 from perseus.review.impact.compare import Runner
 from perseus.review.impact.pack import build_pack
-from perseus.review.impact.reference import PLACES, write_reference_portfolio
+from perseus.review.impact.reference import PLACES
 from perseus.review.impact.variants import ImpactError, resolve_pair
 
 APPROVED = "gas-desnz-annual@2025-10-27"
@@ -23,9 +23,9 @@ KWH_PER_M3 = 1.02264 * CV / 3.6
 H1, H2 = [f"2025-{m:02d}" for m in range(1, 6)], [f"2025-{m:02d}" for m in range(7, 13)]
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory) -> Runner:
-    return Runner(write_reference_portfolio(tmp_path_factory.mktemp("reference")))
+@pytest.fixture
+def runner(impact_runner) -> Runner:
+    return impact_runner
 
 
 def office_2025(runner: Runner, new: str) -> dict[str, float]:
