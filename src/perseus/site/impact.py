@@ -67,6 +67,7 @@ def render(runner, old: str, new: str) -> dict:
 
 def option_page(pack) -> str:
     return (
+        f"---\ntitle: Impact of {pack.new}\n---\n\n"  # the page's own title (the sidebar names only its version)
         f"# Impact of {pack.new}\n\n"
         f"What adopting the proposed [{pack.new}](../methodologies/{pack.new}.md) instead of the approved "
         f"[{pack.old}](../methodologies/{pack.old}.md) does to the monthly figures of the reference portfolio, "
