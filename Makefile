@@ -89,6 +89,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_portfolio.py
 	$(BIN)/python benchmarks/bench_paths.py
 	$(BIN)/python benchmarks/bench_site.py
+	$(BIN)/python benchmarks/bench_impact.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache .cache

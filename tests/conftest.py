@@ -26,6 +26,14 @@ def fresh_generation(tmp_path_factory, worker_id) -> Path:
 
 
 @pytest.fixture(scope="session")
+def impact_runner(tmp_path_factory):
+    """perseus impact's reference portfolio, written once per test run; each variant's calculation kept."""
+    from perseus.review.impact.compare import reference_runner
+
+    return reference_runner(tmp_path_factory.mktemp("impact-reference"))
+
+
+@pytest.fixture(scope="session")
 def served(built_site):
     """The built site served on loopback at its published path, for the browser tests."""
     if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":

@@ -29,3 +29,24 @@ def test_every_recorded_size_is_rendered_and_agreed():
 
 def test_without_results_the_page_says_how_to_make_them(tmp_path):
     assert "make bench" in figures_markdown(tmp_path / "absent.json")
+
+
+def test_the_impact_timing_is_shown_beside_one_calculation(tmp_path):
+    results = json.loads(RESULTS.read_text())
+    impact = {
+        "old": "a@2025-01-01",
+        "new": "b@2025-01-01",
+        "impact_seconds": 12.34,
+        "calculation_seconds": 5.67,
+        "meters": 48,
+        "readings": 1684224,
+        "target_seconds": 30,
+        "load_average": 1.0,
+        "measured": "2026-01-01T00:00:00Z",
+        "machine": "x86_64, 2 CPUs",
+    }
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({**results, "impact": impact}))
+    rendered = figures_markdown(path)
+    assert "`perseus impact a@2025-01-01 b@2025-01-01`" in rendered and "| 12.34 | under 30 s |" in rendered
+    assert "| one perseus calculate --portfolio | 5.67 |" in rendered

@@ -85,6 +85,29 @@ def test_home_page_shows_the_readme_commands(built_site):
         assert command in home
 
 
+def test_every_proposed_option_has_an_impact_page_showing_its_pack(built_site):
+    import json
+
+    from perseus.review.impact.variants import proposed_options
+
+    pairs = proposed_options()
+    assert ("electricity-location-based@2025-10-27", "electricity-desnz-annual@2025-10-27") in pairs
+    for old, new in pairs:
+        page = (built_site / "impact" / new / "index.html").read_text()
+        cells = re.sub(r">\s+<", "><", page)
+        data = json.loads((built_site / "impact" / f"{old}..{new}.json").read_text())
+        assert (data["old"], data["new"]) == (old, new) and data["byMonth"]
+        for row in data["byMonth"]:  # every monthly figure of the pack, as the page shows it
+            assert (
+                f"<tr><td>{row['archetype']}</td><td>{row['month']}</td>"
+                f"<td>{row['old']:,.3f}</td><td>{row['new']:,.3f}</td>"
+            ) in cells, (new, row)
+        assert f'src="../{old}..{new}.svg"'.replace("@", "%40") in page
+        assert (built_site / "impact" / f"{old}..{new}.svg").read_bytes().startswith(b"<?xml")
+        methodology = (built_site / "methodologies" / new / "index.html").read_text()
+        assert f'href="../../impact/{new}/"'.replace("@", "%40") in methodology
+
+
 # --- checks in the browser ------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ KEY_PAGES = {
     "api": "api/consumption-data@2025-10-27/",
     "gas-methodology": "methodologies/gas-desnz-annual@2025-10-27/",
     "location-based": "methodologies/electricity-location-based@2025-10-27/",
+    "impact": "impact/electricity-desnz-annual@2025-10-27/",
     "factor-set": "factors/desnz@2025/",
     "permission-text": "permission-texts/edp-cap@2025-10-27/",
     "decision": "governance/decisions/tag-2025-10-27-gas/",

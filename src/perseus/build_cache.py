@@ -59,6 +59,17 @@ def under(*prefixes: str) -> tuple[str, ...]:
     return tuple(f for f in source_files() if f.startswith(prefixes))
 
 
+def calculation_inputs(*also: str) -> str:
+    """The digest of what calculated figures depend on: the code outside the site, the methodologies, the factors
+    and the locked packages, with the files (or folders) `also` names, such as the site module that shows them."""
+    files = [
+        f
+        for f in under("src/perseus/", "methodologies/", "factors/", "pyproject.toml", "uv.lock", *also)
+        if not f.startswith("src/perseus/site/") or f.startswith(also)
+    ]
+    return digest(files)
+
+
 @cache
 def sources_digest() -> str:
     """Every source, and where the site is published (pages may name its URL)."""

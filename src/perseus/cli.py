@@ -13,6 +13,7 @@ COMMANDS = (
     "validate",
     "synth",
     "diff",
+    "impact",
     "calculate",
     "keys",
     "verify",

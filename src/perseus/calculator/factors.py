@@ -35,9 +35,10 @@ class FactorTable:
     published: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # ns since 1970, BY_PUBLICATION only
 
     @classmethod
-    def of(cls, rule: dict | None, wanted: dict[str, tuple[str, str, str]]) -> FactorTable:
+    def of(cls, rule: dict | None, wanted: dict[str, tuple[str, str, str]], offered: dict | None = None) -> FactorTable:
         """The table of `rule` for the factors `wanted` (input name -> activity, unit basis, gases: what
-        `CompiledMethodology.factor_inputs` gives)."""
+        `CompiledMethodology.factor_inputs` gives), from the sets of the rule's publisher in factors/, or from
+        those `offered` (year -> FactorSetData) instead: an impact report offers one set for every year."""
         if not rule:
             return cls()
         by_publication = rule["setYear"] == BY_PUBLICATION
@@ -46,7 +47,7 @@ class FactorTable:
             for p in rule.get("publications", [])
         }
         available = {}
-        for year, factor_set in sets_for(rule["publisher"]).items():
+        for year, factor_set in (sets_for(rule["publisher"]) if offered is None else offered).items():
             found = {name: factor_set.value(*key) for name, key in wanted.items()}
             if any(v is None for v in found.values()):  # a set without one of the factors cannot serve the rule
                 continue

@@ -1,14 +1,19 @@
-"""`perseus diff OLD NEW [--json] [--output FILE]`: the review pack for two versions.
+"""`perseus diff OLD NEW [--json] [--output FILE] [--no-impact]`: the review pack for two versions.
 
 OLD and NEW are `label@YYYY-MM-DD` of a data specification, permission text,
 methodology or factor set, or two paths to CSV factor tables or YAML documents.
-Exit 0 with the pack written; 2 when the two cannot be compared.
+For two methodologies (of one energy type) or two factor sets the pack also shows
+their impact on the reference portfolio (`perseus impact`), beside the text diff.
+Exit 0 with the pack written; 1 when the impact's calculation breaks a rule;
+2 when the two cannot be compared.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+
+WITH_IMPACT = ("methodology", "factor-set")
 
 
 def register(subparsers) -> None:
@@ -17,10 +22,18 @@ def register(subparsers) -> None:
     parser.add_argument("new", metavar="NEW", help="e.g. consumption-data@2025-10-27")
     parser.add_argument("--json", action="store_true", help="write JSON instead of Markdown")
     parser.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of stdout")
+    parser.add_argument(
+        "--no-impact",
+        action="store_true",
+        help="leave out the impact on the reference portfolio (methodologies and factor sets)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from perseus.calculator.errors import CalculationError
+    from perseus.methodology.documents import MethodologyError
+    from perseus.methodology.factors import FactorError
     from perseus.records import RecordInvalid
     from perseus.releases import UnknownRelease
     from perseus.review.factor_diff import FactorTableError
@@ -29,10 +42,33 @@ def run(args) -> int:
 
     try:
         pack = review(args.old, args.new)
-        text = pack.json() if args.json else pack.markdown()
-    except (ReviewError, UnknownRelease, RecordInvalid, FactorTableError, ValueError) as exc:
+        impact = None
+        references = not (
+            Path(args.old).is_file() and Path(args.new).is_file()
+        )  # files have no reference portfolio run
+        if pack.kind in WITH_IMPACT and references and not args.no_impact:
+            from perseus.review.impact import impact as impact_of
+
+            impact = impact_of(args.old, args.new)
+        if args.json:
+            text = pack.json() if impact is None else pack.json_with({"impact": impact.as_dict()})
+        else:
+            text = pack.markdown() + ("" if impact is None else "\n" + impact.markdown(level=2))
+    except (
+        ReviewError,
+        UnknownRelease,
+        RecordInvalid,
+        FactorTableError,
+        MethodologyError,
+        FactorError,
+        ValueError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except CalculationError as exc:
+        for breach in exc.breaches:
+            print(f"error: {breach}", file=sys.stderr)
+        return 1
     if args.output is None:
         sys.stdout.write(text)
         return 0

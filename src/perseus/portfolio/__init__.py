@@ -83,8 +83,10 @@ def calculate_portfolio(
     methodologies_dir: Path | None = None,
     client=None,
     calorific_values: str | Path | None = None,
+    factor_sets: dict | None = None,
 ) -> PortfolioRun:
-    """Monthly totals of every meter of the portfolio. Raises CalculationError (file, row, rule) for bad input."""
+    """Monthly totals of every meter of the portfolio. Raises CalculationError (file, row, rule) for bad input.
+    `factor_sets` (year -> FactorSetData) stands in for the sets in factors/ (an impact report's what-if)."""
     from perseus.calculator import instants
     from perseus.calculator.methods import chosen_methodologies, methodology_for
     from perseus.paths import METHODOLOGIES
@@ -101,7 +103,7 @@ def calculate_portfolio(
     chosen = chosen_methodologies(methods, folder)
     chosen = {energy_type: methodology_for(energy_type, chosen, folder) for energy_type in ENERGY_TYPES}
     portfolio = layout.open_portfolio(Path(directory), Path(calorific_values) if calorific_values else None)
-    kernel_context, extras = context.build(portfolio, chosen, calorific_value, window)
+    kernel_context, extras = context.build(portfolio, chosen, calorific_value, window, factor_sets)
     if engine == "dask":
         parts = engines.run_dask(portfolio, kernel_context, scheduler, progress, client=client)
     else:

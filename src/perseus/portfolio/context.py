@@ -43,15 +43,22 @@ def _regions(m, meters, portfolio: Portfolio, labels: Labels) -> np.ndarray:
     return region_row
 
 
-def build(portfolio: Portfolio, chosen: dict, caller_cv, window) -> tuple[KernelContext, dict]:
-    """The kernel context, and per type what the reports need (methodology, factor sets, meters)."""
+def build(
+    portfolio: Portfolio, chosen: dict, caller_cv, window, factor_sets: dict | None = None
+) -> tuple[KernelContext, dict]:
+    """The kernel context, and per type what the reports need (methodology, factor sets, meters).
+    `factor_sets` (year -> FactorSetData) replaces the sets in factors/ that the factor-set rules choose from."""
     types, extras = {}, {}
     for energy_type in ENERGY_TYPES:
         meters = portfolio.meters.rows_of(energy_type)
         m = chosen[energy_type]
         labels = Labels(Repeat(str(portfolio.meters.path)), meters["record"].to_numpy())
         with under(m.ref):
-            factors = FactorTable.of(m.factor_rule, m.factor_inputs) if m.uses("emission-factors") else FactorTable()
+            factors = (
+                FactorTable.of(m.factor_rule, m.factor_inputs, factor_sets)
+                if m.uses("emission-factors")
+                else FactorTable()
+            )
             values = calorific.resolve(m, meters["cv"].to_numpy(dtype=float), caller_cv, labels)
             zones = zone_numbers(meters["zone"].to_numpy(), labels) if calorific.uses_zones(m) else None
             types[energy_type] = lean(

@@ -73,6 +73,10 @@ class ReviewPack:
     def json(self) -> str:
         return dump_json(self.as_dict())
 
+    def json_with(self, extra: dict) -> str:
+        """The pack's JSON with more keys after its own (`perseus diff` adds the impact)."""
+        return dump_json({**self.as_dict(), **extra})
+
     def markdown(self) -> str:
         from perseus.review.markdown import render_pack
 
@@ -153,7 +157,8 @@ def review(
         old_kind = kind_of(old, root)
         if old_kind != kind:
             raise ReviewError(f"{old} is a {old_kind} but {new} is a {kind}: only like can be compared")
-        if old.split("@")[0] != new.split("@")[0] and not lineage:
+        # A proposed methodology may have a label of its own beside the approved one (of one energy type).
+        if old.split("@")[0] != new.split("@")[0] and not lineage and kind != "methodology":
             raise ReviewError(f"{old} and {new} have different labels: compare two versions of one {kind}")
     pack = ReviewPack(old, new, kind)
     {
@@ -217,6 +222,11 @@ def _methodology(pack: ReviewPack, root: Path, documents: dict[str, str]) -> Non
     folder = _methodology_dir(root)
     before = _read_yaml(folder / f"{pack.old}.yaml") if pack.old else {}
     after = _read_yaml(folder / f"{pack.new}.yaml")
+    if before and before.get("energyType") != after.get("energyType"):
+        raise ReviewError(
+            f"{pack.old} is for {before.get('energyType')} but {pack.new} is for {after.get('energyType')}: "
+            "compare two methodologies of one energy type"
+        )
     pack.changes = yaml_diff.compare(_without_version(before), _without_version(after))
 
 

@@ -84,4 +84,25 @@ def figures_markdown(path: Path = RESULTS) -> str:
                 ],
             )
         )
+    impact = results.get("impact")
+    if impact:
+        out.append(
+            f"### Impact reports\n\nMeasured {impact['measured']} on {impact['machine']} (load average "
+            f"{impact['load_average']} when the run started): `perseus impact {impact['old']} {impact['new']}` "
+            f"as a command, beside one `perseus calculate --portfolio` of the same reference portfolio "
+            f"({impact['meters']} meters, {impact['readings']:,} readings); the fastest of the runs counts.\n"
+        )
+        out.append(
+            table(
+                ["command", "seconds", "target"],
+                [
+                    [
+                        "perseus impact (synthesise, calculate twice, write the pack)",
+                        f"{impact['impact_seconds']:.2f}",
+                        f"under {impact['target_seconds']} s",
+                    ],
+                    ["one perseus calculate --portfolio", f"{impact['calculation_seconds']:.2f}", ""],
+                ],
+            )
+        )
     return "\n".join(out)

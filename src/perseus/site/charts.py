@@ -1,4 +1,5 @@
-"""Charts rendered to SVG at build time with matplotlib: no script, no request to another host.
+"""Charts rendered to SVG with matplotlib, at build time and for impact packs: no script, no request to
+another host, the same bytes for the same figures.
 
 Text stays text (`svg.fonttype: none`) and no chart is shrunk on the page: a chart wider
 than the column scrolls in its frame, so that its labels keep the size they were drawn at.
@@ -84,4 +85,25 @@ def factors_over_years(rows: pd.DataFrame) -> bytes:
         axis.set_ylabel("kg CO2e per unit")
         axis.legend(fontsize=9)
         axis.set_title("UK government conversion factors, all gases")
+    return _svg(fig)
+
+
+def impact_by_month(months: pd.DataFrame, title: str) -> bytes:
+    """An impact pack's relative difference (%) by month, a line per archetype and a panel per energy type
+    (`months`: type, archetype, month, relative, as perseus.review.impact.compare.side_by_side gives them)."""
+    types = sorted(months["type"].unique())
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(len(types), 1, figsize=(9, 3.2 * len(types)), squeeze=False, sharex=True)
+        for axis, energy_type in zip(axes[:, 0], types, strict=True):
+            rows = months[months["type"] == energy_type]
+            for archetype, series in rows.groupby("archetype"):
+                series = series.sort_values("month")
+                axis.plot(
+                    series["month"], series["relative"] * 100, marker="o", markersize=3, linewidth=1, label=archetype
+                )
+            axis.axhline(0, color="#777777", linewidth=0.8)
+            axis.set_ylabel(f"{energy_type}: relative difference (%)")
+            axis.legend(fontsize=9, ncols=4)
+        axes[0, 0].set_title(title)
+        axes[-1, 0].tick_params(axis="x", labelrotation=90, labelsize=9)  # 12 px: legible at its natural size
     return _svg(fig)

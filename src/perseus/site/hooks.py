@@ -33,6 +33,7 @@ SECTIONS = (
     ("Latest versions", "latest"),
     ("API reference", "api"),
     ("Methodologies", "methodologies"),
+    ("Impact of proposed options", "impact"),
     ("Factors", "factors"),
     ("Permission texts", "permissions"),
     ("Conformance", "conformance"),

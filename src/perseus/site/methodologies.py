@@ -174,6 +174,13 @@ def methodology_page(m: CompiledMethodology) -> tuple[str, dict[str, bytes]]:
         f"# {doc['title']} ({m.ref})\n",
         key_values(facts),
         f"{doc['description']}\n",
+        *(
+            [
+                f"What this proposed option does to the figures: [its impact on the reference portfolio](../impact/{m.ref}.md).\n"
+            ]
+            if standing(m.ref).status == "proposed"
+            else []
+        ),
         "## Formula\n\nEach step applies to every half-hour, in this order; the calculator runs exactly these "
         "expressions.\n",
         _formulas(m),

@@ -191,12 +191,7 @@ def _inputs_key() -> str:
     """The calculator's code and data: what a worked example's figures depend on."""
     from perseus import build_cache
 
-    files = [
-        f
-        for f in build_cache.under("src/perseus/", "methodologies/", "factors/", "pyproject.toml", "uv.lock")
-        if not f.startswith("src/perseus/site/") or f == "src/perseus/site/worked.py"
-    ]
-    return build_cache.digest(files)
+    return build_cache.calculation_inputs("src/perseus/site/worked.py")
 
 
 @cache
