@@ -26,6 +26,13 @@ Consumption (--output):
   --format csv      one file, columns meter,type,from,to,value,unitCode, plus a
                     CSV on the Web sidecar <output>-metadata.json saying it is synthetic
   --format parquet  the same columns; schema metadata key `perseus:synthetic`
+  --format portfolio  a portfolio directory for `perseus calculate --portfolio`
+                    (docs/scale.md): meters.parquet, readings/type=*/bucket=NNN/
+                    part-0.parquet (dictionary-encoded ids and units, sorted by
+                    meter and time, lz4) and intensity.parquet for regions 1-14.
+                    --meters businesses of every archetype (--archetype, --gas-unit,
+                    --outcode, --region-id and --calorific-value do not apply);
+                    --output must be a new or empty directory.
   Electricity is in KWH; gas in MTQ (m³, SMETS2) or KWH (SMETS1). Timestamps are
   UTC half-hours [from, to); each day is collected (takenAt) at 01:00Z the next day.
   Opening hours follow UK local time, so they move in UTC at the clock changes.
@@ -68,7 +75,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--outcode", default="SW1A", help="postcode outcode of the premises (default SW1A)")
     parser.add_argument("--region-id", type=int, default=13, metavar="ID", help="NESO region id 1-17 of the intensity series (default 13, London)")
-    parser.add_argument("--format", choices=("json", "csv", "parquet"), default="json", help="consumption format (default json)")
+    parser.add_argument("--format", choices=("json", "csv", "parquet", "portfolio"), default="json", help="consumption format (default json)")
     parser.add_argument("--output", type=Path, metavar="PATH", help="consumption output: a directory for json, a file for csv/parquet")
     parser.add_argument("--intensity-output", type=Path, metavar="PATH", help="grid intensity output: .json, .csv or .parquet")
     parser.add_argument("--datasources-output", type=Path, metavar="PATH", help="also write a DataSources JSON listing the synthetic meters")
@@ -76,6 +83,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    if args.format == "portfolio":
+        return run_portfolio(args)
     from perseus.synth import SynthError, SynthRequest, build_files
     from perseus.synth.files import write_all
     from perseus.synth.timegrid import parse_instant
@@ -107,4 +116,52 @@ def run(args) -> int:
         return 1
     for path in written:
         print(f"perseus synth: wrote SYNTHETIC data (not real readings): {path}", file=sys.stderr)
+    return 0
+
+
+def run_portfolio(args) -> int:
+    """The portfolio layout, written into a temporary directory beside --output and renamed into place."""
+    import shutil
+    import tempfile
+
+    from perseus.portfolio.synthetic import write_portfolio
+    from perseus.synth import SynthError
+    from perseus.synth.files import _umask
+    from perseus.synth.timegrid import parse_instant
+
+    try:
+        start, end = parse_instant(args.start, "--from"), parse_instant(args.end, "--to")
+    except SynthError as exc:
+        args.parser.error(str(exc))
+    output = args.output
+    if output is None:
+        args.parser.error("--format portfolio needs --output DIR")
+    if args.meters < 1:
+        args.parser.error(f"--meters {args.meters} must be at least 1")
+    if end <= start:
+        args.parser.error(f"--to {args.end} must be after --from {args.start}")
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        args.parser.error(f"--output {output}: with --format portfolio this must be a new or empty directory")
+    types = ENERGY_TYPES if args.types == "both" else (args.types,)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    except OSError as exc:
+        print(f"perseus synth: error: cannot write {exc.filename or output}: {exc.strerror or exc} (nothing written)", file=sys.stderr)
+        return 1
+    try:
+        summary = write_portfolio(staging, meters=args.meters, start=start, end=end, seed=args.seed, types=types)
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes the directory private; give it the usual mode
+        if output.exists():
+            output.rmdir()  # empty, checked above
+        staging.replace(output)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"perseus synth: error: cannot write {exc.filename or output}: {exc.strerror or exc} (nothing written)", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    print(f"perseus synth: wrote a SYNTHETIC portfolio (not real readings) of {summary['meters']:,} meters, "
+          f"{summary['readings']:,} readings: {output}", file=sys.stderr)
     return 0

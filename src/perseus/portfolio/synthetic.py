@@ -40,8 +40,9 @@ def _templates(starts: np.ndarray, seed: int) -> dict[str, np.ndarray]:
 
 def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datetime(2025, 1, 1, tzinfo=UTC),
                     end: datetime = datetime(2026, 1, 1, tzinfo=UTC), seed: int = 0, buckets: int | None = None,
-                    compression: str = "lz4") -> dict:
-    """Write meters.parquet, readings/type=*/bucket=NN/part-0.parquet and intensity.parquet; returns a summary."""
+                    compression: str = "lz4", types: tuple[str, ...] = ENERGY_TYPES) -> dict:
+    """Write meters.parquet, readings/type=*/bucket=NN/part-0.parquet and intensity.parquet; returns a summary.
+    `types` leaves an energy type out of the meters table and the readings (the draws of the others stay the same)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     import yaml
@@ -62,9 +63,10 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
     cv = np.where(np.arange(meters) % 3 == 0, np.round(38.8 + 1.4 * rng.random(meters), 1), np.nan)
     gap = np.arange(meters) % 50 == 7  # a week without readings, so some months are Missing
     meter_table = pa.table({
-        "meter": ids * 2, "type": ["electricity"] * meters + ["gas"] * meters,
-        "region": np.concatenate([region, region]), "outcode": [OUTCODES[r - 1] for r in region] * 2,
-        "calorificValue": pa.array(np.concatenate([np.full(meters, np.nan), cv]), from_pandas=True),  # NaN -> null: none given
+        "meter": ids * len(types), "type": [t for t in types for _ in range(meters)],
+        "region": np.concatenate([region] * len(types)), "outcode": [OUTCODES[r - 1] for r in region] * len(types),
+        "calorificValue": pa.array(np.concatenate([np.full(meters, np.nan) if t == "electricity" else cv for t in types]),
+                                   from_pandas=True),  # NaN -> null: none given
     }).replace_schema_metadata({"perseus:synthetic": "SYNTHETIC portfolio meters written by perseus.portfolio.synthetic"})
     directory.mkdir(parents=True, exist_ok=True)
     pq.write_table(meter_table, directory / "meters.parquet")
@@ -78,6 +80,8 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
             if not len(members):
                 continue
             noise = rng.lognormal(0.0, 0.15, size=(len(members), half_hours))
+            if energy_type not in types:
+                continue
             milli = np.rint(shapes[members % len(shapes)] * scale[members, None] * noise)
             if energy_type == "gas":
                 milli = np.where(gas_in_kwh[members, None], np.rint(milli * GAS_KWH_PER_M3), milli)
@@ -116,4 +120,4 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
         "publisher": "Perseus project (SYNTHETIC)", "title": "SYNTHETIC regional grid intensity, region {region}",
         "version": f"seed {seed}", "url": "urn:perseus:synthetic:intensity:region-{region}", "licence": "CC0-1.0",
     }, sort_keys=False))
-    return {"meters": meters, "buckets": buckets, "readings": total, "half_hours": half_hours}
+    return {"meters": meters, "types": list(types), "buckets": buckets, "readings": total, "half_hours": half_hours}
