@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -27,7 +27,7 @@ HALF_HOURS = 17_520
 
 def meter_year() -> dict:
     template = json.loads((EXAMPLES / "valid" / "MeterData-electricity.json").read_text())
-    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
     stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
     readings, register = [], 10_000.0
     for i in range(HALF_HOURS):

@@ -7,8 +7,8 @@ import sys
 import pandas as pd
 
 from perseus.calculator.errors import Breach, CalculationError, Labels
-from perseus.calculator.kernel import RESULT_COLUMNS, KernelContext, aggregate, empty_result
-from perseus.portfolio.layout import READING_CALORIFIC, Partition, Portfolio
+from perseus.calculator.kernel import KernelContext, aggregate
+from perseus.portfolio.layout import Partition, Portfolio
 
 ENGINES = ("local", "dask")
 
@@ -24,6 +24,11 @@ def read_partition(partition: Partition):
         raise CalculationError([Breach(partition.relative, "", "readable-input", f"cannot read as Parquet: {exc}")]) from exc
 
 
+def partition_result(partition: Partition, context: KernelContext) -> pd.DataFrame:
+    """The kernel on one readings file: a few rows per meter and month (perseus.calculator.kernel.RESULT_COLUMNS)."""
+    return aggregate(lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context)
+
+
 def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = False, threads: int | None = None) -> list[pd.DataFrame]:
     """One result frame per partition, in partition order. One file per core is in flight at once: reading
     Parquet and most numpy operations release the GIL, so the threads overlap reading and computing. (With
@@ -35,15 +40,12 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
 
     from tqdm import tqdm
 
-    def one(partition: Partition) -> pd.DataFrame:
-        return aggregate(lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context)
-
     bar = tqdm(total=portfolio.readings, unit="readings", unit_scale=True, disable=not progress, file=sys.stderr,
                dynamic_ncols=True, desc="portfolio")
     results: list[pd.DataFrame] = []
     meters = 0
     with bar, ThreadPoolExecutor(max_workers=threads) as pool:
-        for partition, frame in zip(portfolio.partitions, pool.map(one, portfolio.partitions), strict=True):
+        for partition, frame in zip(portfolio.partitions, pool.map(partition_result, portfolio.partitions, [context] * len(portfolio.partitions)), strict=True):
             results.append(frame)
             meters += frame["meter"].nunique()
             bar.set_postfix_str(f"{meters:,} meter series done", refresh=False)
@@ -53,12 +55,13 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
 
 def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None = None, progress: bool = False,
              client=None) -> list[pd.DataFrame]:
-    """The same kernel in `map_partitions` over `dask.dataframe.read_parquet`, one Dask partition per file.
+    """The same kernel as a Dask task per readings file, each reading its file with pyarrow on the worker.
 
-    `scheduler` is the address of a running cluster (tcp://host:8786); without it a local
-    cluster of two workers starts for the run. `client` lets a caller (a test) bring its own.
+    The workers load only the runtime (the kernel and pyarrow; no dask.dataframe, no pandas round
+    trip of the readings) and receive the context once. `scheduler` is the address of a running
+    cluster (tcp://host:8786); without it a local cluster of two workers starts for the run.
+    `client` lets a caller (a test) bring its own.
     """
-    import dask.dataframe as dd
     from dask.distributed import Client, LocalCluster
 
     own_cluster = own_client = None
@@ -69,43 +72,23 @@ def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None
             own_cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
             client = own_client = Client(own_cluster)
     try:
-        names = [p.relative for p in portfolio.partitions]
-        types = [p.energy_type for p in portfolio.partitions]
-        some = [p for p in portfolio.partitions if p.calorific]
-        if some and len(some) < len(portfolio.partitions):  # one Dask frame has one set of columns
-            other = next(p for p in portfolio.partitions if not p.calorific)
-            raise CalculationError([Breach(other.relative, "", "readable-input",
-                                           f"with --engine dask every readings file has column {READING_CALORIFIC} or none does "
-                                           f"({some[0].relative} has it)")])
-        frame = dd.read_parquet([str(p.path) for p in portfolio.partitions], columns=portfolio.partitions[0].columns,
-                                split_row_groups=False, dataset={"partitioning": None})
-        meta = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in RESULT_COLUMNS.items()})
-        results = frame.map_partitions(_dask_kernel, names, types, context, meta=meta, align_dataframes=False)
-        parts = results.to_delayed()
+        import uuid
+
+        shared = client.scatter(context, broadcast=True, hash=False)
+        run = uuid.uuid4().hex[:8]  # task keys name the file; the token keeps runs sharing a cluster apart
+        futures = client.map(partition_result, portfolio.partitions, context=shared,
+                             key=[f"dask_kernel-{run}-{p.relative}" for p in portfolio.partitions])
         if progress:
             import contextlib
 
             from dask.distributed import progress as show
 
-            futures = client.compute(parts)
             with contextlib.redirect_stdout(sys.stderr):  # stdout may be carrying the JSON lines
                 show(futures)
-            computed = client.gather(futures)
-        else:
-            computed = client.gather(client.compute(parts))
-        return list(computed)
+        return list(client.gather(futures))
     finally:
         if own_client is not None:
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
 
-
-def _dask_kernel(frame: pd.DataFrame, names, types, context, partition_info=None) -> pd.DataFrame:
-    import pyarrow as pa
-
-    if partition_info is None:  # dask calls once with an empty frame to check the output
-        return empty_result()
-    number = partition_info["number"]
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    return aggregate(table, types[number], Labels.of_file(names[number]), context)
