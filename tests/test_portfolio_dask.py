@@ -97,3 +97,18 @@ def test_worker_processes_read_with_pyarrow_and_load_only_the_runtime(portfolio)
     assert run.entries.equals(calculate_portfolio(portfolio, taken_at=TAKEN_AT).entries)  # the same sums, bit for bit
     assert all(kernels.values()) and len(kernels) == 2, "both workers ran the kernel"
     assert loaded == {worker: [] for worker in loaded}
+
+
+def test_files_with_and_without_reading_calorific_values_mix(portfolio, cluster, tmp_path):
+    """Each task reads its own file's columns: one gas file may carry calorificValue while the others do not."""
+    import shutil
+
+    from tests.portfolio_helpers import rewrite
+
+    copy = shutil.copytree(portfolio, tmp_path / "p")
+    path = sorted((copy / "readings" / "type=gas").rglob("*.parquet"))[0]
+    rewrite(path, lambda table: table.insert(len(table.columns), "calorificValue", 38.7))
+    local = calculate_portfolio(copy, taken_at=TAKEN_AT)
+    on_dask = calculate_portfolio(copy, taken_at=TAKEN_AT, engine="dask", scheduler=cluster.scheduler_address)
+    assert on_dask.entries.equals(local.entries)
+    assert local.entries.equals(calculate_portfolio(portfolio, taken_at=TAKEN_AT).entries) is False  # the values were used
