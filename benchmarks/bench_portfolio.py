@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     where = record("portfolio", {"cases": cases, "cpus": os.cpu_count(), "load_average": timing.load(),
                                  "engines": engines, "taken_at": TAKEN_AT}, tracked=args.record,
-                   path=None if args.record or args.cache == CACHE else args.cache / "results.json")
+                   cache=args.cache)
     print(f"figures written to {where}")
     disagreeing = [f"{f['size']} {f['layout']}" for f in cases if not all(a["agree"] for a in f["agreement"].values())]
     if disagreeing:

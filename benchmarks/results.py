@@ -24,9 +24,10 @@ def add_record_option(parser) -> None:
                              f"instead of {UNTRACKED.relative_to(ROOT)}")
 
 
-def record(section: str, figures: dict, tracked: bool = False, path: Path | None = None) -> Path:
-    """Merge one section into the results file (written atomically), stamped with the date and machine."""
-    target = path or (TRACKED if tracked else UNTRACKED)
+def record(section: str, figures: dict, tracked: bool = False, cache: Path = CACHE) -> Path:
+    """Merge one section into the results file (written atomically), stamped with the date and machine:
+    the tracked file, or results.json in the cache folder (.bench/ unless a test gives its own)."""
+    target = TRACKED if tracked else cache / UNTRACKED.name
     target.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(target.read_text()) if target.exists() else {}
     results[section] = {**figures, "measured": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
