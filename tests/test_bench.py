@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -10,23 +9,10 @@ import sys
 import pytest
 
 from perseus.portfolio import calculate_portfolio
-from tests.helpers import ROOT
+from perseus.site.benchmarks import BENCHMARKS, benchmark_module
 from tests.portfolio_helpers import TAKEN_AT, small_portfolio
 
-BENCHMARKS = ROOT / "benchmarks"
 TYPES = ["electricity", "gas"]
-
-
-def benchmark_module(name: str):
-    """A module of benchmarks/ (scripts, not a package), loaded from its file."""
-    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 peers = benchmark_module("peers")
 datasets = benchmark_module("datasets")
 

@@ -394,6 +394,34 @@ def test_request_check_is_usable_from_python():
         SynthRequest(archetype="pub", output=Path("x")).check()
 
 
+# --- the portfolio layout -------------------------------------------------------------------
+
+def test_format_portfolio_writes_what_calculate_portfolio_reads(tmp_path, capsys):
+    from perseus.portfolio import calculate_portfolio
+
+    out = tmp_path / "portfolio"
+    assert main(["synth", "--format", "portfolio", "--meters", "3", "--type", "electricity", "--from", "2025-03-01",
+                 "--to", "2025-03-03", "--output", str(out)]) == 0  # fmt: skip
+    assert "SYNTHETIC portfolio" in capsys.readouterr().err
+    assert {p.relative_to(out).parts[:2] for p in (out / "readings").rglob("*.parquet")} == {("readings", "type=electricity")}
+    meters = pq.read_table(out / "meters.parquet").to_pandas()
+    assert meters["type"].tolist() == ["electricity"] * 3 and meters["meter"].str.startswith("synthetic-").all()
+    run = calculate_portfolio(out, taken_at="2025-03-04T00:00:00Z")
+    assert run.entries["presentHalfHours"].tolist() == [96] * 3  # two days of half-hours, every meter
+    assert [p.name for p in tmp_path.iterdir()] == ["portfolio"]  # no staging directory left beside it
+
+
+def test_format_portfolio_refuses_a_directory_with_files_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "portfolio"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep")
+    with pytest.raises(SystemExit) as stopped:
+        main(["synth", "--format", "portfolio", "--output", str(out)])
+    assert stopped.value.code == 2
+    assert "must be a new or empty directory" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["mine.txt"] and [p.name for p in tmp_path.iterdir()] == ["portfolio"]
+
+
 # --- properties ---------------------------------------------------------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

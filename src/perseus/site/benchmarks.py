@@ -1,46 +1,109 @@
-"""The benchmark figures on the site, rendered from benchmarks/results.json (written by `make bench`, never by hand)."""
+"""The benchmark figures and peer queries on the site.
+
+Figures are rendered from benchmarks/results.json (written by `make bench RECORD=1`, never by
+hand); the DuckDB query and the polars plan from benchmarks/peers.py, the text the benchmark runs.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
 import json
+import sys
 from pathlib import Path
 
 from perseus.paths import ROOT
 from perseus.site.markdown import table
 
-RESULTS = ROOT / "benchmarks" / "results.json"
+BENCHMARKS = ROOT / "benchmarks"
+RESULTS = BENCHMARKS / "results.json"
 MARKER = "<!-- benchmark-figures -->"
+QUERIES_MARKER = "<!-- benchmark-queries -->"
+PEER_NAMES = {"duckdb": "DuckDB", "polars": "polars", "perseus-dask": "perseus on Dask"}
+
+
+def benchmark_module(name: str):
+    """A module of benchmarks/ (scripts beside each other, not a package), loaded from its file."""
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None, name
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def queries_markdown() -> str:
+    peers = benchmark_module("peers")
+    return "\n".join([
+        "The DuckDB query, one part per energy type present (joined by `UNION ALL`); the benchmark fills in the "
+        "portfolio's path, the methodologies' parameters and the gas factor sets:\n",
+        f"```sql\n{peers.DUCKDB_SETUP};\n\n{peers.DUCKDB_ELECTRICITY}\n\nUNION ALL\n\n{peers.DUCKDB_GAS}\n```\n",
+        "The polars lazy plan, written with `sink_parquet`:\n",
+        f"```python\n{inspect.getsource(peers.polars_plan).rstrip()}\n```\n",
+    ])
+
+
+def _seconds(spread: dict) -> str:
+    return f"{spread['median']:.2f} ({spread['min']:.2f}–{spread['max']:.2f})"
+
+
+def _portfolio(portfolio: dict) -> list[str]:
+    peers = [e for e in portfolio["engines"] if e != "perseus"]
+    out = [f"### Portfolio calculation\n\nMeasured {portfolio['measured']} on {portfolio['machine']}: whole commands, "
+           "a fresh process per run, engines alternated in each round; seconds of wall time as median (min–max), "
+           "CPU seconds as the median; ratio = the peer's median ÷ ours (above 1: perseus is faster). "
+           "The load average is the machine's when the size started and ended.\n"]
+    rows = []
+    for case in portfolio["cases"]:
+        engines, ratios = case["engines"], case["ratios"]
+        agree = all(a["agree"] for a in case["agreement"].values())
+        rows.append([f"{case['meters']:,}", " + ".join(case["types"]), case["layout"], f"{case['readings']:,}",
+                     *(_seconds(engines[e]["wall"]) for e in ["perseus", *peers]),
+                     " / ".join(f"{engines[e]['cpu']['median']:.1f}" for e in ["perseus", *peers]),
+                     *(f"{ratios[e]['median']:.2f}×" for e in peers),
+                     "agree" if agree else "DISAGREE", f"{case['load'][0]} → {case['load'][1]}"])
+    out.append(table(["meters", "energy", "layout", "readings", "perseus s", *(f"{PEER_NAMES[e]} s" for e in peers),
+                      "CPU s (" + " / ".join(["perseus", *(PEER_NAMES[e] for e in peers)]) + ")",
+                      *(f"{PEER_NAMES[e]} ÷ perseus" for e in peers), "totals", "load"], rows))
+    return out
+
+
+def _meter_year(figures: dict) -> list[str]:
+    rows = [[name, _seconds(f["wall"]), f"{f['cpu']['median']:.2f}"] for name, f in figures["commands"].items()]
+    return [f"### One meter-year\n\nMeasured {figures['measured']} on {figures['machine']} ({figures['rounds']} rounds, "
+            f"alternated; load average {figures['load']}).\n", table(["command", "wall s", "CPU s"], rows)]
+
+
+def _reports(figures: dict) -> list[str]:
+    rows = [[f"{s['meters']:,}", f"{s['cpu']['first_report_seconds']:.2f}", f"{s['cpu']['per_report_ms']:.3f}",
+             f"{s['cpu']['validate_per_report_ms']:.3f}",
+             f"{s['wall']['build_seconds']:.1f}" + (" (projected)" if s["projected"] else "")] for s in figures["sizes"]]
+    return [f"### Building reports\n\nMeasured {figures['measured']} on {figures['machine']} (load average "
+            f"{figures['load_average']}); CPU time per report grew {figures['growth_per_report']:.2f}× from the "
+            "smallest size to the largest.\n",
+            table(["meters", "set-up CPU s", "CPU ms a report", "validation CPU ms a report", "all reports, wall s"], rows)]
+
+
+def _hot_paths(paths: dict) -> list[str]:
+    rows = []
+    for name, item in paths.items():
+        if not isinstance(item, dict) or "steps" not in item:
+            continue
+        slowest = max(item["steps"], key=item["steps"].get)
+        rows.append([name, f"{item['command_seconds']:.2f} s", slowest, f"{item['steps'][slowest]:.2f} s"])
+    return [f"### Other hot paths\n\nMeasured {paths['measured']} on {paths['machine']}.\n",
+            table(["path", "whole command", "slowest step", "its cost"], rows)]
+
+
+SECTIONS = {"portfolio": _portfolio, "meter_year": _meter_year, "reports": _reports, "hot_paths": _hot_paths}
 
 
 def figures_markdown(path: Path = RESULTS) -> str:
     if not path.exists():
-        return "No figures recorded yet: run `make bench`.\n"
+        return "No figures recorded yet: run `make bench RECORD=1`.\n"
     results = json.loads(path.read_text())
     out = []
-    portfolio = results.get("portfolio")
-    if portfolio:
-        out.append(f"### Portfolio calculation\n\nMeasured {portfolio['measured']} on {portfolio['machine']} "
-                   f"(load average {portfolio['load_average']} when the run started), end to end from the Parquet "
-                   "files to a Parquet table of monthly totals, each engine in its own process; "
-                   "the fastest of the runs counts.\n")
-        rows = []
-        for size in portfolio["sizes"]:
-            p, d, a = size["perseus"], size["duckdb"], size["agreement"]
-            rows.append([f"{size['meters']:,}", f"{size['readings']:,}", f"{size['input_columns_mb']:,.0f}",
-                         f"{p['readings_per_second'] / 1e6:.1f}", f"{d['readings_per_second'] / 1e6:.1f}", f"{size['ratio']:.2f}×",
-                         f"{a['max_relative_difference']:.1e}", f"{p['peak_mb']:,.0f} ({p['above_baseline_mb']:,.0f})",
-                         f"{d['peak_mb']:,.0f} ({d['above_baseline_mb']:,.0f})"])
-        out.append(table(["meters", "readings", "input columns, MB", "perseus, M readings/s", "DuckDB, M readings/s",
-                          "ratio", "largest relative difference", "perseus peak MB (above libraries)",
-                          "DuckDB peak MB (above libraries)"], rows))
-    paths = results.get("hot_paths")
-    if paths:
-        out.append(f"### Other hot paths\n\nMeasured {paths['measured']} on {paths['machine']}.\n")
-        rows = []
-        for name, item in paths.items():
-            if not isinstance(item, dict) or "steps" not in item:
-                continue
-            slowest = max(item["steps"], key=item["steps"].get)
-            rows.append([name, f"{item['command_seconds']:.2f} s", slowest, f"{item['steps'][slowest]:.2f} s"])
-        out.append(table(["path", "whole command", "slowest step", "its cost"], rows))
+    for section, render in SECTIONS.items():
+        if section in results:
+            out += render(results[section])
     return "\n".join(out)
