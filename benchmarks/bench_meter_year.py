@@ -29,12 +29,30 @@ GOAL_SECONDS = 1.0
 def inputs(cache: Path) -> dict[str, Path]:
     folder = cache / "meter-year"
     consumption = folder / "consumption"
-    files = {"electricity": consumption / "synthetic-office-001-electricity.json",
-             "gas": consumption / "synthetic-office-001-gas.json", "intensity": folder / "intensity.json"}
+    files = {
+        "electricity": consumption / "synthetic-office-001-electricity.json",
+        "gas": consumption / "synthetic-office-001-gas.json",
+        "intensity": folder / "intensity.json",
+    }
     if not all(path.exists() for path in files.values()):
-        done = subprocess.run([PERSEUS, "synth", "--archetype", "office", "--gas-unit", "MTQ", "--seed", "7",
-                               "--output", str(consumption), "--intensity-output", str(files["intensity"])],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                PERSEUS,
+                "synth",
+                "--archetype",
+                "office",
+                "--gas-unit",
+                "MTQ",
+                "--seed",
+                "7",
+                "--output",
+                str(consumption),
+                "--intensity-output",
+                str(files["intensity"]),
+            ],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             raise SystemExit(f"perseus synth failed:\n{done.stderr}")
     return files
@@ -50,33 +68,57 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         calculate = [PERSEUS, "calculate", "--intensity", str(files["intensity"]), "--taken-at", TAKEN_AT, "--output"]
         commands = {
-            "perseus calculate, electricity": [*calculate, f"{scratch}/e.json", "--consumption", str(files["electricity"])],
-            "perseus calculate, electricity + gas": [*calculate, f"{scratch}/eg.json", "--consumption",
-                                                     str(files["electricity"]), str(files["gas"])],
+            "perseus calculate, electricity": [
+                *calculate,
+                f"{scratch}/e.json",
+                "--consumption",
+                str(files["electricity"]),
+            ],
+            "perseus calculate, electricity + gas": [
+                *calculate,
+                f"{scratch}/eg.json",
+                "--consumption",
+                str(files["electricity"]),
+                str(files["gas"]),
+            ],
             'python -c "import pandas"': [sys.executable, "-c", "import pandas"],
         }
         started = timing.load()
         runs = timing.alternated(commands, args.rounds, cwd=ROOT)
-    figures = {name: {"wall": timing.spread([r.wall for r in rs]), "cpu": timing.spread([r.cpu for r in rs])}
-               for name, rs in runs.items()}
-    print(f"one meter-year of MeterData JSON (17,520 half-hours a type), whole commands, {args.rounds} rounds, "
-          f"load average {started} → {timing.load()}")
+    figures = {
+        name: {"wall": timing.spread([r.wall for r in rs]), "cpu": timing.spread([r.cpu for r in rs])}
+        for name, rs in runs.items()
+    }
+    print(
+        f"one meter-year of MeterData JSON (17,520 half-hours a type), whole commands, {args.rounds} rounds, "
+        f"load average {started} → {timing.load()}"
+    )
     print(f"    {'command':<40}{'wall s: min':>12}{'median':>8}{'max':>8}{'CPU s':>8}")
     for name, f in figures.items():
-        print(f"    {name:<40}{f['wall']['min']:>12.2f}{f['wall']['median']:>8.2f}{f['wall']['max']:>8.2f}{f['cpu']['median']:>8.2f}")
+        print(
+            f"    {name:<40}{f['wall']['min']:>12.2f}{f['wall']['median']:>8.2f}{f['wall']['max']:>8.2f}{f['cpu']['median']:>8.2f}"
+        )
     ours = figures["perseus calculate, electricity"]["wall"]["median"]
     pandas = figures['python -c "import pandas"']["wall"]["median"]
     verdict = "met" if ours < GOAL_SECONDS else f"not met here ({ours / GOAL_SECONDS:.1f}× the goal)"
-    print(f"    goal: under {GOAL_SECONDS:g} s on an idle machine: {verdict}; the command takes {ours / pandas:.1f}× "
-          "the import of pandas on the same machine at the same time")
-    where = record("meter_year", {"rounds": args.rounds, "load": started, "commands": json_safe(figures)}, tracked=args.record,
-                   cache=args.cache)
+    print(
+        f"    goal: under {GOAL_SECONDS:g} s on an idle machine: {verdict}; the command takes {ours / pandas:.1f}× "
+        "the import of pandas on the same machine at the same time"
+    )
+    where = record(
+        "meter_year",
+        {"rounds": args.rounds, "load": started, "commands": json_safe(figures)},
+        tracked=args.record,
+        cache=args.cache,
+    )
     print(f"figures written to {where}")
     return 0
 
 
 def json_safe(figures: dict) -> dict:
-    return {name: {k: {s: round(v, 3) for s, v in spread.items()} for k, spread in f.items()} for name, f in figures.items()}
+    return {
+        name: {k: {s: round(v, 3) for s, v in spread.items()} for k, spread in f.items()} for name, f in figures.items()
+    }
 
 
 if __name__ == "__main__":

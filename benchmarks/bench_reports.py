@@ -36,8 +36,13 @@ def portfolio(cache: Path, meters: int) -> Path:
 
     directory = cache / f"reports-{meters}"
     if not (directory / "written.json").exists():
-        write_portfolio(directory, meters=meters, start=datetime(2025, 1, 1, tzinfo=UTC),
-                        end=datetime(2025, 1, 2, tzinfo=UTC), buckets=max(2, meters // 500))
+        write_portfolio(
+            directory,
+            meters=meters,
+            start=datetime(2025, 1, 1, tzinfo=UTC),
+            end=datetime(2025, 1, 2, tzinfo=UTC),
+            buckets=max(2, meters // 500),
+        )
         (directory / "written.json").write_text("{}")
     return directory
 
@@ -70,16 +75,21 @@ def worker(directory: str, budget: float) -> dict:
     validate = [(clock() - b) / len(kept) for clock, b in zip(clocks, begun, strict=True)]
     figures = {"meters": meters, "calculate_seconds": calculated, "built": built, "projected": built < meters}
     for name, k in (("wall", 0), ("cpu", 1)):
-        figures[name] = {"first_report_seconds": first[k], "per_report_ms": per_report[k] * 1e3,
-                         "validate_per_report_ms": validate[k] * 1e3,
-                         "build_seconds": first[k] + per_report[k] * (meters - 1)}
+        figures[name] = {
+            "first_report_seconds": first[k],
+            "per_report_ms": per_report[k] * 1e3,
+            "validate_per_report_ms": validate[k] * 1e3,
+            "build_seconds": first[k] + per_report[k] * (meters - 1),
+        }
     return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default=SIZES, help=f"meters per portfolio, comma-separated (default {SIZES})")
-    parser.add_argument("--budget", type=float, default=30.0, help="seconds of report building per size at most (default 30)")
+    parser.add_argument(
+        "--budget", type=float, default=30.0, help="seconds of report building per size at most (default 30)"
+    )
     parser.add_argument("--cache", type=Path, default=CACHE, help="where portfolios are kept (default .bench/)")
     parser.add_argument("--worker", nargs=2, metavar=("DIR", "BUDGET"), help=argparse.SUPPRESS)
     add_record_option(parser)
@@ -89,29 +99,41 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.cache.mkdir(parents=True, exist_ok=True)
     print(f"building reports (one a meter, electricity and gas, one day each), load average {timing.load()}")
-    print(f"    {'meters':>8}{'set-up s':>10}{'ms a report':>13}{'CPU ms':>8}{'validation ms':>15}{'all reports s':>15}")
+    print(
+        f"    {'meters':>8}{'set-up s':>10}{'ms a report':>13}{'CPU ms':>8}{'validation ms':>15}{'all reports s':>15}"
+    )
     sizes = []
     for meters in (int(n) for n in args.sizes.split(",")):
         directory = portfolio(args.cache, meters)
-        done = subprocess.run([sys.executable, __file__, "--worker", str(directory), str(args.budget)],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--worker", str(directory), str(args.budget)], capture_output=True, text=True
+        )
         if done.returncode:
             raise SystemExit(f"building reports at {meters:,} meters failed:\n{done.stderr[-3000:]}")
         f = json.loads(done.stdout.strip().splitlines()[-1])
         sizes.append(f)
         note = f" (projected from {f['built']:,})" if f["projected"] else ""
         w, c = f["wall"], f["cpu"]
-        print(f"    {f['meters']:>8,}{w['first_report_seconds']:>10.2f}{w['per_report_ms']:>13.3f}{c['per_report_ms']:>8.3f}"
-              f"{w['validate_per_report_ms']:>15.2f}{w['build_seconds']:>15.1f}{note}", flush=True)
+        print(
+            f"    {f['meters']:>8,}{w['first_report_seconds']:>10.2f}{w['per_report_ms']:>13.3f}{c['per_report_ms']:>8.3f}"
+            f"{w['validate_per_report_ms']:>15.2f}{w['build_seconds']:>15.1f}{note}",
+            flush=True,
+        )
     # CPU time decides: on a loaded machine the wall time per report varies with the load, not with the meters.
     first, last = sizes[0]["cpu"]["per_report_ms"], sizes[-1]["cpu"]["per_report_ms"]
     growth, scale = last / first, sizes[-1]["meters"] / sizes[0]["meters"]
     verdict = "linear" if growth <= LINEAR else f"NOT linear: each report costs {growth:.1f}× as much"
-    print(f"    from {sizes[0]['meters']:,} to {sizes[-1]['meters']:,} meters ({scale:g}×): {verdict} "
-          f"(CPU per report {first:.3f} → {last:.3f} ms; quadratic would be {scale:g}×)")
+    print(
+        f"    from {sizes[0]['meters']:,} to {sizes[-1]['meters']:,} meters ({scale:g}×): {verdict} "
+        f"(CPU per report {first:.3f} → {last:.3f} ms; quadratic would be {scale:g}×)"
+    )
     rounded = json.loads(json.dumps(sizes), parse_float=lambda text: round(float(text), 4))
-    where = record("reports", {"sizes": rounded, "growth_per_report": round(growth, 2), "load_average": timing.load()},
-                   tracked=args.record, cache=args.cache)
+    where = record(
+        "reports",
+        {"sizes": rounded, "growth_per_report": round(growth, 2), "load_average": timing.load()},
+        tracked=args.record,
+        cache=args.cache,
+    )
     print(f"figures written to {where}")
     return 0
 

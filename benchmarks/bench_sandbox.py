@@ -143,22 +143,40 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="perseus-bench-sandbox-"))
     port, bare_port = free_port(), free_port()
-    command = [sys.executable, "-m", "perseus.cli", "sandbox", "--port", str(port), "--rate-limit", "1000000000",
-               "--keys-dir", str(folder / "keys")]
+    command = [
+        sys.executable,
+        "-m",
+        "perseus.cli",
+        "sandbox",
+        "--port",
+        str(port),
+        "--rate-limit",
+        "1000000000",
+        "--keys-dir",
+        str(folder / "keys"),
+    ]
     sandbox = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     bare = None
     try:
         wait_until_up(port, "/heartbeat", sandbox)
         (folder / "day.json").write_bytes(fetch(port, ANSWERS["one day"]))
         (folder / "year.json").write_bytes(fetch(port, ANSWERS["meter-year"]))
-        bare = subprocess.Popen([sys.executable, __file__, "--bare-server", str(bare_port), str(folder)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+        bare = subprocess.Popen(
+            [sys.executable, __file__, "--bare-server", str(bare_port), str(folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ},
+        )
         wait_until_up(bare_port, "/heartbeat", bare)
         sizes = {name: len(fetch(port, path)) for name, path in ANSWERS.items()}
         rows = []
-        print(f"perseus sandbox (the command, pid {sandbox.pid}) beside a bare FastAPI app on the same uvicorn "
-              f"stack, loopback, client latency in ms")
-        print(f"{'answer':<11} {'bytes':>10} {'conns':>5}  {'sandbox p50':>11} {'p99':>8}  {'bare p50':>9} {'p99':>8}  {'p50 ratio':>9}")
+        print(
+            f"perseus sandbox (the command, pid {sandbox.pid}) beside a bare FastAPI app on the same uvicorn "
+            f"stack, loopback, client latency in ms"
+        )
+        print(
+            f"{'answer':<11} {'bytes':>10} {'conns':>5}  {'sandbox p50':>11} {'p99':>8}  {'bare p50':>9} {'p99':>8}  {'p50 ratio':>9}"
+        )
         for name, path in ANSWERS.items():
             for connections in CONNECTIONS:
                 for target, url in ((port, path), (bare_port, BARE_PATHS[name])):
@@ -169,13 +187,26 @@ def main(argv: list[str] | None = None) -> int:
                     ours.append(load(port, path, connections, REQUESTS[name] // ROUNDS))
                     theirs.append(load(bare_port, BARE_PATHS[name], connections, REQUESTS[name] // ROUNDS))
                 ours, theirs = np.concatenate(ours), np.concatenate(theirs)
-                row = {"answer": name, "bytes": sizes[name], "connections": connections, "requests": len(ours),
-                       "sandbox": {"p50": round(float(np.percentile(ours, 50)), 3), "p99": round(float(np.percentile(ours, 99)), 3)},
-                       "bare": {"p50": round(float(np.percentile(theirs, 50)), 3), "p99": round(float(np.percentile(theirs, 99)), 3)}}
+                row = {
+                    "answer": name,
+                    "bytes": sizes[name],
+                    "connections": connections,
+                    "requests": len(ours),
+                    "sandbox": {
+                        "p50": round(float(np.percentile(ours, 50)), 3),
+                        "p99": round(float(np.percentile(ours, 99)), 3),
+                    },
+                    "bare": {
+                        "p50": round(float(np.percentile(theirs, 50)), 3),
+                        "p99": round(float(np.percentile(theirs, 99)), 3),
+                    },
+                }
                 row["p50_ratio"] = round(row["sandbox"]["p50"] / row["bare"]["p50"], 2)
                 rows.append(row)
-                print(f"{name:<11} {sizes[name]:>10,} {connections:>5}  {row['sandbox']['p50']:>11.2f} {row['sandbox']['p99']:>8.2f}  "
-                      f"{row['bare']['p50']:>9.2f} {row['bare']['p99']:>8.2f}  {row['p50_ratio']:>8.2f}×")
+                print(
+                    f"{name:<11} {sizes[name]:>10,} {connections:>5}  {row['sandbox']['p50']:>11.2f} {row['sandbox']['p99']:>8.2f}  "
+                    f"{row['bare']['p50']:>9.2f} {row['bare']['p99']:>8.2f}  {row['p50_ratio']:>8.2f}×"
+                )
     finally:
         for process in (sandbox, bare):
             if process is not None:
@@ -183,7 +214,9 @@ def main(argv: list[str] | None = None) -> int:
                 process.wait(timeout=10)
     worst = max(r["p50_ratio"] for r in rows if r["answer"] in SMALL)
     print(f"small answers (heartbeat, one day): worst p50 ratio {worst:.2f}× (bound 2×)")
-    print(f"figures written to {record('sandbox', {'rows': rows, 'worst_small_p50_ratio': worst}, tracked=args.record)}")
+    print(
+        f"figures written to {record('sandbox', {'rows': rows, 'worst_small_p50_ratio': worst}, tracked=args.record)}"
+    )
     return 0 if worst <= 2 else 1
 
 

@@ -34,10 +34,16 @@ def meter_year() -> dict:
         begin, end = start + timedelta(minutes=30 * i), start + timedelta(minutes=30 * (i + 1))
         value = round(0.2 + (i % 48) / 100, 3)
         register = round(register + value, 3)
-        readings.append({"type": "electricity", "from": stamp(begin), "to": stamp(end),
-                         "takenAt": stamp(end + timedelta(hours=1)),
-                         "energy": {"value": value, "unitCode": "KWH"},
-                         "cumulative": {"value": register, "unitCode": "KWH"}})
+        readings.append(
+            {
+                "type": "electricity",
+                "from": stamp(begin),
+                "to": stamp(end),
+                "takenAt": stamp(end + timedelta(hours=1)),
+                "energy": {"value": value, "unitCode": "KWH"},
+                "cumulative": {"value": register, "unitCode": "KWH"},
+            }
+        )
     return {**template, "data": readings}
 
 
@@ -65,10 +71,16 @@ def main() -> int:
         t_command = best_of(5, lambda: subprocess.run(command, check=True, capture_output=True))
         size_mb = path.stat().st_size / 1e6
     print(f"validate one meter-year ({HALF_HOURS:,} readings, {size_mb:.1f} MB JSON) against {SPEC}")
-    print(f"  jsonschema-rs (perseus validate engine): {HALF_HOURS / t_rust:>12,.0f} readings/s  ({t_rust * 1000:.0f} ms)")
-    print(f"  jsonschema (pure Python peer):           {HALF_HOURS / t_python:>12,.0f} readings/s  ({t_python * 1000:.0f} ms)")
+    print(
+        f"  jsonschema-rs (perseus validate engine): {HALF_HOURS / t_rust:>12,.0f} readings/s  ({t_rust * 1000:.0f} ms)"
+    )
+    print(
+        f"  jsonschema (pure Python peer):           {HALF_HOURS / t_python:>12,.0f} readings/s  ({t_python * 1000:.0f} ms)"
+    )
     print(f"  ratio engine / peer:                     {t_python / t_rust:>12.1f} x")
-    print(f"  whole `perseus validate` command:        {t_command * 1000:>12.0f} ms (target < 500 ms, process start included)")
+    print(
+        f"  whole `perseus validate` command:        {t_command * 1000:>12.0f} ms (target < 500 ms, process start included)"
+    )
     return 0
 
 

@@ -62,19 +62,39 @@ def portfolio(cache: Path, size: Size, layout: str) -> tuple[Path, dict]:
         import pyarrow.parquet as pq
 
         files = sorted((directory / "readings").rglob("*.parquet"))
-        summary = {"readings": sum(pq.ParquetFile(f).metadata.num_rows for f in files), "files": len(files),
-                   "bytes": sum(f.stat().st_size for f in files)}
+        summary = {
+            "readings": sum(pq.ParquetFile(f).metadata.num_rows for f in files),
+            "files": len(files),
+            "bytes": sum(f.stat().st_size for f in files),
+        }
         marker.write_text(json.dumps(summary))
-        print(f"  wrote the {layout} layout of {size.label}: {summary['readings']:,} readings in {summary['files']} files "
-              f"({summary['bytes'] / 1e6:,.0f} MB)", flush=True)
+        print(
+            f"  wrote the {layout} layout of {size.label}: {summary['readings']:,} readings in {summary['files']} files "
+            f"({summary['bytes'] / 1e6:,.0f} MB)",
+            flush=True,
+        )
     return directory, json.loads(marker.read_text())
 
 
 def _synth(directory: Path, size: Size) -> None:
     directory.parent.mkdir(parents=True, exist_ok=True)
     kind = "both" if len(size.types) == 2 else size.types[0]
-    done = subprocess.run([PERSEUS, "synth", "--format", "portfolio", "--meters", str(size.meters), "--type", kind,
-                           "--output", str(directory)], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            PERSEUS,
+            "synth",
+            "--format",
+            "portfolio",
+            "--meters",
+            str(size.meters),
+            "--type",
+            kind,
+            "--output",
+            str(directory),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         raise SystemExit(f"perseus synth --format portfolio failed:\n{done.stderr}")
 

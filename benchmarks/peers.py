@@ -68,8 +68,9 @@ def duckdb_query(portfolio: str, types: list[str], constants: dict) -> str:
     """The query for the energy types present, one scan each, as one UNION ALL."""
     factors = ", ".join(f"({year}, {factor!r})" for year, factor in constants["factors"]["gas"])
     parts = {"electricity": DUCKDB_ELECTRICITY, "gas": DUCKDB_GAS}
-    return "\nUNION ALL\n".join(parts[t].format(portfolio=portfolio, gas_factors=factors, **constants["parameters"])
-                                for t in types)
+    return "\nUNION ALL\n".join(
+        parts[t].format(portfolio=portfolio, gas_factors=factors, **constants["parameters"]) for t in types
+    )
 
 
 def run_duckdb(portfolio: str, out: str, constants: dict) -> None:
@@ -103,24 +104,46 @@ def polars_plan(portfolio: str, types: list[str], constants: dict):
             .join(intensity, on=["region", "us"])
             .group_by("meter", "month")
             .agg((pl.col("kwh") * pl.col("intensity")).sum() / p["grams_per_kilogram"], pl.len().alias("present"))
-            .select("meter", pl.lit("electricity").alias("type"), "month", pl.col("kwh").alias("total"),
-                    pl.col("present").cast(pl.Int64)))
+            .select(
+                "meter",
+                pl.lit("electricity").alias("type"),
+                "month",
+                pl.col("kwh").alias("total"),
+                pl.col("present").cast(pl.Int64),
+            )
+        )
     if "gas" in types:
         factors = pl.LazyFrame(constants["factors"]["gas"], schema=["year", "factor"], orient="row")
         cv = pl.col("calorificValue").fill_null(p["default_calorific_value"])
         plans.append(
             pl.scan_parquet(f"{portfolio}/readings/type=gas/*/*.parquet", hive_partitioning=False)
             .group_by(pl.col("meter").cast(pl.String), month)
-            .agg(pl.when(unit == "KWH").then(value).when(unit == "WHR").then(value / 1000).otherwise(0.0).sum().alias("kwh"),
-                 pl.when(unit == "MTQ").then(value).otherwise(0.0).sum().alias("m3"), pl.len().alias("present"))
+            .agg(
+                pl.when(unit == "KWH")
+                .then(value)
+                .when(unit == "WHR")
+                .then(value / 1000)
+                .otherwise(0.0)
+                .sum()
+                .alias("kwh"),
+                pl.when(unit == "MTQ").then(value).otherwise(0.0).sum().alias("m3"),
+                pl.len().alias("present"),
+            )
             .join(meters.filter(pl.col("type") == "gas").select("meter", "calorificValue"), on="meter")
             .with_columns((pl.col("month") // 12 + 1970).alias("year"))
             .sort("year")
             .join_asof(factors, on="year")
-            .select("meter", pl.lit("gas").alias("type"), "month",
-                    ((pl.col("kwh") + pl.col("m3") * p["volume_correction"] * cv / p["megajoules_per_kilowatt_hour"])
-                     * pl.col("factor")).alias("total"),
-                    pl.col("present").cast(pl.Int64)))
+            .select(
+                "meter",
+                pl.lit("gas").alias("type"),
+                "month",
+                (
+                    (pl.col("kwh") + pl.col("m3") * p["volume_correction"] * cv / p["megajoules_per_kilowatt_hour"])
+                    * pl.col("factor")
+                ).alias("total"),
+                pl.col("present").cast(pl.Int64),
+            )
+        )
     return pl.concat(plans)
 
 
@@ -140,8 +163,11 @@ def constants(types: list[str]) -> dict:
     assert not methodologies["electricity"].uses("emission-factors"), "the electricity peer assumes grid intensity"
     gas = FactorTable.of(methodologies["gas"].factor_rule)
     parameters = {**methodologies["electricity"].parameters, **methodologies["gas"].parameters}
-    return {"types": list(types), "parameters": parameters,
-            "factors": {"gas": [[int(y), float(v)] for y, v in zip(gas.years, gas.values, strict=True)]}}
+    return {
+        "types": list(types),
+        "parameters": parameters,
+        "factors": {"gas": [[int(y), float(v)] for y, v in zip(gas.years, gas.values, strict=True)]},
+    }
 
 
 def agreement(ours: Path, theirs: Path) -> dict:
@@ -156,13 +182,22 @@ def agreement(ours: Path, theirs: Path) -> dict:
     other = pd.read_parquet(theirs).astype({"meter": str, "type": str, "month": "int64"})
     joined = mine.merge(other, on=["meter", "type", "month"], how="outer", indicator=True)
     both = joined[joined["_merge"] == "both"]
-    relative = (np.abs(both["emissionsUnrounded"] - both["total"]) / np.maximum(np.abs(both["total"]), 1e-300)).to_numpy()
+    relative = (
+        np.abs(both["emissionsUnrounded"] - both["total"]) / np.maximum(np.abs(both["total"]), 1e-300)
+    ).to_numpy()
     missing = int((~np.isfinite(relative)).sum())  # a NaN or NULL total on either side is a disagreement, never skipped
-    result = {"rows": len(both), "unmatched": int((joined["_merge"] != "both").sum()) + missing,
-              "max_relative_difference": float(np.max(relative, initial=0.0)) if not missing else float("inf"),
-              "present_equal": bool((both["presentHalfHours"] == both["present"]).all())}
-    result["agree"] = bool(result["rows"] and not result["unmatched"] and result["present_equal"]
-                           and result["max_relative_difference"] <= 1e-9)
+    result = {
+        "rows": len(both),
+        "unmatched": int((joined["_merge"] != "both").sum()) + missing,
+        "max_relative_difference": float(np.max(relative, initial=0.0)) if not missing else float("inf"),
+        "present_equal": bool((both["presentHalfHours"] == both["present"]).all()),
+    }
+    result["agree"] = bool(
+        result["rows"]
+        and not result["unmatched"]
+        and result["present_equal"]
+        and result["max_relative_difference"] <= 1e-9
+    )
     return result
 
 

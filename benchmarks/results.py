@@ -19,9 +19,12 @@ UNTRACKED = CACHE / "results.json"
 
 
 def add_record_option(parser) -> None:
-    parser.add_argument("--record", action="store_true",
-                        help=f"write the figures to {TRACKED.relative_to(ROOT)} (tracked; the site shows them) "
-                             f"instead of {UNTRACKED.relative_to(ROOT)}")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help=f"write the figures to {TRACKED.relative_to(ROOT)} (tracked; the site shows them) "
+        f"instead of {UNTRACKED.relative_to(ROOT)}",
+    )
 
 
 def record(section: str, figures: dict, tracked: bool = False, cache: Path = CACHE) -> Path:
@@ -30,8 +33,11 @@ def record(section: str, figures: dict, tracked: bool = False, cache: Path = CAC
     target = TRACKED if tracked else cache / UNTRACKED.name
     target.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(target.read_text()) if target.exists() else {}
-    results[section] = {**figures, "measured": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"}
+    results[section] = {
+        **figures,
+        "measured": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+    }
     temporary = target.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     temporary.replace(target)

@@ -49,7 +49,7 @@ def alternated(commands: dict[str, Sequence[str]], rounds: int, cwd=None) -> dic
     names = list(commands)
     runs: dict[str, list[Run]] = {name: [] for name in names}
     for k in range(rounds):
-        for name in names[k % len(names):] + names[:k % len(names)]:
+        for name in names[k % len(names) :] + names[: k % len(names)]:
             runs[name].append(timed(commands[name], cwd))
     return runs
 

@@ -42,11 +42,19 @@ def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) ->
 
 def reading(type_: str, start: datetime, k: int, value, unit: str) -> dict:
     begin, end = half_hour(start, k)
-    return {"type": type_, "from": begin, "to": end, "value": repr(value) if isinstance(value, float) else value, "unitCode": unit}
+    return {
+        "type": type_,
+        "from": begin,
+        "to": end,
+        "value": repr(value) if isinstance(value, float) else value,
+        "unitCode": unit,
+    }
 
 
 def intensity_rows(start: datetime, values) -> list[dict]:
-    return [{"from": half_hour(start, k)[0], "to": half_hour(start, k)[1], "intensity": v} for k, v in enumerate(values)]
+    return [
+        {"from": half_hour(start, k)[0], "to": half_hour(start, k)[1], "intensity": v} for k, v in enumerate(values)
+    ]
 
 
 def decode(step: str) -> dict:

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,15 @@ def built_site(tmp_path_factory, worker_id) -> Path:
 def fresh_generation(tmp_path_factory, worker_id) -> Path:
     """Every generated file as `perseus generate` writes it now, generated once per test run."""
     return once_per_run(tmp_path_factory, worker_id, "generated", lambda folder: generate_into(folder, hash_seed=0))
+
+
+@pytest.fixture(scope="session")
+def served(built_site):
+    """The built site served on loopback at its published path, for the browser tests."""
+    if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
+        pytest.skip("PERSEUS_SKIP_BROWSER=1")
+    from tests.site_harness import serve
+
+    base, server = serve(built_site)
+    yield base
+    server.shutdown()

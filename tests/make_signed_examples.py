@@ -26,11 +26,23 @@ def main() -> None:
     cap, edp = keys.example_member(ca, CAP), keys.example_member(ca, EDP)
     meter = json.loads((EXAMPLES / "valid" / "MeterData-electricity.json").read_text())
     report = json.loads((EXAMPLES / "valid" / "EmissionsReport-blended-with-sources.json").read_text())
-    inbound = sign_meter_data(meter, key=edp.key, cert_chain=[edp.certificate], cap=cap.application,
-                              timestamp="2025-10-01T02:00:00Z", account="example-account-1")
-    signed = sign_report(report, key=cap.key, cert_chain=[cap.certificate], inbound_records=[inbound],
-                         trust_anchor=ca.certificate_pem(), fsp=keys.example_member_url(keys.EXAMPLES[FSP][0]),
-                         outcode="RG10")
+    inbound = sign_meter_data(
+        meter,
+        key=edp.key,
+        cert_chain=[edp.certificate],
+        cap=cap.application,
+        timestamp="2025-10-01T02:00:00Z",
+        account="example-account-1",
+    )
+    signed = sign_report(
+        report,
+        key=cap.key,
+        cert_chain=[cap.certificate],
+        inbound_records=[inbound],
+        trust_anchor=ca.certificate_pem(),
+        fsp=keys.example_member_url(keys.EXAMPLES[FSP][0]),
+        outcode="RG10",
+    )
     (EXAMPLES / "valid" / "MeterData-electricity-signed.json").write_text(json.dumps(inbound, indent=2) + "\n")
     (EXAMPLES / "valid" / "EmissionsReport-blended-signed.json").write_text(json.dumps(signed, indent=2) + "\n")
     (EXAMPLES / "trust-anchors" / "sandbox-example-ca.pem").write_bytes(ca.certificate_pem())

@@ -55,9 +55,16 @@ def single_meter_inputs(portfolio: Path, meter: str, out: Path) -> dict:
     files = []
     for energy_type, group in rows.groupby("type"):
         stamp = lambda s: s.dt.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
-        data = [{"type": energy_type, "from": f, "to": t, "energy": {"value": v, "unitCode": u}}
-                for f, t, v, u in zip(stamp(group["from"]), stamp(group["from"] + pd.Timedelta(minutes=30)),
-                                      group["value"].tolist(), group["unitCode"], strict=True)]
+        data = [
+            {"type": energy_type, "from": f, "to": t, "energy": {"value": v, "unitCode": u}}
+            for f, t, v, u in zip(
+                stamp(group["from"]),
+                stamp(group["from"] + pd.Timedelta(minutes=30)),
+                group["value"].tolist(),
+                group["unitCode"],
+                strict=True,
+            )
+        ]
         payload: dict[str, object] = {"data": data}
         row = meters[(meters["meter"] == meter) & (meters["type"] == energy_type)].iloc[0]
         if pd.notna(row["calorificValue"]):
@@ -71,8 +78,12 @@ def single_meter_inputs(portfolio: Path, meter: str, out: Path) -> dict:
     table = pq.read_table(portfolio / "intensity.parquet").to_pandas()
     table = table[table["region"].astype(str) == region]
     csv = out / "intensity.csv"
-    pd.DataFrame({"from": table["from"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  "to": (table["from"] + pd.Timedelta(minutes=30)).dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  "intensity": table["intensity"]}).to_csv(csv, index=False)
+    pd.DataFrame(
+        {
+            "from": table["from"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "to": (table["from"] + pd.Timedelta(minutes=30)).dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "intensity": table["intensity"],
+        }
+    ).to_csv(csv, index=False)
     (out / "intensity.csv.meta.yaml").write_text(yaml.safe_dump(intensity.datasets[region]))
     return {"consumption": files, "intensity": csv}

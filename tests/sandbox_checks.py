@@ -7,8 +7,8 @@ from functools import lru_cache
 
 import jsonschema_rs
 
-from perseus.sandbox.served import newest_releases
 from perseus.paths import GENERATED
+from perseus.sandbox.served import newest_releases
 from perseus.validation import load_release_schema, validate_payload
 
 RELEASE_OF_PATH = {

@@ -20,6 +20,7 @@ Interface facts (keys, URIs, shapes) are the scheme's; the code is this project'
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import uuid
 from dataclasses import dataclass
@@ -91,33 +92,60 @@ class Pki:
         (folder / "4-signing-ca-cert.pem").write_bytes(self.root_pem())
         for who, member in self.members.items():
             pem = serialization.Encoding.PEM
-            (folder / f"{who}-bundle.pem").write_bytes(member.certificate.public_bytes(pem) + self.issuer.public_bytes(pem))
-            (folder / f"{who}-key.pem").write_bytes(member.key.private_bytes(
-                pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+            (folder / f"{who}-bundle.pem").write_bytes(
+                member.certificate.public_bytes(pem) + self.issuer.public_bytes(pem)
+            )
+            (folder / f"{who}-key.pem").write_bytes(
+                member.key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            )
         return folder
 
 
 def _name(*attributes) -> x509.Name:
     oids = (NameOID.COUNTRY_NAME, NameOID.STATE_OR_PROVINCE_NAME, NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME)
-    return x509.Name([x509.NameAttribute(oid, value) for oid, value in zip(oids, attributes) if value is not None])
+    return x509.Name(
+        [x509.NameAttribute(oid, value) for oid, value in zip(oids, attributes, strict=True) if value is not None]
+    )
 
 
 def _certificate(subject, key, issuer_name, issuer_key, serial, days, extensions):
     now = dt.datetime.now(dt.UTC)
-    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name).public_key(key.public_key())
-               .serial_number(serial).not_valid_before(now - dt.timedelta(days=1))
-               .not_valid_after(now + dt.timedelta(days=days)))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(serial)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=days))
+    )
     for extension, critical in extensions:
         builder = builder.add_extension(extension, critical=critical)
     builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-    builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+    builder = builder.add_extension(
+        x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
+    )
     return builder.sign(issuer_key, hashes.SHA256())
 
 
 def _ca_usage(path_length):
-    return [(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
-                           key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False), True),
-            (x509.BasicConstraints(ca=True, path_length=path_length), True)]
+    return [
+        (
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            True,
+        ),
+        (x509.BasicConstraints(ca=True, path_length=path_length), True),
+    ]
 
 
 MEMBERS = {  # who: (serial, organisation, application number, member number, role label)
@@ -140,16 +168,25 @@ def certmaker_pki(environment: str = "production") -> Pki:
         key = ec.generate_private_key(ec.SECP256R1())
         app_path, member_path = DIRECTORY_PATHS[environment]
         application, member = f"{directory}/{app_path}/{app}", f"{directory}/{member_path}/{number}"
-        certificate = _certificate(_name("GB", "London", organisation, application), key, issuer_name, issuer_key, serial, 365, [
-            (x509.SubjectAlternativeName([x509.UniformResourceIdentifier(application)]), False),
-            (x509.UnrecognizedExtension(OID_ROLES, _Utf8Sequence([f"{scheme}/role/{role}"]).dump()), False),
-            (x509.UnrecognizedExtension(OID_MEMBER, asn1.UTF8String(member).dump()), False),
-        ])
+        certificate = _certificate(
+            _name("GB", "London", organisation, application),
+            key,
+            issuer_name,
+            issuer_key,
+            serial,
+            365,
+            [
+                (x509.SubjectAlternativeName([x509.UniformResourceIdentifier(application)]), False),
+                (x509.UnrecognizedExtension(OID_ROLES, _Utf8Sequence([f"{scheme}/role/{role}"]).dump()), False),
+                (x509.UnrecognizedExtension(OID_MEMBER, asn1.UTF8String(member).dump()), False),
+            ],
+        )
         members[who] = Member(key, certificate, application, member, f"{scheme}/role/{role}")
     return Pki(environment, root_key, root, issuer, members)
 
 
 # --- the demo EDP's MeterData -------------------------------------------------------------------
+
 
 def month_readings(year: int, month: int, kwh: float = 0.5) -> list[dict]:
     """A month of half-hourly electricity readings in the registry's MeterData shape."""
@@ -158,9 +195,16 @@ def month_readings(year: int, month: int, kwh: float = 0.5) -> list[dict]:
     readings, cumulative, t = [], 1000.0, start
     while t < end:
         cumulative = round(cumulative + kwh, 3)
-        readings.append({"type": "electricity", "from": _z(t), "to": _z(t + dt.timedelta(minutes=30)),
-                         "takenAt": _z(t + dt.timedelta(minutes=90)), "energy": {"value": kwh, "unitCode": "KWH"},
-                         "cumulative": {"value": cumulative, "unitCode": "KWH"}})
+        readings.append(
+            {
+                "type": "electricity",
+                "from": _z(t),
+                "to": _z(t + dt.timedelta(minutes=30)),
+                "takenAt": _z(t + dt.timedelta(minutes=90)),
+                "energy": {"value": kwh, "unitCode": "KWH"},
+                "cumulative": {"value": cumulative, "unitCode": "KWH"},
+            }
+        )
         t += dt.timedelta(minutes=30)
     return readings
 
@@ -177,42 +221,71 @@ def _minute(date: dt.date) -> str:  # the demo EDP's metering period: a date at 
     return f"{date.isoformat()}T00:00Z"
 
 
-def demo_edp_meter_data(pki: Pki, readings: list[dict], from_date: dt.date, to_date: dt.date,
-                        outcode: str = "CF99", account: str = "opaque-account-1") -> dict:
+def demo_edp_meter_data(
+    pki: Pki,
+    readings: list[dict],
+    from_date: dt.date,
+    to_date: dt.date,
+    outcode: str = "CF99",
+    account: str = "opaque-account-1",
+) -> dict:
     scheme = pki.scheme
     cap = pki.members["cap"].application  # the demo reads it from the CAP's client certificate
     # A sub-second timestamp, as the demo writes `isoformat()[0:-7] + "Z"`: here at the very end of a
     # second, so that it falls after the second-precision signature made a moment later.
     granted = dt.datetime.now(dt.UTC).replace(microsecond=999990)
     record = Record(pki.trust_framework)
-    permission = record.add_step({
-        "type": "permission", "scheme": scheme, "timestamp": f"{granted.isoformat()[0:-7]}Z", "account": account,
-        "allows": {"licences": [f"{scheme}/licence/energy-consumption-data/2024-12-05"]},
-        "expires": f"{(granted + dt.timedelta(days=365)).isoformat()[0:-7]}Z",
-    })
-    origin = record.add_step({
-        "type": "origin", "scheme": scheme, "sourceType": f"{scheme}/source-type/Meter",
-        "origin": "https://www.smartdcc.co.uk/",
-        "originLicence": "https://smartenergycodecompany.co.uk/documents/sec/consolidated-sec/",
-        "external": True, "permissions": [permission],
-        "perseus:scheme": {"meteringPeriod": {"from": _minute(from_date), "to": _minute(to_date)}},
-        "perseus:assurance": {"dataSource": f"{scheme}/assurance/data-source/SmartMeter",
-                              "missingData": f"{scheme}/assurance/missing-data/Missing",
-                              "processing": f"{scheme}/assurance/processing/SmartDCCOtherUser"},
-    })
-    record.add_step({
-        "type": "transfer", "scheme": scheme, "of": origin, "to": cap,
-        "standard": f"{scheme}/standard/energy-consumption-data/2024-12-05",
-        "licence": f"{scheme}/licence/energy-consumption-data/2024-12-05",
-        "service": "https://perseus-demo-energy.example/datasources/S018011012261305588165/import",
-        "path": "/readings", "parameters": {"measure": "import", "from": _minute(from_date), "to": _minute(to_date)},
-        "permissions": [permission], "transaction": str(uuid.uuid4()),
-    })
-    return {"data": readings, "location": {"ukPostcodeOutcode": outcode},
-            "provenance": record.sign(pki.signer("edp")).encoded()}
+    permission = record.add_step(
+        {
+            "type": "permission",
+            "scheme": scheme,
+            "timestamp": f"{granted.isoformat()[0:-7]}Z",
+            "account": account,
+            "allows": {"licences": [f"{scheme}/licence/energy-consumption-data/2024-12-05"]},
+            "expires": f"{(granted + dt.timedelta(days=365)).isoformat()[0:-7]}Z",
+        }
+    )
+    origin = record.add_step(
+        {
+            "type": "origin",
+            "scheme": scheme,
+            "sourceType": f"{scheme}/source-type/Meter",
+            "origin": "https://www.smartdcc.co.uk/",
+            "originLicence": "https://smartenergycodecompany.co.uk/documents/sec/consolidated-sec/",
+            "external": True,
+            "permissions": [permission],
+            "perseus:scheme": {"meteringPeriod": {"from": _minute(from_date), "to": _minute(to_date)}},
+            "perseus:assurance": {
+                "dataSource": f"{scheme}/assurance/data-source/SmartMeter",
+                "missingData": f"{scheme}/assurance/missing-data/Missing",
+                "processing": f"{scheme}/assurance/processing/SmartDCCOtherUser",
+            },
+        }
+    )
+    record.add_step(
+        {
+            "type": "transfer",
+            "scheme": scheme,
+            "of": origin,
+            "to": cap,
+            "standard": f"{scheme}/standard/energy-consumption-data/2024-12-05",
+            "licence": f"{scheme}/licence/energy-consumption-data/2024-12-05",
+            "service": "https://perseus-demo-energy.example/datasources/S018011012261305588165/import",
+            "path": "/readings",
+            "parameters": {"measure": "import", "from": _minute(from_date), "to": _minute(to_date)},
+            "permissions": [permission],
+            "transaction": str(uuid.uuid4()),
+        }
+    )
+    return {
+        "data": readings,
+        "location": {"ukPostcodeOutcode": outcode},
+        "provenance": record.sign(pki.signer("edp")).encoded(),
+    }
 
 
 # --- the CAP agent's emissions report -----------------------------------------------------------
+
 
 def cap_agent_report(pki: Pki, meter_data: dict, grams: int = 150) -> dict:
     scheme, cap = pki.scheme, pki.members["cap"]
@@ -230,37 +303,57 @@ def cap_agent_report(pki: Pki, meter_data: dict, grams: int = 150) -> dict:
     signed = combined.sign(pki.signer("cap")).encoded()
 
     record = Record(pki.trust_framework, signed)
-    intensity = record.add_step({
-        "type": "origin", "scheme": scheme, "sourceType": f"{scheme}/source-type/GridCarbonIntensity",
-        "origin": "https://api.carbonintensity.org.uk/", "originLicense": "https://creativecommons.org/licenses/by/4.0/",
-        "external": True, "perseus:scheme": {"meteringPeriod": window, "postcode": meter_data["location"]["ukPostcodeOutcode"]},
-        "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Complete"},
-    })
+    intensity = record.add_step(
+        {
+            "type": "origin",
+            "scheme": scheme,
+            "sourceType": f"{scheme}/source-type/GridCarbonIntensity",
+            "origin": "https://api.carbonintensity.org.uk/",
+            "originLicense": "https://creativecommons.org/licenses/by/4.0/",
+            "external": True,
+            "perseus:scheme": {"meteringPeriod": window, "postcode": meter_data["location"]["ukPostcodeOutcode"]},
+            "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Complete"},
+        }
+    )
     signed = record.sign(pki.signer("cap")).encoded()
 
     record = Record(pki.trust_framework, signed)
-    process = record.add_step({
-        "type": "process", "scheme": scheme, "inputs": [receipt, intensity],
-        "process": f"{scheme}/process/electricity-emissions-calculation/2026-03-12", "permissions": [permission],
-        "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Complete"},
-    })
+    process = record.add_step(
+        {
+            "type": "process",
+            "scheme": scheme,
+            "inputs": [receipt, intensity],
+            "process": f"{scheme}/process/electricity-emissions-calculation/2026-03-12",
+            "permissions": [permission],
+            "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Complete"},
+        }
+    )
     signed = record.sign(pki.signer("cap")).encoded()
 
     month = {"from": readings[0]["from"], "to": readings[-1]["to"]}
     record = Record(pki.trust_framework, signed)
-    record.add_step({
-        "type": "transfer", "scheme": scheme, "of": process, "to": pki.members["fsp"].member,
-        "standard": f"{scheme}/standard/emissions-report/2026-03-12",
-        "license": f"{scheme}/license/energy-consumption-emissions-edp-cap-fsp/2026-03-12",
-        "service": "http://localhost:3000", "path": "/emissions",
-        "parameters": {"type": "electricity", **month}, "permissions": [permission],
-    })
+    record.add_step(
+        {
+            "type": "transfer",
+            "scheme": scheme,
+            "of": process,
+            "to": pki.members["fsp"].member,
+            "standard": f"{scheme}/standard/emissions-report/2026-03-12",
+            "license": f"{scheme}/license/energy-consumption-emissions-edp-cap-fsp/2026-03-12",
+            "service": "http://localhost:3000",
+            "path": "/emissions",
+            "parameters": {"type": "electricity", **month},
+            "permissions": [permission],
+        }
+    )
     final = record.sign(pki.signer("cap"))
     final.verify(provider)  # the agent checks the finished record as the FSP will
     taken_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     kg = round(sum(r["energy"]["value"] * grams / 1000 for r in readings), 3)
-    return {"data": [{"type": "electricity", **month, "takenAt": taken_at, "emissions": {"value": kg, "unitCode": "KGM"}}],
-            "provenance": final.encoded()}
+    return {
+        "data": [{"type": "electricity", **month, "takenAt": taken_at, "emissions": {"value": kg, "unitCode": "KGM"}}],
+        "provenance": final.encoded(),
+    }
 
 
 def write_json(path: Path, value) -> Path:
@@ -270,6 +363,7 @@ def write_json(path: Path, value) -> Path:
 
 # --- the library's own example (ib1-provenance's main.py) --------------------------------------
 
+
 def library_example_report(pki: Pki) -> dict:
     """The EDP -> CAP -> bank chain of ib1-provenance's example: date-precision periods (`2023-09-01Z`),
     `originMethod` in the assurance, transfers addressed to member URLs, `allows.licenses` and
@@ -278,48 +372,116 @@ def library_example_report(pki: Pki) -> dict:
     cap, bank = pki.members["cap"], pki.members["fsp"]
     year = {"from": "2023-09-01Z", "to": "2024-09-01Z"}
     edp = Record(pki.trust_framework)
-    permission = edp.add_step({"type": "permission", "scheme": scheme, "timestamp": "2024-09-20T12:16:11Z",
-                               "account": "/yl4Y/aV6b80fo5cnmuDDByfuEA=", "expires": "2025-09-20T12:16:11Z",
-                               "allows": {"licenses": [f"{scheme}/license/energy-consumption-data/2024-12-05"]}})
-    origin = edp.add_step({
-        "type": "origin", "scheme": scheme, "sourceType": f"{scheme}/source-type/Meter", "origin": "https://www.smartdcc.co.uk/",
-        "originLicense": "https://smartenergycodecompany.co.uk/documents/sec/consolidated-sec/", "external": True,
-        "permissions": [permission], "perseus:scheme": {"meteringPeriod": year},
-        "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Missing",
-                              "originMethod": f"{scheme}/assurance/origin-method/SmartDCCOtherUser"},
-    })
-    edp.add_step({"type": "transfer", "scheme": scheme, "of": origin, "to": cap.member,
-                  "standard": f"{scheme}/standard/energy-consumption-data/2024-12-05",
-                  "license": f"{scheme}/license/energy-consumption-data/2024-12-05",
-                  "service": "https://api.meters.example/meter-readings/0", "path": "/readings",
-                  "parameters": {"measure": "import", **year}, "permissions": [permission]})
+    permission = edp.add_step(
+        {
+            "type": "permission",
+            "scheme": scheme,
+            "timestamp": "2024-09-20T12:16:11Z",
+            "account": "/yl4Y/aV6b80fo5cnmuDDByfuEA=",
+            "expires": "2025-09-20T12:16:11Z",
+            "allows": {"licenses": [f"{scheme}/license/energy-consumption-data/2024-12-05"]},
+        }
+    )
+    origin = edp.add_step(
+        {
+            "type": "origin",
+            "scheme": scheme,
+            "sourceType": f"{scheme}/source-type/Meter",
+            "origin": "https://www.smartdcc.co.uk/",
+            "originLicense": "https://smartenergycodecompany.co.uk/documents/sec/consolidated-sec/",
+            "external": True,
+            "permissions": [permission],
+            "perseus:scheme": {"meteringPeriod": year},
+            "perseus:assurance": {
+                "missingData": f"{scheme}/assurance/missing-data/Missing",
+                "originMethod": f"{scheme}/assurance/origin-method/SmartDCCOtherUser",
+            },
+        }
+    )
+    edp.add_step(
+        {
+            "type": "transfer",
+            "scheme": scheme,
+            "of": origin,
+            "to": cap.member,
+            "standard": f"{scheme}/standard/energy-consumption-data/2024-12-05",
+            "license": f"{scheme}/license/energy-consumption-data/2024-12-05",
+            "service": "https://api.meters.example/meter-readings/0",
+            "path": "/readings",
+            "parameters": {"measure": "import", **year},
+            "permissions": [permission],
+        }
+    )
     at_cap = Record(pki.trust_framework, edp.sign(pki.signer("edp")).encoded())
     at_cap.verify(provider)
-    sent = at_cap.find_step({"type": "transfer", "to": cap.member, "_signature": {"signed": {"roles": [pki.members["edp"].role]}}})
+    sent = at_cap.find_step(
+        {"type": "transfer", "to": cap.member, "_signature": {"signed": {"roles": [pki.members["edp"].role]}}}
+    )
     receipt = at_cap.add_step({"type": "receipt", "transfer": sent["id"]})
-    consent = at_cap.add_step({"type": "permission", "scheme": scheme, "timestamp": "2024-10-21T09:09:10Z",
-                               "account": "dbd16978-a0a642d9aa2d95318b50e605", "expires": "2025-10-21T09:09:10Z",
-                               "allows": {"licenses": [f"{scheme}/license/emissions-report/2024-12-05"],
-                                          "processes": [f"{scheme}/process/emissions-calculations/2024-12-05"]}})
-    intensity = at_cap.add_step({
-        "type": "origin", "scheme": scheme, "sourceType": f"{scheme}/source-type/GridCarbonIntensity",
-        "origin": "https://api.carbonintensity.org.uk/", "originLicense": "https://creativecommons.org/licenses/by/4.0/",
-        "external": True, "perseus:scheme": {"meteringPeriod": year, "postcode": "CF99"},
-        "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Complete"},
-    })
-    process = at_cap.add_step({"type": "process", "scheme": scheme, "inputs": [receipt, intensity],
-                               "process": f"{scheme}/process/emissions-calculations/2024-12-05", "permissions": [consent],
-                               "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Substituted"}})
-    at_cap.add_step({"type": "transfer", "scheme": scheme, "of": process, "to": bank.member,
-                     "standard": f"{scheme}/standard/emissions-report/2024-12-05",
-                     "license": f"{scheme}/license/emissions-report/2024-12-05",
-                     "service": "https://api.emissions.example/emission-report/23", "path": "/emissions",
-                     "parameters": {"from": "2023-09Z", "to": "2024-09Z"}, "permissions": [consent]})
+    consent = at_cap.add_step(
+        {
+            "type": "permission",
+            "scheme": scheme,
+            "timestamp": "2024-10-21T09:09:10Z",
+            "account": "dbd16978-a0a642d9aa2d95318b50e605",
+            "expires": "2025-10-21T09:09:10Z",
+            "allows": {
+                "licenses": [f"{scheme}/license/emissions-report/2024-12-05"],
+                "processes": [f"{scheme}/process/emissions-calculations/2024-12-05"],
+            },
+        }
+    )
+    intensity = at_cap.add_step(
+        {
+            "type": "origin",
+            "scheme": scheme,
+            "sourceType": f"{scheme}/source-type/GridCarbonIntensity",
+            "origin": "https://api.carbonintensity.org.uk/",
+            "originLicense": "https://creativecommons.org/licenses/by/4.0/",
+            "external": True,
+            "perseus:scheme": {"meteringPeriod": year, "postcode": "CF99"},
+            "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Complete"},
+        }
+    )
+    process = at_cap.add_step(
+        {
+            "type": "process",
+            "scheme": scheme,
+            "inputs": [receipt, intensity],
+            "process": f"{scheme}/process/emissions-calculations/2024-12-05",
+            "permissions": [consent],
+            "perseus:assurance": {"missingData": f"{scheme}/assurance/missing-data/Substituted"},
+        }
+    )
+    at_cap.add_step(
+        {
+            "type": "transfer",
+            "scheme": scheme,
+            "of": process,
+            "to": bank.member,
+            "standard": f"{scheme}/standard/emissions-report/2024-12-05",
+            "license": f"{scheme}/license/emissions-report/2024-12-05",
+            "service": "https://api.emissions.example/emission-report/23",
+            "path": "/emissions",
+            "parameters": {"from": "2023-09Z", "to": "2024-09Z"},
+            "permissions": [consent],
+        }
+    )
     at_bank = Record(pki.trust_framework, at_cap.sign(pki.signer("cap")).encoded())
     at_bank.verify(provider)
-    delivered = at_bank.find_step({"type": "transfer", "to": bank.member, "_signature": {"signed": {"roles": [cap.role]}}})
+    delivered = at_bank.find_step(
+        {"type": "transfer", "to": bank.member, "_signature": {"signed": {"roles": [cap.role]}}}
+    )
     at_bank.add_step({"type": "receipt", "transfer": delivered["id"]})
     months = [dt.datetime(2023 + (8 + i) // 12, (8 + i) % 12 + 1, 1, tzinfo=dt.UTC) for i in range(13)]
-    data = [{"type": "electricity", "from": _z(a), "to": _z(b), "takenAt": "2024-10-21T09:10:00Z",
-             "emissions": {"value": 100.0 + i, "unitCode": "KGM"}} for i, (a, b) in enumerate(zip(months, months[1:]))]
+    data = [
+        {
+            "type": "electricity",
+            "from": _z(a),
+            "to": _z(b),
+            "takenAt": "2024-10-21T09:10:00Z",
+            "emissions": {"value": 100.0 + i, "unitCode": "KGM"},
+        }
+        for i, (a, b) in enumerate(itertools.pairwise(months))
+    ]
     return {"data": data, "provenance": at_bank.sign(pki.signer("fsp")).encoded()}

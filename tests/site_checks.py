@@ -43,6 +43,7 @@ def example_problems(site: Path) -> list[str]:
 
 
 def download_problems(site: Path) -> list[str]:
+    """Every generated file is published byte for byte, and every manifest entry matches its file."""
     problems = []
     for path in sorted(p for p in GENERATED.rglob("*") if p.is_file() and p.name != "README.md"):
         published = site / "downloads" / path.relative_to(GENERATED)
@@ -50,6 +51,42 @@ def download_problems(site: Path) -> list[str]:
             problems.append(f"{published}: missing")
         elif published.read_bytes() != path.read_bytes():
             problems.append(f"{published}: differs from {path}")
+    return problems + manifest_problems(site)
+
+
+def manifest_problems(site: Path) -> list[str]:
+    """downloads/manifest.json: each entry's file exists on the site, has the stated size and SHA-256, and,
+    when it names a repository source, the same bytes; every file under downloads/ is listed."""
+    import hashlib
+
+    from perseus.paths import ROOT
+
+    folder = site / "downloads"
+    entries = json.loads((folder / "manifest.json").read_text())
+    problems = []
+    for entry in entries:
+        missing = {"path", "status", "sha256"} - set(entry)
+        if missing:
+            problems.append(f"manifest entry {entry}: lacks {sorted(missing)}")
+            continue
+        published = folder / entry["path"]
+        if not published.exists():
+            problems.append(f"{entry['path']}: listed in the manifest but not on the site")
+            continue
+        data = published.read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            problems.append(
+                f"{entry['path']}: SHA-256 {hashlib.sha256(data).hexdigest()}, manifest says {entry['sha256']}"
+            )
+        if entry.get("bytes") not in (None, len(data)):
+            problems.append(f"{entry['path']}: {len(data)} bytes, manifest says {entry['bytes']}")
+        if "source" in entry and (ROOT / entry["source"]).read_bytes() != data:
+            problems.append(f"{entry['path']}: differs from its source {entry['source']}")
+    listed = {e["path"] for e in entries}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel not in listed and rel != "manifest.json" and not rel.startswith("index"):
+            problems.append(f"{rel}: on the site under downloads/ but not in the manifest")
     return problems
 
 
@@ -66,7 +103,7 @@ def worked_problems(site: Path) -> list[str]:
     """Every figure shown equals what the calculator returns now, and the arithmetic holds by hand: each step,
     worked half-hour by half-hour from the example's readings here, sums to the page's figure for the month."""
     from perseus.methodology.documents import resolve
-    from perseus.site.worked import example
+    from perseus.site.worked import compute as example
 
     problems = []
     tables = worked_tables(site)
@@ -79,16 +116,23 @@ def worked_problems(site: Path) -> list[str]:
             month = entry["from"][:7]
             value, shown = cells.get(f"{month}:emissions", (None, ""))
             if value != entry["emissions"]["value"] or float(shown.replace(",", "")) != value:
-                problems.append(f"{ref} {month}: page shows {shown!r}, calculator returns {entry['emissions']['value']}")
+                problems.append(
+                    f"{ref} {month}: page shows {shown!r}, calculator returns {entry['emissions']['value']}"
+                )
                 continue
             result = cells[f"{month}:{m.document['result']}"][0]
             mode = {"half-even": decimal.ROUND_HALF_EVEN, "half-up": decimal.ROUND_HALF_UP}[m.rounding["mode"]]
-            if float(decimal.Decimal(repr(result)).quantize(decimal.Decimal(1).scaleb(-m.rounding["decimals"]), mode)) != value:
+            if (
+                float(decimal.Decimal(repr(result)).quantize(decimal.Decimal(1).scaleb(-m.rounding["decimals"]), mode))
+                != value
+            ):
                 problems.append(f"{ref} {month}: the result step sums to {result}, which does not round to {value}")
             for step in m.document["steps"]:
                 page = cells[f"{month}:{step['name']}"][0]
                 if abs(by_hand[month][step["name"]] - page) > 1e-9 * max(1.0, abs(page)):
-                    problems.append(f"{ref} {month}: {step['name']} by hand {by_hand[month][step['name']]!r}, page {page!r}")
+                    problems.append(
+                        f"{ref} {month}: {step['name']} by hand {by_hand[month][step['name']]!r}, page {page!r}"
+                    )
     return problems
 
 
@@ -120,5 +164,7 @@ def _steps_by_hand(m, ex, cells) -> dict[str, dict[str, float]]:
     for step in m.document["steps"]:
         values[step["name"]] = compile_expression(step["expression"], known, step["name"])(values)
         known.add(step["name"])
-    return {k: {step["name"]: float(np.sum(np.asarray(values[step["name"]])[month == k])) for step in m.document["steps"]}
-            for k in sorted(set(month))}
+    return {
+        k: {step["name"]: float(np.sum(np.asarray(values[step["name"]])[month == k])) for step in m.document["steps"]}
+        for k in sorted(set(month))
+    }

@@ -38,15 +38,45 @@ def build_site(target: Path) -> Path:
     return target
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Site(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under the path of its `site_url`, and its 404 page for a missing path, as a host does."""
+
+    prefix = "/"
+
     def log_message(self, *args):
         pass
 
+    def translate_path(self, path):
+        bare = path.split("?", 1)[0].split("#", 1)[0]
+        if not bare.startswith(self.prefix):
+            return str(Path(self.directory) / "\0missing")
+        return super().translate_path("/" + bare[len(self.prefix) :])
 
-def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def site_prefix() -> str:
+    """The path part of the site_url the site is built with."""
+    from perseus.publication import site_url
+
+    return urlparse(site_url()).path or "/"
+
+
+def serve(directory: Path, prefix: str | None = None) -> tuple[str, http.server.ThreadingHTTPServer]:
+    prefix = prefix or site_prefix()
+    handler = type("Handler", (_Site,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
+    return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
 
 
 @dataclass

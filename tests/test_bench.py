@@ -62,14 +62,31 @@ def test_a_wrong_constant_is_caught(layouts, tmp_path):
 def test_the_harness_runs_end_to_end_and_leaves_the_tracked_figures_alone(tmp_path):
     tracked = BENCHMARKS / "results.json"
     before = tracked.read_bytes()
-    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_portfolio.py"), "--sizes", "10+gas", "--layouts",
-                           "generator,shuffled", "--rounds", "1", "--cache", str(tmp_path)],
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_portfolio.py"),
+            "--sizes",
+            "10+gas",
+            "--layouts",
+            "generator,shuffled",
+            "--rounds",
+            "1",
+            "--cache",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("totals agree with ours") == 4  # two peers, two layouts
     assert "ratio peer ÷ ours" in done.stdout
     cases = json.loads((tmp_path / "results.json").read_text())["portfolio"]["cases"]
-    assert [(c["layout"], c["meters"], c["types"]) for c in cases] == [("generator", 10, TYPES), ("shuffled", 10, TYPES)]
+    assert [(c["layout"], c["meters"], c["types"]) for c in cases] == [
+        ("generator", 10, TYPES),
+        ("shuffled", 10, TYPES),
+    ]
     for case in cases:
         assert set(case["engines"]) == {"perseus", "duckdb", "polars"} and set(case["ratios"]) == {"duckdb", "polars"}
         assert all(e["wall"]["min"] > 0 and e["cpu"]["median"] > 0 for e in case["engines"].values())

@@ -7,7 +7,14 @@ import inspect
 import json
 
 from perseus.paths import DOCS
-from perseus.site.benchmarks import MARKER, QUERIES_MARKER, RESULTS, benchmark_module, figures_markdown, queries_markdown
+from perseus.site.benchmarks import (
+    MARKER,
+    QUERIES_MARKER,
+    RESULTS,
+    benchmark_module,
+    figures_markdown,
+    queries_markdown,
+)
 
 SIZES = {(100, ("electricity",)), (1000, ("electricity",)), (5000, ("electricity",)), (5000, ("electricity", "gas"))}
 LAYOUTS = {"generator", "user", "shuffled"}
@@ -31,9 +38,14 @@ def test_every_size_and_layout_is_recorded_rendered_and_agreed():
     results = json.loads(RESULTS.read_text())
     rendered = figures_markdown()
     cases = results["portfolio"]["cases"]
-    assert {(c["meters"], tuple(c["types"]), c["layout"]) for c in cases} == {(m, t, x) for m, t in SIZES for x in LAYOUTS}
+    assert {(c["meters"], tuple(c["types"]), c["layout"]) for c in cases} == {
+        (m, t, x) for m, t in SIZES for x in LAYOUTS
+    }
     for case in cases:
-        assert f"| {case['meters']:,} | {' + '.join(case['types'])} | {case['layout']} | {case['readings']:,} |" in rendered
+        assert (
+            f"| {case['meters']:,} | {' + '.join(case['types'])} | {case['layout']} | {case['readings']:,} |"
+            in rendered
+        )
         for ratio in case["ratios"].values():
             assert f"{ratio['median']:.2f}×" in rendered
         assert case["agreement"] and all(a["agree"] for a in case["agreement"].values())

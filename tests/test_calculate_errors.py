@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.calc_helpers import instant, intensity_rows, reading, run_calculate, write_csv
 
 from perseus.calculator import CalculationError, calculate
 from perseus.paths import METHODOLOGIES
+from tests.calc_helpers import instant, intensity_rows, reading, run_calculate, write_csv
 
 START = instant("2025-01-06T00:00:00Z")
 C = ["type", "from", "to", "value", "unitCode"]
@@ -32,20 +32,52 @@ def shifted(row, minutes):
 
 # (name, rows of the consumption CSV, extra arguments, rule, record named in the message)
 CASES = [
-    ("not on a half-hour boundary", [electricity(0), shifted(electricity(2), 10) | {"to": "2025-01-06T01:40:00Z"}], [],
-     "half-hour-boundaries", "line 3"),
-    ("longer than a half-hour (overlaps the next)", [electricity(0) | {"to": "2025-01-06T01:00:00Z"}, electricity(1)], [],
-     "half-hour-boundaries", "line 2"),
+    (
+        "not on a half-hour boundary",
+        [electricity(0), shifted(electricity(2), 10) | {"to": "2025-01-06T01:40:00Z"}],
+        [],
+        "half-hour-boundaries",
+        "line 3",
+    ),
+    (
+        "longer than a half-hour (overlaps the next)",
+        [electricity(0) | {"to": "2025-01-06T01:00:00Z"}, electricity(1)],
+        [],
+        "half-hour-boundaries",
+        "line 2",
+    ),
     ("negative value", [gas(0), gas(1, -0.5)], [], "non-negative", "line 3"),
     ("unknown unit", [gas(0), gas(1, 1.0, "MWH")], [], "known-unit", "line 3"),
-    ("cubic metres on electricity", [electricity(0), electricity(1, 0.3, "MTQ")], [], "no-volume-for-electricity", "line 3"),
+    (
+        "cubic metres on electricity",
+        [electricity(0), electricity(1, 0.3, "MTQ")],
+        [],
+        "no-volume-for-electricity",
+        "line 3",
+    ),
     ("conflicting duplicate", [gas(0, 1.0), gas(1, 2.0), gas(1, 2.5)], [], "no-conflicting-duplicates", "line 4"),
-    ("electricity half-hour without intensity", [electricity(0), electricity(1), electricity(5)], ["INTENSITY"],
-     "intensity-for-every-half-hour", "line 4"),
+    (
+        "electricity half-hour without intensity",
+        [electricity(0), electricity(1), electricity(5)],
+        ["INTENSITY"],
+        "intensity-for-every-half-hour",
+        "line 4",
+    ),
     ("electricity without any intensity file", [electricity(0)], [], "intensity-for-every-half-hour", "line 2"),
-    ("gas calorific value unusable (caller)", [gas(0, 0.4, "MTQ")], ["--calorific-value", "0"], "usable-calorific-value", ""),
-    ("no factor set at all", [gas(0)] + [reading("gas", instant("2018-06-01T00:00:00Z"), 0, 1.0, "KWH")], [],
-     "factor-set-available", "line 3"),
+    (
+        "gas calorific value unusable (caller)",
+        [gas(0, 0.4, "MTQ")],
+        ["--calorific-value", "0"],
+        "usable-calorific-value",
+        "",
+    ),
+    (
+        "no factor set at all",
+        [gas(0)] + [reading("gas", instant("2018-06-01T00:00:00Z"), 0, 1.0, "KWH")],
+        [],
+        "factor-set-available",
+        "line 3",
+    ),
     ("unknown energy type", [gas(0), reading("water", START, 1, 1.0, "KWH")], [], "known-energy-type", "line 3"),
     ("timestamp without zone", [gas(0) | {"from": "2025-01-06T00:00:00"}], [], "readable-input", "line 2"),
 ]
@@ -57,8 +89,14 @@ def test_bad_input_exits_1_naming_file_record_and_rule(name, rows, extra, rule, 
     args = ["--consumption", str(consumption)]
     for item in extra:
         if item == "INTENSITY":
-            args += ["--intensity", str(write_csv(tmp_path / "intensity.csv", intensity_rows(START, [100, 110, 120]),
-                                                  ["from", "to", "intensity"]))]
+            args += [
+                "--intensity",
+                str(
+                    write_csv(
+                        tmp_path / "intensity.csv", intensity_rows(START, [100, 110, 120]), ["from", "to", "intensity"]
+                    )
+                ),
+            ]
         else:
             args.append(item)
     output = tmp_path / "out" / "report.json"
@@ -107,7 +145,9 @@ def test_gas_in_cubic_metres_without_any_calorific_value(tmp_path):
     directory = tmp_path / "methodologies"
     shutil.copytree(METHODOLOGIES, directory)
     path = directory / "gas-desnz-annual@2025-10-27.yaml"
-    path.write_text(path.read_text().replace("precedence: [data, caller, methodology-default]", "precedence: [data, caller]"))
+    path.write_text(
+        path.read_text().replace("precedence: [data, caller, methodology-default]", "precedence: [data, caller]")
+    )
     consumption = write_csv(tmp_path / "gas.csv", [gas(0, 0.5, "MTQ")], C)
     with pytest.raises(CalculationError) as caught:
         calculate([consumption], methodologies_dir=directory)
@@ -122,9 +162,16 @@ def test_intensity_for_another_outcode_is_refused(tmp_path, capsys):
     path = tmp_path / "electricity.json"
     path.write_text(json.dumps(meter))
     first = meter["data"][0]["from"]
-    neso = {"data": {"regionid": 13, "postcode": "ZZ9", "data": [
-        {"from": r["from"][:16] + "Z", "to": r["to"][:16] + "Z", "intensity": {"forecast": 100, "index": "low"}}
-        for r in meter["data"]]}}
+    neso = {
+        "data": {
+            "regionid": 13,
+            "postcode": "ZZ9",
+            "data": [
+                {"from": r["from"][:16] + "Z", "to": r["to"][:16] + "Z", "intensity": {"forecast": 100, "index": "low"}}
+                for r in meter["data"]
+            ],
+        }
+    }
     intensity = tmp_path / "intensity.json"
     intensity.write_text(json.dumps(neso))
     assert first

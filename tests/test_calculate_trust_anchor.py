@@ -34,8 +34,9 @@ def files(tmp_path_factory):
     """An EDP-signed electricity input, the sandbox CA that issued it, a CAP key, and a foreign CA."""
     folder = tmp_path_factory.mktemp("anchor")
     ca, foreign = keys.create_ca("sandbox"), keys.create_ca("sandbox")
-    edp = keys.create_member(ca, member="https://directory.sandbox.example/member/edp", organisation="Example EDP Ltd",
-                             roles=[EDP])
+    edp = keys.create_member(
+        ca, member="https://directory.sandbox.example/member/edp", organisation="Example EDP Ltd", roles=[EDP]
+    )
     cap = keys.create_member(ca, member=CAP_MEMBER, organisation="Example CAP Ltd", roles=[CAP])
     (folder / "ca.pem").write_bytes(ca.certificate_pem())
     (folder / "foreign-ca.pem").write_bytes(foreign.certificate_pem())
@@ -50,8 +51,20 @@ def files(tmp_path_factory):
 
 def calculate(perseus, files, consumption: Path, anchor: Path, signing: str, out: Path):
     sign = ["--sign", files / "cap.key", "--cert", files / "cap.pem"] if signing == "with --sign" else []
-    return perseus("calculate", "--consumption", consumption, "--intensity", INPUTS / "intensity.json",
-                   "--taken-at", "2026-01-01T00:00:00Z", "--trust-anchor", anchor, *sign, "--output", out)
+    return perseus(
+        "calculate",
+        "--consumption",
+        consumption,
+        "--intensity",
+        INPUTS / "intensity.json",
+        "--taken-at",
+        "2026-01-01T00:00:00Z",
+        "--trust-anchor",
+        anchor,
+        *sign,
+        "--output",
+        out,
+    )
 
 
 def refused(done, out: Path, *texts: str) -> None:
@@ -79,7 +92,9 @@ def test_the_signed_record_passes(perseus, files, tmp_path, signing):
 
 
 @pytest.mark.parametrize("signing", SIGNING)
-@pytest.mark.parametrize("anchor, rule", [("missing.pem", "cannot read the file"), ("junk.pem", "the file holds no PEM certificate")])
+@pytest.mark.parametrize(
+    "anchor, rule", [("missing.pem", "cannot read the file"), ("junk.pem", "the file holds no PEM certificate")]
+)
 def test_an_unreadable_anchor_is_refused(perseus, files, tmp_path, signing, anchor, rule):
     out = tmp_path / "report.json"
     done = calculate(perseus, files, files / "signed.json", files / anchor, signing, out)
@@ -97,8 +112,13 @@ def test_an_empty_anchor_is_refused(perseus, files, tmp_path, signing):
 def test_a_foreign_ca_is_refused(perseus, files, tmp_path, signing):
     out = tmp_path / "report.json"
     done = calculate(perseus, files, files / "signed.json", files / "foreign-ca.pem", signing, out)
-    refused(done, out, f"{files / 'signed.json'}: $.provenance: the energy data provider's record does not verify",
-            "does not chain to the trust anchor", str(files / "foreign-ca.pem"))
+    refused(
+        done,
+        out,
+        f"{files / 'signed.json'}: $.provenance: the energy data provider's record does not verify",
+        "does not chain to the trust anchor",
+        str(files / "foreign-ca.pem"),
+    )
 
 
 @pytest.mark.parametrize("signing", SIGNING)
@@ -114,8 +134,12 @@ def test_a_tampered_record_is_refused(perseus, files, tmp_path, signing):
     path = variant(files, tmp_path, "tampered.json", tamper)
     out = tmp_path / "report.json"
     done = calculate(perseus, files, path, files / "ca.pem", signing, out)
-    refused(done, out, f"{path}: $.provenance: the energy data provider's record does not verify",
-            "the record was altered after signing")
+    refused(
+        done,
+        out,
+        f"{path}: $.provenance: the energy data provider's record does not verify",
+        "the record was altered after signing",
+    )
 
 
 @pytest.mark.parametrize("signing", SIGNING)
@@ -139,20 +163,51 @@ def test_origins_that_are_not_the_signed_origins_are_refused(perseus, files, tmp
 
 
 def test_synthetic_data_says_it_is_unsigned_and_passes(perseus, files, tmp_path):
-    made = perseus("synth", "--archetype", "office", "--from", "2025-10-01", "--to", "2025-11-01", "--type",
-                   "electricity", "--output", tmp_path / "synth", "--intensity-output", tmp_path / "intensity.json")
+    made = perseus(
+        "synth",
+        "--archetype",
+        "office",
+        "--from",
+        "2025-10-01",
+        "--to",
+        "2025-11-01",
+        "--type",
+        "electricity",
+        "--output",
+        tmp_path / "synth",
+        "--intensity-output",
+        tmp_path / "intensity.json",
+    )
     assert made.returncode == 0, made.stderr
     (meter,) = (tmp_path / "synth").glob("*.json")
     out = tmp_path / "report.json"
-    done = perseus("calculate", "--consumption", meter, "--intensity", tmp_path / "intensity.json",
-                   "--trust-anchor", files / "ca.pem", "--output", out)
+    done = perseus(
+        "calculate",
+        "--consumption",
+        meter,
+        "--intensity",
+        tmp_path / "intensity.json",
+        "--trust-anchor",
+        files / "ca.pem",
+        "--output",
+        out,
+    )
     assert done.returncode == 0, done.stderr
 
 
 def test_fsp_without_a_signing_key_is_refused(perseus, files, tmp_path):
     out = tmp_path / "report.json"
-    done = perseus("calculate", "--consumption", files / "signed.json", "--intensity", INPUTS / "intensity.json",
-                   "--fsp", "https://directory.sandbox.example/member/bank", "--output", out)
+    done = perseus(
+        "calculate",
+        "--consumption",
+        files / "signed.json",
+        "--intensity",
+        INPUTS / "intensity.json",
+        "--fsp",
+        "https://directory.sandbox.example/member/bank",
+        "--output",
+        out,
+    )
     refused(done, out, "--sign KEY and --cert CERT go together (--fsp needs them)")
 
 
@@ -164,6 +219,18 @@ def test_a_tampered_copy_is_still_refused_when_another_input_verifies(perseus, f
     path = tmp_path / "gas.json"
     path.write_text(json.dumps(gas))
     out = tmp_path / "report.json"
-    done = perseus("calculate", "--consumption", files / "signed.json", path, "--intensity", INPUTS / "intensity.json",
-                   "--calorific-value", "39.8", "--trust-anchor", files / "ca.pem", "--output", out)
+    done = perseus(
+        "calculate",
+        "--consumption",
+        files / "signed.json",
+        path,
+        "--intensity",
+        INPUTS / "intensity.json",
+        "--calorific-value",
+        "39.8",
+        "--trust-anchor",
+        files / "ca.pem",
+        "--output",
+        out,
+    )
     refused(done, out, f"{path}: $.provenance: the energy data provider's record does not verify")

@@ -8,12 +8,12 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from tests.calc_helpers import factor, instant, intensity_rows, reading, write_csv, without_provenance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perseus.calculator import calculate
 from perseus.paths import METHODOLOGIES
+from tests.calc_helpers import factor, instant, intensity_rows, reading, without_provenance, write_csv
 
 C = ["type", "from", "to", "value", "unitCode"]
 TAKEN = "2030-01-01T00:00:00Z"
@@ -46,13 +46,16 @@ def test_split_across_files_in_any_order_gives_the_same_report(chosen, data):
     rows = [reading("electricity", START, k, v, "WHR") for k, v in values.items()]
     order = data.draw(st.permutations(rows))
     parts = data.draw(st.integers(1, min(4, len(rows))))
-    cuts = sorted(data.draw(st.lists(st.integers(1, len(rows) - 1), min_size=parts - 1, max_size=parts - 1, unique=True))) if len(rows) > 1 else []
+    cuts = (
+        sorted(data.draw(st.lists(st.integers(1, len(rows) - 1), min_size=parts - 1, max_size=parts - 1, unique=True)))
+        if len(rows) > 1
+        else []
+    )
     directory = workdir()
     try:
         intensity = intensity_file(directory, [200] * SLOTS)
         whole = write_csv(directory / "whole.csv", rows, C)
-        pieces = [write_csv(directory / f"part-{i}.csv", chunk, C)
-                  for i, chunk in enumerate(_split(list(order), cuts))]
+        pieces = [write_csv(directory / f"part-{i}.csv", chunk, C) for i, chunk in enumerate(_split(list(order), cuts))]
         one = calculate([whole], intensity=intensity, taken_at=TAKEN)
         many = calculate(pieces, intensity=intensity, taken_at=TAKEN)
         assert without_provenance(one) == without_provenance(many)
@@ -72,10 +75,15 @@ def test_watt_hours_and_kilowatt_hours_give_the_same_result(chosen, data):
     directory = workdir()
     try:
         intensity = intensity_file(directory, data.draw(intensities))
-        in_wh = write_csv(directory / "wh.csv", [reading("electricity", START, k, v, "WHR") for k, v in values.items()], C)
-        in_kwh = write_csv(directory / "kwh.csv", [reading("electricity", START, k, v / 1000, "KWH") for k, v in values.items()], C)
-        assert without_provenance(calculate([in_wh], intensity=intensity, taken_at=TAKEN)) == \
-            without_provenance(calculate([in_kwh], intensity=intensity, taken_at=TAKEN))
+        in_wh = write_csv(
+            directory / "wh.csv", [reading("electricity", START, k, v, "WHR") for k, v in values.items()], C
+        )
+        in_kwh = write_csv(
+            directory / "kwh.csv", [reading("electricity", START, k, v / 1000, "KWH") for k, v in values.items()], C
+        )
+        assert without_provenance(calculate([in_wh], intensity=intensity, taken_at=TAKEN)) == without_provenance(
+            calculate([in_kwh], intensity=intensity, taken_at=TAKEN)
+        )
     finally:
         shutil.rmtree(directory)
 
@@ -87,8 +95,11 @@ def test_electricity_is_the_sum_of_kwh_times_intensity_over_1000(chosen, data):
     grid = data.draw(intensities)
     directory = workdir()
     try:
-        report = calculate([write_csv(directory / "e.csv", [reading("electricity", START, k, v, "KWH") for k, v in kwh.items()], C)],
-                           intensity=intensity_file(directory, grid), taken_at=TAKEN)
+        report = calculate(
+            [write_csv(directory / "e.csv", [reading("electricity", START, k, v, "KWH") for k, v in kwh.items()], C)],
+            intensity=intensity_file(directory, grid),
+            taken_at=TAKEN,
+        )
     finally:
         shutil.rmtree(directory)
     expected = defaultdict(float)
@@ -106,8 +117,11 @@ def test_gas_in_cubic_metres_follows_the_formula_with_the_set_of_each_year(chose
     volume = {k: data.draw(st.floats(0, 5, allow_nan=False).map(lambda x: round(x, 3))) for k in chosen}
     directory = workdir()
     try:
-        report = calculate([write_csv(directory / "g.csv", [reading("gas", START, k, v, "MTQ") for k, v in volume.items()], C)],
-                           calorific_value=cv, taken_at=TAKEN)
+        report = calculate(
+            [write_csv(directory / "g.csv", [reading("gas", START, k, v, "MTQ") for k, v in volume.items()], C)],
+            calorific_value=cv,
+            taken_at=TAKEN,
+        )
     finally:
         shutil.rmtree(directory)
     cubic_metres = defaultdict(float)
@@ -133,8 +147,14 @@ def test_a_months_total_is_the_sum_of_its_parts(chosen, data):
         intensity = intensity_file(directory, data.draw(intensities))
 
         def figures(ks):
-            path = write_csv(directory / f"{len(ks)}-{ks[0]}.csv", [reading("electricity", START, k, values[k], "WHR") for k in ks], C)
-            report = calculate([path], intensity=intensity, taken_at=TAKEN, start="2025-12-30T00:00:00Z", end="2026-01-03T00:00:00Z")
+            path = write_csv(
+                directory / f"{len(ks)}-{ks[0]}.csv",
+                [reading("electricity", START, k, values[k], "WHR") for k in ks],
+                C,
+            )
+            report = calculate(
+                [path], intensity=intensity, taken_at=TAKEN, start="2025-12-30T00:00:00Z", end="2026-01-03T00:00:00Z"
+            )
             return {e["from"][:7]: e for e in report["data"]}
 
         whole, a, b = figures(chosen), figures(first), figures(second)
@@ -144,7 +164,10 @@ def test_a_months_total_is_the_sum_of_its_parts(chosen, data):
         parts = a[month]["emissions"]["value"] + b[month]["emissions"]["value"]
         assert abs(entry["emissions"]["value"] - parts) <= 0.001 + 1e-9  # each part was rounded once
         quality = entry["dataQuality"]
-        assert quality["presentHalfHours"] == a[month]["dataQuality"]["presentHalfHours"] + b[month]["dataQuality"]["presentHalfHours"]
+        assert (
+            quality["presentHalfHours"]
+            == a[month]["dataQuality"]["presentHalfHours"] + b[month]["dataQuality"]["presentHalfHours"]
+        )
         assert quality["expectedHalfHours"] == 96  # two UTC days of each month in the window
         assert quality["missingHalfHours"] == 96 - quality["presentHalfHours"]
 

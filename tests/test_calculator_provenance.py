@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.calc_helpers import decode
-
 from perseus.calculator import calculate
+from tests.calc_helpers import decode
 
 CASE = Path(__file__).parent / "conformance" / "005-blended"
 
@@ -24,8 +23,12 @@ def steps_of(container, found=None):
 
 def test_provenance_names_inputs_datasets_and_methodologies(monkeypatch):
     monkeypatch.chdir(CASE)
-    report = calculate(["inputs/electricity.json", "inputs/gas.json"], intensity="inputs/intensity.json",
-                       calorific_value=39.8, taken_at="2025-12-01T00:00:00Z")
+    report = calculate(
+        ["inputs/electricity.json", "inputs/gas.json"],
+        intensity="inputs/intensity.json",
+        calorific_value=39.8,
+        taken_at="2025-12-01T00:00:00Z",
+    )
     record = report["provenance"]
     assert record["ib1:provenance"] == "https://registry.core.trust.ib1.org/trust-framework"
     steps = steps_of(record["steps"])
@@ -33,7 +36,7 @@ def test_provenance_names_inputs_datasets_and_methodologies(monkeypatch):
     assert record["origins"] == [s["id"] for s in steps if s["type"] == "origin"]
     processes = [s for s in steps if s["type"] == "process"]
     assert [p["perseus:methodology"] for p in processes] == [s["methodology"] for s in report["sources"]]
-    for process, source in zip(processes, report["sources"]):
+    for process, source in zip(processes, report["sources"], strict=True):
         assert process["process"] == source["methodologyUri"]
         inputs = [by_id[i] for i in process["inputs"]]
         assert all(i["type"] == "origin" for i in inputs)

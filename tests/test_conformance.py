@@ -7,18 +7,28 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.calc_helpers import normalised, run_calculate
 
 from perseus.validation import load_release_schema, validate_payload
+from tests.calc_helpers import normalised, run_calculate
 
 CASES = sorted(p for p in (Path(__file__).parent / "conformance").iterdir() if p.is_dir())
 
 
 def test_the_issue_asks_for_these_cases():
     names = " ".join(p.name for p in CASES)
-    for topic in ("gas-cubic-metres", "gas-kilowatt-hours", "watt-hours", "half-hourly-intensity", "blended",
-                  "december-january", "missing-factor-set", "leap-day", "clock-change", "incomplete-month",
-                  "duplicate-readings"):
+    for topic in (
+        "gas-cubic-metres",
+        "gas-kilowatt-hours",
+        "watt-hours",
+        "half-hourly-intensity",
+        "blended",
+        "december-january",
+        "missing-factor-set",
+        "leap-day",
+        "clock-change",
+        "incomplete-month",
+        "duplicate-readings",
+    ):
         assert topic in names
 
 
@@ -50,6 +60,10 @@ def test_the_installed_command_writes_to_stdout_and_the_report_validates(tmp_pat
     report = tmp_path / "report.json"
     report.write_text(done.stdout)
     assert normalised(json.loads(done.stdout)) == normalised(json.loads((case / "expected.json").read_text()))
-    checked = subprocess.run([sys.executable, "-m", "perseus.cli", "validate", str(report), "--spec", "emissions-data@2025-10-27"],
-                             capture_output=True, text=True, timeout=60)
+    checked = subprocess.run(
+        [sys.executable, "-m", "perseus.cli", "validate", str(report), "--spec", "emissions-data@2025-10-27"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert checked.returncode == 0, checked.stderr

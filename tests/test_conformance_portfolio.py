@@ -25,8 +25,15 @@ from perseus.calculator.inputs import read_consumption, read_intensity
 from perseus.portfolio import calculate_portfolio
 
 CASES = sorted(p for p in (Path(__file__).parent / "conformance").iterdir() if p.is_dir())
-OPTIONS = {"--consumption": "consumption", "--intensity": "intensity", "--calorific-value": "calorific_value",
-           "--from": "start", "--to": "end", "--taken-at": "taken_at", "--method": "methods"}
+OPTIONS = {
+    "--consumption": "consumption",
+    "--intensity": "intensity",
+    "--calorific-value": "calorific_value",
+    "--from": "start",
+    "--to": "end",
+    "--taken-at": "taken_at",
+    "--method": "methods",
+}
 UNNAMED = "the-meter"  # MeterData and CSV without a meter column: every file's readings are of one meter
 
 
@@ -49,19 +56,37 @@ def as_portfolio(case: Path, args: dict, root: Path) -> Path:
     for energy_type, rows in readings.groupby("type"):
         folder = root / "readings" / f"type={energy_type}" / "bucket=000"
         folder.mkdir(parents=True)
-        pq.write_table(pa.table({
-            "meter": rows["meter"].tolist(), "from": pa.array(rows["from"], pa.timestamp("ns", "UTC")),
-            "value": rows["value"].to_numpy(), "unitCode": rows["unit"].tolist(), "calorificValue": rows["cv"].to_numpy(),
-        }), folder / "part-0.parquet")
+        pq.write_table(
+            pa.table(
+                {
+                    "meter": rows["meter"].tolist(),
+                    "from": pa.array(rows["from"], pa.timestamp("ns", "UTC")),
+                    "value": rows["value"].to_numpy(),
+                    "unitCode": rows["unit"].tolist(),
+                    "calorificValue": rows["cv"].to_numpy(),
+                }
+            ),
+            folder / "part-0.parquet",
+        )
     meters = readings[["meter", "type"]].drop_duplicates().sort_values(["type", "meter"])
-    pd.DataFrame({"meter": meters["meter"], "type": meters["type"], "region": "r"}).to_csv(root / "meters.csv", index=False)
+    pd.DataFrame({"meter": meters["meter"], "type": meters["type"], "region": "r"}).to_csv(
+        root / "meters.csv", index=False
+    )
     if "intensity" in args:
         series = read_intensity(args["intensity"])
         start = series.first_half_hour * 1_800_000_000_000
         stamps = pd.to_datetime(start + np.arange(series.matrix.shape[1]) * 1_800_000_000_000, utc=True)
         present = np.isfinite(series.matrix[0])
-        pq.write_table(pa.table({"from": pa.array(stamps[present], pa.timestamp("ns", "UTC")), "region": ["r"] * int(present.sum()),
-                                 "intensity": series.matrix[0][present]}), root / "intensity.parquet")
+        pq.write_table(
+            pa.table(
+                {
+                    "from": pa.array(stamps[present], pa.timestamp("ns", "UTC")),
+                    "region": ["r"] * int(present.sum()),
+                    "intensity": series.matrix[0][present],
+                }
+            ),
+            root / "intensity.parquet",
+        )
         (root / "intensity.parquet.meta.yaml").write_text(yaml.safe_dump(series.datasets[""]))
     return root
 
@@ -81,12 +106,18 @@ def test_the_portfolio_gives_the_files_figures_bit_for_bit(case: Path, tmp_path)
         ids = sorted(mine["meter"].unique())
         if len(ids) == 1:  # one meter: its report is the files' report, and its unrounded totals the same floats
             report = reports[ids[0]]
-            assert [e for e in report["data"] if e["type"] == energy_type] == [e for e in expected["data"] if e["type"] == energy_type]
-            assert [s for s in report["sources"] if s["type"] == energy_type] == [s for s in expected["sources"] if s["type"] == energy_type]
+            assert [e for e in report["data"] if e["type"] == energy_type] == [
+                e for e in expected["data"] if e["type"] == energy_type
+            ]
+            assert [s for s in report["sources"] if s["type"] == energy_type] == [
+                s for s in expected["sources"] if s["type"] == energy_type
+            ]
             assert [v.hex() for v in mine["emissionsUnrounded"]] == [v.hex() for v in figures["total"]]
             continue
         for k, month in enumerate(figures["month"]):  # several meters: the files add the meters' totals in meter order
-            of_month = mine[mine["from"] == pd.Timestamp(np.datetime64("1970-01", "M") + np.timedelta64(int(month), "M"), tz="UTC")]
+            of_month = mine[
+                mine["from"] == pd.Timestamp(np.datetime64("1970-01", "M") + np.timedelta64(int(month), "M"), tz="UTC")
+            ]
             by_meter = dict(zip(of_month["meter"], of_month["emissionsUnrounded"], strict=True))
             assert sum(by_meter[i] for i in ids if i in by_meter).hex() == float(figures["total"][k]).hex()
             assert int(of_month["expectedHalfHours"].sum()) == int(figures["expected"][k])

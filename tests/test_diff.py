@@ -82,7 +82,9 @@ def test_cli_refuses_unlike_or_unknown_references_without_output(capsys, tmp_pat
 
 
 def test_word_diff_marks_insertions_and_deletions():
-    (change,) = word_changes(["your electricity consumption every day"], ["your electricity and gas consumption every day"])
+    (change,) = word_changes(
+        ["your electricity consumption every day"], ["your electricity and gas consumption every day"]
+    )
     assert change.wdiff() == "your electricity {+and gas+} consumption every day"
     (change,) = word_changes(["ends after one year"], ["ends after two years"])
     assert change.wdiff() == "ends after [-one year-]{+two years+}"
@@ -164,8 +166,10 @@ def test_factor_set_folders_pair_tables_by_name_and_diff_their_metadata():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.sampled_from(["electricity", "and", "gas", "data"]), max_size=8),
-       st.lists(st.sampled_from(["electricity", "and", "gas", "data"]), max_size=8))
+@given(
+    st.lists(st.sampled_from(["electricity", "and", "gas", "data"]), max_size=8),
+    st.lists(st.sampled_from(["electricity", "and", "gas", "data"]), max_size=8),
+)
 def test_word_diff_is_empty_exactly_when_the_words_agree(old, new):
     changes = word_changes([" ".join(old)], [" ".join(new)])
     assert (changes == []) == (old == new)

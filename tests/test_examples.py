@@ -16,8 +16,11 @@ from perseus.releases import all_releases, get_release
 from perseus.spec_versions import cut_schema
 from perseus.validation import class_schema, json_path, load_release_schema, validate_payload
 
-CASES = [(ex, ref, ex.cls in get_release(ref).payloads and ref in ex.valid_in) for ex in all_examples()
-         for ref in (*ex.valid_in, *ex.invalid_in)]
+CASES = [
+    (ex, ref, ex.cls in get_release(ref).payloads and ref in ex.valid_in)
+    for ex in all_examples()
+    for ref in (*ex.valid_in, *ex.invalid_in)
+]
 
 
 def case_id(case):
@@ -50,8 +53,11 @@ def test_example_against_every_validator(case):
     example, ref, expect_valid = case
     payload = example.load()
     python_errors = list(python_validator(ref, example.cls).iter_errors(payload))
-    rust_errors = list(jsonschema_rs.validator_for(class_schema(load_release_schema(ref), example.cls),
-                                                   validate_formats=True).iter_errors(payload))
+    rust_errors = list(
+        jsonschema_rs.validator_for(
+            class_schema(load_release_schema(ref), example.cls), validate_formats=True
+        ).iter_errors(payload)
+    )
     linkml_report = linkml_validator(ref, example.cls).validate(payload, example.cls)
     if expect_valid:
         assert python_errors == [], [e.message for e in python_errors]
@@ -73,7 +79,9 @@ def test_invalid_example_is_refused_for_its_named_fault_only(example):
         assert {(p.path, p.rule) for p in problems} == {(example.fault_path, example.fault_rule)}, [
             str(p) for p in problems
         ]
-        python_paths = {json_path(e.absolute_path) for e in python_validator(ref, example.cls).iter_errors(example.load())}
+        python_paths = {
+            json_path(e.absolute_path) for e in python_validator(ref, example.cls).iter_errors(example.load())
+        }
         assert example.fault_path in python_paths
 
 

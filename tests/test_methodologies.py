@@ -14,7 +14,7 @@ from perseus.spec_versions import merged_root
 
 DOCUMENTS = sorted(METHODOLOGIES.glob("*.yaml"))
 EXPECTED = {
-    "electricity-location-based@2025-10-27": ("approved", "electricity", "scope-2"),
+    "electricity-location-based@2025-10-27": ("deployed", "electricity", "scope-2"),  # the registry's own process
     "gas-desnz-annual@2025-10-27": ("approved", "gas", "scope-1"),
     "electricity-desnz-annual@2025-10-27": ("proposed", "electricity", "scope-2"),
 }
@@ -37,13 +37,34 @@ def test_the_three_methodologies_exist_with_their_status_and_scope():
 def test_defaults_are_the_latest_approved_versions():
     for energy_type, label in DEFAULTS.items():
         chosen = resolve(label)
-        assert chosen.status == "approved" and chosen.energy_type == energy_type
+        assert chosen.status in ("approved", "deployed") and chosen.energy_type == energy_type
 
 
 def test_a_proposed_method_must_be_named_with_its_version():
     with pytest.raises(MethodologyError, match="no approved version"):
         resolve("electricity-desnz-annual")
     assert resolve("electricity-desnz-annual@2025-10-27").status == "proposed"
+
+
+def test_the_calculator_reads_status_from_the_register_only(tmp_path, monkeypatch):
+    """A register that approves the proposed method makes it the default; the file states no status."""
+    import shutil
+
+    import perseus.governance.register as register
+
+    folder = tmp_path / "governance"
+    shutil.copytree(register.GOVERNANCE, folder)
+    text = (folder / "register.yaml").read_text()
+    (folder / "register.yaml").write_text(
+        text.replace(
+            "- artefact: electricity-desnz-annual@2025-10-27\n  kind: methodology\n  status: proposed",
+            "- artefact: electricity-desnz-annual@2025-10-27\n  kind: methodology\n  status: approved",
+        )
+    )
+    monkeypatch.setattr(register, "GOVERNANCE", folder)
+    monkeypatch.setattr(register, "entries", lambda governance=folder: register._entries(folder.resolve()))
+    assert resolve("electricity-desnz-annual").ref == "electricity-desnz-annual@2025-10-27"
+    assert "status" not in resolve("electricity-desnz-annual@2025-10-27").document
 
 
 def test_gas_parameters_carry_units_defaults_and_sources():
@@ -61,15 +82,34 @@ def test_gas_parameters_carry_units_defaults_and_sources():
 def test_an_invalid_document_is_refused_naming_the_file(tmp_path):
     target = tmp_path / "gas-desnz-annual@2025-10-27.yaml"
     shutil.copy(METHODOLOGIES / target.name, target)
-    target.write_text(target.read_text().replace("status: approved", "status: maybe"))
+    target.write_text(target.read_text().replace("energyType: gas", "energyType: steam"))
+    with pytest.raises(MethodologyError, match=rf"{target}.*energyType"):
+        load(target)
+
+
+def test_a_document_stating_its_own_status_is_refused(tmp_path):
+    """Status lives in the governance register only: the closed model refuses it in the file."""
+    target = tmp_path / "gas-desnz-annual@2025-10-27.yaml"
+    target.write_text("status: approved\n" + (METHODOLOGIES / target.name).read_text())
     with pytest.raises(MethodologyError, match=rf"{target}.*status"):
         load(target)
 
 
-@pytest.mark.parametrize("expression", [
-    "volume_m3 ** 2", "__import__('os').system('true')", "abs(volume_m3)", "volume_m3 if metered_kwh else 0",
-    "volume_m3.real", "[volume_m3]", "'text'", "volume_m3 < 1", "lambda: 1", "True",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "volume_m3 ** 2",
+        "__import__('os').system('true')",
+        "abs(volume_m3)",
+        "volume_m3 if metered_kwh else 0",
+        "volume_m3.real",
+        "[volume_m3]",
+        "'text'",
+        "volume_m3 < 1",
+        "lambda: 1",
+        "True",
+    ],
+)
 def test_a_step_outside_the_language_is_refused_naming_file_and_step(tmp_path, expression):
     target = tmp_path / "gas-desnz-annual@2025-10-27.yaml"
     document = yaml.safe_load((METHODOLOGIES / target.name).read_text())

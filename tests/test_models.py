@@ -28,6 +28,9 @@ def test_methodology_documents_and_factor_sets_are_instances_of_the_generated_mo
     for m in all_methodologies():
         assert models.Methodology.model_validate(m.document).model_dump(mode="json", exclude_none=True) == m.document
     for factor_set in factor_sets().values():
-        assert models.FactorSet.model_validate(factor_set.metadata).model_dump(mode="json", exclude_none=True) == factor_set.metadata
+        assert (
+            models.FactorSet.model_validate(factor_set.metadata).model_dump(mode="json", exclude_none=True)
+            == factor_set.metadata
+        )
         for row in factor_set.table.to_dict(orient="records"):
             models.EmissionFactor.model_validate(row)

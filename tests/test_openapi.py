@@ -24,7 +24,9 @@ def test_document_is_valid_openapi_31(release):
 
 
 # The one server entry the registry accepts in a document it publishes.
-REGISTRY_SERVERS = [{"url": "{endpointURL}", "variables": {"endpointURL": {"default": "https://endpointurl-not-specified.ib1.org"}}}]
+REGISTRY_SERVERS = [
+    {"url": "{endpointURL}", "variables": {"endpointURL": {"default": "https://endpointurl-not-specified.ib1.org"}}}
+]
 
 
 @pytest.mark.parametrize("release", RELEASES, ids=[r.ref for r in RELEASES])
@@ -76,10 +78,16 @@ def test_examples_inside_the_document_validate(release):
     found = list(_examples(document))
     assert found, "every document carries examples"
     for where, schema_ref, value in found:
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema_ref,
-                  "components": document["components"]}
-        errors = list(jsonschema.Draft202012Validator(
-            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).iter_errors(value))
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            **schema_ref,
+            "components": document["components"],
+        }
+        errors = list(
+            jsonschema.Draft202012Validator(
+                schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+            ).iter_errors(value)
+        )
         assert not errors, (where, [e.message for e in errors])
 
 
@@ -104,8 +112,16 @@ def test_problem_releases_answer_errors_as_problem_json_with_the_scenario_header
                 assert headers == []
                 continue
             assert [h["name"] for h in headers] == ["X-Perseus-Scenario"]
-            assert headers[0]["schema"]["enum"] == ["not-ready", "unauthorised", "forbidden", "not-found", "invalid",
-                                                    "rate-limited", "server-error", "unavailable"]
+            assert headers[0]["schema"]["enum"] == [
+                "not-ready",
+                "unauthorised",
+                "forbidden",
+                "not-found",
+                "invalid",
+                "rate-limited",
+                "server-error",
+                "unavailable",
+            ]
             for code, response in op["responses"].items():
                 if code.startswith(("4", "5")) and code != "422":
                     assert list(response["content"]) == ["application/problem+json"], (release.ref, code)

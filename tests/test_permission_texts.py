@@ -1,5 +1,5 @@
-"""Permission texts: one source of wording, gas versions differ only by "and gas",
-placeholders filled for named parties, generated files current."""
+"""Permission texts: the registry's labels and dates and content items, one source of wording,
+gas versions differ only by "and gas", placeholders filled for named parties, generated files current."""
 
 from __future__ import annotations
 
@@ -26,7 +26,19 @@ from perseus.permission_texts import (
 from perseus.records import RecordInvalid
 from perseus.review.pack import review
 
-VARIANTS = ("edp-cap", "cap-fsp", "edp-cap-fsp")
+VARIANTS = ("edp-cap", "cap-fsp", "edp-cap-fsp")  # this project's first texts, withdrawn but kept as pinned
+# The registry's permission texts (icebreakerone/registry, registry/core/registry/scheme/perseus/files/permission-text/).
+REGISTRY_TEXTS = {
+    "emissions-report@2024-10-20": ("cap-fsp", ["electricity"]),
+    "energy-consumption-data@2024-12-05": ("edp-cap", ["electricity"]),
+    "emissions-report@2025-10-23": ("cap-fsp", ["electricity"]),
+    "energy-consumption-edp-cap@2026-03-12": ("edp-cap", ["electricity", "gas"]),
+    "emissions-cap-fsp@2026-03-12": ("cap-fsp", ["electricity", "gas"]),
+    "energy-consumption-emissions-edp-cap-fsp@2026-03-12": ("edp-cap-fsp", ["electricity", "gas"]),
+}
+GAS_TEXTS = [ref for ref, (_, energy) in REGISTRY_TEXTS.items() if "gas" in energy]
+SMART_ENERGY_CODE = "https://smartenergycodecompany.co.uk"
+INFORMATION_PROVISION = "https://registry.core.trust.ib1.org/scheme/perseus/policy/information-provision/2026-03-12"
 PARTIES = {
     "CAP": "Carbon Counters Ltd",
     "EDP": "Meter Data Co",
@@ -36,8 +48,74 @@ PARTIES = {
 }
 
 
+def test_the_texts_in_force_are_the_registrys_labels_and_dates():
+    from perseus.governance.register import entries
+
+    register = entries()
+    current = {ref for ref in text_refs() if register[ref]["status"] != "withdrawn"}
+    assert current == set(REGISTRY_TEXTS)
+    for ref, (variant, energy) in REGISTRY_TEXTS.items():
+        text = load_text(ref)
+        assert (text["variant"], text["energy_types"]) == (variant, energy), ref
+    withdrawn = set(text_refs()) - current
+    assert withdrawn == {f"{v}@{d}" for v in VARIANTS for d in ("2025-10-23", "2025-10-27")}
+    for ref in withdrawn:  # each says why, and the approved ones name the erratum that withdrew them
+        assert register[ref]["note"]
+        if register[ref].get("approved"):
+            assert register[ref]["withdrawn_by"] == "2026-12-01-permission-texts"
+
+
+@pytest.mark.parametrize("ref", GAS_TEXTS)
+def test_a_gas_text_differs_from_its_electricity_wording_only_by_and_gas_tariff_included(ref, tmp_path):
+    source = _copy_texts(tmp_path)
+    electricity = f"{ref.split('@')[0]}@2000-01-01"
+    text = yaml.safe_load((source / f"{ref}.yaml").read_text()) | {
+        "version": "2000-01-01",
+        "energy_types": ["electricity"],
+    }
+    (source / f"{electricity}.yaml").write_text(yaml.safe_dump(text))
+    pack = review(electricity, ref, root=tmp_path)
+    assert [(w.op, w.old, w.new) for w in pack.words] == [("insert", "", "and gas"), ("insert", "", "and gas")]
+    lines = render(ref).body_lines()
+    assert [lines[w.line - 1] for w in pack.words] == [
+        "- your electricity and gas consumption, as recorded every 30 minutes",
+        "- your electricity and gas tariff details",
+    ]
+    assert {w.where for w in pack.words} == {"section 1. What you are asked to share"}
+
+
+def test_the_registrys_content_items_are_in_the_2026_texts():
+    texts = {ref: render(ref).txt() for ref in GAS_TEXTS}
+    for ref, text in texts.items():
+        assert "your electricity and gas tariff details" in text, ref
+        assert SMART_ENERGY_CODE in text and "[EDP privacy policy link]" in text, ref
+        assert INFORMATION_PROVISION in text, ref
+        assert "[CAP] and your financial service provider stop processing your data" in text, (
+            ref
+        )  # not "stays with whoever"
+        assert (
+            "may decline to consider you for green finance" in text
+            and "cannot give you personalised recommendations" in text
+        )
+        assert "stays with whoever received it" not in text and "will not share" not in text
+    # EDP→CAP: shared with the FSP(s) the SME chooses; the combined text names the FSP.
+    assert (
+        "with the financial service provider or providers you choose" in texts["energy-consumption-edp-cap@2026-03-12"]
+    )
+    assert (
+        "[CAP] will share your emissions data with [FSP]"
+        in texts["energy-consumption-emissions-edp-cap-fsp@2026-03-12"]
+    )
+    # CAP→FSP: the CAP asks, reminding of the data items and the smart-meter service, then asks on behalf of the FSP.
+    cap_fsp = texts["emissions-cap-fsp@2026-03-12"]
+    assert cap_fsp.index("As a reminder, [CAP] needs your permission") < cap_fsp.index(
+        "your electricity and gas consumption"
+    )
+    assert cap_fsp.index("Smart Energy Code") < cap_fsp.index("on behalf of [FSP]")
+    assert "[FSP] asks" not in cap_fsp
+
+
 def test_every_variant_has_an_electricity_only_and_a_gas_version():
-    assert text_refs() == sorted(f"{v}@{d}" for v in VARIANTS for d in ("2025-10-23", "2025-10-27"))
     for variant in VARIANTS:
         assert load_text(f"{variant}@2025-10-23")["energy_types"] == ["electricity"]
         assert load_text(f"{variant}@2025-10-27")["energy_types"] == ["electricity", "gas"]
@@ -89,7 +167,9 @@ def test_party_values_are_not_rescanned_for_placeholders():
 def test_placeholders_can_be_named_by_code_or_words():
     tokens = placeholder_tokens()
     assert tokens["EDP-privacy-policy-link"] == "[EDP privacy policy link]"
-    assert fill_parties("see [CAP process]", {"CAP-process": "x"}) == fill_parties("see [CAP process]", {"CAP process": "x"})
+    assert fill_parties("see [CAP process]", {"CAP-process": "x"}) == fill_parties(
+        "see [CAP process]", {"CAP process": "x"}
+    )
 
 
 def _copy_texts(tmp_path):
@@ -114,7 +194,11 @@ def test_one_library_edit_reaches_every_variant_and_version(tmp_path):
     clause = next(c for c in library["clauses"] if c["id"] == "expiry-one-year")
     clause["text"] = "This permission ends after twelve months."
     (source / "clauses.yaml").write_text(yaml.safe_dump(library))
-    for ref in text_refs(source):
+    with_expiry = [
+        ref for ref in text_refs(source) if any(s["kind"] == "expiry" for s in load_text(ref, source)["sections"])
+    ]
+    assert len(with_expiry) == 9  # the pilot texts of 2024 and 2025-10-23 have no expiry section, as in the registry
+    for ref in with_expiry:
         assert "ends after twelve months" in render(ref, source).txt()
         assert "one year after you give it" not in render(ref, source).txt()
 
@@ -158,6 +242,7 @@ def test_generated_permission_texts_are_current():
 
 def test_texts_take_their_status_from_the_governance_register():
     for variant in VARIANTS:
-        assert load_text_with_status(f"{variant}@2025-10-23")["status"] == "superseded"
-        assert load_text_with_status(f"{variant}@2025-10-27")["status"] == "approved"
+        assert load_text_with_status(f"{variant}@2025-10-23")["status"] == "withdrawn"
+        assert load_text_with_status(f"{variant}@2025-10-27")["status"] == "withdrawn"
+    assert load_text_with_status("energy-consumption-edp-cap@2026-03-12")["status"] == "deployed"
     assert "status" not in load_text("edp-cap@2025-10-27")  # never written in the text's own file

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.portfolio_helpers import TAKEN_AT, single_meter_inputs, small_portfolio
 
 from perseus.calculator import calculate
 from perseus.portfolio import calculate_portfolio
+from tests.portfolio_helpers import TAKEN_AT, single_meter_inputs, small_portfolio
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,12 @@ def test_the_cases_the_comparison_relies_on_are_present(run):
     default = {s["type"]: s for s in reports["synthetic-portfolio-000001"]["sources"]}["gas"]
     assert default["calorificValue"]["choice"] == "methodology-default"
     assert "calorificValue" not in {s["type"]: s for s in reports["synthetic-portfolio-000003"]["sources"]}["gas"]
-    years = {d["version"] for s in reports["synthetic-portfolio-000000"]["sources"] for d in s["datasets"] if d["role"] == "emission-factors"}
+    years = {
+        d["version"]
+        for s in reports["synthetic-portfolio-000000"]["sources"]
+        for d in s["datasets"]
+        if d["role"] == "emission-factors"
+    }
     assert len(years) == 2  # December 2025 and January 2026 use different factor sets
 
 
@@ -137,13 +142,16 @@ def test_a_meter_without_readings_gets_an_empty_report_and_a_warning(portfolio, 
     import shutil
 
     import pandas as pd
+
     from tests.calc_helpers import run_calculate
 
     copy = shutil.copytree(portfolio, tmp_path / "idle")
     meters = pd.read_parquet(copy / "meters.parquet")
     meters.loc[len(meters)] = ["idle-meter", "gas", 3, "M1", None]
     meters.to_parquet(copy / "meters.parquet", index=False)
-    code, _, err = run_calculate(["--portfolio", str(copy), "--taken-at", TAKEN_AT, "--output", str(tmp_path / "r.jsonl")], capsys)
+    code, _, err = run_calculate(
+        ["--portfolio", str(copy), "--taken-at", TAKEN_AT, "--output", str(tmp_path / "r.jsonl")], capsys
+    )
     assert code == 0, err
     assert "1 meter(s) have no readings in the period" in err and "idle-meter" in err
     last = json.loads((tmp_path / "r.jsonl").read_text().splitlines()[-1])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.calc_helpers import normalised
-from tests.portfolio_helpers import TAKEN_AT, small_portfolio
-from tests.test_architecture import BUILD_TIME
 
 from perseus.portfolio import calculate_portfolio
 from perseus.portfolio.reports import json_line
+from tests.calc_helpers import normalised
+from tests.portfolio_helpers import TAKEN_AT, small_portfolio
+from tests.test_architecture import BUILD_TIME
 
 pytestmark = pytest.mark.slow  # a local cluster of two workers starts for each module
 distributed = pytest.importorskip("dask.distributed")
@@ -22,8 +22,9 @@ def portfolio(tmp_path_factory):
 @pytest.fixture(scope="module")
 def cluster():
     """Two workers in this process over TCP, so that `scheduler=ADDRESS` is exercised as on a real cluster."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
-                                  dashboard_address=None) as local:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+    ) as local:
         yield local
 
 
@@ -72,8 +73,19 @@ def test_the_command_sends_the_work_to_a_running_scheduler(portfolio, cluster, t
     import json
 
     target = tmp_path / "reports.jsonl"
-    done = perseus("calculate", "--portfolio", portfolio, "--taken-at", TAKEN_AT, "--engine", "dask",
-                   "--scheduler", cluster.scheduler_address, "--output", target)
+    done = perseus(
+        "calculate",
+        "--portfolio",
+        portfolio,
+        "--taken-at",
+        TAKEN_AT,
+        "--engine",
+        "dask",
+        "--scheduler",
+        cluster.scheduler_address,
+        "--output",
+        target,
+    )
     assert done.returncode == 0, done.stderr
     local = calculate_portfolio(portfolio, taken_at=TAKEN_AT)
     assert [json_line(normalised(json.loads(line))) for line in target.read_text().splitlines()] == lines(local)
@@ -89,8 +101,10 @@ def _modules_of_concern() -> list[str]:
 
 def test_worker_processes_read_with_pyarrow_and_load_only_the_runtime(portfolio):
     """Worker processes of their own (spawned, as on a real cluster), so that what they import is theirs."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as spawned, \
-            distributed.Client(spawned) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as spawned,
+        distributed.Client(spawned) as client,
+    ):
         run = calculate_portfolio(portfolio, taken_at=TAKEN_AT, engine="dask", client=client)
         loaded = client.run(_modules_of_concern)
         kernels = client.run(lambda: "perseus.calculator.kernel" in __import__("sys").modules)
@@ -111,4 +125,6 @@ def test_files_with_and_without_reading_calorific_values_mix(portfolio, cluster,
     local = calculate_portfolio(copy, taken_at=TAKEN_AT)
     on_dask = calculate_portfolio(copy, taken_at=TAKEN_AT, engine="dask", scheduler=cluster.scheduler_address)
     assert on_dask.entries.equals(local.entries)
-    assert local.entries.equals(calculate_portfolio(portfolio, taken_at=TAKEN_AT).entries) is False  # the values were used
+    assert (
+        local.entries.equals(calculate_portfolio(portfolio, taken_at=TAKEN_AT).entries) is False
+    )  # the values were used

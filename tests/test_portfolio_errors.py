@@ -8,6 +8,7 @@ import shutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from tests.calc_helpers import run_calculate
 from tests.portfolio_helpers import TAKEN_AT, rewrite, small_portfolio
 
@@ -34,7 +35,9 @@ def run_and_expect_refusal(capsys, portfolio, tmp_path, *expected):
     """In-process, as `perseus calculate` (the subprocess form is tested in test_portfolio.py)."""
     target = tmp_path / "out" / "reports.jsonl"
     target.parent.mkdir()
-    code, _, err = run_calculate(["--portfolio", str(portfolio), "--taken-at", TAKEN_AT, "--output", str(target)], capsys)
+    code, _, err = run_calculate(
+        ["--portfolio", str(portfolio), "--taken-at", TAKEN_AT, "--output", str(target)], capsys
+    )
     assert code == 1, err
     for text in expected:
         assert text in err, err
@@ -44,13 +47,16 @@ def run_and_expect_refusal(capsys, portfolio, tmp_path, *expected):
 
 def test_a_meter_missing_from_the_meters_table(capsys, portfolio, tmp_path):
     meter = "synthetic-portfolio-000004"
+
     def forget(t):
         t.loc[(t["meter"] == meter) & (t["type"] == "electricity"), "meter"] = "someone-else"
 
     rewrite(portfolio / "meters.parquet", forget)
     path, first_row = partition_of(portfolio, "electricity", meter)
     relative = str(path.relative_to(portfolio))
-    run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row {first_row + 1}:", repr(meter), "[rule: known-meter]")
+    run_and_expect_refusal(
+        capsys, portfolio, tmp_path, f"{relative}: row {first_row + 1}:", repr(meter), "[rule: known-meter]"
+    )
 
 
 def test_an_unknown_region(capsys, portfolio, tmp_path):
@@ -58,21 +64,27 @@ def test_an_unknown_region(capsys, portfolio, tmp_path):
         t.loc[2, "region"] = 99
 
     rewrite(portfolio / "meters.parquet", move)
-    run_and_expect_refusal(capsys, portfolio, tmp_path, "meters.parquet: row 3:", "region '99'", "[rule: intensity-for-every-half-hour]")
+    run_and_expect_refusal(
+        capsys, portfolio, tmp_path, "meters.parquet: row 3:", "region '99'", "[rule: intensity-for-every-half-hour]"
+    )
 
 
 def test_a_negative_reading(capsys, portfolio, tmp_path):
     path, _ = partition_of(portfolio, "gas", "synthetic-portfolio-000001")
+
     def negative(t):
         t.loc[41, "value"] = -0.5
 
     rewrite(path, negative)
     relative = str(path.relative_to(portfolio))
-    run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row 42:", "value -0.5 is negative", "[rule: non-negative]")
+    run_and_expect_refusal(
+        capsys, portfolio, tmp_path, f"{relative}: row 42:", "value -0.5 is negative", "[rule: non-negative]"
+    )
 
 
 def test_cubic_metres_on_electricity(capsys, portfolio, tmp_path):
     path, _ = partition_of(portfolio, "electricity", "synthetic-portfolio-000001")
+
     def volume(t):
         t.loc[6, "unitCode"] = "MTQ"
 
@@ -104,6 +116,7 @@ def test_repeated_half_hours_that_agree_are_counted(portfolio, tmp_path):
     from perseus.portfolio import calculate_portfolio
 
     path, first = partition_of(portfolio, "electricity", "synthetic-portfolio-000000")
+
     def repeat(t):
         t.loc[len(t)] = t.iloc[first + 5]
 
@@ -132,8 +145,14 @@ def test_a_half_hour_without_intensity(capsys, portfolio, tmp_path):
     pq.write_table(pa.Table.from_pandas(table.drop(index=100), preserve_index=False), portfolio / "intensity.parquet")
     path, first = partition_of(portfolio, "electricity", meter)
     relative = str(path.relative_to(portfolio))
-    run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row {first + 101}:", "2025-12-03T02:00:00Z",
-                           "[rule: intensity-for-every-half-hour]")
+    run_and_expect_refusal(
+        capsys,
+        portfolio,
+        tmp_path,
+        f"{relative}: row {first + 101}:",
+        "2025-12-03T02:00:00Z",
+        "[rule: intensity-for-every-half-hour]",
+    )
 
 
 def test_bad_readings_are_named_by_their_row_across_row_groups(capsys, portfolio, tmp_path):
@@ -162,4 +181,6 @@ def test_a_reading_that_is_not_a_number(capsys, portfolio, tmp_path, bad):
     table = table.set_column(table.schema.get_field_index("value"), "value", pa.array(values))  # a NaN, not a null
     pq.write_table(table, path)
     relative = str(path.relative_to(portfolio))
-    run_and_expect_refusal(capsys, portfolio, tmp_path, f"{relative}: row 5:", f"value {bad} is not a number", "[rule: readable-input]")
+    run_and_expect_refusal(
+        capsys, portfolio, tmp_path, f"{relative}: row 5:", f"value {bad} is not a number", "[rule: readable-input]"
+    )

@@ -34,13 +34,16 @@ def pki():
         "sandbox": sandbox,
         "production": production,
         "cap": keys.create_member(sandbox, member=CAP_URL, organisation="Example CAP Ltd", roles=[CAP]),
-        "cap-production": keys.create_member(production, member=CAP_URL, organisation="Example CAP Ltd", roles=[CAP],
-                                             environment="production"),
-        "edp": keys.create_member(sandbox, member="https://directory.sandbox.example/member/edp",
-                                  organisation="Example EDP Ltd", roles=[EDP]),
+        "cap-production": keys.create_member(
+            production, member=CAP_URL, organisation="Example CAP Ltd", roles=[CAP], environment="production"
+        ),
+        "edp": keys.create_member(
+            sandbox, member="https://directory.sandbox.example/member/edp", organisation="Example EDP Ltd", roles=[EDP]
+        ),
         "fsp": keys.create_member(sandbox, member=BANK_URL, organisation="Example Bank plc", roles=[FSP]),
-        "expired": keys.create_member(sandbox, member=CAP_URL, organisation="Example CAP Ltd", roles=[CAP],
-                                      not_before=long_ago, days=30),
+        "expired": keys.create_member(
+            sandbox, member=CAP_URL, organisation="Example CAP Ltd", roles=[CAP], not_before=long_ago, days=30
+        ),
         "other": keys.create_member(other, member=CAP_URL, organisation="Example CAP Ltd", roles=[CAP]),
     }
 
@@ -79,6 +82,7 @@ def encode(step: dict) -> str:
 
 # --- environments and certificates -------------------------------------------------------------
 
+
 def test_signed_report_verifies_with_the_sandbox_anchor(pki, signed):
     result = verify_report(signed, anchor(pki))
     assert result.valid, result.problems
@@ -113,8 +117,10 @@ def test_signer_without_the_cap_role_fails_naming_the_process_steps(pki, blended
     report = sign(blended, pki["fsp"], check_role=False)
     text = problems(report, pki)
     for methodology in ("electricity-location-based@2025-10-27", "gas-desnz-annual@2025-10-27"):
-        assert f"({methodology}): signed by Example Bank plc, whose certificate holds {FSP}; " \
-               f"only a {CAP} signs the emissions calculation" in text
+        assert (
+            f"({methodology}): signed by Example Bank plc, whose certificate holds {FSP}; "
+            f"only a {CAP} signs the emissions calculation" in text
+        )
 
 
 def test_sign_report_refuses_a_certificate_without_the_cap_role(pki, blended):
@@ -127,7 +133,24 @@ def test_sign_report_refuses_a_key_that_is_not_the_certificates(pki, blended):
         sign_report(blended, key=pki["edp"].key, cert_chain=[pki["cap"].certificate])
 
 
+def test_sign_report_refuses_a_key_file_that_is_not_an_ec_key(blended, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    path = tmp_path / "ed25519.key"
+    path.write_bytes(
+        ed25519.Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    with pytest.raises(ValueError, match="ed25519.key: a .*Ed25519PrivateKey, not an EC private key"):
+        keys.load_key(path)
+    with pytest.raises(SigningError, match="not an EC private key"):
+        sign_report(blended, key=path, cert_chain=tmp_path / "unread.pem")
+
+
 # --- tampering ---------------------------------------------------------------------------------
+
 
 def test_every_step_when_altered_fails_naming_its_container(pki, signed):
     container = signed["provenance"]["steps"]
@@ -143,7 +166,9 @@ def test_every_step_when_altered_fails_naming_its_container(pki, signed):
 
 def test_altered_signature_time_fails(pki, signed):
     tampered = copy.deepcopy(signed)
-    moved = pki["cap"].certificate.not_valid_before_utc + dt.timedelta(minutes=1)  # still within the certificate's validity
+    moved = pki["cap"].certificate.not_valid_before_utc + dt.timedelta(
+        minutes=1
+    )  # still within the certificate's validity
     tampered["provenance"]["steps"][-1][2] = f"{moved:%Y-%m-%dT%H:%M:%SZ}"
     assert "the signature does not match" in problems(tampered, pki)
 
@@ -171,8 +196,10 @@ def test_altered_dataset_names_both_sides(pki, signed):
     tampered = copy.deepcopy(signed)
     tampered["sources"][0]["datasets"][0]["title"] = "Another intensity series"
     text = problems(tampered, pki)
-    assert "its datasets differ from the report's sources: only in the record ['Carbon Intensity API, regional forecast'], " \
-           "only in the report ['Another intensity series']" in text
+    assert (
+        "its datasets differ from the report's sources: only in the record ['Carbon Intensity API, regional forecast'], "
+        "only in the report ['Another intensity series']" in text
+    )
 
 
 def test_a_methodology_missing_from_the_sources_fails(pki, signed):
@@ -195,6 +222,7 @@ def test_unusable_input_is_not_a_failed_verification(pki, signed):
 
 # --- the record and the report's sources -------------------------------------------------------
 
+
 def test_blended_record_names_the_sources_the_report_names(pki, signed):
     steps = verify_report(signed, anchor(pki)).steps
     by_id = {s["id"]: s for s in steps}
@@ -205,11 +233,15 @@ def test_blended_record_names_the_sources_the_report_names(pki, signed):
         assert process["process"] == source["methodologyUri"]
         assert process["process"] == vocabulary.process_uri(*source["methodology"].split("@"))
         used = [by_id[i] for i in process["inputs"] if by_id[i].get("origin")]
-        assert sorted((d["origin"], d["originLicense"], d["perseus:dataset"]["title"], d["perseus:dataset"]["months"])
-                      for d in used) == sorted((d["url"], d["licence"], d["title"], d["months"]) for d in source["datasets"])
+        assert sorted(
+            (d["origin"], d["originLicense"], d["perseus:dataset"]["title"], d["perseus:dataset"]["months"])
+            for d in used
+        ) == sorted((d["url"], d["licence"], d["title"], d["months"]) for d in source["datasets"])
     intensity = [s for s in steps if s.get("sourceType") == SANDBOX.source_type(GRID_INTENSITY)]
     factors = [s for s in steps if s.get("sourceType") == SANDBOX.source_type(GAS_FACTOR)]
-    assert [(s["origin"], s["originLicense"]) for s in intensity] == [("https://api.carbonintensity.org.uk", "CC-BY-4.0")]
+    assert [(s["origin"], s["originLicense"]) for s in intensity] == [
+        ("https://api.carbonintensity.org.uk", "CC-BY-4.0")
+    ]
     assert [s["originLicense"] for s in factors] == ["OGL-UK-3.0"]
     assert processes["electricity"]["inputs"].count(intensity[0]["id"]) == 1
     assert factors[0]["id"] in processes["gas"]["inputs"] and factors[0]["id"] not in processes["electricity"]["inputs"]
@@ -220,11 +252,14 @@ def test_consumption_origins_carry_period_outcode_and_the_calculators_data_quali
     origins = {s["perseus:energyType"]: s for s in steps if s.get("sourceType") == SANDBOX.source_type(METER)}
     assert origins["gas"]["perseus:assurance"] == {  # one month had gaps
         "dataSource": "https://registry.core.sandbox.trust.ib1.org/scheme/perseus/assurance/data-source/SmartMeter",
-        "missingData": "https://registry.core.sandbox.trust.ib1.org/scheme/perseus/assurance/missing-data/Missing"}
+        "missingData": "https://registry.core.sandbox.trust.ib1.org/scheme/perseus/assurance/missing-data/Missing",
+    }
     assert origins["electricity"]["perseus:assurance"]["missingData"] == SANDBOX.assurance("missingData", "Complete")
     assert all(s["scheme"] == "https://registry.core.sandbox.trust.ib1.org/scheme/perseus" for s in steps)
     assert origins["gas"]["perseus:scheme"] == {
-        "meteringPeriod": {"from": "2025-09-01T00:00:00Z", "to": "2025-11-01T00:00:00Z"}, "postcode": "RG10"}
+        "meteringPeriod": {"from": "2025-09-01T00:00:00Z", "to": "2025-11-01T00:00:00Z"},
+        "postcode": "RG10",
+    }
 
 
 def test_transfer_to_the_fsp_only_when_one_is_named(pki, blended, signed):
@@ -244,10 +279,12 @@ def test_a_signed_report_is_valid_under_the_draft_release_and_pinned_files_are_u
 
 # --- inbound EDP records -----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def meter_data(pki):
-    return sign_meter_data(example("MeterData-electricity.json"), key=pki["edp"].key,
-                           cert_chain=[pki["edp"].certificate], cap=CAP_APP)
+    return sign_meter_data(
+        example("MeterData-electricity.json"), key=pki["edp"].key, cert_chain=[pki["edp"].certificate], cap=CAP_APP
+    )
 
 
 def test_edp_signed_consumption_is_verified_and_nested(pki, blended, meter_data):
@@ -260,12 +297,19 @@ def test_edp_signed_consumption_is_verified_and_nested(pki, blended, meter_data)
     nested = report["provenance"]["steps"][0]
     assert nested == meter_data["provenance"]["steps"]  # included as the EDP signed it
     by_id = {s["id"]: s for s in result.steps}
-    electricity = next(s for s in result.steps if s.get("perseus:energyType") == "electricity" and s["type"] == "process")
+    electricity = next(
+        s for s in result.steps if s.get("perseus:energyType") == "electricity" and s["type"] == "process"
+    )
     receipt = by_id[electricity["inputs"][0]]
     assert receipt["type"] == "receipt" and by_id[receipt["transfer"]]["of"] in {s["id"] for s in edp_steps}
     assert electricity["permissions"] == [s["id"] for s in edp_steps if s["type"] == "permission"]
-    assert not [s for s in result.steps if s.get("sourceType") == SANDBOX.source_type(METER)
-                and s["perseus:energyType"] == "electricity" and s not in edp_steps]  # not started afresh
+    assert not [
+        s
+        for s in result.steps
+        if s.get("sourceType") == SANDBOX.source_type(METER)
+        and s["perseus:energyType"] == "electricity"
+        and s not in edp_steps
+    ]  # not started afresh
     assert [n for n in result.notes if "(electricity)" in n] == []
     assert [n for n in result.notes if "(gas)" in n]  # gas came without an EDP record: said so
 
@@ -298,13 +342,16 @@ def test_an_inbound_consumption_origin_not_signed_by_an_edp_is_refused(pki, blen
 
     record = Record(SANDBOX.trust_framework)
     record.add_step({"type": "origin", "sourceType": SANDBOX.source_type(METER), "perseus:energyType": "electricity"})
-    forged = dict(example("MeterData-electricity.json"),
-                  provenance=record.sign(member_signer(pki["fsp"].key, [pki["fsp"].certificate])[0]).encoded())
+    forged = dict(
+        example("MeterData-electricity.json"),
+        provenance=record.sign(member_signer(pki["fsp"].key, [pki["fsp"].certificate])[0]).encoded(),
+    )
     with pytest.raises(InboundError, match="signed by Example Bank plc, which is not an energy-data-provider"):
         sign(blended, pki["cap"], inbound_records=[forged], trust_anchor=anchor(pki))
 
 
 # --- the step model ----------------------------------------------------------------------------
+
 
 def test_decoded_steps_follow_the_step_model(pki, blended, meter_data):
     report = sign(blended, pki["cap"], inbound_records=[meter_data], trust_anchor=anchor(pki), fsp=BANK_URL)
@@ -334,9 +381,11 @@ def test_verify_refuses_a_step_outside_the_model(pki, blended):
             step["perseus:assurance"] = {"dataSource": SANDBOX.scheme + "/assurance/data-source/Guess"}
         record.add_step(step)  # new ids: the process inputs then point nowhere, but the model check comes first
     report["provenance"] = record.sign(member_signer(pki["cap"].key, [pki["cap"].certificate])[0]).encoded()
-    assert "does not follow the provenance step model at perseus:assurance/dataSource: " \
-           "'https://registry.core.sandbox.trust.ib1.org/scheme/perseus/assurance/data-source/Guess' does not match" \
-           in problems(report, pki)
+    assert (
+        "does not follow the provenance step model at perseus:assurance/dataSource: "
+        "'https://registry.core.sandbox.trust.ib1.org/scheme/perseus/assurance/data-source/Guess' does not match"
+        in problems(report, pki)
+    )
 
 
 def test_vocabulary_is_the_spec_vocabulary():
@@ -355,6 +404,7 @@ def test_vocabulary_is_the_spec_vocabulary():
 
 # --- certificates ------------------------------------------------------------------------------
 
+
 def test_member_certificates_carry_what_the_scheme_requires(pki):
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -364,7 +414,10 @@ def test_member_certificates_carry_what_the_scheme_requires(pki):
     assert isinstance(cert.public_key(), ec.EllipticCurvePublicKey) and cert.public_key().curve.name == "secp256r1"
     info = SigningCertificate(cert)
     assert (info.member(), info.organisation_name(), info.roles()) == (
-        CAP_URL, "Example CAP Ltd", ["https://registry.core.sandbox.trust.ib1.org/scheme/perseus/role/carbon-accounting-provider"])
+        CAP_URL,
+        "Example CAP Ltd",
+        ["https://registry.core.sandbox.trust.ib1.org/scheme/perseus/role/carbon-accounting-provider"],
+    )
     assert info.application() == CAP_APP
     assert cert.subject.rfc4514_string() == f"CN={CAP_APP},O=Example CAP Ltd,C=GB"  # as certmaker writes it
     production = SigningCertificate(pki["cap-production"].certificate).roles()
@@ -393,6 +446,7 @@ def test_an_altered_nested_edp_step_names_the_edp_container(pki, blended, meter_
 
 # --- the drawing -------------------------------------------------------------------------------
 
+
 def test_the_drawing_shows_every_step_and_signer(pki, blended, meter_data):
     from perseus.paths import DOCS
     from perseus.provenance.drawing import MARKER, render_record_png, render_record_svg
@@ -413,8 +467,16 @@ def test_synthetic_consumption_keeps_its_label_and_claims_no_meter(pki, blended,
     from perseus.provenance.synthetic import origin_step, step_id, unsigned_record
 
     payload = example("MeterData-electricity.json")
-    step = origin_step(meter="synthetic-cafe-001", energy_type="electricity", archetype="cafe", seed=0, outcode="RG10",
-                       start="2025-10-01T00:00:00Z", end="2025-10-01T01:00:00Z", timestamp="2025-10-02T00:00:00Z")
+    step = origin_step(
+        meter="synthetic-cafe-001",
+        energy_type="electricity",
+        archetype="cafe",
+        seed=0,
+        outcode="RG10",
+        start="2025-10-01T00:00:00Z",
+        end="2025-10-01T01:00:00Z",
+        timestamp="2025-10-02T00:00:00Z",
+    )
     payload["provenance"] = unsigned_record(step, step_id("x"))
     path = tmp_path / "synthetic.json"
     path.write_text(json.dumps(payload))
@@ -452,10 +514,34 @@ def test_container_dates_are_checked(pki, blended, meter_data):
     assert "signed before the record nested in it ($.provenance.steps[0], signed 2099-01-01T00:00:00Z)" in text
 
 
+def test_a_digest_on_a_calculation_of_no_known_energy_type_is_a_finding():
+    """Its figures cannot be picked out of the report: not checked as the digest of no entries."""
+    from perseus.provenance.digest import report_digest
+    from perseus.provenance.verify import _source_findings
+
+    report = {"data": [{"type": "electricity", "emissions": {"value": 1.0, "unitCode": "KGM"}}]}
+    process = {
+        "id": "calc",
+        "type": "process",
+        "process": vocabulary.process_uri("another-calculation", "2025-01-01"),
+        "inputs": [],
+        "perseus:report": report_digest({}, "electricity"),
+    }  # what no entries digest to
+    found = [str(f) for f in _source_findings([process], report, [])]
+    assert "process step calc: binds a digest of the report's figures but names no energy type" in found[0]
+    assert found[1:] == ["$.data[0]: no process step in the record covers electricity entries"]
+
+
 def test_data_transferred_to_another_member_is_refused(pki, blended):
-    elsewhere = sign_meter_data(example("MeterData-electricity.json"), key=pki["edp"].key,
-                                cert_chain=[pki["edp"].certificate], cap="https://directory.sandbox.example/member/someone-else")
-    with pytest.raises(InboundError, match="was sent to https://directory.sandbox.example/member/someone-else, not to this member"):
+    elsewhere = sign_meter_data(
+        example("MeterData-electricity.json"),
+        key=pki["edp"].key,
+        cert_chain=[pki["edp"].certificate],
+        cap="https://directory.sandbox.example/member/someone-else",
+    )
+    with pytest.raises(
+        InboundError, match="was sent to https://directory.sandbox.example/member/someone-else, not to this member"
+    ):
         sign(blended, pki["cap"], inbound_records=[elsewhere], trust_anchor=anchor(pki))
 
 
@@ -469,10 +555,14 @@ def test_a_receipt_by_someone_other_than_the_recipient_fails(pki, blended, meter
     transfer = next(s for s in steps if s["type"] == "transfer")
     record = Record(SANDBOX.trust_framework)
     record.add_record(nested)
-    record.add_step({"type": "receipt", "transfer": transfer["id"], "from": "https://directory.sandbox.example/member/edp"})
+    record.add_step(
+        {"type": "receipt", "transfer": transfer["id"], "from": "https://directory.sandbox.example/member/edp"}
+    )
     report = dict(blended, provenance=record.sign(member_signer(pki["fsp"].key, [pki["fsp"].certificate])[0]).encoded())
     text = problems(report, pki)
-    assert f"signed by Example Bank plc (member {BANK_URL}), but transfer {transfer['id']} was sent to {CAP_APP}" in text
+    assert (
+        f"signed by Example Bank plc (member {BANK_URL}), but transfer {transfer['id']} was sent to {CAP_APP}" in text
+    )
 
 
 def test_the_signed_examples_verify_with_their_committed_anchor(pki):
@@ -490,27 +580,39 @@ def test_the_signed_examples_verify_with_their_committed_anchor(pki):
 
 # --- instants and environments -----------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("2023-09-01Z", dt.datetime(2023, 9, 1, tzinfo=dt.UTC)),
-    ("2025-10-01T00:00Z", dt.datetime(2025, 10, 1, tzinfo=dt.UTC)),
-    ("2025-10-01T00:00:30Z", dt.datetime(2025, 10, 1, 0, 0, 30, tzinfo=dt.UTC)),
-    ("2026-12-01T19:06:57.18741Z", dt.datetime(2026, 12, 1, 19, 6, 57, 187410, tzinfo=dt.UTC)),
-    ("2026-12-01T19:06:57.1874123Z", dt.datetime(2026, 12, 1, 19, 6, 57, 187412, tzinfo=dt.UTC)),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2023-09-01Z", dt.datetime(2023, 9, 1, tzinfo=dt.UTC)),
+        ("2025-10-01T00:00Z", dt.datetime(2025, 10, 1, tzinfo=dt.UTC)),
+        ("2025-10-01T00:00:30Z", dt.datetime(2025, 10, 1, 0, 0, 30, tzinfo=dt.UTC)),
+        ("2026-12-01T19:06:57.18741Z", dt.datetime(2026, 12, 1, 19, 6, 57, 187410, tzinfo=dt.UTC)),
+        ("2026-12-01T19:06:57.1874123Z", dt.datetime(2026, 12, 1, 19, 6, 57, 187412, tzinfo=dt.UTC)),
+    ],
+)
 def test_every_precision_the_scheme_writes_is_an_instant(text, expected):
     assert vocabulary.instant(text) == expected
     schema = json.loads(STEP_SCHEMA_PATH.read_text())
     period = {"from": text, "to": "2030-01-01Z"}
-    assert list(Draft201909Validator({"$ref": "#/$defs/MeteringPeriod", "$defs": schema["$defs"]}).iter_errors(period)) == []
+    assert (
+        list(Draft201909Validator({"$ref": "#/$defs/MeteringPeriod", "$defs": schema["$defs"]}).iter_errors(period))
+        == []
+    )
 
 
-@pytest.mark.parametrize("text", ["2025-10-01T00:00:00+00:00", "2025-10-01", "2023-09Z", "2025-13-01Z", "2025-10-01T24:00Z"])
+@pytest.mark.parametrize(
+    "text", ["2025-10-01T00:00:00+00:00", "2025-10-01", "2023-09Z", "2025-13-01Z", "2025-10-01T24:00Z"]
+)
 def test_what_is_not_a_utc_instant_is_refused(text):
     with pytest.raises(ValueError, match="is not a UTC instant"):
         vocabulary.instant(text)
     schema = json.loads(STEP_SCHEMA_PATH.read_text())
-    assert list(Draft201909Validator({"$ref": "#/$defs/MeteringPeriod", "$defs": schema["$defs"]})
-                .iter_errors({"from": text, "to": "2030-01-01Z"}))
+    assert list(
+        Draft201909Validator({"$ref": "#/$defs/MeteringPeriod", "$defs": schema["$defs"]}).iter_errors(
+            {"from": text, "to": "2030-01-01Z"}
+        )
+    )
 
 
 def test_a_step_in_the_second_of_its_signature_is_not_later_than_it():
@@ -524,15 +626,20 @@ def test_each_environment_has_its_own_trust_framework_and_scheme_uris():
     assert [vocabulary.environment(n).trust_framework for n in vocabulary.ENVIRONMENTS] == [
         "https://registry.core.sandbox.trust.ib1.org/trust-framework",
         "https://registry.core.pilot.trust.ib1.org/trust-framework",
-        "https://registry.core.trust.ib1.org/trust-framework"]
+        "https://registry.core.trust.ib1.org/trust-framework",
+    ]
     assert vocabulary.by_trust_framework("https://registry.core.sandbox.trust.ib1.org/trust-framework") == SANDBOX
     assert vocabulary.by_trust_framework("https://registry.example/trust-framework") is None
     sandbox_cap = "https://registry.core.sandbox.trust.ib1.org/scheme/perseus/role/carbon-accounting-provider"
     assert vocabulary.roles_held([sandbox_cap], SANDBOX) == {CAP}
-    assert vocabulary.roles_held([sandbox_cap], vocabulary.PRODUCTION) == set()  # a sandbox role does not count in production
+    assert (
+        vocabulary.roles_held([sandbox_cap], vocabulary.PRODUCTION) == set()
+    )  # a sandbox role does not count in production
     assert vocabulary.roles_held([CAP], SANDBOX) == set()  # nor does a bare label
     assert vocabulary.energy_type_of({"process": SANDBOX.process("gas-emissions-calculation", "2026-03-12")}) == "gas"
-    assert vocabulary.energy_type_of({"process": SANDBOX.process("emissions-calculations", "2024-12-05")}) == "electricity"
+    assert (
+        vocabulary.energy_type_of({"process": SANDBOX.process("emissions-calculations", "2024-12-05")}) == "electricity"
+    )
 
 
 def test_a_sandbox_record_verifies_and_a_production_certificate_signs_a_production_record(pki, blended):
@@ -551,9 +658,15 @@ def test_a_certificate_holding_bare_role_labels_is_not_a_cap(pki, blended):
     from perseus.provenance.keys import Issued, _Roles
 
     member = pki["cap"]
-    builder = x509.CertificateBuilder().subject_name(member.certificate.subject).issuer_name(member.certificate.issuer) \
-        .public_key(member.key.public_key()).serial_number(x509.random_serial_number()) \
-        .not_valid_before(member.certificate.not_valid_before_utc).not_valid_after(member.certificate.not_valid_after_utc)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(member.certificate.subject)
+        .issuer_name(member.certificate.issuer)
+        .public_key(member.key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(member.certificate.not_valid_before_utc)
+        .not_valid_after(member.certificate.not_valid_after_utc)
+    )
     for extension in member.certificate.extensions:
         value = extension.value
         if extension.oid.dotted_string == vocabulary.OID_ROLES:
@@ -563,5 +676,7 @@ def test_a_certificate_holding_bare_role_labels_is_not_a_cap(pki, blended):
     with pytest.raises(SigningError, match="only a carbon-accounting-provider signs an emissions calculation"):
         sign(blended, bare)
     text = problems(sign(blended, bare, check_role=False), pki)
-    assert ("whose certificate holds carbon-accounting-provider (not a role URI of the production environment); "
-            "only a carbon-accounting-provider signs") in text
+    assert (
+        "whose certificate holds carbon-accounting-provider (not a role URI of the production environment); "
+        "only a carbon-accounting-provider signs"
+    ) in text

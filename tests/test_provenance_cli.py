@@ -16,9 +16,18 @@ def folder(tmp_path_factory):
     from tests.helpers import run_perseus
 
     out = tmp_path_factory.mktemp("keys")
-    for args in (["--name", "cap", "--member", "https://directory.sandbox.example/member/cap", "--organisation", "Example CAP Ltd"],
-                 ["--environment", "production", "--ca-only"],
-                 ["--name", "old", "--valid-from", "2020-01-01T00:00:00Z", "--days", "30"]):
+    for args in (
+        [
+            "--name",
+            "cap",
+            "--member",
+            "https://directory.sandbox.example/member/cap",
+            "--organisation",
+            "Example CAP Ltd",
+        ],
+        ["--environment", "production", "--ca-only"],
+        ["--name", "old", "--valid-from", "2020-01-01T00:00:00Z", "--days", "30"],
+    ):
         done = run_perseus("keys", "--output", out, *args)
         assert done.returncode == 0, done.stderr
     return out
@@ -27,8 +36,13 @@ def folder(tmp_path_factory):
 @pytest.fixture(scope="module")
 def signed_file(folder):
     report = json.loads((EXAMPLES / "valid" / "EmissionsReport-blended-with-sources.json").read_text())
-    signed = sign_report(report, key=folder / "cap.key", cert_chain=folder / "cap.pem", outcode="RG10",
-                         fsp="https://directory.sandbox.example/member/bank")
+    signed = sign_report(
+        report,
+        key=folder / "cap.key",
+        cert_chain=folder / "cap.pem",
+        outcode="RG10",
+        fsp="https://directory.sandbox.example/member/bank",
+    )
     path = folder / "signed.json"
     path.write_text(json.dumps(signed, indent=2))
     return path
@@ -36,8 +50,16 @@ def signed_file(folder):
 
 def test_keys_writes_pem_files_with_private_keys_0600(folder):
     names = sorted(p.name for p in folder.iterdir() if p.suffix in (".pem", ".key"))
-    assert names == ["cap.key", "cap.pem", "old.key", "old.pem", "production-ca.key", "production-ca.pem",
-                     "sandbox-ca.key", "sandbox-ca.pem"]
+    assert names == [
+        "cap.key",
+        "cap.pem",
+        "old.key",
+        "old.pem",
+        "production-ca.key",
+        "production-ca.pem",
+        "sandbox-ca.key",
+        "sandbox-ca.pem",
+    ]
     for key in folder.glob("*.key"):
         assert stat.S_IMODE(key.stat().st_mode) == 0o600, key
     assert (folder / "sandbox-ca.pem").read_bytes() != (folder / "production-ca.pem").read_bytes()
@@ -53,7 +75,10 @@ def test_verify_prints_steps_signers_and_sources(perseus, folder, signed_file):
     done = perseus("verify", signed_file, "--trust-anchor", folder / "sandbox-ca.pem")
     assert done.returncode == 0, done.stderr
     assert "valid against" in done.stdout
-    assert "Example CAP Ltd (carbon-accounting-provider), member https://directory.sandbox.example/member/cap" in done.stdout
+    assert (
+        "Example CAP Ltd (carbon-accounting-provider), member https://directory.sandbox.example/member/cap"
+        in done.stdout
+    )
     assert "electricity-location-based@2025-10-27 for electricity" in done.stdout
     assert "licence CC-BY-4.0" in done.stdout and "licence OGL-UK-3.0" in done.stdout
 
@@ -77,7 +102,7 @@ def test_verify_of_a_changed_figure_exits_1(perseus, folder, signed_file, tmp_pa
 
 def test_verify_exits_2_for_unusable_input(perseus, folder, tmp_path):
     broken = tmp_path / "broken.json"
-    broken.write_text("{\n  \"data\": [\n")
+    broken.write_text('{\n  "data": [\n')
     done = perseus("verify", broken, "--trust-anchor", folder / "sandbox-ca.pem")
     assert done.returncode == 2 and f"{broken}: line 3: not JSON" in done.stderr
     unsigned = EXAMPLES / "valid" / "MeterData-electricity.json"
@@ -91,7 +116,10 @@ def test_verify_of_a_report_signed_with_an_expired_certificate_exits_1(perseus, 
     path.write_text(json.dumps(sign_report(report, key=folder / "old.key", cert_chain=folder / "old.pem")))
     done = perseus("verify", path, "--trust-anchor", folder / "sandbox-ca.pem")
     assert done.returncode == 1
-    assert "had expired at the signing time" in done.stderr and "valid 2020-01-01T00:00:00Z to 2020-01-31T00:00:00Z" in done.stderr
+    assert (
+        "had expired at the signing time" in done.stderr
+        and "valid 2020-01-01T00:00:00Z to 2020-01-31T00:00:00Z" in done.stderr
+    )
 
 
 BLENDED = EXAMPLES.parents[1] / "tests" / "conformance" / "005-blended" / "inputs"
@@ -105,18 +133,39 @@ def test_calculate_sign_nests_the_edp_records_and_verifies(perseus, folder, tmp_
     inputs = []
     for name in ("electricity.json", "gas.json"):
         payload = json.loads((BLENDED / name).read_text())
-        signed = sign_meter_data(payload, key=folder / "edp.key", cert_chain=folder / "edp.pem",
-                                 cap="https://directory.sandbox.example/member/cap")
+        signed = sign_meter_data(
+            payload,
+            key=folder / "edp.key",
+            cert_chain=folder / "edp.pem",
+            cap="https://directory.sandbox.example/member/cap",
+        )
         (tmp_path / name).write_text(json.dumps(signed))
         inputs.append(tmp_path / name)
     out = tmp_path / "report.json"
-    done = perseus("calculate", "--consumption", *inputs, "--intensity", BLENDED / "intensity.json",
-                   "--calorific-value", "39.8", "--taken-at", "2026-01-01T00:00:00Z",
-                   "--sign", folder / "cap.key", "--cert", folder / "cap.pem", "--trust-anchor", folder / "sandbox-ca.pem",
-                   "--fsp", "https://directory.sandbox.example/member/bank", "--output", out)
+    done = perseus(
+        "calculate",
+        "--consumption",
+        *inputs,
+        "--intensity",
+        BLENDED / "intensity.json",
+        "--calorific-value",
+        "39.8",
+        "--taken-at",
+        "2026-01-01T00:00:00Z",
+        "--sign",
+        folder / "cap.key",
+        "--cert",
+        folder / "cap.pem",
+        "--trust-anchor",
+        folder / "sandbox-ca.pem",
+        "--fsp",
+        "https://directory.sandbox.example/member/bank",
+        "--output",
+        out,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text())
-    for nested, path in zip(report["provenance"]["steps"][:2], inputs):
+    for nested, path in zip(report["provenance"]["steps"][:2], inputs, strict=True):
         assert nested == json.loads(path.read_text())["provenance"]["steps"]  # verified and nested as received
     done = perseus("verify", out, "--trust-anchor", folder / "sandbox-ca.pem", "--require-edp")
     assert done.returncode == 0, done.stderr
@@ -125,11 +174,23 @@ def test_calculate_sign_nests_the_edp_records_and_verifies(perseus, folder, tmp_
 
 def test_calculate_refuses_an_edp_record_it_cannot_verify(perseus, folder, tmp_path):
     out = tmp_path / "report.json"
-    common = ["calculate", "--consumption", BLENDED / "electricity.json", "--intensity", BLENDED / "intensity.json",
-              "--taken-at", "2026-01-01T00:00:00Z", "--output", out]
-    done = perseus(*common, "--sign", folder / "cap.key", "--cert", folder / "cap.pem",
-                   "--trust-anchor", folder / "sandbox-ca.pem")
+    common = [
+        "calculate",
+        "--consumption",
+        BLENDED / "electricity.json",
+        "--intensity",
+        BLENDED / "intensity.json",
+        "--taken-at",
+        "2026-01-01T00:00:00Z",
+        "--output",
+        out,
+    ]
+    done = perseus(
+        *common, "--sign", folder / "cap.key", "--cert", folder / "cap.pem", "--trust-anchor", folder / "sandbox-ca.pem"
+    )
     assert done.returncode == 1 and not out.exists()
-    assert f"{BLENDED / 'electricity.json'}: $.provenance: the energy data provider's record cannot be read" in done.stderr
+    assert (
+        f"{BLENDED / 'electricity.json'}: $.provenance: the energy data provider's record cannot be read" in done.stderr
+    )
     done = perseus(*common, "--sign", folder / "cap.key")
     assert done.returncode == 1 and "--sign KEY and --cert CERT go together" in done.stderr and not out.exists()

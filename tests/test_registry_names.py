@@ -44,8 +44,12 @@ def test_a_draft_keeps_the_names_of_the_registry_release_it_builds_on(release):
 def test_the_sandbox_document_serves_the_registry_names():
     served = openapi_names(json.loads((GENERATED / "sandbox" / "openapi.json").read_text()))
     ids = {k: v["operation_id"] for k, v in served["operations"].items()}
-    assert ids == {"GET /datasources": "getConsumptionSources", "GET /datasources/{id}/{measure}": "getConsumptionData",
-                   "GET /emissions": "getEmissions", "GET /heartbeat": "getServiceHeartbeat"}
+    assert ids == {
+        "GET /datasources": "getConsumptionSources",
+        "GET /datasources/{id}/{measure}": "getConsumptionData",
+        "GET /emissions": "getEmissions",
+        "GET /heartbeat": "getServiceHeartbeat",
+    }
     document = json.loads((GENERATED / "sandbox" / "openapi.json").read_text())
     assert document["security"] == [{"mTLS": []}, {"bearerToken": []}]
     assert {name for requirement in document["security"] for name in requirement} == set(served["security_scheme"])

@@ -12,7 +12,14 @@ import pytest
 import yaml
 
 from perseus.corpus import (
-    CORPUS, INVALID, VALID, all_payloads, aspects, computed_verdicts, differences, verdict,
+    CORPUS,
+    INVALID,
+    VALID,
+    all_payloads,
+    aspects,
+    computed_verdicts,
+    differences,
+    verdict,
 )
 from perseus.releases import all_releases, ancestry
 
@@ -46,7 +53,9 @@ def test_the_corpus_holds_what_real_payloads_carry_and_what_must_be_refused():
 
     offsets = {"+00:00": VALID, "+01:00": VALID}
     for suffix, expected in offsets.items():
-        assert registry_says(lambda p, b: suffix in _text(p) and p.cls == "MeterData") == {expected}, suffix
+        assert registry_says(lambda p, b, suffix=suffix: suffix in _text(p) and p.cls == "MeterData") == {expected}, (
+            suffix
+        )
     assert VALID in registry_says(lambda p, b: p.cls == "MeterData" and "certificates" in b.get("provenance", {}))
     assert registry_says(lambda p, b: any({"input", "ctx", "url"} <= set(i) for i in items(b))) == {VALID}
     assert VALID in registry_says(lambda p, b: p.aspect == "extra-keys")

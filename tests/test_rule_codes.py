@@ -40,7 +40,13 @@ def single_file_refusals(tmp_path: Path):
         return write_csv(tmp_path / f"{name}.csv", rows, C)
 
     intensity = write_csv(tmp_path / "i.csv", intensity_rows(START, [100, 110]), ["from", "to", "intensity"])
-    yield "off the half-hour", lambda: calculate([csv("a", [e(0), e(1) | {"from": "2025-01-06T00:40:00Z", "to": "2025-01-06T01:10:00Z"}])], intensity=intensity)
+    yield (
+        "off the half-hour",
+        lambda: calculate(
+            [csv("a", [e(0), e(1) | {"from": "2025-01-06T00:40:00Z", "to": "2025-01-06T01:10:00Z"}])],
+            intensity=intensity,
+        ),
+    )
     yield "negative", lambda: calculate([csv("b", [g(0, -1.0)])])
     yield "unknown unit", lambda: calculate([csv("c", [g(0, 1.0, "MWH")])])
     yield "volume on electricity", lambda: calculate([csv("d", [e(0, 0.3, "MTQ")])], intensity=intensity)
@@ -48,7 +54,10 @@ def single_file_refusals(tmp_path: Path):
     yield "no intensity file", lambda: calculate([csv("h", [e(0)])])
     yield "a half-hour without intensity", lambda: calculate([csv("i", [e(5)])], intensity=intensity)
     yield "caller's calorific value", lambda: calculate([csv("j", [g(0, 0.4, "MTQ")])], calorific_value=0)
-    yield "no factor set", lambda: calculate([csv("k", [reading("gas", instant("2018-06-01T00:00:00Z"), 0, 1.0, "KWH")])])
+    yield (
+        "no factor set",
+        lambda: calculate([csv("k", [reading("gas", instant("2018-06-01T00:00:00Z"), 0, 1.0, "KWH")])]),
+    )
     yield "unknown energy type", lambda: calculate([csv("m", [reading("water", START, 0, 1.0, "KWH")])])
     yield "no zone", lambda: calculate([csv("n", [g(0) | {"from": "2025-01-06T00:00:00"}])])
     yield "window off the half-hour", lambda: calculate([csv("o", [g(0)])], start="2025-01-06T00:10:00Z")
@@ -57,6 +66,7 @@ def single_file_refusals(tmp_path: Path):
 
 def portfolio_refusals(pristine: Path, tmp_path: Path):
     """(name, call) of bad portfolios, each a changed copy of a good one."""
+
     def copy(name, change):
         root = shutil.copytree(pristine, tmp_path / name)
         change(root)
@@ -66,7 +76,9 @@ def portfolio_refusals(pristine: Path, tmp_path: Path):
         return sorted((root / "readings" / f"type={energy_type}").rglob("*.parquet"))[0]
 
     def unknown_meter(root):
-        rewrite(first_file(root, "electricity"), lambda t: t.__setitem__("meter", t["meter"].where(t.index > 0, "stranger")))
+        rewrite(
+            first_file(root, "electricity"), lambda t: t.__setitem__("meter", t["meter"].where(t.index > 0, "stranger"))
+        )
 
     def split_meter(root):
         path = first_file(root, "gas")
@@ -90,9 +102,16 @@ def portfolio_refusals(pristine: Path, tmp_path: Path):
     def bad_calorific_value(root):
         rewrite(root / "meters.parquet", lambda t: t.__setitem__("calorificValue", 99.0))
 
-    for name, change in [("unknown meter", unknown_meter), ("meter in two files", split_meter), ("unknown region", unknown_region),
-                         ("no intensity table", no_intensity), ("negative gas", negative_gas), ("wrong unit", wrong_unit),
-                         ("unknown type", bad_type), ("calorific value out of range", bad_calorific_value)]:
+    for name, change in [
+        ("unknown meter", unknown_meter),
+        ("meter in two files", split_meter),
+        ("unknown region", unknown_region),
+        ("no intensity table", no_intensity),
+        ("negative gas", negative_gas),
+        ("wrong unit", wrong_unit),
+        ("unknown type", bad_type),
+        ("calorific value out of range", bad_calorific_value),
+    ]:
         yield name, copy(name.replace(" ", "-"), change)
 
 
@@ -110,7 +129,8 @@ def test_every_raised_code_is_declared_by_the_methodology_it_was_raised_under(tm
             raised[(name, breach.rule)] = caught.value.methodology
             assert breach.rule in CODES, f"{name}: {breach.rule} is not in DataQualityRuleCode"
             assert breach.rule in declared_under(caught.value), (
-                f"{name}: {breach.rule} raised under {caught.value.methodology or 'no one methodology'}, which does not declare it")
+                f"{name}: {breach.rule} raised under {caught.value.methodology or 'no one methodology'}, which does not declare it"
+            )
     # The catalogue reaches every code the calculator can raise (the counted ones are never raised).
     assert {rule for _, rule in raised} == CODES - {"duplicate-readings", "missing-half-hours"}
 

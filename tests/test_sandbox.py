@@ -8,12 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from perseus.generators.sandbox_openapi import sandbox_openapi
+from perseus.models import ServiceStatus
 from perseus.paths import GENERATED, ROOT, SANDBOX_OPENAPI
-from perseus.sandbox.served import newest_releases
 from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.app import SCENARIOS
 from perseus.sandbox.problems import CODES
-from perseus.models import ServiceStatus
+from perseus.sandbox.served import newest_releases
 from perseus.sla import load_sla
 from tests.sandbox_checks import check_response, document
 
@@ -29,8 +29,16 @@ ENDPOINTS = [
     ("/emissions", "/emissions", MONTH),
     ("/heartbeat", "/heartbeat", {}),
 ]
-EXPECTED = {"not-ready": 202, "unauthorised": 401, "forbidden": 403, "not-found": 404, "invalid": 422,
-            "rate-limited": 429, "server-error": 500, "unavailable": 503}
+EXPECTED = {
+    "not-ready": 202,
+    "unauthorised": 401,
+    "forbidden": 403,
+    "not-found": 404,
+    "invalid": 422,
+    "rate-limited": 429,
+    "server-error": 500,
+    "unavailable": 503,
+}
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +80,15 @@ def test_every_scenario_on_every_endpoint(client, template, url, query, scenario
     if response.status_code in (202, 429, 503):
         assert int(response.headers["Retry-After"]) > 0
     if response.status_code == 422:
-        assert body == {"detail": [{"loc": ["header", "X-Perseus-Scenario"],
-                                    "msg": "deliberate validation error (scenario `invalid`)", "type": "value_error"}]}
+        assert body == {
+            "detail": [
+                {
+                    "loc": ["header", "X-Perseus-Scenario"],
+                    "msg": "deliberate validation error (scenario `invalid`)",
+                    "type": "value_error",
+                }
+            ]
+        }
     elif response.status_code >= 400:
         assert response.headers["content-type"] == "application/problem+json"
         assert body["status"] == response.status_code and CODES[body["code"]][0] == response.status_code
@@ -111,7 +126,9 @@ def test_data_sources_are_those_the_client_currently_holds(client):
 
 def test_a_meter_year_of_half_hours(client):
     year = {"from": "2025-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"}
-    response, body = get(client, "/datasources/{id}/{measure}", "/datasources/synthetic-office-001-gas/import", OFFICE, year)
+    response, body = get(
+        client, "/datasources/{id}/{measure}", "/datasources/synthetic-office-001-gas/import", OFFICE, year
+    )
     assert response.status_code == 200
     readings = body["data"]
     assert len(readings) == 365 * 48
@@ -120,19 +137,31 @@ def test_a_meter_year_of_half_hours(client):
     cumulative = [r["cumulative"]["value"] for r in readings]
     assert cumulative == sorted(cumulative)
     again = client.get(response.request.url, headers=OFFICE).json()
-    assert {**again, "provenance": None} == {**body, "provenance": None}  # the data is deterministic; each record is signed anew
+    assert {**again, "provenance": None} == {
+        **body,
+        "provenance": None,
+    }  # the data is deterministic; each record is signed anew
 
 
 def test_a_period_is_sliced_to_its_half_hours(client):
     query = {"from": "2025-06-01T10:00:00+01:00", "to": "2025-06-01T12:00:00+01:00"}
     _, body = get(client, "/datasources/{id}/{measure}", f"/datasources/{ELECTRICITY}/import", OFFICE, query)
-    assert [r["from"] for r in body["data"]] == ["2025-06-01T09:00:00Z", "2025-06-01T09:30:00Z",
-                                                  "2025-06-01T10:00:00Z", "2025-06-01T10:30:00Z"]
+    assert [r["from"] for r in body["data"]] == [
+        "2025-06-01T09:00:00Z",
+        "2025-06-01T09:30:00Z",
+        "2025-06-01T10:00:00Z",
+        "2025-06-01T10:30:00Z",
+    ]
 
 
-@pytest.mark.parametrize(("headers", "code"), [({}, "missing-credentials"),
-                                                ({"Authorization": "Bearer nope"}, "invalid-credentials"),
-                                                ({"Authorization": "Basic c2FuZGJveA=="}, "invalid-credentials")])
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [
+        ({}, "missing-credentials"),
+        ({"Authorization": "Bearer nope"}, "invalid-credentials"),
+        ({"Authorization": "Basic c2FuZGJveA=="}, "invalid-credentials"),
+    ],
+)
 @pytest.mark.parametrize(("template", "url", "query"), ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
 def test_401_without_good_credentials(client, template, url, query, headers, code):
     response, body = get(client, template, url, headers, query)
@@ -159,15 +188,18 @@ def test_404_for_an_unknown_source_or_measure(client):
     assert response.status_code == 404 and response.json()["code"] == "unknown-path"
 
 
-@pytest.mark.parametrize(("query", "loc", "kind"), [
-    ({}, ["query", "from"], "missing"),
-    ({"from": "yesterday"}, ["query", "from"], "value_error"),
-    ({"from": "1735689600"}, ["query", "from"], "value_error"),
-    ({"from": "2025-01-01T00:00:00"}, ["query", "from"], "value_error"),
-    ({"from": "2025-01-01T00:00:00Z", "to": "2025-01-01T00:00:00Z"}, ["query", "to"], "value_error"),
-    ({"from": "2024-01-01T00:00:00Z", "to": "2025-02-01T00:00:01Z"}, ["query", "to"], "value_error"),
-    ({"from": "2020-01-01T00:00:00Z"}, ["query", "from"], "value_error"),
-])
+@pytest.mark.parametrize(
+    ("query", "loc", "kind"),
+    [
+        ({}, ["query", "from"], "missing"),
+        ({"from": "yesterday"}, ["query", "from"], "value_error"),
+        ({"from": "1735689600"}, ["query", "from"], "value_error"),
+        ({"from": "2025-01-01T00:00:00"}, ["query", "from"], "value_error"),
+        ({"from": "2025-01-01T00:00:00Z", "to": "2025-01-01T00:00:00Z"}, ["query", "to"], "value_error"),
+        ({"from": "2024-01-01T00:00:00Z", "to": "2025-02-01T00:00:01Z"}, ["query", "to"], "value_error"),
+        ({"from": "2020-01-01T00:00:00Z"}, ["query", "from"], "value_error"),
+    ],
+)
 @pytest.mark.parametrize("template", ["/datasources/{id}/{measure}", "/emissions"])
 def test_422_in_the_deployed_shape_naming_the_parameter(client, template, query, loc, kind):
     url = f"/datasources/{ELECTRICITY}/import" if "{id}" in template else "/emissions"
@@ -225,7 +257,9 @@ def test_other_methods_are_refused_as_problems(client):
 def test_emissions_come_from_the_reference_calculator(client):
     from perseus.calculator import calculate  # noqa: F401  (the sandbox uses it; no figure is made up)
 
-    response, body = get(client, "/emissions", "/emissions", OFFICE, {"from": "2025-03-10T00:00:00Z", "to": "2025-04-20T00:00:00Z"})
+    response, body = get(
+        client, "/emissions", "/emissions", OFFICE, {"from": "2025-03-10T00:00:00Z", "to": "2025-04-20T00:00:00Z"}
+    )
     assert response.status_code == 200
     months = sorted({(e["type"], e["from"]) for e in body["data"]})
     assert months == [(t, m) for t in ("electricity", "gas") for m in ("2025-03-01T00:00:00Z", "2025-04-01T00:00:00Z")]
@@ -242,12 +276,18 @@ def test_status_page_counts_responses_and_compares_with_the_sla():
     status = client.get("/status.json").json()
     ServiceStatus.model_validate(status)  # the model of spec/sla.yaml
     assert status["requests"] == 5
-    assert status["responses"] == [{"status": 200, "count": 3}, {"status": 401, "count": 1}, {"status": 503, "count": 1}]
+    assert status["responses"] == [
+        {"status": 200, "count": 3},
+        {"status": 401, "count": 1},
+        {"status": 503, "count": 1},
+    ]
     assert status["sla"] == "sandbox-sla@2026-11-28" and status["uptimeSeconds"] >= 0
     (beat,) = [e for e in status["endpoints"] if e["endpoint"] == "GET /heartbeat"]
     assert beat["deliberate"] == 1 and beat["availabilityPercent"] == 100.0  # the deliberate 503 does not count
     assert set(beat["latencyMilliseconds"]) == {"p50", "p95", "p99"}
-    assert beat["latencyMilliseconds"]["p50"] <= beat["latencyMilliseconds"]["p95"] <= beat["latencyMilliseconds"]["p99"]
+    assert (
+        beat["latencyMilliseconds"]["p50"] <= beat["latencyMilliseconds"]["p95"] <= beat["latencyMilliseconds"]["p99"]
+    )
     (target,) = [t for t in load_sla().targets if t.endpoint == "GET /heartbeat"]
     assert beat["target"] == target.model_dump(mode="json")
     assert beat["meetsAvailability"] is True and isinstance(beat["meetsLatency"], bool)
@@ -289,8 +329,12 @@ def test_the_command_starts_a_server_prints_its_credentials_and_answers_small_re
         port = probe.getsockname()[1]
     log = tmp_path / "stderr.txt"
     with log.open("w") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "perseus.cli", "sandbox", "--port", str(port)],
-                                   stdout=subprocess.DEVNULL, stderr=stderr, cwd=tmp_path)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "perseus.cli", "sandbox", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            cwd=tmp_path,
+        )
     try:
         deadline, connection = time.monotonic() + 30, None
         while time.monotonic() < deadline and connection is None:

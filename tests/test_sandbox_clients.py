@@ -67,8 +67,9 @@ def test_the_demo_caps_requests_get_its_data(edp):
     assert status == 200 and "location" not in answer
     sources = check_response("/datasources", status, answer, body)["data"]
     meter = sources[0]
-    status, answer, body = request(edp, f"/datasources/{meter['id']}/{meter['availableMeasures'][0]}?from=2024-12-05&to=2024-12-06",
-                                   headers)
+    status, answer, body = request(
+        edp, f"/datasources/{meter['id']}/{meter['availableMeasures'][0]}?from=2024-12-05&to=2024-12-06", headers
+    )
     payload = check_response("/datasources/{id}/{measure}", status, answer, body)
     assert status == 200 and len(payload["data"]) == 48
     assert (payload["data"][0]["from"], payload["data"][-1]["to"]) == ("2024-12-05T00:00:00Z", "2024-12-06T00:00:00Z")
@@ -106,4 +107,8 @@ def test_the_cap_agents_requests_get_its_data(edp):
 
 def test_a_token_of_another_client_with_this_certificate_is_refused(edp):
     status, answer, body = request(edp, "/datasources", {"Authorization": "Bearer sandbox-token-cap-office"})
-    assert status == 401 and answer["www-authenticate"].startswith("Bearer") and json.loads(body)["code"] == "invalid-credentials"
+    assert (
+        status == 401
+        and answer["www-authenticate"].startswith("Bearer")
+        and json.loads(body)["code"] == "invalid-credentials"
+    )

@@ -21,8 +21,12 @@ BLOCKS = re.findall(r"```sh\n(.*?)```", PAGE, flags=re.S)
 PLAIN = [b for b in BLOCKS if "curl" in b and "http://127.0.0.1:8080" in b and re.match(r"# \d{3}", b)]
 SCRIPTS = [b for b in BLOCKS if "curl" in b and "http://127.0.0.1:8080" in b and not re.match(r"# \d{3}", b)]
 TLS = [b for b in BLOCKS if "curl" in b and "https://127.0.0.1:8080" in b]
-TEMPLATES = [(re.compile(r"^/datasources$"), "/datasources"), (re.compile(r"^/datasources/[^/]+/[^/]+$"), "/datasources/{id}/{measure}"),
-             (re.compile(r"^/emissions$"), "/emissions"), (re.compile(r"^/heartbeat$"), "/heartbeat")]
+TEMPLATES = [
+    (re.compile(r"^/datasources$"), "/datasources"),
+    (re.compile(r"^/datasources/[^/]+/[^/]+$"), "/datasources/{id}/{measure}"),
+    (re.compile(r"^/emissions$"), "/emissions"),
+    (re.compile(r"^/heartbeat$"), "/heartbeat"),
+]
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="the page's examples use curl")
 
@@ -66,8 +70,12 @@ def test_each_example_answers_as_the_page_says(sandbox, block):
 
 def test_the_verification_example_verifies(sandbox, tmp_path):
     (block,) = SCRIPTS
-    command = block.replace("http://127.0.0.1:8080", sandbox.url).replace(".venv/bin/perseus", str(ROOT / ".venv" / "bin" / "perseus"))
-    result = subprocess.run(["bash", "-euo", "pipefail", "-c", command], capture_output=True, cwd=tmp_path, timeout=120, text=True)
+    command = block.replace("http://127.0.0.1:8080", sandbox.url).replace(
+        ".venv/bin/perseus", str(ROOT / ".venv" / "bin" / "perseus")
+    )
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", command], capture_output=True, cwd=tmp_path, timeout=120, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert "report.json: valid against sandbox-ca.pem" in result.stdout
 

@@ -7,7 +7,7 @@ import json
 import select
 import socket
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -40,14 +40,24 @@ def test_a_trailing_slash_is_not_redirected_from_the_host_header_nor_before_auth
     response = client.get("/datasources/", headers=evil, follow_redirects=False)
     assert response.status_code == 401 and "location" not in response.headers
     response = client.get("/datasources/", headers={**FULL, **evil}, follow_redirects=False)
-    assert response.status_code == 200 and "location" not in response.headers  # read as /datasources (the demo CAP asks so)
+    assert (
+        response.status_code == 200 and "location" not in response.headers
+    )  # read as /datasources (the demo CAP asks so)
     check_response("/datasources", 200, response.headers, response.content)
     response = strict.get("/datasources/", headers={**FULL, **evil}, follow_redirects=False)
-    assert (response.status_code, response.json()["code"]) == (404, "unknown-path") and "location" not in response.headers
+    assert (response.status_code, response.json()["code"]) == (
+        404,
+        "unknown-path",
+    ) and "location" not in response.headers
 
 
-@pytest.mark.parametrize(("headers", "challenge"), [({}, 'Bearer realm="perseus-sandbox"'),
-                                                    ({"Authorization": "Bearer nope"}, 'Bearer realm="perseus-sandbox", error="invalid_token"')])
+@pytest.mark.parametrize(
+    ("headers", "challenge"),
+    [
+        ({}, 'Bearer realm="perseus-sandbox"'),
+        ({"Authorization": "Bearer nope"}, 'Bearer realm="perseus-sandbox", error="invalid_token"'),
+    ],
+)
 def test_401_says_how_to_authenticate(client, headers, challenge):
     response = client.get("/heartbeat", headers=headers)
     assert response.status_code == 401 and response.headers["WWW-Authenticate"] == challenge
@@ -85,12 +95,15 @@ def test_the_permission_is_checked_before_the_measure(client):
     assert (response.status_code, response.json()["code"]) == (404, "unknown-measure")
 
 
-@pytest.mark.parametrize(("url", "params", "status"), [
-    ("/datasources/synthetic-cafe-001-gas/import", DAY, 403),  # no permission
-    (f"/datasources/{ELECTRICITY}/import", {"from": "2025-06-02T00:00:00Z", "to": "2025-06-01T00:00:00Z"}, 422),
-    ("/datasources/meter-9/import", DAY, 404),
-    ("/emissions", {"from": "yesterday"}, 422),
-])
+@pytest.mark.parametrize(
+    ("url", "params", "status"),
+    [
+        ("/datasources/synthetic-cafe-001-gas/import", DAY, 403),  # no permission
+        (f"/datasources/{ELECTRICITY}/import", {"from": "2025-06-02T00:00:00Z", "to": "2025-06-01T00:00:00Z"}, 422),
+        ("/datasources/meter-9/import", DAY, 404),
+        ("/emissions", {"from": "yesterday"}, 422),
+    ],
+)
 def test_a_scenario_is_answered_only_once_the_request_passes_its_own_checks(client, url, params, status):
     response = client.get(url, headers={**OFFICE, "X-Perseus-Scenario": "unavailable"}, params=params)
     assert response.status_code == status
@@ -109,12 +122,22 @@ def test_date_only_periods_are_read_as_midnight_utc_outside_strict(client, stric
     dates = {"from": "2024-12-05", "to": "2024-12-06"}  # as the demo CAP asks
     response = client.get(f"/datasources/{ELECTRICITY}/import", headers=FULL, params=dates)
     body = check_response(METER, 200, response.headers, response.content)
-    assert [body["data"][0]["from"], body["data"][-1]["to"], len(body["data"])] == ["2024-12-05T00:00:00Z", "2024-12-06T00:00:00Z", 48]
-    minutes = client.get(f"/datasources/{ELECTRICITY}/import", headers=FULL,
-                         params={"from": "2024-12-05T00:00Z", "to": "2024-12-06T00:00Z"})  # as the scheme's records write
+    assert [body["data"][0]["from"], body["data"][-1]["to"], len(body["data"])] == [
+        "2024-12-05T00:00:00Z",
+        "2024-12-06T00:00:00Z",
+        48,
+    ]
+    minutes = client.get(
+        f"/datasources/{ELECTRICITY}/import",
+        headers=FULL,
+        params={"from": "2024-12-05T00:00Z", "to": "2024-12-06T00:00Z"},
+    )  # as the scheme's records write
     assert minutes.json()["data"] == body["data"]
     response = strict.get(f"/datasources/{ELECTRICITY}/import", headers=FULL, params=dates)
-    assert response.status_code == 422 and [d["loc"] for d in response.json()["detail"]] == [["query", "from"], ["query", "to"]]
+    assert response.status_code == 422 and [d["loc"] for d in response.json()["detail"]] == [
+        ["query", "from"],
+        ["query", "to"],
+    ]
 
 
 def test_an_id_holding_a_slash_is_served_when_sent_as_percent_2f(client, strict):
@@ -140,22 +163,31 @@ def nulls(value, path="$"):
             yield from nulls(item, f"{path}[{index}]")
 
 
-@pytest.mark.parametrize(("url", "params", "headers"), [
-    ("/datasources", None, FULL), (f"/datasources/{ELECTRICITY}/import", DAY, FULL),
-    ("/emissions", {"from": "2025-03-01", "to": "2025-04-01"}, OFFICE), ("/heartbeat", None, FULL),
-    ("/heartbeat", None, {}), ("/heartbeat", None, {**FULL, "X-Perseus-Scenario": "not-ready"}),
-    ("/datasources/meter-9/import", DAY, FULL),
-])
+@pytest.mark.parametrize(
+    ("url", "params", "headers"),
+    [
+        ("/datasources", None, FULL),
+        (f"/datasources/{ELECTRICITY}/import", DAY, FULL),
+        ("/emissions", {"from": "2025-03-01", "to": "2025-04-01"}, OFFICE),
+        ("/heartbeat", None, FULL),
+        ("/heartbeat", None, {}),
+        ("/heartbeat", None, {**FULL, "X-Perseus-Scenario": "not-ready"}),
+        ("/datasources/meter-9/import", DAY, FULL),
+    ],
+)
 def test_no_answer_sends_an_unset_field_as_null(client, url, params, headers):
     response = client.get(url, headers=headers, params=params)
     assert list(nulls(response.json())) == []
 
 
 def test_the_data_moves_with_the_clock(client):
-    now = datetime.now(timezone.utc)
-    this_month = datetime(now.year, now.month, 1, tzinfo=timezone.utc)
+    now = datetime.now(UTC)
+    this_month = datetime(now.year, now.month, 1, tzinfo=UTC)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
-    query = {"from": last_month.strftime("%Y-%m-%dT%H:%M:%SZ"), "to": (this_month + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    query = {
+        "from": last_month.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "to": (this_month + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     body = client.get(f"/datasources/{ELECTRICITY}/import", headers=FULL, params=query).json()
     readings = body["data"]
     complete = (this_month - last_month) // timedelta(minutes=30)
@@ -167,15 +199,17 @@ def test_the_data_moves_with_the_clock(client):
     assert {e["dataQuality"]["missingData"] for e in report["data"] if e["from"] == query["from"]} == {"Complete"}
 
 
-@pytest.mark.parametrize("month", ["1970-01-01", "1999-11-01", DATA_START.strftime("%Y-%m-%d"), "2262-04-01", "8999-11-01"])
+@pytest.mark.parametrize(
+    "month", ["1970-01-01", "1999-11-01", DATA_START.strftime("%Y-%m-%d"), "2262-04-01", "8999-11-01"]
+)
 def test_every_accepted_month_is_answered(client, month):
-    start = datetime.fromisoformat(month).replace(tzinfo=timezone.utc)
+    start = datetime.fromisoformat(month).replace(tzinfo=UTC)
     query = {"from": month, "to": (start + timedelta(days=31)).strftime("%Y-%m-%d")}
     for url, headers in ((f"/datasources/{ELECTRICITY}/import", FULL), ("/emissions", OFFICE)):
         response = client.get(url, headers=headers, params=query)
         assert response.status_code == 200, (url, month, response.text[:300])
         check_response(METER if "datasources" in url else "/emissions", 200, response.headers, response.content)
-    if start < DATA_START or start > datetime.now(timezone.utc):
+    if start < DATA_START or start > datetime.now(UTC):
         assert response.json()["data"] == []  # before the meters were commissioned, or not yet collected
 
 
@@ -216,7 +250,9 @@ def test_the_trust_anchor_is_served_and_verifies_what_the_sandbox_signs(client, 
 
     anchor = client.get("/trust-anchor.pem")
     assert anchor.status_code == 200 and anchor.content.startswith(b"-----BEGIN CERTIFICATE-----")
-    meter = client.get(f"/datasources/{ELECTRICITY}/import", headers={**FULL, "Host": "evil.example"}, params=DAY).json()
+    meter = client.get(
+        f"/datasources/{ELECTRICITY}/import", headers={**FULL, "Host": "evil.example"}, params=DAY
+    ).json()
     record = Record(meter["provenance"]["ib1:provenance"], meter["provenance"])
     record.verify(CertificatesProviderSelfContainedRecord(anchor.content))
     steps = record.decoded()
@@ -227,7 +263,9 @@ def test_the_trust_anchor_is_served_and_verifies_what_the_sandbox_signs(client, 
     report = client.get("/emissions", headers=OFFICE, params={"from": "2025-01-01", "to": "2025-03-01"})
     (tmp_path / "report.json").write_bytes(report.content)
     (tmp_path / "ca.pem").write_bytes(anchor.content)
-    result = perseus("verify", str(tmp_path / "report.json"), "--trust-anchor", str(tmp_path / "ca.pem"), "--require-edp")
+    result = perseus(
+        "verify", str(tmp_path / "report.json"), "--trust-anchor", str(tmp_path / "ca.pem"), "--require-edp"
+    )
     assert result.returncode == 0, result.stderr
     other = tmp_path / "other.pem"
     from perseus.provenance.keys import create_ca
@@ -237,6 +275,7 @@ def test_the_trust_anchor_is_served_and_verifies_what_the_sandbox_signs(client, 
 
 
 # Against a real uvicorn: the connection guards live in the protocol, below the application.
+
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
@@ -268,10 +307,13 @@ def answer(data: bytes) -> tuple[int, dict, dict]:
 
 
 # Sent in two parts, as a large head arrives over a network: the server holds 40 KB of an unfinished head.
-@pytest.mark.parametrize(("first", "then", "status", "code"), [
-    (b"GET /heartbeat?" + b"x" * 40_000, b" HTTP/1.1\r\nHost: s\r\n\r\n", 414, "uri-too-long"),
-    (b"GET /heartbeat HTTP/1.1\r\nHost: s\r\nX-Padding: " + b"x" * 40_000, b"\r\n\r\n", 431, "headers-too-large"),
-])
+@pytest.mark.parametrize(
+    ("first", "then", "status", "code"),
+    [
+        (b"GET /heartbeat?" + b"x" * 40_000, b" HTTP/1.1\r\nHost: s\r\n\r\n", 414, "uri-too-long"),
+        (b"GET /heartbeat HTTP/1.1\r\nHost: s\r\nX-Padding: " + b"x" * 40_000, b"\r\n\r\n", 431, "headers-too-large"),
+    ],
+)
 def test_a_request_head_over_32_kib_gets_its_problem(guarded, first, then, status, code):
     got, headers, body = answer(raw(guarded.port, first, then=then))
     assert (got, body["code"], body["status"]) == (status, code, status)
@@ -286,8 +328,11 @@ def test_slow_header_connections_neither_block_service_nor_stay_open(guarded):
             sock.sendall(b"GET /heartbeat HTTP/1.1\r\nHost: s\r\n")  # and never the rest
             slow.append(sock)
         started = time.perf_counter()
-        got = raw(guarded.port, b"GET /heartbeat HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer sandbox-token-cap-full\r\n"
-                                b"Connection: close\r\n\r\n")
+        got = raw(
+            guarded.port,
+            b"GET /heartbeat HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer sandbox-token-cap-full\r\n"
+            b"Connection: close\r\n\r\n",
+        )
         assert got.startswith(b"HTTP/1.1 200") and time.perf_counter() - started < 2
         # Past the header timeout (1 s) the server has closed every one: each reads as closed.
         waiting, deadline = {sock.fileno(): sock for sock in slow}, time.monotonic() + 4
@@ -318,13 +363,20 @@ def test_connections_over_the_cap_are_answered_503_with_retry_after(tmp_path):
         held = [socket.create_connection(("127.0.0.1", running.port), timeout=5) for _ in range(3)]
         try:
             time.sleep(0.2)
-            status, headers, body = answer(raw(running.port, b"GET /heartbeat HTTP/1.1\r\nHost: s\r\n"
-                                               b"Authorization: Bearer sandbox-token-cap-full\r\n\r\n"))
+            status, headers, body = answer(
+                raw(
+                    running.port,
+                    b"GET /heartbeat HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer sandbox-token-cap-full\r\n\r\n",
+                )
+            )
             assert (status, body["code"]) == (503, "unavailable") and int(headers["retry-after"]) > 0
         finally:
             for sock in held:
                 sock.close()
         time.sleep(0.2)
-        status = raw(running.port, b"GET /heartbeat HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer sandbox-token-cap-full\r\n"
-                                   b"Connection: close\r\n\r\n")
+        status = raw(
+            running.port,
+            b"GET /heartbeat HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer sandbox-token-cap-full\r\n"
+            b"Connection: close\r\n\r\n",
+        )
         assert status.startswith(b"HTTP/1.1 200")

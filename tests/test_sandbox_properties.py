@@ -29,8 +29,12 @@ def instants(draw, near: datetime | None = None):
     if near is None:
         moment = draw(st.datetimes(min_value=EARLIEST, max_value=LATEST))
     else:  # a `to` within about 14 months of `from`, so that most periods are within the bound
-        moment = min(LATEST, near + draw(st.timedeltas(min_value=timedelta(minutes=-60), max_value=timedelta(days=430))))
-    offset = draw(st.sampled_from([timedelta(0), timedelta(hours=1), timedelta(hours=-5, minutes=-30), timedelta(hours=14)]))
+        moment = min(
+            LATEST, near + draw(st.timedeltas(min_value=timedelta(minutes=-60), max_value=timedelta(days=430)))
+        )
+    offset = draw(
+        st.sampled_from([timedelta(0), timedelta(hours=1), timedelta(hours=-5, minutes=-30), timedelta(hours=14)])
+    )
     if draw(st.booleans()):
         return moment.strftime("%Y-%m-%d"), moment
     zone = timezone(offset)
@@ -47,16 +51,27 @@ def periods(draw) -> dict:
     return query
 
 
-ids = st.one_of(st.sampled_from(sorted(SOURCES)), st.text(min_size=1, max_size=40).filter(lambda s: not s.startswith("scenario-")))
+ids = st.one_of(
+    st.sampled_from(sorted(SOURCES)), st.text(min_size=1, max_size=40).filter(lambda s: not s.startswith("scenario-"))
+)
 
 
 @settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(endpoint=st.sampled_from(["/datasources", "/datasources/{id}/{measure}", "/emissions", "/heartbeat"]),
-       source=ids, measure=st.sampled_from(["import", "export"]), query=periods(), token=st.sampled_from(TOKENS))
+@given(
+    endpoint=st.sampled_from(["/datasources", "/datasources/{id}/{measure}", "/emissions", "/heartbeat"]),
+    source=ids,
+    measure=st.sampled_from(["import", "export"]),
+    query=periods(),
+    token=st.sampled_from(TOKENS),
+)
 def test_no_accepted_request_is_answered_500(endpoint, source, measure, query, token):
     url = endpoint.replace("{id}", quote(source, safe="")).replace("{measure}", measure)
     params = query if endpoint in ("/datasources/{id}/{measure}", "/emissions") else None
     response = CLIENT.get(url, params=params, headers={"Authorization": token})
     assert response.status_code < 500, (url, params, response.text[:300])
-    if response.status_code != 404 or endpoint != "/datasources/{id}/{measure}" or response.json().get("code") != "unknown-path":
+    if (
+        response.status_code != 404
+        or endpoint != "/datasources/{id}/{measure}"
+        or response.json().get("code") != "unknown-path"
+    ):
         check_response(endpoint, response.status_code, response.headers, response.content)

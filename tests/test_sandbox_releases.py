@@ -4,15 +4,16 @@ answered under; the answer then holds only what that release's document allows."
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
 from fastapi.testclient import TestClient
 
 from perseus.paths import GENERATED
+from perseus.releases import all_releases
 from perseus.sandbox import SandboxConfig, create_app
 from perseus.sandbox.catalogue import CATALOGUE, SOURCES
 from perseus.sandbox.served import API_OF_PATH, fit, newest, served_releases
-from perseus.releases import all_releases
 from tests.sandbox_checks import check_response
 
 FULL = {"Authorization": "Bearer sandbox-token-cap-full"}
@@ -58,14 +59,24 @@ def test_without_a_prefix_the_newest_release_answers(client):
 
 
 def test_a_release_whose_record_is_closed_gets_it_without_what_it_predates(client):
-    closed = [r for r in served_releases() if r.label == "consumption-data" and
-              json.loads((GENERATED / "openapi" / f"{r.ref}.json").read_text())["components"]["schemas"]["Provenance"]
-              .get("additionalProperties") is False]
+    closed = [
+        r
+        for r in served_releases()
+        if r.label == "consumption-data"
+        and json.loads((GENERATED / "openapi" / f"{r.ref}.json").read_text())["components"]["schemas"][
+            "Provenance"
+        ].get("additionalProperties")
+        is False
+    ]
     if not closed:
         pytest.skip("no served release closes Provenance")
     url, params, headers = URLS["/datasources/{id}/{measure}"]
     body = client.get(f"/{closed[0].ref}{url}", params=params, headers=headers).json()
-    assert "certificates" not in body["provenance"] and set(body["provenance"]) == {"ib1:provenance", "origins", "steps"}
+    assert "certificates" not in body["provenance"] and set(body["provenance"]) == {
+        "ib1:provenance",
+        "origins",
+        "steps",
+    }
 
 
 def test_a_release_that_cannot_carry_a_source_neither_lists_nor_serves_it(client):
@@ -75,7 +86,9 @@ def test_a_release_that_cannot_carry_a_source_neither_lists_nor_serves_it(client
         listed = {s["id"] for s in client.get(f"/{release.ref}/datasources", headers=FULL).json()["data"]}
         assert listed == {s.id for s in SOURCES.values() if offers(release, s)}
         for source in SOURCES.values():
-            response = client.get(f"/{release.ref}/datasources/{source.id.replace('/', '%2F')}/import", params=DAY, headers=FULL)
+            response = client.get(
+                f"/{release.ref}/datasources/{source.id.replace('/', '%2F')}/import", params=DAY, headers=FULL
+            )
             assert response.status_code == (200 if offers(release, source) else 404), (release.ref, source.id)
     assert any(not offers(r, s) for r in served_releases() if r.label == "consumption-data" for s in SOURCES.values())
 
@@ -89,11 +102,11 @@ def test_a_prefix_of_another_apis_release_is_an_unknown_path(client):
 
 def test_every_release_allows_the_readings_as_they_are_served():
     # Readings are served as prepared JSON, not fitted per request: each release must allow them whole.
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     for source in SOURCES.values():
-        now = datetime.now(timezone.utc)
-        reading = CATALOGUE.readings(source, datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 1, 2, tzinfo=timezone.utc), now)
+        now = datetime.now(UTC)
+        reading = CATALOGUE.readings(source, datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 2, tzinfo=UTC), now)
         sample = json.loads(reading.first)
         for release in (r for r in served_releases() if r.label == "consumption-data"):
             assert fit(release, "MeterData", {"data": [sample]})["data"] == [sample], (release.ref, source.id)

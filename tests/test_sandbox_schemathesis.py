@@ -17,8 +17,8 @@ from schemathesis.checks import not_a_server_error, positive_data_acceptance
 from perseus.sandbox import SandboxConfig
 from perseus.sandbox.app import RESERVED_PREFIX, SCENARIO_HEADER, SCENARIOS
 from perseus.sandbox.monitoring import ENDPOINTS
-from perseus.sandbox.server import RunningSandbox
 from perseus.sandbox.served import served_releases
+from perseus.sandbox.server import RunningSandbox
 
 TOKEN = {"Authorization": "Bearer sandbox-token-cap-full"}
 SEEN: set[tuple[str, int]] = set()
@@ -58,8 +58,10 @@ SANDBOX = RunningSandbox(SandboxConfig(port=0)).__enter__()
 atexit.register(SANDBOX.__exit__, None, None, None)
 # The first calculation of a month synthesises the meters and loads the calculator (seconds on a busy
 # machine): done once here, so that the run's requests answer within schemathesis's timeout.
-urllib.request.urlopen(urllib.request.Request(f"{SANDBOX.url}/emissions?from=2025-02-01T00:00:00Z&to=2025-03-01T00:00:00Z",
-                                              headers=TOKEN), timeout=300).read()
+urllib.request.urlopen(
+    urllib.request.Request(f"{SANDBOX.url}/emissions?from=2025-02-01T00:00:00Z&to=2025-03-01T00:00:00Z", headers=TOKEN),
+    timeout=300,
+).read()
 schema = schemathesis.openapi.from_url(f"{SANDBOX.url}/openapi.json")
 
 

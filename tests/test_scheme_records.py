@@ -15,12 +15,17 @@ import json
 import pytest
 from ib1.provenance import Record
 
-from tests.scheme_records import (
-    cap_agent_report, certmaker_pki, demo_edp_meter_data, intensity_csv, library_example_report, month_readings, write_json,
-)
-
 from perseus.provenance.inbound import verify_inbound
 from perseus.provenance.verify import verify_report
+from tests.scheme_records import (
+    cap_agent_report,
+    certmaker_pki,
+    demo_edp_meter_data,
+    intensity_csv,
+    library_example_report,
+    month_readings,
+    write_json,
+)
 
 OCTOBER = (dt.date(2025, 10, 1), dt.date(2025, 11, 1))
 
@@ -47,7 +52,9 @@ def _retimed(provenance: dict, kind: str, change) -> dict:
                 step = json.loads(base64.urlsafe_b64decode(item))
                 if step["type"] == kind:
                     change(step)
-                    container[index] = base64.urlsafe_b64encode(json.dumps(step, separators=(",", ":")).encode()).decode()
+                    container[index] = base64.urlsafe_b64encode(
+                        json.dumps(step, separators=(",", ":")).encode()
+                    ).decode()
                     return True
         return False
 
@@ -63,9 +70,15 @@ def scheme(request, tmp_path_factory):
     readings = month_readings(2025, 10)
     meter = demo_edp_meter_data(pki, readings, *OCTOBER)
     (folder / "intensity.csv").write_text(intensity_csv(readings))
-    return {"pki": pki, "certs": pki.write(folder / "certs"), "meter": meter, "folder": folder,
-            "meter_file": write_json(folder / "meter.json", meter), "intensity": folder / "intensity.csv",
-            "report_file": write_json(folder / "agent-report.json", cap_agent_report(pki, meter))}
+    return {
+        "pki": pki,
+        "certs": pki.write(folder / "certs"),
+        "meter": meter,
+        "folder": folder,
+        "meter_file": write_json(folder / "meter.json", meter),
+        "intensity": folder / "intensity.csv",
+        "report_file": write_json(folder / "agent-report.json", cap_agent_report(pki, meter)),
+    }
 
 
 def test_the_records_have_the_scheme_shapes(scheme):
@@ -91,7 +104,9 @@ def verified(provenance: dict, pki) -> Record:
 
 
 def test_verify_accepts_the_cap_agents_report(perseus, scheme):
-    done = perseus("verify", scheme["report_file"], "--trust-anchor", scheme["certs"] / "4-signing-ca-cert.pem", "--require-edp")
+    done = perseus(
+        "verify", scheme["report_file"], "--trust-anchor", scheme["certs"] / "4-signing-ca-cert.pem", "--require-edp"
+    )
     assert done.returncode == 0, done.stderr
     assert f"Environment: {scheme['pki'].environment}" in done.stdout
     assert "Carbon Accounting provider (carbon-accounting-provider)" in done.stdout
@@ -101,8 +116,13 @@ def test_verify_accepts_the_cap_agents_report(perseus, scheme):
 
 def test_verify_refuses_the_agents_report_when_a_step_or_the_anchor_changes(perseus, scheme, tmp_path):
     report = json.loads(scheme["report_file"].read_text())
-    moved = _retimed(report["provenance"], "origin", lambda s: s["perseus:scheme"].__setitem__("meteringPeriod", {
-        "from": "2025-09-01T00:00Z", "to": "2025-10-01T00:00Z"}))  # the EDP's origin, innermost
+    moved = _retimed(
+        report["provenance"],
+        "origin",
+        lambda s: s["perseus:scheme"].__setitem__(
+            "meteringPeriod", {"from": "2025-09-01T00:00Z", "to": "2025-10-01T00:00Z"}
+        ),
+    )  # the EDP's origin, innermost
     path = write_json(tmp_path / "moved.json", dict(report, provenance=moved))
     done = perseus("verify", path, "--trust-anchor", scheme["certs"] / "4-signing-ca-cert.pem")
     assert done.returncode == 1 and "the record was altered after signing" in done.stderr
@@ -113,14 +133,36 @@ def test_verify_refuses_the_agents_report_when_a_step_or_the_anchor_changes(pers
 
 def test_calculate_with_the_trust_anchor_accepts_the_demo_edps_record(perseus, scheme, tmp_path):
     out = tmp_path / "report.json"
-    done = perseus("calculate", "--consumption", scheme["meter_file"], "--intensity", scheme["intensity"],
-                   "--trust-anchor", scheme["certs"] / "4-signing-ca-cert.pem", "--output", out)
+    done = perseus(
+        "calculate",
+        "--consumption",
+        scheme["meter_file"],
+        "--intensity",
+        scheme["intensity"],
+        "--trust-anchor",
+        scheme["certs"] / "4-signing-ca-cert.pem",
+        "--output",
+        out,
+    )
     assert done.returncode == 0, done.stderr
     assert scheme["meter"]["provenance"]["steps"] in json.loads(out.read_text())["provenance"]["steps"]
-    tampered = dict(scheme["meter"], provenance=_retimed(scheme["meter"]["provenance"], "transfer",
-                                                         lambda s: s.__setitem__("to", "https://elsewhere.example/")))
-    done = perseus("calculate", "--consumption", write_json(tmp_path / "tampered.json", tampered), "--intensity",
-                   scheme["intensity"], "--trust-anchor", scheme["certs"] / "4-signing-ca-cert.pem", "--output", out.with_name("t.json"))
+    tampered = dict(
+        scheme["meter"],
+        provenance=_retimed(
+            scheme["meter"]["provenance"], "transfer", lambda s: s.__setitem__("to", "https://elsewhere.example/")
+        ),
+    )
+    done = perseus(
+        "calculate",
+        "--consumption",
+        write_json(tmp_path / "tampered.json", tampered),
+        "--intensity",
+        scheme["intensity"],
+        "--trust-anchor",
+        scheme["certs"] / "4-signing-ca-cert.pem",
+        "--output",
+        out.with_name("t.json"),
+    )
     assert done.returncode == 1 and "altered after signing" in done.stderr and not out.with_name("t.json").exists()
 
 
@@ -131,10 +173,23 @@ def signed_by_us(scheme):
 
     out = scheme["folder"] / "our-report.json"
     certs = scheme["certs"]
-    done = run_perseus("calculate", "--consumption", scheme["meter_file"], "--intensity", scheme["intensity"],
-                       "--sign", certs / "cap-key.pem", "--cert", certs / "cap-bundle.pem",
-                       "--trust-anchor", certs / "4-signing-ca-cert.pem",
-                       "--fsp", scheme["pki"].members["fsp"].member, "--output", out)
+    done = run_perseus(
+        "calculate",
+        "--consumption",
+        scheme["meter_file"],
+        "--intensity",
+        scheme["intensity"],
+        "--sign",
+        certs / "cap-key.pem",
+        "--cert",
+        certs / "cap-bundle.pem",
+        "--trust-anchor",
+        certs / "4-signing-ca-cert.pem",
+        "--fsp",
+        scheme["pki"].members["fsp"].member,
+        "--output",
+        out,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
@@ -151,15 +206,22 @@ def test_the_scheme_library_finds_our_signed_steps_by_role_uri(scheme, signed_by
     assert report["provenance"]["ib1:provenance"] == pki.trust_framework
     record = verified(report["provenance"], pki)
     cap, edp, fsp = pki.members["cap"], pki.members["edp"], pki.members["fsp"]
-    process = record.find_step({"type": "process", "scheme": pki.scheme,
-                                "_signature": {"signed": {"member": cap.member, "roles": [cap.role]}}})
+    process = record.find_step(
+        {"type": "process", "scheme": pki.scheme, "_signature": {"signed": {"member": cap.member, "roles": [cap.role]}}}
+    )
     assert process["process"] == report["sources"][0]["methodologyUri"]
-    transfer = record.find_step({"type": "transfer", "of": process["id"], "to": fsp.member,
-                                 "_signature": {"signed": {"roles": [cap.role]}}})  # what the FSP looks for
+    transfer = record.find_step(
+        {"type": "transfer", "of": process["id"], "to": fsp.member, "_signature": {"signed": {"roles": [cap.role]}}}
+    )  # what the FSP looks for
     assert transfer["standard"] == f"{pki.scheme}/standard/emissions-report/2026-03-12"
     receipt = record.find_step({"type": "receipt", "_signature": {"signed": {"roles": [cap.role]}}})
-    origin = record.find_step({"type": "origin", "sourceType": f"{pki.scheme}/source-type/Meter",
-                               "_signature": {"signed": {"roles": [edp.role]}, "includedBy": [{"roles": [cap.role]}]}})
+    origin = record.find_step(
+        {
+            "type": "origin",
+            "sourceType": f"{pki.scheme}/source-type/Meter",
+            "_signature": {"signed": {"roles": [edp.role]}, "includedBy": [{"roles": [cap.role]}]},
+        }
+    )
     assert receipt["transfer"] in {s["id"] for s in record.filter_steps({"type": "transfer", "of": origin["id"]})}
     intensity = record.find_step({"type": "origin", "sourceType": f"{pki.scheme}/source-type/GridCarbonIntensity"})
     assert intensity["id"] in process["inputs"] and intensity["perseus:dataset"]["role"] == "grid-intensity"
@@ -171,13 +233,21 @@ def test_the_scheme_library_finds_our_signed_steps_by_role_uri(scheme, signed_by
 def test_our_signed_report_still_fails_when_tampered(perseus, scheme, signed_by_us, tmp_path):
     report = json.loads(signed_by_us.read_text())
     report["data"][0]["emissions"]["value"] += 1
-    done = perseus("verify", write_json(tmp_path / "changed.json", report), "--trust-anchor",
-                   scheme["certs"] / "4-signing-ca-cert.pem")
+    done = perseus(
+        "verify",
+        write_json(tmp_path / "changed.json", report),
+        "--trust-anchor",
+        scheme["certs"] / "4-signing-ca-cert.pem",
+    )
     assert done.returncode == 1 and "entries or source were changed after signing" in done.stderr
     stripped = json.loads(signed_by_us.read_text())
     del stripped["sources"]  # passing our report off as one without sources does not escape the digest
-    done = perseus("verify", write_json(tmp_path / "stripped.json", stripped), "--trust-anchor",
-                   scheme["certs"] / "4-signing-ca-cert.pem")
+    done = perseus(
+        "verify",
+        write_json(tmp_path / "stripped.json", stripped),
+        "--trust-anchor",
+        scheme["certs"] / "4-signing-ca-cert.pem",
+    )
     assert done.returncode == 1 and "entries or source were changed after signing" in done.stderr
 
 
@@ -198,6 +268,7 @@ def test_verify_accepts_the_librarys_own_example_chain(scheme):
     assert result.valid, result.problems
     assert [s["_signature"]["signed"]["name"] for s in result.steps][-1] == "Financial Service Provider"
     altered = copy.deepcopy(report)
-    altered["provenance"] = _retimed(report["provenance"], "origin",
-                                     lambda s: s["perseus:assurance"].__setitem__("originMethod", "made up"))
+    altered["provenance"] = _retimed(
+        report["provenance"], "origin", lambda s: s["perseus:assurance"].__setitem__("originMethod", "made up")
+    )
     assert not verify_report(altered, scheme["pki"].root_pem()).valid

@@ -1,28 +1,17 @@
 """The built documentation site, checked against the running code, and in headless Chromium."""
 
 import html as html_lib
-import os
 import re
 import shutil
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
 from perseus.paths import EXAMPLES, ROOT
 from tests.site_checks import download_problems, example_problems, json_examples, worked_problems, worked_tables
-from tests.site_harness import CHROMIUM, CHROMIUM_ARGS, serve, visit_all
+from tests.site_harness import CHROMIUM, CHROMIUM_ARGS, site_prefix, visit_all
 
 pytestmark = pytest.mark.slow  # every test here reads the built site
-
-
-@pytest.fixture(scope="session")
-def served(built_site):
-    if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
-        pytest.skip("PERSEUS_SKIP_BROWSER=1")
-    base, server = serve(built_site)
-    yield base
-    server.shutdown()
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +20,7 @@ def visits(served, built_site):
 
 
 # --- checks that read the built files -------------------------------------------------------------
+
 
 def test_every_json_example_on_the_site_validates(built_site):
     assert len(json_examples(built_site)) >= 20
@@ -42,7 +32,10 @@ def test_every_json_example_on_the_site_validates(built_site):
 
 def test_every_worked_number_equals_what_the_calculator_returns_now(built_site):
     assert set(worked_tables(built_site)) == {
-        "gas-desnz-annual@2025-10-27", "electricity-location-based@2025-10-27", "electricity-desnz-annual@2025-10-27"}
+        "gas-desnz-annual@2025-10-27",
+        "electricity-location-based@2025-10-27",
+        "electricity-desnz-annual@2025-10-27",
+    }
     assert worked_problems(built_site) == []
 
 
@@ -53,13 +46,15 @@ def test_every_download_is_byte_identical_to_generated(built_site):
 def test_broken_example_number_or_download_is_caught(built_site, tmp_path):
     broken = tmp_path / "site"
     shutil.copytree(built_site, broken)
-    page = broken / "specifications" / "consumption-data@2025-10-27" / "index.html"
+    page = broken / "specifications" / "consumption-data@2025-10-27" / "MeterData" / "index.html"
     page.write_text(page.read_text().replace("RG10", "rg10", 1))
     assert any("ukPostcodeOutcode" in p for p in example_problems(broken))
     gas = broken / "methodologies" / "gas-desnz-annual@2025-10-27" / "index.html"
     gas.write_text(re.sub(r'(data-key="2025-12:emissions" data-value=")([0-9.]+)', r"\g<1>638.667", gas.read_text()))
     assert any("2025-12" in p for p in worked_problems(broken))
-    gas.write_text(re.sub(r'(data-key="2026-01:volume_energy_kwh" data-value=")([0-9.]+)', r"\g<1>3858.2", gas.read_text()))
+    gas.write_text(
+        re.sub(r'(data-key="2026-01:volume_energy_kwh" data-value=")([0-9.]+)', r"\g<1>3858.2", gas.read_text())
+    )
     assert any("2026-01: volume_energy_kwh by hand" in p for p in worked_problems(broken))
     download = next((broken / "downloads" / "jsonschema").glob("*.json"))
     download.write_bytes(download.read_bytes() + b" ")
@@ -67,8 +62,12 @@ def test_broken_example_number_or_download_is_caught(built_site, tmp_path):
 
 
 def test_guide_error_line_is_what_the_command_prints(built_site, perseus):
-    result = perseus("validate", EXAMPLES / "invalid" / "MeterData-cubic-metres-on-electricity.json",
-                     "--spec", "consumption-data@2025-10-27")
+    result = perseus(
+        "validate",
+        EXAMPLES / "invalid" / "MeterData-cubic-metres-on-electricity.json",
+        "--spec",
+        "consumption-data@2025-10-27",
+    )
     printed = result.stderr.splitlines()[0].split(": ", 1)[1]
     guide = (built_site / "guide" / "index.html").read_text()
     assert "payload.json: " + printed in html_lib.unescape(guide)
@@ -83,6 +82,7 @@ def test_home_page_shows_the_readme_commands(built_site):
 
 
 # --- checks in the browser ------------------------------------------------------------------------
+
 
 @pytest.mark.browser
 def test_every_page_loads_without_console_errors_or_foreign_requests(visits):
@@ -101,7 +101,7 @@ def test_internal_links_resolve(visits, built_site):
             url = urlparse(link)
             if url.hostname != "127.0.0.1":
                 continue
-            target = built_site / unquote(url.path).lstrip("/")
+            target = built_site / unquote(url.path).removeprefix(site_prefix())
             if url.path.endswith("/"):
                 target = target / "index.html"
             if not target.exists():
@@ -154,6 +154,12 @@ def test_home_to_gas_formula_factor_example_and_chart_in_one_click(served):
         assert page.locator("table.worked-example td[data-key$='_factor']").count() >= 2
         assert page.locator("table.worked-example td[data-key$=':emissions']").count() >= 2
         assert page.eval_on_selector_all("article img", "els => els.filter(e => e.naturalWidth > 0).length") >= 1
+        # The worked-example table is styled like the others: cells padded and ruled, so columns do not run together.
+        padding, border = page.eval_on_selector(
+            "table.worked-example td",
+            "e => [parseFloat(getComputedStyle(e).paddingLeft), parseFloat(getComputedStyle(e).borderTopWidth)]",
+        )
+        assert padding >= 8 and border > 0
     finally:
         browser.close()
         manager.stop()
@@ -170,11 +176,9 @@ def test_guide_shows_the_commands_make_demo_runs(built_site):
 
 
 def test_provenance_page_shows_a_drawing_of_a_signed_record(built_site):
-    import base64
-    import re
-
     page = (built_site / "provenance" / "index.html").read_text()
     assert "provenance-record-drawing" not in page  # the marker was replaced
-    svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page).group(1)).decode()
+    assert 'href="record-drawing.svg"' in page  # the drawing opens on its own, full size
+    svg = (built_site / "provenance" / "record-drawing.svg").read_text()
     for text in ("PROCESS", "RECEIPT", "signed by Example EDP Ltd", "gas-desnz-annual@2025-10-27", "CC-BY-4.0"):
         assert text in svg

@@ -9,8 +9,8 @@ from urllib.request import Request, urlopen
 import pytest
 
 from perseus import models
-from perseus.sandbox.served import newest_releases
 from perseus.sandbox import SandboxConfig
+from perseus.sandbox.served import newest_releases
 from perseus.sandbox.server import RunningSandbox
 from tests.sandbox_checks import check_response
 from tests.site_checks import json_examples
@@ -62,7 +62,9 @@ def test_every_documented_state_on_the_api_pages_is_produced_by_the_sandbox(sand
                 assert re.search(rf"<td>{code}</td>", page), (release.ref, path, code)
                 if code in ("414", "431"):
                     continue  # size limits: exercised by tests/test_sandbox.py, not by a scenario
-                status, headers, body = _get(_url(sandbox.url, path), None if code == "200" else scenario_for[int(code)])
+                status, headers, body = _get(
+                    _url(sandbox.url, path), None if code == "200" else scenario_for[int(code)]
+                )
                 assert status == int(code), (path, code, status, body[:300])
                 parsed = check_response(path, status, headers, body)
                 content = next(iter(response.get("content", {}).values()), None)

@@ -21,7 +21,11 @@ def test_the_published_file_is_the_register():
     register = load_sla()
     assert path == f"generated/sla/{register.label}@{register.version}.json"
     assert {t.endpoint for t in register.targets} == {
-        "GET /datasources", "GET /datasources/{id}/{measure}", "GET /emissions", "GET /heartbeat"}
+        "GET /datasources",
+        "GET /datasources/{id}/{measure}",
+        "GET /emissions",
+        "GET /heartbeat",
+    }
 
 
 def test_a_bad_register_is_named_with_field_and_rule(tmp_path):

@@ -20,8 +20,12 @@ def test_every_class_slot_enum_and_type_is_described():
 
 
 def test_every_enum_value_is_described():
-    missing = [f"{e.name}.{v}" for e in VIEW.all_enums().values() for v, pv in e.permissible_values.items()
-               if not pv.description]
+    missing = [
+        f"{e.name}.{v}"
+        for e in VIEW.all_enums().values()
+        for v, pv in e.permissible_values.items()
+        if not pv.description
+    ]
     assert missing == []
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -15,18 +14,17 @@ import pytest
 
 from perseus.cli import main
 from perseus.commands import synth as synth_command
-from perseus.synth import ARCHETYPES, SynthError, SynthRequest, build_files
-from perseus.synth import payloads
-from perseus.synth.consumption import VOLUME_CORRECTION, DEFAULT_CALORIFIC_VALUE, synthesise_consumption
-from perseus.synth.files import write_all
-from perseus.synth.intensity import INDEX_BANDS, synthesise_intensity
 from perseus.provenance.steps import encode_step
 from perseus.provenance.synthetic import TRUST_FRAMEWORK
+from perseus.synth import ARCHETYPES, SynthError, SynthRequest, build_files, payloads
+from perseus.synth.consumption import DEFAULT_CALORIFIC_VALUE, VOLUME_CORRECTION, synthesise_consumption
+from perseus.synth.files import write_all
+from perseus.synth.intensity import INDEX_BANDS, synthesise_intensity
 from perseus.synth.timegrid import half_hour_starts, local_calendar, parse_instant
 from perseus.validation import load_release_schema, validate_payload
 
 RELEASE = "consumption-data@2025-10-27"
-YEAR_2025 = (datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2026, 1, 1, tzinfo=timezone.utc))
+YEAR_2025 = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def utc(text: str) -> datetime:
@@ -110,12 +108,6 @@ def test_opening_hours_follow_local_time_so_they_move_in_utc_in_summer(year_fram
     assert july > 2 * january
 
 
-def test_one_meter_year_of_both_fuels_takes_well_under_a_second(starts_2025):
-    started = time.perf_counter()
-    synthesise_consumption(ARCHETYPES["office"], starts_2025, seed=11)
-    assert time.perf_counter() - started < 0.5
-
-
 # --- calendar ---------------------------------------------------------------------------
 
 
@@ -142,7 +134,7 @@ def test_a_window_is_the_same_as_the_slice_of_a_longer_series(starts_2025):
     january = half_hour_starts(utc("2025-01-01"), utc("2025-02-01"))
     whole = synthesise_consumption(ARCHETYPES["cafe"], starts_2025, seed=5)
     part = synthesise_consumption(ARCHETYPES["cafe"], january, seed=5)
-    for long, short in zip(whole, part):
+    for long, short in zip(whole, part, strict=True):
         np.testing.assert_array_equal(long.milli[: len(january)], short.milli)
     year = synthesise_intensity(starts_2025, seed=5)
     np.testing.assert_array_equal(year.forecast[: len(january)], synthesise_intensity(january, seed=5).forecast)
@@ -158,7 +150,11 @@ def test_meter_data_is_valid_against_the_release(tmp_path, schema, gas_unit, cal
         calorific_value=calorific_value, output=tmp_path / "out", datasources_output=tmp_path / "sources.json",
     )  # fmt: skip
     files = build_files(request)
-    assert sorted(p.name for p in files) == ["sources.json", "synthetic-workshop-001-electricity.json", "synthetic-workshop-001-gas.json"]
+    assert sorted(p.name for p in files) == [
+        "sources.json",
+        "synthetic-workshop-001-electricity.json",
+        "synthetic-workshop-001-gas.json",
+    ]
     for path, data in files.items():
         payload = json.loads(data)
         cls = "DataSources" if path.name == "sources.json" else "MeterData"
@@ -173,7 +169,9 @@ def test_meter_data_is_valid_against_the_release(tmp_path, schema, gas_unit, cal
 
 
 def test_readings_are_contiguous_half_open_taken_after_to_with_consistent_registers():
-    series = synthesise_consumption(ARCHETYPES["office"], half_hour_starts(utc("2025-01-30"), utc("2025-02-02")), seed=9)
+    series = synthesise_consumption(
+        ARCHETYPES["office"], half_hour_starts(utc("2025-01-30"), utc("2025-02-02")), seed=9
+    )
     for one in series:
         data = payloads.meter_data(one, outcode="RG10", archetype="office", seed=9)["data"]
         froms = pd.to_datetime([r["from"] for r in data])
@@ -194,14 +192,18 @@ def test_gas_in_kwh_is_the_volume_converted_with_the_default_calorific_value():
     (m3,) = synthesise_consumption(ARCHETYPES["office"], starts, seed=4, types=("gas",), gas_unit="MTQ")
     (kwh,) = synthesise_consumption(ARCHETYPES["office"], starts, seed=4, types=("gas",), gas_unit="KWH")
     expected = m3.values * VOLUME_CORRECTION * DEFAULT_CALORIFIC_VALUE / 3.6
-    np.testing.assert_allclose(kwh.values, expected, atol=0.0005 * VOLUME_CORRECTION * DEFAULT_CALORIFIC_VALUE / 3.6 + 0.0005)
+    np.testing.assert_allclose(
+        kwh.values, expected, atol=0.0005 * VOLUME_CORRECTION * DEFAULT_CALORIFIC_VALUE / 3.6 + 0.0005
+    )
     assert kwh.unit == "KWH" and m3.unit == "MTQ"
 
 
 def test_provenance_is_an_unsigned_origin_step_saying_synthetic_encoded_as_ib1_provenance_does():
     from ib1.provenance import Record
 
-    (series,) = synthesise_consumption(ARCHETYPES["shop"], half_hour_starts(utc("2025-06-01"), utc("2025-06-02")), seed=1, types=("electricity",))
+    (series,) = synthesise_consumption(
+        ARCHETYPES["shop"], half_hour_starts(utc("2025-06-01"), utc("2025-06-02")), seed=1, types=("electricity",)
+    )
     provenance = payloads.meter_data(series, outcode="M1", archetype="shop", seed=1)["provenance"]
     assert provenance["ib1:provenance"] == TRUST_FRAMEWORK
     (encoded,) = provenance["steps"]
@@ -209,10 +211,13 @@ def test_provenance_is_an_unsigned_origin_step_saying_synthetic_encoded_as_ib1_p
     assert step["type"] == "origin" and step["id"] == provenance["origins"][0]
     assert step["id"].startswith("synthetic-")
     assert "Synthetic" in step["description"] and step["perseus:synthetic"]["archetype"] == "shop"
-    assert step["perseus:scheme"] == {"meteringPeriod": {"from": "2025-06-01T00:00:00Z", "to": "2025-06-02T00:00:00Z"}, "postcode": "M1"}
+    assert step["perseus:scheme"] == {
+        "meteringPeriod": {"from": "2025-06-01T00:00:00Z", "to": "2025-06-02T00:00:00Z"},
+        "postcode": "M1",
+    }
     assert encode_step(step) == Record(TRUST_FRAMEWORK)._encode_step(step)  # the library's own wire encoding
     record = Record(TRUST_FRAMEWORK, provenance)  # the library accepts the shape ...
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError):  # it reads the last step as the signature block
         record.verify(None)  # ... and refuses to verify it: there is no signature
 
 
@@ -222,7 +227,13 @@ def test_provenance_is_an_unsigned_origin_step_saying_synthetic_encoded_as_ib1_p
 def test_intensity_has_realistic_levels_and_daily_and_seasonal_shape(starts_2025):
     intensity = synthesise_intensity(starts_2025, seed=1, region_id=13)
     calendar = local_calendar(starts_2025)
-    frame = pd.DataFrame({"g": intensity.forecast, "hour": calendar.hour.round().astype(int), "month": pd.DatetimeIndex(calendar.local_day).month})
+    frame = pd.DataFrame(
+        {
+            "g": intensity.forecast,
+            "hour": calendar.hour.round().astype(int),
+            "month": pd.DatetimeIndex(calendar.local_day).month,
+        }
+    )
     low, median, high = np.percentile(frame.g, [2, 50, 98])
     assert 25 <= low and high <= 320 and 120 <= median <= 220
     january, july = frame[frame.month == 1], frame[frame.month == 7]
@@ -236,7 +247,11 @@ def test_intensity_has_realistic_levels_and_daily_and_seasonal_shape(starts_2025
 
 def test_intensity_json_is_shaped_like_the_neso_regional_response_and_labelled_synthetic(tmp_path):
     path = tmp_path / "intensity.json"
-    files = build_files(SynthRequest(start=utc("2025-07-01"), end=utc("2025-07-03"), seed=1, outcode="RG10", region_id=12, intensity_output=path))
+    files = build_files(
+        SynthRequest(
+            start=utc("2025-07-01"), end=utc("2025-07-03"), seed=1, outcode="RG10", region_id=12, intensity_output=path
+        )
+    )
     document = json.loads(files[path])
     assert document["perseus:synthetic"]["synthetic"] is True
     region = document["data"]
@@ -264,7 +279,11 @@ def _request(tmp_path: Path, **overrides) -> SynthRequest:
 @pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
 def test_same_seed_same_bytes_and_another_seed_other_bytes(tmp_path, fmt):
     suffix = "json" if fmt == "json" else fmt
-    kwargs = dict(format=fmt, output=tmp_path / ("out" if fmt == "json" else f"c.{fmt}"), intensity_output=tmp_path / f"i.{suffix}")
+    kwargs = dict(
+        format=fmt,
+        output=tmp_path / ("out" if fmt == "json" else f"c.{fmt}"),
+        intensity_output=tmp_path / f"i.{suffix}",
+    )
     first = build_files(_request(tmp_path, **kwargs))
     again = build_files(_request(tmp_path, **kwargs))
     other = build_files(_request(tmp_path, seed=43, **kwargs))
@@ -275,7 +294,9 @@ def test_same_seed_same_bytes_and_another_seed_other_bytes(tmp_path, fmt):
 
 
 def test_csv_round_trips_with_a_csvw_sidecar_saying_synthetic(tmp_path):
-    request = _request(tmp_path, format="csv", output=tmp_path / "consumption.csv", intensity_output=tmp_path / "intensity.csv")
+    request = _request(
+        tmp_path, format="csv", output=tmp_path / "consumption.csv", intensity_output=tmp_path / "intensity.csv"
+    )
     write_all(build_files(request))
     series = synthesise_consumption(ARCHETYPES["cafe"], half_hour_starts(request.start, request.end), seed=42, meters=2)
     expected = payloads.consumption_frame(series)
@@ -295,7 +316,12 @@ def test_csv_round_trips_with_a_csvw_sidecar_saying_synthetic(tmp_path):
 
 
 def test_parquet_round_trips_with_synthetic_schema_metadata(tmp_path):
-    request = _request(tmp_path, format="parquet", output=tmp_path / "consumption.parquet", intensity_output=tmp_path / "intensity.parquet")
+    request = _request(
+        tmp_path,
+        format="parquet",
+        output=tmp_path / "consumption.parquet",
+        intensity_output=tmp_path / "intensity.parquet",
+    )
     write_all(build_files(request))
     series = synthesise_consumption(ARCHETYPES["cafe"], half_hour_starts(request.start, request.end), seed=42, meters=2)
     table = pq.read_table(tmp_path / "consumption.parquet")
@@ -305,7 +331,10 @@ def test_parquet_round_trips_with_synthetic_schema_metadata(tmp_path):
     intensity = pq.read_table(tmp_path / "intensity.parquet")
     assert intensity.column_names == ["from", "to", "intensity"]
     assert json.loads(intensity.schema.metadata[b"perseus:synthetic"])["synthetic"] is True
-    assert intensity.column("intensity").to_pylist() == synthesise_intensity(half_hour_starts(request.start, request.end), seed=42).forecast.tolist()
+    assert (
+        intensity.column("intensity").to_pylist()
+        == synthesise_intensity(half_hour_starts(request.start, request.end), seed=42).forecast.tolist()
+    )
 
 
 def test_a_failed_write_leaves_no_file_behind(tmp_path):
@@ -394,34 +423,6 @@ def test_request_check_is_usable_from_python():
         SynthRequest(archetype="pub", output=Path("x")).check()
 
 
-# --- the portfolio layout -------------------------------------------------------------------
-
-def test_format_portfolio_writes_what_calculate_portfolio_reads(tmp_path, capsys):
-    from perseus.portfolio import calculate_portfolio
-
-    out = tmp_path / "portfolio"
-    assert main(["synth", "--format", "portfolio", "--meters", "3", "--type", "electricity", "--from", "2025-03-01",
-                 "--to", "2025-03-03", "--output", str(out)]) == 0  # fmt: skip
-    assert "SYNTHETIC portfolio" in capsys.readouterr().err
-    assert {p.relative_to(out).parts[:2] for p in (out / "readings").rglob("*.parquet")} == {("readings", "type=electricity")}
-    meters = pq.read_table(out / "meters.parquet").to_pandas()
-    assert meters["type"].tolist() == ["electricity"] * 3 and meters["meter"].str.startswith("synthetic-").all()
-    run = calculate_portfolio(out, taken_at="2025-03-04T00:00:00Z")
-    assert run.entries["presentHalfHours"].tolist() == [96] * 3  # two days of half-hours, every meter
-    assert [p.name for p in tmp_path.iterdir()] == ["portfolio"]  # no staging directory left beside it
-
-
-def test_format_portfolio_refuses_a_directory_with_files_and_writes_nothing(tmp_path, capsys):
-    out = tmp_path / "portfolio"
-    out.mkdir()
-    (out / "mine.txt").write_text("keep")
-    with pytest.raises(SystemExit) as stopped:
-        main(["synth", "--format", "portfolio", "--output", str(out)])
-    assert stopped.value.code == 2
-    assert "must be a new or empty directory" in capsys.readouterr().err
-    assert [p.name for p in out.iterdir()] == ["mine.txt"] and [p.name for p in tmp_path.iterdir()] == ["portfolio"]
-
-
 # --- properties ---------------------------------------------------------------------------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -436,11 +437,13 @@ from hypothesis import strategies as st  # noqa: E402
     length=st.integers(1, 24 * 48),
     gas_unit=st.sampled_from(["MTQ", "KWH"]),
 )
-def test_any_window_is_a_slice_of_the_year_with_consistent_non_negative_registers(starts_2025, archetype, seed, first, length, gas_unit):
+def test_any_window_is_a_slice_of_the_year_with_consistent_non_negative_registers(
+    starts_2025, archetype, seed, first, length, gas_unit
+):
     window = starts_2025[first : first + length]
     year = synthesise_consumption(ARCHETYPES[archetype], starts_2025, seed=seed, gas_unit=gas_unit)
     part = synthesise_consumption(ARCHETYPES[archetype], window, seed=seed, gas_unit=gas_unit)
-    for whole, piece in zip(year, part):
+    for whole, piece in zip(year, part, strict=True):
         np.testing.assert_array_equal(whole.milli[first : first + length], piece.milli)
         assert (piece.milli >= 0).all()
         np.testing.assert_array_equal(np.diff(np.rint(piece.cumulative * 1000).astype(np.int64)), piece.milli[1:])

@@ -10,8 +10,23 @@ def test_synthetic_intensity_is_never_named_as_neso(perseus, tmp_path, suffix):
     fmt = "json" if suffix == "json" else suffix
     consumption = tmp_path / ("consumption" if fmt == "json" else f"consumption.{fmt}")
     intensity = tmp_path / f"intensity.{suffix}"
-    made = perseus("synth", "--archetype", "office", "--from", "2025-03-01", "--to", "2025-03-03", "--type",
-                   "electricity", "--format", fmt, "--output", consumption, "--intensity-output", intensity)
+    made = perseus(
+        "synth",
+        "--archetype",
+        "office",
+        "--from",
+        "2025-03-01",
+        "--to",
+        "2025-03-03",
+        "--type",
+        "electricity",
+        "--format",
+        fmt,
+        "--output",
+        consumption,
+        "--intensity-output",
+        intensity,
+    )
     assert made.returncode == 0, made.stderr
     inputs = sorted(consumption.glob("*.json")) if fmt == "json" else [consumption]
     result = perseus("calculate", "--consumption", *inputs, "--intensity", intensity)

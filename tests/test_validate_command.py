@@ -44,8 +44,14 @@ def test_yaml_payload_with_unquoted_timestamps_is_read_as_written(perseus, tmp_p
 
 
 def test_explicit_type(perseus):
-    result = perseus("validate", VALID / "DataNotReady-preparing.json", "--spec", "emissions-data@2025-10-27",
-                     "--type", "DataNotReady")
+    result = perseus(
+        "validate",
+        VALID / "DataNotReady-preparing.json",
+        "--spec",
+        "emissions-data@2025-10-27",
+        "--type",
+        "DataNotReady",
+    )
     assert result.returncode == 0
 
 
@@ -72,7 +78,11 @@ def test_the_registry_releases_of_2026_03_12_validate(perseus):
     cases = [
         ("consumption-data@2026-03-12", "MeterData-offset-bst.json", "MeterData-negative-energy.json"),
         ("consumption-data@2026-03-12", "DataSources-extra-key-on-source.json", "DataSources-unknown-measure.json"),
-        ("emissions-data@2026-03-12", "EmissionsReport-electricity-and-gas.json", "EmissionsReport-negative-emissions.json"),
+        (
+            "emissions-data@2026-03-12",
+            "EmissionsReport-electricity-and-gas.json",
+            "EmissionsReport-negative-emissions.json",
+        ),
         ("heartbeat@2026-03-12", "Heartbeat-offset-utc.json", "Heartbeat-degraded.json"),
     ]
     for spec, valid, invalid in cases:

@@ -17,6 +17,8 @@ COMMANDS = (
     "keys",
     "verify",
     "sandbox",
+    "governance",
+    "conformance",
 )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -68,9 +68,15 @@ def load_index(corpus: Path = CORPUS) -> dict:
 @lru_cache(maxsize=1)
 def all_payloads() -> tuple[Payload, ...]:
     return tuple(
-        Payload(file=p["file"], cls=p["class"], aspect=p["aspect"], summary=p["summary"],
-                registry=dict(p.get("registry") or {}), releases=dict(p.get("releases") or {}),
-                strict=dict(p.get("strict") or {}))
+        Payload(
+            file=p["file"],
+            cls=p["class"],
+            aspect=p["aspect"],
+            summary=p["summary"],
+            registry=dict(p.get("registry") or {}),
+            releases=dict(p.get("releases") or {}),
+            strict=dict(p.get("strict") or {}),
+        )
         for p in load_index()["payloads"]
     )
 
@@ -78,7 +84,9 @@ def all_payloads() -> tuple[Payload, ...]:
 @lru_cache(maxsize=1)
 def aspects() -> dict[str, Aspect]:
     raw = yaml.safe_load((CORPUS / "aspects.yaml").read_text())["aspects"]
-    return {name: Aspect(name, a["title"], " ".join(a["reason"].split()), bool(a.get("fix"))) for name, a in raw.items()}
+    return {
+        name: Aspect(name, a["title"], " ".join(a["reason"].split()), bool(a.get("fix"))) for name, a in raw.items()
+    }
 
 
 def strict_profiles() -> list[Release]:
@@ -86,13 +94,15 @@ def strict_profiles() -> list[Release]:
     return [r for r in all_releases() if r.has_strict_profile and r.profile != STRICT]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(ref: str, cls: str, strict: bool):
     import jsonschema_rs
 
     from perseus.validation import class_schema, load_release_schema
 
-    return jsonschema_rs.validator_for(class_schema(load_release_schema(ref, strict=strict), cls), validate_formats=True)
+    return jsonschema_rs.validator_for(
+        class_schema(load_release_schema(ref, strict=strict), cls), validate_formats=True
+    )
 
 
 def verdict(ref: str, cls: str, payload, strict: bool = False) -> str:
@@ -104,7 +114,9 @@ def computed_verdicts(payload: Payload) -> tuple[dict[str, str], dict[str, str]]
     """The verdicts of every release here, now: default profiles, then strict ones."""
     body = payload.load()
     releases = {r.ref: verdict(r.ref, payload.cls, body) for r in all_releases() if payload.cls in r.payloads}
-    strict = {r.ref: verdict(r.ref, payload.cls, body, strict=True) for r in strict_profiles() if payload.cls in r.payloads}
+    strict = {
+        r.ref: verdict(r.ref, payload.cls, body, strict=True) for r in strict_profiles() if payload.cls in r.payloads
+    }
     return releases, strict
 
 
@@ -115,7 +127,9 @@ def differences(payloads: tuple[Payload, ...] | None = None) -> list[Difference]
         for strict, verdicts in ((False, payload.releases), (True, payload.strict)):
             for ref, ours in verdicts.items():
                 counterpart = registry_counterpart(_release(ref))
-                theirs = payload.registry.get(counterpart.ref) if counterpart else None
+                if counterpart is None:
+                    continue
+                theirs = payload.registry.get(counterpart.ref)
                 if theirs is not None and theirs != ours:
                     found.append(Difference(ref, strict, payload, ours, counterpart.ref, theirs))
     return found
@@ -138,7 +152,10 @@ def openapi_names(document: dict) -> dict:
     return {
         "security_scheme": sorted(document["components"].get("securitySchemes", {})),
         "tags": [t["name"] for t in document.get("tags", [])],
-        "operations": {f"{method.upper()} {path}": {"operation_id": op.get("operationId"), "tags": op.get("tags", [])}
-                       for path, item in document["paths"].items() for method, op in item.items()},
+        "operations": {
+            f"{method.upper()} {path}": {"operation_id": op.get("operationId"), "tags": op.get("tags", [])}
+            for path, item in document["paths"].items()
+            for method, op in item.items()
+        },
         "components": sorted(document["components"].get("schemas", {})),
     }

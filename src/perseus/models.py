@@ -430,7 +430,7 @@ class HeartbeatStatus(str, Enum):
 
 class ArtefactStatus(str, Enum):
     """
-    Where a published artefact stands.
+    Where an artefact version stands. The lifecycle runs draft → proposed → approved → deployed, and ends superseded or withdrawn.
     """
     draft = "draft"
     """
@@ -438,19 +438,23 @@ class ArtefactStatus(str, Enum):
     """
     proposed = "proposed"
     """
-    Put to a group for a decision.
+    Put to a group for a decision, with its review pack frozen.
     """
     approved = "approved"
     """
-    Approved by a decision; frozen. Any change is a new version.
+    Approved by a decision that names it; frozen. Any change is a new version or an erratum.
+    """
+    deployed = "deployed"
+    """
+    Approved and in use in the scheme (published by the scheme's registry).
     """
     superseded = "superseded"
     """
-    Approved once, now replaced by a newer version (named in `superseded_by`).
+    Approved once, now replaced by a newer approved version (named in `superseded_by`).
     """
     withdrawn = "withdrawn"
     """
-    No longer to be used, with no replacement.
+    No longer to be used. An approved version is withdrawn only by a decision or an erratum.
     """
 
 
@@ -460,7 +464,7 @@ class ArtefactKind(str, Enum):
     """
     data_specification = "data-specification"
     """
-    An API data specification (JSON Schema and OpenAPI documents cut from `spec/`).
+    An API data specification (LinkML cut, JSON Schema and OpenAPI documents, from `spec/`).
     """
     permission_text = "permission-text"
     """
@@ -472,7 +476,11 @@ class ArtefactKind(str, Enum):
     """
     factor_set = "factor-set"
     """
-    An emission-factor or calorific-value dataset (`factors/`).
+    An emission-factor dataset (`factors/<label>@<year>.csv` and `.yaml`).
+    """
+    calorific_values = "calorific-values"
+    """
+    The calorific values a methodology may fall back on (`factors/calorific-values.yaml`).
     """
 
 
@@ -505,6 +513,78 @@ class DecisionOutcome(str, Enum):
     deferred = "deferred"
     """
     The decision was postponed to a later meeting.
+    """
+
+
+class DecisionBasis(str, Enum):
+    """
+    Where a decision record comes from, which says what it must hold.
+    """
+    vote = "vote"
+    """
+    The group voted and the secretariat recorded it here: the record carries the tally (and, when taken, each member's vote), checked against the member register, the quorum and the outcome.
+    """
+    transcribed = "transcribed"
+    """
+    Taken from a public account of a meeting held before the member register began (the group's `records_from`), which gives no tally; nothing unknown is filled in.
+    """
+    registry_publication = "registry-publication"
+    """
+    The scheme's registry published the artefact; this repository reproduces it. The record names the registry's files in `sources` and holds no tally.
+    """
+
+
+class DecisionEffect(str, Enum):
+    """
+    What a decision does to one artefact it names.
+    """
+    approve = "approve"
+    """
+    The artefact is approved (when the outcome is `approved`).
+    """
+    withdraw = "withdraw"
+    """
+    The artefact is withdrawn (when the outcome is `approved`).
+    """
+    baseline = "baseline"
+    """
+    Not decided by this motion: the version the review packs compare against, pinned because voters read the change against it.
+    """
+
+
+class MemberRole(str, Enum):
+    """
+    What a member does in a group.
+    """
+    voting = "voting"
+    """
+    Votes on motions; counts towards the quorum.
+    """
+    observer = "observer"
+    """
+    Attends and speaks; does not vote.
+    """
+    secretariat = "secretariat"
+    """
+    Records proposals, votes and errata, and signs what is published; does not vote.
+    """
+
+
+class VoteCast(str, Enum):
+    """
+    One member's vote on a motion.
+    """
+    for_ = "for"
+    """
+    In favour of the motion.
+    """
+    against = "against"
+    """
+    Against the motion.
+    """
+    abstain = "abstain"
+    """
+    Present and voting neither way; counts towards the quorum only.
     """
 
 
@@ -610,7 +690,11 @@ class DataItemKind(str, Enum):
     """
     tariff = "tariff"
     """
-    Tariff data.
+    Tariff data, not naming the energy types (the wording of the 2025 texts of this project).
+    """
+    energy_tariff = "energy-tariff"
+    """
+    Tariff data for the energy types the text covers ("electricity and gas tariff data").
     """
     emissions_data = "emissions-data"
     """
@@ -681,24 +765,6 @@ class Ghg(str, Enum):
     N2O = "N2O"
     """
     Nitrous oxide, as kg CO2e.
-    """
-
-
-class MethodologyStatus(str, Enum):
-    """
-    Where a methodology version stands in the scheme's governance.
-    """
-    proposed = "proposed"
-    """
-    Written down and open for review; not approved for use in the scheme.
-    """
-    approved = "approved"
-    """
-    Approved by the scheme's technical advisory group; never changes again.
-    """
-    withdrawn = "withdrawn"
-    """
-    No longer to be used for new reports.
     """
 
 
@@ -1288,19 +1354,18 @@ class Heartbeat(ConfiguredBaseModel):
 
 class ReleaseRegister(ConfiguredBaseModel):
     """
-    The contents of `governance/releases.yaml`.
+    The contents of `governance/releases.yaml`: what each data-specification release is made of. Status lives in the artefact register only.
     """
-    releases: list[DataSpecRelease] = Field(default=..., description="""Every published data-specification version.""")
+    releases: list[DataSpecRelease] = Field(default=..., description="""Every data-specification version held.""")
 
 
 class DataSpecRelease(ConfiguredBaseModel):
     """
-    One published version of a data specification.
+    One version of a data specification, as it is cut from `spec/`.
     """
     label: str = Field(default=..., description="""The registry label, for example `consumption-data`.""")
     version: str = Field(default=..., description="""The release date, which is the version.""")
     title: str = Field(default=..., description="""The specification's name as readers see it.""")
-    status: ArtefactStatus = Field(default=..., description="""Where the version stands.""")
     description: str = Field(default=..., description="""What the version covers, for the docs and the OpenAPI document.""")
     payloads: list[str] = Field(default=..., description="""The classes (response bodies) the specification serves.""")
     profile: Optional[ReleaseProfile] = Field(default=None, description="""How the release's documents are written; `strict` when not given.""")
@@ -1321,138 +1386,121 @@ class DataSpecRelease(ConfiguredBaseModel):
         return v
 
 
-class StatusRegister(ConfiguredBaseModel):
+class ArtefactRegister(ConfiguredBaseModel):
     """
-    The contents of `governance/status.yaml`: the status of every published artefact other than the data specifications, whose status lives in `releases.yaml`. Each artefact has exactly one status record.
+    The contents of `governance/register.yaml`: the one status of every artefact version of every kind, with the dates of its lifecycle and the decision behind its approval. The calculator, the sandbox and the site read status from here only. Each artefact has exactly one entry.
     """
-    statuses: list[ArtefactStatusRecord] = Field(default=..., description="""One record per artefact version.""")
+    artefacts: list[RegisterEntry] = Field(default=..., description="""One entry per artefact version.""")
 
 
-class ArtefactStatusRecord(ConfiguredBaseModel):
+class RegisterEntry(ConfiguredBaseModel):
     """
-    The current status of one published artefact version.
+    Where one artefact version stands and how it got there. Each lifecycle date is the day the artefact reached that stage; the status is the latest stage reached.
     """
-    artefact: str = Field(default=..., description="""The artefact version the status is for.""")
+    artefact: str = Field(default=..., description="""The artefact version.""")
     kind: ArtefactKind = Field(default=..., description="""What kind of artefact it is.""")
     status: ArtefactStatus = Field(default=..., description="""Where the artefact stands now.""")
-    since: str = Field(default=..., description="""The date the artefact took this status.""")
-    decision: Optional[str] = Field(default=None, description="""The id of the decision record that gave this status, when one is held.""")
-    superseded_by: Optional[str] = Field(default=None, description="""The version that replaced this one (status `superseded` only).""")
-    note: Optional[str] = Field(default=None, description="""Anything a reader needs to know about the status, such as why no decision record is held.""")
+    drafted: Optional[str] = Field(default=None, description="""The day the draft was started, when known.""")
+    proposed: Optional[str] = Field(default=None, description="""The day it was put to a group.""")
+    approved: Optional[str] = Field(default=None, description="""The day the decision named in `decision` approved it.""")
+    deployed: Optional[str] = Field(default=None, description="""The day it went into use in the scheme.""")
+    superseded: Optional[str] = Field(default=None, description="""The day a newer version replaced it.""")
+    withdrawn: Optional[str] = Field(default=None, description="""The day it was withdrawn.""")
+    decision: Optional[str] = Field(default=None, description="""The decision that approved it (required from `approved` on); it must name the artefact.""")
+    withdrawn_by: Optional[str] = Field(default=None, description="""The decision or erratum that withdrew it, when it had been approved.""")
+    superseded_by: Optional[str] = Field(default=None, description="""The version that replaced it (status `superseded` only).""")
+    compared_with: Optional[str] = Field(default=None, description="""The version its review pack compares it against (its predecessor in the lineage, which need not be the previous date); without it, the pack describes the artefact as a first version.""")
+    deprecated: Optional[str] = Field(default=None, description="""The day users were told to move off it (it stays valid until `sunset`).""")
+    sunset: Optional[str] = Field(default=None, description="""The last day it may be used; after it, it is no longer accepted.""")
+    note: Optional[str] = Field(default=None, description="""Anything a reader needs to know about the status.""")
 
-    @field_validator('decision')
-    def pattern_decision(cls, v):
-        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid decision format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid decision format: {v}"
-            raise ValueError(err_msg)
-        return v
+
+class MemberRegister(ConfiguredBaseModel):
+    """
+    The contents of `governance/members.yaml`: the groups that decide, and their members.
+    """
+    groups: list[Group] = Field(default=..., description="""Every group whose decisions are recorded.""")
+    members: Optional[list[Member]] = Field(default=None, description="""Every member of every group, past and present.""")
+
+
+class Group(ConfiguredBaseModel):
+    """
+    A group that votes on what the scheme publishes.
+    """
+    id: str = Field(default=..., description="""A stable id, which decisions name.""")
+    name: str = Field(default=..., description="""The group's name as its minutes give it.""")
+    quorum: float = Field(default=..., description="""The share of the group's voting members who must vote (for, against or abstain) for a decision to stand, between 0 and 1 (0.5: at least half).""", ge=0, le=1)
+    records_from: str = Field(default=..., description="""The day the member register began. Decisions from this day on are recorded from the vote (basis `vote`) with a tally checked against the members; earlier ones may be transcribed without a tally.""")
+    note: Optional[str] = Field(default=None, description="""How the group decides, in words.""")
+
+
+class Member(ConfiguredBaseModel):
+    """
+    One member of one group, for the period of their membership.
+    """
+    id: str = Field(default=..., description="""A stable id, which member votes name.""")
+    name: str = Field(default=..., description="""The member's name.""")
+    organisation: str = Field(default=..., description="""The organisation the member represents.""")
+    group: str = Field(default=..., description="""The group the member belongs to.""")
+    role: MemberRole = Field(default=..., description="""What the member does in the group.""")
+    joined: str = Field(default=..., description="""The first day of membership.""")
+    left: Optional[str] = Field(default=None, description="""The last day of membership, when it has ended.""")
+
+
+class Proposal(ConfiguredBaseModel):
+    """
+    What the secretariat put to a group (`governance/proposals/<id>.yaml`): the motion, the artefacts, and the review packs frozen when it was proposed (`governance/packs/<id>/`), which the decision pins as the packs voters saw.
+    """
+    id: str = Field(default=..., description="""A stable id; the file is `governance/proposals/<id>.yaml`.""")
+    date: str = Field(default=..., description="""The day it was proposed.""")
+    group: str = Field(default=..., description="""The group asked to decide.""")
+    motion: str = Field(default=..., description="""The motion, as it will be put to the vote.""")
+    proposed_by: str = Field(default=..., description="""Who proposed it.""")
+    artefacts: list[str] = Field(default=..., description="""The artefact versions the motion would approve.""")
+    review_packs: list[PinnedFile] = Field(default=..., description="""The frozen review packs, each pinned by its SHA-256.""")
 
 
 class DecisionRecord(ConfiguredBaseModel):
     """
-    What a group decided at a meeting, on one motion. Records only what is known: the tally, the chair and the minutes link are left out when they are not known, never guessed.
+    What a group decided on one motion. Records only what is known: a transcribed decision leaves out the tally and chair it was never given, never guessed.
     """
     id: str = Field(default=..., description="""A stable id; the record's file is `governance/decisions/<id>.yaml`.""")
     meeting: str = Field(default=..., description="""The meeting, as its minutes name it.""")
     date: str = Field(default=..., description="""The date of the meeting.""")
-    group: str = Field(default=..., description="""The group that decided, for example the technical advisory group.""")
+    group: str = Field(default=..., description="""The group that decided (an id in `governance/members.yaml`).""")
+    basis: DecisionBasis = Field(default=..., description="""Where the record comes from; it says what the record must hold.""")
+    proposal: Optional[str] = Field(default=None, description="""The proposal put to the vote, when one is recorded.""")
     chair: Optional[str] = Field(default=None, description="""Who chaired the meeting; left out when the record does not say.""")
     motion: str = Field(default=..., description="""The motion put to the vote, in the words of the minutes.""")
-    artefacts: list[DecidedArtefact] = Field(default=..., description="""The artefact versions the motion decided on.""")
-    outcome: DecisionOutcome = Field(default=..., description="""What the group decided.""")
-    tally: Optional[Tally] = Field(default=None, description="""The votes cast, only when the minutes record them.""")
+    outcome: DecisionOutcome = Field(default=..., description="""What the group decided; for basis `vote` it must follow from the tally.""")
+    tally: Optional[Tally] = Field(default=None, description="""The votes cast (required for basis `vote`).""")
+    votes: Optional[list[MemberVote]] = Field(default=None, description="""Each member's vote, when taken by name; the tally must count them.""")
     minutes: Optional[str] = Field(default=None, description="""Where the minutes are published, when they are.""")
+    sources: Optional[list[str]] = Field(default=None, description="""Public records the decision is taken from (for basis `registry-publication`, the registry's files).""")
+    artefacts: list[DecidedArtefact] = Field(default=..., description="""The artefact versions the motion decided on, or pinned as its baselines.""")
+    review_packs: Optional[list[PinnedFile]] = Field(default=None, description="""The review packs the group was shown, each pinned by its SHA-256.""")
     note: Optional[str] = Field(default=None, description="""Context a reader needs, for example what is deliberately left out and why.""")
-
-    @field_validator('id')
-    def pattern_id(cls, v):
-        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid id format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid id format: {v}"
-            raise ValueError(err_msg)
-        return v
 
 
 class DecidedArtefact(ConfiguredBaseModel):
     """
-    One artefact version a decision covered, with the files it approved.
+    One artefact version a decision covered, with every file the vote covered.
     """
-    artefact: str = Field(default=..., description="""The artefact version decided on.""")
+    artefact: str = Field(default=..., description="""The artefact version.""")
     kind: ArtefactKind = Field(default=..., description="""What kind of artefact it is.""")
-    files: Optional[list[PinnedFile]] = Field(default=None, description="""The published files approved, each pinned by its SHA-256. Empty when the artefact is recorded by reference only (its files are not held in this repository yet); `note` then says so.""")
-    note: Optional[str] = Field(default=None, description="""Anything a reader needs to know, for example why no file is pinned.""")
-
-
-class Erratum(ConfiguredBaseModel):
-    """
-    A correction to a published file of an approved artefact, recorded as such (`governance/errata/<id>.yaml`): the file's SHA-256 before and after, and why. The file is then frozen at its new digest.
-    """
-    id: str = Field(default=..., description="""A stable id; the record's file is `governance/errata/<id>.yaml`.""")
-    artefact: str = Field(default=..., description="""The artefact version corrected.""")
-    file: str = Field(default=..., description="""The corrected file's path relative to the repository root.""")
-    old_sha256: str = Field(default=..., description="""The SHA-256 of the file's bytes before the correction.""")
-    new_sha256: str = Field(default=..., description="""The SHA-256 of the file's bytes after the correction.""")
-    reason: str = Field(default=..., description="""What was wrong and what the correction changes.""")
-    decided_by: str = Field(default=..., description="""Who decided the correction (a group, or the maintainers and the issue that asked for it).""")
-    date: str = Field(default=..., description="""The date of the correction.""")
-
-    @field_validator('id')
-    def pattern_id(cls, v):
-        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid id format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid id format: {v}"
-            raise ValueError(err_msg)
-        return v
-
-    @field_validator('file')
-    def pattern_file(cls, v):
-        pattern=re.compile(r"^[^/].*$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid file format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid file format: {v}"
-            raise ValueError(err_msg)
-        return v
+    effect: DecisionEffect = Field(default=..., description="""What the decision does to it.""")
+    pinned_on: str = Field(default=..., description="""The day the pins below were taken (which may be after the vote; the note says why).""")
+    files: list[PinnedFile] = Field(default=..., description="""Every file of the artefact the vote covered, each pinned by its SHA-256: sources (LinkML cut, clause cut, methodology, factor tables) and generated files.""")
+    note: Optional[str] = Field(default=None, description="""Anything a reader needs to know, for example when and how the pins were taken.""")
 
 
 class PinnedFile(ConfiguredBaseModel):
     """
-    A published file as it was approved.
+    A file as it was approved.
     """
     path: str = Field(default=..., description="""The file's path relative to the repository root.""")
-    sha256: str = Field(default=..., description="""The SHA-256 of the file's bytes when the decision was taken.""")
-
-    @field_validator('path')
-    def pattern_path(cls, v):
-        pattern=re.compile(r"^[^/].*$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid path format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid path format: {v}"
-            raise ValueError(err_msg)
-        return v
+    sha256: str = Field(default=..., description="""The SHA-256 of the file's bytes when it was pinned.""")
+    pinned_on: Optional[str] = Field(default=None, description="""The day this file was pinned, when later than the artefact's `pinned_on`.""")
 
 
 class Tally(ConfiguredBaseModel):
@@ -1464,18 +1512,74 @@ class Tally(ConfiguredBaseModel):
     abstentions: int = Field(default=..., description="""Members who abstained.""", ge=0)
 
 
+class MemberVote(ConfiguredBaseModel):
+    """
+    How one member voted.
+    """
+    member: str = Field(default=..., description="""The member (an id in `governance/members.yaml`).""")
+    vote: VoteCast = Field(default=..., description="""The vote cast.""")
+
+
+class Erratum(ConfiguredBaseModel):
+    """
+    A recorded correction of a decision's record (`governance/errata/<id>.yaml`): the only way to change a pinned hash, or to take back an approval recorded in error, without a new vote. It says who decided and why, and is shown on the site.
+    """
+    id: str = Field(default=..., description="""A stable id; the file is `governance/errata/<id>.yaml`.""")
+    date: str = Field(default=..., description="""The day the correction was decided.""")
+    decision: str = Field(default=..., description="""The decision record it corrects.""")
+    decided_by: str = Field(default=..., description="""Who decided the correction (a group's decision id, or the secretariat and on what authority).""")
+    reason: str = Field(default=..., description="""Why the pinned bytes changed, or why the approval is taken back, in words.""")
+    pins: Optional[list[PinChange]] = Field(default=None, description="""The pins it changes, each from its old hash to its new one.""")
+    withdraws: Optional[list[str]] = Field(default=None, description="""Artefacts the decision recorded as approved that are withdrawn by this correction.""")
+
+
+class PinChange(ConfiguredBaseModel):
+    """
+    One pinned file whose approved bytes an erratum changes.
+    """
+    artefact: str = Field(default=..., description="""The artefact (or `review-packs`) the file is pinned under in the decision.""")
+    path: str = Field(default=..., description="""The file's path relative to the repository root.""")
+    old_sha256: str = Field(default=..., description="""The hash pinned before the correction (the decision's, or the previous erratum's).""")
+    new_sha256: str = Field(default=..., description="""The hash pinned from the correction on.""")
+
+
+class ReleaseManifest(ConfiguredBaseModel):
+    """
+    What the secretariat published for one decision (`governance/manifests/<id>.json`, key `manifest`): every file and its SHA-256, including the decision record, its proposal, the review packs and every erratum applied. The same file carries an ib1-provenance record (key `signature`) whose one step holds the SHA-256 of this manifest, signed under the secretariat's certificate.
+    """
+    decision: str = Field(default=..., description="""The decision published.""")
+    edition: int = Field(default=..., description="""1 when first published; one more each time an erratum is published.""", ge=1)
+    published: str = Field(default=..., description="""The day this edition was published.""")
+    artefacts: list[str] = Field(default=..., description="""The artefacts the decision approved or withdrew.""")
+    errata: Optional[list[str]] = Field(default=None, description="""The errata this edition applies, in order.""")
+    files: list[PinnedFile] = Field(default=..., description="""Every file published, with its SHA-256.""")
+
+
 class PermissionText(ConfiguredBaseModel):
     """
     One version of one permission-text variant.
     """
-    label: PermissionVariant = Field(default=..., description="""The registry label; equals the variant (for example `edp-cap`).""")
+    label: str = Field(default=..., description="""The registry label, for example `energy-consumption-edp-cap`.""")
+    variant: PermissionVariant = Field(default=..., description="""Who gives data to whom under the permission.""")
     version: str = Field(default=..., description="""The version date.""")
     title: str = Field(default=..., description="""The text's name as the advisory group and implementers see it.""")
-    status: Optional[ArtefactStatus] = Field(default=None, description="""The version's status. Not written in the text's own file: it is read from the governance register (`governance/status.yaml`), so that a change of status never alters an approved text.""")
     placeholders: list[PartyPlaceholder] = Field(default=..., description="""The party placeholders the rendered text uses; a test checks this equals what the wording contains.""")
     energy_types: list[EnergyType] = Field(default=..., description="""The energy types the data items cover, in order. Rendered as a list in words: `electricity`, or `electricity and gas`.""")
     data_items: list[DataItemKind] = Field(default=..., description="""The kinds of data the permission covers, in the order they are listed.""")
     sections: list[PermissionSection] = Field(default=..., description="""The sections in the order shown; their kinds follow the order of PermissionSectionKind.""")
+
+    @field_validator('label')
+    def pattern_label(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid label format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid label format: {v}"
+            raise ValueError(err_msg)
+        return v
 
 
 class PermissionSection(ConfiguredBaseModel):
@@ -1624,9 +1728,37 @@ class CalorificValueDefault(ConfiguredBaseModel):
 
 class CalorificValueDefaults(ConfiguredBaseModel):
     """
-    The file `factors/calorific-values.yaml`.
+    The file `factors/calorific-values.yaml`: one version of the calorific values a methodology may fall back on, registered as `label@version` (its status is in the governance register).
     """
+    label: str = Field(default=..., description="""The label the register knows the values by.""")
+    version: str = Field(default=..., description="""The version date, `YYYY-MM-DD`.""")
     values: list[CalorificValueDefault] = Field(default=..., description="""The calorific values a methodology may name as its default.""")
+
+    @field_validator('label')
+    def pattern_label(cls, v):
+        pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid label format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid label format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('version')
+    def pattern_version(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid version format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid version format: {v}"
+            raise ValueError(err_msg)
+        return v
 
 
 class Methodology(ConfiguredBaseModel):
@@ -1635,12 +1767,10 @@ class Methodology(ConfiguredBaseModel):
     """
     label: str = Field(default=..., description="""The methodology's label; with `version` it names the file, `label@version.yaml`.""")
     version: str = Field(default=..., description="""The version, as the date it was put to the scheme (for example the day it was voted).""")
-    status: MethodologyStatus = Field(default=..., description="""Where the version stood when it was published; the governance register records later changes.""")
     title: str = Field(default=..., description="""The method's name as readers see it.""")
     description: str = Field(default=..., description="""What the method does and when to use it, in plain words.""")
     energyType: EnergyType = Field(default=..., description="""The energy type whose consumption the method turns into emissions.""")
     scope: GhgScope = Field(default=..., description="""The Greenhouse Gas Protocol scope of the emissions the method computes.""")
-    decision: Optional[str] = Field(default=None, description="""The decision that approved this version (for example a meeting and date), if any.""")
     inputs: list[MethodologyInput] = Field(default=..., description="""The per-half-hour values the calculator supplies to the steps.""")
     parameters: Optional[list[Parameter]] = Field(default=None, description="""Fixed numbers the steps use, each with its unit, default and source.""")
     steps: list[Step] = Field(default=..., description="""The arithmetic, in order; each step may use inputs, parameters and earlier steps.""")
@@ -2121,13 +2251,20 @@ Problem.model_rebuild()
 Heartbeat.model_rebuild()
 ReleaseRegister.model_rebuild()
 DataSpecRelease.model_rebuild()
-StatusRegister.model_rebuild()
-ArtefactStatusRecord.model_rebuild()
+ArtefactRegister.model_rebuild()
+RegisterEntry.model_rebuild()
+MemberRegister.model_rebuild()
+Group.model_rebuild()
+Member.model_rebuild()
+Proposal.model_rebuild()
 DecisionRecord.model_rebuild()
 DecidedArtefact.model_rebuild()
-Erratum.model_rebuild()
 PinnedFile.model_rebuild()
 Tally.model_rebuild()
+MemberVote.model_rebuild()
+Erratum.model_rebuild()
+PinChange.model_rebuild()
+ReleaseManifest.model_rebuild()
 PermissionText.model_rebuild()
 PermissionSection.model_rebuild()
 ClauseLibrary.model_rebuild()

@@ -60,12 +60,14 @@ def text_refs(source: Path = PERMISSION_TEXTS) -> list[str]:
 def load_library(source: Path = PERMISSION_TEXTS) -> dict:
     raw = load_record(source / LIBRARY_FILE, "ClauseLibrary", MODULE)
     path = source / LIBRARY_FILE
-    library = {"headings": {}, "data_items": {}, "clauses": {}}
+    library: dict[str, dict[str, dict]] = {"headings": {}, "data_items": {}, "clauses": {}}
     for key, id_key in (("headings", "kind"), ("data_items", "kind"), ("clauses", "id")):
         for index, entry in enumerate(raw[key]):
             name = entry[id_key]
             if name in library[key]:
-                raise RecordInvalid(f"{path}: /{key}/{index}: {id_key} {name!r} is defined twice (one source per wording)")
+                raise RecordInvalid(
+                    f"{path}: /{key}/{index}: {id_key} {name!r} is defined twice (one source per wording)"
+                )
             library[key][name] = entry
     return library
 
@@ -77,24 +79,17 @@ def load_text(ref: str, source: Path = PERMISSION_TEXTS) -> dict:
         raise RecordInvalid(f"{path}: no permission text {ref!r}; held: {known}")
     text = load_record(path, "PermissionText", MODULE)
     if f"{text['label']}@{text['version']}" != ref:
-        raise RecordInvalid(f"{path}: label and version say {text['label']}@{text['version']}, the file name says {ref}")
+        raise RecordInvalid(
+            f"{path}: label and version say {text['label']}@{text['version']}, the file name says {ref}"
+        )
     return text
 
 
 def load_text_with_status(ref: str, source: Path = PERMISSION_TEXTS) -> dict:
-    """A text with its status from the governance register, checked against the model once more."""
-    from perseus.governance import load_statuses
-    from perseus.records import problems
+    """A text with its status from the governance register (the one place a status is kept)."""
+    from perseus.governance.register import status_of
 
-    text = load_text(ref, source)
-    record = next((s for s in load_statuses() if s["artefact"] == ref), None)
-    if record is None:
-        raise RecordInvalid(f"governance/status.yaml: no status record for permission text {ref}")
-    text = text | {"status": record["status"]}
-    found = problems(text, "PermissionText", MODULE)
-    if found:
-        raise RecordInvalid(f"{source / (ref + '.yaml')} with its status: " + "; ".join(found))
-    return text
+    return load_text(ref, source) | {"status": status_of(ref)}
 
 
 def energy_types_in_words(types: list[str]) -> str:
@@ -184,7 +179,9 @@ def render(ref: str, source: Path = PERMISSION_TEXTS) -> RenderedText:
         heading = library["headings"].get(section["kind"])
         if heading is None:
             raise PermissionTextError(f"{path}: no heading for section kind {section['kind']!r} in {LIBRARY_FILE}")
-        sections.append(Section(number, heading["heading"], tuple((k, tuple(c) if k == "items" else c) for k, c in blocks)))
+        sections.append(
+            Section(number, heading["heading"], tuple((k, tuple(c) if k == "items" else c) for k, c in blocks))
+        )
     rendered = RenderedText(ref, text["title"], tuple(sections))
     _check_placeholders(path, text, rendered)
     return rendered
@@ -229,11 +226,30 @@ def fill_parties(rendered: str, parties: Mapping[str, str]) -> str:
     return TOKEN.sub(lambda m: values.get(m.group(0), m.group(0)), rendered)
 
 
+def clause_cut(ref: str, source: Path = PERMISSION_TEXTS) -> str:
+    """The text's source as one document: its structure with every heading, data item and clause
+    wording it uses written in. A decision pins it, so that an edit to a shared clause shows as a
+    change to each approved text that uses it (and the library can grow without touching them)."""
+    text, library = load_text(ref, source), load_library(source)
+    document = {k: text[k] for k in ("label", "variant", "version", "title", "placeholders", "energy_types")}
+    document["data_items"] = [{"kind": k, "text": library["data_items"][k]["text"]} for k in text["data_items"]]
+    document["sections"] = [
+        {
+            "kind": section["kind"],
+            "heading": library["headings"][section["kind"]]["heading"],
+            "clauses": [{k: v for k, v in library["clauses"][c].items()} for c in section["clauses"]],
+        }
+        for section in text["sections"]
+    ]
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
 def rendered_files(source: Path = PERMISSION_TEXTS) -> dict[str, str]:
-    """generated/permission-text/<label>@<date>.txt and .md for every text held."""
+    """generated/permission-text/<label>@<date>.txt, .md and the clause cut .yaml for every text held."""
     files = {}
     for ref in text_refs(source):
         rendered = render(ref, source)
         files[f"{OUTPUT_DIR}/{ref}.txt"] = rendered.txt()
         files[f"{OUTPUT_DIR}/{ref}.md"] = rendered.md()
+        files[f"{OUTPUT_DIR}/{ref}.yaml"] = clause_cut(ref, source)
     return files

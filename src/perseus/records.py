@@ -6,7 +6,7 @@ fix a record without reading code.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -18,7 +18,7 @@ class RecordInvalid(ValueError):
     """A record file that cannot be read or breaks its LinkML model."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(module: str):
     # Imported here: LinkML takes about a second to load and most commands never need it.
     from linkml.validator import Validator

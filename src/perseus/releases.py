@@ -1,4 +1,5 @@
-"""The published data specifications, read from governance/releases.yaml.
+"""The data specifications held, read from governance/releases.yaml (what each release is made
+of); their status is in the artefact register, governance/register.yaml.
 
 Releases form a graph, not a line: the registry's own releases (`reproduces` names the
 registry's document) and the project's releases (the gas additions, the drafts) build
@@ -28,7 +29,6 @@ class Release:
     label: str
     version: str
     title: str
-    status: str
     description: str
     payloads: tuple[str, ...]
     profile: str = STRICT
@@ -38,6 +38,12 @@ class Release:
     @property
     def ref(self) -> str:
         return f"{self.label}@{self.version}"
+
+    @property
+    def status(self) -> str:
+        from perseus.governance.register import status_of
+
+        return status_of(self.ref)
 
     @property
     def deployed(self) -> bool:
@@ -62,7 +68,6 @@ def all_releases() -> tuple[Release, ...]:
             label=r["label"],
             version=str(r["version"]),
             title=r["title"],
-            status=r["status"],
             description=" ".join(r["description"].split()),
             payloads=tuple(r["payloads"]),
             profile=r.get("profile", STRICT),

@@ -7,6 +7,10 @@ governance/releases.yaml); an element the registry adopted separately also names
 that release in `also_added_in`. A release is the root schema with every other
 element removed, restricted to the classes its payloads reach. Older versions
 therefore stay reproducible from the same source, with no hand-kept copies.
+
+Descriptions are versioned the same way: an element whose description changed keeps
+each earlier wording in an annotation `description_before_<version>`, which a release
+uses unless it holds that version (its own, or one it builds on).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from perseus.paths import SPEC_ROOT
 from perseus.releases import Release, all_releases, ancestry
 
 FIRST_RELEASE = "2025-10-23"
+DESCRIPTION_BEFORE = "description_before_"
 
 
 def annotation(element, tag: str) -> str | None:
@@ -34,9 +39,22 @@ def annotation(element, tag: str) -> str | None:
     return str(getattr(found, "value", found))
 
 
-def added_in(element) -> str:
-    """The release date an element first appeared in (the first release if unannotated)."""
-    return annotation(element, "added_in") or FIRST_RELEASE
+def added_in(element, owner=None) -> str:
+    """The release date an element first appeared in: its own `added_in`, else that of its
+    owner (the class of an attribute, the enum of a value), else the first release."""
+    own = annotation(element, "added_in")
+    if own:
+        return own
+    return added_in(owner) if owner is not None else FIRST_RELEASE
+
+
+def holds_version(release: Release):
+    """A predicate on version dates: does `release` hold what was added in that version (its own,
+    or one it builds on)? A cut that is not a published release holds every earlier version."""
+    if release.ref not in {r.ref for r in all_releases()}:
+        return lambda version: version <= release.version
+    versions = {r.version for r in ancestry(release)}
+    return lambda version: version in versions
 
 
 def presence_test(release: Release):
@@ -55,17 +73,53 @@ def presence_test(release: Release):
         if version is None or version in versions:
             return True
         adopted = annotation(element, "also_added_in")
-        return bool(adopted) and bool(set(adopted.split()) & refs)
+        return adopted is not None and bool(set(adopted.split()) & refs)
 
     return present
 
 
 @lru_cache(maxsize=1)
-def merged_root() -> SchemaDefinition:
-    """The root schema with every import merged in (read once per process)."""
+def _pristine_root() -> SchemaDefinition:
     view = SchemaView(str(SPEC_ROOT))
     view.merge_imports()
     return view.schema
+
+
+def merged_root() -> SchemaDefinition:
+    """The root schema with every import merged in (read once per process), as a copy: LinkML's
+    generators write into the schema they are given (`domain_of`, `metamodel_version`), and a
+    release's LinkML cut must not depend on which generator ran first."""
+    return deepcopy(_pristine_root())
+
+
+def _annotation_tags(element) -> list[str]:
+    annotations = getattr(element, "annotations", None) or {}
+    return [str(tag) for tag in (annotations.keys() if isinstance(annotations, dict) else vars(annotations))]
+
+
+def description_as_of(element, holds) -> str | None:
+    """The description a release shows: that of the earliest `description_before_<version>` whose
+    version the release does not hold (`holds` is `holds_version(release)`), else the current one."""
+    versions = sorted(
+        t.removeprefix(DESCRIPTION_BEFORE) for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE)
+    )
+    missing = [v for v in versions if not holds(v)]
+    return annotation(element, DESCRIPTION_BEFORE + missing[0]) if missing else element.description
+
+
+def _version_descriptions(schema: SchemaDefinition, release: Release) -> None:
+    holds = holds_version(release)
+    elements = [schema, *schema.slots.values(), *schema.enums.values(), *schema.types.values()]
+    for enum in schema.enums.values():
+        elements += list(enum.permissible_values.values())
+    for cls in schema.classes.values():
+        elements += [cls, *cls.attributes.values(), *cls.slot_usage.values(), *cls.rules]
+    for element in elements:
+        tags = [t for t in _annotation_tags(element) if t.startswith(DESCRIPTION_BEFORE)]
+        if tags:
+            element.description = description_as_of(element, holds)
+            for tag in tags:
+                del element.annotations[tag]
 
 
 def _prune(schema: SchemaDefinition, release: Release) -> None:
@@ -112,7 +166,7 @@ def _reachable(view: SchemaView, roots: tuple[str, ...]) -> tuple[set[str], set[
 
 def cut_schema(release: Release) -> SchemaDefinition:
     """The LinkML schema of one release: its payloads and what they reach, as of its date."""
-    schema = deepcopy(merged_root())
+    schema = merged_root()
     schema.name = f"{release.label}"
     schema.id = f"https://registry.core.trust.ib1.org/scheme/perseus/standard/{release.label}/{release.version}"
     schema.version = release.version
@@ -120,6 +174,7 @@ def cut_schema(release: Release) -> SchemaDefinition:
     schema.description = release.description
     schema.imports = []
     _prune(schema, release)
+    _version_descriptions(schema, release)
     missing = [p for p in release.payloads if p not in schema.classes]
     if missing:
         raise ValueError(f"{release.ref}: payload classes {missing} do not exist at that date")

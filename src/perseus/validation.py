@@ -51,8 +51,7 @@ def schema_path_for(ref: str, strict: bool = False) -> Path:
         if not release.has_strict_profile:
             newer = [r.ref for r in _releases_building_on(release) if r.has_strict_profile]
             hint = f"; the project's rules for these payloads: {' or '.join(newer)} with --strict" if newer else ""
-            raise SpecUnavailable(
-                f"{ref} reproduces the registry's document and has no strict profile{hint}")
+            raise SpecUnavailable(f"{ref} reproduces the registry's document and has no strict profile{hint}")
         if release.profile != STRICT:
             return GENERATED / "jsonschema" / f"{ref}{STRICT_SUFFIX}"
     return GENERATED / "jsonschema" / f"{ref}.schema.json"
@@ -67,8 +66,11 @@ def _releases_building_on(release):
 def load_release_schema(ref: str, strict: bool = False) -> dict:
     path = schema_path_for(ref, strict)
     if not path.exists():
-        known = sorted(p.name.removesuffix(".schema.json") for p in path.parent.glob("*.schema.json")
-                       if not p.name.endswith(STRICT_SUFFIX))
+        known = sorted(
+            p.name.removesuffix(".schema.json")
+            for p in path.parent.glob("*.schema.json")
+            if not p.name.endswith(STRICT_SUFFIX)
+        )
         raise SpecUnavailable(f"no data specification {ref!r}; published: {', '.join(known)}")
     return json.loads(path.read_text())
 

@@ -33,4 +33,6 @@ def calculate(
     """
     from perseus.calculator.files import calculate_files
 
-    return calculate_files(consumption, intensity, calorific_value, methods, start, end, taken_at, methodologies_dir).report
+    return calculate_files(
+        consumption, intensity, calorific_value, methods, start, end, taken_at, methodologies_dir
+    ).report

@@ -38,7 +38,9 @@ def _resolved(m, data: np.ndarray, caller_cv: float | None, labels: Labels) -> C
     rule = m.calorific_rule
     low, high = rule["minimumMegajoulesPerCubicMetre"], rule["maximumMegajoulesPerCubicMetre"]
     if caller_cv is not None and not (low <= caller_cv <= high):
-        raise CalculationError([Breach("--calorific-value", "", "usable-calorific-value", f"{caller_cv} MJ/m³ is outside {low}–{high}")])
+        raise CalculationError(
+            [Breach("--calorific-value", "", "usable-calorific-value", f"{caller_cv} MJ/m³ is outside {low}–{high}")]
+        )
     count = len(data)
     candidates = {
         "data": data,
@@ -66,18 +68,31 @@ def check(m, values: CalorificValues, needs: np.ndarray) -> None:
     rule = m.calorific_rule
     low, high = rule["minimumMegajoulesPerCubicMetre"], rule["maximumMegajoulesPerCubicMetre"]
     data = values.data
-    raise_if([
-        values.labels.breach(needs & np.isfinite(data) & ((data < low) | (data > high)), "usable-calorific-value",
-                             lambda i: f"calorific value {data[i]} MJ/m³ in the data is outside {low}–{high}"),
-        values.labels.breach(needs & np.isnan(values.value), "usable-calorific-value",
-                             lambda i: f"gas in cubic metres but no calorific value: none in the data, none given "
-                                       f"with --calorific-value, and {m.ref} has no default"),
-    ])
+    raise_if(
+        [
+            values.labels.breach(
+                needs & np.isfinite(data) & ((data < low) | (data > high)),
+                "usable-calorific-value",
+                lambda i: f"calorific value {data[i]} MJ/m³ in the data is outside {low}–{high}",
+            ),
+            values.labels.breach(
+                needs & np.isnan(values.value),
+                "usable-calorific-value",
+                lambda i: (
+                    f"gas in cubic metres but no calorific value: none in the data, none given "
+                    f"with --calorific-value, and {m.ref} has no default"
+                ),
+            ),
+        ]
+    )
 
 
 def of_meter(values: CalorificValues, position: int) -> dict:
     """The report's calorificValue where a meter's one value served all its volume readings."""
-    return {"megajoulesPerCubicMetre": round(float(values.value[position]), 6), "choice": ORIGINS[values.choice[position]]}
+    return {
+        "megajoulesPerCubicMetre": round(float(values.value[position]), 6),
+        "choice": ORIGINS[values.choice[position]],
+    }
 
 
 def of_sums(weighted: float, volume: float, plain: float, count: int, choices: int) -> dict:

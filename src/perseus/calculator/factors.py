@@ -30,8 +30,12 @@ class FactorTable:
             if value is not None:  # a set without this factor cannot serve the rule
                 available[year] = (factor_set, value)
         years = np.array(sorted(available), dtype=np.int64)
-        return cls(years, np.array([available[int(y)][1] for y in years], dtype=float),
-                   {y: s for y, (s, _) in available.items()}, rule)
+        return cls(
+            years,
+            np.array([available[int(y)][1] for y in years], dtype=float),
+            {y: s for y, (s, _) in available.items()},
+            rule,
+        )
 
     def set_year(self, year: int) -> int:
         """The set a half-hour of `year` uses (the year's own, else the latest earlier); only for years served."""
@@ -53,10 +57,23 @@ def factors_by_month(table: FactorTable, month: np.ndarray, row_position, labels
         position = row_position()
         wanted = year[position]
         sets = ", ".join(map(str, table.years)) or "none"
-        raise_if([labels.breach(~usable[position], "factor-set-available",
-                                lambda i: f"no {rule['publisher']} factor set for {wanted[i]}" + (
-                                    "" if reject else f" or any earlier year ({rule['activity']}, {rule['unitBasis']}, "
-                                                      f"{rule['ghg']}); sets: {sets}"))])
+        raise_if(
+            [
+                labels.breach(
+                    ~usable[position],
+                    "factor-set-available",
+                    lambda i: (
+                        f"no {rule['publisher']} factor set for {wanted[i]}"
+                        + (
+                            ""
+                            if reject
+                            else f" or any earlier year ({rule['activity']}, {rule['unitBasis']}, "
+                            f"{rule['ghg']}); sets: {sets}"
+                        )
+                    ),
+                )
+            ]
+        )
     return table.values[np.maximum(slot, 0)] if len(table.values) else np.zeros(len(year))
 
 
@@ -69,8 +86,15 @@ def factor_datasets(table: FactorTable, months: list[int]) -> list[dict]:
     datasets = []
     for (used, wanted), served in sorted(groups.items()):
         meta = table.sets[used].metadata
-        entry = {"role": "emission-factors", "publisher": meta["publisher"], "title": meta["title"],
-                 "version": str(meta["version"]), "url": meta["url"], "licence": meta["licence"], "months": sorted(served)}
+        entry = {
+            "role": "emission-factors",
+            "publisher": meta["publisher"],
+            "title": meta["title"],
+            "version": str(meta["version"]),
+            "url": meta["url"],
+            "licence": meta["licence"],
+            "months": sorted(served),
+        }
         if used != wanted:
             entry["substitutedFor"] = str(wanted)
         datasets.append(entry)

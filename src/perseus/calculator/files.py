@@ -37,12 +37,22 @@ class TypeResult:
 @dataclass
 class FilesRun:
     report: dict  # the EmissionsReport
-    figures: dict[str, pd.DataFrame]  # per energy type, every month: month, total (unrounded), rounded, expected, present, ...
+    figures: dict[
+        str, pd.DataFrame
+    ]  # per energy type, every month: month, total (unrounded), rounded, expected, present, ...
 
 
-def calculate_files(consumption: Sequence[str | Path], intensity: str | Path | None = None, calorific_value: float | None = None,
-                    methods: Iterable[str] = (), start: str | None = None, end: str | None = None, taken_at: str | None = None,
-                    methodologies_dir: Path | None = None, explain: bool = False) -> FilesRun:
+def calculate_files(
+    consumption: Sequence[str | Path],
+    intensity: str | Path | None = None,
+    calorific_value: float | None = None,
+    methods: Iterable[str] = (),
+    start: str | None = None,
+    end: str | None = None,
+    taken_at: str | None = None,
+    methodologies_dir: Path | None = None,
+    explain: bool = False,
+) -> FilesRun:
     """The report of the files and its monthly figures (with `explain`, every input and step of each month)."""
     from perseus.paths import METHODOLOGIES
     from perseus.provenance import unsigned as provenance
@@ -82,21 +92,37 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
     labels = Labels(rows["file"].to_numpy(), rows["record"].to_numpy())
     meter_ids = sorted(set(rows["meter"].tolist()))
     # A file's value and a reading's own both travel with the reading (column calorificValue); none per meter.
-    values = calorific.resolve(m, np.full(len(meter_ids), np.nan), caller_cv, Labels(Repeat("--consumption"), meter_ids))
+    values = calorific.resolve(
+        m, np.full(len(meter_ids), np.nan), caller_cv, Labels(Repeat("--consumption"), meter_ids)
+    )
     factors = FactorTable.of(m.factor_rule)
-    t = kernel.lean(kernel.TypeContext(m.energy_type, str(m.path), m.document, meter_ids,
-                                       np.zeros(len(meter_ids), np.int64), factors, values))
-    lookup = IntensityLookup(series.matrix, series.first_half_hour, str(series.path), tuple(series.regions)) if series else IntensityLookup()
+    t = kernel.lean(
+        kernel.TypeContext(
+            m.energy_type, str(m.path), m.document, meter_ids, np.zeros(len(meter_ids), np.int64), factors, values
+        )
+    )
+    lookup = (
+        IntensityLookup(series.matrix, series.first_half_hour, str(series.path), tuple(series.regions))
+        if series
+        else IntensityLookup()
+    )
     ctx = kernel.KernelContext({m.energy_type: t}, lookup, window)
     found, used = kernel.aggregate(_table(rows), m.energy_type, labels, ctx, trace=True, explain=explain)
     if found.empty:
         return None
     merged, meters = months.all_meters_as_one(found)
     figures = months.monthly_figures(merged, window, m.rounding, meters)
-    entries = [report.entry(m.energy_type, month, stamp, rounded, expected, present, duplicates)
-               for month, rounded, expected, present, duplicates in zip(
-                   figures["month"].tolist(), figures["rounded"].tolist(), figures["expected"].tolist(),
-                   figures["present"].tolist(), figures["duplicates"].tolist(), strict=True)]
+    entries = [
+        report.entry(m.energy_type, month, stamp, rounded, expected, present, duplicates)
+        for month, rounded, expected, present, duplicates in zip(
+            figures["month"].tolist(),
+            figures["rounded"].tolist(),
+            figures["expected"].tolist(),
+            figures["present"].tolist(),
+            figures["duplicates"].tolist(),
+            strict=True,
+        )
+    ]
     cv = calorific.of_rows(merged) if values is not None else None
     intensity = series.datasets[""] if series is not None else None
     sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv)
@@ -107,13 +133,17 @@ def _one_type(m, rows: pd.DataFrame, series: RegionalIntensity | None, caller_cv
 
 def _table(rows: pd.DataFrame) -> pa.Table:
     """The readings of one type as the kernel reads a partition: meter, from (UTC), value, unitCode."""
-    return pa.table({
-        "meter": pa.array(rows["meter"].astype(str).tolist(), pa.string()).dictionary_encode(),
-        "from": pa.array(rows["from"].to_numpy(dtype="datetime64[ns]").astype(np.int64), pa.int64()).cast(pa.timestamp("ns", "UTC")),
-        "value": pa.array(rows["value"].to_numpy(dtype=float), pa.float64()),
-        "unitCode": pa.array(rows["unit"].astype(str).tolist(), pa.string()).dictionary_encode(),
-        "calorificValue": pa.array(rows["cv"].to_numpy(dtype=float), pa.float64()),
-    })
+    return pa.table(
+        {
+            "meter": pa.array(rows["meter"].astype(str).tolist(), pa.string()).dictionary_encode(),
+            "from": pa.array(rows["from"].to_numpy(dtype="datetime64[ns]").astype(np.int64), pa.int64()).cast(
+                pa.timestamp("ns", "UTC")
+            ),
+            "value": pa.array(rows["value"].to_numpy(dtype=float), pa.float64()),
+            "unitCode": pa.array(rows["unit"].astype(str).tolist(), pa.string()).dictionary_encode(),
+            "calorificValue": pa.array(rows["cv"].to_numpy(dtype=float), pa.float64()),
+        }
+    )
 
 
 def _check_outcodes(files: list[ConsumptionFile], series: RegionalIntensity | None) -> None:
@@ -122,5 +152,13 @@ def _check_outcodes(files: list[ConsumptionFile], series: RegionalIntensity | No
         return
     mismatched = [f for f in files if f.outcode and f.outcode != series.postcode]
     if mismatched:
-        raise CalculationError([Breach(str(mismatched[0].path), "$.location.ukPostcodeOutcode", "intensity-for-every-half-hour",
-                                       f"the meter is in {mismatched[0].outcode} but {series.path} is the intensity for {series.postcode}")])
+        raise CalculationError(
+            [
+                Breach(
+                    str(mismatched[0].path),
+                    "$.location.ukPostcodeOutcode",
+                    "intensity-for-every-half-hour",
+                    f"the meter is in {mismatched[0].outcode} but {series.path} is the intensity for {series.postcode}",
+                )
+            ]
+        )

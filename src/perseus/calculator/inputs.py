@@ -74,11 +74,20 @@ def load_table(path: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, np.
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
             records = np.array([f"line {i + 2}" for i in range(len(frame))], dtype=object)
     except Exception as exc:  # pandas and pyarrow raise many types for unreadable files
-        _fail(path, "", "readable-input", f"cannot read as {'Parquet' if path.suffix.lower() == '.parquet' else 'CSV'}: {exc}")
+        _fail(
+            path,
+            "",
+            "readable-input",
+            f"cannot read as {'Parquet' if path.suffix.lower() == '.parquet' else 'CSV'}: {exc}",
+        )
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        _fail(path, "line 1" if path.suffix.lower() != ".parquet" else "", "readable-input",
-              f"missing column(s) {', '.join(missing)}; expected {','.join(required)}")
+        _fail(
+            path,
+            "line 1" if path.suffix.lower() != ".parquet" else "",
+            "readable-input",
+            f"missing column(s) {', '.join(missing)}; expected {','.join(required)}",
+        )
     return frame, records
 
 
@@ -93,34 +102,66 @@ def timestamps(path: Path, column: pd.Series, name: str, records: np.ndarray) ->
     zoned = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).to_numpy()
     parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
     bad = ~zoned | parsed.isna().to_numpy()
-    raise_if([breach_for_rows(bad, files, records, "readable-input",
-                              lambda i: f"{name} {text.iloc[i]!r} is not an ISO 8601 instant with Z or an offset")])
+    raise_if(
+        [
+            breach_for_rows(
+                bad,
+                files,
+                records,
+                "readable-input",
+                lambda i: f"{name} {text.iloc[i]!r} is not an ISO 8601 instant with Z or an offset",
+            )
+        ]
+    )
     return parsed.astype("datetime64[ns, UTC]")
 
 
 def _numbers(path: Path, column: pd.Series, name: str, records: np.ndarray) -> np.ndarray:
     values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
     files = np.full(len(values), str(path), dtype=object)
-    raise_if([breach_for_rows(~np.isfinite(values), files, records, "readable-input",
-                              lambda i: f"{name} {column.iloc[i]!r} is not a number")])
+    raise_if(
+        [
+            breach_for_rows(
+                ~np.isfinite(values),
+                files,
+                records,
+                "readable-input",
+                lambda i: f"{name} {column.iloc[i]!r} is not a number",
+            )
+        ]
+    )
     return values
 
 
-def _periods(path: Path, frame: pd.DataFrame, records: np.ndarray, column: str, what: str) -> tuple[pd.Series, np.ndarray]:
+def _periods(
+    path: Path, frame: pd.DataFrame, records: np.ndarray, column: str, what: str
+) -> tuple[pd.Series, np.ndarray]:
     """The start and value of each period (a reading, a half-hour of intensity), each lasting exactly one
     half-hour (where it starts is checked with the rest of the readings' rules, by the kernel)."""
     start = timestamps(path, frame["from"], "from", records)
     end = timestamps(path, frame["to"], "to", records)
     values = _numbers(path, frame[column], column, records)
     wrong = ((end - start) != pd.Timedelta(HALF_HOUR_NS)).to_numpy()
-    raise_if([breach_for_rows(wrong, np.full(len(start), str(path), dtype=object), records, "half-hour-boundaries",
-                              lambda i: f"{what} from {z(start.iloc[i])} to {z(end.iloc[i])} is not one half-hour")])
+    raise_if(
+        [
+            breach_for_rows(
+                wrong,
+                np.full(len(start), str(path), dtype=object),
+                records,
+                "half-hour-boundaries",
+                lambda i: f"{what} from {z(start.iloc[i])} to {z(end.iloc[i])} is not one half-hour",
+            )
+        ]
+    )
     return start, values
 
 
 def energy_type_breach(types: np.ndarray, labels: Labels) -> Breach | None:
-    return labels.breach(~np.isin(types, ENERGY_TYPES), "known-energy-type",
-                         lambda i: f"type {types[i]!r} is neither {' nor '.join(ENERGY_TYPES)}")
+    return labels.breach(
+        ~np.isin(types, ENERGY_TYPES),
+        "known-energy-type",
+        lambda i: f"type {types[i]!r} is neither {' nor '.join(ENERGY_TYPES)}",
+    )
 
 
 def read_consumption(path: Path) -> ConsumptionFile:
@@ -131,11 +172,17 @@ def read_consumption(path: Path) -> ConsumptionFile:
         frame, records, outcode, provenance = _meter_data_frame(path, payload)
     else:
         frame, records = load_table(path, CONSUMPTION_COLUMNS)
-        frame = pd.DataFrame({
-            "meter": frame["meter"].astype(str) if "meter" in frame.columns else "",
-            "type": frame["type"].astype(str), "from": frame["from"], "to": frame["to"],
-            "value": frame["value"], "unit": frame["unitCode"].astype(str), "cv": np.nan,
-        })
+        frame = pd.DataFrame(
+            {
+                "meter": frame["meter"].astype(str) if "meter" in frame.columns else "",
+                "type": frame["type"].astype(str),
+                "from": frame["from"],
+                "to": frame["to"],
+                "value": frame["value"],
+                "unit": frame["unitCode"].astype(str),
+                "cv": np.nan,
+            }
+        )
     readings = _checked_readings(path, frame, records)
     return ConsumptionFile(path, readings, outcode, hashlib.sha256(raw).hexdigest(), provenance)
 
@@ -146,7 +193,11 @@ def _meter_data_frame(path: Path, payload):
     items = payload["data"]
     records = np.array([f"$.data[{i}]" for i in range(len(items))], dtype=object)
     try:
-        flat = pd.json_normalize(items) if items else pd.DataFrame(columns=["type", "from", "to", "energy.value", "energy.unitCode"])
+        flat = (
+            pd.json_normalize(items)
+            if items
+            else pd.DataFrame(columns=["type", "from", "to", "energy.value", "energy.unitCode"])
+        )
     except (AttributeError, TypeError):
         _fail(path, "$.data", "readable-input", "every reading must be an object")
     for column in ("type", "from", "to", "energy.value", "energy.unitCode"):
@@ -154,15 +205,23 @@ def _meter_data_frame(path: Path, payload):
             flat[column] = None
         absent = flat[column].isna().to_numpy()
         files = np.full(len(flat), str(path), dtype=object)
-        raise_if([breach_for_rows(absent, files, records, "readable-input",
-                                  lambda i, c=column: f"the reading has no {c}")])
+        raise_if(
+            [breach_for_rows(absent, files, records, "readable-input", lambda i, c=column: f"the reading has no {c}")]
+        )
     file_cv = (payload.get("calorificValue") or {}).get("megajoulesPerCubicMetre")
     reading_cv = flat.get("calorificValue.megajoulesPerCubicMetre", pd.Series(np.nan, index=flat.index))
     cv = pd.to_numeric(reading_cv, errors="coerce").fillna(np.nan if file_cv is None else float(file_cv))
-    frame = pd.DataFrame({
-        "meter": "", "type": flat["type"].astype(str), "from": flat["from"], "to": flat["to"],
-        "value": flat["energy.value"], "unit": flat["energy.unitCode"].astype(str), "cv": cv.to_numpy(dtype=float),
-    })
+    frame = pd.DataFrame(
+        {
+            "meter": "",
+            "type": flat["type"].astype(str),
+            "from": flat["from"],
+            "to": flat["to"],
+            "value": flat["energy.value"],
+            "unit": flat["energy.unitCode"].astype(str),
+            "cv": cv.to_numpy(dtype=float),
+        }
+    )
     outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
     provenance = payload.get("provenance") if isinstance(payload.get("provenance"), dict) else None
     return frame, records, outcode, provenance
@@ -173,11 +232,18 @@ def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> p
     types = frame["type"].to_numpy(dtype=object)
     raise_if([energy_type_breach(types, Labels(files, records))])
     start, values = _periods(path, frame, records, "value", "the reading")
-    return pd.DataFrame({
-        "file": files, "record": records, "meter": frame["meter"].to_numpy(dtype=object), "type": types,
-        "from": start.to_numpy(dtype="datetime64[ns]"), "value": values, "unit": frame["unit"].to_numpy(dtype=object),
-        "cv": frame["cv"].to_numpy(dtype=float),
-    }).assign(**{"from": lambda d: pd.to_datetime(d["from"], utc=True)})
+    return pd.DataFrame(
+        {
+            "file": files,
+            "record": records,
+            "meter": frame["meter"].to_numpy(dtype=object),
+            "type": types,
+            "from": start.to_numpy(dtype="datetime64[ns]"),
+            "value": values,
+            "unit": frame["unit"].to_numpy(dtype=object),
+            "cv": frame["cv"].to_numpy(dtype=float),
+        }
+    ).assign(**{"from": lambda d: pd.to_datetime(d["from"], utc=True)})
 
 
 def read_intensity(path: Path) -> RegionalIntensity:
@@ -193,8 +259,9 @@ def read_intensity(path: Path) -> RegionalIntensity:
     start, values = _periods(path, frame, records, "intensity", "the intensity period")
     ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)
     labels = Labels(np.full(len(ns), str(path), dtype=object), records)
-    regions, first, matrix, _ = checked_matrix(ns, np.zeros(len(ns), np.int64), [""], values, labels, lambda i: values[i],
-                                               regional=False)
+    regions, first, matrix, _ = checked_matrix(
+        ns, np.zeros(len(ns), np.int64), [""], values, labels, lambda i: values[i], regional=False
+    )
     dataset = _intensity_dataset(path, ns, postcode, meta)
     return RegionalIntensity(path, regions, first, matrix, {"": dataset}, hashlib.sha256(raw).hexdigest(), postcode)
 
@@ -205,8 +272,12 @@ def _neso_frame(path: Path, payload):
     if isinstance(region, list) and len(region) == 1:
         region = region[0]
     if not isinstance(region, dict) or not isinstance(region.get("data"), list):
-        _fail(path, "$.data", "readable-input",
-              "not a NESO regional intensity response: expected data.data (or data[0].data) to be a list of half-hours")
+        _fail(
+            path,
+            "$.data",
+            "readable-input",
+            "not a NESO regional intensity response: expected data.data (or data[0].data) to be a list of half-hours",
+        )
     periods = region["data"]
     prefix = "$.data.data" if isinstance(payload["data"], dict) else "$.data[0].data"
     records = np.array([f"{prefix}[{i}]" for i in range(len(periods))], dtype=object)
@@ -257,5 +328,9 @@ def _intensity_dataset(path: Path, ns: np.ndarray, postcode, meta: dict) -> dict
     base = None
     if path.suffix.lower() == ".json" and not {"publisher", "url"} <= set(meta):
         where = f"postcode/{postcode}" if postcode else f"regionid/{meta.get('regionid')}"
-        base = {**NESO, "version": span(ns), "url": f"https://api.carbonintensity.org.uk/regional/intensity/{span(ns)}/{where}"}
+        base = {
+            **NESO,
+            "version": span(ns),
+            "url": f"https://api.carbonintensity.org.uk/regional/intensity/{span(ns)}/{where}",
+        }
     return file_dataset(path, ns, meta, base=base)

@@ -23,7 +23,9 @@ def z(instant, seconds: bool = True) -> str:
     stamp = stamp.tz_convert("UTC") if stamp.tzinfo is not None else stamp
     if not seconds:
         return f"{stamp:%Y-%m-%dT%H:%M}Z"
-    fraction = f".{stamp.microsecond:06d}{stamp.nanosecond:03d}".rstrip("0") if stamp.microsecond or stamp.nanosecond else ""
+    fraction = (
+        f".{stamp.microsecond:06d}{stamp.nanosecond:03d}".rstrip("0") if stamp.microsecond or stamp.nanosecond else ""
+    )
     return f"{stamp:%Y-%m-%dT%H:%M:%S}{fraction}Z"
 
 
@@ -47,7 +49,9 @@ def parse_instant(text: str, option: str) -> pd.Timestamp:
     except ValueError as exc:
         raise CalculationError([Breach(option, "", "readable-input", f"{text!r} is not an ISO 8601 instant")]) from exc
     if value.tzinfo is None:
-        raise CalculationError([Breach(option, "", "readable-input", f"{text!r} has no time zone; write it in UTC with Z")])
+        raise CalculationError(
+            [Breach(option, "", "readable-input", f"{text!r} has no time zone; write it in UTC with Z")]
+        )
     return value.tz_convert("UTC")
 
 
@@ -66,7 +70,9 @@ def window(start: str | None, end: str | None) -> tuple[int | None, int | None]:
             continue
         instant = parse_instant(text, option)
         if instant.value % HALF_HOUR_NS:
-            raise CalculationError([Breach(option, "", "half-hour-boundaries", f"{z(instant)} is not on a UTC half-hour boundary")])
+            raise CalculationError(
+                [Breach(option, "", "half-hour-boundaries", f"{z(instant)} is not on a UTC half-hour boundary")]
+            )
         edges.append(instant.value // HALF_HOUR_NS)
     if edges[0] is not None and edges[1] is not None and edges[1] <= edges[0]:
         raise CalculationError([Breach("--to", "", "readable-input", "--to must be after --from")])

@@ -26,20 +26,35 @@ class RegionalIntensity:
     postcode: str | None = None  # the outcode a single series was asked for, when it says
 
 
-def checked_matrix(ns: np.ndarray, codes: np.ndarray, names: list[str], values: np.ndarray, labels: Labels, shown,
-                   regional: bool = True) -> tuple[list[str], int, np.ndarray, np.ndarray]:
+def checked_matrix(
+    ns: np.ndarray,
+    codes: np.ndarray,
+    names: list[str],
+    values: np.ndarray,
+    labels: Labels,
+    shown,
+    regional: bool = True,
+) -> tuple[list[str], int, np.ndarray, np.ndarray]:
     """The regions (sorted), column 0's half-hour, the matrix, and each row's region, from columns of
     instants (ns), region codes into `names`, and values; `shown(i)` gives row i's value as written.
     Every row of a `regional` table names its region; a single series has the one region ""."""
     named = np.asarray(names, dtype=object)
-    raise_if([
-        labels.breach(ns % HALF_HOUR_NS != 0, "half-hour-boundaries",
-                      lambda i: f"the intensity period from {z(ns[i])} does not start on a UTC half-hour"),
-        labels.breach(~np.isfinite(values), "readable-input", lambda i: f"intensity {shown(i)!r} is not a number"),
-        labels.breach(values < 0, "non-negative", lambda i: f"intensity {values[i]} is negative"),
-        labels.breach((named == "")[codes] if regional and len(names) else np.zeros(0, bool),
-                      "readable-input", lambda i: "the row has no region"),
-    ])
+    raise_if(
+        [
+            labels.breach(
+                ns % HALF_HOUR_NS != 0,
+                "half-hour-boundaries",
+                lambda i: f"the intensity period from {z(ns[i])} does not start on a UTC half-hour",
+            ),
+            labels.breach(~np.isfinite(values), "readable-input", lambda i: f"intensity {shown(i)!r} is not a number"),
+            labels.breach(values < 0, "non-negative", lambda i: f"intensity {values[i]} is negative"),
+            labels.breach(
+                (named == "")[codes] if regional and len(names) else np.zeros(0, bool),
+                "readable-input",
+                lambda i: "the row has no region",
+            ),
+        ]
+    )
     known = sorted(set(named[np.unique(codes)].tolist()), key=lambda r: (len(r), r))
     half_hours = ns // HALF_HOUR_NS
     first = int(half_hours.min()) if len(half_hours) else 0
@@ -50,8 +65,15 @@ def checked_matrix(ns: np.ndarray, codes: np.ndarray, names: list[str], values: 
     order = np.argsort(cell, kind="stable")
     repeated = np.zeros(len(cell), dtype=bool)
     repeated[order[1:]] = (cell[order[1:]] == cell[order[:-1]]) & (values[order[1:]] != values[order[:-1]])
-    raise_if([labels.breach(repeated, "no-conflicting-duplicates",
-                            lambda i: f"the half-hour from {z(ns[i])}{_of_region(named[codes[i]])} has two different intensities")])
+    raise_if(
+        [
+            labels.breach(
+                repeated,
+                "no-conflicting-duplicates",
+                lambda i: f"the half-hour from {z(ns[i])}{_of_region(named[codes[i]])} has two different intensities",
+            )
+        ]
+    )
     matrix = np.full(len(known) * width, np.nan)
     matrix[cell] = values
     return known, first, matrix.reshape(len(known), width), region_index
@@ -69,10 +91,17 @@ def file_dataset(path: Path, ns: np.ndarray, meta: dict, region: str = "", base:
     """The dataset a series given as a file stands for: `base` (else "not stated"), over the series' span,
     with what its metadata says put over it (`{region}` there becomes the region)."""
     where = f", region {region}" if region else ""
-    dataset = dict(base) if base else {
-        "publisher": "not stated (series given as a file)", "title": f"grid intensity series {path.name}{where}",
-        "version": span(ns), "url": f"urn:perseus:intensity-file:{path.name}{f'#region={region}' if region else ''}",
-        "licence": "not stated"}
+    dataset = (
+        dict(base)
+        if base
+        else {
+            "publisher": "not stated (series given as a file)",
+            "title": f"grid intensity series {path.name}{where}",
+            "version": span(ns),
+            "url": f"urn:perseus:intensity-file:{path.name}{f'#region={region}' if region else ''}",
+            "licence": "not stated",
+        }
+    )
     for key in DATASET_KEYS:
         if meta.get(key):
             dataset[key] = str(meta[key]).replace("{region}", region) if region else str(meta[key])
@@ -106,25 +135,53 @@ class IntensityLookup:
     regions: tuple[str, ...] = ()
     missing: str = "give --intensity FILE"  # what to do when there is none, in the words of the entry point
 
-    def base(self, m, region: np.ndarray, meter_id, local, half_hour, low: int, high: int, labels: Labels) -> np.ndarray:
+    def base(
+        self, m, region: np.ndarray, meter_id, local, half_hour, low: int, high: int, labels: Labels
+    ) -> np.ndarray:
         """Per meter (`region`: its row of the matrix), the flat index into the matrix of the half-hour `low`.
         Every half-hour a reading needs is checked on the small matrix first; a gap names the reading
         (`meter_id(k)` is the id of the reading's meter `local`)."""
         if self.matrix is None:
-            raise CalculationError([Breach(labels.files[0], labels.records[0], "intensity-for-every-half-hour",
-                                           f"{m.ref} needs half-hourly grid intensity: {self.missing}")])
+            raise CalculationError(
+                [
+                    Breach(
+                        labels.files[0],
+                        labels.records[0],
+                        "intensity-for-every-half-hour",
+                        f"{m.ref} needs half-hourly grid intensity: {self.missing}",
+                    )
+                ]
+            )
         width = self.matrix.shape[1]
         if low < self.first or high >= self.first + width:
             column = half_hour - self.first
-            raise_if([labels.breach((column < 0) | (column >= width), "intensity-for-every-half-hour",
-                                    lambda i: f"no grid intensity in {self.name} for the half-hour from {z_half_hour(half_hour[i])}")])
+            raise_if(
+                [
+                    labels.breach(
+                        (column < 0) | (column >= width),
+                        "intensity-for-every-half-hour",
+                        lambda i: (
+                            f"no grid intensity in {self.name} for the half-hour from {z_half_hour(half_hour[i])}"
+                        ),
+                    )
+                ]
+            )
         gaps = _gap_counts(self.matrix)
         used = np.unique(region)
         if (gaps[used, high - self.first + 1] - gaps[used, low - self.first]).any():
             found = self.matrix.ravel()[region[local] * width + half_hour - self.first]
-            raise_if([labels.breach(np.isnan(found), "intensity-for-every-half-hour",
-                                    lambda i: f"no grid intensity in {self.name} for the half-hour from "
-                                              f"{z_half_hour(half_hour[i])}{self._where(region[local[i]], meter_id(local[i]))}")])
+            raise_if(
+                [
+                    labels.breach(
+                        np.isnan(found),
+                        "intensity-for-every-half-hour",
+                        lambda i: (
+                            f"no grid intensity in {self.name} for the half-hour from "
+                            f"{z_half_hour(half_hour[i])}{self._where(region[local[i]], meter_id(local[i]))}"
+                        ),
+                    )
+                ]
+            )
         return region * width + (low - self.first)
 
     def _where(self, row: int, meter: str) -> str:

@@ -193,8 +193,11 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
     if not chunks:
         return np.zeros(0, dtype=np.int64), []
     dictionary = chunks[0].dictionary.to_pylist()
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks]) if len(chunks) > 1 \
+    codes = (
+        np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+        if len(chunks) > 1
         else chunks[0].indices.to_numpy(zero_copy_only=False)
+    )
     return codes, dictionary
 
 
@@ -213,14 +216,23 @@ class _Meters:
         positions = t.meter_position  # a dict: a few dozen look-ups per file, cheaper than a pandas index join
         global_of_code = np.array([positions.get(str(m), -1) for m in ids], dtype=np.int64)
         if (global_of_code < 0).any():
-            raise_if([labels.breach((global_of_code < 0)[codes], "known-meter",
-                                    lambda i: f"meter {ids[codes[i]]!r} has no {energy_type} row in the meters table")])
+            raise_if(
+                [
+                    labels.breach(
+                        (global_of_code < 0)[codes],
+                        "known-meter",
+                        lambda i: f"meter {ids[codes[i]]!r} has no {energy_type} row in the meters table",
+                    )
+                ]
+            )
         here = np.unique(global_of_code)
         local_of_code = np.searchsorted(here, global_of_code).astype(np.int32)
         # A file written meter by meter has its ids' dictionary in meters-table order: the codes are then the
         # local numbers themselves, and the rows need not be translated.
         codes_are_local = bool((local_of_code == np.arange(len(local_of_code))).all())
-        return cls(codes.astype(np.int32, copy=False) if codes_are_local else codes, local_of_code, here, codes_are_local)
+        return cls(
+            codes.astype(np.int32, copy=False) if codes_are_local else codes, local_of_code, here, codes_are_local
+        )
 
 
 @dataclass
@@ -236,16 +248,30 @@ class _Units:
         codes, units = _dictionary(table.column("unitCode"))
         unit_of_code = np.array([UNITS.index(u) if u in UNITS else -1 for u in units], dtype=np.int8)
         if (unit_of_code < 0).any():
-            raise_if([labels.breach((unit_of_code < 0)[codes], "known-unit",
-                                    lambda i: f"unitCode {units[codes[i]]!r} is not one of {', '.join(UNITS)}")])
+            raise_if(
+                [
+                    labels.breach(
+                        (unit_of_code < 0)[codes],
+                        "known-unit",
+                        lambda i: f"unitCode {units[codes[i]]!r} is not one of {', '.join(UNITS)}",
+                    )
+                ]
+            )
         if len(set(unit_of_code.tolist())) < len(unit_of_code):  # a unit twice in the dictionary: recode the rows once
             codes, unit_of_code = unit_of_code.take(codes).astype(np.int32), np.arange(len(UNITS), dtype=np.int8)
         # Each unit now has at most one code, so "is WHR" / "is MTQ" is one comparison of the row's code.
         wh_code = int(np.flatnonzero(unit_of_code == WHR)[0]) if (unit_of_code == WHR).any() else -1
         volume_code = int(np.flatnonzero(unit_of_code == MTQ)[0]) if (unit_of_code == MTQ).any() else -1
         if energy_type == "electricity" and volume_code >= 0:  # the dictionary may list MTQ without a row using it
-            raise_if([labels.breach(codes == volume_code, "no-volume-for-electricity",
-                                    lambda i: "electricity in MTQ (cubic metres); electricity is measured in KWH or WHR")])
+            raise_if(
+                [
+                    labels.breach(
+                        codes == volume_code,
+                        "no-volume-for-electricity",
+                        lambda i: "electricity in MTQ (cubic metres); electricity is measured in KWH or WHR",
+                    )
+                ]
+            )
         return cls(codes, wh_code, volume_code)
 
 
@@ -272,12 +298,22 @@ class _Reader:
         n = table.num_rows
         stamp_type = table.schema.field("from").type
         if not pa.types.is_timestamp(stamp_type) or stamp_type.tz is None:
-            raise CalculationError([Breach(labels.files[0], "", "readable-input",
-                                           f"column from is {stamp_type}; it must be a timestamp with a time zone (UTC)")])
+            raise CalculationError(
+                [
+                    Breach(
+                        labels.files[0],
+                        "",
+                        "readable-input",
+                        f"column from is {stamp_type}; it must be a timestamp with a time zone (UTC)",
+                    )
+                ]
+            )
         self.nanoseconds = NANOSECONDS[stamp_type.unit]  # per tick of the column
         self.per_half_hour = HALF_HOUR_NS // self.nanoseconds
         self.meters, self.units, self.labels = meters, units, labels
-        self.local = meters.codes if meters.codes_are_local else _scratch("local", n, np.int32)  # 32-bit: half the traffic
+        self.local = (
+            meters.codes if meters.codes_are_local else _scratch("local", n, np.int32)
+        )  # 32-bit: half the traffic
         self.half_hour = _scratch("half_hour", n, np.int32)
         self.quantity = _scratch("quantity", n, np.float64)
         self.is_volume = _scratch("is_volume", n, np.bool_) if units.volume_code >= 0 else None
@@ -290,7 +326,7 @@ class _Reader:
             raw = batch.column(0).cast(pa.int64()).to_numpy()
             value = batch.column(1).to_numpy().astype(np.float64, copy=False)
             for start in range(0, len(raw), CHUNK):
-                self._step(offset + start, raw[start:start + CHUNK], value[start:start + CHUNK])
+                self._step(offset + start, raw[start : start + CHUNK], value[start : start + CHUNK])
             offset += len(raw)
         self._check_whole(table)
         cv = None
@@ -304,7 +340,11 @@ class _Reader:
         if not np.array_equal(hh * self.per_half_hour, r) or not (v.min() >= 0):  # NaN fails the second test
             self._refuse(lo, r, v, hh)
         meters = self.meters
-        loc = meters.codes[lo:hi] if meters.codes_are_local else meters.local_of_code.take(meters.codes[lo:hi], out=self.local[lo:hi])
+        loc = (
+            meters.codes[lo:hi]
+            if meters.codes_are_local
+            else meters.local_of_code.take(meters.codes[lo:hi], out=self.local[lo:hi])
+        )
         key = loc.astype(np.int64) << KEY_SHIFT
         key += hh
         if self.ordered and not (key[0] > self.previous and (key[1:] > key[:-1]).all()):
@@ -317,29 +357,53 @@ class _Reader:
         if self.units.wh_code >= 0:
             in_wh = uc == self.units.wh_code
             if in_wh.any():
-                np.divide(v, 1000.0, out=q, where=in_wh)  # WHR to kWh; x / 1.0 would be x, so others are copied as they are
+                np.divide(
+                    v, 1000.0, out=q, where=in_wh
+                )  # WHR to kWh; x / 1.0 would be x, so others are copied as they are
         if self.is_volume is not None:
             np.equal(uc, self.units.volume_code, out=self.is_volume[lo:hi])
 
     def _refuse(self, lo: int, r: np.ndarray, v: np.ndarray, hh: np.ndarray) -> None:
         at = self.labels.at(np.arange(lo, lo + len(r)))
-        raise_if([
-            at.breach(hh * self.per_half_hour != r, "half-hour-boundaries",
-                      lambda i: f"the reading from {z(int(r[i]) * self.nanoseconds)} does not start on a UTC half-hour boundary"),
-            at.breach(np.isnan(v), "readable-input", lambda i: f"value {v[i]} is not a number"),
-            at.breach(v < 0, "non-negative", lambda i: f"value {v[i]} is negative"),
-        ])
+        raise_if(
+            [
+                at.breach(
+                    hh * self.per_half_hour != r,
+                    "half-hour-boundaries",
+                    lambda i: (
+                        f"the reading from {z(int(r[i]) * self.nanoseconds)} does not start on a UTC half-hour boundary"
+                    ),
+                ),
+                at.breach(np.isnan(v), "readable-input", lambda i: f"value {v[i]} is not a number"),
+                at.breach(v < 0, "non-negative", lambda i: f"value {v[i]} is negative"),
+            ]
+        )
 
     def _check_whole(self, table) -> None:
         """Infinities (in kWh after the conversion), and instants the ordering key cannot hold."""
         if not np.isfinite(self.quantity.max()):
             values = table.column("value").to_numpy()
-            raise_if([self.labels.breach(~np.isfinite(self.quantity), "readable-input", lambda i: f"value {values[i]} is not a number")])
+            raise_if(
+                [
+                    self.labels.breach(
+                        ~np.isfinite(self.quantity), "readable-input", lambda i: f"value {values[i]} is not a number"
+                    )
+                ]
+            )
         half_hour = self.half_hour
-        if int(half_hour.min()) < 0 or int(half_hour.max()) >= 1 << KEY_SHIFT:  # the key packs the half-hour into 22 bits
+        if (
+            int(half_hour.min()) < 0 or int(half_hour.max()) >= 1 << KEY_SHIFT
+        ):  # the key packs the half-hour into 22 bits
             raw = table.column("from").cast(pa.int64()).to_numpy()
-            raise_if([self.labels.breach((half_hour < 0) | (half_hour >= 1 << KEY_SHIFT), "readable-input",
-                                         lambda i: f"the reading from {z(int(raw[i]) * self.nanoseconds)} is outside 1970-2209")])
+            raise_if(
+                [
+                    self.labels.breach(
+                        (half_hour < 0) | (half_hour >= 1 << KEY_SHIFT),
+                        "readable-input",
+                        lambda i: f"the reading from {z(int(raw[i]) * self.nanoseconds)} is outside 1970-2209",
+                    )
+                ]
+            )
 
 
 def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id) -> tuple[Rows, Rows | None]:
@@ -358,7 +422,9 @@ def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id) -> tuple
         return rows, None
     first = np.maximum.accumulate(np.where(repeat, 0, np.arange(n)))  # position of each row's first reading
     kind = rows.is_volume if rows.is_volume is not None else np.zeros(n, dtype=bool)
-    conflict = repeat & ((kind != kind[first]) | ~np.isclose(rows.quantity[first], rows.quantity, rtol=1e-9, atol=1e-12))
+    conflict = repeat & (
+        (kind != kind[first]) | ~np.isclose(rows.quantity[first], rows.quantity, rtol=1e-9, atol=1e-12)
+    )
     at = labels.at(rows.original)
 
     def amount(i: int) -> str:
@@ -366,8 +432,10 @@ def deduplicate(rows: Rows, labels: Labels, energy_type: str, meter_id) -> tuple
 
     def describe(i: int) -> str:
         meter = meter_id(rows.local[i])
-        return (f"the {energy_type} half-hour from {z_half_hour(rows.half_hour[i])}{f' of meter {meter!r}' if meter else ''} "
-                f"is {amount(i)} here, which disagrees with {at.records[first[i]]} of {at.files[first[i]]} ({amount(first[i])})")
+        return (
+            f"the {energy_type} half-hour from {z_half_hour(rows.half_hour[i])}{f' of meter {meter!r}' if meter else ''} "
+            f"is {amount(i)} here, which disagrees with {at.records[first[i]]} of {at.files[first[i]]} ({amount(first[i])})"
+        )
 
     raise_if([at.breach(conflict, "no-conflicting-duplicates", describe)])
     return rows.take(~repeat), rows.take(repeat)
@@ -406,11 +474,25 @@ def consumption_inputs(m, is_volume: np.ndarray | None, labels: Labels) -> list[
     wanted = [name for name, source in m.input_sources.items() if source == "consumption"]
     unknown = [name for name in wanted if name not in CONSUMPTION_INPUTS]
     if unknown:
-        raise CalculationError([Breach(str(m.path), "", "readable-input",
-                                       f"consumption input(s) {', '.join(unknown)} are not known to the calculator "
-                                       f"(it supplies {', '.join(CONSUMPTION_INPUTS)})")])
+        raise CalculationError(
+            [
+                Breach(
+                    str(m.path),
+                    "",
+                    "readable-input",
+                    f"consumption input(s) {', '.join(unknown)} are not known to the calculator "
+                    f"(it supplies {', '.join(CONSUMPTION_INPUTS)})",
+                )
+            ]
+        )
     if is_volume is not None and is_volume.any() and "volume_m3" not in wanted:
-        raise_if([labels.breach(is_volume, "known-unit", lambda i: f"{m.ref} takes no gas volume (MTQ); give energy in KWH or WHR")])
+        raise_if(
+            [
+                labels.breach(
+                    is_volume, "known-unit", lambda i: f"{m.ref} takes no gas volume (MTQ); give energy in KWH or WHR"
+                )
+            ]
+        )
     return wanted
 
 
@@ -441,11 +523,16 @@ class _Inputs:
         vol = rows.is_volume[lo:hi] if rows.is_volume is not None else None
         single = bool(loc[0] == loc[-1])  # steps start and end on meter boundaries
         p0 = int(rows.half_hour[lo]) - self.low
-        where = slice(p0, p0 + hi - lo) if single and int(rows.half_hour[hi - 1]) - self.low - p0 == hi - lo - 1 \
+        where = (
+            slice(p0, p0 + hi - lo)
+            if single and int(rows.half_hour[hi - 1]) - self.low - p0 == hi - lo - 1
             else rows.half_hour[lo:hi] - self.low
+        )
         energy = np.where(vol, 0.0, q) if vol is not None else q
-        inputs = {name: (np.where(vol, q, 0.0) if vol is not None else np.zeros(hi - lo)) if name == "volume_m3" else energy
-                  for name in self.consumption}
+        inputs = {
+            name: (np.where(vol, q, 0.0) if vol is not None else np.zeros(hi - lo)) if name == "volume_m3" else energy
+            for name in self.consumption
+        }
         for name, source in self.sources.items():
             if source != "consumption":
                 inputs[name] = self._gather(source, loc, vol, single, where, lo, hi)
@@ -453,7 +540,9 @@ class _Inputs:
 
     def _gather(self, source: str, loc, vol, single: bool, where, lo: int, hi: int) -> np.ndarray:
         if source == "grid-intensity":
-            assert self.intensity is not None and self.intensity_base is not None  # made by _inputs for such a methodology
+            assert (
+                self.intensity is not None and self.intensity_base is not None
+            )  # made by _inputs for such a methodology
             if single:  # one region row: a scalar offset into the flat matrix
                 return per_position(self.intensity, where, int(self.intensity_base[loc[0]]))
             cell = self.intensity_base.take(loc)
@@ -472,7 +561,7 @@ class _Inputs:
 
 def per_position(table: np.ndarray, where, offset: int = 0) -> np.ndarray:
     if isinstance(where, slice):
-        return table[where.start + offset:where.stop + offset]
+        return table[where.start + offset : where.stop + offset]
     return table.take(where + offset if offset else where)
 
 
@@ -483,13 +572,20 @@ def _inputs(rows: Rows, t: TypeContext, ctx: KernelContext, labels: Labels, here
     low, high = int(rows.half_hour.min()), int(rows.half_hour.max())
     months = _month_table(low, high - low + 1)
     first_month = int(months[0])
-    found = _Inputs(low, months - first_month, first_month, int(months[-1]) - first_month + 1,
-                    consumption_inputs(m, rows.is_volume, at), m.input_sources)
+    found = _Inputs(
+        low,
+        months - first_month,
+        first_month,
+        int(months[-1]) - first_month + 1,
+        consumption_inputs(m, rows.is_volume, at),
+        m.input_sources,
+    )
     if m.uses("emission-factors"):
         found.factor = factors_by_month(t.factors, months, lambda: rows.half_hour - low, at)
     if m.uses("grid-intensity"):
-        found.intensity_base = ctx.intensity.base(m, t.region_row[here], lambda k: t.meter_ids[here[k]],
-                                                  rows.local, rows.half_hour, low, high, at)
+        found.intensity_base = ctx.intensity.base(
+            m, t.region_row[here], lambda k: t.meter_ids[here[k]], rows.local, rows.half_hour, low, high, at
+        )
         assert ctx.intensity.matrix is not None  # base() refuses the readings when there is none
         found.intensity = ctx.intensity.matrix.ravel()
     if m.uses("calorific-value") and t.calorific is not None and rows.is_volume is not None:
@@ -502,7 +598,9 @@ def _calorific_values(found: _Inputs, m, rows: Rows, meters: CalorificValues, he
     their own, per reading; a reading that needs one and has none usable is refused."""
     assert rows.is_volume is not None  # called only when some reading is in m³
     if rows.cv is None:
-        if meters.unusable[here].any():  # some meter here cannot serve a volume reading: does one of its readings need it?
+        if meters.unusable[
+            here
+        ].any():  # some meter here cannot serve a volume reading: does one of its readings need it?
             needs = np.zeros(len(meters.value), dtype=bool)
             needs[here[rows.local[rows.is_volume]]] = True
             calorific.check(m, meters, needs)
@@ -512,6 +610,8 @@ def _calorific_values(found: _Inputs, m, rows: Rows, meters: CalorificValues, he
     calorific.check(m, values, rows.is_volume)
     found.cv_of_row = values.value
     found.cv_bits = np.where(rows.is_volume, np.left_shift(1, values.choice.astype(np.int64)), 0)
+
+
 def _meter_steps(local: np.ndarray, meters: int, count: int):
     """Row ranges of about CHUNK rows that start and end on a meter boundary (`local` is sorted).
     A meter with more than CHUNK rows is a step of its own."""
@@ -524,12 +624,26 @@ def _meter_steps(local: np.ndarray, meters: int, count: int):
 def _emissions_breach(m, emissions: np.ndarray, lo: int, hi: int, rows: Rows, labels: Labels) -> None:
     # Emissions are never negative (a Quantity's rule); a methodology edit could break that, so check.
     at = labels.at(rows.original[lo:hi] if rows.original is not None else np.arange(lo, hi))
-    raise_if([at.breach(~((emissions >= 0) & (emissions < np.inf)), "non-negative",
-                        lambda i: f"the steps of {m.path} give {emissions[i]} kg for this reading")])
+    raise_if(
+        [
+            at.breach(
+                ~((emissions >= 0) & (emissions < np.inf)),
+                "non-negative",
+                lambda i: f"the steps of {m.path} give {emissions[i]} kg for this reading",
+            )
+        ]
+    )
 
 
-def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContext, labels: Labels, here: np.ndarray,
-             explain: bool = False) -> pd.DataFrame:
+def _monthly(
+    rows: Rows,
+    repeats: Rows | None,
+    t: TypeContext,
+    ctx: KernelContext,
+    labels: Labels,
+    here: np.ndarray,
+    explain: bool = False,
+) -> pd.DataFrame:
     """Run the methodology's steps step by step and sum them per (meter, month). Steps end where a meter ends,
     so each (meter, month) bin is summed by one bincount, in time order."""
     m = t.methodology
@@ -544,7 +658,9 @@ def _monthly(rows: Rows, repeats: Rows | None, t: TypeContext, ctx: KernelContex
         bins, base = _bins(tables, rows, lo, hi, single, where)
         sums.add(rows, tables, lo, hi, bins, base, emissions, every)
     if not np.isfinite(sums.total).all():
-        for lo, hi in _meter_steps(rows.local, len(here), len(rows.half_hour)):  # find the reading; only when something is wrong
+        for lo, hi in _meter_steps(
+            rows.local, len(here), len(rows.half_hour)
+        ):  # find the reading; only when something is wrong
             emissions = m.half_hour_emissions(tables.step(rows, lo, hi)[2])
             if not np.isfinite(emissions).all():
                 _emissions_breach(m, emissions, lo, hi, rows, labels)
@@ -590,19 +706,26 @@ class _Sums:
         at = base + low_bin + filled
         self.present[at] = ends - begins
         if rows.is_volume is not None:
-            self.volume[at] = np.add.reduceat(rows.is_volume[lo:hi].view(np.int8), begins, dtype=np.int64)  # integers: exact in any order
+            self.volume[at] = np.add.reduceat(
+                rows.is_volume[lo:hi].view(np.int8), begins, dtype=np.int64
+            )  # integers: exact in any order
         self.first[at] = rows.half_hour[lo + begins]
         self.last[at] = rows.half_hour[lo + ends - 1]
         if self.cv:
             assert rows.is_volume is not None and tables.cv_of_row is not None and tables.cv_bits is not None
             vol, q, cv = rows.is_volume[lo:hi], rows.quantity[lo:hi], tables.cv_of_row[lo:hi]
-            for name, weights in (("cv_weighted", np.where(vol, q * cv, 0.0)), ("cv_volume", np.where(vol, q, 0.0)),
-                                  ("cv_plain", np.where(vol, cv, 0.0))):
+            for name, weights in (
+                ("cv_weighted", np.where(vol, q * cv, 0.0)),
+                ("cv_volume", np.where(vol, q, 0.0)),
+                ("cv_plain", np.where(vol, cv, 0.0)),
+            ):
                 self.cv[name][cells] += np.bincount(bins, weights=weights, minlength=high_bin + 1)[low_bin:]
             self.cv_choices[at] = np.bitwise_or.reduceat(tables.cv_bits[lo:hi], begins)
         for name, values in (every or {}).items():  # the sum, least and greatest of each input and step
             for kind in ("sum", "min", "max"):
-                self.explained.setdefault(f"{kind}:{name}", np.zeros(self.size) if kind == "sum" else np.full(self.size, np.nan))
+                self.explained.setdefault(
+                    f"{kind}:{name}", np.zeros(self.size) if kind == "sum" else np.full(self.size, np.nan)
+                )
             self.explained[f"sum:{name}"][cells] += np.bincount(bins, weights=values, minlength=high_bin + 1)[low_bin:]
             self.explained[f"min:{name}"][at] = np.minimum.reduceat(values, begins)
             self.explained[f"max:{name}"][at] = np.maximum.reduceat(values, begins)
@@ -612,23 +735,30 @@ class _Sums:
         month_count = tables.month_count
         duplicates = np.zeros(self.size, np.int64)
         if repeats is not None and len(repeats.local):
-            duplicates = np.bincount(repeats.local.astype(np.int64) * month_count + tables.month[repeats.half_hour - tables.low],
-                                     minlength=self.size)
+            duplicates = np.bincount(
+                repeats.local.astype(np.int64) * month_count + tables.month[repeats.half_hour - tables.low],
+                minlength=self.size,
+            )
         filled = np.flatnonzero(self.present)
         none = np.zeros(len(filled))
-        return pd.DataFrame({
-            "meter": here[filled // month_count],
-            "month": filled % month_count + tables.first_month,
-            "total": self.total[filled],
-            "present": self.present[filled],
-            "duplicates": duplicates[filled],
-            "volume": self.volume[filled],
-            "first": self.first[filled],
-            "last": self.last[filled],
-            **{name: self.cv[name][filled] if self.cv else none for name in ("cv_weighted", "cv_volume", "cv_plain")},
-            "cv_choices": self.cv_choices[filled],
-            **{name: values[filled] for name, values in self.explained.items()},
-        })
+        return pd.DataFrame(
+            {
+                "meter": here[filled // month_count],
+                "month": filled % month_count + tables.first_month,
+                "total": self.total[filled],
+                "present": self.present[filled],
+                "duplicates": duplicates[filled],
+                "volume": self.volume[filled],
+                "first": self.first[filled],
+                "last": self.last[filled],
+                **{
+                    name: self.cv[name][filled] if self.cv else none
+                    for name in ("cv_weighted", "cv_volume", "cv_plain")
+                },
+                "cv_choices": self.cv_choices[filled],
+                **{name: values[filled] for name, values in self.explained.items()},
+            }
+        )
 
 
 def lean(t: TypeContext) -> TypeContext:

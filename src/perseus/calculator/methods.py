@@ -19,9 +19,17 @@ def chosen_methodologies(methods: Iterable[str], directory: Path) -> dict:
         except MethodologyError as exc:
             raise CalculationError([Breach("--method", "", "readable-input", str(exc))]) from exc
         if methodology.energy_type in chosen:
-            raise CalculationError([Breach("--method", "", "readable-input",
-                                           f"two methodologies for {methodology.energy_type}: "
-                                           f"{chosen[methodology.energy_type].ref} and {methodology.ref}")])
+            raise CalculationError(
+                [
+                    Breach(
+                        "--method",
+                        "",
+                        "readable-input",
+                        f"two methodologies for {methodology.energy_type}: "
+                        f"{chosen[methodology.energy_type].ref} and {methodology.ref}",
+                    )
+                ]
+            )
         chosen[methodology.energy_type] = methodology
     return chosen
 

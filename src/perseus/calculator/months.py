@@ -38,8 +38,13 @@ def all_meters_as_one(found: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """The totals of several meters as those of one (meter 0), and how many meters that is. Rows come sorted by
     meter then month, so each month's total adds the meters' totals in meter order."""
     months, month = np.unique(found["month"].to_numpy(), return_inverse=True)
-    merged = pd.DataFrame({"meter": np.zeros(len(months), np.int64), "month": months,
-                           "total": np.bincount(month, weights=found["total"].to_numpy(), minlength=len(months))})
+    merged = pd.DataFrame(
+        {
+            "meter": np.zeros(len(months), np.int64),
+            "month": months,
+            "total": np.bincount(month, weights=found["total"].to_numpy(), minlength=len(months)),
+        }
+    )
     for name in ("present", "duplicates", "volume"):
         merged[name] = np.bincount(month, weights=found[name].to_numpy(), minlength=len(months)).astype(np.int64)
     merged["first"] = found.groupby(month)["first"].min().to_numpy()
@@ -57,7 +62,9 @@ def all_meters_as_one(found: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return merged, found["meter"].nunique()
 
 
-def monthly_figures(found: pd.DataFrame, window: tuple[int | None, int | None], rounding: dict, meters: int = 1) -> pd.DataFrame:
+def monthly_figures(
+    found: pd.DataFrame, window: tuple[int | None, int | None], rounding: dict, meters: int = 1
+) -> pd.DataFrame:
     """Every month of every meter of `found` (rows per meter and month with readings, sorted by meter then
     month), months without a reading included, with the expected half-hours of each (times `meters`, when
     a row stands for several) and the total rounded once."""
@@ -69,8 +76,12 @@ def monthly_figures(found: pd.DataFrame, window: tuple[int | None, int | None], 
     low = np.full(len(ids), month_of(start)) if start is not None else found["month"].to_numpy()[first_row]
     high = np.full(len(ids), month_of(end - 1)) if end is not None else found["month"].to_numpy()[last_row]
     counts = high - low + 1
-    grid = pd.DataFrame({"meter": np.repeat(ids, counts),
-                         "month": np.repeat(low, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))})
+    grid = pd.DataFrame(
+        {
+            "meter": np.repeat(ids, counts),
+            "month": np.repeat(low, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)),
+        }
+    )
     frame = grid.merge(found, on=["meter", "month"], how="left", sort=False)
     frame["total"] = frame["total"].fillna(0.0)  # months inside the span without a reading
     for name in ("present", "duplicates", "volume", "cv_choices"):

@@ -13,7 +13,9 @@ COMPLETE, MISSING = MISSING_DATA[:2]
 (KILOGRAMS,) = EMISSIONS_UNITS
 
 
-def entry(energy_type: str, month: int, taken_at: str, emissions: float, expected: int, present: int, duplicates: int) -> dict:
+def entry(
+    energy_type: str, month: int, taken_at: str, emissions: float, expected: int, present: int, duplicates: int
+) -> dict:
     """One monthly figure (month: months since 1970-01)."""
     return {
         "type": energy_type,
@@ -37,7 +39,9 @@ def sources(m, months: list[int], factors: FactorTable, intensity: dict | None, 
     datasets = []
     for source in m.input_sources.values():
         if source == "grid-intensity":
-            datasets.append({"role": "grid-intensity", **(intensity or {}), "months": sorted({year_month(k) for k in months})})
+            datasets.append(
+                {"role": "grid-intensity", **(intensity or {}), "months": sorted({year_month(k) for k in months})}
+            )
         elif source == "emission-factors":
             datasets.extend(factor_datasets(factors, months))
     found = {"type": m.energy_type, "methodology": m.ref, "methodologyUri": m.uri, "datasets": datasets}
@@ -52,7 +56,9 @@ def _validator():
 
     from perseus.validation import class_schema, load_release_schema
 
-    return jsonschema_rs.validator_for(class_schema(load_release_schema(REPORT_SPEC), "EmissionsReport"), validate_formats=True)
+    return jsonschema_rs.validator_for(
+        class_schema(load_release_schema(REPORT_SPEC), "EmissionsReport"), validate_formats=True
+    )
 
 
 def check(report: dict, what: str = "the report") -> None:

@@ -13,15 +13,19 @@ def month_table(report: dict) -> str:
     for entry in sorted(report["data"], key=lambda e: (e["from"], e["type"])):
         q = entry.get("dataQuality", {})
         counts = f"{q.get('presentHalfHours', '?')}/{q.get('expectedHalfHours', '?')}"
-        lines.append(f"{entry['from'][:7]:<8} {entry['type']:<12} {entry['emissions']['value']:>12.3f} "
-                     f"{q.get('missingData', ''):<9} {counts:>17} {q.get('duplicateReadings', 0):>6}")
+        lines.append(
+            f"{entry['from'][:7]:<8} {entry['type']:<12} {entry['emissions']['value']:>12.3f} "
+            f"{q.get('missingData', ''):<9} {counts:>17} {q.get('duplicateReadings', 0):>6}"
+        )
     for source in report.get("sources", []):
         cv = source.get("calorificValue")
         extra = f"; calorific value {cv['megajoulesPerCubicMetre']} MJ/m³ ({cv['choice']})" if cv else ""
         lines.append(f"{source['type']}: {source['methodology']}{extra}")
         for dataset in source["datasets"]:
             stood_in = f", standing in for {dataset['substitutedFor']}" if dataset.get("substitutedFor") else ""
-            lines.append(f"  {dataset['role']}: {dataset['title']} ({dataset['version']}{stood_in}) for {', '.join(dataset['months'])}")
+            lines.append(
+                f"  {dataset['role']}: {dataset['title']} ({dataset['version']}{stood_in}) for {', '.join(dataset['months'])}"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -28,36 +28,75 @@ a terminal, or with --progress. See docs/scale.md.
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "calculate", help="compute a monthly EmissionsReport from half-hourly consumption",
+        "calculate",
+        help="compute a monthly EmissionsReport from half-hourly consumption",
         description="Compute monthly emissions per energy type with the methodologies in methodologies/.",
-        epilog=PORTFOLIO_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=PORTFOLIO_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--consumption", action="extend", nargs="+", type=Path, metavar="FILE",
-                        help="MeterData JSON, or CSV/Parquet with type,from,to,value,unitCode[,meter]; repeatable")
-    parser.add_argument("--intensity", type=Path, metavar="FILE",
-                        help="saved NESO regional intensity response (JSON), or CSV/Parquet with from,to,intensity (gCO2/kWh)")
-    parser.add_argument("--calorific-value", type=float, metavar="MJ_PER_M3",
-                        help="gas calorific value to use when the data carries none")
-    parser.add_argument("--method", action="append", default=[], metavar="LABEL[@VERSION]",
-                        help="methodology for an energy type (default: latest approved "
-                             "electricity-location-based and gas-desnz-annual); repeatable")
+    parser.add_argument(
+        "--consumption",
+        action="extend",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="MeterData JSON, or CSV/Parquet with type,from,to,value,unitCode[,meter]; repeatable",
+    )
+    parser.add_argument(
+        "--intensity",
+        type=Path,
+        metavar="FILE",
+        help="saved NESO regional intensity response (JSON), or CSV/Parquet with from,to,intensity (gCO2/kWh)",
+    )
+    parser.add_argument(
+        "--calorific-value",
+        type=float,
+        metavar="MJ_PER_M3",
+        help="gas calorific value to use when the data carries none",
+    )
+    parser.add_argument(
+        "--method",
+        action="append",
+        default=[],
+        metavar="LABEL[@VERSION]",
+        help="methodology for an energy type (default: latest approved "
+        "electricity-location-based and gas-desnz-annual); repeatable",
+    )
     parser.add_argument("--from", dest="start", metavar="ISO", help="first instant to include (UTC)")
     parser.add_argument("--to", dest="end", metavar="ISO", help="instant to stop before (UTC)")
     parser.add_argument("--taken-at", metavar="ISO", help="the report's takenAt (default: now)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write here (atomically) instead of to stdout")
     signing = parser.add_argument_group("signed provenance (see `perseus keys`, `perseus verify`)")
-    signing.add_argument("--sign", type=Path, metavar="KEY", help="sign the report's provenance record with this private key (PEM)")
-    signing.add_argument("--cert", type=Path, metavar="CERT", help="the key's signing certificate (PEM; a carbon-accounting-provider's)")
+    signing.add_argument(
+        "--sign", type=Path, metavar="KEY", help="sign the report's provenance record with this private key (PEM)"
+    )
+    signing.add_argument(
+        "--cert", type=Path, metavar="CERT", help="the key's signing certificate (PEM; a carbon-accounting-provider's)"
+    )
     signing.add_argument("--fsp", metavar="URL", help="add a transfer of the report to this financial service provider")
-    signing.add_argument("--trust-anchor", type=Path, metavar="CA.pem",
-                         help="the environment's CA: verify the energy data provider's signed records in the inputs "
-                              "(with or without --sign); a record that does not verify stops the calculation")
+    signing.add_argument(
+        "--trust-anchor",
+        type=Path,
+        metavar="CA.pem",
+        help="the environment's CA: verify the energy data provider's signed records in the inputs "
+        "(with or without --sign); a record that does not verify stops the calculation",
+    )
     portfolio = parser.add_argument_group("portfolio (many meters; layout below)")
-    portfolio.add_argument("--portfolio", type=Path, metavar="DIR", help="a portfolio directory instead of --consumption")
-    portfolio.add_argument("--engine", choices=("local", "dask"), default="local",
-                           help="portfolio engine: local (this machine, default) or dask (a Dask cluster)")
-    portfolio.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a running scheduler, e.g. tcp://host:8786 "
-                                                                  "(default: start a local cluster of two workers)")
+    portfolio.add_argument(
+        "--portfolio", type=Path, metavar="DIR", help="a portfolio directory instead of --consumption"
+    )
+    portfolio.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="portfolio engine: local (this machine, default) or dask (a Dask cluster)",
+    )
+    portfolio.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running scheduler, e.g. tcp://host:8786 "
+        "(default: start a local cluster of two workers)",
+    )
     portfolio.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
     parser.set_defaults(func=run, parser=parser)
 
@@ -78,8 +117,13 @@ def run(args) -> int:
 
     try:
         report = calculate(
-            args.consumption, intensity=args.intensity, calorific_value=args.calorific_value,
-            methods=args.method, start=args.start, end=args.end, taken_at=args.taken_at,
+            args.consumption,
+            intensity=args.intensity,
+            calorific_value=args.calorific_value,
+            methods=args.method,
+            start=args.start,
+            end=args.end,
+            taken_at=args.taken_at,
         )
     except CalculationError as exc:
         for breach in exc.breaches:
@@ -113,8 +157,9 @@ def provenance_of(report: dict, args) -> dict:
     if not (args.sign and args.cert):
         raise SigningError("--sign KEY and --cert CERT go together" + (" (--fsp needs them)" if args.fsp else ""))
     try:
-        return sign_calculated(report, args.consumption, key=args.sign, cert=args.cert, fsp=args.fsp,
-                               trust_anchor=args.trust_anchor)
+        return sign_calculated(
+            report, args.consumption, key=args.sign, cert=args.cert, fsp=args.fsp, trust_anchor=args.trust_anchor
+        )
     except OSError as exc:
         raise SigningError(f"{exc.filename}: cannot read ({exc.strerror})") from exc
 
@@ -124,13 +169,21 @@ def run_portfolio(args) -> int:
     from perseus.portfolio import OUTPUT_FORMATS, calculate_portfolio
 
     if args.output is not None and args.output.suffix.lower() not in OUTPUT_FORMATS:
-        args.parser.error(f"--output {args.output}: with --portfolio the name must end in .jsonl (reports) or .parquet (entries)")
+        args.parser.error(
+            f"--output {args.output}: with --portfolio the name must end in .jsonl (reports) or .parquet (entries)"
+        )
     if args.scheduler and args.engine != "dask":
         args.parser.error("--scheduler needs --engine dask")
     try:
         run = calculate_portfolio(
-            args.portfolio, calorific_value=args.calorific_value, methods=args.method, start=args.start, end=args.end,
-            taken_at=args.taken_at, engine=args.engine, scheduler=args.scheduler,
+            args.portfolio,
+            calorific_value=args.calorific_value,
+            methods=args.method,
+            start=args.start,
+            end=args.end,
+            taken_at=args.taken_at,
+            engine=args.engine,
+            scheduler=args.scheduler,
             progress=args.progress or sys.stderr.isatty(),
         )
         count = run.write(args.output)
@@ -141,9 +194,11 @@ def run_portfolio(args) -> int:
     idle = run.meters_without_readings
     if idle:
         shown = ", ".join(idle[:5]) + (f" and {len(idle) - 5} more" if len(idle) > 5 else "")
-        print(f"warning: {len(idle)} meter(s) have no readings in the period, so no monthly figures: {shown}", file=sys.stderr)
+        print(
+            f"warning: {len(idle)} meter(s) have no readings in the period, so no monthly figures: {shown}",
+            file=sys.stderr,
+        )
     if args.output is not None:
         what = "reports" if args.output.suffix.lower() == ".jsonl" else "monthly entries"
         print(f"{args.output}: {count:,} {what} from {run.portfolio.readings:,} readings", file=sys.stderr)
     return 0
-

@@ -15,9 +15,9 @@ def run(args) -> int:
     from perseus.paths import require_checkout
 
     root = require_checkout("perseus generate")
-    from perseus.generators.run import write_all
+    from perseus.generators.run import cached_generated_files, write_all
 
     started = time.perf_counter()
-    written = write_all(root)
+    written = write_all(root, cached_generated_files())  # unchanged sources: the files of the last run
     print(f"generated {len(written)} files in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0

@@ -38,6 +38,7 @@ examples:
   perseus keys --output keys --name old --valid-from 2020-01-01T00:00:00Z --days 30   # expired
 """
 
+
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "keys",
@@ -46,19 +47,52 @@ def register(subparsers) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--output", required=True, type=Path, metavar="DIR", help="folder for the PEM files (created if absent)")
-    parser.add_argument("--environment", choices=ENVIRONMENTS, default="sandbox", help="whose CA issues the certificate (default sandbox)")
-    parser.add_argument("--name", default=None, metavar="STEM", help="file stem of the member's files (default: from the first role, e.g. cap)")
-    parser.add_argument("--role", dest="roles", action="append", choices=ROLES, metavar="ROLE",
-                        help=f"a role of the member, repeatable: {', '.join(ROLES)} (default {CAP})")
-    parser.add_argument("--member", default=None, metavar="URL",
-                        help="the member's directory URL (IB1 member extension; default https://directory.<environment>.example/member/<name>)")
+    parser.add_argument(
+        "--output", required=True, type=Path, metavar="DIR", help="folder for the PEM files (created if absent)"
+    )
+    parser.add_argument(
+        "--environment",
+        choices=ENVIRONMENTS,
+        default="sandbox",
+        help="whose CA issues the certificate (default sandbox)",
+    )
+    parser.add_argument(
+        "--name",
+        default=None,
+        metavar="STEM",
+        help="file stem of the member's files (default: from the first role, e.g. cap)",
+    )
+    parser.add_argument(
+        "--role",
+        dest="roles",
+        action="append",
+        choices=ROLES,
+        metavar="ROLE",
+        help=f"a role of the member, repeatable: {', '.join(ROLES)} (default {CAP})",
+    )
+    parser.add_argument(
+        "--member",
+        default=None,
+        metavar="URL",
+        help="the member's directory URL (IB1 member extension; default https://directory.<environment>.example/member/<name>)",
+    )
     parser.add_argument("--organisation", default=None, metavar="NAME", help="the member's organisation name (O=)")
-    parser.add_argument("--application", default=None, metavar="URL",
-                        help="the application's directory URL: SAN URI and CN (default the member URL with /application/ for /member/)")
+    parser.add_argument(
+        "--application",
+        default=None,
+        metavar="URL",
+        help="the application's directory URL: SAN URI and CN (default the member URL with /application/ for /member/)",
+    )
     parser.add_argument("--days", type=int, default=365, metavar="N", help="validity in days (default 365)")
-    parser.add_argument("--valid-from", default=None, metavar="ISO", help="start of validity, UTC (default an hour ago); with --days, makes expired certificates for tests")
-    parser.add_argument("--ca-only", action="store_true", help="create (or keep) the environment's CA and issue no member certificate")
+    parser.add_argument(
+        "--valid-from",
+        default=None,
+        metavar="ISO",
+        help="start of validity, UTC (default an hour ago); with --days, makes expired certificates for tests",
+    )
+    parser.add_argument(
+        "--ca-only", action="store_true", help="create (or keep) the environment's CA and issue no member certificate"
+    )
     parser.set_defaults(func=run)
 
 
@@ -101,8 +135,10 @@ def run(args) -> int:
         if ca_pem.exists() and ca_key.exists():
             ca = keys.Issued(keys.load_key(ca_key), keys.load_certificates(ca_pem)[0])
         elif ca_pem.exists() or ca_key.exists():
-            print(f"perseus keys: {out}: only one of {ca_pem.name} and {ca_key.name} exists; remove it or restore the other",
-                  file=sys.stderr)
+            print(
+                f"perseus keys: {out}: only one of {ca_pem.name} and {ca_key.name} exists; remove it or restore the other",
+                file=sys.stderr,
+            )
             return 2
         else:
             ca = keys.create_ca(args.environment)
@@ -110,9 +146,16 @@ def run(args) -> int:
             keys.write_public(ca_pem, ca.certificate_pem())
             written += [ca_pem, ca_key]
         if not args.ca_only:
-            issued = keys.create_member(ca, member=member, organisation=organisation, roles=roles,
-                                        environment=args.environment, application=args.application, days=args.days,
-                                        not_before=start)
+            issued = keys.create_member(
+                ca,
+                member=member,
+                organisation=organisation,
+                roles=roles,
+                environment=args.environment,
+                application=args.application,
+                days=args.days,
+                not_before=start,
+            )
             keys.write_private(out / f"{name}.key", issued.key_pem())
             keys.write_public(out / f"{name}.pem", issued.certificate_pem())
             written += [out / f"{name}.pem", out / f"{name}.key"]
@@ -122,8 +165,10 @@ def run(args) -> int:
     for path in written:
         print(path)
     if not args.ca_only:
-        print(f"{name}: {organisation}, member {member}, application {issued.application}, roles "
-              f"{', '.join(keys.role_uris(roles, args.environment))}, {args.environment} CA, "
-              f"valid {issued.certificate.not_valid_before_utc:%Y-%m-%dT%H:%M:%SZ} to "
-              f"{issued.certificate.not_valid_after_utc:%Y-%m-%dT%H:%M:%SZ}")
+        print(
+            f"{name}: {organisation}, member {member}, application {issued.application}, roles "
+            f"{', '.join(keys.role_uris(roles, args.environment))}, {args.environment} CA, "
+            f"valid {issued.certificate.not_valid_before_utc:%Y-%m-%dT%H:%M:%SZ} to "
+            f"{issued.certificate.not_valid_after_utc:%Y-%m-%dT%H:%M:%SZ}"
+        )
     return 0

@@ -26,13 +26,11 @@ Consumption (--output):
   --format csv      one file, columns meter,type,from,to,value,unitCode, plus a
                     CSV on the Web sidecar <output>-metadata.json saying it is synthetic
   --format parquet  the same columns; schema metadata key `perseus:synthetic`
-  --format portfolio  a portfolio directory for `perseus calculate --portfolio`
-                    (docs/scale.md): meters.parquet, readings/type=*/bucket=NNN/
-                    part-0.parquet (dictionary-encoded ids and units, sorted by
-                    meter and time, lz4) and intensity.parquet for regions 1-14.
-                    --meters businesses of every archetype (--archetype, --gas-unit,
-                    --outcode, --region-id and --calorific-value do not apply);
-                    --output must be a new or empty directory.
+  --format portfolio  a directory in the portfolio layout of `perseus calculate
+                    --portfolio`: meters.parquet, readings/type=*/bucket=NNN/,
+                    intensity.parquet and its sidecar; --meters businesses of every
+                    archetype, 14 regions, the energy types of --type (--archetype,
+                    --outcode and the intensity options do not apply)
   Electricity is in KWH; gas in MTQ (m³, SMETS2) or KWH (SMETS1). Timestamps are
   UTC half-hours [from, to); each day is collected (takenAt) at 01:00Z the next day.
   Opening hours follow UK local time, so they move in UTC at the clock changes.
@@ -61,12 +59,43 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--archetype", choices=ARCHETYPES, default="office", help="kind of business (default office)")
-    parser.add_argument("--meters", type=int, default=1, metavar="N", help="how many businesses of that kind, each with its own meters (default 1)")
-    parser.add_argument("--type", dest="types", choices=(*ENERGY_TYPES, "both"), default="both", help="energy types to write (default both)")
-    parser.add_argument("--from", dest="start", default="2025-01-01T00:00:00Z", metavar="ISO", help="first half-hour, UTC, inclusive (default 2025-01-01T00:00:00Z)")
-    parser.add_argument("--to", dest="end", default="2026-01-01T00:00:00Z", metavar="ISO", help="end, UTC, exclusive (default 2026-01-01T00:00:00Z)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed; same seed, same bytes (default 0)")
-    parser.add_argument("--gas-unit", choices=("MTQ", "KWH"), default="MTQ", help="gas as volume in m³ (SMETS2, default) or energy in kWh (SMETS1)")
+    parser.add_argument(
+        "--meters",
+        type=int,
+        default=1,
+        metavar="N",
+        help="how many businesses of that kind, each with its own meters (default 1)",
+    )
+    parser.add_argument(
+        "--type",
+        dest="types",
+        choices=(*ENERGY_TYPES, "both"),
+        default="both",
+        help="energy types to write (default both)",
+    )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        default="2025-01-01T00:00:00Z",
+        metavar="ISO",
+        help="first half-hour, UTC, inclusive (default 2025-01-01T00:00:00Z)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        default="2026-01-01T00:00:00Z",
+        metavar="ISO",
+        help="end, UTC, exclusive (default 2026-01-01T00:00:00Z)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="random seed; same seed, same bytes (default 0)"
+    )
+    parser.add_argument(
+        "--gas-unit",
+        choices=("MTQ", "KWH"),
+        default="MTQ",
+        help="gas as volume in m³ (SMETS2, default) or energy in kWh (SMETS1)",
+    )
     parser.add_argument(
         "--calorific-value",
         type=float,
@@ -74,17 +103,37 @@ def register(subparsers) -> None:
         help="put this calorific value on MTQ gas data (source `declared`, marked synthetic); default: none, so the calculator's own rule applies",
     )
     parser.add_argument("--outcode", default="SW1A", help="postcode outcode of the premises (default SW1A)")
-    parser.add_argument("--region-id", type=int, default=13, metavar="ID", help="NESO region id 1-17 of the intensity series (default 13, London)")
-    parser.add_argument("--format", choices=("json", "csv", "parquet", "portfolio"), default="json", help="consumption format (default json)")
-    parser.add_argument("--output", type=Path, metavar="PATH", help="consumption output: a directory for json, a file for csv/parquet")
-    parser.add_argument("--intensity-output", type=Path, metavar="PATH", help="grid intensity output: .json, .csv or .parquet")
-    parser.add_argument("--datasources-output", type=Path, metavar="PATH", help="also write a DataSources JSON listing the synthetic meters")
+    parser.add_argument(
+        "--region-id",
+        type=int,
+        default=13,
+        metavar="ID",
+        help="NESO region id 1-17 of the intensity series (default 13, London)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "csv", "parquet", "portfolio"),
+        default="json",
+        help="consumption format (default json); portfolio: a directory for `perseus calculate --portfolio`",
+    )
+    parser.add_argument(
+        "--output", type=Path, metavar="PATH", help="consumption output: a directory for json, a file for csv/parquet"
+    )
+    parser.add_argument(
+        "--intensity-output", type=Path, metavar="PATH", help="grid intensity output: .json, .csv or .parquet"
+    )
+    parser.add_argument(
+        "--datasources-output",
+        type=Path,
+        metavar="PATH",
+        help="also write a DataSources JSON listing the synthetic meters",
+    )
     parser.set_defaults(func=run, parser=parser)
 
 
 def run(args) -> int:
     if args.format == "portfolio":
-        return run_portfolio(args)
+        return _portfolio(args)
     from perseus.synth import SynthError, SynthRequest, build_files
     from perseus.synth.files import write_all
     from perseus.synth.timegrid import parse_instant
@@ -112,56 +161,57 @@ def run(args) -> int:
     try:
         written = write_all(files)
     except OSError as exc:
-        print(f"perseus synth: error: cannot write {exc.filename or ''}: {exc.strerror or exc} (nothing written)", file=sys.stderr)
+        print(
+            f"perseus synth: error: cannot write {exc.filename or ''}: {exc.strerror or exc} (nothing written)",
+            file=sys.stderr,
+        )
         return 1
     for path in written:
         print(f"perseus synth: wrote SYNTHETIC data (not real readings): {path}", file=sys.stderr)
     return 0
 
 
-def run_portfolio(args) -> int:
-    """The portfolio layout, written into a temporary directory beside --output and renamed into place."""
+def _portfolio(args) -> int:
+    """A SYNTHETIC portfolio directory, written beside its target and renamed into place when complete."""
     import shutil
     import tempfile
 
     from perseus.portfolio.synthetic import write_portfolio
-    from perseus.synth import SynthError
-    from perseus.synth.files import _umask
     from perseus.synth.timegrid import parse_instant
+
+    if args.output is None:
+        args.parser.error("--format portfolio needs --output DIRECTORY")
+    if args.output.exists():
+        args.parser.error(f"--output {args.output} exists; the portfolio is written to a new directory")
+    if args.meters < 1:
+        args.parser.error("--meters must be at least 1")
+    from perseus.synth import SynthError
 
     try:
         start, end = parse_instant(args.start, "--from"), parse_instant(args.end, "--to")
     except SynthError as exc:
         args.parser.error(str(exc))
-    output = args.output
-    if output is None:
-        args.parser.error("--format portfolio needs --output DIR")
-    if args.meters < 1:
-        args.parser.error(f"--meters {args.meters} must be at least 1")
     if end <= start:
-        args.parser.error(f"--to {args.end} must be after --from {args.start}")
-    if output.exists() and (not output.is_dir() or any(output.iterdir())):
-        args.parser.error(f"--output {output}: with --format portfolio this must be a new or empty directory")
-    types = ENERGY_TYPES if args.types == "both" else (args.types,)
+        args.parser.error("--to must be after --from")
+    target = args.output.resolve()
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".{target.name}.", dir=target.parent) as tmp:
+            types = ENERGY_TYPES if args.types == "both" else (args.types,)
+            summary = write_portfolio(
+                Path(tmp) / "portfolio", meters=args.meters, start=start, end=end, seed=args.seed, types=types
+            )
+            (Path(tmp) / "portfolio").rename(target)
     except OSError as exc:
-        print(f"perseus synth: error: cannot write {exc.filename or output}: {exc.strerror or exc} (nothing written)", file=sys.stderr)
+        shutil.rmtree(target, ignore_errors=True)
+        print(
+            f"perseus synth: error: cannot write {exc.filename or args.output}: {exc.strerror or exc} (nothing written)",
+            file=sys.stderr,
+        )
         return 1
-    try:
-        summary = write_portfolio(staging, meters=args.meters, start=start, end=end, seed=args.seed, types=types)
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes the directory private; give it the usual mode
-        if output.exists():
-            output.rmdir()  # empty, checked above
-        staging.replace(output)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        print(f"perseus synth: error: cannot write {exc.filename or output}: {exc.strerror or exc} (nothing written)", file=sys.stderr)
-        return 1
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    print(f"perseus synth: wrote a SYNTHETIC portfolio (not real readings) of {summary['meters']:,} meters, "
-          f"{summary['readings']:,} readings: {output}", file=sys.stderr)
+    print(
+        f"perseus synth: wrote a SYNTHETIC portfolio (not real readings): {args.output}: {summary['meters']} meters, "
+        f"{' and '.join(summary['types'])}, {summary['readings']:,} readings",
+        file=sys.stderr,
+    )
     return 0

@@ -16,9 +16,12 @@ def register(subparsers) -> None:
     parser.add_argument("file", type=Path, help="the payload, JSON or YAML")
     parser.add_argument("--spec", required=True, metavar="LABEL@DATE", help="e.g. consumption-data@2025-10-27")
     parser.add_argument("--type", dest="cls", metavar="CLASS", help="payload class; detected when not given")
-    parser.add_argument("--strict", action="store_true",
-                        help="the project's strict profile: no keys the release does not define, timestamps in Z, "
-                             "emissions entries on calendar months")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="the project's strict profile: no keys the release does not define, timestamps in Z, "
+        "emissions entries on calendar months",
+    )
     parser.add_argument("--max-errors", type=int, default=100, help="stop after this many errors (default 100)")
     parser.set_defaults(func=run)
 

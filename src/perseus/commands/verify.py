@@ -44,10 +44,16 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("report", type=Path, metavar="REPORT", help="the EmissionsReport JSON file")
-    parser.add_argument("--trust-anchor", required=True, type=Path, metavar="CA.pem",
-                        help="the environment's signing CA certificate (PEM)")
-    parser.add_argument("--require-edp", action="store_true",
-                        help="refuse consumption origins not signed by an energy data provider")
+    parser.add_argument(
+        "--trust-anchor",
+        required=True,
+        type=Path,
+        metavar="CA.pem",
+        help="the environment's signing CA certificate (PEM)",
+    )
+    parser.add_argument(
+        "--require-edp", action="store_true", help="refuse consumption origins not signed by an energy data provider"
+    )
     parser.set_defaults(func=run)
 
 

@@ -79,7 +79,7 @@ def _property_name(slot) -> str:
 def _complete(defs: dict, schema: SchemaDefinition) -> None:
     """Add what the LinkML generator leaves out: recursive items and rule texts."""
     view = SchemaView(schema)
-    for cls_name, cls in view.all_classes().items():
+    for cls_name in view.all_classes():
         target = defs.get(cls_name)
         if target is None:
             continue
@@ -91,12 +91,18 @@ def _complete(defs: dict, schema: SchemaDefinition) -> None:
                 prop["items"] = {"$ref": f"#/$defs/{items}"}
                 defs.setdefault(items, EXTRA_DEFS[items])
             if ref := annotation(slot, "json_schema_ref"):  # a single value LinkML cannot state (e.g. a map)
-                target["properties"][_property_name(slot)] = {"description": prop.get("description", ""), "$ref": f"#/$defs/{ref}"}
+                target["properties"][_property_name(slot)] = {
+                    "description": prop.get("description", ""),
+                    "$ref": f"#/$defs/{ref}",
+                }
                 defs.setdefault(ref, EXTRA_DEFS[ref])
             if prop.get("$ref") == f"{DEFS}Any":  # any JSON value: the description is all there is to say
                 del prop["$ref"]
+        # The generator writes one conditional a rule, the ancestors' rules too, in this order; a
+        # rule it writes no `if` for would shift the descriptions, so strict= makes that fail loudly.
+        rules = [rule for name in view.class_ancestors(cls_name) for rule in view.get_class(name).rules or []]
         conditionals = [target] if "if" in target else [s for s in target.get("allOf", []) if "if" in s]
-        for conditional, rule in zip(conditionals, cls.rules or []):
+        for conditional, rule in zip(conditionals, rules, strict=True):
             if rule.description:
                 conditional["then"]["description"] = rule.description
     defs.pop("Any", None)
@@ -113,8 +119,11 @@ def _without_strict_patterns(schema: SchemaDefinition) -> SchemaDefinition:
 def _registry_names(defs: dict, schema: SchemaDefinition) -> dict:
     """The definitions under the registry's names, with enums written where they are used."""
     # The using property's description says what the value is; the enum's own title and description go.
-    enums = {name: {k: v for k, v in d.items() if k not in ("title", "description")}
-             for name, d in defs.items() if "enum" in d}
+    enums = {
+        name: {k: v for k, v in d.items() if k not in ("title", "description")}
+        for name, d in defs.items()
+        if "enum" in d
+    }
     defs = {name: inline_refs(d, enums, DEFS) for name, d in defs.items() if name not in enums}
     # An abstract class no definition refers to is not a component of the registry's documents.
     text = json.dumps(defs)
@@ -124,7 +133,7 @@ def _registry_names(defs: dict, schema: SchemaDefinition) -> dict:
     for definition in defs.values():  # open is the default; the registry's documents do not say it
         if definition.get("additionalProperties") is True:
             del definition["additionalProperties"]
-    names = {n: annotation(c, "registry_name") for n, c in schema.classes.items() if annotation(c, "registry_name")}
+    names = {n: name for n, c in schema.classes.items() if (name := annotation(c, "registry_name"))}
     return rename_definitions(defs, names | EXTRA_REGISTRY_NAMES, DEFS)
 
 
@@ -145,8 +154,10 @@ def release_jsonschema(release: Release, schema: SchemaDefinition | None = None,
     description = release.description
     if strict and release.profile != STRICT:
         title = f"{release.title} ({release.ref}, strict profile)"
-        description += (" Strict profile: every object closed, timestamps in UTC written with `Z`, "
-                        "emissions entries aligned to calendar months.")
+        description += (
+            " Strict profile: every object closed, timestamps in UTC written with `Z`, "
+            "emissions entries aligned to calendar months."
+        )
     return {
         "$schema": generated["$schema"],
         "$id": f"{REGISTRY}/jsonschema/{release.label}/{release.version}" + ("/strict" if strict else ""),

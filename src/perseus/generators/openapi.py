@@ -9,7 +9,7 @@ strict-profile documents (the project's 2025-10-27 releases) come out as approve
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from perseus.generators.refs import map_refs
 from perseus.paths import SPEC
@@ -23,7 +23,7 @@ SCHEMAS = "#/components/schemas/"
 JSON, PROBLEM_JSON = "application/json", "application/problem+json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def api_description(label: str) -> dict:
     path = SPEC / "api" / f"{label}.yaml"
     if not path.exists():
@@ -60,8 +60,11 @@ class _Writer:
         header: dict = {"description": described["description"]}
         if described["required"]:
             header["required"] = True
-        header["schema"] = ({"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string"}]}
-                            if described["integer_or_string"] else {"type": "string"})
+        header["schema"] = (
+            {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string"}]}
+            if described["integer_or_string"]
+            else {"type": "string"}
+        )
         return header
 
     def enum_values(self, name: str) -> list[tuple[str, str]]:
@@ -80,8 +83,13 @@ class _Writer:
             schema["format"] = described["format"]
         if "default" in described and self.registry:
             schema["default"] = described["default"]
-        return {"name": described["name"], "in": described["in"], "required": described["required"],
-                "description": " ".join(described["description"].split()), "schema": schema}
+        return {
+            "name": described["name"],
+            "in": described["in"],
+            "required": described["required"],
+            "description": " ".join(described["description"].split()),
+            "schema": schema,
+        }
 
     def body(self, media_type: str, cls: str, examples: dict | None) -> dict:
         content: dict = {"schema": _ref(cls)}
@@ -100,7 +108,9 @@ class _Writer:
 
     def problem_response(self, described: dict) -> dict:
         status = described["status"]
-        matching = {n: e for n, e in (self.examples.get("Problem") or {}).items() if str(e["value"]["status"]) == status}
+        matching = {
+            n: e for n, e in (self.examples.get("Problem") or {}).items() if str(e["value"]["status"]) == status
+        }
         response = {"description": described["description"], "content": self.body(PROBLEM_JSON, "Problem", matching)}
         if described.get("retry_after"):
             response["headers"] = {"Retry-After": self.header("retry_after_required")}
@@ -110,14 +120,21 @@ class _Writer:
         described = conventions()["scenario_header"]
         scenarios = self.enum_values(described["enum"])
         states = "; ".join(f"`{name}`: {text}" for name, text in scenarios)
-        return {"name": described["name"], "in": described["in"], "required": described["required"],
-                "description": " ".join(described["description"].split()) + " " + states,
-                "schema": {"type": "string", "enum": [name for name, _ in scenarios]}}
+        return {
+            "name": described["name"],
+            "in": described["in"],
+            "required": described["required"],
+            "description": " ".join(described["description"].split()) + " " + states,
+            "schema": {"type": "string", "enum": [name for name, _ in scenarios]},
+        }
 
     def operation(self, described: dict, api: dict, with_problems: bool) -> dict:
-        op: dict = {"operationId": described["operation_id"] if self.registry
-                    else described.get("strict_operation_id") or described["operation_id"],
-                    "summary": described["summary"]}
+        op: dict = {
+            "operationId": described["operation_id"]
+            if self.registry
+            else described.get("strict_operation_id") or described["operation_id"],
+            "summary": described["summary"],
+        }
         if self.style["tags"]:
             op["tags"] = [api["tag"]["name"]]
         shared = {p["name"]: p for p in conventions()["shared_parameters"]}
@@ -130,8 +147,11 @@ class _Writer:
         responses = {r["status"]: r for r in described["responses"]}
         if with_problems:  # every state a sandbox answers on demand; errors but 422 as problem+json
             ok = responses["200"]
-            responses = {"200": ok, "202": {"status": "202", "body": "DataNotReady", "retry_after": True},
-                         "422": {"status": "422", "body": "HTTPValidationError"}}
+            responses = {
+                "200": ok,
+                "202": {"status": "202", "body": "DataNotReady", "retry_after": True},
+                "422": {"status": "422", "body": "HTTPValidationError"},
+            }
             written = {code: self.response(r) for code, r in responses.items()}
             written |= {r["status"]: self.problem_response(r) for r in conventions()["problem_responses"]}
         else:
@@ -141,8 +161,12 @@ class _Writer:
 
     def info(self, api: dict) -> dict:
         title = self.style["title_pattern"].format(api=api["title"], release=self.release.title)
-        info = {"title": title, "version": self.release.version, "x-ib1-registry-label": self.release.label,
-                "description": self.release.description}
+        info = {
+            "title": title,
+            "version": self.release.version,
+            "x-ib1-registry-label": self.release.label,
+            "description": self.release.description,
+        }
         if not self.release.deployed:  # the registry's own documents name no licence
             info["license"] = {"name": "MIT", "identifier": "MIT"}
         return info
@@ -162,7 +186,9 @@ class _Writer:
 
 def components(jsonschema: dict) -> dict:
     """The release's JSON Schema definitions as OpenAPI component schemas, every `$ref` rewritten."""
-    return map_refs(jsonschema["$defs"], lambda ref: ref.replace("#/$defs/", SCHEMAS, 1) if ref.startswith("#/$defs/") else ref)
+    return map_refs(
+        jsonschema["$defs"], lambda ref: ref.replace("#/$defs/", SCHEMAS, 1) if ref.startswith("#/$defs/") else ref
+    )
 
 
 def release_openapi(release: Release, jsonschema: dict, examples: dict) -> dict:

@@ -8,7 +8,9 @@ from collections.abc import Callable
 def map_refs(node, rewrite: Callable[[str], str]):
     """A copy of `node` with every `$ref` value passed through `rewrite`."""
     if isinstance(node, dict):
-        return {k: (rewrite(v) if k == "$ref" and isinstance(v, str) else map_refs(v, rewrite)) for k, v in node.items()}
+        return {
+            k: (rewrite(v) if k == "$ref" and isinstance(v, str) else map_refs(v, rewrite)) for k, v in node.items()
+        }
     if isinstance(node, list):
         return [map_refs(item, rewrite) for item in node]
     return node
@@ -22,17 +24,18 @@ def inline_refs(node, definitions: dict[str, dict], prefix: str):
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith(prefix) and ref[len(prefix):] in definitions:
+    if isinstance(ref, str) and ref.startswith(prefix) and ref[len(prefix) :] in definitions:
         siblings = {k: inline_refs(v, definitions, prefix) for k, v in node.items() if k != "$ref"}
-        return {**definitions[ref[len(prefix):]], **siblings}
+        return {**definitions[ref[len(prefix) :]], **siblings}
     return {k: inline_refs(v, definitions, prefix) for k, v in node.items()}
 
 
 def rename_definitions(defs: dict[str, dict], names: dict[str, str], prefix: str) -> dict[str, dict]:
     """`defs` with each definition in `names` under its new name (and title), every `$ref` to it rewritten."""
+
     def rewrite(ref: str) -> str:
-        if ref.startswith(prefix) and ref[len(prefix):] in names:
-            return prefix + names[ref[len(prefix):]]
+        if ref.startswith(prefix) and ref[len(prefix) :] in names:
+            return prefix + names[ref[len(prefix) :]]
         return ref
 
     renamed = {}

@@ -14,7 +14,9 @@ from perseus.methodology.model_schema import problems
 from perseus.paths import METHODOLOGIES
 from perseus.provenance.vocabulary import process_uri
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same safe constructor, ~15x faster
+SAFE_LOADER = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # libyaml when present: the same safe constructor, ~15x faster
 
 
 class MethodologyError(ValueError):
@@ -53,7 +55,13 @@ class CompiledMethodology:
 
     @property
     def status(self) -> str:
-        return self.document["status"]
+        """The status in the governance register: the one place it is kept."""
+        from perseus.governance.register import NotRegistered, status_of
+
+        try:
+            return status_of(self.ref)
+        except NotRegistered:
+            return "draft"  # a document the register does not know is nobody's approved method
 
     @cached_property
     def parameters(self) -> dict[str, float]:
@@ -103,7 +111,9 @@ def load(path: Path) -> CompiledMethodology:
     return compiled(path, document)
 
 
-_COMPILED: dict[tuple[str, str], CompiledMethodology] = {}  # per process: Dask workers get the document, not the closures
+_COMPILED: dict[
+    tuple[str, str], CompiledMethodology
+] = {}  # per process: Dask workers get the document, not the closures
 
 
 def compiled(path: Path | str, document: dict) -> CompiledMethodology:
@@ -150,7 +160,7 @@ def all_methodologies(directory: Path = METHODOLOGIES) -> list[CompiledMethodolo
 
 
 def resolve(wanted: str, directory: Path = METHODOLOGIES) -> CompiledMethodology:
-    """`label@version`, or `label` for its latest approved version."""
+    """`label@version`, or `label` for its latest version the register holds approved or deployed."""
     label, _, version = wanted.partition("@")
     candidates = sorted(directory.glob(f"{label}@*.yaml"))
     if not candidates:
@@ -163,7 +173,9 @@ def resolve(wanted: str, directory: Path = METHODOLOGIES) -> CompiledMethodology
             raise MethodologyError(f"no version {version} of {label}; versions: {versions}")
         return load(path)
     loaded = [load(p) for p in candidates]
-    approved = [m for m in loaded if m.status == "approved"]
+    from perseus.governance.register import IN_FORCE
+
+    approved = [m for m in loaded if m.status in IN_FORCE]
     if not approved:
         listing = ", ".join(f"{m.ref} ({m.status})" for m in loaded)
         raise MethodologyError(f"{label} has no approved version; name one explicitly: {listing}")

@@ -72,8 +72,7 @@ def _compile(node: ast.AST, known, names: set[str], where: str, text: str) -> Ev
         return lambda values: -operand(values)
     shown = ast.get_source_segment(text, node) or type(node).__name__
     raise ExpressionError(
-        f"{where}: {text!r}: {shown!r} is not allowed; a step may use only numbers, names, "
-        "+, -, *, / and parentheses"
+        f"{where}: {text!r}: {shown!r} is not allowed; a step may use only numbers, names, +, -, *, / and parentheses"
     )
 
 

@@ -12,7 +12,9 @@ import yaml
 from perseus.methodology.model_schema import problems
 from perseus.paths import FACTORS
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same safe constructor, ~15x faster
+SAFE_LOADER = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # libyaml when present: the same safe constructor, ~15x faster
 
 TABLE_COLUMNS = ["setYear", "activity", "unitBasis", "ghg", "value"]
 
@@ -53,7 +55,9 @@ def load_set(meta_path: Path) -> FactorSetData:
         if row_problems:
             raise FactorError("\n".join(f"{table_path}: line {index + 2}: {p}" for p in row_problems))
         if row["setYear"] != metadata["year"]:
-            raise FactorError(f"{table_path}: line {index + 2}: setYear {row['setYear']} is not the set's year {metadata['year']}")
+            raise FactorError(
+                f"{table_path}: line {index + 2}: setYear {row['setYear']} is not the set's year {metadata['year']}"
+            )
     keys = table[["activity", "unitBasis", "ghg"]]
     if keys.duplicated().any():
         line = int(keys.duplicated().to_numpy().nonzero()[0][0]) + 2

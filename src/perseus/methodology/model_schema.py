@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from perseus.paths import METHODOLOGY_SCHEMA as PATH
 from perseus.paths import ROOT
@@ -15,7 +15,7 @@ def model_schema() -> dict:
     return json.loads((ROOT / PATH).read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(cls: str):
     import jsonschema_rs
 
@@ -30,7 +30,7 @@ def problems(cls: str, document) -> list[Problem]:
     return validate_payload(model_schema(), cls, document)
 
 
-@lru_cache(maxsize=None)
+@cache
 def enum_values(name: str) -> tuple[str, ...]:
     """The permissible values of an enum of the model, in the order spec/ lists them (vocabulary is never retyped)."""
     return tuple(model_schema()["$defs"][name]["enum"])

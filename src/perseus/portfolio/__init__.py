@@ -92,7 +92,9 @@ def calculate_portfolio(
     from perseus.vocabulary import ENERGY_TYPES
 
     if engine not in engines.ENGINES:
-        raise CalculationError([Breach("--engine", "", "readable-input", f"{engine!r} is not one of {', '.join(engines.ENGINES)}")])
+        raise CalculationError(
+            [Breach("--engine", "", "readable-input", f"{engine!r} is not one of {', '.join(engines.ENGINES)}")]
+        )
     taken = instants.taken_at(taken_at)
     window = instants.window(start, end)
     folder = methodologies_dir or METHODOLOGIES
@@ -104,6 +106,8 @@ def calculate_portfolio(
         parts = engines.run_dask(portfolio, kernel_context, scheduler, progress, client=client)
     else:
         parts = engines.run_local(portfolio, kernel_context, progress)
-    typed = {energy_type: assemble.entries_of_type(energy_type, parts, portfolio, extra, window)
-             for energy_type, extra in extras.items()}
+    typed = {
+        energy_type: assemble.entries_of_type(energy_type, parts, portfolio, extra, window)
+        for energy_type, extra in extras.items()
+    }
     return PortfolioRun(portfolio, kernel_context, typed, taken)

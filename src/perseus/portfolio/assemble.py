@@ -21,9 +21,15 @@ class TypeEntries:
     factors: FactorTable = field(default_factory=FactorTable)
 
 
-def entries_of_type(energy_type: str, parts: list[pd.DataFrame], portfolio: Portfolio, extra: dict, window) -> TypeEntries:
+def entries_of_type(
+    energy_type: str, parts: list[pd.DataFrame], portfolio: Portfolio, extra: dict, window
+) -> TypeEntries:
     m = extra["methodology"]
-    indexed = [p.assign(partition=k) for k, p in enumerate(parts) if portfolio.partitions[k].energy_type == energy_type and len(p)]
+    indexed = [
+        p.assign(partition=k)
+        for k, p in enumerate(parts)
+        if portfolio.partitions[k].energy_type == energy_type and len(p)
+    ]
     if not indexed:
         return TypeEntries(energy_type, m, pd.DataFrame(), extra["factors"])
     found = pd.concat(indexed, ignore_index=True).sort_values(["meter", "month"], kind="stable").reset_index(drop=True)
@@ -38,6 +44,14 @@ def _one_file_per_meter(found: pd.DataFrame, portfolio: Portfolio, meters: pd.Da
         meter = int(spread[spread > 1].index[0])
         where = sorted(found.loc[found["meter"] == meter, "partition"].unique())
         names = [portfolio.partitions[k].relative for k in where]
-        raise CalculationError([Breach(names[1], "", "one-file-per-meter",
-                                       f"{energy_type} readings of meter {meters['meter'].iloc[meter]!r} are in {names[0]} "
-                                       f"and {names[1]}; keep each meter's readings of a type in one file")])
+        raise CalculationError(
+            [
+                Breach(
+                    names[1],
+                    "",
+                    "one-file-per-meter",
+                    f"{energy_type} readings of meter {meters['meter'].iloc[meter]!r} are in {names[0]} "
+                    f"and {names[1]}; keep each meter's readings of a type in one file",
+                )
+            ]
+        )

@@ -21,13 +21,24 @@ def _regions(m, meters, portfolio: Portfolio, labels: Labels) -> np.ndarray:
     """Per meter, its row of the intensity matrix (-1 without one); a region the table does not cover is refused."""
     intensity = portfolio.intensity
     if not m.uses("grid-intensity") or intensity is None:
-        return np.full(len(meters), -1, dtype=np.int64)  # without a table, the kernel names the first reading that needs one
+        return np.full(
+            len(meters), -1, dtype=np.int64
+        )  # without a table, the kernel names the first reading that needs one
     regions = meters["region"].to_numpy()
     row_of = {r: k for k, r in enumerate(intensity.regions)}
     region_row = np.array([row_of.get(r, -1) for r in regions], dtype=np.int64)
-    raise_if([labels.breach(region_row < 0, "intensity-for-every-half-hour",
-                            lambda i: f"meter {meters['meter'].iloc[i]!r} is in region {regions[i]!r}, which "
-                                      f"{intensity.path.name} does not cover (regions: {', '.join(intensity.regions)})")])
+    raise_if(
+        [
+            labels.breach(
+                region_row < 0,
+                "intensity-for-every-half-hour",
+                lambda i: (
+                    f"meter {meters['meter'].iloc[i]!r} is in region {regions[i]!r}, which "
+                    f"{intensity.path.name} does not cover (regions: {', '.join(intensity.regions)})"
+                ),
+            )
+        ]
+    )
     return region_row
 
 
@@ -41,11 +52,28 @@ def build(portfolio: Portfolio, chosen: dict, caller_cv, window) -> tuple[Kernel
         with under(m.ref):
             factors = FactorTable.of(m.factor_rule) if m.uses("emission-factors") else FactorTable()
             values = calorific.resolve(m, meters["cv"].to_numpy(dtype=float), caller_cv, labels)
-            types[energy_type] = lean(TypeContext(energy_type, str(m.path), m.document, meters["meter"].tolist(),
-                                                  _regions(m, meters, portfolio, labels), factors, values))
+            types[energy_type] = lean(
+                TypeContext(
+                    energy_type,
+                    str(m.path),
+                    m.document,
+                    meters["meter"].tolist(),
+                    _regions(m, meters, portfolio, labels),
+                    factors,
+                    values,
+                )
+            )
         extras[energy_type] = {"methodology": m, "factors": factors, "meters": meters}
     intensity = portfolio.intensity
-    lookup = IntensityLookup(intensity.matrix, intensity.first_half_hour, intensity.path.name, tuple(intensity.regions),
-                             missing="the portfolio has no intensity table") if intensity else \
-        IntensityLookup(missing="the portfolio has no intensity table")
+    lookup = (
+        IntensityLookup(
+            intensity.matrix,
+            intensity.first_half_hour,
+            intensity.path.name,
+            tuple(intensity.regions),
+            missing="the portfolio has no intensity table",
+        )
+        if intensity
+        else IntensityLookup(missing="the portfolio has no intensity table")
+    )
     return KernelContext(types, lookup, window), extras

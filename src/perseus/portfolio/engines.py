@@ -18,18 +18,25 @@ def read_partition(partition: Partition):
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(partition.path, columns=partition.columns, read_dictionary=["meter", "unitCode"],
-                             use_threads=False)  # parallel across files instead (see run_local)
+        return pq.read_table(
+            partition.path, columns=partition.columns, read_dictionary=["meter", "unitCode"], use_threads=False
+        )  # parallel across files instead (see run_local)
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise CalculationError([Breach(partition.relative, "", "readable-input", f"cannot read as Parquet: {exc}")]) from exc
+        raise CalculationError(
+            [Breach(partition.relative, "", "readable-input", f"cannot read as Parquet: {exc}")]
+        ) from exc
 
 
 def partition_result(partition: Partition, context: KernelContext) -> pd.DataFrame:
     """The kernel on one readings file: a few rows per meter and month (perseus.calculator.kernel.RESULT_COLUMNS)."""
-    return aggregate(lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context)
+    return aggregate(
+        lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context
+    )
 
 
-def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = False, threads: int | None = None) -> list[pd.DataFrame]:
+def run_local(
+    portfolio: Portfolio, context: KernelContext, progress: bool = False, threads: int | None = None
+) -> list[pd.DataFrame]:
     """One result frame per partition, in partition order. One file per core is in flight at once: reading
     Parquet and most numpy operations release the GIL, so the threads overlap reading and computing. (With
     the kernel's slower steps of before, a third thread filled the gaps; now, on 2 cores, two beat three.)"""
@@ -40,12 +47,23 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
 
     from tqdm import tqdm
 
-    bar = tqdm(total=portfolio.readings, unit="readings", unit_scale=True, disable=not progress, file=sys.stderr,
-               dynamic_ncols=True, desc="portfolio")
+    bar = tqdm(
+        total=portfolio.readings,
+        unit="readings",
+        unit_scale=True,
+        disable=not progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        desc="portfolio",
+    )
     results: list[pd.DataFrame] = []
     meters = 0
     with bar, ThreadPoolExecutor(max_workers=threads) as pool:
-        for partition, frame in zip(portfolio.partitions, pool.map(partition_result, portfolio.partitions, [context] * len(portfolio.partitions)), strict=True):
+        for partition, frame in zip(
+            portfolio.partitions,
+            pool.map(partition_result, portfolio.partitions, [context] * len(portfolio.partitions)),
+            strict=True,
+        ):
             results.append(frame)
             meters += frame["meter"].nunique()
             bar.set_postfix_str(f"{meters:,} meter series done", refresh=False)
@@ -53,8 +71,9 @@ def run_local(portfolio: Portfolio, context: KernelContext, progress: bool = Fal
     return results
 
 
-def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None = None, progress: bool = False,
-             client=None) -> list[pd.DataFrame]:
+def run_dask(
+    portfolio: Portfolio, context: KernelContext, scheduler: str | None = None, progress: bool = False, client=None
+) -> list[pd.DataFrame]:
     """The same kernel as a Dask task per readings file, each reading its file with pyarrow on the worker.
 
     The workers load only the runtime (the kernel and pyarrow; no dask.dataframe, no pandas round
@@ -76,8 +95,12 @@ def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None
 
         shared = client.scatter(context, broadcast=True, hash=False)
         run = uuid.uuid4().hex[:8]  # task keys name the file; the token keeps runs sharing a cluster apart
-        futures = client.map(partition_result, portfolio.partitions, context=shared,
-                             key=[f"dask_kernel-{run}-{p.relative}" for p in portfolio.partitions])
+        futures = client.map(
+            partition_result,
+            portfolio.partitions,
+            context=shared,
+            key=[f"dask_kernel-{run}-{p.relative}" for p in portfolio.partitions],
+        )
         if progress:
             import contextlib
 
@@ -91,4 +114,3 @@ def run_dask(portfolio: Portfolio, context: KernelContext, scheduler: str | None
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-

@@ -75,10 +75,20 @@ class Portfolio:
 def _table_file(root: Path, stem: str, required: bool) -> Path | None:
     found = [root / f"{stem}.{ext}" for ext in ("parquet", "csv") if (root / f"{stem}.{ext}").exists()]
     if len(found) > 1:
-        raise CalculationError([Breach(str(root), "", "readable-input", f"both {stem}.parquet and {stem}.csv: keep one")])
+        raise CalculationError(
+            [Breach(str(root), "", "readable-input", f"both {stem}.parquet and {stem}.csv: keep one")]
+        )
     if not found and required:
-        raise CalculationError([Breach(str(root / f"{stem}.parquet"), "", "readable-input",
-                                       f"the portfolio has no {stem} table ({stem}.parquet or {stem}.csv)")])
+        raise CalculationError(
+            [
+                Breach(
+                    str(root / f"{stem}.parquet"),
+                    "",
+                    "readable-input",
+                    f"the portfolio has no {stem} table ({stem}.parquet or {stem}.csv)",
+                )
+            ]
+        )
     return found[0] if found else None
 
 
@@ -95,6 +105,7 @@ def _labels(column: pd.Series) -> np.ndarray:
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         return str(v).strip()
+
     return np.array([one(v) for v in column.tolist()], dtype=object)
 
 
@@ -108,16 +119,30 @@ def read_meters(root: Path) -> MetersTable:
     raw_cv = frame["calorificValue"] if "calorificValue" in frame.columns else pd.Series([None] * len(frame))
     cv = pd.to_numeric(raw_cv.replace("", None), errors="coerce").to_numpy(dtype=float)
     unreadable_cv = raw_cv.notna().to_numpy() & (raw_cv.astype(str) != "").to_numpy() & np.isnan(cv)
-    table = pd.DataFrame({"meter": meters, "type": types, "region": regions, "outcode": outcodes, "cv": cv, "record": records})
+    table = pd.DataFrame(
+        {"meter": meters, "type": types, "region": regions, "outcode": outcodes, "cv": cv, "record": records}
+    )
     duplicated = table.duplicated(["meter", "type"], keep="first").to_numpy()
-    raise_if([
-        breach_for_rows(meters == "", files, records, "readable-input", lambda i: "the meter has no id"),
-        energy_type_breach(types, Labels(files, records)),
-        breach_for_rows(unreadable_cv, files, records, "readable-input",
-                        lambda i: f"calorificValue {raw_cv.iloc[i]!r} is not a number"),
-        breach_for_rows(duplicated, files, records, "readable-input",
-                        lambda i: f"meter {meters[i]!r} ({types[i]}) is listed twice"),
-    ])
+    raise_if(
+        [
+            breach_for_rows(meters == "", files, records, "readable-input", lambda i: "the meter has no id"),
+            energy_type_breach(types, Labels(files, records)),
+            breach_for_rows(
+                unreadable_cv,
+                files,
+                records,
+                "readable-input",
+                lambda i: f"calorificValue {raw_cv.iloc[i]!r} is not a number",
+            ),
+            breach_for_rows(
+                duplicated,
+                files,
+                records,
+                "readable-input",
+                lambda i: f"meter {meters[i]!r} ({types[i]}) is listed twice",
+            ),
+        ]
+    )
     return MetersTable(path, table)
 
 
@@ -128,7 +153,9 @@ def read_intensity(root: Path) -> RegionalIntensity | None:
     if path is None:
         return None
     ns, codes, names, values, records, shown = _intensity_columns(path)
-    known, first, matrix, region_index = checked_matrix(ns, codes, names, values, Labels(Repeat(str(path)), records), shown)
+    known, first, matrix, region_index = checked_matrix(
+        ns, codes, names, values, Labels(Repeat(str(path)), records), shown
+    )
     meta = sidecar(path)
     datasets = {r: file_dataset(path, ns[region_index == k], meta, r) for k, r in enumerate(known)}
     with open(path, "rb") as stream:
@@ -150,12 +177,28 @@ def _intensity_columns(path: Path):
             raise CalculationError([Breach(str(path), "", "readable-input", f"cannot read: {exc}")]) from exc
         missing = [c for c in INTENSITY_COLUMNS if c not in table.column_names]
         if missing:
-            raise CalculationError([Breach(str(path), "", "readable-input",
-                                           f"missing column(s) {', '.join(missing)}; expected {','.join(INTENSITY_COLUMNS)}")])
+            raise CalculationError(
+                [
+                    Breach(
+                        str(path),
+                        "",
+                        "readable-input",
+                        f"missing column(s) {', '.join(missing)}; expected {','.join(INTENSITY_COLUMNS)}",
+                    )
+                ]
+            )
         stamp = table.column("from")
         if not pa.types.is_timestamp(stamp.type) or stamp.type.tz is None:
-            raise CalculationError([Breach(str(path), "", "readable-input",
-                                           f"column from is {stamp.type}; it must be a timestamp with a time zone (UTC)")])
+            raise CalculationError(
+                [
+                    Breach(
+                        str(path),
+                        "",
+                        "readable-input",
+                        f"column from is {stamp.type}; it must be a timestamp with a time zone (UTC)",
+                    )
+                ]
+            )
         ns = pc.cast(stamp, pa.timestamp("ns", "UTC")).cast(pa.int64()).to_numpy()
         region = table.column("region")
         if pa.types.is_floating(region.type):
@@ -185,9 +228,17 @@ def find_partitions(root: Path) -> list[Partition]:
         keys = dict(part.split("=", 1) for part in path.relative_to(base).parts[:-1] if "=" in part)
         energy_type = keys.get("type")
         if energy_type not in ENERGY_TYPES:
-            raise CalculationError([Breach(relative, "", "known-energy-type",
-                                           "a readings file must sit under readings/type=electricity/ or readings/type=gas/"
-                                           + (f", not type={energy_type}" if energy_type else ""))])
+            raise CalculationError(
+                [
+                    Breach(
+                        relative,
+                        "",
+                        "known-energy-type",
+                        "a readings file must sit under readings/type=electricity/ or readings/type=gas/"
+                        + (f", not type={energy_type}" if energy_type else ""),
+                    )
+                ]
+            )
         try:
             metadata = pq.ParquetFile(path).metadata
         except Exception as exc:  # pyarrow raises several types for a damaged file
@@ -195,8 +246,16 @@ def find_partitions(root: Path) -> list[Partition]:
         names = set(metadata.schema.names)
         missing = [c for c in READING_COLUMNS if c not in names]
         if missing:
-            raise CalculationError([Breach(relative, "", "readable-input",
-                                           f"missing column(s) {', '.join(missing)}; expected {','.join(READING_COLUMNS)}")])
+            raise CalculationError(
+                [
+                    Breach(
+                        relative,
+                        "",
+                        "readable-input",
+                        f"missing column(s) {', '.join(missing)}; expected {','.join(READING_COLUMNS)}",
+                    )
+                ]
+            )
         partitions.append(Partition(path, relative, energy_type, metadata.num_rows, READING_CALORIFIC in names))
     if not partitions:
         raise CalculationError([Breach(str(base), "", "readable-input", "no Parquet files under readings/")])

@@ -18,8 +18,22 @@ from perseus.provenance.vocabulary import SCHEME, TRUST_FRAMEWORK
 
 SOURCE_TYPES = f"{SCHEME}/source-type"
 
-ENTRY_COLUMNS = ("meter", "type", "from", "to", "takenAt", "emissions", "unitCode", "emissionsUnrounded", "missingData",
-                 "expectedHalfHours", "presentHalfHours", "missingHalfHours", "duplicateReadings", "methodology")
+ENTRY_COLUMNS = (
+    "meter",
+    "type",
+    "from",
+    "to",
+    "takenAt",
+    "emissions",
+    "unitCode",
+    "emissionsUnrounded",
+    "missingData",
+    "expectedHalfHours",
+    "presentHalfHours",
+    "missingHalfHours",
+    "duplicateReadings",
+    "methodology",
+)
 
 
 class ReportBuilder:
@@ -39,9 +53,22 @@ class ReportBuilder:
             starts = np.flatnonzero(np.r_[True, meter[1:] != meter[:-1]])
             ends = np.r_[starts[1:], len(frame)]
             self._slices[energy_type] = {int(meter[s]): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
-            self._columns[energy_type] = {c: frame[c].tolist() for c in
-                                          ("month", "rounded", "expected", "present", "duplicates", "volume", "first", "last", "partition",
-                                           "cv_choices", *CALORIFIC_SUMS)}
+            self._columns[energy_type] = {
+                c: frame[c].tolist()
+                for c in (
+                    "month",
+                    "rounded",
+                    "expected",
+                    "present",
+                    "duplicates",
+                    "volume",
+                    "first",
+                    "last",
+                    "partition",
+                    "cv_choices",
+                    *CALORIFIC_SUMS,
+                )
+            }
         meters = portfolio.meters.frame
         self._position = {}
         for energy_type in typed:
@@ -72,8 +99,18 @@ class ReportBuilder:
                 continue
             c = self._columns[energy_type]
             lo, hi = where
-            data += [report.entry(energy_type, c["month"][k], self.taken_at, c["rounded"][k], c["expected"][k],
-                                  c["present"][k], c["duplicates"][k]) for k in range(lo, hi)]
+            data += [
+                report.entry(
+                    energy_type,
+                    c["month"][k],
+                    self.taken_at,
+                    c["rounded"][k],
+                    c["expected"][k],
+                    c["present"][k],
+                    c["duplicates"][k],
+                )
+                for k in range(lo, hi)
+            ]
             with_readings = [k for k in range(lo, hi) if c["present"][k] > 0]
             sources.append(self._sources(entries, position, with_readings))
             partitions = sorted({int(c["partition"][k]) for k in with_readings})
@@ -109,25 +146,47 @@ class ReportBuilder:
             for k in partitions:
                 if k in file_steps:
                     continue
-                scheme = {"meteringPeriod": {"from": z_half_hour(period[0]), "to": z_half_hour(period[1])}, "meter": meter}
+                scheme = {
+                    "meteringPeriod": {"from": z_half_hour(period[0]), "to": z_half_hour(period[1])},
+                    "meter": meter,
+                }
                 if self._outcode.get(meter):
                     scheme["postcode"] = self._outcode[meter]
-                file_steps[k] = record.add_step({
-                    "type": "origin", "timestamp": self.taken_at, "sourceType": f"{SOURCE_TYPES}/Meter",
-                    "perseus:file": {"name": self.portfolio.partitions[k].relative, "sha256": self.digest(k)},
-                    "perseus:scheme": scheme,
-                })
+                file_steps[k] = record.add_step(
+                    {
+                        "type": "origin",
+                        "timestamp": self.taken_at,
+                        "sourceType": f"{SOURCE_TYPES}/Meter",
+                        "perseus:file": {"name": self.portfolio.partitions[k].relative, "sha256": self.digest(k)},
+                        "perseus:scheme": scheme,
+                    }
+                )
         for entries, source, partitions, _ in used:
             inputs = [file_steps[k] for k in partitions]
             for dataset in source["datasets"]:
-                step = {"type": "origin", "timestamp": self.taken_at, "sourceType": f"{SOURCE_TYPES}/{dataset['role']}",
-                        "origin": dataset["url"], "originLicense": dataset["licence"],
-                        "perseus:dataset": {k: dataset[k] for k in ("publisher", "title", "version")}}
+                step = {
+                    "type": "origin",
+                    "timestamp": self.taken_at,
+                    "sourceType": f"{SOURCE_TYPES}/{dataset['role']}",
+                    "origin": dataset["url"],
+                    "originLicense": dataset["licence"],
+                    "perseus:dataset": {k: dataset[k] for k in ("publisher", "title", "version")},
+                }
                 if dataset["role"] == "grid-intensity":
-                    step["perseus:file"] = {"name": self.portfolio.intensity.path.name, "sha256": self.portfolio.intensity.sha256}
+                    step["perseus:file"] = {
+                        "name": self.portfolio.intensity.path.name,
+                        "sha256": self.portfolio.intensity.sha256,
+                    }
                 inputs.append(record.add_step(step))
-            record.add_step({"type": "process", "timestamp": self.taken_at, "process": entries.methodology.uri,
-                             "perseus:methodology": entries.methodology.ref, "inputs": inputs})
+            record.add_step(
+                {
+                    "type": "process",
+                    "timestamp": self.taken_at,
+                    "process": entries.methodology.uri,
+                    "perseus:methodology": entries.methodology.ref,
+                    "inputs": inputs,
+                }
+            )
         return record.unsigned([])
 
 
@@ -141,16 +200,30 @@ def entries_table(portfolio, typed: dict[str, TypeEntries], taken_at: str) -> pd
         ids = np.array(portfolio.meters.rows_of(energy_type)["meter"].tolist(), dtype=object)
         months = frame["month"].to_numpy()
         expected, present = frame["expected"].to_numpy(), frame["present"].to_numpy()
-        frames.append(pd.DataFrame({
-            "meter": ids[frame["meter"].to_numpy()], "type": energy_type,
-            "from": pd.to_datetime((EPOCH_MONTH + months.astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True),
-            "to": pd.to_datetime((EPOCH_MONTH + (months + 1).astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True),
-            "takenAt": pd.Timestamp(taken_at), "emissions": frame["rounded"].to_numpy(), "unitCode": report.KILOGRAMS,
-            "emissionsUnrounded": frame["total"].to_numpy(),
-            "missingData": np.where(expected == present, report.COMPLETE, report.MISSING),
-            "expectedHalfHours": expected, "presentHalfHours": present, "missingHalfHours": expected - present,
-            "duplicateReadings": frame["duplicates"].to_numpy(), "methodology": entries.methodology.ref,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "meter": ids[frame["meter"].to_numpy()],
+                    "type": energy_type,
+                    "from": pd.to_datetime(
+                        (EPOCH_MONTH + months.astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True
+                    ),
+                    "to": pd.to_datetime(
+                        (EPOCH_MONTH + (months + 1).astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True
+                    ),
+                    "takenAt": pd.Timestamp(taken_at),
+                    "emissions": frame["rounded"].to_numpy(),
+                    "unitCode": report.KILOGRAMS,
+                    "emissionsUnrounded": frame["total"].to_numpy(),
+                    "missingData": np.where(expected == present, report.COMPLETE, report.MISSING),
+                    "expectedHalfHours": expected,
+                    "presentHalfHours": present,
+                    "missingHalfHours": expected - present,
+                    "duplicateReadings": frame["duplicates"].to_numpy(),
+                    "methodology": entries.methodology.ref,
+                }
+            )
+        )
     if not frames:
         return pd.DataFrame({c: [] for c in ENTRY_COLUMNS})
     return pd.concat(frames, ignore_index=True)[list(ENTRY_COLUMNS)]

@@ -33,14 +33,23 @@ def _templates(starts: np.ndarray, seed: int) -> dict[str, np.ndarray]:
 
     found: dict[str, list[np.ndarray]] = {"electricity": [], "gas": []}
     for name in sorted(ARCHETYPES):
-        for series in synthesise_consumption(ARCHETYPES[name], starts, seed, TEMPLATES_PER_ARCHETYPE, ENERGY_TYPES, "MTQ", 39.5):
+        for series in synthesise_consumption(
+            ARCHETYPES[name], starts, seed, TEMPLATES_PER_ARCHETYPE, ENERGY_TYPES, "MTQ", 39.5
+        ):
             found[series.type].append(series.milli.astype(np.float64))
     return {t: np.stack(v) for t, v in found.items()}
 
 
-def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datetime(2025, 1, 1, tzinfo=UTC),
-                    end: datetime = datetime(2026, 1, 1, tzinfo=UTC), seed: int = 0, buckets: int | None = None,
-                    compression: str = "lz4", types: tuple[str, ...] = ENERGY_TYPES) -> dict:
+def write_portfolio(
+    directory: Path,
+    meters: int = 1000,
+    start: datetime = datetime(2025, 1, 1, tzinfo=UTC),
+    end: datetime = datetime(2026, 1, 1, tzinfo=UTC),
+    seed: int = 0,
+    buckets: int | None = None,
+    compression: str = "lz4",
+    types: tuple[str, ...] = ENERGY_TYPES,
+) -> dict:
     """Write meters.parquet, readings/type=*/bucket=NN/part-0.parquet and intensity.parquet; returns a summary.
     `types` leaves an energy type out of the meters table and the readings (the draws of the others stay the same)."""
     import pyarrow as pa
@@ -62,12 +71,19 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
     electricity_in_wh = np.arange(meters) % 10 == 9
     cv = np.where(np.arange(meters) % 3 == 0, np.round(38.8 + 1.4 * rng.random(meters), 1), np.nan)
     gap = np.arange(meters) % 50 == 7  # a week without readings, so some months are Missing
-    meter_table = pa.table({
-        "meter": ids * len(types), "type": [t for t in types for _ in range(meters)],
-        "region": np.concatenate([region] * len(types)), "outcode": [OUTCODES[r - 1] for r in region] * len(types),
-        "calorificValue": pa.array(np.concatenate([np.full(meters, np.nan) if t == "electricity" else cv for t in types]),
-                                   from_pandas=True),  # NaN -> null: none given
-    }).replace_schema_metadata({"perseus:synthetic": "SYNTHETIC portfolio meters written by perseus.portfolio.synthetic"})
+    meter_table = pa.table(
+        {
+            "meter": ids * len(types),
+            "type": [t for t in types for _ in range(meters)],
+            "region": np.concatenate([region] * len(types)),
+            "outcode": [OUTCODES[r - 1] for r in region] * len(types),
+            "calorificValue": pa.array(
+                np.concatenate([np.full(meters, np.nan) if t == "electricity" else cv for t in types]), from_pandas=True
+            ),  # NaN -> null: none given
+        }
+    ).replace_schema_metadata(
+        {"perseus:synthetic": "SYNTHETIC portfolio meters written by perseus.portfolio.synthetic"}
+    )
     directory.mkdir(parents=True, exist_ok=True)
     pq.write_table(meter_table, directory / "meters.parquet")
     bucket = np.array([bucket_of(m, buckets) for m in ids])
@@ -92,16 +108,20 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
             if energy_type == "electricity":
                 value = np.where(electricity_in_wh[members, None], milli, value)  # watt hours: thousandths of kWh
             keep = np.ones((len(members), half_hours), dtype=bool)
-            keep[gap[members], 48 * 10: 48 * 17] = False  # 11-17th day of the period
+            keep[gap[members], 48 * 10 : 48 * 17] = False  # 11-17th day of the period
             counts = keep.sum(axis=1)
-            table = pa.table({
-                "meter": pa.DictionaryArray.from_arrays(np.repeat(np.arange(len(members), dtype=np.int32), counts),
-                                                        pa.array([ids[i] for i in members])),
-                "from": pa.array(np.broadcast_to(stamps, keep.shape)[keep], type=pa.timestamp("us", tz="UTC")),
-                "value": value[keep],
-                "unitCode": pa.DictionaryArray.from_arrays(np.repeat(np.searchsorted(UNITS, units).astype(np.int32), counts),
-                                                           pa.array(UNITS)),
-            })
+            table = pa.table(
+                {
+                    "meter": pa.DictionaryArray.from_arrays(
+                        np.repeat(np.arange(len(members), dtype=np.int32), counts), pa.array([ids[i] for i in members])
+                    ),
+                    "from": pa.array(np.broadcast_to(stamps, keep.shape)[keep], type=pa.timestamp("us", tz="UTC")),
+                    "value": value[keep],
+                    "unitCode": pa.DictionaryArray.from_arrays(
+                        np.repeat(np.searchsorted(UNITS, units).astype(np.int32), counts), pa.array(UNITS)
+                    ),
+                }
+            )
             target = directory / "readings" / f"type={energy_type}" / f"bucket={b:03d}"
             target.mkdir(parents=True, exist_ok=True)
             pq.write_table(table, target / "part-0.parquet", compression=compression, row_group_size=1 << 20)
@@ -112,12 +132,26 @@ def write_portfolio(directory: Path, meters: int = 1000, start: datetime = datet
         intensity_from.append(stamps)
         intensity_region.append(np.full(half_hours, r, dtype=np.int16))
         intensity_value.append(series.forecast.astype(np.float64))
-    pq.write_table(pa.table({
-        "from": pa.array(np.concatenate(intensity_from), type=pa.timestamp("us", tz="UTC")),
-        "region": np.concatenate(intensity_region), "intensity": np.concatenate(intensity_value),
-    }), directory / "intensity.parquet")
-    (directory / "intensity.parquet.meta.yaml").write_text(yaml.safe_dump({
-        "publisher": "Perseus project (SYNTHETIC)", "title": "SYNTHETIC regional grid intensity, region {region}",
-        "version": f"seed {seed}", "url": "urn:perseus:synthetic:intensity:region-{region}", "licence": "CC0-1.0",
-    }, sort_keys=False))
+    pq.write_table(
+        pa.table(
+            {
+                "from": pa.array(np.concatenate(intensity_from), type=pa.timestamp("us", tz="UTC")),
+                "region": np.concatenate(intensity_region),
+                "intensity": np.concatenate(intensity_value),
+            }
+        ),
+        directory / "intensity.parquet",
+    )
+    (directory / "intensity.parquet.meta.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "publisher": "Perseus project (SYNTHETIC)",
+                "title": "SYNTHETIC regional grid intensity, region {region}",
+                "version": f"seed {seed}",
+                "url": "urn:perseus:synthetic:intensity:region-{region}",
+                "licence": "CC0-1.0",
+            },
+            sort_keys=False,
+        )
+    )
     return {"meters": meters, "types": list(types), "buckets": buckets, "readings": total, "half_hours": half_hours}

@@ -20,17 +20,32 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from typing import Any
 
 from ib1.provenance import Record
 
 from perseus.provenance.digest import report_digest
 from perseus.provenance.inbound import (
-    InboundError, check_consumption, consumption_context, energy_types, is_consumption_origin, read_anchor, verify_inbound,
+    InboundError,
+    check_consumption,
+    consumption_context,
+    energy_types,
+    is_consumption_origin,
+    read_anchor,
+    verify_inbound,
 )
 from perseus.provenance.signer import SigningError, member_signer
 from perseus.provenance.unsigned import dataset_step
 from perseus.provenance.vocabulary import (
-    ASSURANCE, CAP, CAP_FSP_LICENCE, EMISSIONS_STANDARD, METER, PRODUCTION, ROLES, environment_of_role, process_uri,
+    ASSURANCE,
+    CAP,
+    CAP_FSP_LICENCE,
+    EMISSIONS_STANDARD,
+    METER,
+    PRODUCTION,
+    ROLES,
+    environment_of_role,
+    process_uri,
 )
 
 __all__ = ["InboundError", "SigningError", "sign_calculated", "sign_report"]
@@ -53,9 +68,11 @@ def signing_environment(member: dict, cert_chain, check_role: bool):
     """The environment whose CAP role the certificate holds (with check_role off, whichever role it holds)."""
     env = environment_of_role(member["roles"], CAP)
     if env is None and check_role:
-        raise SigningError(f"{cert_chain}: the certificate's roles are {', '.join(member['roles']) or 'none'}; "
-                           f"only a {CAP} signs an emissions calculation (a role URI "
-                           f"<registry>/scheme/perseus/role/{CAP})")
+        raise SigningError(
+            f"{cert_chain}: the certificate's roles are {', '.join(member['roles']) or 'none'}; "
+            f"only a {CAP} signs an emissions calculation (a role URI "
+            f"<registry>/scheme/perseus/role/{CAP})"
+        )
     return env or next((e for r in ROLES if (e := environment_of_role(member["roles"], r))), PRODUCTION)
 
 
@@ -98,13 +115,24 @@ def sign_report(
     for item in inbound_records:
         nested, steps = verify_inbound(item, trust_anchor, member)
         if nested.trust_framework != env.trust_framework:
-            raise InboundError(f"the energy data provider's record is made under {nested.trust_framework}, the signing "
-                               f"certificate is of the {env.name} environment ({env.trust_framework})")
+            raise InboundError(
+                f"the energy data provider's record is made under {nested.trust_framework}, the signing "
+                f"certificate is of the {env.name} environment ({env.trust_framework})"
+            )
         record.add_record(nested)
         origins = [s["id"] for s in steps if is_consumption_origin(s)]
-        received = [record.add_step({**step, "type": "receipt", "transfer": transfer["id"],
-                                     "from": transfer["_signature"]["signed"]["member"]})
-                    for transfer in steps if transfer["type"] == "transfer"]
+        received = [
+            record.add_step(
+                {
+                    **step,
+                    "type": "receipt",
+                    "transfer": transfer["id"],
+                    "from": transfer["_signature"]["signed"]["member"],
+                }
+            )
+            for transfer in steps
+            if transfer["type"] == "transfer"
+        ]
         for energy_type in energy_types(item):
             # The calculation reads what the CAP received; without a transfer, the EDP's origins themselves.
             consumption_inputs.setdefault(energy_type, []).extend(received or origins)
@@ -113,42 +141,69 @@ def sign_report(
     for energy_type, entries in entries_by_type.items():
         if energy_type in consumption_inputs:
             continue
-        scheme = {"meteringPeriod": metering_period(entries)}
+        scheme: dict[str, Any] = {"meteringPeriod": metering_period(entries)}
         if postcode := (outcode.get(energy_type) if isinstance(outcode, dict) else outcode):
             scheme["postcode"] = postcode
         extra = dict((declared or {}).get(energy_type, {}))
         source = extra.pop("dataSource", data_source)
         assurance = {"dataSource": env.assurance("dataSource", source)} if source else {}
         assurance["missingData"] = env.assurance("missingData", missing_data(entries))
-        consumption_inputs[energy_type] = [record.add_step({
-            **step, "type": "origin", "sourceType": env.source_type(METER), "perseus:energyType": energy_type,
-            "perseus:scheme": scheme, "perseus:assurance": assurance, **extra,
-        })]
+        consumption_inputs[energy_type] = [
+            record.add_step(
+                {
+                    **step,
+                    "type": "origin",
+                    "sourceType": env.source_type(METER),
+                    "perseus:energyType": energy_type,
+                    "perseus:scheme": scheme,
+                    "perseus:assurance": assurance,
+                    **extra,
+                }
+            )
+        ]
 
     processes = []
     for source in report.get("sources", []):
         energy_type = source["type"]
         label, _, version = source["methodology"].partition("@")
         if source["methodologyUri"] != process_uri(label, version):
-            raise ValueError(f"sources[{energy_type}]: methodologyUri {source['methodologyUri']} does not name "
-                             f"{source['methodology']} (expected {process_uri(label, version)})")
+            raise ValueError(
+                f"sources[{energy_type}]: methodologyUri {source['methodologyUri']} does not name "
+                f"{source['methodology']} (expected {process_uri(label, version)})"
+            )
         datasets = [record.add_step(dataset_step(d, energy_type, taken_at, env)) for d in source.get("datasets", [])]
         entries = entries_by_type.get(energy_type, [])
-        process = {**step, "type": "process", "process": source["methodologyUri"],
-                   "perseus:methodology": source["methodology"], "perseus:energyType": energy_type,
-                   "inputs": consumption_inputs.get(energy_type, []) + datasets}
+        process = {
+            **step,
+            "type": "process",
+            "process": source["methodologyUri"],
+            "perseus:methodology": source["methodology"],
+            "perseus:energyType": energy_type,
+            "inputs": consumption_inputs.get(energy_type, []) + datasets,
+        }
         if permissions.get(energy_type):
             process["permissions"] = sorted(set(permissions[energy_type]))
-        process["perseus:assurance"] = {"processing": env.assurance("processing", "Emissions"),
-                                        "missingData": env.assurance("missingData", missing_data(entries))}
+        process["perseus:assurance"] = {
+            "processing": env.assurance("processing", "Emissions"),
+            "missingData": env.assurance("missingData", missing_data(entries)),
+        }
         process["perseus:report"] = report_digest(report, energy_type)
         processes.append((energy_type, record.add_step(process)))
     if fsp:
         for energy_type, process in processes:
             period = metering_period(entries_by_type.get(energy_type) or report["data"])
-            record.add_step({**step, "type": "transfer", "of": process, "to": fsp,
-                             "standard": env.standard(*EMISSIONS_STANDARD), "license": env.licence(*CAP_FSP_LICENCE),
-                             "path": "/emissions", "parameters": {"type": energy_type, **period}})
+            record.add_step(
+                {
+                    **step,
+                    "type": "transfer",
+                    "of": process,
+                    "to": fsp,
+                    "standard": env.standard(*EMISSIONS_STANDARD),
+                    "license": env.licence(*CAP_FSP_LICENCE),
+                    "path": "/emissions",
+                    "parameters": {"type": energy_type, **period},
+                }
+            )
     report["provenance"] = record.sign(signer).encoded()
     return report
 
@@ -158,9 +213,19 @@ def sign_calculated(report: dict, consumption, *, key, cert, fsp=None, trust_anc
     found = consumption_context(consumption)
     anchor = read_anchor(trust_anchor) if trust_anchor else None
     if anchor is None and found.signed:
-        raise InboundError(f"{found.signed[0][0]}: $.provenance: the consumption carries an energy data provider's "
-                           "signed record; give --trust-anchor (the environment's CA) so that it can be verified")
+        raise InboundError(
+            f"{found.signed[0][0]}: $.provenance: the consumption carries an energy data provider's "
+            "signed record; give --trust-anchor (the environment's CA) so that it can be verified"
+        )
     _, member = member_signer(key, cert)
     verified = check_consumption(found, anchor, trust_anchor, member) if anchor else []
-    return sign_report(report, key=key, cert_chain=cert, inbound_records=[payload for _, payload, *_ in verified],
-                       fsp=fsp, trust_anchor=anchor, outcode=found.outcodes, declared=found.declared)
+    return sign_report(
+        report,
+        key=key,
+        cert_chain=cert,
+        inbound_records=[payload for _, payload, *_ in verified],
+        fsp=fsp,
+        trust_anchor=anchor,
+        outcode=found.outcodes,
+        declared=found.declared,
+    )

@@ -34,8 +34,10 @@ def _label(step: dict) -> str:
     kind = step["type"]
     if kind == "origin" and is_a(step.get("sourceType"), "source-type", {METER}):
         assurance = step.get("perseus:assurance") or {}
-        text = (f"{step.get('perseus:energyType', '')} consumption\n"
-                f"{short(assurance.get('dataSource', ''))} {short(assurance.get('missingData', ''))}")
+        text = (
+            f"{step.get('perseus:energyType', '')} consumption\n"
+            f"{short(assurance.get('dataSource', ''))} {short(assurance.get('missingData', ''))}"
+        )
     elif kind == "origin":
         dataset = step.get("perseus:dataset") or {}
         text = f"{dataset.get('role', 'dataset')}\n{textwrap.shorten(dataset.get('title', ''), 34)}\n{step.get('originLicense', '')}"
@@ -94,7 +96,7 @@ def figure(record, title: str | None = None):
     rows = max(r for _, r in places.values()) + 1
     signers = list(dict.fromkeys(s["_signature"]["signed"]["name"] for s in steps))
     colour = {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(signers)}
-    width, height, box_w, box_h = 3.2, 1.3, 2.6, 1.0
+    width, height, box_w, box_h = 3.9, 1.55, 3.3, 1.25  # inches: room for 10 pt labels
     fig, ax = plt.subplots(figsize=(columns * width + 0.5, rows * height + 1.4))
     centre = {}
     for step in steps:
@@ -102,25 +104,48 @@ def figure(record, title: str | None = None):
         x, y = column * width, -row * height
         centre[step["id"]] = (x + box_w / 2, y + box_h / 2)
         signer = step["_signature"]["signed"]["name"]
-        ax.add_patch(FancyBboxPatch((x, y), box_w, box_h, boxstyle="round,pad=0.04", linewidth=1.4 if step["_signature"]["includedBy"] else 0.8,
-                                    linestyle="--" if step["_signature"]["includedBy"] else "-",
-                                    facecolor=colour[signer], edgecolor="#333333"))
-        ax.text(x + box_w / 2, y + box_h / 2, _label(step), ha="center", va="center", fontsize=7.5)
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, y),
+                box_w,
+                box_h,
+                boxstyle="round,pad=0.04",
+                linewidth=1.4 if step["_signature"]["includedBy"] else 0.8,
+                linestyle="--" if step["_signature"]["includedBy"] else "-",
+                facecolor=colour[signer],
+                edgecolor="#333333",
+            )
+        )
+        ax.text(x + box_w / 2, y + box_h / 2, _label(step), ha="center", va="center", fontsize=10)
     for step in steps:
-        for source, label in _sources(step):
+        for source, _label_text in _sources(step):
             if source not in centre:
                 continue
             (x0, y0), (x1, y1) = centre[source], centre[step["id"]]
-            ax.annotate("", xy=(x1 - box_w / 2, y1), xytext=(x0 + box_w / 2, y0),
-                        arrowprops={"arrowstyle": "->", "color": "#555555", "linewidth": 0.8,
-                                        "connectionstyle": "arc3,rad=0.08" if y0 != y1 else "arc3"})
-    ax.legend(handles=[Patch(facecolor=colour[n], edgecolor="#333333", label=f"signed by {n}") for n in signers],
-              loc="upper center", bbox_to_anchor=(0.5, 1.0 + 0.9 / (rows * height + 1.4)), ncol=min(3, len(signers)), fontsize=8, frameon=False)
+            ax.annotate(
+                "",
+                xy=(x1 - box_w / 2, y1),
+                xytext=(x0 + box_w / 2, y0),
+                arrowprops={
+                    "arrowstyle": "->",
+                    "color": "#555555",
+                    "linewidth": 0.8,
+                    "connectionstyle": "arc3,rad=0.08" if y0 != y1 else "arc3",
+                },
+            )
+    ax.legend(
+        handles=[Patch(facecolor=colour[n], edgecolor="#333333", label=f"signed by {n}") for n in signers],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.0 + 0.9 / (rows * height + 1.4)),
+        ncol=min(3, len(signers)),
+        fontsize=10,
+        frameon=False,
+    )
     ax.set_xlim(-0.3, columns * width)
     ax.set_ylim(-(rows - 1) * height - 0.3, box_h + 0.3)
     ax.axis("off")
     if title:
-        ax.set_title(title, fontsize=10, pad=28)
+        ax.set_title(title, fontsize=12, pad=30)
     fig.tight_layout()
     return fig
 
@@ -171,8 +196,15 @@ def example_record():
     report = json.loads((EXAMPLES / "valid" / "EmissionsReport-blended-with-sources.json").read_text())
     meter = json.loads((EXAMPLES / "valid" / "MeterData-electricity.json").read_text())
     inbound = sign_meter_data(meter, key=edp.key, cert_chain=[edp.certificate], cap=cap.application)
-    signed = sign_report(report, key=cap.key, cert_chain=[cap.certificate], inbound_records=[inbound],
-                         trust_anchor=ca.certificate_pem(), fsp=keys.example_member_url(keys.EXAMPLES[FSP][0]), outcode="RG10")
+    signed = sign_report(
+        report,
+        key=cap.key,
+        cert_chain=[cap.certificate],
+        inbound_records=[inbound],
+        trust_anchor=ca.certificate_pem(),
+        fsp=keys.example_member_url(keys.EXAMPLES[FSP][0]),
+        outcode="RG10",
+    )
     record = Record(SANDBOX.trust_framework, signed["provenance"])
     record.verify(CertificatesProviderSelfContainedRecord(ca.certificate_pem()))
     return record
@@ -180,13 +212,3 @@ def example_record():
 
 MARKER = "<!-- provenance-record-drawing -->"
 TITLE = "The record of the blended electricity and gas example report"
-
-
-def markdown_figure() -> str:
-    """The example record's drawing as an HTML figure for a Markdown page (the site hook replaces
-    MARKER with it): an SVG inlined as a data URI, so the page makes no request of its own."""
-    import base64
-
-    svg = render_record_svg(example_record(), TITLE)
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<figure class="provenance-record"><img alt="{TITLE}" src="data:image/svg+xml;base64,{data}"></figure>'

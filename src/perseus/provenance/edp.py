@@ -19,17 +19,30 @@ DCC = "https://www.smartdcc.co.uk/"  # where smart meter readings come from
 SEC = "https://smartenergycodecompany.co.uk/documents/sec/consolidated-sec/"  # the licence they are read under
 
 
-def sign_meter_data(meter_data: dict, *, key, cert_chain, cap: str, data_source: str = "SmartMeter",
-                    missing: str = "Complete", timestamp: str | None = None, account: str = "example-account",
-                    service: str | None = None, source_id: str | None = None, measure: str = "import",
-                    transaction: str | None = None) -> dict:
+def sign_meter_data(
+    meter_data: dict,
+    *,
+    key,
+    cert_chain,
+    cap: str,
+    data_source: str = "SmartMeter",
+    missing: str = "Complete",
+    timestamp: str | None = None,
+    account: str = "example-account",
+    service: str | None = None,
+    source_id: str | None = None,
+    measure: str = "import",
+    transaction: str | None = None,
+) -> dict:
     """A copy of `meter_data` whose `provenance` is the EDP's signed record of a transfer to `cap`
     (the CAP's application URL, as the demo EDP addresses it, or its member URL)."""
     signer, member = member_signer(key, cert_chain)
     env = environment_of_role(member["roles"], EDP)
     if env is None:
-        raise SigningError(f"{cert_chain}: the certificate's roles are {', '.join(member['roles'])}; "
-                           f"consumption origins are signed by an {EDP} (a role URI .../scheme/perseus/role/{EDP})")
+        raise SigningError(
+            f"{cert_chain}: the certificate's roles are {', '.join(member['roles'])}; "
+            f"consumption origins are signed by an {EDP} (a role URI .../scheme/perseus/role/{EDP})"
+        )
     readings = meter_data["data"]
     types = sorted({r["type"] for r in readings})
     if len(types) != 1:
@@ -41,21 +54,44 @@ def sign_meter_data(meter_data: dict, *, key, cert_chain, cap: str, data_source:
         scheme["postcode"] = outcode
     licence = env.licence(*EDP_CAP_LICENCE)
     record = Record(env.trust_framework)
-    permission = record.add_step({
-        "type": "permission", "timestamp": stamp, "scheme": env.scheme, "account": account,
-        "allows": {"licenses": [licence]},
-    })
-    origin = record.add_step({
-        "type": "origin", "timestamp": stamp, "scheme": env.scheme, "sourceType": env.source_type(METER),
-        "origin": DCC, "originLicense": SEC, "external": True, "permissions": [permission],
-        "perseus:energyType": types[0], "perseus:scheme": scheme,
-        "perseus:assurance": {"dataSource": env.assurance("dataSource", data_source),
-                              "missingData": env.assurance("missingData", missing),
-                              "processing": env.assurance("processing", "SmartDCCOtherUser")},
-    })
+    permission = record.add_step(
+        {
+            "type": "permission",
+            "timestamp": stamp,
+            "scheme": env.scheme,
+            "account": account,
+            "allows": {"licenses": [licence]},
+        }
+    )
+    origin = record.add_step(
+        {
+            "type": "origin",
+            "timestamp": stamp,
+            "scheme": env.scheme,
+            "sourceType": env.source_type(METER),
+            "origin": DCC,
+            "originLicense": SEC,
+            "external": True,
+            "permissions": [permission],
+            "perseus:energyType": types[0],
+            "perseus:scheme": scheme,
+            "perseus:assurance": {
+                "dataSource": env.assurance("dataSource", data_source),
+                "missingData": env.assurance("missingData", missing),
+                "processing": env.assurance("processing", "SmartDCCOtherUser"),
+            },
+        }
+    )
     transfer = {
-        "type": "transfer", "timestamp": stamp, "scheme": env.scheme, "of": origin, "to": cap,
-        "standard": env.standard(*CONSUMPTION_STANDARD), "license": licence, "parameters": {"measure": measure, **period}, "permissions": [permission],
+        "type": "transfer",
+        "timestamp": stamp,
+        "scheme": env.scheme,
+        "of": origin,
+        "to": cap,
+        "standard": env.standard(*CONSUMPTION_STANDARD),
+        "license": licence,
+        "parameters": {"measure": measure, **period},
+        "permissions": [permission],
         "transaction": transaction or str(uuid.uuid4()),
     }
     if service:

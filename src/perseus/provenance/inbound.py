@@ -38,8 +38,9 @@ def read_anchor(path) -> bytes:
     except ValueError:
         anchors = []
     if not anchors:
-        raise InboundError(f"{path}: --trust-anchor: the file holds no PEM certificate; give the environment's "
-                           "signing CA certificate")
+        raise InboundError(
+            f"{path}: --trust-anchor: the file holds no PEM certificate; give the environment's signing CA certificate"
+        )
     return pem
 
 
@@ -56,16 +57,20 @@ def verify_inbound(item: dict, trust_anchor: bytes | None, recipient: dict | Non
     from perseus.provenance.verify import explain
 
     provenance = item.get("provenance")
+    if not isinstance(provenance, dict):
+        provenance = {}  # containers() below refuses a record without steps
     if trust_anchor is None:
         raise InboundError("an inbound record needs the environment's trust anchor to be verified")
     try:
-        containers(provenance.get("steps") if isinstance(provenance, dict) else None)
+        containers(provenance.get("steps"))
     except Unreadable as exc:
         raise InboundError(f"the energy data provider's record cannot be read: {exc}") from exc
     env = by_trust_framework(provenance.get("ib1:provenance"))
     if env is None:
-        raise InboundError(f"`ib1:provenance` is {provenance.get('ib1:provenance')!r}, not a trust framework of the "
-                           f"scheme's environments ({', '.join(trust_frameworks())})")
+        raise InboundError(
+            f"`ib1:provenance` is {provenance.get('ib1:provenance')!r}, not a trust framework of the "
+            f"scheme's environments ({', '.join(trust_frameworks())})"
+        )
     try:
         record = Record(env.trust_framework, provenance)
         record.verify(CertificatesProviderSelfContainedRecord(trust_anchor))
@@ -74,19 +79,25 @@ def verify_inbound(item: dict, trust_anchor: bytes | None, recipient: dict | Non
     steps = record.decoded()
     origins = [s for s in steps if is_consumption_origin(s)]
     if not origins:
-        raise InboundError(f"the record's origins ({', '.join(provenance.get('origins') or []) or 'none'}) name no "
-                           "signed consumption origin (an origin step with sourceType .../source-type/Meter)")
+        raise InboundError(
+            f"the record's origins ({', '.join(provenance.get('origins') or []) or 'none'}) name no "
+            "signed consumption origin (an origin step with sourceType .../source-type/Meter)"
+        )
     for step in origins:
         signer = step["_signature"]["signed"]
         if EDP not in roles_held(signer["roles"], env):
-            raise InboundError(f"consumption origin {step['id']} is signed by {signer['name']}, which is not an {EDP} "
-                               f"in the {env.name} environment (its certificate holds {', '.join(signer['roles'])})")
+            raise InboundError(
+                f"consumption origin {step['id']} is signed by {signer['name']}, which is not an {EDP} "
+                f"in the {env.name} environment (its certificate holds {', '.join(signer['roles'])})"
+            )
     if recipient is not None:
         addressed = {recipient["member"], recipient["application"]}
         for transfer in (s for s in steps if s["type"] == "transfer" and s.get("to") not in addressed):
-            raise InboundError(f"transfer {transfer['id']} in the energy data provider's record was sent to "
-                               f"{transfer.get('to')}, not to this member ({recipient['member']}) or its application "
-                               f"({recipient['application']})")
+            raise InboundError(
+                f"transfer {transfer['id']} in the energy data provider's record was sent to "
+                f"{transfer.get('to')}, not to this member ({recipient['member']}) or its application "
+                f"({recipient['application']})"
+            )
     return record, steps
 
 
@@ -112,7 +123,7 @@ def synthetic_label(provenance) -> dict:
 
 
 def energy_types(item: dict) -> set[str]:
-    return {r.get("type") for r in item.get("data", []) if isinstance(r, dict)}
+    return {t for r in item.get("data", []) if isinstance(r, dict) and isinstance(t := r.get("type"), str)}
 
 
 @dataclass
@@ -156,8 +167,10 @@ def check_consumption(consumption: Consumption, anchor: bytes, anchor_path, reci
     """Verify every record the consumption files carry; InboundError names the first file that fails."""
     for path, payload in consumption.unsigned:
         origins = ", ".join(payload["provenance"].get("origins") or []) or "none"
-        raise InboundError(f"{path}: $.provenance: the record's origins ({origins}) name no signed step: it carries no "
-                           f"signature block, so nothing in it can be verified against {anchor_path}")
+        raise InboundError(
+            f"{path}: $.provenance: the record's origins ({origins}) name no signed step: it carries no "
+            f"signature block, so nothing in it can be verified against {anchor_path}"
+        )
     verified = []
     for path, payload in consumption.signed:
         try:

@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from perseus.provenance.vocabulary import CAP, EDP, FSP, OID_MEMBER, OID_ROLES, ROLES, environment as _environment
+from perseus.provenance.vocabulary import CAP, EDP, FSP, OID_MEMBER, OID_ROLES, ROLES
+from perseus.provenance.vocabulary import environment as _environment
 
 
 class _Roles(asn1.SequenceOf):  # the roles extension is a SEQUENCE OF UTF8String (as ib1-provenance reads it)
@@ -37,7 +38,9 @@ class Issued:
     certificate: x509.Certificate
 
     def key_pem(self) -> bytes:
-        return self.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        return self.key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
 
     def certificate_pem(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
@@ -53,26 +56,45 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def create_ca(environment: str, *, days: int = 3650, not_before: dt.datetime | None = None) -> Issued:
-    """A self-signed root CA for one environment ("sandbox" or "production")."""
+def create_ca(
+    environment: str, *, days: int = 3650, not_before: dt.datetime | None = None, purpose: str = "signing"
+) -> Issued:
+    """A self-signed root CA for one environment ("sandbox" or "production"); `purpose` names what it
+    certifies ("governance" for the secretariat's CA)."""
     key = ec.generate_private_key(ec.SECP256R1())
     _environment(environment)
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Perseus local development"),
-        x509.NameAttribute(NameOID.COMMON_NAME, f"Perseus {environment} signing CA (local)"),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Perseus local development"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"Perseus {environment} {purpose} CA (local)"),
+        ]
+    )
     start = not_before or _now() - dt.timedelta(days=1)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                     encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(ski, critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False)
         .sign(key, hashes.SHA256())
@@ -90,11 +112,13 @@ def create_member(
     application: str | None = None,
     days: int = 365,
     not_before: dt.datetime | None = None,
+    allowed_roles: tuple[str, ...] = ROLES,
 ) -> Issued:
-    """A member's signing certificate, issued by `ca`, holding `roles` (labels) as the role URIs of `environment`."""
-    unknown = [r for r in roles if r not in ROLES]
+    """A member's signing certificate, issued by `ca`, holding `roles` (labels) as the role URIs of `environment`.
+    `allowed_roles` is the scheme's roles unless the caller signs for another office (the secretariat)."""
+    unknown = [r for r in roles if r not in allowed_roles]
     if unknown or not roles:
-        raise ValueError(f"roles must be some of {', '.join(ROLES)}; got {', '.join(roles) or 'none'}")
+        raise ValueError(f"roles must be some of {', '.join(allowed_roles)}; got {', '.join(roles) or 'none'}")
     _environment(environment)
     application = application or application_url(member)
     if len(application) > 64:  # X.520's upper bound for a common name
@@ -104,27 +128,47 @@ def create_member(
     ca_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.COMMON_NAME, application),
-        ]))
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+                    x509.NameAttribute(NameOID.COMMON_NAME, application),
+                ]
+            )
+        )
         .issuer_name(ca.certificate.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-                                     encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
         .add_extension(x509.SubjectAlternativeName([x509.UniformResourceIdentifier(application)]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False)
-        .add_extension(x509.UnrecognizedExtension(x509.ObjectIdentifier(OID_MEMBER), asn1.UTF8String(member).dump()),
-                       critical=False)
-        .add_extension(x509.UnrecognizedExtension(x509.ObjectIdentifier(OID_ROLES), _Roles(role_uris(roles, environment)).dump()),
-                       critical=False)
+        .add_extension(
+            x509.UnrecognizedExtension(x509.ObjectIdentifier(OID_MEMBER), asn1.UTF8String(member).dump()),
+            critical=False,
+        )
+        .add_extension(
+            x509.UnrecognizedExtension(x509.ObjectIdentifier(OID_ROLES), _Roles(role_uris(roles, environment)).dump()),
+            critical=False,
+        )
         .sign(ca.key, hashes.SHA256())
     )
     return Issued(key, certificate)
@@ -142,8 +186,11 @@ def application_url(member: str) -> str:
 
 
 # Throwaway members for local work, tests and the documentation's drawing (hosts under .example).
-EXAMPLES = {CAP: ("cap", "Example Carbon Accounting Ltd"), EDP: ("edp", "Example Energy Data Ltd"),
-            FSP: ("fsp", "Example Bank plc")}
+EXAMPLES = {
+    CAP: ("cap", "Example Carbon Accounting Ltd"),
+    EDP: ("edp", "Example Energy Data Ltd"),
+    FSP: ("fsp", "Example Bank plc"),
+}
 
 
 def example_member_url(name: str, environment: str = "sandbox") -> str:
@@ -153,9 +200,14 @@ def example_member_url(name: str, environment: str = "sandbox") -> str:
 def example_member(ca: Issued, role: str, environment: str = "sandbox", **options) -> Issued:
     """A member holding one role, with the example name, organisation and URLs for that role."""
     name, organisation = EXAMPLES[role]
-    return create_member(ca, member=options.pop("member", example_member_url(name, environment)),
-                         organisation=options.pop("organisation", organisation), roles=[role],
-                         environment=environment, **options)
+    return create_member(
+        ca,
+        member=options.pop("member", example_member_url(name, environment)),
+        organisation=options.pop("organisation", organisation),
+        roles=[role],
+        environment=environment,
+        **options,
+    )
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -175,7 +227,10 @@ def write_public(path: Path, data: bytes) -> None:
 
 
 def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
-    return serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ValueError(f"{path}: a {type(key).__name__}, not an EC private key (the scheme signs with EC P-256)")
+    return key
 
 
 def load_certificates(path: Path) -> list[x509.Certificate]:

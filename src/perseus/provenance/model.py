@@ -17,7 +17,6 @@ STEPS_RELEASE = Release(
     label="provenance-steps",
     version=VERSION,
     title="Provenance steps",
-    status="draft",
     description="The decoded steps of a Perseus provenance record: permission, origin, transfer, receipt and process.",
     payloads=STEP_CLASSES,
 )

@@ -23,15 +23,25 @@ def member_signer(key, cert_chain) -> tuple[SignerInMemory, dict]:
     chain = list(cert_chain) if isinstance(cert_chain, (list, tuple)) else _chain(Path(cert_chain))
     if not isinstance(private_key, ec.EllipticCurvePrivateKey) or private_key.curve.name != "secp256r1":
         raise SigningError(f"{key}: the signing key must be an EC P-256 key (the scheme's signatures are ECDSA P-256)")
-    if chain[0].public_key().public_numbers() != private_key.public_key().public_numbers():
+    public_key = chain[0].public_key()
+    if (
+        not isinstance(public_key, ec.EllipticCurvePublicKey)
+        or public_key.public_numbers() != private_key.public_key().public_numbers()
+    ):
         raise SigningError(f"{cert_chain}: the first certificate does not belong to the signing key")
     try:
         info = SigningCertificate(chain[0])
-        member = {"member": info.member(), "name": info.organisation_name(),
-                  "application": info.application(), "roles": info.roles()}
+        member = {
+            "member": info.member(),
+            "name": info.organisation_name(),
+            "application": info.application(),
+            "roles": info.roles(),
+        }
     except Exception as exc:  # the library raises bare exceptions for missing extensions
-        raise SigningError(f"{cert_chain}: not a scheme signing certificate ({exc or type(exc).__name__}): "
-                           "it needs one SAN URI, an O= name and the IB1 member and roles extensions") from exc
+        raise SigningError(
+            f"{cert_chain}: not a scheme signing certificate ({exc or type(exc).__name__}): "
+            "it needs one SAN URI, an O= name and the IB1 member and roles extensions"
+        ) from exc
     # Signing never consults the CA store; the provider only tells the signer to embed the chain.
     provider = CertificatesProviderSelfContainedRecord(chain[-1].public_bytes(_pem()))
     return SignerInMemory(provider, chain, private_key), member

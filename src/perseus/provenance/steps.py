@@ -46,8 +46,10 @@ def containers(steps, path: str = "$.provenance.steps") -> Container:
         raise Unreadable(f"{path}: a container must be a non-empty array")
     *data, block = steps
     if not (isinstance(block, list) and len(block) == 4):
-        raise Unreadable(f"{path}[{len(steps) - 1}]: the last item of a container must be the signature block "
-                         "[0, certificateSerial, timestamp, signature]")
+        raise Unreadable(
+            f"{path}[{len(steps) - 1}]: the last item of a container must be the signature block "
+            "[0, certificateSerial, timestamp, signature]"
+        )
     container = Container(path, str(block[1]), str(block[2]), [])
     for index, item in enumerate(data):
         if isinstance(item, str):

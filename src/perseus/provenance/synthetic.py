@@ -26,7 +26,9 @@ def step_id(*parts: object) -> str:
     return f"synthetic-{digest}"
 
 
-def origin_step(*, meter: str, energy_type: str, archetype: str, seed: int, outcode: str, start: str, end: str, timestamp: str) -> dict:
+def origin_step(
+    *, meter: str, energy_type: str, archetype: str, seed: int, outcode: str, start: str, end: str, timestamp: str
+) -> dict:
     """The origin step as `Record.add_step` takes it (without `id` and with an explicit timestamp)."""
     return {
         "type": "origin",

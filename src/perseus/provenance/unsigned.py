@@ -43,7 +43,11 @@ def gather_origins(container: list, origins: list[str]) -> None:
 
 def received_container(provenance: dict | None) -> list | None:
     """The data provider's record, to nest as received: one of a known trust framework whose steps decode to origins."""
-    if not provenance or not by_trust_framework(provenance.get("ib1:provenance")) or not isinstance(provenance.get("steps"), list):
+    if (
+        not provenance
+        or not by_trust_framework(provenance.get("ib1:provenance"))
+        or not isinstance(provenance.get("steps"), list)
+    ):
         return None
     found: list[str] = []
     gather_origins(provenance["steps"], found)
@@ -69,22 +73,36 @@ DATASET_KEYS = ("role", "publisher", "title", "version", "months", "substitutedF
 
 def build(taken_at: str, consumption, intensity, results) -> dict:
     """The calculator's unsigned record: an origin per consumption file, one per dataset, a process per methodology."""
-    received = [(item, container) for item in consumption
-                if (container := received_container(item.provenance)) is not None]
-    env = by_trust_framework(received[0][0].provenance["ib1:provenance"]) if received else PRODUCTION
+    received = [
+        (item, container) for item in consumption if (container := received_container(item.provenance)) is not None
+    ]
+    # received_container() keeps only records of a known trust framework
+    env = (by_trust_framework(received[0][0].provenance["ib1:provenance"]) if received else None) or PRODUCTION
     record = UnsignedRecord(env.trust_framework)
     nested = [container for item, container in received if item.provenance["ib1:provenance"] == env.trust_framework]
     file_steps = {}
     for item in consumption:
-        period = {"from": f"{item.readings['from'].min():%Y-%m-%dT%H:%M:%SZ}",
-                  "to": f"{item.readings['from'].max() + pd.Timedelta(minutes=30):%Y-%m-%dT%H:%M:%SZ}"} if len(item.readings) else {}
+        period = (
+            {
+                "from": f"{item.readings['from'].min():%Y-%m-%dT%H:%M:%SZ}",
+                "to": f"{item.readings['from'].max() + pd.Timedelta(minutes=30):%Y-%m-%dT%H:%M:%SZ}",
+            }
+            if len(item.readings)
+            else {}
+        )
         scheme = {"meteringPeriod": period}
         if item.outcode:
             scheme["postcode"] = item.outcode
-        file_steps[str(item.path)] = record.add_step({
-            "type": "origin", "timestamp": taken_at, "scheme": env.scheme, "sourceType": env.source_type(METER),
-            "perseus:file": {"name": item.path.name, "sha256": item.sha256}, "perseus:scheme": scheme,
-        })
+        file_steps[str(item.path)] = record.add_step(
+            {
+                "type": "origin",
+                "timestamp": taken_at,
+                "scheme": env.scheme,
+                "sourceType": env.source_type(METER),
+                "perseus:file": {"name": item.path.name, "sha256": item.sha256},
+                "perseus:scheme": scheme,
+            }
+        )
     for result in results:
         energy_type = result.methodology.energy_type
         inputs = [file_steps[f] for f in sorted(set(result.files))]
@@ -93,7 +111,15 @@ def build(taken_at: str, consumption, intensity, results) -> dict:
             if intensity is not None and dataset["role"] == "grid-intensity":
                 step["perseus:file"] = {"name": intensity.path.name, "sha256": intensity.sha256}
             inputs.append(record.add_step(step))
-        record.add_step({"type": "process", "timestamp": taken_at, "scheme": env.scheme, "process": result.methodology.uri,
-                         "perseus:methodology": result.methodology.ref, "perseus:energyType": energy_type,
-                         "inputs": inputs})
+        record.add_step(
+            {
+                "type": "process",
+                "timestamp": taken_at,
+                "scheme": env.scheme,
+                "process": result.methodology.uri,
+                "perseus:methodology": result.methodology.ref,
+                "perseus:energyType": energy_type,
+                "inputs": inputs,
+            }
+        )
     return record.unsigned(nested)

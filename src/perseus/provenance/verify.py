@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -24,8 +24,19 @@ from ib1.provenance.certificates import CertificatesProviderSelfContainedRecord,
 from perseus.provenance.digest import report_digest
 from perseus.provenance.steps import Container, Unreadable, containers, decode_step, step_ids, walk
 from perseus.provenance.vocabulary import (
-    CAP, DATASET_SOURCE_TYPES, EDP, METER, Environment, by_trust_framework, energy_type_of, instant, is_a, not_after,
-    roles_held, shown_roles, trust_frameworks,
+    CAP,
+    DATASET_SOURCE_TYPES,
+    EDP,
+    METER,
+    Environment,
+    by_trust_framework,
+    energy_type_of,
+    instant,
+    is_a,
+    not_after,
+    roles_held,
+    shown_roles,
+    trust_frameworks,
 )
 
 DATASET_FIELDS = ("role", "publisher", "title", "version", "months", "substitutedFor")
@@ -39,6 +50,7 @@ class UnusableInput(ValueError):
 class Finding:
     where: str  # the step (id, type) or JSON path the problem belongs to
     reason: str
+    check: str = ""  # "sources" for the comparison of the record with the report's sources and figures
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -50,6 +62,7 @@ class Verification:
     steps: list[dict] = field(default_factory=list)  # decoded, with the library's `_signature`
     notes: list[str] = field(default_factory=list)  # facts worth saying that are not failures
     environment: Environment | None = None  # the one the record's trust framework names
+    sources_checked: bool = False  # the record was read far enough to compare it with the report's sources
 
     @property
     def valid(self) -> bool:
@@ -110,7 +123,11 @@ def _signed(container: Container, certificates: dict) -> tuple[Signed, list[Find
         chain = [x509.load_pem_x509_certificate(leaf.encode())]
         chain += [x509.load_pem_x509_certificate(certificates[s][0].encode()) for s in issuers]
     except (KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
-        return signed, [Finding(signed.describe(), f"the record's certificates for serial {container.serial} cannot be read ({exc})")]
+        return signed, [
+            Finding(
+                signed.describe(), f"the record's certificates for serial {container.serial} cannot be read ({exc})"
+            )
+        ]
     signed.chain = chain
     orgs = chain[0].subject.get_attributes_for_oid(x509.oid.NameOID.ORGANIZATION_NAME)
     signed.organisation = str(orgs[0].value) if orgs else _name(chain[0])
@@ -128,18 +145,30 @@ def _certificate_findings(signed: Signed, anchors: list[x509.Certificate]) -> li
         start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
         if not start <= at <= end:
             state = "had expired" if at > end else "was not yet valid"
-            findings.append(Finding(where, f"certificate {_name(cert)} {state} at the signing time {signed.container.timestamp} "
-                                           f"(valid {start:%Y-%m-%dT%H:%M:%SZ} to {end:%Y-%m-%dT%H:%M:%SZ})"))
+            findings.append(
+                Finding(
+                    where,
+                    f"certificate {_name(cert)} {state} at the signing time {signed.container.timestamp} "
+                    f"(valid {start:%Y-%m-%dT%H:%M:%SZ} to {end:%Y-%m-%dT%H:%M:%SZ})",
+                )
+            )
     top = signed.chain[-1]
     if not any(_issued_by(top, anchor) for anchor in anchors):
-        findings.append(Finding(where, f"certificate {_name(top)} was issued by {top.issuer.rfc4514_string()}, not by the "
-                                       f"trust anchor {_name(anchors[0])}: it comes from another CA or environment"))
+        findings.append(
+            Finding(
+                where,
+                f"certificate {_name(top)} was issued by {top.issuer.rfc4514_string()}, not by the "
+                f"trust anchor {_name(anchors[0])}: it comes from another CA or environment",
+            )
+        )
     try:
         roles = SigningCertificate(signed.chain[0]).roles()
         if not roles:
             raise ValueError
     except Exception:
-        findings.append(Finding(where, "the signing certificate has no IB1 roles extension (OID 1.3.6.1.4.1.62329.1.1)"))
+        findings.append(
+            Finding(where, "the signing certificate has no IB1 roles extension (OID 1.3.6.1.4.1.62329.1.1)")
+        )
     return findings
 
 
@@ -153,8 +182,8 @@ def _issued_by(cert: x509.Certificate, anchor: x509.Certificate) -> bool:
     return True
 
 
-def _origins_in(raw: list) -> list[str]:
-    found = []
+def _origins_in(raw: list) -> list[str | None]:
+    found: list[str | None] = []
     *data, _ = raw
     for item in data:
         if isinstance(item, str):
@@ -203,14 +232,14 @@ def step_schema() -> dict:
     return json.loads(STEP_SCHEMA_PATH.read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _step_validator(name: str):
     from jsonschema import Draft201909Validator
 
     return Draft201909Validator({"$ref": f"#/$defs/{name}", "$defs": step_schema()["$defs"]})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fast_step_validator(name: str):
     # jsonschema-rs answers valid/invalid about ten times faster; the messages come from jsonschema.
     import jsonschema_rs
@@ -226,13 +255,22 @@ def _model_findings(step: dict) -> list[Finding]:
     if _fast_step_validator(name).is_valid(body):
         return []
     errors = sorted(_step_validator(name).iter_errors(body), key=lambda e: list(e.path))
-    return [Finding(_where(step), f"does not follow the provenance step model at "
-                                  f"{'/'.join(map(str, e.path)) or '(step)'}: {e.message}") for e in errors[:3]]
+    return [
+        Finding(
+            _where(step),
+            f"does not follow the provenance step model at {'/'.join(map(str, e.path)) or '(step)'}: {e.message}",
+        )
+        for e in errors[:3]
+    ]
 
 
 def _where(step: dict) -> str:
-    label = (step.get("perseus:methodology") or step.get("perseus:energyType") or (step.get("perseus:dataset") or {}).get("title")
-             or (energy_type_of(step) if step.get("type") == "process" else None))
+    label = (
+        step.get("perseus:methodology")
+        or step.get("perseus:energyType")
+        or (step.get("perseus:dataset") or {}).get("title")
+        or (energy_type_of(step) if step.get("type") == "process" else None)
+    )
     return f"{step.get('type', 'step')} step {step.get('id')}" + (f" ({label})" if label else "")
 
 
@@ -248,8 +286,10 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
     provenance = report["provenance"]
     env = by_trust_framework(provenance.get("ib1:provenance"))
     if env is None:
-        raise UnusableInput(f"$.provenance: `ib1:provenance` is {provenance.get('ib1:provenance')!r}, not the trust "
-                            f"framework of one of the scheme's environments ({', '.join(trust_frameworks())})")
+        raise UnusableInput(
+            f"$.provenance: `ib1:provenance` is {provenance.get('ib1:provenance')!r}, not the trust "
+            f"framework of one of the scheme's environments ({', '.join(trust_frameworks())})"
+        )
     try:
         tree = containers(provenance.get("steps"))
     except Unreadable as exc:
@@ -278,14 +318,17 @@ def verify_report(report: dict, trust_anchor: bytes, *, require_edp: bool = Fals
     if result.problems:
         return result
     result.environment = env
-    result.problems += _role_findings(result, require_edp)
+    result.problems += _role_findings(result, env, require_edp)
     try:
         result.problems += _date_findings(result.steps, signed_at, report)
         result.problems += _origin_findings(result.steps, report)
-        result.problems += _source_findings(result.steps, report, result.notes)
+        result.problems += [replace(f, check="sources") for f in _source_findings(result.steps, report, result.notes)]
+        result.sources_checked = True
     except (ValueError, KeyError, TypeError, AttributeError) as exc:  # the report's own fields, not the record's
-        raise UnusableInput(f"the report's `data` or `sources` cannot be read ({type(exc).__name__}: {exc}); "
-                            "validate it with `perseus validate` first") from exc
+        raise UnusableInput(
+            f"the report's `data` or `sources` cannot be read ({type(exc).__name__}: {exc}); "
+            "validate it with `perseus validate` first"
+        ) from exc
     return result
 
 
@@ -300,8 +343,11 @@ def _container_date_findings(tree: Container, certificates: dict, now: dt.dateti
             findings.append(Finding(where, f"it claims to be signed in the future ({container.timestamp})"))
         for inner in container.nested:
             if instant(inner.timestamp) > signed_at:
-                findings.append(Finding(where, f"it was signed before the record nested in it ({inner.path}, "
-                                               f"signed {inner.timestamp})"))
+                findings.append(
+                    Finding(
+                        where, f"it was signed before the record nested in it ({inner.path}, signed {inner.timestamp})"
+                    )
+                )
     return findings
 
 
@@ -325,25 +371,35 @@ def _is_calculation(step: dict) -> bool:
     return step["type"] == "process" and is_a(step.get("process"), "process")
 
 
-def _role_findings(result: Verification, require_edp: bool) -> list[Finding]:
+def _role_findings(result: Verification, env: Environment, require_edp: bool) -> list[Finding]:
     findings = []
     by_id = {s["id"]: s for s in result.steps}
     for step in result.steps:
         signer = _signer(step)
-        roles = roles_held(signer["roles"], result.environment)
-        held = f"signed by {signer['name']}, whose certificate holds {shown_roles(signer['roles'], result.environment)}"
+        roles = roles_held(signer["roles"], env)
+        held = f"signed by {signer['name']}, whose certificate holds {shown_roles(signer['roles'], env)}"
         if _is_calculation(step) and CAP not in roles:
             findings.append(Finding(_where(step), f"{held}; only a {CAP} signs the emissions calculation"))
         elif _is_dataset(step) and CAP not in roles:
             findings.append(Finding(_where(step), f"{held}; only a {CAP} declares the datasets of a calculation"))
-        elif step["type"] == "receipt" and (sent := by_id.get(step.get("transfer"))) \
-                and sent.get("to") not in (signer["member"], signer["application"]):
-            findings.append(Finding(_where(step), f"signed by {signer['name']} (member {signer['member']}), but transfer "
-                                                  f"{sent['id']} was sent to {sent.get('to')}"))
+        elif (
+            step["type"] == "receipt"
+            and (sent := by_id.get(step.get("transfer")))
+            and sent.get("to") not in (signer["member"], signer["application"])
+        ):
+            findings.append(
+                Finding(
+                    _where(step),
+                    f"signed by {signer['name']} (member {signer['member']}), but transfer "
+                    f"{sent['id']} was sent to {sent.get('to')}",
+                )
+            )
         elif _is_consumption(step) and EDP not in roles:
             if CAP in roles and not require_edp:
-                result.notes.append(f"{_where(step)}: consumption declared by the carbon accounting provider "
-                                    f"{signer['name']}, not attested by an {EDP}")
+                result.notes.append(
+                    f"{_where(step)}: consumption declared by the carbon accounting provider "
+                    f"{signer['name']}, not attested by an {EDP}"
+                )
             else:
                 findings.append(Finding(_where(step), f"{held}; consumption origins are signed by an {EDP}"))
     return findings
@@ -355,7 +411,11 @@ def _date_findings(steps: list[dict], signed_at: dict[str, str], report: dict) -
         when = signed_at.get(step["id"])
         try:
             if when and not not_after(step["timestamp"], when):
-                findings.append(Finding(_where(step), f"its timestamp {step['timestamp']} is after its container was signed ({when})"))
+                findings.append(
+                    Finding(
+                        _where(step), f"its timestamp {step['timestamp']} is after its container was signed ({when})"
+                    )
+                )
             period = (step.get("perseus:scheme") or {}).get("meteringPeriod")
             if period and instant(period["from"]) >= instant(period["to"]):
                 findings.append(Finding(_where(step), f"metering period {period['from']} to {period['to']} is empty"))
@@ -364,9 +424,15 @@ def _date_findings(steps: list[dict], signed_at: dict[str, str], report: dict) -
     outer = [s for s in steps if not s["_signature"]["includedBy"] and _is_calculation(s)]
     for index, entry in enumerate(report.get("data", [])):
         for process in outer:
-            if energy_type_of(process) == entry.get("type") and instant(entry["takenAt"]) > instant(signed_at[process["id"]]):
-                findings.append(Finding(f"$.data[{index}]", f"takenAt {entry['takenAt']} is after the calculation was signed "
-                                                            f"({signed_at[process['id']]})"))
+            if energy_type_of(process) == entry.get("type") and instant(entry["takenAt"]) > instant(
+                signed_at[process["id"]]
+            ):
+                findings.append(
+                    Finding(
+                        f"$.data[{index}]",
+                        f"takenAt {entry['takenAt']} is after the calculation was signed ({signed_at[process['id']]})",
+                    )
+                )
     return findings
 
 
@@ -381,7 +447,9 @@ def _origin_findings(steps: list[dict], report: dict) -> list[Finding]:
         if step["type"] == "transfer" and step.get("of") not in by_id:
             findings.append(Finding(_where(step), f"transfers step {step.get('of')}, which is not in the record"))
         if step["type"] == "receipt" and step.get("transfer") not in by_id:
-            findings.append(Finding(_where(step), f"receives transfer {step.get('transfer')}, which is not in the record"))
+            findings.append(
+                Finding(_where(step), f"receives transfer {step.get('transfer')}, which is not in the record")
+            )
     for process in filter(_is_calculation, steps):
         consumption = [by_id[o] for o in _consumption_origins(process, by_id)]
         if not consumption:
@@ -397,8 +465,13 @@ def _origin_findings(steps: list[dict], report: dict) -> list[Finding]:
             if not period:
                 findings.append(Finding(_where(origin), "a consumption origin must state its metering period"))
             elif instant(period["to"]) <= start or instant(period["from"]) >= end:
-                findings.append(Finding(_where(origin), f"metering period {period['from']} to {period['to']} lies outside the "
-                                                        f"report's {energy_type} months"))
+                findings.append(
+                    Finding(
+                        _where(origin),
+                        f"metering period {period['from']} to {period['to']} lies outside the "
+                        f"report's {energy_type} months",
+                    )
+                )
     return findings
 
 
@@ -436,25 +509,45 @@ def _source_findings(steps: list[dict], report: dict, notes: list[str]) -> list[
     matched = set()
     for index, source in enumerate(sources):
         where = f"$.sources[{index}] ({source.get('type')}, {source.get('methodology')})"
-        candidates = [p for p in calculations if p.get("process") == source.get("methodologyUri")
-                      and energy_type_of(p) == source.get("type")]
+        candidates = [
+            p
+            for p in calculations
+            if p.get("process") == source.get("methodologyUri") and energy_type_of(p) == source.get("type")
+        ]
         if len(candidates) != 1:
-            findings.append(Finding(where, f"the record has {len(candidates)} process steps for methodology "
-                                           f"{source.get('methodologyUri')} and {source.get('type')}; expected one"))
+            findings.append(
+                Finding(
+                    where,
+                    f"the record has {len(candidates)} process steps for methodology "
+                    f"{source.get('methodologyUri')} and {source.get('type')}; expected one",
+                )
+            )
             continue
         process = candidates[0]
         matched.add(process["id"])
         if process.get("perseus:methodology") != source.get("methodology"):
-            findings.append(Finding(_where(process), f"names methodology {process.get('perseus:methodology')}, the report "
-                                                     f"{source.get('methodology')}"))
-        in_record = sorted(dataset_key({"url": d.get("origin"), "licence": d.get("originLicense"), **d.get("perseus:dataset", {})})
-                           for d in (by_id[i] for i in process.get("inputs", []) if i in by_id) if _is_dataset(d))
+            findings.append(
+                Finding(
+                    _where(process),
+                    f"names methodology {process.get('perseus:methodology')}, the report {source.get('methodology')}",
+                )
+            )
+        in_record = sorted(
+            dataset_key({"url": d.get("origin"), "licence": d.get("originLicense"), **d.get("perseus:dataset", {})})
+            for d in (by_id[i] for i in process.get("inputs", []) if i in by_id)
+            if _is_dataset(d)
+        )
         in_report = sorted(dataset_key(d) for d in source.get("datasets") or [])
         if in_record != in_report:
             only_record = [json.loads(k)["title"] for k in in_record if k not in in_report]
             only_report = [json.loads(k)["title"] for k in in_report if k not in in_record]
-            findings.append(Finding(_where(process), "its datasets differ from the report's sources: "
-                                                     f"only in the record {only_record or 'none'}, only in the report {only_report or 'none'}"))
+            findings.append(
+                Finding(
+                    _where(process),
+                    "its datasets differ from the report's sources: "
+                    f"only in the record {only_record or 'none'}, only in the report {only_report or 'none'}",
+                )
+            )
         findings += _digest_findings(process, report, source.get("type"))
     for process in calculations:
         if process["id"] in matched:
@@ -462,14 +555,27 @@ def _source_findings(steps: list[dict], report: dict, notes: list[str]) -> list[
         if sources:
             findings.append(Finding(_where(process), "no source in the report names this methodology"))
         elif "perseus:report" in process:
-            findings += _digest_findings(process, report, energy_type_of(process))
+            if (energy_type := energy_type_of(process)) is None:
+                findings.append(
+                    Finding(
+                        _where(process),
+                        "binds a digest of the report's figures but names no energy type "
+                        "(no `perseus:energyType`, no known methodology), so it cannot be checked",
+                    )
+                )
+            else:
+                findings += _digest_findings(process, report, energy_type)
         else:
-            notes.append(f"{_where(process)}: the record binds no digest of the report's figures (the report has no "
-                         "`sources` and the process step no `perseus:report`), so the figures are not checked against it")
+            notes.append(
+                f"{_where(process)}: the record binds no digest of the report's figures (the report has no "
+                "`sources` and the process step no `perseus:report`), so the figures are not checked against it"
+            )
     covered = {energy_type_of(p) for p in calculations}
     for index, entry in enumerate(report.get("data") or []):
         if entry.get("type") not in covered:
-            findings.append(Finding(f"$.data[{index}]", f"no process step in the record covers {entry.get('type')} entries"))
+            findings.append(
+                Finding(f"$.data[{index}]", f"no process step in the record covers {entry.get('type')} entries")
+            )
     return findings
 
 
@@ -477,6 +583,11 @@ def _digest_findings(process: dict, report: dict, energy_type: str) -> list[Find
     expected = report_digest(report, energy_type)
     if process.get("perseus:report") == expected:
         return []
-    return [Finding(_where(process), f"the report's {energy_type} entries or source were changed after signing "
-                                     f"(signed sha256 {(process.get('perseus:report') or {}).get('sha256')}, "
-                                     f"report now {expected['sha256']})")]
+    return [
+        Finding(
+            _where(process),
+            f"the report's {energy_type} entries or source were changed after signing "
+            f"(signed sha256 {(process.get('perseus:report') or {}).get('sha256')}, "
+            f"report now {expected['sha256']})",
+        )
+    ]

@@ -38,7 +38,10 @@ ASSURANCE = {
     "dataSource": ("data-source", ("SmartMeter", "VirtualMeter")),
     "missingData": ("missing-data", ("Complete", "Missing", "Substituted")),
     "processing": ("processing", ("Emissions", "SmartDCCOtherUser", "VirtualMeter")),
-    "processingVirtualMeter": ("processing-virtual-meter", ("AreaOccupied", "NumberOfOccupants", "AdditionalMetering", "Other")),
+    "processingVirtualMeter": (
+        "processing-virtual-meter",
+        ("AreaOccupied", "NumberOfOccupants", "AdditionalMetering", "Other"),
+    ),
 }
 
 # Source types (`sourceType` of origin steps): the registry's, the CAP agent's, and this project's own.
@@ -134,7 +137,7 @@ def environment(name: str) -> Environment:
     return Environment(name)
 
 
-def by_trust_framework(url: str) -> Environment | None:
+def by_trust_framework(url: object) -> Environment | None:
     return next((Environment(n) for n in ENVIRONMENTS if Environment(n).trust_framework == url), None)
 
 
@@ -162,7 +165,7 @@ def scheme_path(uri) -> tuple[str, str] | None:
 def is_a(uri, kind: str, labels=None) -> bool:
     """Whether `uri` is a scheme URI of this kind (in any environment), with one of `labels` if given."""
     found = scheme_path(uri)
-    return bool(found) and found[0] == kind and (labels is None or found[1].split("/")[0] in labels)
+    return found is not None and found[0] == kind and (labels is None or found[1].split("/")[0] in labels)
 
 
 def roles_held(roles, env: Environment) -> set[str]:
@@ -189,7 +192,10 @@ def role_label(uri: str) -> str:
 def shown_roles(roles, env: Environment) -> str:
     """A certificate's roles for people: labels for the environment's role URIs, anything else as written."""
     own = {env.role(label) for label in roles_held(roles, env)}
-    return ", ".join(role_label(r) if r in own else f"{r} (not a role URI of the {env.name} environment)" for r in roles) or "no role"
+    return (
+        ", ".join(role_label(r) if r in own else f"{r} (not a role URI of the {env.name} environment)" for r in roles)
+        or "no role"
+    )
 
 
 def energy_type_of(process: dict) -> str | None:
@@ -211,7 +217,9 @@ def assurance_pattern(key: str) -> str:
 # Steps are dated at every precision the scheme's members write: a date (`2023-09-01Z`), minutes
 # (`2025-10-01T00:00Z`, the demo EDP's metering periods), seconds, or a fraction of any length
 # (`2026-12-01T19:06:57.18741Z`). Always UTC with `Z`. spec/provenance_steps.yaml has the same pattern.
-INSTANT_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?)?Z$"
+INSTANT_PATTERN = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?)?Z$"
+)
 _INSTANT = re.compile(INSTANT_PATTERN)
 
 

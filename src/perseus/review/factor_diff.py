@@ -43,10 +43,10 @@ def value_columns(table) -> list[str]:
     return [c for c in table.columns if len(table) and all(_is_number(v) for v in table[c])]
 
 
-def _numbers(table, path: Path, columns: list[str]) -> dict:
+def _numbers(table, path: Path, columns: list[str]) -> dict[str, list[float | None]]:
     out = {}
     for column in columns:
-        values = []
+        values: list[float | None] = []
         for index, text in enumerate(table[column]):
             if text == "":
                 values.append(None)
@@ -66,7 +66,7 @@ def _rows(table, path: Path, keys: list[str], values: list[str]) -> dict[tuple, 
         key = tuple(table[k].iloc[index] for k in keys)
         if key in rows:
             raise FactorTableError(
-                f"{path}: line {index + 2} repeats the key {dict(zip(keys, key))} of line {first_line[key]}: "
+                f"{path}: line {index + 2} repeats the key {dict(zip(keys, key, strict=True))} of line {first_line[key]}: "
                 "a tidy table has one row per key"
             )
         first_line[key] = index + 2
@@ -86,8 +86,9 @@ def compare_tables(old_path: Path, new_path: Path, name: str | None = None) -> l
     prefix = f"{name}: " if name else ""
     # A key column that is one value per table and differs between the tables (e.g. `setYear`) names the
     # version, not the row: matching on it would show every row as removed and added again.
-    version_columns = [c for c in old_keys if old[c].nunique() == 1 and new[c].nunique() == 1
-                       and old[c].iloc[0] != new[c].iloc[0]]
+    version_columns = [
+        c for c in old_keys if old[c].nunique() == 1 and new[c].nunique() == 1 and old[c].iloc[0] != new[c].iloc[0]
+    ]
     old_keys = new_keys = [c for c in old_keys if c not in version_columns]
     changes = [Change("changed", "version", f"{prefix}{c}", old[c].iloc[0], new[c].iloc[0], c) for c in version_columns]
     changes += [Change("added", "column", f"{prefix}{c}") for c in new_values if c not in old_values]
@@ -97,7 +98,7 @@ def compare_tables(old_path: Path, new_path: Path, name: str | None = None) -> l
     after = _rows(new, new_path, new_keys, new_values)
 
     def label(key: tuple) -> str:
-        return prefix + ", ".join(f"{k}={v}" for k, v in zip(old_keys, key))
+        return prefix + ", ".join(f"{k}={v}" for k, v in zip(old_keys, key, strict=True))
 
     for key in [k for k in after if k not in before]:
         changes.append(Change("added", "row", label(key), new=after[key]))
@@ -109,3 +110,16 @@ def compare_tables(old_path: Path, new_path: Path, name: str | None = None) -> l
             if a != b:
                 changes.append(Change("changed", "value", label(key), a, b, column, relative(a, b)))
     return changes
+
+
+def first_rows(path: Path, name: str | None = None) -> list[Change]:
+    """A first version's table: every row added, with its values."""
+    table = _read(path)
+    values = value_columns(table)
+    keys = [c for c in table.columns if c not in values]
+    prefix = f"{name}: " if name else ""
+    rows = _rows(table, path, keys, values)
+    return [
+        Change("added", "row", prefix + ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True)), new=row)
+        for key, row in rows.items()
+    ]

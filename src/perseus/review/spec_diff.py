@@ -46,11 +46,45 @@ def describe(schema) -> dict:
         rules = sorted(str(rule.description or rule) for rule in cls.rules or [])
         classes[name] = {"is_a": cls.is_a, "fields": fields, "rules": rules}
     enums = {name: sorted(enum.permissible_values) for name, enum in sorted(view.all_enums().items())}
+    meanings = {
+        name: {str(v): pv.description for v, pv in enum.permissible_values.items() if pv.description}
+        for name, enum in sorted(view.all_enums().items())
+    }
     types = {
         name: {k: _plain(getattr(t, k, None)) for k in ("typeof", "pattern", "minimum_value", "maximum_value")}
         for name, t in sorted(view.schema.types.items())
     }
-    return {"classes": classes, "enums": enums, "types": types}
+    from perseus.spec_versions import annotation
+
+    aliases = {
+        annotation(cls, "registry_name"): name
+        for name, cls in view.all_classes().items()
+        if annotation(cls, "registry_name")
+    }
+    return {"classes": classes, "enums": enums, "types": types, "meanings": meanings, "aliases": aliases}
+
+
+EMPTY: dict[str, dict] = {"classes": {}, "enums": {}, "types": {}, "meanings": {}, "aliases": {}}
+
+
+def constraint_words(constraints: dict) -> str:
+    """A slot's constraints in words: `required, a list of Reading, pattern ^…$`."""
+    parts = ["required" if constraints.get("required") else "optional"]
+    ranges = constraints.get("range")
+    kind = " or ".join(ranges) if isinstance(ranges, list) else (ranges or "text")
+    parts.append(f"a list of {kind}" if constraints.get("multivalued") else f"a {kind}")
+    for key, words in (
+        ("pattern", "matching `{}`"),
+        ("minimum_value", "at least {}"),
+        ("maximum_value", "at most {}"),
+        ("equals_string", "always `{}`"),
+        ("equals_string_in", "one of {}"),
+    ):
+        if constraints.get(key) is not None:
+            parts.append(words.format(constraints[key]))
+    if constraints.get("identifier"):
+        parts.append("the identifier")
+    return ", ".join(parts)
 
 
 def compare(old: dict, new: dict) -> list[Change]:
@@ -65,9 +99,25 @@ def compare(old: dict, new: dict) -> list[Change]:
         if before["is_a"] != after["is_a"]:
             changes.append(Change("changed", "class", name, before["is_a"], after["is_a"], "is_a"))
         for field in sorted(after["fields"].keys() - before["fields"].keys()):
-            changes.append(Change("added", "field", f"{name}.{field}", new=after["fields"][field]))
+            changes.append(
+                Change(
+                    "added",
+                    "field",
+                    f"{name}.{field}",
+                    new=after["fields"][field],
+                    detail=constraint_words(after["fields"][field]),
+                )
+            )
         for field in sorted(before["fields"].keys() - after["fields"].keys()):
-            changes.append(Change("removed", "field", f"{name}.{field}", old=before["fields"][field]))
+            changes.append(
+                Change(
+                    "removed",
+                    "field",
+                    f"{name}.{field}",
+                    old=before["fields"][field],
+                    detail=constraint_words(before["fields"][field]),
+                )
+            )
         for field in sorted(before["fields"].keys() & after["fields"].keys()):
             a, b = before["fields"][field], after["fields"][field]
             for key in sorted(a.keys() | b.keys()):
@@ -83,7 +133,14 @@ def compare(old: dict, new: dict) -> list[Change]:
         changes.append(Change("removed", "enum", name))
     for name in sorted(old["enums"].keys() & new["enums"].keys()):
         for value in sorted(set(new["enums"][name]) - set(old["enums"][name])):
-            changes.append(Change("added", "enum value", f"{name}.{value}"))
+            changes.append(
+                Change(
+                    "added",
+                    "enum value",
+                    f"{name}.{value}",
+                    detail=new.get("meanings", {}).get(name, {}).get(value, ""),
+                )
+            )
         for value in sorted(set(old["enums"][name]) - set(new["enums"][name])):
             changes.append(Change("removed", "enum value", f"{name}.{value}"))
     for name in sorted(old["types"].keys() & new["types"].keys()):
@@ -93,8 +150,9 @@ def compare(old: dict, new: dict) -> list[Change]:
     return changes
 
 
-def diff_releases(old_ref: str, new_ref: str) -> list[Change]:
+def described(ref: str | None) -> dict:
+    """The cut LinkML schema of a release described for comparison (empty for "no release")."""
     from perseus.releases import get_release
     from perseus.spec_versions import cut_schema
 
-    return compare(describe(cut_schema(get_release(old_ref))), describe(cut_schema(get_release(new_ref))))
+    return describe(cut_schema(get_release(ref))) if ref else EMPTY

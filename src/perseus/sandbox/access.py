@@ -67,12 +67,27 @@ def default_clients(started: datetime) -> dict[str, Client]:
     current = (started - CURRENT_GRANT_AGE).date()
     expired = (started - EXPIRED_GRANT_AGE).date()
     clients = [
-        Client("cap-full", "sandbox-token-cap-full", "current permission for every data source",
-               tuple(Permission(s, current) for s in SOURCES), "office"),
-        Client("cap-office", "sandbox-token-cap-office", "current permission for the office's two meters only",
-               tuple(Permission(s, current) for s in _premises("office")), "office"),
-        Client("cap-expired", "sandbox-token-cap-expired", "a permission for the cafe's meters that has expired",
-               tuple(Permission(s, expired) for s in _premises("cafe")), "cafe"),
+        Client(
+            "cap-full",
+            "sandbox-token-cap-full",
+            "current permission for every data source",
+            tuple(Permission(s, current) for s in SOURCES),
+            "office",
+        ),
+        Client(
+            "cap-office",
+            "sandbox-token-cap-office",
+            "current permission for the office's two meters only",
+            tuple(Permission(s, current) for s in _premises("office")),
+            "office",
+        ),
+        Client(
+            "cap-expired",
+            "sandbox-token-cap-expired",
+            "a permission for the cafe's meters that has expired",
+            tuple(Permission(s, expired) for s in _premises("cafe")),
+            "cafe",
+        ),
     ]
     return {c.id: c for c in clients}
 
@@ -89,33 +104,47 @@ class Clients:
 
     def from_bearer(self, authorization: str | None) -> Client:
         if not authorization:
-            raise SandboxProblem("missing-credentials", "Send `Authorization: Bearer <token>` (the sandbox prints its tokens at start).",
-                                 parameter="Authorization")
+            raise SandboxProblem(
+                "missing-credentials",
+                "Send `Authorization: Bearer <token>` (the sandbox prints its tokens at start).",
+                parameter="Authorization",
+            )
         scheme, _, token = authorization.partition(" ")
         client = self.by_token.get(token.strip()) if scheme.lower() == "bearer" else None
         if client is None:
-            raise SandboxProblem("invalid-credentials", "The bearer token is not one this sandbox issued.", parameter="Authorization")
+            raise SandboxProblem(
+                "invalid-credentials", "The bearer token is not one this sandbox issued.", parameter="Authorization"
+            )
         return client
 
     def from_certificate(self, cert: x509.Certificate | None) -> Client:
         """The TLS handshake has already checked the certificate against the sandbox CA; its subject's one
         common name is the client id (read from the parsed name, never from its string form)."""
         if cert is None:
-            raise SandboxProblem("missing-credentials", "Present a client certificate issued by the sandbox CA.",
-                                 parameter="client certificate")
+            raise SandboxProblem(
+                "missing-credentials",
+                "Present a client certificate issued by the sandbox CA.",
+                parameter="client certificate",
+            )
         names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
         client = self.by_id.get(str(names[0].value)) if len(names) == 1 else None
         if client is None:
-            raise SandboxProblem("invalid-credentials", "The certificate's subject does not hold exactly one common name "
-                                 "that is a sandbox client.", parameter="client certificate")
+            raise SandboxProblem(
+                "invalid-credentials",
+                "The certificate's subject does not hold exactly one common name that is a sandbox client.",
+                parameter="client certificate",
+            )
         return client
 
     def from_certificate_and_token(self, cert: x509.Certificate | None, authorization: str | None) -> Client:
         client = self.from_certificate(cert)
         holder = self.from_bearer(authorization)
-        if holder is not client or self.bindings.get(client.id) != thumbprint(cert):
-            raise SandboxProblem("invalid-credentials", "The bearer token is not bound to the client certificate presented.",
-                                 parameter="Authorization")
+        if holder is not client or cert is None or self.bindings.get(client.id) != thumbprint(cert):
+            raise SandboxProblem(
+                "invalid-credentials",
+                "The bearer token is not bound to the client certificate presented.",
+                parameter="Authorization",
+            )
         return client
 
     @staticmethod
@@ -123,9 +152,16 @@ class Clients:
         """403 unless the client holds a current permission for the source."""
         permission = client.permission(source_id)
         if permission is None:
-            raise SandboxProblem("permission-missing", f"Client {client.id!r} holds no permission for data source {source_id!r}.",
-                                 parameter="id")
+            raise SandboxProblem(
+                "permission-missing",
+                f"Client {client.id!r} holds no permission for data source {source_id!r}.",
+                parameter="id",
+            )
         if not permission.current(now):
-            raise SandboxProblem("permission-expired", f"Client {client.id!r}'s permission for data source {source_id!r} "
-                                 f"expired on {permission.expires.isoformat()} (one year after its grant on "
-                                 f"{permission.granted.isoformat()}).", parameter="id")
+            raise SandboxProblem(
+                "permission-expired",
+                f"Client {client.id!r}'s permission for data source {source_id!r} "
+                f"expired on {permission.expires.isoformat()} (one year after its grant on "
+                f"{permission.granted.isoformat()}).",
+                parameter="id",
+            )

@@ -5,12 +5,12 @@ credentials (401), rate limit (429), parameters (422), the data source (404), th
 permission for it (403), its measure (404), and only then a deliberate scenario.
 """
 
-
 import asyncio
 import logging
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -70,8 +70,12 @@ class CatchAll:
                 log.error("internal error %s on %s", reference, scope.get("path"), exc_info=exc)
             if started:  # too late for a clean answer: the connection is closed mid-response
                 raise
-            body = problem_body("internal-error", f"The server failed; quote reference {reference}.", self.docs_url,
-                                instance=instance_of(scope))
+            body = problem_body(
+                "internal-error",
+                f"The server failed; quote reference {reference}.",
+                self.docs_url,
+                instance=instance_of(scope),
+            )
             await JSONResponse(body, status_code=500, media_type=PROBLEM_JSON)(scope, receive, send)
 
 
@@ -97,7 +101,10 @@ def tls_files_bindings(config: SandboxConfig) -> dict[str, str]:
     from perseus.sandbox.tls import ensure_tls_files
 
     files = ensure_tls_files(config.tls_dir, list(default_clients(config.started)))
-    return {client: thumbprint(x509.load_pem_x509_certificate(cert.read_bytes())) for client, (cert, _) in files.clients.items()}
+    return {
+        client: thumbprint(x509.load_pem_x509_certificate(cert.read_bytes()))
+        for client, (cert, _) in files.clients.items()
+    }
 
 
 def create_app(config: SandboxConfig | None = None) -> FastAPI:
@@ -119,12 +126,16 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     app.state.signers, app.state.calculations = signers, calculations
 
     def problem_response(request: Request, problem: SandboxProblem) -> JSONResponse:
-        body = problem_body(problem.code, problem.detail, config.docs_url, problem.parameter, instance_of(request.scope))
+        body = problem_body(
+            problem.code, problem.detail, config.docs_url, problem.parameter, instance_of(request.scope)
+        )
         headers = {}
         if problem.retry_after is not None:
             headers["Retry-After"] = str(problem.retry_after)
         if problem.status == 401:
-            headers["WWW-Authenticate"] = REALM + (', error="invalid_token"' if problem.code == "invalid-credentials" else "")
+            headers["WWW-Authenticate"] = REALM + (
+                ', error="invalid_token"' if problem.code == "invalid-credentials" else ""
+            )
         return JSONResponse(body, status_code=problem.status, headers=headers, media_type=PROBLEM_JSON)
 
     def deliberate(request: Request, scenario: str) -> None:
@@ -143,7 +154,9 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
             "rate-limited": ("rate-limited", retry),
             "unavailable": ("unavailable", retry),
         }[scenario]
-        raise SandboxProblem(code, f"Deliberate response to scenario {scenario!r}.", parameter=SCENARIO_HEADER, retry_after=retry_after)
+        raise SandboxProblem(
+            code, f"Deliberate response to scenario {scenario!r}.", parameter=SCENARIO_HEADER, retry_after=retry_after
+        )
 
     def identify(request: Request) -> Client:
         authorization = request.headers.get("authorization")
@@ -170,7 +183,9 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         """The release the request is answered under (a path prefix picks it; see perseus.sandbox.served)."""
         release = release_of(request.scope, template)
         if release is None:
-            raise SandboxProblem("unknown-path", f"The release {request.scope['state']['release']} does not define {template}.")
+            raise SandboxProblem(
+                "unknown-path", f"The release {request.scope['state']['release']} does not define {template}."
+            )
         return release
 
     def begin(request: Request) -> None:
@@ -192,16 +207,28 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
 
             app.add_route(path, endpoint, methods=methods)
             return handler
+
         return register
 
     @data_route("/datasources")
     async def list_data_sources(request: Request, client: Client):
         release = under(request, "/datasources")
         begin(request)
-        now = datetime.now(timezone.utc)
-        current = [SOURCES[p.source] for p in client.permissions if p.current(now) and offers(release, SOURCES[p.source])]
-        body = DataSources(data=[DataSource(id=s.id, type=s.type, location={"ukPostcodeOutcode": s.outcode},
-                                            availableMeasures=list(s.measures)) for s in current])
+        now = datetime.now(UTC)
+        current = [
+            SOURCES[p.source] for p in client.permissions if p.current(now) and offers(release, SOURCES[p.source])
+        ]
+        body = DataSources(
+            data=[
+                DataSource(
+                    id=s.id,
+                    type=models.EnergyType(s.type),
+                    location=models.Location(ukPostcodeOutcode=s.outcode),
+                    availableMeasures=[models.Measure(m) for m in s.measures],
+                )
+                for s in current
+            ]
+        )
         return JSONResponse(fit(release, "DataSources", body.model_dump(mode="json", exclude_none=True)))
 
     @data_route("/datasources/{id:path}/{measure}")
@@ -210,7 +237,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         release = under(request, "/datasources/{id}/{measure}")
         if measure not in MEASURES:
             raise validation("measure", f"must be one of {', '.join(MEASURES)}", "literal_error", where="path")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         first, last = check_period(*read_period(request.query_params, config.strict), now)
         if config.strict and request.scope["raw_path"].count(b"/") != 3:
             raise SandboxProblem("unknown-path", "An id holding `/` is sent percent-encoded (`%2F`).", parameter="id")
@@ -218,11 +245,16 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
             deliberate(request, id.removeprefix(RESERVED_PREFIX))
         source = SOURCES.get(id)
         if source is None or not offers(release, source):
-            raise SandboxProblem("unknown-data-source", f"No data source has the id {id!r} under {release.ref}.", parameter="id")
+            raise SandboxProblem(
+                "unknown-data-source", f"No data source has the id {id!r} under {release.ref}.", parameter="id"
+            )
         clients.check(client, id, now)  # before the measure: a client learns nothing of a source it may not see
         if measure not in source.measures:
-            raise SandboxProblem("unknown-measure", f"Data source {id!r} offers {', '.join(source.measures)}, not {measure!r}.",
-                                 parameter="measure")
+            raise SandboxProblem(
+                "unknown-measure",
+                f"Data source {id!r} offers {', '.join(source.measures)}, not {measure!r}.",
+                parameter="measure",
+            )
         begin(request)
 
         # The request's URL as the transfer's `service`, from the server's own address (never the Host header).
@@ -230,7 +262,9 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
 
         def answer() -> bytes:
             readings = CATALOGUE.readings(source, first, last, now)
-            record = meter_data_record(signers, source, readings, first, last, now, client_application(client.id), service)
+            record = meter_data_record(
+                signers, source, readings, first, last, now, client_application(client.id), service
+            )
             return meter_data_json(source, readings, record, release)
 
         # A few days are answered on the event loop; longer periods in a worker thread, not to hold it up.
@@ -241,7 +275,7 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     @data_route("/emissions")
     async def get_emissions(request: Request, client: Client):
         release = under(request, "/emissions")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         first, last = check_period(*read_period(request.query_params, config.strict), now)
         premises = [s.id for s in SOURCES.values() if s.archetype == client.emissions_premises]
         for source_id in premises:
@@ -265,7 +299,9 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     @app.get("/openapi/{ref}.json", include_in_schema=False)
     def release_document(ref: str):
         if ref not in documents:
-            raise SandboxProblem("unknown-path", f"This sandbox serves {', '.join(documents)}, not {ref!r}.", parameter="ref")
+            raise SandboxProblem(
+                "unknown-path", f"This sandbox serves {', '.join(documents)}, not {ref!r}.", parameter="ref"
+            )
         return Response(documents[ref], media_type="application/json")
 
     @app.get("/trust-anchor.pem", include_in_schema=False)
@@ -290,8 +326,11 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     @app.exception_handler(NotReady)
     async def on_not_ready(request: Request, exc: NotReady):
         body = DataNotReady(message=f"{exc.reason}; ask again in {exc.retry_after} seconds.")
-        return JSONResponse(body.model_dump(mode="json", exclude_none=True), status_code=202,
-                            headers={"Retry-After": str(exc.retry_after)})
+        return JSONResponse(
+            body.model_dump(mode="json", exclude_none=True),
+            status_code=202,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, exc: RequestValidationError):
@@ -300,7 +339,9 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 405:
-            problem = SandboxProblem("method-not-allowed", f"{request.method} is not answered here; use {' or '.join(methods)}.")
+            problem = SandboxProblem(
+                "method-not-allowed", f"{request.method} is not answered here; use {' or '.join(methods)}."
+            )
             response = problem_response(request, problem)
             response.headers["Allow"] = ", ".join(methods)
             return response
@@ -319,8 +360,12 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         app.add_middleware(Lenient)
     app.add_middleware(ReleasePrefix)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
-    app.add_middleware(SizeLimits, max_url_bytes=config.max_url_bytes, max_header_bytes=config.max_header_bytes,
-                       docs_url=config.docs_url)
+    app.add_middleware(
+        SizeLimits,
+        max_url_bytes=config.max_url_bytes,
+        max_header_bytes=config.max_header_bytes,
+        docs_url=config.docs_url,
+    )
     return app
 
 

@@ -18,7 +18,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -73,11 +73,11 @@ class Series:
 
 
 def month_start(instant: datetime) -> datetime:
-    return datetime(instant.year, instant.month, 1, tzinfo=timezone.utc)
+    return datetime(instant.year, instant.month, 1, tzinfo=UTC)
 
 
 def next_month(month: datetime) -> datetime:
-    return datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=timezone.utc)
+    return datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class MonthJson:
     offsets: np.ndarray  # offsets[k]: the start of reading k; offsets[n]: len(joined) + 1
 
     def slice(self, first: int, last: int) -> bytes:
-        return self.joined[self.offsets[first]: self.offsets[last] - 1]
+        return self.joined[self.offsets[first] : self.offsets[last] - 1]
 
     def reading(self, index: int) -> bytes:
         return self.slice(index, index + 1)
@@ -104,11 +104,13 @@ class Collected:
     last: bytes | None
 
     def ends(self) -> list[dict]:
-        return [json.loads(self.first), json.loads(self.last)] if self.count else []
+        if not self.count or self.first is None or self.last is None:
+            return []
+        return [json.loads(self.first), json.loads(self.last)]
 
 
 class Catalogue:
-    def __init__(self):
+    def __init__(self) -> None:
         self._series: dict[str, Series] = {}
         self._months: OrderedDict[tuple[str, int], MonthJson] = OrderedDict()
         self._lock = threading.Lock()
@@ -128,7 +130,7 @@ class Catalogue:
             if key in self._months:
                 self._months.move_to_end(key)
                 return self._months[key]
-        end = int(next_month(datetime.fromtimestamp(month, timezone.utc)).timestamp())
+        end = int(next_month(datetime.fromtimestamp(month, UTC)).timestamp())
         first, last = np.searchsorted(series.starts, [month, end])
         readings = [r.encode() for r in _readings_json(source, series, first, last)]
         offsets = np.zeros(len(readings) + 1, dtype=np.int64)
@@ -161,7 +163,7 @@ class Catalogue:
         head = tail = None
         index = first
         while index < last:
-            month = int(month_start(datetime.fromtimestamp(int(series.starts[index]), timezone.utc)).timestamp())
+            month = int(month_start(datetime.fromtimestamp(int(series.starts[index]), UTC)).timestamp())
             month_first = int(np.searchsorted(series.starts, month))
             chunk = self._month_json(source, series, month)
             stop = min(last - month_first, len(chunk.offsets) - 1)
@@ -178,11 +180,22 @@ def _synthesise(source: Source, end: datetime) -> Series:
     from perseus.synth.payloads import taken_at
 
     starts = half_hour_starts(DATA_START, end)
-    (series,) = synthesise_meter(ARCHETYPES[source.archetype], starts, SEED, 1, (source.type,),
-                                 gas_unit=source.unit if source.type == "gas" else "MTQ")
+    (series,) = synthesise_meter(
+        ARCHETYPES[source.archetype],
+        starts,
+        SEED,
+        1,
+        (source.type,),
+        gas_unit=source.unit if source.type == "gas" else "MTQ",
+    )
     seconds = starts.astype("datetime64[s]").astype(np.int64)
-    return Series(seconds, taken_at(starts).astype("datetime64[s]").astype(np.int64), series.values, series.cumulative,
-                  int(end.timestamp()))
+    return Series(
+        seconds,
+        taken_at(starts).astype("datetime64[s]").astype(np.int64),
+        series.values,
+        series.cumulative,
+        int(end.timestamp()),
+    )
 
 
 def _readings_json(source: Source, series: Series, first: int, last: int) -> list[str]:
@@ -197,7 +210,9 @@ def _readings_json(source: Source, series: Series, first: int, last: int) -> lis
     return [
         f'{{"type":"{kind}","from":"{f}","to":"{t}","takenAt":"{k}","energy":{{"value":{v!r},"unitCode":"{unit}"}},'
         f'"cumulative":{{"value":{c!r},"unitCode":"{unit}"}}}}'
-        for f, t, k, v, c in zip(froms, tos, taken, series.values[first:last].tolist(), series.cumulative[first:last].tolist())
+        for f, t, k, v, c in zip(
+            froms, tos, taken, series.values[first:last].tolist(), series.cumulative[first:last].tolist(), strict=True
+        )
     ]
 
 
@@ -209,8 +224,11 @@ def calorific_value(source: Source) -> dict | None:
 
     if source.unit != "MTQ":
         return None
-    return {"megajoulesPerCubicMetre": CALORIFIC_VALUE, "source": "declared",
-            "description": f"Synthetic: a value chosen for `perseus synth` output, not a measurement. {SYNTHETIC_NOTE}"}
+    return {
+        "megajoulesPerCubicMetre": CALORIFIC_VALUE,
+        "source": "declared",
+        "description": f"Synthetic: a value chosen for `perseus synth` output, not a measurement. {SYNTHETIC_NOTE}",
+    }
 
 
 def expected_half_hours(start: datetime, end: datetime) -> int:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+
+from perseus.publication import page_url, site_url
 
 # The synthetic meters were commissioned on this date; each half-hour's reading is served once it is
 # collected (01:00 UTC the next day), so the data moves with the clock and never reaches the future.
-DATA_START = datetime(2020, 1, 1, tzinfo=timezone.utc)
+DATA_START = datetime(2020, 1, 1, tzinfo=UTC)
 MAX_MONTHS = 13  # the longest period one request may ask for
 # The documentation site; each problem's `type` is its sandbox page's anchor of the code (docs/sandbox.md).
-DOCS_SITE = "https://icebreakerone.github.io/perseus-spec/"
-DOCS_URL = DOCS_SITE + "sandbox/"
+DOCS_SITE = site_url()  # one setting for the site and the sandbox (perseus.publication, PERSEUS_SITE_URL)
+DOCS_URL = page_url("sandbox/")
 
 
 @dataclass(frozen=True)
@@ -36,4 +38,4 @@ class SandboxConfig:
     max_calculations: int = 2  # emissions calculations at once; over it, 202 DataNotReady with Retry-After
     retry_after: int = 5  # seconds, in Retry-After of 202, 429 (scenario) and 503
     docs_url: str = DOCS_URL
-    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+    started: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))

@@ -15,7 +15,7 @@ import json
 import tempfile
 import threading
 from collections import OrderedDict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from perseus.calculator.instants import z
@@ -47,6 +47,7 @@ def report_months(start: datetime, end: datetime, now: datetime) -> list[datetim
 class Calculations:
     def __init__(self, limit: int, retry_after: int, signers: Signers):
         self.retry_after, self.signers = retry_after, signers
+        self.limit = limit
         self._slots = threading.BoundedSemaphore(limit)
         self._figures: OrderedDict[tuple, tuple[dict, dict]] = OrderedDict()  # key -> (entry, source without months)
         self._lock = threading.Lock()
@@ -55,7 +56,7 @@ class Calculations:
     def key(source_id: str, month: datetime, now: datetime) -> tuple:
         # A month still being collected is figured again once more of it is collected (each day at 01:00).
         end = next_month(month)
-        collected_to = min(end, datetime.combine((now - timedelta(hours=1)).date(), datetime.min.time(), timezone.utc))
+        collected_to = min(end, datetime.combine((now - timedelta(hours=1)).date(), datetime.min.time(), UTC))
         return source_id, month, collected_to
 
     def report(self, source_ids: list[str], start: datetime, end: datetime, now: datetime, recipient: str) -> dict:
@@ -68,7 +69,7 @@ class Calculations:
             missing = [pair for pair, key in keys.items() if key not in self._figures]
         if missing:
             if not self._slots.acquire(blocking=False):
-                raise NotReady(f"The report is being calculated (at most {self._slots._initial_value} at once)", self.retry_after)
+                raise NotReady(f"The report is being calculated (at most {self.limit} at once)", self.retry_after)
             try:
                 for source_id in dict.fromkeys(s for s, _ in missing):
                     self._calculate(source_id, sorted(m for s, m in missing if s == source_id), now)
@@ -84,8 +85,14 @@ class Calculations:
         for source_id in source_ids:
             source = SOURCES[source_id]
             readings = CATALOGUE.readings(source, first, last, now)
-            inbound.append({"data": readings.ends()[:1],
-                            "provenance": meter_data_record(self.signers, source, readings, first, last, now, self.signers.cap.application)})
+            inbound.append(
+                {
+                    "data": readings.ends()[:1],
+                    "provenance": meter_data_record(
+                        self.signers, source, readings, first, last, now, self.signers.cap.application
+                    ),
+                }
+            )
         return emissions_record(self.signers, report, inbound, SOURCES[source_ids[0]].outcode, recipient)
 
     def signers_empty_record(self) -> dict:
@@ -115,8 +122,13 @@ class Calculations:
                 intensity = Path(folder) / "intensity.json"
                 intensity.write_text(json.dumps(neso_regional_response(series, outcode=source.outcode, seed=SEED)))
             try:
-                report = calculate([consumption], intensity=intensity, start=z(first), end=z(last),
-                                   taken_at=z(now.replace(microsecond=0)))
+                report = calculate(
+                    [consumption],
+                    intensity=intensity,
+                    start=z(first),
+                    end=z(last),
+                    taken_at=z(now.replace(microsecond=0)),
+                )
             except CalculationError as exc:  # the sandbox's own inputs broke a rule: a server fault
                 raise RuntimeError(f"the calculator refused the sandbox's synthetic inputs: {exc}") from exc
         (described,) = report["sources"]
@@ -128,8 +140,11 @@ class Calculations:
                     continue
                 month = datetime.fromisoformat(entry["from"].replace("Z", "+00:00"))
                 label = entry["from"][:7]
-                datasets = [{k: v for k, v in d.items() if k != "months"} for d in described.get("datasets", [])
-                            if label in d.get("months", [])]
+                datasets = [
+                    {k: v for k, v in d.items() if k != "months"}
+                    for d in described.get("datasets", [])
+                    if label in d.get("months", [])
+                ]
                 self._figures[self.key(source_id, month, now)] = (entry, {**general, "datasets": datasets})
             while len(self._figures) > KEPT:
                 self._figures.popitem(last=False)
@@ -140,7 +155,9 @@ def assemble(figures: list[tuple[dict, dict]]) -> dict:
     data = sorted((entry for entry, _ in figures), key=lambda e: (e["type"], e["from"]))
     sources: dict[str, dict] = {}
     for entry, described in figures:
-        kept = sources.setdefault(described["type"], {**{k: v for k, v in described.items() if k != "datasets"}, "datasets": {}})
+        kept = sources.setdefault(
+            described["type"], {**{k: v for k, v in described.items() if k != "datasets"}, "datasets": {}}
+        )
         for dataset in described["datasets"]:
             identity = json.dumps(dataset, sort_keys=True)
             kept["datasets"].setdefault(identity, {**dataset, "months": []})["months"].append(entry["from"][:7])

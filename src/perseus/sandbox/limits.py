@@ -27,8 +27,12 @@ class RateLimiter:
                 seen.popleft()
             if len(seen) >= self.limit:
                 wait = max(1, math.ceil(seen[0] + self.window - now))
-                raise SandboxProblem("rate-limited", f"This client may send {self.limit} requests in {self.window:g} seconds; "
-                                     f"ask again in {wait} seconds.", retry_after=wait)
+                raise SandboxProblem(
+                    "rate-limited",
+                    f"This client may send {self.limit} requests in {self.window:g} seconds; "
+                    f"ask again in {wait} seconds.",
+                    retry_after=wait,
+                )
             seen.append(now)
 
 
@@ -68,7 +72,11 @@ class SizeLimits:
             if target > self.max_url:
                 refusal = ("uri-too-long", f"The request target is {target} bytes; the limit is {self.max_url}.", None)
             elif headers > self.max_headers:
-                refusal = ("headers-too-large", f"The headers take {headers} bytes; the limit is {self.max_headers}.", None)
+                refusal = (
+                    "headers-too-large",
+                    f"The headers take {headers} bytes; the limit is {self.max_headers}.",
+                    None,
+                )
             if refusal:
                 body = problem_body(*refusal[:2], self.docs_url, instance=instance_of(scope))
                 await _send_json(send, body["status"], body)
@@ -78,6 +86,11 @@ class SizeLimits:
 
 async def _send_json(send, status: int, body: dict) -> None:
     data = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(data)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(data)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": data})

@@ -9,7 +9,7 @@ those forms too, as UTC. Under --strict only RFC 3339 date-times are taken.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +19,7 @@ from perseus.sandbox.config import MAX_MONTHS
 
 SCENARIO_HEADER = "X-Perseus-Scenario"
 # The instants a request may name; pandas and the calculator hold every one of them.
-EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(9000, 1, 1, tzinfo=timezone.utc)
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -48,8 +48,10 @@ def as_deployed(value):
     return value.upper()
 
 
-INSTANTS = {strict: TypeAdapter(Annotated[AwareDatetime, BeforeValidator(rfc3339 if strict else as_deployed)])
-            for strict in (True, False)}
+INSTANTS = {
+    strict: TypeAdapter(Annotated[AwareDatetime, BeforeValidator(rfc3339 if strict else as_deployed)])
+    for strict in (True, False)
+}
 
 
 def read_period(query, strict: bool) -> tuple[datetime, datetime | None]:
@@ -80,7 +82,20 @@ def validation(field: str, message: str, kind: str = "value_error", where: str =
 def add_months(instant: datetime, months: int) -> datetime:
     month = instant.month - 1 + months
     year, month = instant.year + month // 12, month % 12 + 1
-    last_day = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    last_day = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
     return instant.replace(year=year, month=month, day=min(instant.day, last_day))
 
 
@@ -90,10 +105,13 @@ def check_period(start: datetime, end: datetime | None, now: datetime) -> tuple[
     for name, instant in (("from", start), ("to", end)):
         if instant is not None and not EARLIEST <= instant < LATEST:  # compared before conversion, which can overflow
             raise validation(name, f"must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
-    start = start.astimezone(timezone.utc)
-    stop = end.astimezone(timezone.utc) if end is not None else now
+    start = start.astimezone(UTC)
+    stop = end.astimezone(UTC) if end is not None else now
     if stop <= start:
-        raise validation(blame, "`to` must be after `from`" if end is not None else "`from` must be in the past when `to` is left out")
+        raise validation(
+            blame,
+            "`to` must be after `from`" if end is not None else "`from` must be in the past when `to` is left out",
+        )
     if stop > add_months(start, MAX_MONTHS):
         raise validation(blame, f"the period may be at most {MAX_MONTHS} months; ask for it in parts")
     return start, stop

@@ -34,10 +34,19 @@ class SandboxProblem(Exception):
         self.status = CODES[code][0]
 
 
-def problem_body(code: str, detail: str, docs_url: str, parameter: str | None = None, instance: str | None = None) -> dict:
+def problem_body(
+    code: str, detail: str, docs_url: str, parameter: str | None = None, instance: str | None = None
+) -> dict:
     status, title = CODES[code]
-    problem = Problem(type=f"{docs_url}#{code}", title=title, status=status, detail=detail, code=code,
-                      parameter=parameter, instance=instance)
+    problem = Problem(
+        type=f"{docs_url}#{code}",
+        title=title,
+        status=status,
+        detail=detail,
+        code=ErrorCode(code),
+        parameter=parameter,
+        instance=instance,
+    )
     return problem.model_dump(mode="json", exclude_none=True)
 
 

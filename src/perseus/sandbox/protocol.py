@@ -19,8 +19,10 @@ connection here:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
+from typing import Any
 
 import h11
 from cryptography import x509
@@ -33,15 +35,21 @@ from perseus.sandbox.problems import PROBLEM_JSON, problem_body
 class ConnectionSettings:
     """What `SandboxProtocol` needs from the sandbox's configuration (one object per server)."""
 
-    def __init__(self, header_timeout: float, max_connections: int, max_head_bytes: int, retry_after: int, docs_url: str):
+    def __init__(
+        self, header_timeout: float, max_connections: int, max_head_bytes: int, retry_after: int, docs_url: str
+    ):
         self.header_timeout, self.max_connections, self.max_head_bytes = header_timeout, max_connections, max_head_bytes
         self.retry_after, self.docs_url = retry_after, docs_url
 
 
-def problem_bytes(status_line: bytes, body: dict, extra: list[tuple[bytes, bytes]] = ()) -> bytes:
+def problem_bytes(status_line: bytes, body: dict, extra: tuple[tuple[bytes, bytes], ...] = ()) -> bytes:
     data = json.dumps(body).encode()
-    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(data)).encode()),
-               (b"connection", b"close"), *extra]
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(data)).encode()),
+        (b"connection", b"close"),
+        *extra,
+    ]
     return status_line + b"".join(k + b": " + v + b"\r\n" for k, v in headers) + b"\r\n" + data
 
 
@@ -49,15 +57,29 @@ class _Busy:
     """The application for a connection over the cap: 503 for each request, then close."""
 
     def __init__(self, settings: ConnectionSettings):
-        self.body = json.dumps(problem_body(
-            "unavailable", f"The sandbox holds its maximum of {settings.max_connections} connections; "
-            f"ask again in {settings.retry_after} seconds.", settings.docs_url)).encode()
+        self.body = json.dumps(
+            problem_body(
+                "unavailable",
+                f"The sandbox holds its maximum of {settings.max_connections} connections; "
+                f"ask again in {settings.retry_after} seconds.",
+                settings.docs_url,
+            )
+        ).encode()
         self.retry_after = str(settings.retry_after).encode()
 
     async def __call__(self, scope, receive, send):
-        await send({"type": "http.response.start", "status": 503, "headers": [
-            (b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(self.body)).encode()),
-            (b"retry-after", self.retry_after), (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [
+                    (b"content-type", PROBLEM_JSON.encode()),
+                    (b"content-length", str(len(self.body)).encode()),
+                    (b"retry-after", self.retry_after),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": self.body})
 
 
@@ -74,24 +96,32 @@ class _WithTlsExtension:
 
 def tls_extension(ssl_object) -> dict:
     """The ASGI TLS extension of a connection; `client_cert` (sandbox-specific) is the parsed leaf."""
-    tls = {"client_cert_chain": [], "client_cert_name": None, "client_cert_error": None, "client_cert": None,
-           "tls_version": None, "cipher_suite": None}
+    tls: dict[str, Any] = {
+        "client_cert_chain": [],
+        "client_cert_name": None,
+        "client_cert_error": None,
+        "client_cert": None,
+        "tls_version": None,
+        "cipher_suite": None,
+    }
     der = ssl_object.getpeercert(binary_form=True)
     if der:
         cert = x509.load_der_x509_certificate(der)
         tls["client_cert"] = cert
         tls["client_cert_chain"] = [cert.public_bytes(serialization.Encoding.PEM).decode()]
-        tls["client_cert_name"] = cert.subject.rfc4514_string()  # for display only: identity is read from the parsed name
+        tls["client_cert_name"] = (
+            cert.subject.rfc4514_string()
+        )  # for display only: identity is read from the parsed name
     return tls
 
 
 class SandboxProtocol(H11Protocol):
     settings: ConnectionSettings  # set on the subclass `protocol_class` makes
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.limit_concurrency = None  # the cap is applied per connection below, with a problem+json answer
-        self._header_timer = None
+        self._header_timer: asyncio.TimerHandle | None = None
         self._head = bytearray()  # the start of the request head being received, to tell 414 from 431
         self._protocol_error: h11.RemoteProtocolError | None = None
         next_event = self.conn.next_event
@@ -103,7 +133,7 @@ class SandboxProtocol(H11Protocol):
                 self._protocol_error = exc
                 raise
 
-        self.conn.next_event = watched_next_event
+        self.conn.next_event = watched_next_event  # type: ignore[method-assign]  # this connection only: keeps the error uvicorn swallows
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -162,7 +192,9 @@ class SandboxProtocol(H11Protocol):
             code, what = "headers-too-large", "headers"
         else:
             code, what = "uri-too-long", "request line"
-        body = problem_body(code, f"The request's {what} exceed the {limit // 1024} KiB this server reads.", self.settings.docs_url)
+        body = problem_body(
+            code, f"The request's {what} exceed the {limit // 1024} KiB this server reads.", self.settings.docs_url
+        )
         status = body["status"]
         self.transport.write(problem_bytes(f"HTTP/1.1 {status} {body['title']}\r\n".encode(), body))
         self.transport.close()

@@ -21,7 +21,7 @@ electricity-only release) is neither listed nor served.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from perseus.paths import GENERATED
 from perseus.releases import Release, all_releases
@@ -37,7 +37,11 @@ API_OF_PATH = {
 
 @lru_cache(maxsize=1)
 def _served() -> tuple[Release, ...]:
-    return tuple(sorted((r for r in all_releases() if r.label in SERVED_APIS), key=lambda r: (SERVED_APIS.index(r.label), r.version)))
+    return tuple(
+        sorted(
+            (r for r in all_releases() if r.label in SERVED_APIS), key=lambda r: (SERVED_APIS.index(r.label), r.version)
+        )
+    )
 
 
 def served_releases() -> list[Release]:
@@ -45,7 +49,7 @@ def served_releases() -> list[Release]:
     return list(_served())
 
 
-@lru_cache(maxsize=None)
+@cache
 def newest(label: str) -> Release:
     return max((r for r in _served() if r.label == label), key=lambda r: r.version)
 
@@ -56,7 +60,7 @@ def newest_releases() -> list[Release]:
     return [newest(label) for label in SERVED_APIS]
 
 
-@lru_cache(maxsize=None)
+@cache
 def document(ref: str) -> dict:
     return json.loads((GENERATED / "openapi" / f"{ref}.json").read_text())
 
@@ -77,7 +81,7 @@ class ReleasePrefix:
             if head in self.refs:
                 raw = scope.get("raw_path") or path.encode()
                 scope["path"] = "/" + rest
-                scope["raw_path"] = raw[len(head) + 1:] or b"/"
+                scope["raw_path"] = raw[len(head) + 1 :] or b"/"
                 scope.setdefault("state", {})["release"] = head
         await self.app(scope, receive, send)
 
@@ -103,14 +107,17 @@ def _fit(value, schema: dict, components: dict):
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         closed = schema.get("additionalProperties") is False
-        return {k: (_fit(v, properties[k], components) if k in properties else v)
-                for k, v in value.items() if k in properties or not closed}
+        return {
+            k: (_fit(v, properties[k], components) if k in properties else v)
+            for k, v in value.items()
+            if k in properties or not closed
+        }
     if isinstance(value, list) and isinstance(schema.get("items"), dict):
         return [_fit(v, schema["items"], components) for v in value]
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(ref: str, class_name: str):
     import jsonschema_rs
 
@@ -118,12 +125,18 @@ def _validator(ref: str, class_name: str):
     return jsonschema_rs.Draft202012Validator(schema)
 
 
-@lru_cache(maxsize=None)
+@cache
 def offers(release: Release, source) -> bool:
     """Whether the release can carry the source's readings (an electricity-only release carries no gas)."""
     quantity = {"value": 1.0, "unitCode": source.unit}
-    reading = {"type": source.type, "from": "2025-01-01T00:00:00Z", "to": "2025-01-01T00:30:00Z",
-               "takenAt": "2025-01-02T01:00:00Z", "energy": quantity, "cumulative": quantity}
+    reading = {
+        "type": source.type,
+        "from": "2025-01-01T00:00:00Z",
+        "to": "2025-01-01T00:30:00Z",
+        "takenAt": "2025-01-02T01:00:00Z",
+        "energy": quantity,
+        "cumulative": quantity,
+    }
     return _validator(release.ref, "Reading").is_valid(reading)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 import sys
 import threading
+from datetime import UTC
 
 import uvicorn
 
@@ -19,17 +20,29 @@ def uvicorn_config(config: SandboxConfig, app=None, **extra) -> uvicorn.Config:
     from perseus.sandbox.protocol import ConnectionSettings, protocol_class
 
     app = app or create_app(config)
-    settings = ConnectionSettings(config.header_timeout, config.max_connections, config.max_head_bytes,
-                                  config.retry_after, config.docs_url)
-    options: dict = dict(host=config.host, port=config.port, log_level="warning", access_log=False,
-                         h11_max_incomplete_event_size=config.max_head_bytes, timeout_keep_alive=config.idle_timeout,
-                         http=protocol_class(settings), **extra)
+    settings = ConnectionSettings(
+        config.header_timeout, config.max_connections, config.max_head_bytes, config.retry_after, config.docs_url
+    )
+    options: dict = dict(
+        host=config.host,
+        port=config.port,
+        log_level="warning",
+        access_log=False,
+        h11_max_incomplete_event_size=config.max_head_bytes,
+        timeout_keep_alive=config.idle_timeout,
+        http=protocol_class(settings),
+        **extra,
+    )
     if config.tls:
         from perseus.sandbox.tls import ensure_tls_files
 
         files = ensure_tls_files(config.tls_dir, list(default_clients(config.started)))
-        options.update(ssl_certfile=str(files.server_cert), ssl_keyfile=str(files.server_key),
-                       ssl_ca_certs=str(files.ca_cert), ssl_cert_reqs=ssl.CERT_REQUIRED)
+        options.update(
+            ssl_certfile=str(files.server_cert),
+            ssl_keyfile=str(files.server_key),
+            ssl_ca_certs=str(files.ca_cert),
+            ssl_cert_reqs=ssl.CERT_REQUIRED,
+        )
     return uvicorn.Config(app, **options)
 
 
@@ -43,8 +56,10 @@ def banner(config: SandboxConfig, port: int, trust_anchor) -> str:
             credential = f"certificate {config.tls_dir / 'clients' / (client.id + '.pem')} with {credential}"
         lines.append(f"  {client.id:<12} {credential}  ({client.description})")
     if config.tls:
-        lines.append(f"  CA: {config.tls_dir / 'ca.pem'} (clients must present a certificate it issued, "
-                     "and the token bound to it)")
+        lines.append(
+            f"  CA: {config.tls_dir / 'ca.pem'} (clients must present a certificate it issued, "
+            "and the token bound to it)"
+        )
     lines.append(f"trust anchor: {trust_anchor}")
     lines.append("  (the CA of the signed provenance records, also served at /trust-anchor.pem)")
     lines.append("Scenarios: header X-Perseus-Scenario or data source id scenario-<name>; see docs/sandbox.md")
@@ -53,13 +68,13 @@ def banner(config: SandboxConfig, port: int, trust_anchor) -> str:
 
 def warm() -> None:
     """Synthesise every meter in the background, so that first requests are as fast as later ones."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from perseus.sandbox.catalogue import CATALOGUE, SOURCES
 
     def run():
         for source in SOURCES.values():
-            CATALOGUE.series(source, datetime.now(timezone.utc))
+            CATALOGUE.series(source, datetime.now(UTC))
 
     threading.Thread(target=run, name="sandbox-warm", daemon=True).start()
 
@@ -90,8 +105,8 @@ def serve(config: SandboxConfig) -> int:
 class RunningSandbox:
     """A sandbox served by uvicorn in a background thread (tests, benchmark, documentation checks).
 
-        with RunningSandbox(SandboxConfig(port=0)) as sandbox:
-            urlopen(sandbox.url + "/heartbeat")
+    with RunningSandbox(SandboxConfig(port=0)) as sandbox:
+        urlopen(sandbox.url + "/heartbeat")
     """
 
     def __init__(self, config: SandboxConfig, app=None):
@@ -104,7 +119,7 @@ class RunningSandbox:
     def url(self) -> str:
         return f"{'https' if self.config.tls else 'http'}://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "RunningSandbox":
+    def __enter__(self) -> RunningSandbox:
         import time
 
         self.thread.start()

@@ -85,16 +85,19 @@ def ensure_signers(folder: Path) -> Signers:
     folder.mkdir(parents=True, exist_ok=True)
     ca = _load(folder, "sandbox-ca")
     renewed = ca is None
-    if renewed:
+    if ca is None:
         ca = _save(folder, "sandbox-ca", keys.create_ca("sandbox"))
     members = {}
-    for stem, member, organisation, role in (("edp", EDP_MEMBER, "Perseus sandbox EDP", EDP),
-                                             ("cap", CAP_MEMBER, "Perseus sandbox CAP", CAP)):
+    for stem, member, organisation, role in (
+        ("edp", EDP_MEMBER, "Perseus sandbox EDP", EDP),
+        ("cap", CAP_MEMBER, "Perseus sandbox CAP", CAP),
+    ):
         issued = None if renewed else _load(folder, stem)
         if issued is not None and not _holds(issued, ca, role):  # e.g. made before roles were URIs
             issued = None
-        members[stem] = issued or _save(folder, stem, keys.create_member(
-            ca, member=member, organisation=organisation, roles=[role]))
+        members[stem] = issued or _save(
+            folder, stem, keys.create_member(ca, member=member, organisation=organisation, roles=[role])
+        )
     return Signers(folder / "sandbox-ca.pem", ca, members["edp"], members["cap"])
 
 
@@ -117,8 +120,16 @@ KEPT_RECORDS = 4096
 _records: OrderedDict[tuple, dict] = OrderedDict()
 
 
-def meter_data_record(signers: Signers, source, readings, start: dt.datetime, end: dt.datetime,
-                      now: dt.datetime, recipient: str, service: str | None = None) -> dict:
+def meter_data_record(
+    signers: Signers,
+    source,
+    readings,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    recipient: str,
+    service: str | None = None,
+) -> dict:
     """The EDP's signed record (origin and transfer to `recipient`) for MeterData of `source` holding
     `readings` (catalogue.Collected) for [start, end): only the first and last reading are read, for the metering
     period and the collection time; a period without readings is recorded as asked, Missing.
@@ -138,11 +149,19 @@ def meter_data_record(signers: Signers, source, readings, start: dt.datetime, en
     return record
 
 
-def _sign_meter_data(signers: Signers, source, readings, start: dt.datetime, end: dt.datetime,
-                     now: dt.datetime, recipient: str, service: str | None) -> dict:
+def _sign_meter_data(
+    signers: Signers,
+    source,
+    readings,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    recipient: str,
+    service: str | None,
+) -> dict:
+    from perseus.calculator.instants import z
     from perseus.provenance.edp import sign_meter_data
     from perseus.sandbox.catalogue import expected_half_hours
-    from perseus.calculator.instants import z
 
     if readings.count:
         ends = readings.ends()
@@ -151,9 +170,17 @@ def _sign_meter_data(signers: Signers, source, readings, start: dt.datetime, end
         ends = [{"type": source.type, "from": z(whole[0]), "to": z(whole[1]), "takenAt": z(whole[2])}]
     missing = "Complete" if readings.count == expected_half_hours(start, end) else "Missing"
     summary = {"data": ends, "location": {"ukPostcodeOutcode": source.outcode}}
-    signed = sign_meter_data(summary, key=signers.edp.key, cert_chain=[signers.edp.certificate], cap=recipient,
-                             missing=missing, account=f"sandbox-account-{source.archetype}", service=service,
-                             source_id=source.id, measure="import")
+    signed = sign_meter_data(
+        summary,
+        key=signers.edp.key,
+        cert_chain=[signers.edp.certificate],
+        cap=recipient,
+        missing=missing,
+        account=f"sandbox-account-{source.archetype}",
+        service=service,
+        source_id=source.id,
+        measure="import",
+    )
     return signed["provenance"]
 
 
@@ -162,5 +189,12 @@ def emissions_record(signers: Signers, report: dict, inbound: list[dict], outcod
     transferring the calculation to `recipient`."""
     from perseus.provenance.build import sign_report
 
-    return sign_report(report, key=signers.cap.key, cert_chain=[signers.cap.certificate], inbound_records=inbound,
-                       fsp=recipient, trust_anchor=signers.anchor_pem, outcode=outcode)
+    return sign_report(
+        report,
+        key=signers.cap.key,
+        cert_chain=[signers.cap.certificate],
+        inbound_records=inbound,
+        fsp=recipient,
+        trust_anchor=signers.anchor_pem,
+        outcode=outcode,
+    )

@@ -11,11 +11,17 @@ import json
 from collections import defaultdict
 
 from perseus.corpus import (
-    aspects, all_payloads, differences, load_index, openapi_names, registry_names, strict_profiles,
+    all_payloads,
+    aspects,
+    differences,
+    load_index,
+    openapi_names,
+    registry_names,
+    strict_profiles,
 )
 from perseus.paths import GENERATED
 from perseus.releases import all_releases, registry_counterpart
-from perseus.site.markdown import cell, table
+from perseus.site.markdown import table
 
 PAGE = "registry/index.md"
 
@@ -44,9 +50,23 @@ def _comparisons() -> str:
         counterpart = registry_counterpart(release)
         for strict in (False, True) if release.ref in strict_refs else (False,):
             checked, differing = counts[(release.ref, strict)]
-            what = "reproduces it" if release.deployed else "builds on it" if counterpart in _ancestors(release) else "compared with it"
-            rows.append([f"[{release.ref}](../specifications/{release.ref}.md)", _profile(release.ref, strict),
-                         f"{counterpart.ref} ({what})" if counterpart else "–", checked, checked - differing, differing])
+            what = (
+                "reproduces it"
+                if release.deployed
+                else "builds on it"
+                if counterpart in _ancestors(release)
+                else "compared with it"
+            )
+            rows.append(
+                [
+                    f"[{release.ref}](../specifications/{release.ref}/index.md)",
+                    _profile(release.ref, strict),
+                    f"{counterpart.ref} ({what})" if counterpart else "–",
+                    checked,
+                    checked - differing,
+                    differing,
+                ]
+            )
     return table(["release", "profile", "registry's document", "payloads compared", "same verdict", "different"], rows)
 
 
@@ -67,9 +87,17 @@ def _differences() -> str:
             continue
         kind = " (a fix: the reproductions depart from the registry's documents here)" if aspect.fix else ""
         out.append(f"### {aspect.title}{kind}\n\n{aspect.reason}\n")
-        rows = [[f"`{d.payload.file}`", d.payload.summary, d.release, _profile(d.release, d.strict), d.ours,
-                 f"{d.theirs} ({d.registry_document})"]
-                for d in found]
+        rows = [
+            [
+                f"`{d.payload.file}`",
+                d.payload.summary,
+                d.release,
+                _profile(d.release, d.strict),
+                d.ours,
+                f"{d.theirs} ({d.registry_document})",
+            ]
+            for d in found
+        ]
         out.append(table(["payload", "what it is", "release", "profile", "verdict here", "registry's verdict"], rows))
     return "\n".join(out)
 
@@ -88,7 +116,9 @@ def _names() -> str:
             mine, registry = ours[key], theirs[key] if key != "security_scheme" else [theirs[key]]
             cells.append(_compare_names(key, mine, registry))
         rows.append([release.ref, counterpart.ref, *cells])
-    return table(["release", "registry's document", "operation ids", "tags", "component schemas", "security scheme"], rows)
+    return table(
+        ["release", "registry's document", "operation ids", "tags", "component schemas", "security scheme"], rows
+    )
 
 
 def _compare_names(key: str, mine, registry) -> str:
@@ -98,8 +128,11 @@ def _compare_names(key: str, mine, registry) -> str:
     mine, registry = set(mine), set(registry)
     if mine == registry:
         return "the registry's"
-    quoted = (lambda names: ", ".join(sorted(names))) if key == "operations" else (
-        lambda names: ", ".join(f"`{n}`" for n in sorted(names)))
+    quoted = (
+        (lambda names: ", ".join(sorted(names)))
+        if key == "operations"
+        else (lambda names: ", ".join(f"`{n}`" for n in sorted(names)))
+    )
     if registry <= mine:
         return f"the registry's, and {quoted(mine - registry)}"
     parts = [f"not {quoted(registry - mine)}"]
@@ -115,6 +148,7 @@ def page() -> str:
     payloads = all_payloads()
     classes = sorted({p.cls for p in payloads})
     out = [
+        "---\ntitle: Differences from the registry\n---\n",
         "# Differences from the registry\n",
         "The registry publishes the scheme's API documents; the releases here reproduce each of them "
         "(`reproduces` in `governance/releases.yaml`) and add the project's own. This page lists every "

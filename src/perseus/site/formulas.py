@@ -20,7 +20,7 @@ def _name(identifier: str) -> str:
 
 
 def _node(node: ast.AST, parent: int = 0) -> str:
-    if isinstance(node, ast.Constant):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
         return f"<mn>{node.value:g}</mn>" if isinstance(node.value, float) else f"<mn>{node.value}</mn>"
     if isinstance(node, ast.Name):
         return _name(node.id)

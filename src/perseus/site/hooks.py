@@ -1,65 +1,94 @@
-"""MkDocs hook: renders the pages and downloads from the sources at build time, and the nav to them."""
+"""MkDocs hook: renders the pages and downloads from the sources at build time, and the nav to them.
+
+Each section's pages and images are kept in the build cache under the hash of the sources
+(perseus.build_cache), so a second build with nothing changed renders only the Markdown.
+"""
 
 from __future__ import annotations
 
+import importlib
 import re
+import shutil
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
 
-from perseus.paths import ROOT
-from perseus.site import (
-    api,
-    benchmarks,
-    changes,
-    differences,
-    downloads,
-    factors,
-    governance,
-    methodologies,
-    permissions,
-    sandbox,
-    specifications,
-)
+from perseus import build_cache as cache
+from perseus import publication
+from perseus.paths import DOCS, ROOT
+from perseus.site import benchmarks, drawings, sandbox
 
-# Hand-written pages first, then one nav section per rendered module.
+# Hand-written pages first, then one nav section per rendered module (perseus.site.<name>).
 HAND_WRITTEN = [
     {"Home": "index.md"},
     {"Implementer's guide": "guide.md"},
     {"Sandbox": "sandbox.md"},
     {"Provenance": "provenance.md"},
     {"Running at scale": "scale.md"},
+    {"Glossary": "glossary.md"},
 ]
 SECTIONS = (
-    ("Data specifications", specifications),
-    ("Differences from the registry", differences),
-    ("API reference", api),
-    ("Methodologies", methodologies),
-    ("Factors", factors),
-    ("Permission texts", permissions),
-    ("Governance", governance),
-    ("Changes", changes),
-    ("Downloads", downloads),
+    ("Data specifications", "specifications"),
+    ("Differences from the registry", "differences"),
+    ("Latest versions", "latest"),
+    ("API reference", "api"),
+    ("Methodologies", "methodologies"),
+    ("Factors", "factors"),
+    ("Permission texts", "permissions"),
+    ("Conformance", "conformance"),
+    ("Governance", "governance"),
+    ("Changes", "changes"),
+    ("Downloads", "downloads"),
+    (None, "drawings"),  # images only
 )
 
 _rendered: dict[str, str] = {}
+_assets: dict[str, bytes] = {}
+_copies: dict[str, str] = {}
+_markers: dict[str, str] = {}
+
+
+def render_section(name: str) -> dict:
+    """A section's pages, images, nav entries and files to copy, made from the sources."""
+    from perseus.site import nav
+
+    module = importlib.import_module(f"perseus.site.{name}")
+    pages = module.pages()
+    assets: dict[str, bytes] = getattr(module, "assets", dict)()  # after pages: some are made while rendering them
+    return {
+        "pages": pages,
+        "assets": assets,
+        "nav": nav.entries(name, list(pages)),
+        "copies": getattr(module, "copies", dict)(),
+    }
 
 
 def on_config(config):
-    _rendered.clear()
+    config["site_url"] = config.get("site_url") or publication.site_url()
+    config["repo_url"] = config.get("repo_url") or publication.REPOSITORY_URL
+    for store in (_rendered, _assets, _copies, _markers):
+        store.clear()
     nav = list(HAND_WRITTEN)
-    for title, section in SECTIONS:
-        pages = section.pages()
-        _rendered.update(pages)
-        nav.append({title: [_nav_entry(uri) for uri in pages]})
+    key = cache.sources_digest()
+    for title, name in SECTIONS:
+        section = cache.cached(f"section-{name}", key, lambda name=name: render_section(name))
+        _rendered.update(section["pages"])
+        _assets.update(section["assets"])
+        _copies.update(section["copies"])
+        if title:
+            nav.append({title: section["nav"]})
+    _markers.update(
+        cache.cached(
+            "page-markers",
+            key,
+            lambda: {
+                **{marker: render() for marker, render in sandbox.MARKERS.items()},
+                drawings.MARKER: drawings.figure_markdown(),
+            },
+        )
+    )
     config["nav"] = nav
     return config
-
-
-def _nav_entry(uri: str):
-    """Index pages take their own heading; the others are named by their version, e.g. `edp-cap@2025-10-27`."""
-    stem = uri.rsplit("/", 1)[-1].removesuffix(".md")
-    return uri if stem == "index" else {stem.replace("..", " → "): uri}
 
 
 def readme_commands() -> str:
@@ -82,27 +111,39 @@ def makefile_recipe(target: str) -> str:
     return "```sh\n" + "\n".join(lines) + "\n```"
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    from perseus.provenance import drawing
+def abbreviations() -> str:
+    """Every acronym of the glossary as a Markdown abbreviation, so each page explains it on hover."""
+    text = (DOCS / "glossary.md").read_text()
+    found = re.findall(r"^([A-Z][A-Za-z0-9]*[A-Z0-9])\n:   ([^\n]+?)\.(?=\s|$)", text, flags=re.M)
+    plain = lambda t: re.sub(r"\[([^]]+)\]\([^)]+\)", r"\1", t).replace("`", "")  # noqa: E731
+    return "\n".join(f"*[{term}]: {plain(definition)}" for term, definition in found if term.isupper())
 
-    if drawing.MARKER in markdown:
-        markdown = markdown.replace(drawing.MARKER, drawing.markdown_figure())
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    for marker, text in _markers.items():
+        markdown = markdown.replace(marker, text)
     if benchmarks.MARKER in markdown:
         markdown = markdown.replace(benchmarks.MARKER, benchmarks.figures_markdown())
     if benchmarks.QUERIES_MARKER in markdown:
         markdown = markdown.replace(benchmarks.QUERIES_MARKER, benchmarks.queries_markdown())
-    markdown = sandbox.render(markdown.replace("<!-- readme-commands -->", readme_commands()))
-    return re.sub(r"<!-- makefile:(\w+) -->", lambda m: makefile_recipe(m.group(1)), markdown)
+    markdown = markdown.replace("<!-- readme-commands -->", readme_commands())
+    markdown = re.sub(r"<!-- makefile:(\w+) -->", lambda m: makefile_recipe(m.group(1)), markdown)
+    return markdown + "\n\n" + abbreviations() + "\n"
 
 
 def on_files(files: Files, config) -> Files:
     for uri, text in _rendered.items():
         files.append(File.generated(config, uri, content=text))
-    for _, section in SECTIONS:
-        for uri, content in getattr(section, "assets", dict)().items():
-            files.append(File.generated(config, uri, content=content))
+    for uri, content in _assets.items():
+        files.append(File.generated(config, uri, content=content))
     return files
 
 
 def on_post_build(config) -> None:
-    downloads.copy_into(Path(config["site_dir"]))
+    # Downloads are copied after the build rather than handed to MkDocs, which would render
+    # the Markdown ones (permission texts, review packs) as pages instead of serving them as they are.
+    site = Path(config["site_dir"])
+    for uri, source in _copies.items():
+        target = site / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / source, target)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 
 from perseus.calculator.instants import year_month
-from perseus.governance import all_statuses
 from perseus.methodology.documents import CompiledMethodology, all_methodologies
-from perseus.site import charts
+from perseus.site import artefacts, charts
+from perseus.site.downloads import download_link
 from perseus.site.formulas import mathml
-from perseus.site.markdown import table
+from perseus.site.markdown import key_values, table
+from perseus.site.status import badge, standing
 from perseus.site.worked import blended_year, example
 
-BLENDED_CHART = "methodologies/blended-year.png"
+BLENDED_CHART = "methodologies/blended-year.svg"
 
 
 def _formulas(m: CompiledMethodology) -> str:
@@ -38,21 +39,41 @@ def _formulas(m: CompiledMethodology) -> str:
 def _rules(m: CompiledMethodology) -> str:
     doc, out = m.document, []
     if rule := doc.get("factorSetRule"):
-        out.append(f"### Factor-set rule\n\n{rule['description']}\n\n"
-                   + table(["publisher", "activity", "unit basis", "gases", "set", "when missing"],
-                           [[rule["publisher"], rule["activity"], rule["unitBasis"], rule["ghg"], rule["setYear"],
-                             rule["whenMissing"]]]))
+        out.append(
+            f"### Factor-set rule\n\n{rule['description']}\n\n"
+            + table(
+                ["publisher", "activity", "unit basis", "gases", "set", "when missing"],
+                [
+                    [
+                        rule["publisher"],
+                        rule["activity"],
+                        rule["unitBasis"],
+                        rule["ghg"],
+                        rule["setYear"],
+                        rule["whenMissing"],
+                    ]
+                ],
+            )
+        )
     if rule := doc.get("calorificValueRule"):
-        out.append(f"### Calorific-value rule\n\n{rule['description']}\n\n"
-                   f"Order of precedence: {', '.join(rule['precedence'])}; accepted range "
-                   f"{rule['minimumMegajoulesPerCubicMetre']}–{rule['maximumMegajoulesPerCubicMetre']} MJ/m³.\n")
+        out.append(
+            f"### Calorific-value rule\n\n{rule['description']}\n\n"
+            f"Order of precedence: {', '.join(rule['precedence'])}; accepted range "
+            f"{rule['minimumMegajoulesPerCubicMetre']}–{rule['maximumMegajoulesPerCubicMetre']} MJ/m³.\n"
+        )
     aggregation = doc["aggregation"]
-    out.append(f"### Aggregation and rounding\n\n{aggregation['description']} "
-               f"Rounding: {doc['rounding']['decimals']} decimals, {doc['rounding']['mode']}, "
-               f"once, at the {doc['rounding']['appliesTo'].replace('-', ' ')}.\n")
-    out.append("### Data-quality rules\n\n" + table(["rule", "outcome", "what it says"],
-                                                     [[f"`{r['code']}`", r["outcome"], r["description"]]
-                                                      for r in doc["dataQualityRules"]]))
+    out.append(
+        f"### Aggregation and rounding\n\n{aggregation['description']} "
+        f"Rounding: {doc['rounding']['decimals']} decimals, {doc['rounding']['mode']}, "
+        f"once, at the {doc['rounding']['appliesTo'].replace('-', ' ')}.\n"
+    )
+    out.append(
+        "### Data-quality rules\n\n"
+        + table(
+            ["rule", "outcome", "what it says"],
+            [[f"`{r['code']}`", r["outcome"], r["description"]] for r in doc["dataQualityRules"]],
+        )
+    )
     return "\n".join(out)
 
 
@@ -67,7 +88,9 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
     varies within the month), the factor set a month used, and the monthly figure of the report."""
     doc = m.document
     (sources,) = ex.report["sources"]
-    set_of = {month: d["version"] for d in sources["datasets"] if d["role"] == "emission-factors" for month in d["months"]}
+    set_of = {
+        month: d["version"] for d in sources["datasets"] if d["role"] == "emission-factors" for month in d["months"]
+    }
     figures = {e["from"][:7]: e["emissions"]["value"] for e in ex.report["data"]}
     head = ["month", "half-hours"]
     for i in doc["inputs"]:
@@ -78,7 +101,7 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
     rows = []
     for _, f in ex.figures.iterrows():
         month = year_month(f["month"])
-        row = [f"<td>{month}</td>", _cell(f"{month}:count", int(f["present"]), 0)]
+        row = [month, _cell(f"{month}:count", int(f["present"]), 0)]
         for i in doc["inputs"]:
             name = i["name"]
             low, high = f[f"min:{name}"], f[f"max:{name}"]
@@ -87,7 +110,10 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
             elif low == high:
                 row.append(_cell(f"{month}:{name}", low))
             else:
-                row.append(f'<td data-key="{month}:{name}" data-min="{low!r}" data-max="{high!r}">{low:g}–{high:g}</td>')
+                row.append(
+                    f'<td data-key="{month}:{name}" data-min="{float(low)!r}" data-max="{float(high)!r}">'
+                    f"{low:g}–{high:g}</td>"
+                )
             if i["source"] == "emission-factors":
                 row.append(f"<td>{set_of[month]}</td>")
         row += [_cell(f"{month}:{step['name']}", f[f"sum:{step['name']}"], 3) for step in doc["steps"]]
@@ -95,48 +121,80 @@ def _worked_rows(m: CompiledMethodology, ex) -> tuple[list[str], list[list[str]]
     return head, rows
 
 
+def _worked_table(ref: str, head: list[str], rows: list[list[str]]) -> str:
+    """A row per quantity and a column per month: a methodology has more inputs and steps than its example has
+    months, and a column each would run off the page."""
+    months = "".join(f'<th scope="col">{row[0]}</th>' for row in rows)
+    body = "".join(
+        f'<tr><th scope="row">{label}</th>' + "".join(row[i] for row in rows) + "</tr>"
+        for i, label in enumerate(head[1:], start=1)
+    )
+    return (
+        f'<table class="worked-example" data-methodology="{ref}"><thead><tr><th scope="col">{head[0]}</th>'
+        f"{months}</tr></thead><tbody>{body}</tbody></table>\n"
+    )
+
+
 def _worked(m: CompiledMethodology) -> tuple[str, dict[str, bytes]]:
     ex = example(m.ref)
     head, rows = _worked_rows(m, ex)
     request = ex.request
-    chart_uri = f"methodologies/{m.ref}-half-hourly.png"
+    with_intensity = m.uses("grid-intensity")  # the annual-factor methods use none, so none is drawn
+    chart_name = f"{m.ref}-half-hourly.svg"
     text = [
         "## Worked example\n",
         f"Computed by the reference calculator when this site was built, on **synthetic** data "
         f"(`perseus synth --archetype {request.archetype} --seed {request.seed}`, "
         f"{request.start:%Y-%m-%d} to {request.end:%Y-%m-%d}, outcode {request.outcode}). {ex.note} "
         "Each column is what the calculation core computed for the month from this page's inputs and steps.\n",
-        f"![Half-hourly consumption{' and grid intensity' if m.uses('grid-intensity') else ''} of the worked example]"
-        f"({m.ref}-half-hourly.png)\n",
-        f'<table class="worked-example" data-methodology="{m.ref}"><thead><tr>'
-        + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
-        + "".join("<tr>" + "".join(r) + "</tr>" for r in rows) + "</tbody></table>\n",
+        charts.figure(
+            chart_name,
+            f"Half-hourly consumption{' and grid intensity' if with_intensity else ''} of the worked example",
+        ),
+        _worked_table(m.ref, head, rows),
     ]
-    return "\n".join(text), {chart_uri: charts.half_hourly(ex.readings)}
+    return "\n".join(text), {f"methodologies/{chart_name}": charts.half_hourly(ex.readings, with_intensity)}
 
 
-def methodology_page(m: CompiledMethodology, status: str) -> tuple[str, dict[str, bytes]]:
+def methodology_page(m: CompiledMethodology) -> tuple[str, dict[str, bytes]]:
     doc = m.document
     worked, assets = _worked(m)
+    page = f"methodologies/{m.ref}.md"
+    facts = artefacts.related(m.ref, page) + [
+        ("Energy type", doc["energyType"]),
+        ("Scope", doc["scope"]),
+        ("Published as", f"`{m.uri}`"),
+        ("Download", download_link(f"methodologies/{m.ref}.yaml", f"{m.ref}.yaml", 2)),
+    ]
     parts = [
+        f"---\ntitle: {m.ref} (methodology)\nsearch:\n  boost: 2\n---\n",  # what most readers search for
         f"# {doc['title']} ({m.ref})\n",
-        table(["", ""], [["status", status], ["energy type", doc["energyType"]], ["scope", doc["scope"]],
-                         ["decision", doc.get("decision", "")], ["published as", f"`{m.uri}`"]]),
+        key_values(facts),
         f"{doc['description']}\n",
         "## Formula\n\nEach step applies to every half-hour, in this order; the calculator runs exactly these "
         "expressions.\n",
         _formulas(m),
-        "### Inputs\n\n" + table(["name", "unit", "from", "description"],
-                                  [[f"`{i['name']}`", i["unit"], i["source"], i["description"]] for i in doc["inputs"]]),
+        "### Inputs\n\n"
+        + table(
+            ["name", "unit", "from", "description"],
+            [[f"`{i['name']}`", i["unit"], i["source"], i["description"]] for i in doc["inputs"]],
+        ),
     ]
     if doc.get("parameters"):
-        parts.append("### Parameters\n\n" + table(["name", "unit", "default", "source", "description"],
-                                                   [[f"`{p['name']}`", p["unit"], p["default"], p["source"], p["description"]]
-                                                    for p in doc["parameters"]]))
+        parts.append(
+            "### Parameters\n\n"
+            + table(
+                ["name", "unit", "default", "source", "description"],
+                [[f"`{p['name']}`", p["unit"], p["default"], p["source"], p["description"]] for p in doc["parameters"]],
+            )
+        )
     parts += [_rules(m), worked]
-    if m.status == "approved":
-        parts.append("## A blended year\n\nMonthly emissions of a synthetic café with electricity and gas, computed "
-                     "with the default methodologies at build time.\n\n![Monthly emissions by energy type](blended-year.png)\n")
+    if standing(m.ref).status in artefacts.CURRENT:
+        parts.append(
+            "## A blended year\n\nMonthly emissions of a synthetic café with electricity and gas, computed "
+            "with the default methodologies at build time.\n\n"
+            + charts.figure("blended-year.svg", "Monthly emissions by energy type")
+        )
     return "\n".join(parts), assets
 
 
@@ -144,19 +202,27 @@ _assets: dict[str, bytes] = {}
 
 
 def pages() -> dict[str, str]:
-    statuses = all_statuses()
     out, rows = {}, []
     _assets.clear()
     for m in all_methodologies():
-        status = statuses[m.ref].status if m.ref in statuses else m.status
-        page, assets = methodology_page(m, status)
+        page, assets = methodology_page(m)
         out[f"methodologies/{m.ref}.md"] = page
         _assets.update(assets)
-        rows.append([f"[{m.ref}]({m.ref}.md)", m.document["title"], m.energy_type, m.document["scope"], status])
+        rows.append(
+            [
+                f"[{m.ref}]({m.ref}.md)",
+                m.document["title"],
+                m.energy_type,
+                m.document["scope"],
+                badge(standing(m.ref).status),
+            ]
+        )
     _assets[BLENDED_CHART] = charts.monthly_by_type(blended_year())
-    index = ("# Methodologies\n\nHow consumption becomes emissions. Each methodology is one YAML document in "
-             "`methodologies/`; the calculator runs it and this site typesets the same document.\n\n"
-             + table(["methodology", "title", "energy", "scope", "status"], rows))
+    index = (
+        "---\ntitle: Methodologies\n---\n\n# Methodologies\n\nHow consumption becomes emissions. Each methodology is one YAML document in "
+        "`methodologies/`; the calculator runs it and this site typesets the same document.\n\n"
+        + table(["methodology", "title", "energy", "scope", "status"], rows)
+    )
     return {"methodologies/index.md": index} | out
 
 

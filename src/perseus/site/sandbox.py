@@ -3,7 +3,7 @@ clients and tokens, scenarios, error codes and service level targets. No figure 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from perseus.site.markdown import cell, table
 
@@ -11,13 +11,20 @@ from perseus.site.markdown import cell, table
 def clients() -> str:
     from perseus.sandbox.access import default_clients
 
-    started = datetime(2000, 1, 1, tzinfo=timezone.utc)  # any start: grants are counted back from it
+    started = datetime(2000, 1, 1, tzinfo=UTC)  # any start: grants are counted back from it
     rows = []
     for client in default_clients(started).values():
         ages = sorted({(started.date() - p.granted).days for p in client.permissions})
         granted = ", ".join(f"{days} days before the sandbox started" for days in ages)
-        rows.append([f"`{client.id}`", f"`{client.token}`", client.description, granted,
-                     ", ".join(f"`{p.source}`" for p in client.permissions)])
+        rows.append(
+            [
+                f"`{client.id}`",
+                f"`{client.token}`",
+                client.description,
+                granted,
+                ", ".join(f"`{p.source}`" for p in client.permissions),
+            ]
+        )
     return table(["client", "bearer token", "holds", "granted", "data sources"], rows)
 
 
@@ -25,18 +32,24 @@ def sources() -> str:
     from perseus.sandbox.catalogue import SOURCES
     from perseus.sandbox.config import DATA_START
 
-    span = (f"Every one was commissioned on {DATA_START:%Y-%m-%d} and is read as smart meters are: each half-hour's "
-            "reading is collected at 01:00 UTC the next day and served from then on, so the data moves with the "
-            "clock. A period before the commissioning, or not yet collected, has no readings.\n\n")
-    return span + table(["data source id", "type", "unit", "outcode", "measures"],
-                 [[f"`{s.id}`", s.type, f"`{s.unit}`", f"`{s.outcode}`", ", ".join(s.measures)] for s in SOURCES.values()])
+    span = (
+        f"Every one was commissioned on {DATA_START:%Y-%m-%d} and is read as smart meters are: each half-hour's "
+        "reading is collected at 01:00 UTC the next day and served from then on, so the data moves with the "
+        "clock. A period before the commissioning, or not yet collected, has no readings.\n\n"
+    )
+    return span + table(
+        ["data source id", "type", "unit", "outcode", "measures"],
+        [[f"`{s.id}`", s.type, f"`{s.unit}`", f"`{s.outcode}`", ", ".join(s.measures)] for s in SOURCES.values()],
+    )
 
 
 def scenarios() -> str:
     from perseus.spec_versions import merged_root
 
     enum = merged_root().enums["Scenario"]
-    return table(["scenario", "answer"], [[f"`{name}`", pv.description] for name, pv in enum.permissible_values.items()])
+    return table(
+        ["scenario", "answer"], [[f"`{name}`", pv.description] for name, pv in enum.permissible_values.items()]
+    )
 
 
 def error_codes() -> str:
@@ -48,7 +61,9 @@ def error_codes() -> str:
     out = []
     for code, (status, title) in CODES.items():
         meaning = " ".join(enum.permissible_values[code].description.split())
-        out.append(f"### `{code}` {{#{code}}}\n\nHTTP {status}, title “{title}”. {_sentence(meaning.split(': ', 1)[-1])}\n")
+        out.append(
+            f"### `{code}` {{#{code}}}\n\nHTTP {status}, title “{title}”. {_sentence(meaning.split(': ', 1)[-1])}\n"
+        )
     return "\n".join(out)
 
 
@@ -60,10 +75,14 @@ def sla_targets() -> str:
     from perseus.sla import load_sla
 
     register = load_sla()
-    rows = [[f"`{t.endpoint}`", t.api, f"{t.availabilityPercent:g} %", f"{t.p95LatencyMilliseconds:g} ms", t.window]
-            for t in register.targets]
-    head = (f"Targets `{register.label}@{register.version}` ({register.status}); download: "
-            f'<a href="../downloads/sla/{register.label}@{register.version}.json">JSON</a>. {cell(register.description)}\n\n')
+    rows = [
+        [f"`{t.endpoint}`", t.api, f"{t.availabilityPercent:g} %", f"{t.p95LatencyMilliseconds:g} ms", t.window]
+        for t in register.targets
+    ]
+    head = (
+        f"Targets `{register.label}@{register.version}` ({register.status}); download: "
+        f'<a href="../downloads/sla/{register.label}@{register.version}.json">JSON</a>. {cell(register.description)}\n\n'
+    )
     return head + table(["endpoint", "API", "availability", "p95 latency", "window"], rows)
 
 
@@ -72,22 +91,38 @@ def bounds() -> str:
     from perseus.sandbox.monitoring import KEPT_LATENCIES
 
     config = SandboxConfig()
-    return table(["bound", "value", "beyond it"], [
-        ["period of one request", f"{MAX_MONTHS} months", "422 naming `to` (or `from`)"],
-        ["request target (path and query)", f"{config.max_url_bytes:,} bytes", "414 `uri-too-long`"],
-        ["request headers", f"{config.max_header_bytes:,} bytes", "431 `headers-too-large`"],
-        ["request head (request line and headers) the server reads", f"{config.max_head_bytes // 1024} KiB",
-         "414 `uri-too-long` or 431 `headers-too-large`"],
-        ["time for a request head to arrive, and for a new connection to send one", f"{config.header_timeout:g} seconds",
-         "the connection is closed"],
-        ["idle time between requests on a kept-alive connection", f"{config.idle_timeout:g} seconds", "the connection is closed"],
-        ["open connections", f"{config.max_connections:,}", "503 `unavailable` with `Retry-After`"],
-        ["emissions calculations at once", f"{config.max_calculations}", "202 `DataNotReady` with `Retry-After`"],
-        ["requests per client (default; `--rate-limit`, `--rate-window`)",
-         f"{config.rate_limit:,} per {config.rate_window:g} seconds", "429 `rate-limited` with `Retry-After`"],
-        ["`Retry-After` of deliberate 202, 429 and 503", f"{config.retry_after} seconds", "–"],
-        ["latencies kept per endpoint for the percentiles", f"{KEPT_LATENCIES:,}", "the oldest are dropped"],
-    ])
+    return table(
+        ["bound", "value", "beyond it"],
+        [
+            ["period of one request", f"{MAX_MONTHS} months", "422 naming `to` (or `from`)"],
+            ["request target (path and query)", f"{config.max_url_bytes:,} bytes", "414 `uri-too-long`"],
+            ["request headers", f"{config.max_header_bytes:,} bytes", "431 `headers-too-large`"],
+            [
+                "request head (request line and headers) the server reads",
+                f"{config.max_head_bytes // 1024} KiB",
+                "414 `uri-too-long` or 431 `headers-too-large`",
+            ],
+            [
+                "time for a request head to arrive, and for a new connection to send one",
+                f"{config.header_timeout:g} seconds",
+                "the connection is closed",
+            ],
+            [
+                "idle time between requests on a kept-alive connection",
+                f"{config.idle_timeout:g} seconds",
+                "the connection is closed",
+            ],
+            ["open connections", f"{config.max_connections:,}", "503 `unavailable` with `Retry-After`"],
+            ["emissions calculations at once", f"{config.max_calculations}", "202 `DataNotReady` with `Retry-After`"],
+            [
+                "requests per client (default; `--rate-limit`, `--rate-window`)",
+                f"{config.rate_limit:,} per {config.rate_window:g} seconds",
+                "429 `rate-limited` with `Retry-After`",
+            ],
+            ["`Retry-After` of deliberate 202, 429 and 503", f"{config.retry_after} seconds", "–"],
+            ["latencies kept per endpoint for the percentiles", f"{KEPT_LATENCIES:,}", "the oldest are dropped"],
+        ],
+    )
 
 
 def problem_example() -> str:

@@ -119,7 +119,10 @@ def synthesise_meter(
         daily = noise.normals_at(noise.stream(*rng_key, "day"), days)
         kw = (
             archetype.base_kw * _lognormal(busy, 0.05)
-            + archetype.open_kw * occupied * (1 + archetype.winter_lighting * _winter_weight(calendar.day_of_year)) * _lognormal(busy, 0.12)
+            + archetype.open_kw
+            * occupied
+            * (1 + archetype.winter_lighting * _winter_weight(calendar.day_of_year))
+            * _lognormal(busy, 0.12)
             + archetype.morning_peak_kw * morning * _lognormal(busy, 0.2)
         ) * _lognormal(daily, 0.06)
         kwh = kw * 0.5 * size

@@ -41,7 +41,15 @@ INDEX_BANDS = ((60, "very low"), (140, "low"), (220, "moderate"), (300, "high"),
 
 # Generation mix: the gas share follows the intensity (gas plant emits about 390 g/kWh),
 # solar follows the sun, and the rest is split in these fixed proportions.
-OTHER_SOURCES = {"biomass": 0.09, "coal": 0.0, "imports": 0.17, "nuclear": 0.2, "other": 0.02, "hydro": 0.02, "wind": 0.5}
+OTHER_SOURCES = {
+    "biomass": 0.09,
+    "coal": 0.0,
+    "imports": 0.17,
+    "nuclear": 0.2,
+    "other": 0.02,
+    "hydro": 0.02,
+    "wind": 0.5,
+}
 MIX_ORDER = ("biomass", "coal", "imports", "gas", "nuclear", "other", "hydro", "solar", "wind")
 
 
@@ -74,7 +82,7 @@ class IntensitySeries:
         gas = np.clip(self.forecast / 390.0 * 100.0, 0.0, 85.0)
         solar = np.minimum(22.0 * self.solar, 100.0 - gas)
         rest = 100.0 - gas - solar
-        mix = {"gas": np.round(gas, 1), "solar": np.round(solar, 1)}
+        mix: dict[str, np.ndarray] = {"gas": np.round(gas, 1), "solar": np.round(solar, 1)}
         for fuel, share in OTHER_SOURCES.items():
             if fuel != "wind":
                 mix[fuel] = np.round(rest * share, 1)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from perseus.provenance.synthetic import SYNTHETIC_NOTE, origin_step, step_id, unsigned_record
 from perseus.synth.consumption import MeterSeries
 from perseus.synth.intensity import IntensitySeries
-from perseus.provenance.synthetic import SYNTHETIC_NOTE, origin_step, step_id, unsigned_record
 from perseus.synth.timegrid import HALF_HOUR, iso_z_array
 
 CONSUMPTION_COLUMNS = ("meter", "type", "from", "to", "value", "unitCode")
@@ -20,7 +20,9 @@ def taken_at(starts: np.ndarray) -> np.ndarray:
     return starts.astype("datetime64[D]").astype("datetime64[s]") + np.timedelta64(25, "h")
 
 
-def meter_data(series: MeterSeries, *, outcode: str, archetype: str, seed: int, calorific_value: float | None = None) -> dict:
+def meter_data(
+    series: MeterSeries, *, outcode: str, archetype: str, seed: int, calorific_value: float | None = None
+) -> dict:
     """A MeterData payload for one meter and energy type, labelled synthetic in its provenance."""
     froms = iso_z_array(series.starts)
     tos = iso_z_array(series.starts + HALF_HOUR)
@@ -36,7 +38,7 @@ def meter_data(series: MeterSeries, *, outcode: str, archetype: str, seed: int, 
             "energy": {"value": v, "unitCode": unit},
             "cumulative": {"value": c, "unitCode": unit},
         }
-        for f, t, k, v, c in zip(froms.tolist(), tos.tolist(), taken.tolist(), values, cumulative)
+        for f, t, k, v, c in zip(froms.tolist(), tos.tolist(), taken.tolist(), values, cumulative, strict=True)
     ]
     payload: dict = {"data": readings, "location": {"ukPostcodeOutcode": outcode}}
     if calorific_value is not None and unit == "MTQ":
@@ -65,7 +67,12 @@ def data_sources(series: list[MeterSeries], *, outcode: str) -> dict:
     """A DataSources payload listing each synthetic meter and type; ids say `synthetic-`."""
     return {
         "data": [
-            {"id": f"{s.meter}-{s.type}", "type": s.type, "location": {"ukPostcodeOutcode": outcode}, "availableMeasures": ["import"]}
+            {
+                "id": f"{s.meter}-{s.type}",
+                "type": s.type,
+                "location": {"ukPostcodeOutcode": outcode},
+                "availableMeasures": ["import"],
+            }
             for s in series
         ]
     }
@@ -126,7 +133,7 @@ def neso_regional_response(intensity: IntensitySeries, *, outcode: str, seed: in
             "from": f,
             "to": t,
             "intensity": {"forecast": value, "index": index},
-            "generationmix": [{"fuel": fuel, "perc": perc} for fuel, perc in zip(fuels, row)],
+            "generationmix": [{"fuel": fuel, "perc": perc} for fuel, perc in zip(fuels, row, strict=True)],
         }
         for f, t, value, index, row in zip(
             neso_minutes(intensity.starts),
@@ -134,10 +141,13 @@ def neso_regional_response(intensity: IntensitySeries, *, outcode: str, seed: in
             intensity.forecast.tolist(),
             intensity.index().tolist(),
             percentages,
+            strict=True,
         )
     ]
     return {
-        SYNTHETIC_KEY: synthetic_metadata("regional grid carbon intensity, gCO2/kWh", seed=seed, regionid=intensity.region_id, postcode=outcode),
+        SYNTHETIC_KEY: synthetic_metadata(
+            "regional grid carbon intensity, gCO2/kWh", seed=seed, regionid=intensity.region_id, postcode=outcode
+        ),
         "data": {
             "regionid": intensity.region_id,
             "dnoregion": intensity.dnoregion,
@@ -163,4 +173,3 @@ def synthetic_dataset(marker: dict) -> dict:
         "url": f"urn:perseus:synthetic:{'-'.join(content.split()[:3]).strip(',')}:seed-{seed}",
         "licence": "MIT",
     }
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -25,12 +25,12 @@ def parse_instant(text: str, name: str = "instant") -> datetime:
     if value.tzinfo is None:
         if "T" in text or " " in text:
             raise SynthError(f"{name} {text!r} has no time zone; give UTC with Z, e.g. {text}Z")
-        value = value.replace(tzinfo=timezone.utc)  # a bare date means midnight UTC
-    if value.utcoffset().total_seconds() != 0:
+        value = value.replace(tzinfo=UTC)  # a bare date means midnight UTC
+    if value.utcoffset() != timedelta(0):
         raise SynthError(f"{name} {text!r} is not in UTC; give the time with Z (offset +00:00)")
     if value.minute not in (0, 30) or value.second or value.microsecond:
         raise SynthError(f"{name} {text!r} is not on a half-hour boundary (minutes :00 or :30, no seconds)")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def half_hour_starts(start: datetime, end: datetime) -> np.ndarray:
