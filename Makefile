@@ -12,6 +12,9 @@ $(BIN)/perseus: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
 		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
 	@$(UV) sync --frozen --extra test --quiet
+# uv compiles the dependencies only; where PYTHONDONTWRITEBYTECODE is set, every command would
+# compile perseus's own modules anew (55 modules, about 0.1 s of CPU for `perseus calculate` on one meter-year)
+	@$(BIN)/python -m compileall -q src
 	@touch $@
 
 install: $(BIN)/perseus

@@ -61,6 +61,22 @@ def test_calculate_loads_no_linkml_generator_site_or_review_code(tmp_path):
     assert json.loads(report.read_text())["data"], "the probe ran a real calculation"
 
 
+def test_portfolio_calculate_loads_no_build_time_code(tmp_path):
+    from tests.portfolio_helpers import TAKEN_AT, small_portfolio
+
+    portfolio = small_portfolio(tmp_path / "portfolio", meters=4, buckets=2)
+    out = tmp_path / "reports.jsonl"
+    code = command("calculate", "--portfolio", str(portfolio), "--taken-at", TAKEN_AT, "--output", str(out))
+    assert build_time_modules_loaded_by(code) == []
+    assert len(out.read_text().splitlines()) == 4, "the probe wrote every meter's report"
+
+
+def test_verify_loads_no_build_time_code():
+    report = ROOT / "spec" / "examples" / "valid" / "EmissionsReport-blended-signed.json"
+    anchor = ROOT / "spec" / "examples" / "trust-anchors" / "sandbox-example-ca.pem"
+    assert build_time_modules_loaded_by(command("verify", str(report), "--trust-anchor", str(anchor))) == []
+
+
 def test_validate_loads_no_build_time_code():
     example = ROOT / "spec" / "examples" / "valid" / "MeterData-electricity.json"
     assert (

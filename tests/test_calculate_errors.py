@@ -130,6 +130,88 @@ def test_meter_data_json_errors_name_the_json_path(tmp_path, capsys):
     assert f"{path}: $.data[1]: value -0.1 is negative [rule: non-negative]" in err
 
 
+def _second(change):
+    def edit(payload):
+        change(payload["data"][1])
+        return payload
+
+    return edit
+
+
+# (name, change to the MeterData example, the message's record and text): the columns are read straight
+# from the parsed JSON, so each reading that breaks the shape is named by its JSON path.
+SHAPES = [
+    (
+        "a reading that is not an object",
+        lambda p: p["data"].__setitem__(1, ["gas"]) or p,
+        "$.data[1]: every reading must be an object [rule: readable-input]",
+    ),
+    ("no energy value", _second(lambda r: r["energy"].pop("value")), "$.data[1]: the reading has no energy.value"),
+    (
+        "energy not an object",
+        _second(lambda r: r.__setitem__("energy", 0.4)),
+        "$.data[1]: the reading has no energy.value",
+    ),
+    (
+        "a null unit",
+        _second(lambda r: r["energy"].__setitem__("unitCode", None)),
+        "$.data[1]: the reading has no energy.unitCode",
+    ),
+    ("no start", _second(lambda r: r.pop("from")), "$.data[1]: the reading has no from"),
+    (
+        "a value that is not a number",
+        _second(lambda r: r["energy"].__setitem__("value", "a lot")),
+        "$.data[1]: value 'a lot' is not a number",
+    ),
+]
+
+
+@pytest.mark.parametrize("name,change,message", SHAPES, ids=[s[0] for s in SHAPES])
+def test_meter_data_of_the_wrong_shape_is_refused_naming_the_reading(name, change, message, tmp_path, capsys):
+    source = json.loads((Path(__file__).parents[1] / "spec/examples/valid/MeterData-gas-cubic-metres.json").read_text())
+    path = tmp_path / "gas.json"
+    path.write_text(json.dumps(change(source)))
+    output = tmp_path / "report.json"
+    code, _, err = run_calculate(["--consumption", str(path), "--output", str(output)], capsys)
+    assert code == 1 and not output.exists()
+    assert f"{path}: {message}" in err
+
+
+def test_meter_data_read_from_its_columns_gives_what_json_normalize_gave(tmp_path):
+    """The reading columns (strings kept as text, numbers in text coerced, a reading's own calorific value over the
+    file's) as pandas' json_normalize flattened them before."""
+    import numpy as np
+    import pandas as pd
+
+    from perseus.calculator.inputs import _meter_data_frame
+
+    source = json.loads((Path(__file__).parents[1] / "spec/examples/valid/MeterData-gas-cubic-metres.json").read_text())
+    source["data"][1]["energy"]["value"] = "0.25"
+    source["data"][0]["calorificValue"] = {"megajoulesPerCubicMetre": 40.1}
+    frame, records, _, _ = _meter_data_frame(tmp_path / "gas.json", source)
+    flat = pd.json_normalize(source["data"])
+    assert (
+        frame["type"].tolist() == flat["type"].tolist() and frame["unit"].tolist() == flat["energy.unitCode"].tolist()
+    )
+    assert frame["from"].tolist() == flat["from"].tolist() and frame["to"].tolist() == flat["to"].tolist()
+    assert pd.to_numeric(frame["value"]).tolist() == pd.to_numeric(flat["energy.value"]).tolist()
+    file_cv = source["calorificValue"]["megajoulesPerCubicMetre"]
+    expected_cv = pd.to_numeric(flat["calorificValue.megajoulesPerCubicMetre"]).fillna(file_cv).to_numpy()
+    assert np.array_equal(frame["cv"].to_numpy(), expected_cv) and frame["cv"].iloc[0] == 40.1
+    assert records.tolist() == [f"$.data[{i}]" for i in range(len(source["data"]))]
+
+
+def test_intensity_half_hours_that_are_not_objects_are_refused(tmp_path, capsys):
+    consumption = write_csv(tmp_path / "c.csv", [gas(0)], C)
+    path = tmp_path / "intensity.json"
+    path.write_text(
+        json.dumps({"data": {"regionid": 12, "data": [{"from": "x", "to": "y", "intensity": {"forecast": 1}}, 7]}})
+    )
+    code, _, err = run_calculate(["--consumption", str(consumption), "--intensity", str(path)], capsys)
+    assert code == 1
+    assert f"{path}: $.data.data[1]: every half-hour must be an object [rule: readable-input]" in err
+
+
 def test_calorific_value_in_the_data_outside_the_range_is_refused(tmp_path, capsys):
     source = json.loads((Path(__file__).parents[1] / "spec/examples/valid/MeterData-gas-cubic-metres.json").read_text())
     source["calorificValue"]["megajoulesPerCubicMetre"] = 99

@@ -16,10 +16,10 @@ uses unless it holds that version (its own, or one it builds on).
 from __future__ import annotations
 
 from copy import deepcopy
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from linkml_runtime import SchemaView
-from linkml_runtime.linkml_model.meta import SchemaDefinition
+from linkml_runtime.linkml_model.meta import SchemaDefinition, metamodel_version
 
 from perseus.paths import SPEC_ROOT
 from perseus.releases import Release, all_releases, ancestry
@@ -164,8 +164,13 @@ def _reachable(view: SchemaView, roots: tuple[str, ...]) -> tuple[set[str], set[
     return classes, enums
 
 
+@cache
 def cut_schema(release: Release) -> SchemaDefinition:
-    """The LinkML schema of one release: its payloads and what they reach, as of its date."""
+    """The LinkML schema of one release: its payloads and what they reach, as of its date.
+
+    Cut once per release and process (a cut deep-copies the merged root, and `perseus generate`
+    asks for each release several times: documents, LinkML cuts, provenance steps, review packs).
+    Callers share the cut, so they read it and never change it; one that must change it copies it first."""
     schema = merged_root()
     schema.name = f"{release.label}"
     schema.id = f"https://registry.core.trust.ib1.org/scheme/perseus/standard/{release.label}/{release.version}"
@@ -173,6 +178,7 @@ def cut_schema(release: Release) -> SchemaDefinition:
     schema.title = release.title
     schema.description = release.description
     schema.imports = []
+    schema.metamodel_version = metamodel_version  # what a LinkML generator would otherwise write into the shared cut
     _prune(schema, release)
     _version_descriptions(schema, release)
     missing = [p for p in release.payloads if p not in schema.classes]

@@ -17,7 +17,6 @@ from typing import NoReturn
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 import yaml
 
 from perseus.calculator.errors import Breach, CalculationError, Labels, breach_for_rows, raise_if
@@ -192,39 +191,57 @@ def _meter_data_frame(path: Path, payload):
         _fail(path, "$.data", "readable-input", "not MeterData: expected an object whose `data` is a list of readings")
     items = payload["data"]
     records = np.array([f"$.data[{i}]" for i in range(len(items))], dtype=object)
-    try:
-        flat = (
-            pd.json_normalize(items)
-            if items
-            else pd.DataFrame(columns=["type", "from", "to", "energy.value", "energy.unitCode"])
-        )
-    except (AttributeError, TypeError):
-        _fail(path, "$.data", "readable-input", "every reading must be an object")
-    for column in ("type", "from", "to", "energy.value", "energy.unitCode"):
-        if column not in flat.columns:
-            flat[column] = None
-        absent = flat[column].isna().to_numpy()
-        files = np.full(len(flat), str(path), dtype=object)
+    _objects_only(path, items, "$.data", "every reading must be an object")
+    files = np.full(len(items), str(path), dtype=object)
+    columns = {}
+    for name in ("type", "from", "to", "energy.value", "energy.unitCode"):
+        columns[name] = values = json_column(items, name)
         raise_if(
-            [breach_for_rows(absent, files, records, "readable-input", lambda i, c=column: f"the reading has no {c}")]
+            [
+                breach_for_rows(
+                    np.fromiter((v is None for v in values), bool, len(values)),
+                    files,
+                    records,
+                    "readable-input",
+                    lambda i, c=name: f"the reading has no {c}",
+                )
+            ]
         )
     file_cv = (payload.get("calorificValue") or {}).get("megajoulesPerCubicMetre")
-    reading_cv = flat.get("calorificValue.megajoulesPerCubicMetre", pd.Series(np.nan, index=flat.index))
-    cv = pd.to_numeric(reading_cv, errors="coerce").fillna(np.nan if file_cv is None else float(file_cv))
+    reading_cv = pd.to_numeric(
+        pd.Series(json_column(items, "calorificValue.megajoulesPerCubicMetre"), dtype=object), errors="coerce"
+    )
+    cv = reading_cv.fillna(np.nan if file_cv is None else float(file_cv))
     frame = pd.DataFrame(
         {
             "meter": "",
-            "type": flat["type"].astype(str),
-            "from": flat["from"],
-            "to": flat["to"],
-            "value": flat["energy.value"],
-            "unit": flat["energy.unitCode"].astype(str),
+            "type": np.array([str(t) for t in columns["type"]], dtype=object),
+            "from": pd.Series(columns["from"], dtype=object),
+            "to": pd.Series(columns["to"], dtype=object),
+            "value": pd.Series(columns["energy.value"], dtype=object),
+            "unit": np.array([str(u) for u in columns["energy.unitCode"]], dtype=object),
             "cv": cv.to_numpy(dtype=float),
         }
     )
     outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
     provenance = payload.get("provenance") if isinstance(payload.get("provenance"), dict) else None
     return frame, records, outcode, provenance
+
+
+def json_column(items: list[dict], dotted: str) -> list:
+    """One column of parsed JSON objects, read straight from them: the value at a dotted path (`energy.value`),
+    None where a key is absent or a step of the path is not an object. (pandas' json_normalize builds a
+    flattened dict per object first: 0.9 s for a meter-year, against some 10 ms here.)"""
+    outer, _, inner = dotted.partition(".")
+    if not inner:
+        return [item.get(outer) for item in items]
+    return [o.get(inner) if isinstance(o := item.get(outer), dict) else None for item in items]
+
+
+def _objects_only(path: Path, items: list, where: str, message: str) -> None:
+    wrong = next((i for i, item in enumerate(items) if not isinstance(item, dict)), None)
+    if wrong is not None:
+        _fail(path, f"{where}[{wrong}]", "readable-input", message)
 
 
 def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> pd.DataFrame:
@@ -281,11 +298,19 @@ def _neso_frame(path: Path, payload):
     periods = region["data"]
     prefix = "$.data.data" if isinstance(payload["data"], dict) else "$.data[0].data"
     records = np.array([f"{prefix}[{i}]" for i in range(len(periods))], dtype=object)
-    flat = pd.json_normalize(periods) if periods else pd.DataFrame(columns=["from", "to", "intensity.forecast"])
-    for column in ("from", "to", "intensity.forecast"):
-        if column not in flat.columns:
-            _fail(path, f"{prefix}[0]", "readable-input", f"the half-hours have no {column}")
-    frame = pd.DataFrame({"from": flat["from"], "to": flat["to"], "intensity": flat["intensity.forecast"]})
+    _objects_only(path, periods, prefix, "every half-hour must be an object")
+    columns = {}
+    for name in ("from", "to", "intensity.forecast"):
+        columns[name] = json_column(periods, name)
+        if periods and all(v is None for v in columns[name]):
+            _fail(path, f"{prefix}[0]", "readable-input", f"the half-hours have no {name}")
+    frame = pd.DataFrame(
+        {
+            "from": pd.Series(columns["from"], dtype=object),
+            "to": pd.Series(columns["to"], dtype=object),
+            "intensity": pd.Series(columns["intensity.forecast"], dtype=object),
+        }
+    )
     region_info = {"regionid": region.get("regionid"), "shortname": region.get("shortname")}
     meta = payload.get("perseus:dataset") if isinstance(payload.get("perseus:dataset"), dict) else {}
     if isinstance(payload.get(SYNTHETIC_KEY), dict):
@@ -297,6 +322,8 @@ def _synthetic_marker(path: Path) -> dict | None:
     """The mark `perseus synth` leaves on a table: Parquet schema metadata, or the CSVW sidecar of a CSV."""
     try:
         if path.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq  # here, not at the top: a calculation on JSON files never reads Parquet
+
             metadata = pq.read_schema(path).metadata or {}
             raw = metadata.get(SYNTHETIC_KEY.encode())
             return json.loads(raw) if raw else None

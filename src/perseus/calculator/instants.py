@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -29,15 +30,18 @@ def z(instant, seconds: bool = True) -> str:
     return f"{stamp:%Y-%m-%dT%H:%M:%S}{fraction}Z"
 
 
+@lru_cache(maxsize=1 << 16)  # a portfolio's reports name the same few half-hours and months again and again
 def z_half_hour(half_hour: int, seconds: bool = True) -> str:
     return z(int(half_hour) * HALF_HOUR_NS, seconds)
 
 
+@lru_cache(maxsize=4096)
 def z_month(month: int) -> str:
     """The first instant of a month given as months since 1970-01."""
     return f"{EPOCH_MONTH + np.timedelta64(int(month), 'M')}-01T00:00:00Z"
 
 
+@lru_cache(maxsize=4096)
 def year_month(month: int) -> str:
     return str(EPOCH_MONTH + np.timedelta64(int(month), "M"))
 

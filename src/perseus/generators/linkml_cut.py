@@ -67,4 +67,5 @@ def linkml_cut(schema: SchemaDefinition) -> str:
             del cls.slot_usage[name]
     # Where the modules were read from is not part of the release (and differs between checkouts).
     schema.source_file = schema.source_file_date = schema.source_file_size = schema.generation_date = None
+    schema.metamodel_version = None  # the LinkML version that reads it, not part of the release either
     return yaml_dumper.dumps(schema)

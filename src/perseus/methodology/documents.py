@@ -13,10 +13,7 @@ from perseus.methodology.expressions import CompiledExpression, ExpressionError,
 from perseus.methodology.model_schema import problems
 from perseus.paths import METHODOLOGIES
 from perseus.provenance.vocabulary import process_uri
-
-SAFE_LOADER = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)  # libyaml when present: the same safe constructor, ~15x faster
+from perseus.yaml_loading import SAFE_LOADER
 
 
 class MethodologyError(ValueError):

@@ -11,10 +11,7 @@ import yaml
 
 from perseus.methodology.model_schema import problems
 from perseus.paths import FACTORS
-
-SAFE_LOADER = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)  # libyaml when present: the same safe constructor, ~15x faster
+from perseus.yaml_loading import SAFE_LOADER
 
 TABLE_COLUMNS = ["setYear", "activity", "unitBasis", "ghg", "value"]
 

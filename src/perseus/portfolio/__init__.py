@@ -5,7 +5,7 @@
     run.entries            # every monthly entry of every meter (pandas DataFrame)
     for meter, report in run.reports():   # EmissionsReport dicts, each validated
         ...
-    run.write("reports.jsonl")            # or "entries.parquet"; written atomically
+    run.write("reports.jsonl")            # or "entries.parquet"; written atomically, on every core
 
 The layout is described in perseus.portfolio.layout; the methodology documents,
 expression compiler, factor sets and calorific-value rule are the single-meter
@@ -54,15 +54,14 @@ class PortfolioRun:
                 seen.update(ids[entries.frame["meter"].unique()].tolist())
         return [m for m in dict.fromkeys(meters["meter"].tolist()) if m not in seen]
 
-    def reports(self, validate: bool = True) -> Iterator[tuple[str, dict]]:
-        """(meter, EmissionsReport) for every meter of the meters table, in its order."""
-        from perseus.calculator.report import check
+    def report_builder(self):
         from perseus.portfolio.reports import ReportBuilder
 
-        for meter, report in ReportBuilder(self.portfolio, self.context, self.typed, self.taken_at).reports():
-            if validate:
-                check(report, f"the report of meter {meter!r}")
-            yield meter, report
+        return ReportBuilder(self.portfolio, self.context, self.typed, self.taken_at)
+
+    def reports(self, validate: bool = True) -> Iterator[tuple[str, dict]]:
+        """(meter, EmissionsReport) for every meter of the meters table, in its order."""
+        return self.report_builder().reports(validate)
 
     def write(self, target: Path | str, stream=None) -> int:
         """Write reports (.jsonl) or entries (.parquet) atomically; returns how many lines or rows."""

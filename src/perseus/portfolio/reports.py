@@ -71,24 +71,34 @@ class ReportBuilder:
             }
         meters = portfolio.meters.frame
         self._position = {}
+        self._region = {}  # per type, each meter's region by position: looked up per report, so not filtered per report
         for energy_type in typed:
-            rows = meters[meters["type"] == energy_type]
+            rows = portfolio.meters.rows_of(energy_type)
             self._position[energy_type] = dict(zip(rows["meter"], range(len(rows)), strict=True))
+            self._region[energy_type] = rows["region"].tolist()
         self._outcode = {m: o for m, o in zip(meters["meter"], meters["outcode"], strict=True) if o}
         self.meter_ids = list(dict.fromkeys(meters["meter"].tolist()))
 
     def digest(self, partition: int) -> str:
         if partition not in self._digests:
-            sha = hashlib.sha256()
-            with open(self.portfolio.partitions[partition].path, "rb") as stream:
-                for block in iter(lambda: stream.read(1 << 22), b""):
-                    sha.update(block)
-            self._digests[partition] = sha.hexdigest()
+            self._digests[partition] = _file_digest(self.portfolio.partitions[partition].path)
         return self._digests[partition]
 
-    def reports(self) -> Iterator[tuple[str, dict]]:
-        for meter in self.meter_ids:
-            yield meter, self.report(meter)
+    def hash_files(self, threads: int) -> None:
+        """Every readings file's digest, on `threads` threads at once (hashlib releases the GIL on large blocks)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            paths = [p.path for p in self.portfolio.partitions]
+            self._digests.update(enumerate(pool.map(_file_digest, paths)))
+
+    def reports(self, validate: bool = True, meters: list[str] | None = None) -> Iterator[tuple[str, dict]]:
+        """(meter, EmissionsReport) for the given meters (default: every meter of the meters table, in its order)."""
+        for meter in self.meter_ids if meters is None else meters:
+            made = self.report(meter)
+            if validate:
+                report.check(made, f"the report of meter {meter!r}")
+            yield meter, made
 
     def report(self, meter: str) -> dict:
         data, sources, used = [], [], []
@@ -123,8 +133,7 @@ class ReportBuilder:
         c = self._columns[entries.energy_type]
         intensity = None
         if m.uses("grid-intensity"):
-            region = self.portfolio.meters.rows_of(entries.energy_type)["region"].iloc[position]
-            intensity = self.portfolio.intensity.datasets[region]
+            intensity = self.portfolio.intensity.datasets[self._region[entries.energy_type][position]]
         values = self.context.types[entries.energy_type].calorific
         cv = None
         if values is not None and any(c["volume"][k] for k in with_readings):
@@ -188,6 +197,14 @@ class ReportBuilder:
                 }
             )
         return record.unsigned([])
+
+
+def _file_digest(path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 22), b""):
+            sha.update(block)
+    return sha.hexdigest()
 
 
 def entries_table(portfolio, typed: dict[str, TypeEntries], taken_at: str) -> pd.DataFrame:

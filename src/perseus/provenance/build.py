@@ -22,9 +22,8 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from ib1.provenance import Record
-
 from perseus.provenance.digest import report_digest
+from perseus.provenance.ids import DerivedIds
 from perseus.provenance.inbound import (
     InboundError,
     check_consumption,
@@ -107,7 +106,7 @@ def sign_report(
     for entry in report["data"]:
         entries_by_type.setdefault(entry["type"], []).append(entry)
     taken_at = max(e["takenAt"] for e in report["data"])
-    record = Record(env.trust_framework)
+    record = DerivedIds(env.trust_framework)  # same report and inputs, same steps: only the signature differs
     step = {"timestamp": taken_at, "scheme": env.scheme}  # what every step of the CAP's carries
 
     consumption_inputs: dict[str, list[str]] = {}
@@ -190,13 +189,13 @@ def sign_report(
         process["perseus:report"] = report_digest(report, energy_type)
         processes.append((energy_type, record.add_step(process)))
     if fsp:
-        for energy_type, process in processes:
+        for energy_type, process_id in processes:
             period = metering_period(entries_by_type.get(energy_type) or report["data"])
             record.add_step(
                 {
                     **step,
                     "type": "transfer",
-                    "of": process,
+                    "of": process_id,
                     "to": fsp,
                     "standard": env.standard(*EMISSIONS_STANDARD),
                     "license": env.licence(*CAP_FSP_LICENCE),

@@ -10,20 +10,22 @@ the signed record of build.py.
 from __future__ import annotations
 
 import pandas as pd
-from ib1.provenance import Record
 
+from perseus.provenance.ids import DerivedIds
 from perseus.provenance.steps import decode_step, encode_step
 from perseus.provenance.vocabulary import METER, PRODUCTION, by_trust_framework, dataset_source_type
 
 
-class UnsignedRecord(Record):
-    """A Record that can show its pending steps without a signature (in the library's own step encoding)."""
+class UnsignedRecord(DerivedIds):
+    """A Record that can show its pending steps without a signature (in the library's own step encoding);
+    its step ids are derived from its contents (perseus.provenance.ids)."""
 
     def unsigned(self, nested: list[list]) -> dict:
         steps: list = list(nested)
         steps += [encode_step(step) for step in self._additional_steps]
         origins: list[str] = []
-        gather_origins(steps, origins)
+        gather_origins(nested, origins)  # the nested records' origins, then this record's own, in the order of `steps`
+        origins += [step["id"] for step in self._additional_steps if step["type"] == "origin"]
         return {"ib1:provenance": self.trust_framework, "origins": origins, "steps": steps}
 
 
