@@ -14,8 +14,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Run:
     wall: float  # seconds, process start to exit
-    cpu: float  # user + system seconds of the process and its threads
-    peak_mb: float  # largest resident set
+    cpu: float  # user + system seconds of the process, its threads and its waited-for workers (wait4)
+    peak_mb: float  # largest resident set of any one of those processes (not their sum)
 
 
 # The command is started by a small launcher process, not by the benchmark itself: Linux counts the memory of
