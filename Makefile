@@ -81,15 +81,21 @@ demo: install
 	$(BIN)/perseus validate $(DEMO)/report.json --spec emissions-data@2025-10-27
 	$(BIN)/python -m perseus.calculator.summary $(DEMO)/report.json
 
-# Figures for people, not a timed test (not run in CI); about 5-10 minutes on 2 cores.
-# Synthetic portfolios are cached under .bench/; figures go to benchmarks/results.json.
+# Figures for people, not a timed test (not run in CI). Whole commands in fresh processes, engines
+# alternated; about an hour on 2 idle cores the first time (portfolios are written once, cached under
+# .bench/). `make bench QUICK=1`: fewer sizes and rounds, a few minutes. Figures go to .bench/results.json;
+# `make bench RECORD=1` writes the tracked benchmarks/results.json instead (the site shows it).
+BENCH_RECORD = $(if $(RECORD),--record)
+QUICK_REPORT_SIZES := 1000,10000
 bench: install
 	$(BIN)/python benchmarks/bench_validate.py
-	$(BIN)/python benchmarks/bench_sandbox.py
-	$(BIN)/python benchmarks/bench_portfolio.py
-	$(BIN)/python benchmarks/bench_paths.py
-	$(BIN)/python benchmarks/bench_site.py
-	$(BIN)/python benchmarks/bench_impact.py
+	$(BIN)/python benchmarks/bench_sandbox.py $(BENCH_RECORD)
+	$(BIN)/python benchmarks/bench_portfolio.py $(BENCH_RECORD) $(if $(QUICK),--quick)
+	$(BIN)/python benchmarks/bench_meter_year.py $(BENCH_RECORD) $(if $(QUICK),--rounds 3)
+	$(BIN)/python benchmarks/bench_reports.py $(BENCH_RECORD) $(if $(QUICK),--sizes $(QUICK_REPORT_SIZES))
+	$(BIN)/python benchmarks/bench_paths.py $(BENCH_RECORD)
+	$(BIN)/python benchmarks/bench_site.py $(BENCH_RECORD) $(if $(QUICK),--repeat 1)
+	$(BIN)/python benchmarks/bench_impact.py $(BENCH_RECORD)
 
 clean:
 	rm -rf site .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache .cache

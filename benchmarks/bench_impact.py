@@ -10,9 +10,9 @@ Both run as commands in fresh processes (imports and process start included):
   reference portfolio, written beforehand.
 
 The fastest of --repeat runs counts. Target: the impact under 30 s on 2 cores. Figures go to
-benchmarks/results.json (section `impact`).
+.bench/results.json (section `impact`); with --record to the tracked benchmarks/results.json.
 
-    python benchmarks/bench_impact.py [--repeat 2]
+    python benchmarks/bench_impact.py [--repeat 2] [--record]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from bench_paths import BIN, command_seconds
-from bench_portfolio import record
+from results import add_record_option, record
 
 TARGET_SECONDS = 30
 
@@ -42,6 +42,7 @@ def pair() -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each command; the fastest counts")
+    add_record_option(parser)
     args = parser.parse_args(argv)
     from perseus.review.impact.reference import write_reference_portfolio
 
@@ -86,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "load_average": round(load, 1),
         },
+        tracked=args.record,
     )
     return 0 if impact < TARGET_SECONDS else 1
 

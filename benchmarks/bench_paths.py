@@ -7,9 +7,10 @@
 - site: `mkdocs build --strict` as a command, the same two ways, and each rendered section
   of the site hook.
 
-Figures go to benchmarks/results.json (section `hot_paths`) beside the portfolio figures.
+Figures go to .bench/results.json (section `hot_paths`) beside the portfolio figures;
+with --record to benchmarks/results.json (tracked), which the site shows.
 
-    python benchmarks/bench_paths.py
+    python benchmarks/bench_paths.py [--record]
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_portfolio import ROOT, record
 from bench_validate import SPEC, meter_year
+from results import ROOT, add_record_option, record
 
 BIN = Path(sys.executable).parent
 
@@ -157,13 +158,18 @@ def show(name: str, figures: dict) -> None:
         print(f"            {seconds:7.3f} s  {step}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_record_option(parser)
+    args = parser.parse_args(argv)
     figures = {"validate": validate_figures(), "generate": generate_figures(), "site": site_figures()}
     print("other hot paths (wall time of the command, then its steps)")
     for name, item in figures.items():
         show(name, item)
     rounded = json.loads(json.dumps(figures), parse_float=lambda text: round(float(text), 3))
-    record("hot_paths", rounded)
+    print(f"figures written to {record('hot_paths', rounded, tracked=args.record)}")
     return 0
 
 

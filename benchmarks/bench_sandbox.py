@@ -6,17 +6,16 @@ a bare FastAPI application served by the same uvicorn configuration and connecti
 a heartbeat, one day of half-hourly readings and a meter-year. Then, for each answer and for
 1, 8 and 32 keep-alive connections (one client thread each), sends a bounded number of
 requests to both, in alternating rounds, and prints the client-side p50 and p99 latency side by side, with the ratio
-of the p50s. Figures are written to benchmarks/results.json under "sandbox".
+of the p50s. Figures go to .bench/results.json under "sandbox" (--record: benchmarks/results.json).
 
 Bounded: at most REQUESTS[answer] requests per run and SECONDS each; loopback only.
 
-    python benchmarks/bench_sandbox.py
+    python benchmarks/bench_sandbox.py [--record]
 """
 
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import socket
 import subprocess
@@ -41,7 +40,6 @@ CONNECTIONS = (1, 8, 32)
 ROUNDS = 4
 SECONDS = 20.0
 SMALL = ("heartbeat", "one day")
-RESULTS = Path(__file__).with_name("results.json")
 
 
 def free_port() -> int:
@@ -135,7 +133,14 @@ def bare_server(port: int, folder: Path) -> int:
     return 0
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from results import add_record_option, record
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_record_option(parser)
+    args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="perseus-bench-sandbox-"))
     port, bare_port = free_port(), free_port()
     command = [
@@ -209,9 +214,9 @@ def main() -> int:
                 process.wait(timeout=10)
     worst = max(r["p50_ratio"] for r in rows if r["answer"] in SMALL)
     print(f"small answers (heartbeat, one day): worst p50 ratio {worst:.2f}× (bound 2×)")
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results["sandbox"] = {"rows": rows, "worst_small_p50_ratio": worst}
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(
+        f"figures written to {record('sandbox', {'rows': rows, 'worst_small_p50_ratio': worst}, tracked=args.record)}"
+    )
     return 0 if worst <= 2 else 1
 
 

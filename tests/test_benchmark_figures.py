@@ -1,34 +1,64 @@
-"""The site's benchmark figures come from benchmarks/results.json, which `make bench` writes."""
+"""The site's benchmark figures come from benchmarks/results.json (`make bench RECORD=1`), its peer queries
+from benchmarks/peers.py: neither is typed into the page."""
 
 from __future__ import annotations
 
+import inspect
 import json
 
 from perseus.paths import DOCS
-from perseus.site.benchmarks import MARKER, RESULTS, figures_markdown
+from perseus.site.benchmarks import (
+    MARKER,
+    QUERIES_MARKER,
+    RESULTS,
+    benchmark_module,
+    figures_markdown,
+    queries_markdown,
+)
+
+SIZES = {(100, ("electricity",)), (1000, ("electricity",)), (5000, ("electricity",)), (5000, ("electricity", "gas"))}
+LAYOUTS = {"generator", "user", "shuffled"}
 
 
-def test_the_page_takes_its_figures_from_the_results_file():
+def test_the_page_takes_its_figures_and_queries_from_the_benchmark():
     page = (DOCS / "scale.md").read_text()
-    assert MARKER in page
-    assert "M readings/s" not in page and "×" not in page.split(MARKER)[0].split("## Benchmark figures")[1]
+    assert MARKER in page and QUERIES_MARKER in page
+    prose = page.split("## Benchmark figures")[1].split(QUERIES_MARKER)[0]
+    assert "×" not in prose and "SELECT" not in prose and "scan_parquet" not in prose
 
 
-def test_every_recorded_size_is_rendered_and_agreed():
+def test_the_queries_shown_are_the_ones_the_benchmark_runs():
+    peers = benchmark_module("peers")
+    shown = queries_markdown()
+    for text in (peers.DUCKDB_ELECTRICITY, peers.DUCKDB_GAS, inspect.getsource(peers.polars_plan).rstrip()):
+        assert text in shown
+
+
+def test_every_size_and_layout_is_recorded_rendered_and_agreed():
     results = json.loads(RESULTS.read_text())
     rendered = figures_markdown()
-    sizes = results["portfolio"]["sizes"]
-    assert [s["meters"] for s in sizes] == sorted(s["meters"] for s in sizes) and len(sizes) >= 3
-    for size in sizes:
-        assert f"| {size['meters']:,} | {size['readings']:,} |" in rendered
-        assert f"{size['ratio']:.2f}×" in rendered
-        assert size["agreement"]["max_relative_difference"] <= 1e-9 and size["agreement"]["unmatched"] == 0
+    cases = results["portfolio"]["cases"]
+    assert {(c["meters"], tuple(c["types"]), c["layout"]) for c in cases} == {
+        (m, t, x) for m, t in SIZES for x in LAYOUTS
+    }
+    for case in cases:
+        assert (
+            f"| {case['meters']:,} | {' + '.join(case['types'])} | {case['layout']} | {case['readings']:,} |"
+            in rendered
+        )
+        for ratio in case["ratios"].values():
+            assert f"{ratio['median']:.2f}×" in rendered
+        assert case["agreement"] and all(a["agree"] for a in case["agreement"].values())
+        assert case["rounds"] >= 2 and set(case["engines"]) >= {"perseus", "duckdb", "polars"}
+    for heading in ("### One meter-year", "### Building reports", "### Other hot paths"):
+        assert heading in rendered
+    assert [s["meters"] for s in results["reports"]["sizes"]] == [1000, 10000, 100000]
     for name in ("validate", "generate", "site"):
         assert f"| {name} |" in rendered
 
 
 def test_without_results_the_page_says_how_to_make_them(tmp_path):
-    assert "make bench" in figures_markdown(tmp_path / "absent.json")
+    assert "make bench RECORD=1" in figures_markdown(tmp_path / "absent.json")
 
 
 def test_the_impact_timing_is_shown_beside_one_calculation(tmp_path):

@@ -25,6 +25,12 @@ NOT_RUN = {
     "make test   # set up, then run every test\n": "the two commands the tests themselves are run by",
     synopsis()
     + "\n": "the conformance command's synopsis: URL and DATE are to be filled in; the page's run below does",
+    "make bench              # everything; the first run writes the portfolios (cached under .bench/)\n"
+    "make bench QUICK=1      # 100 and 1,000 meters, 2 rounds, fewer report sizes\n"
+    "make bench RECORD=1     # also write benchmarks/results.json, the figures below\n"
+    ".venv/bin/python benchmarks/bench_portfolio.py --sizes 1000 --layouts shuffled --rounds 5 --dask\n": "the "
+    "benchmarks take minutes to an hour; the block before it runs the harness on 10 meters, and "
+    "tests/test_bench.py runs it end to end",
 }
 # Pages whose blocks are templates to fill in, not examples, and the test that runs them with real values.
 TEMPLATES = {

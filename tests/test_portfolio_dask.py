@@ -8,6 +8,7 @@ from perseus.portfolio import calculate_portfolio
 from perseus.portfolio.reports import json_line
 from tests.calc_helpers import normalised
 from tests.portfolio_helpers import TAKEN_AT, small_portfolio
+from tests.test_architecture import BUILD_TIME
 
 pytestmark = pytest.mark.slow  # a local cluster of two workers starts for each module
 distributed = pytest.importorskip("dask.distributed")
@@ -88,3 +89,42 @@ def test_the_command_sends_the_work_to_a_running_scheduler(portfolio, cluster, t
     assert done.returncode == 0, done.stderr
     local = calculate_portfolio(portfolio, taken_at=TAKEN_AT)
     assert [json_line(normalised(json.loads(line))) for line in target.read_text().splitlines()] == lines(local)
+
+
+def _modules_of_concern() -> list[str]:
+    """Run on a worker: the build-time modules it loaded, and dask.dataframe (the pandas round trip of before)."""
+    import sys
+
+    concern = (*BUILD_TIME, "dask.dataframe")
+    return sorted(m for m in sys.modules if m in concern or m.startswith(tuple(c + "." for c in concern)))
+
+
+def test_worker_processes_read_with_pyarrow_and_load_only_the_runtime(portfolio):
+    """Worker processes of their own (spawned, as on a real cluster), so that what they import is theirs."""
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as spawned,
+        distributed.Client(spawned) as client,
+    ):
+        run = calculate_portfolio(portfolio, taken_at=TAKEN_AT, engine="dask", client=client)
+        loaded = client.run(_modules_of_concern)
+        kernels = client.run(lambda: "perseus.calculator.kernel" in __import__("sys").modules)
+    assert run.entries.equals(calculate_portfolio(portfolio, taken_at=TAKEN_AT).entries)  # the same sums, bit for bit
+    assert all(kernels.values()) and len(kernels) == 2, "both workers ran the kernel"
+    assert loaded == {worker: [] for worker in loaded}
+
+
+def test_files_with_and_without_reading_calorific_values_mix(portfolio, cluster, tmp_path):
+    """Each task reads its own file's columns: one gas file may carry calorificValue while the others do not."""
+    import shutil
+
+    from tests.portfolio_helpers import rewrite
+
+    copy = shutil.copytree(portfolio, tmp_path / "p")
+    path = sorted((copy / "readings" / "type=gas").rglob("*.parquet"))[0]
+    rewrite(path, lambda table: table.insert(len(table.columns), "calorificValue", 38.7))
+    local = calculate_portfolio(copy, taken_at=TAKEN_AT)
+    on_dask = calculate_portfolio(copy, taken_at=TAKEN_AT, engine="dask", scheduler=cluster.scheduler_address)
+    assert on_dask.entries.equals(local.entries)
+    assert (
+        local.entries.equals(calculate_portfolio(portfolio, taken_at=TAKEN_AT).entries) is False
+    )  # the values were used

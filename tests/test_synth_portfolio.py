@@ -63,3 +63,12 @@ def test_bad_options_exit_2_and_write_nothing(perseus, tmp_path):
         result = perseus("synth", "--format", "portfolio", *args)
         assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def test_type_leaves_the_other_energy_type_out(perseus, tmp_path):
+    made = perseus("synth", "--format", "portfolio", "--meters", "3", "--type", "electricity", "--from", "2025-06-01",
+                   "--to", "2025-06-03", "--output", tmp_path / "P")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "electricity, " in made.stderr
+    assert pq.read_table(tmp_path / "P" / "meters.parquet").column("type").to_pylist() == ["electricity"] * 3
+    assert [p.name for p in (tmp_path / "P" / "readings").iterdir()] == ["type=electricity"]

@@ -29,8 +29,8 @@ Consumption (--output):
   --format portfolio  a directory in the portfolio layout of `perseus calculate
                     --portfolio`: meters.parquet, readings/type=*/bucket=NNN/,
                     intensity.parquet and its sidecar; --meters businesses of every
-                    archetype, electricity and gas, 14 regions (--archetype,
-                    --type, --outcode and the intensity options do not apply)
+                    archetype, 14 regions, the energy types of --type (--archetype,
+                    --outcode and the intensity options do not apply)
   Electricity is in KWH; gas in MTQ (m³, SMETS2) or KWH (SMETS1). Timestamps are
   UTC half-hours [from, to); each day is collected (takenAt) at 01:00Z the next day.
   Opening hours follow UK local time, so they move in UTC at the clock changes.
@@ -216,7 +216,10 @@ def _portfolio(args) -> int:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=f".{target.name}.", dir=target.parent) as tmp:
-            summary = write_portfolio(Path(tmp) / "portfolio", meters=args.meters, start=start, end=end, seed=args.seed)
+            types = ENERGY_TYPES if args.types == "both" else (args.types,)
+            summary = write_portfolio(
+                Path(tmp) / "portfolio", meters=args.meters, start=start, end=end, seed=args.seed, types=types
+            )
             (Path(tmp) / "portfolio").rename(target)
     except OSError as exc:
         shutil.rmtree(target, ignore_errors=True)
@@ -227,7 +230,7 @@ def _portfolio(args) -> int:
         return 1
     print(
         f"perseus synth: wrote a SYNTHETIC portfolio (not real readings): {args.output}: {summary['meters']} meters, "
-        f"electricity and gas, {summary['readings']:,} readings",
+        f"{' and '.join(summary['types'])}, {summary['readings']:,} readings",
         file=sys.stderr,
     )
     return 0

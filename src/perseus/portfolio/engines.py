@@ -8,8 +8,8 @@ import sys
 import pandas as pd
 
 from perseus.calculator.errors import Breach, CalculationError, Labels
-from perseus.calculator.kernel import RESULT_COLUMNS, KernelContext, aggregate, empty_result
-from perseus.portfolio.layout import READING_CALORIFIC, Partition, Portfolio
+from perseus.calculator.kernel import KernelContext, aggregate
+from perseus.portfolio.layout import Partition, Portfolio
 
 ENGINES = ("local", "dask")
 
@@ -26,6 +26,13 @@ def read_partition(partition: Partition):
         raise CalculationError(
             [Breach(partition.relative, "", "readable-input", f"cannot read as Parquet: {exc}")]
         ) from exc
+
+
+def partition_result(partition: Partition, context: KernelContext) -> pd.DataFrame:
+    """The kernel on one readings file: a few rows per meter and month (perseus.calculator.kernel.RESULT_COLUMNS)."""
+    return aggregate(
+        lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context
+    )
 
 
 def run_local(
@@ -71,10 +78,7 @@ _RUN: tuple[Portfolio, KernelContext] | None = None  # what the workers compute 
 def _one_file(k: int) -> pd.DataFrame:
     assert _RUN is not None, "set by _pool"
     portfolio, context = _RUN
-    partition = portfolio.partitions[k]
-    return aggregate(
-        lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context
-    )
+    return partition_result(portfolio.partitions[k], context)
 
 
 @contextlib.contextmanager
@@ -100,12 +104,13 @@ def _pool(portfolio: Portfolio, context: KernelContext, workers: int):
 def run_dask(
     portfolio: Portfolio, context: KernelContext, scheduler: str | None = None, progress: bool = False, client=None
 ) -> list[pd.DataFrame]:
-    """The same kernel in `map_partitions` over `dask.dataframe.read_parquet`, one Dask partition per file.
+    """The same kernel as a Dask task per readings file, each reading its file with pyarrow on the worker.
 
-    `scheduler` is the address of a running cluster (tcp://host:8786); without it a local
-    cluster of two workers starts for the run. `client` lets a caller (a test) bring its own.
+    The workers load only the runtime (the kernel and pyarrow; no dask.dataframe, no pandas round
+    trip of the readings) and receive the context once. `scheduler` is the address of a running
+    cluster (tcp://host:8786); without it a local cluster of two workers starts for the run.
+    `client` lets a caller (a test) bring its own.
     """
-    import dask.dataframe as dd
     from dask.distributed import Client, LocalCluster
 
     own_cluster = own_client = None
@@ -116,53 +121,24 @@ def run_dask(
             own_cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
             client = own_client = Client(own_cluster)
     try:
-        names = [p.relative for p in portfolio.partitions]
-        types = [p.energy_type for p in portfolio.partitions]
-        some = [p for p in portfolio.partitions if p.calorific]
-        if some and len(some) < len(portfolio.partitions):  # one Dask frame has one set of columns
-            other = next(p for p in portfolio.partitions if not p.calorific)
-            raise CalculationError(
-                [
-                    Breach(
-                        other.relative,
-                        "",
-                        "readable-input",
-                        f"with --engine dask every readings file has column {READING_CALORIFIC} or none does "
-                        f"({some[0].relative} has it)",
-                    )
-                ]
-            )
-        frame = dd.read_parquet(
-            [str(p.path) for p in portfolio.partitions],
-            columns=portfolio.partitions[0].columns,
-            split_row_groups=False,
-            dataset={"partitioning": None},
+        import uuid
+
+        shared = client.scatter(context, broadcast=True, hash=False)
+        run = uuid.uuid4().hex[:8]  # task keys name the file; the token keeps runs sharing a cluster apart
+        futures = client.map(
+            partition_result,
+            portfolio.partitions,
+            context=shared,
+            key=[f"dask_kernel-{run}-{p.relative}" for p in portfolio.partitions],
         )
-        meta = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in RESULT_COLUMNS.items()})
-        results = frame.map_partitions(_dask_kernel, names, types, context, meta=meta, align_dataframes=False)
-        parts = results.to_delayed()
         if progress:
             from dask.distributed import progress as show
 
-            futures = client.compute(parts)
             with contextlib.redirect_stdout(sys.stderr):  # stdout may be carrying the JSON lines
                 show(futures)
-            computed = client.gather(futures)
-        else:
-            computed = client.gather(client.compute(parts))
-        return list(computed)
+        return list(client.gather(futures))
     finally:
         if own_client is not None:
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-
-
-def _dask_kernel(frame: pd.DataFrame, names, types, context, partition_info=None) -> pd.DataFrame:
-    import pyarrow as pa
-
-    if partition_info is None:  # dask calls once with an empty frame to check the output
-        return empty_result()
-    number = partition_info["number"]
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    return aggregate(table, types[number], Labels.of_file(names[number]), context)

@@ -48,8 +48,10 @@ def write_portfolio(
     seed: int = 0,
     buckets: int | None = None,
     compression: str = "lz4",
+    types: tuple[str, ...] = ENERGY_TYPES,
 ) -> dict:
-    """Write meters.parquet, readings/type=*/bucket=NN/part-0.parquet and intensity.parquet; returns a summary."""
+    """Write meters.parquet, readings/type=*/bucket=NN/part-0.parquet and intensity.parquet; returns a summary.
+    `types` leaves an energy type out of the meters table and the readings (the draws of the others stay the same)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     import yaml
@@ -71,12 +73,12 @@ def write_portfolio(
     gap = np.arange(meters) % 50 == 7  # a week without readings, so some months are Missing
     meter_table = pa.table(
         {
-            "meter": ids * 2,
-            "type": ["electricity"] * meters + ["gas"] * meters,
-            "region": np.concatenate([region, region]),
-            "outcode": [OUTCODES[r - 1] for r in region] * 2,
+            "meter": ids * len(types),
+            "type": [t for t in types for _ in range(meters)],
+            "region": np.concatenate([region] * len(types)),
+            "outcode": [OUTCODES[r - 1] for r in region] * len(types),
             "calorificValue": pa.array(
-                np.concatenate([np.full(meters, np.nan), cv]), from_pandas=True
+                np.concatenate([np.full(meters, np.nan) if t == "electricity" else cv for t in types]), from_pandas=True
             ),  # NaN -> null: none given
         }
     ).replace_schema_metadata(
@@ -94,6 +96,8 @@ def write_portfolio(
             if not len(members):
                 continue
             noise = rng.lognormal(0.0, 0.15, size=(len(members), half_hours))
+            if energy_type not in types:
+                continue
             milli = np.rint(shapes[members % len(shapes)] * scale[members, None] * noise)
             if energy_type == "gas":
                 milli = np.where(gas_in_kwh[members, None], np.rint(milli * GAS_KWH_PER_M3), milli)
@@ -150,4 +154,4 @@ def write_portfolio(
             sort_keys=False,
         )
     )
-    return {"meters": meters, "buckets": buckets, "readings": total, "half_hours": half_hours}
+    return {"meters": meters, "types": list(types), "buckets": buckets, "readings": total, "half_hours": half_hours}

@@ -125,6 +125,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         markdown = markdown.replace(marker, text)
     if benchmarks.MARKER in markdown:
         markdown = markdown.replace(benchmarks.MARKER, benchmarks.figures_markdown())
+    if benchmarks.QUERIES_MARKER in markdown:
+        markdown = markdown.replace(benchmarks.QUERIES_MARKER, benchmarks.queries_markdown())
     markdown = markdown.replace("<!-- readme-commands -->", readme_commands())
     markdown = re.sub(r"<!-- makefile:(\w+) -->", lambda m: makefile_recipe(m.group(1)), markdown)
     return markdown + "\n\n" + abbreviations() + "\n"
