@@ -426,7 +426,9 @@ def test_a_revised_proposal_is_not_voted_on_nor_revised_twice(repo):
     with pytest.raises(process.StepRefused, match=f"already revised by {revision['id']}"):
         process.propose(repo, "tag-x", revision["artefacts"], "m", "p", revision["group"], "2026-12-03", earlier)
     with pytest.raises(process.StepRefused, match="puts the same artefacts again"):
-        process.propose(repo, "tag-x", revision["artefacts"][:1], "m", "p", revision["group"], "2026-12-03", revision["id"])
+        process.propose(
+            repo, "tag-x", revision["artefacts"][:1], "m", "p", revision["group"], "2026-12-03", revision["id"]
+        )
 
 
 def test_a_decision_on_a_revised_proposal_or_a_revision_of_other_artefacts_fails(repo):
