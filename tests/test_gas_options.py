@@ -157,6 +157,75 @@ def test_the_biomethane_option_takes_the_mineral_blend_and_stands_in_2025_for_20
     assert report["data"][0]["emissions"]["value"] == round(100 * ((1 - share) * mineral + share * biomethane), 3)
 
 
+# What each option deliberately changes in the approved method, as its review pack names
+# the change. Anything else in a pack is wording an option did not mean to change: the
+# options were first copied from the approved text as it stood before its erratum
+# (2026-12-02-rules-exact-gas), and their packs then showed that erratum undone.
+WORDING = {"title", "description"}
+PUBLICATION_RULE = {
+    "factorSetRule.setYear",
+    "factorSetRule.whenMissing",
+    "factorSetRule.description",
+    "factorSetRule.publications",
+    "inputs[emission_factor].description",
+    "dataQualityRules[factor-set-available].description",
+}
+PER_CUBIC_METRE = {
+    "inputs[calorific_value]",
+    "inputs[factor_per_cubic_metre]",
+    "inputs[emission_factor].description",
+    "parameters",
+    "steps[volume_energy_kwh]",
+    "steps[energy_kwh]",
+    "steps[volume_emissions_kg]",
+    "steps[energy_emissions_kg]",
+    "steps[emissions_kg].expression",
+    "steps[emissions_kg].description",
+    "calorificValueRule",
+    "dataQualityRules[usable-calorific-value]",
+    "factorSetRule.description",
+}
+ZONE_DAILY = {
+    "inputs[calorific_value].description",
+    "parameters[default_calorific_value]",
+    "calorificValueRule.precedence",
+    "calorificValueRule.defaultParameter",
+    "calorificValueRule.description",
+    "dataQualityRules[usable-calorific-value].description",
+}
+BIOMETHANE_SHARE = {
+    "inputs[emission_factor]",
+    "inputs[mineral_factor]",
+    "parameters[biomethane_share]",
+    "parameters[biomethane_factor]",
+    "parameters[net_per_gross]",
+    "parameters[gigajoules_per_kilowatt_hour]",
+    "steps[mineral_emissions_kg]",
+    "steps[biomethane_emissions_kg]",
+    "steps[emissions_kg].expression",
+    "factorSetRule.activity",
+    "factorSetRule.description",
+}
+OPTION_CHANGES = {
+    PUBLISHED: WORDING | PUBLICATION_RULE,
+    CUBIC_METRE: WORDING | PER_CUBIC_METRE,
+    AS_DEPLOYED: WORDING | PUBLICATION_RULE | PER_CUBIC_METRE,
+    "gas-desnz-zone-daily-cv@2026-12-02": WORDING | ZONE_DAILY,
+    "gas-desnz-biomethane-share@2026-12-02": WORDING | BIOMETHANE_SHARE,
+}
+
+
+@pytest.mark.parametrize("option", sorted(OPTION_CHANGES))
+def test_an_options_review_pack_shows_only_what_the_option_changes(option):
+    """Against the approved method as it stands (after its errata), the pack names the
+    option's own changes and nothing else; and each declared change is still made."""
+    from perseus.review.pack import review
+
+    shown = {change.name for change in review(APPROVED, option, lineage=True).changes}
+    assert shown - OPTION_CHANGES[option] == set(), f"{option} differs from {APPROVED} where it means not to"
+    assert OPTION_CHANGES[option] - shown == set(), f"{option} no longer makes these declared changes"
+
+
 def test_every_option_is_a_proposed_version_in_the_status_register():
     from perseus.governance.register import status_of
     from perseus.methodology.documents import resolve

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -388,3 +389,57 @@ def test_signing_needs_the_secretariat_role(repo, tmp_path):
         repo, "governance", "sign", GAS, "--key", tmp_path / "cap/cap.key", "--cert", tmp_path / "cap/cap.pem"
     )
     assert result.returncode == 1 and "secretariat role" in result.stderr
+
+
+# --- a proposal revised before its vote ---------------------------------------------------------
+
+
+def _awaiting_vote() -> list[dict]:
+    """The proposals the group has still to vote on: neither decided nor revised by a later one."""
+    proposals = [yaml.safe_load(p.read_text()) for p in sorted((GOVERNANCE / "proposals").glob("*.yaml"))]
+    decided = {yaml.safe_load(p.read_text()).get("proposal") for p in (GOVERNANCE / "decisions").glob("*.yaml")}
+    revised = {p.get("revises") for p in proposals}
+    return [p for p in proposals if p["id"] not in decided | revised]
+
+
+@pytest.mark.parametrize("proposal", _awaiting_vote(), ids=lambda p: p["id"])
+def test_the_packs_awaiting_a_vote_show_the_artefacts_as_they_stand(proposal):
+    """A text corrected after its packs were frozen is put again (`propose --revises`), so that
+    the group votes on packs of the text it would approve."""
+    from perseus.governance.register import entries
+    from perseus.review.pack import review
+
+    frozen = {Path(p["path"]).name: p for p in proposal["review_packs"]}
+    for ref in proposal["artefacts"]:
+        pack = review(entries()[ref].get("compared_with"), ref, ROOT, lineage=True)
+        held = json.loads((ROOT / frozen[f"{pack.name}.json"]["path"]).read_text())
+        assert held["changes"] == json.loads(pack.json())["changes"], f"{proposal['id']}: the pack of {ref} is stale"
+
+
+def test_a_revised_proposal_is_not_voted_on_nor_revised_twice(repo):
+    from perseus.governance import process
+
+    revision = next(p for p in _awaiting_vote() if p.get("revises"))
+    earlier = revision["revises"]
+    with pytest.raises(process.StepRefused, match=f"revised by {revision['id']}; the vote is on that proposal"):
+        process.record_vote(repo, earlier, "2026-12-03", "a meeting", tally={"for": 5, "against": 0, "abstain": 0})
+    with pytest.raises(process.StepRefused, match=f"already revised by {revision['id']}"):
+        process.propose(repo, "tag-x", revision["artefacts"], "m", "p", revision["group"], "2026-12-03", earlier)
+    with pytest.raises(process.StepRefused, match="puts the same artefacts again"):
+        process.propose(
+            repo, "tag-x", revision["artefacts"][:1], "m", "p", revision["group"], "2026-12-03", revision["id"]
+        )
+
+
+def test_a_decision_on_a_revised_proposal_or_a_revision_of_other_artefacts_fails(repo):
+    revision = next(p for p in _awaiting_vote() if p.get("revises"))
+    decision = repo / "governance/decisions" / f"{GAS}.yaml"
+    _edit(decision, f"id: {GAS}\n", f"id: {GAS}\nproposal: {revision['revises']}\n")
+    record = repo / "governance/proposals" / f"{revision['id']}.yaml"
+    _edit(record, f"- {revision['artefacts'][0]}\n", "")
+    messages = _messages(repo)
+    assert any(
+        f"decision {GAS}" in m and f"names proposal {revision['revises']}, which {revision['id']} revised" in m
+        for m in messages
+    ), messages
+    assert any(f"revises {revision['revises']} but does not put the same artefacts" in m for m in messages), messages

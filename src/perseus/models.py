@@ -1475,6 +1475,7 @@ class Proposal(ConfiguredBaseModel):
     motion: str = Field(default=..., description="""The motion, as it will be put to the vote.""")
     proposed_by: str = Field(default=..., description="""Who proposed it.""")
     artefacts: list[str] = Field(default=..., description="""The artefact versions the motion would approve.""")
+    revises: Optional[str] = Field(default=None, description="""The earlier proposal of the same artefacts, not voted on, that this one puts again after their texts were revised; that proposal and its packs stay as shown, and the vote is on this one.""")
     review_packs: list[PinnedFile] = Field(default=..., description="""The frozen review packs, each pinned by its SHA-256.""")
 
 

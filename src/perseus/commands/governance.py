@@ -2,7 +2,7 @@
 
 check            every record holds: exit 0; 1 naming the decision, artefact and rule; 2 unreadable
 draft REF        enter a new artefact version as a draft
-propose REF...   put drafts to a group; freezes their review packs
+propose REF...   put drafts to a group; freezes their review packs (--revises: again, after a revision)
 record-vote ID   record the vote on a proposal (outcome worked out from the tally)
 publish ID       write the decision's manifest (signed with --key/--cert)
 sign ID          sign a published manifest under the secretariat certificate
@@ -44,6 +44,11 @@ def register(subparsers) -> None:
     p.add_argument("--proposed-by", required=True)
     p.add_argument("--group", default="technical-advisory-group")
     p.add_argument("--date")
+    p.add_argument(
+        "--revises",
+        metavar="PROPOSAL",
+        help="the proposal, not yet voted on, that this one puts again after its artefacts were revised",
+    )
     p.set_defaults(func=run_propose)
 
     p = steps.add_parser("record-vote", help="record the vote on a proposal")
@@ -196,7 +201,7 @@ def run_propose(args) -> int:
 
     def action():
         record = process.propose(
-            _root(args), args.id, args.artefacts, args.motion, args.proposed_by, args.group, _day(args)
+            _root(args), args.id, args.artefacts, args.motion, args.proposed_by, args.group, _day(args), args.revises
         )
         return f"proposed {', '.join(record['artefacts'])}; review packs frozen: " + ", ".join(
             p["path"] for p in record["review_packs"]

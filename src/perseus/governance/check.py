@@ -19,7 +19,9 @@ the decision and the artefact it concerns. The rules:
 - pins-hold: every pinned file still has the bytes pinned (after the errata).
 - errata: an erratum changes a pin from the hash in force to a new one, or withdraws an
   artefact its decision approved.
-- packs: every frozen review pack a proposal or decision names exists unchanged.
+- packs: every frozen review pack a proposal or decision names exists unchanged; a
+  proposal that revises another puts the same artefacts again, and the vote is on the
+  latest revision only.
 - signed-manifest: every carried decision has a manifest signed by the secretariat that
   lists exactly the files and hashes in force; a pin changes only by an erratum, published.
 """
@@ -572,6 +574,12 @@ def _packs(records: Records) -> list[Problem]:
             entry = records.entries.get(ref)
             if entry is None or not entry.get("proposed"):
                 out.append(Problem("packs", where, "proposed, but the register gives no proposal date", artefact=ref))
+        earlier = records.proposals.get(proposal.get("revises") or "")
+        if proposal.get("revises") and earlier is None:
+            out.append(Problem("packs", where, f"revises proposal {proposal['revises']}, which has no record"))
+        elif earlier is not None and sorted(earlier["artefacts"]) != sorted(proposal["artefacts"]):
+            out.append(Problem("packs", where, f"revises {earlier['id']} but does not put the same artefacts"))
+    revised = {p["revises"]: p["id"] for p in records.proposals.values() if p.get("revises")}
     for decision in records.decisions.values():
         if not decision.get("proposal"):
             continue
@@ -587,6 +595,16 @@ def _packs(records: Records) -> list[Problem]:
                 )
             )
             continue
+        if decision["proposal"] in revised:
+            out.append(
+                Problem(
+                    "packs",
+                    where,
+                    f"names proposal {decision['proposal']}, which {revised[decision['proposal']]} revised "
+                    "before the vote; the vote is on the revision",
+                    decision=decision["id"],
+                )
+            )
         shown = {(p["path"], p["sha256"]) for p in decision.get("review_packs") or []}
         for pinned in named["review_packs"]:
             if (pinned["path"], pinned["sha256"]) not in shown:

@@ -164,15 +164,30 @@ def stale_generated_files(root: Path, refs: list[str]) -> list[str]:
     return [p for p in paths if not (root / p).is_file() or (root / p).read_text() != fresh.get(p)]
 
 
-def propose(root: Path, proposal_id: str, refs: list[str], motion: str, proposed_by: str, group: str, day: str) -> dict:
+def propose(
+    root: Path,
+    proposal_id: str,
+    refs: list[str],
+    motion: str,
+    proposed_by: str,
+    group: str,
+    day: str,
+    revises: str | None = None,
+) -> dict:
     """Put artefacts to a group: each becomes `proposed`, and its review pack is frozen under
-    governance/packs/<proposal>/ (Markdown for people, JSON for tools)."""
+    governance/packs/<proposal>/ (Markdown for people, JSON for tools).
+
+    With `revises`, a proposal not yet voted on is put again after its artefacts' texts were
+    revised: the same artefacts, still `proposed`, with packs frozen anew under the new id; the
+    earlier proposal and its packs stay as they were shown, and only the new one can be voted on."""
     from perseus.review.pack import review
 
     path = root / "governance/proposals" / f"{proposal_id}.yaml"
     if path.exists():
         raise StepRefused(f"{path.relative_to(root)}: a proposal with this id exists; proposals are never rewritten")
     _, entries = _register(root)
+    if revises:
+        _check_revisable(root, revises, refs)
     members = read_yaml(root / "governance/members.yaml")
     if group not in {g["id"] for g in members["groups"]}:
         raise StepRefused(f"governance/members.yaml: no group {group!r} (rule: tally)")
@@ -185,7 +200,7 @@ def propose(root: Path, proposal_id: str, refs: list[str], motion: str, proposed
         )
     for ref in refs:
         entry = _entry(entries, ref)
-        if entry["status"] != "draft":
+        if entry["status"] != ("proposed" if revises else "draft"):
             raise StepRefused(
                 f"governance/{REGISTER_FILE}: {ref} is {entry['status']}; only a draft is proposed (rule: lifecycle)"
             )
@@ -196,7 +211,7 @@ def propose(root: Path, proposal_id: str, refs: list[str], motion: str, proposed
             target = folder / f"{pack.name}{suffix}"
             target.write_text(text)
             packs.append({"path": str(target.relative_to(root)), "sha256": sha256_of(target)})
-        entry["status"], entry["proposed"] = "proposed", day
+        entry["status"], entry["proposed"] = "proposed", entry.get("proposed") or day
     record = {
         "id": proposal_id,
         "date": day,
@@ -204,11 +219,43 @@ def propose(root: Path, proposal_id: str, refs: list[str], motion: str, proposed
         "motion": motion,
         "proposed_by": proposed_by,
         "artefacts": refs,
+        "revises": revises,
         "review_packs": packs,
     }
+    if not revises:
+        del record["revises"]
     write_record(path, HEADERS["proposal"], record)
     _save_register(root, entries)
     return record
+
+
+def revised_by(root: Path, proposal_id: str) -> str | None:
+    """The proposal that revises `proposal_id`, if one does."""
+    for path in sorted((root / "governance/proposals").glob("*.yaml")):
+        if (read_yaml(path) or {}).get("revises") == proposal_id:
+            return path.stem
+    return None
+
+
+def _check_revisable(root: Path, proposal_id: str, refs: list[str]) -> None:
+    path = root / "governance/proposals" / f"{proposal_id}.yaml"
+    if not path.is_file():
+        raise StepRefused(f"{path.relative_to(root)}: no such proposal to revise (rule: packs)")
+    earlier = read_yaml(path)
+    if sorted(earlier["artefacts"]) != sorted(refs):
+        raise StepRefused(
+            f"{path.relative_to(root)}: a revision puts the same artefacts again ({', '.join(earlier['artefacts'])}); "
+            "propose other artefacts separately (rule: packs)"
+        )
+    later = revised_by(root, proposal_id)
+    if later:
+        raise StepRefused(f"{path.relative_to(root)}: already revised by {later}; revise that one (rule: packs)")
+    for decision in sorted((root / "governance/decisions").glob("*.yaml")):
+        if (read_yaml(decision) or {}).get("proposal") == proposal_id:
+            raise StepRefused(
+                f"{path.relative_to(root)}: voted on in {decision.stem}; a proposal is revised only before its vote "
+                "(rule: packs)"
+            )
 
 
 def record_vote(
@@ -226,6 +273,11 @@ def record_vote(
     """Record the group's vote on a proposal. The outcome is worked out from the tally and the
     member register, never typed; a carried motion approves the artefacts and pins every file."""
     proposal = read_yaml(root / "governance/proposals" / f"{proposal_id}.yaml")
+    later = revised_by(root, proposal_id)
+    if later:
+        raise StepRefused(
+            f"governance/proposals/{proposal_id}.yaml: revised by {later}; the vote is on that proposal (rule: packs)"
+        )
     decision_id = decision_id or proposal_id
     path = root / "governance/decisions" / f"{decision_id}.yaml"
     if path.exists():

@@ -1,15 +1,16 @@
 """Differences between two YAML documents, such as two versions of a methodology.
 
-Lists of mappings that carry a `name` (or `id`, `label`, `key`) are matched by it, so
-a step or parameter that moved is not reported as changed, and a reviewer reads
-`steps[monthly-total].formula` rather than a list index.
+Lists of mappings that carry a `name` (or `id`, `label`, `key`, `code`) are matched by it,
+so a step or parameter that moved is not reported as changed, and a reviewer reads
+`steps[monthly-total].formula` or `dataQualityRules[readable-input].description` rather
+than a list index or the whole list.
 """
 
 from __future__ import annotations
 
 from perseus.review.changes import Change, relative
 
-KEY_FIELDS = ("name", "id", "label", "key")
+KEY_FIELDS = ("name", "id", "label", "key", "code")
 
 
 def _key_field(items: list) -> str | None:
