@@ -161,12 +161,14 @@ def constants(types: list[str]) -> dict:
 
     methodologies = {t: resolve(DEFAULTS[t]) for t in ("electricity", "gas")}
     assert not methodologies["electricity"].uses("emission-factors"), "the electricity peer assumes grid intensity"
-    gas = FactorTable.of(methodologies["gas"].factor_rule)
+    gas_method = methodologies["gas"]
+    (factor,) = gas_method.factor_inputs  # the peers' query multiplies by one factor per year
+    gas = FactorTable.of(gas_method.factor_rule, gas_method.factor_inputs)
     parameters = {**methodologies["electricity"].parameters, **methodologies["gas"].parameters}
     return {
         "types": list(types),
         "parameters": parameters,
-        "factors": {"gas": [[int(y), float(v)] for y, v in zip(gas.years, gas.values, strict=True)]},
+        "factors": {"gas": [[int(y), float(v)] for y, v in zip(gas.years, gas.values[factor], strict=True)]},
     }
 
 
