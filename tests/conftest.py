@@ -70,3 +70,32 @@ def served(built_site):
     base, server = serve(built_site)
     yield base
     server.shutdown()
+
+
+# The longest modules, longest first (from `--durations` on 2 cores). pytest-xdist hands a module
+# (--dist loadfile) to whichever worker is free, in the order collected: starting the long ones
+# first leaves the short ones to even out the end, instead of one long module running alone.
+LONGEST_FIRST = (
+    "test_governance_process.py",
+    "test_governance.py",
+    "test_page_examples.py",
+    "test_generated_drift.py",
+    "test_site_layout.py",
+    "test_site.py",
+    "test_diff.py",
+    "test_server_conformance.py",
+    "test_calculator_properties.py",
+    "test_provenance_docs.py",
+    "test_provenance_cli.py",
+    "test_wheel.py",
+    "test_portfolio_dask.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Long modules first, and in each module the tests that need no built site before those that do
+    (the site is still being built in the background when the first ones start)."""
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(
+        key=lambda item: (rank.get(item.path.name, len(rank)), "built_site" in getattr(item, "fixturenames", ()))
+    )
