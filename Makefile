@@ -25,8 +25,8 @@ generate: install
 site: generate
 	$(BIN)/mkdocs build --strict
 
-# Every test, on every core (pytest-xdist; a module runs in one worker, and the built site, the
-# generation and the wheel are made once per run), with the 20 slowest printed. test-fast leaves
+# Every test, on every core (pytest-xdist; a module runs in one worker, the longest first, and the
+# built site, the generation and the wheel are made once per run), with the 20 slowest printed. test-fast leaves
 # out the browser and slow tests. Both first run the static checks (`make lint`) and hold the
 # governance records to their rules: either failing fails the run before the tests start.
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import generate_into, once_per_run, run_perseus
+from tests.helpers import generate_command, run_perseus, start_once, wait_for
 
 
 @pytest.fixture
@@ -11,18 +11,53 @@ def perseus():
     return run_perseus
 
 
+def _site_command(folder: Path):
+    from tests.site_harness import site_build_command
+
+    return site_build_command(folder)
+
+
+# What a test run makes once and shares, by the fixture that returns it: (folder name, its command).
+# Each is started in the background at the first test of each worker when any selected test needs
+# it, so that it is made while other tests run, rather than holding up the worker that asks first
+# (and any other that waits for it).
+MADE_ONCE = {
+    "built_site": ("site", _site_command),
+    "fresh_generation": ("generated", lambda folder: generate_command(folder, hash_seed=0)),
+    "generation_with_hash_seed_1": ("generated-seed-1", lambda folder: generate_command(folder, hash_seed=1)),
+}
+
+
+def _made_once(request, fixture: str) -> Path:
+    worker_id = request.getfixturevalue("worker_id")
+    name, command_for = MADE_ONCE[fixture]
+    return wait_for(start_once(request.getfixturevalue("tmp_path_factory"), worker_id, name, command_for))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_what_is_made_once(request, tmp_path_factory, worker_id):
+    needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    for fixture, (name, command_for) in MADE_ONCE.items():
+        if fixture in needed:
+            start_once(tmp_path_factory, worker_id, name, command_for)
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, worker_id) -> Path:
-    """The documentation site, built once per test run."""
-    from tests.site_harness import build_site
-
-    return once_per_run(tmp_path_factory, worker_id, "site", build_site)
+def built_site(request) -> Path:
+    """The documentation site (`mkdocs build --strict`), built once per test run."""
+    return _made_once(request, "built_site")
 
 
 @pytest.fixture(scope="session")
-def fresh_generation(tmp_path_factory, worker_id) -> Path:
-    """Every generated file as `perseus generate` writes it now, generated once per test run."""
-    return once_per_run(tmp_path_factory, worker_id, "generated", lambda folder: generate_into(folder, hash_seed=0))
+def fresh_generation(request) -> Path:
+    """Every generated file as `perseus generate` writes it now (PYTHONHASHSEED=0), generated once per test run."""
+    return _made_once(request, "fresh_generation")
+
+
+@pytest.fixture(scope="session")
+def generation_with_hash_seed_1(request) -> Path:
+    """The same generation in an interpreter with PYTHONHASHSEED=1."""
+    return _made_once(request, "generation_with_hash_seed_1")
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +78,32 @@ def served(built_site):
     base, server = serve(built_site)
     yield base
     server.shutdown()
+
+
+# The longest modules, longest first (from `--durations` on 2 cores). pytest-xdist hands a module
+# (--dist loadfile) to whichever worker is free, in the order collected: starting the long ones
+# first leaves the short ones to even out the end, instead of one long module running alone.
+LONGEST_FIRST = (
+    "test_governance_process.py",
+    "test_governance.py",
+    "test_page_examples.py",
+    "test_generated_drift.py",
+    "test_site_layout.py",
+    "test_site.py",
+    "test_diff.py",
+    "test_server_conformance.py",
+    "test_calculator_properties.py",
+    "test_provenance_docs.py",
+    "test_provenance_cli.py",
+    "test_wheel.py",
+    "test_portfolio_dask.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Long modules first, and in each module the tests that need no built site before those that do
+    (the site is still being built in the background when the first ones start)."""
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(
+        key=lambda item: (rank.get(item.path.name, len(rank)), "built_site" in getattr(item, "fixturenames", ()))
+    )

@@ -1,11 +1,10 @@
-"""Build the site once, serve it on loopback, and visit every page in headless Chromium."""
+"""Build the site, serve it on loopback, and visit every page in headless Chromium."""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import os
-import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -24,18 +23,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(target: Path) -> Path:
-    root = Path(__file__).resolve().parents[1]
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)],
-        cwd=root,
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
+def site_build_command(target: Path) -> tuple[list[str], dict[str, str]]:
+    """`mkdocs build --strict` into `target`, from the root (the command and its environment)."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)], dict(
+        os.environ, NO_MKDOCS_2_WARNING="1"
     )
-    return target
 
 
 class _Site(http.server.SimpleHTTPRequestHandler):

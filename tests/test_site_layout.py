@@ -104,26 +104,40 @@ def browser():
 
 
 def layout_faults(browser, url: str, width: int, screenshot: Path | None = None) -> list[str]:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    try:
-        response = page.goto(url, wait_until="networkidle")
-        assert response is not None and response.ok, url
-        if screenshot:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot), full_page=True)
-        return page.evaluate(LAYOUT, width >= 1000)
-    finally:
-        page.close()
+    return all_layout_faults(browser, {url: screenshot}, width)[url]
+
+
+def all_layout_faults(browser, urls: dict[str, Path | None], width: int, at_once: int = 4) -> dict[str, list[str]]:
+    """The layout faults of each page (and its screenshot, where a path is given), once the network is
+    idle; `at_once` pages load side by side, so that their idle waits overlap instead of adding up."""
+    found: dict[str, list[str]] = {}
+    listed = list(urls.items())
+    for start in range(0, len(listed), at_once):
+        opened = []
+        try:
+            for url, screenshot in listed[start : start + at_once]:
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                opened.append((url, screenshot, page))
+                response = page.goto(url, wait_until="commit")
+                assert response is not None and response.ok, url
+            for url, screenshot, page in opened:
+                page.wait_for_load_state("networkidle")
+                if screenshot:
+                    screenshot.parent.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(screenshot), full_page=True)
+                found[url] = page.evaluate(LAYOUT, width >= 1000)
+        finally:
+            for _, _, page in opened:
+                page.close()
+    return found
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 def test_key_pages_fit_and_are_legible(served, browser, width):
-    faults = {}
-    for name, path in KEY_PAGES.items():
-        found = layout_faults(browser, served + path, width, SCREENSHOTS / f"{width}" / f"{name}.png")
-        if found:
-            faults[name] = found
+    shots = {served + path: SCREENSHOTS / f"{width}" / f"{name}.png" for name, path in KEY_PAGES.items()}
+    found = all_layout_faults(browser, shots, width)
+    faults = {name: found[served + path] for name, path in KEY_PAGES.items() if found[served + path]}
     assert faults == {}
     assert len(list((SCREENSHOTS / f"{width}").glob("*.png"))) >= len(KEY_PAGES)
 
