@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlparse
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("PERSEUS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -83,56 +89,127 @@ class PageVisit:
     math: int = 0
 
 
-def watch(page, visit: PageVisit, host: str) -> None:
-    """Record on `visit` what the page reports: errors, requests to other hosts, failed requests."""
+@dataclass
+class Tab:
+    """A browser tab that visits page after page: the visit it is on and the requests still open."""
+
+    page: Page
+    visit: PageVisit
+    pending: set = field(default_factory=set)
+    last_activity: float = 0.0
+
+    def active(self) -> None:
+        self.last_activity = time.monotonic()
+
+
+def watch(tab: Tab, host: str) -> None:
+    """Record on the visit the tab is on what its page reports (errors, requests to other hosts,
+    failed requests), and keep the tab's open requests."""
 
     def console(message) -> None:
         if message.type == "error":
-            visit.console_errors.append(message.text)
+            tab.visit.console_errors.append(message.text)
 
     def request(sent) -> None:
+        tab.pending.add(sent)
+        tab.active()
         if urlparse(sent.url).netloc not in (host, "") and not sent.url.startswith("data:"):
-            visit.foreign_requests.append(sent.url)
+            tab.visit.foreign_requests.append(sent.url)
 
+    def finished(request) -> None:
+        tab.pending.discard(request)
+        tab.active()
+
+    def failed(request) -> None:
+        finished(request)
+        tab.visit.failed_requests.append(request.url)
+
+    page = tab.page
     page.on("console", console)
-    page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+    page.on("pageerror", lambda error: tab.visit.console_errors.append(str(error)))
     page.on("request", request)
-    page.on("requestfailed", lambda failed: visit.failed_requests.append(failed.url))
+    page.on("requestfinished", finished)
+    page.on("requestfailed", failed)
+    page.on("load", lambda _: tab.active())
+
+
+# The search index (1.5 MB) is what makes a visit costly: Material's worker fetches it and builds
+# a lunr index on every page load, which at 250 pages is most of the browser's CPU. Visits are
+# served the site's own index with its documents left out; test_site's search test uses the whole one.
+def empty_search_index(site_dir: Path) -> str:
+    built = json.loads((site_dir / "search" / "search_index.json").read_text())
+    return json.dumps({**built, "docs": []})
+
+
+# How long a page must have had no request open to count as settled. Playwright's "networkidle"
+# waits 500 ms on every page; the site's scripts make their late requests (the search index) within
+# a few tens of milliseconds of the load event.
+QUIET_S = 0.2
+
+
+def _settle(tab: Tab) -> None:
+    """Wait for the load event, then until no request has been open for QUIET_S, so that a
+    request made after load is still seen, and seen to fail."""
+    tab.page.wait_for_load_state("load")
+    while tab.pending or time.monotonic() - tab.last_activity < QUIET_S:
+        tab.page.wait_for_timeout(20)
+
+
+def _record(page, visit: PageVisit) -> None:
+    """What the tests check of a loaded page: its links, examples, images and formulas."""
+    visit.links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    visit.examples = page.eval_on_selector_all(
+        "div.example",
+        "els => els.map(e => ({spec: e.dataset.spec, type: e.dataset.type, text: e.querySelector('code').innerText}))",
+    )
+    visit.images = page.eval_on_selector_all(
+        "article img", "els => els.map(e => ({src: e.src, width: e.naturalWidth, alt: e.alt}))"
+    )
+    visit.math = page.eval_on_selector_all("article math", "els => els.length")
+
+
+def visit_each(browser, base: str, site_dir: Path, pages: list[str], on_loaded, at_once: int = 6, **context_options):
+    """Load each of `pages` (paths under `base`) and call `on_loaded(page, visit)` once it has
+    settled; return the visits. `at_once` tabs load side by side, so that their waits overlap, and
+    each tab goes on to its next page rather than closing: a new tab costs a new renderer process,
+    about a third of a visit. Each tab has a browser context (a window) of its own, so that none is a
+    background tab, whose rendering Chromium holds back (a screenshot of one waits seconds)."""
+    host = urlparse(base).netloc
+    no_documents = empty_search_index(site_dir)
+    tabs = []
+    for _ in range(min(at_once, len(pages))):
+        context = browser.new_context(**context_options)
+        context.route(
+            "**/search/search_index.json",
+            lambda route: route.fulfill(status=200, content_type="application/json", body=no_documents),
+        )
+        tabs.append(Tab(context.new_page(), PageVisit(url="")))
+        watch(tabs[-1], host)
+    visits: dict[str, PageVisit] = {}
+    try:
+        for start in range(0, len(pages), at_once):
+            batch = list(zip(tabs, pages[start : start + at_once], strict=False))  # the last batch may be short
+            for tab, rel in batch:
+                tab.visit = visits[rel] = PageVisit(url=urljoin(base, rel))
+                response = tab.page.goto(tab.visit.url, wait_until="commit")
+                assert response is not None and response.ok, rel
+            for tab, _ in batch:
+                _settle(tab)
+                on_loaded(tab.page, tab.visit)
+    finally:
+        for tab in tabs:
+            tab.page.context.close()
+    return visits
 
 
 def visit_all(base: str, site_dir: Path, at_once: int = 6) -> dict[str, PageVisit]:
-    """Every page, loaded until the network is idle; `at_once` pages load side by side, so that
-    their idle waits overlap instead of adding up."""
+    """Every page of the site, with what the tests check of it."""
     from playwright.sync_api import sync_playwright
 
-    host = urlparse(base).netloc
     pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if p.name != "404.html")
-    visits: dict[str, PageVisit] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        for start in range(0, len(pages), at_once):
-            opened = []
-            for rel in pages[start : start + at_once]:
-                visit = PageVisit(url=urljoin(base, rel))
-                page = context.new_page()
-                watch(page, visit, host)
-                response = page.goto(visit.url, wait_until="commit")
-                assert response is not None and response.ok, rel
-                opened.append((rel, visit, page))
-            for rel, visit, page in opened:
-                page.wait_for_load_state("networkidle")
-                visit.links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-                visit.examples = page.eval_on_selector_all(
-                    "div.example",
-                    "els => els.map(e => ({spec: e.dataset.spec, type: e.dataset.type,"
-                    " text: e.querySelector('code').innerText}))",
-                )
-                visit.images = page.eval_on_selector_all(
-                    "article img", "els => els.map(e => ({src: e.src, width: e.naturalWidth, alt: e.alt}))"
-                )
-                visit.math = page.eval_on_selector_all("article math", "els => els.length")
-                visits[rel] = visit
-                page.close()
-        browser.close()
-    return visits
+        try:
+            return visit_each(browser, base, site_dir, pages, _record, at_once)
+        finally:
+            browser.close()

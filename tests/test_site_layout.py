@@ -13,7 +13,7 @@ import pytest
 
 from perseus.paths import ROOT
 from perseus.publication import site_url
-from tests.site_harness import CHROMIUM, CHROMIUM_ARGS
+from tests.site_harness import CHROMIUM, CHROMIUM_ARGS, visit_each
 
 pytestmark = pytest.mark.slow  # every test here reads the built site
 
@@ -103,41 +103,34 @@ def browser():
         chromium.close()
 
 
-def layout_faults(browser, url: str, width: int, screenshot: Path | None = None) -> list[str]:
-    return all_layout_faults(browser, {url: screenshot}, width)[url]
+def layout_faults(browser, site_dir: Path, base: str, path: str, width: int) -> list[str]:
+    return all_layout_faults(browser, site_dir, base, {path: None}, width)[path]
 
 
-def all_layout_faults(browser, urls: dict[str, Path | None], width: int, at_once: int = 4) -> dict[str, list[str]]:
-    """The layout faults of each page (and its screenshot, where a path is given), once the network is
-    idle; `at_once` pages load side by side, so that their idle waits overlap instead of adding up."""
+def all_layout_faults(
+    browser, site_dir: Path, base: str, paths: dict[str, Path | None], width: int
+) -> dict[str, list[str]]:
+    """The layout faults of each page (a path under `base`) at `width`, and its screenshot where a
+    file is given."""
     found: dict[str, list[str]] = {}
-    listed = list(urls.items())
-    for start in range(0, len(listed), at_once):
-        opened = []
-        try:
-            for url, screenshot in listed[start : start + at_once]:
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                opened.append((url, screenshot, page))
-                response = page.goto(url, wait_until="commit")
-                assert response is not None and response.ok, url
-            for url, screenshot, page in opened:
-                page.wait_for_load_state("networkidle")
-                if screenshot:
-                    screenshot.parent.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(screenshot), full_page=True)
-                found[url] = page.evaluate(LAYOUT, width >= 1000)
-        finally:
-            for _, _, page in opened:
-                page.close()
+
+    def check(page, visit) -> None:
+        path = visit.url.removeprefix(base)
+        if screenshot := paths[path]:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+        found[path] = page.evaluate(LAYOUT, width >= 1000)
+
+    visit_each(browser, base, site_dir, list(paths), check, at_once=4, viewport={"width": width, "height": 900})
     return found
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_key_pages_fit_and_are_legible(served, browser, width):
-    shots = {served + path: SCREENSHOTS / f"{width}" / f"{name}.png" for name, path in KEY_PAGES.items()}
-    found = all_layout_faults(browser, shots, width)
-    faults = {name: found[served + path] for name, path in KEY_PAGES.items() if found[served + path]}
+def test_key_pages_fit_and_are_legible(served, built_site, browser, width):
+    shots = {path: SCREENSHOTS / f"{width}" / f"{name}.png" for name, path in KEY_PAGES.items()}
+    found = all_layout_faults(browser, built_site, served, shots, width)
+    faults = {name: found[path] for name, path in KEY_PAGES.items() if found[path]}
     assert faults == {}
     assert len(list((SCREENSHOTS / f"{width}").glob("*.png"))) >= len(KEY_PAGES)
 
@@ -166,7 +159,7 @@ def test_the_checks_catch_a_wide_table_and_small_text(browser, built_site, tmp_p
     (copy / "broken" / "index.html").write_text(text)
     base, server = serve(copy)
     try:
-        faults = layout_faults(browser, base + "broken/", 1280)
+        faults = layout_faults(browser, copy, base, "broken/", 1280)
         assert any("needs sideways scrolling" in f for f in faults), faults
         assert any('"tiny words" is 9.0 px' in f for f in faults), faults
     finally:
