@@ -259,3 +259,22 @@ def test_intensity_for_another_outcode_is_refused(tmp_path, capsys):
     assert first
     code, _, err = run_calculate(["--consumption", str(path), "--intensity", str(intensity)], capsys)
     assert code == 1 and "[rule: intensity-for-every-half-hour]" in err and "ZZ9" in err
+
+
+@pytest.mark.parametrize(
+    "raw, problem",
+    [
+        (b'{"data": [\n  {"from": "2025-01-06T00:00:00Z",', "unexpected end of data: line 2"),
+        (b'{"data": [\n NaN]}', "unexpected character"),  # JSON has no NaN, though Python's parser takes it
+        (b'{"data": "\xff"}', "not valid UTF-8"),
+    ],
+)
+def test_a_file_that_is_not_json_is_refused_naming_the_line(raw, problem, tmp_path, capsys):
+    intensity = tmp_path / "intensity.csv"
+    intensity.write_text("from,to,intensity\n")
+    path = tmp_path / "meter.json"
+    path.write_bytes(raw)
+    code, _, err = run_calculate(["--consumption", str(path), "--intensity", str(intensity)], capsys)
+    assert code == 1
+    assert f"{path}: line" in err and "not valid JSON" in err and problem in err, err
+    assert "[rule: readable-input]" in err

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
+import orjson
 import pandas as pd
 import yaml
 
@@ -60,11 +61,13 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _load_json(path: Path, raw: bytes):
+    # orjson, not the standard library: it parses a meter-year (3.5 MB) or a year of intensity
+    # (6.5 MB) about four times as fast, a fifth of `perseus calculate` on one meter-year. It also
+    # checks the bytes are UTF-8 and refuses NaN and Infinity, which JSON does not have.
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
-        _fail(path, line, "readable-input", f"not valid JSON: {exc}")
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        _fail(path, f"line {exc.lineno}", "readable-input", f"not valid JSON: {exc}")
 
 
 def load_table(path: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
