@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from perseus.commands import refused
+
 PORTFOLIO_HELP = """\
 Portfolio mode (--portfolio DIR): one report per meter for many meters.
   DIR/meters.parquet (or .csv)  meter, type, region[, outcode][, calorificValue][, distributionZone]
@@ -137,9 +139,7 @@ def run(args) -> int:
             calorific_values=args.calorific_values,
         )
     except CalculationError as exc:
-        for breach in exc.breaches:
-            print(f"error: {breach}", file=sys.stderr)
-        return 1
+        return refused(exc)
     if args.sign or args.cert or args.fsp or args.trust_anchor:
         try:
             report = provenance_of(report, args)
@@ -200,9 +200,7 @@ def run_portfolio(args) -> int:
         )
         count = run.write(args.output)
     except CalculationError as exc:
-        for breach in exc.breaches:
-            print(f"error: {breach}", file=sys.stderr)
-        return 1
+        return refused(exc)
     idle = run.meters_without_readings
     if idle:
         shown = ", ".join(idle[:5]) + (f" and {len(idle) - 5} more" if len(idle) > 5 else "")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from perseus.commands import refused
+
 WITH_IMPACT = ("methodology", "factor-set")
 
 
@@ -66,9 +68,7 @@ def run(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except CalculationError as exc:
-        for breach in exc.breaches:
-            print(f"error: {breach}", file=sys.stderr)
-        return 1
+        return refused(exc)
     if args.output is None:
         sys.stdout.write(text)
         return 0

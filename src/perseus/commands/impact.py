@@ -14,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from perseus.commands import refused
+
 DESCRIPTION = """\
 Recompute the reference portfolio (SYNTHETIC: every archetype of `perseus synth` in
 six places, electricity and gas, 2024 and 2025) under OLD and under NEW, and write the
@@ -74,9 +76,7 @@ def run(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except CalculationError as exc:
-        for breach in exc.breaches:
-            print(f"error: {breach}", file=sys.stderr)
-        return 1
+        return refused(exc)
     if args.output is None:
         sys.stdout.write(pack.json() if args.json else pack.markdown())
         return 0
