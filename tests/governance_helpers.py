@@ -25,9 +25,24 @@ LEFT_OUT = {
 }
 
 
+def _copy_unless_a_cache_entry_went(source: str, target: str) -> None:
+    """Copy a file; a build-cache entry that another worker's build replaced while the tree was being
+    listed is skipped: the copy then computes that entry again, as a cache miss does."""
+    try:
+        shutil.copy2(source, target)
+    except FileNotFoundError:
+        if ".cache" not in Path(source).relative_to(ROOT).parts:
+            raise
+
+
 def copy_repository(target: Path) -> Path:
-    """The sources, records and generated files, without the environment, caches or the built site."""
-    shutil.copytree(ROOT, target, ignore=lambda folder, names: [n for n in names if n in LEFT_OUT])
+    """The sources, records and generated files, without the environment, tool caches or the built site."""
+    shutil.copytree(
+        ROOT,
+        target,
+        ignore=lambda folder, names: [n for n in names if n in LEFT_OUT],
+        copy_function=_copy_unless_a_cache_entry_went,
+    )
     return target
 
 
