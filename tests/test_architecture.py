@@ -12,6 +12,7 @@ from pathlib import Path
 from tests.helpers import ROOT
 
 CASE = ROOT / "tests" / "conformance" / "004-electricity-half-hourly-intensity"
+BLENDED = ROOT / "tests" / "conformance" / "005-blended"  # electricity and gas MeterData, NESO intensity: all JSON
 BUILD_TIME = (
     "linkml",
     "linkml_runtime",
@@ -30,9 +31,9 @@ print(json.dumps(sorted(m for m in sys.modules if m in build_time or m.startswit
 """
 
 
-def build_time_modules_loaded_by(code: str, cwd: Path = ROOT) -> list[str]:
+def build_time_modules_loaded_by(code: str, cwd: Path = ROOT, modules: tuple[str, ...] = BUILD_TIME) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(BUILD_TIME), code],
+        [sys.executable, "-c", PROBE, json.dumps(modules), code],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -59,6 +60,15 @@ def test_calculate_loads_no_linkml_generator_site_or_review_code(tmp_path):
     args = json.loads((CASE / "args.json").read_text())
     assert build_time_modules_loaded_by(command("calculate", *args, "--output", str(report)), cwd=CASE) == []
     assert json.loads(report.read_text())["data"], "the probe ran a real calculation"
+
+
+def test_calculate_on_json_files_loads_neither_pandas_nor_pyarrow(tmp_path):
+    """Their imports were two fifths of `perseus calculate` on a meter-year (benchmarks/bench_meter_year.py)."""
+    report = tmp_path / "report.json"
+    args = json.loads((BLENDED / "args.json").read_text())
+    code = command("calculate", *args, "--output", str(report))
+    assert build_time_modules_loaded_by(code, cwd=BLENDED, modules=("pandas", "pyarrow")) == []
+    assert {e["type"] for e in json.loads(report.read_text())["data"]} == {"electricity", "gas"}
 
 
 def test_portfolio_calculate_loads_no_build_time_code(tmp_path):

@@ -163,7 +163,47 @@ SHAPES = [
         _second(lambda r: r["energy"].__setitem__("value", "a lot")),
         "$.data[1]: value 'a lot' is not a number",
     ),
+    (
+        "a start on a day that does not exist",
+        _second(lambda r: r.__setitem__("from", "2025-02-30T00:00:00Z")),
+        "$.data[1]: from '2025-02-30T00:00:00Z' is not an ISO 8601 instant with Z or an offset",
+    ),
+    (
+        "a start without a time zone",
+        _second(lambda r: r.__setitem__("from", "2025-10-01T00:30:00")),
+        "$.data[1]: from '2025-10-01T00:30:00' is not an ISO 8601 instant with Z or an offset",
+    ),
+    (
+        "a start that is a number",
+        _second(lambda r: r.__setitem__("from", 1735689600)),
+        "$.data[1]: from '1735689600' is not an ISO 8601 instant with Z or an offset",
+    ),
 ]
+
+
+def test_meter_data_written_with_offsets_gives_the_report_of_the_same_instants_in_utc(tmp_path, capsys):
+    """Instants written `…Z` are read by numpy; any other form by pandas: both give the same instants."""
+    from datetime import datetime, timedelta, timezone
+
+    source = json.loads((Path(__file__).parents[1] / "spec/examples/valid/MeterData-gas-cubic-metres.json").read_text())
+    (tmp_path / "utc").mkdir()
+    (tmp_path / "utc" / "gas.json").write_text(json.dumps(source))
+    british_summer_time = timezone(timedelta(hours=1))
+    for row in source["data"]:
+        for key in ("from", "to"):
+            row[key] = datetime.fromisoformat(row[key]).astimezone(british_summer_time).isoformat()
+    assert source["data"][0]["from"].endswith("+01:00")
+    (tmp_path / "offsets").mkdir()
+    (tmp_path / "offsets" / "gas.json").write_text(json.dumps(source))
+    reports = []
+    for folder in ("utc", "offsets"):
+        output = tmp_path / f"{folder}.json"
+        arguments = ["--consumption", str(tmp_path / folder / "gas.json"), "--output", str(output)]
+        code, _, err = run_calculate([*arguments, "--taken-at", "2026-01-02T00:00:00Z"], capsys)
+        assert code == 0, err
+        report = json.loads(output.read_text())
+        reports.append((report["data"], report["sources"]))
+    assert reports[0] == reports[1] and reports[0][0]
 
 
 @pytest.mark.parametrize("name,change,message", SHAPES, ids=[s[0] for s in SHAPES])
@@ -190,14 +230,12 @@ def test_meter_data_read_from_its_columns_gives_what_json_normalize_gave(tmp_pat
     source["data"][0]["calorificValue"] = {"megajoulesPerCubicMetre": 40.1}
     frame, records, _, _ = _meter_data_frame(tmp_path / "gas.json", source)
     flat = pd.json_normalize(source["data"])
-    assert (
-        frame["type"].tolist() == flat["type"].tolist() and frame["unit"].tolist() == flat["energy.unitCode"].tolist()
-    )
-    assert frame["from"].tolist() == flat["from"].tolist() and frame["to"].tolist() == flat["to"].tolist()
-    assert pd.to_numeric(frame["value"]).tolist() == pd.to_numeric(flat["energy.value"]).tolist()
+    assert list(frame["type"]) == flat["type"].tolist() and list(frame["unit"]) == flat["energy.unitCode"].tolist()
+    assert list(frame["from"]) == flat["from"].tolist() and list(frame["to"]) == flat["to"].tolist()
+    assert pd.to_numeric(pd.Series(frame["value"])).tolist() == pd.to_numeric(flat["energy.value"]).tolist()
     file_cv = source["calorificValue"]["megajoulesPerCubicMetre"]
     expected_cv = pd.to_numeric(flat["calorificValue.megajoulesPerCubicMetre"]).fillna(file_cv).to_numpy()
-    assert np.array_equal(frame["cv"].to_numpy(), expected_cv) and frame["cv"].iloc[0] == 40.1
+    assert np.array_equal(frame["cv"], expected_cv) and frame["cv"][0] == 40.1
     assert records.tolist() == [f"$.data[{i}]" for i in range(len(source["data"]))]
 
 

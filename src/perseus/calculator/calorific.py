@@ -165,12 +165,13 @@ def of_sums(weighted: float, volume: float, plain: float, count: int, choices: i
 
 
 def of_rows(frame) -> dict | None:
-    """The report's calorificValue from the kernel's monthly sums (readings with their own values), or None."""
-    choices = int(np.bitwise_or.reduce(frame["cv_choices"].to_numpy())) if len(frame) else 0
+    """The report's calorificValue from the kernel's monthly sums (readings with their own values), or None.
+    `frame`: Columns, or a DataFrame of the same columns."""
+    choices = int(np.bitwise_or.reduce(np.asarray(frame["cv_choices"]))) if len(frame) else 0
     if not choices:
         return None
     weighted, volume, plain = (sum(frame[name].tolist()) for name in ("cv_weighted", "cv_volume", "cv_plain"))
-    return of_sums(weighted, volume, plain, int(frame["volume"].sum()), choices)
+    return of_sums(weighted, volume, plain, int(np.asarray(frame["volume"]).sum()), choices)
 
 
 def zone_dataset(zone_values, months: list[int], choices: list[int]) -> dict | None:

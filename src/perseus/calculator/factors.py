@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from perseus.calculator.errors import Labels, raise_if
-from perseus.calculator.instants import HALF_HOUR_NS, year_month, z
+from perseus.calculator.instants import HALF_HOUR_NS, nanoseconds, parse_instant, year_month, z
 from perseus.calculator.months import month_start_half_hour
 from perseus.methodology.factors import sets_for
 
@@ -43,7 +42,9 @@ class FactorTable:
             return cls()
         by_publication = rule["setYear"] == BY_PUBLICATION
         instants = {
-            int(p["setYear"]): pd.Timestamp(p["published"]).tz_convert("UTC").value
+            int(p["setYear"]): parse_instant(p["published"], "publications")
+            if isinstance(p["published"], str)
+            else nanoseconds(p["published"])
             for p in rule.get("publications", [])
         }
         available = {}

@@ -10,19 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
 
 from perseus.calculator import calorific, instants, kernel, months, report
+from perseus.calculator.columns import Columns
 from perseus.calculator.errors import Breach, CalculationError, Labels, Repeat, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.inputs import ConsumptionFile, read_consumption, read_intensity
 from perseus.calculator.intensity import IntensityLookup, RegionalIntensity
 from perseus.calculator.methods import chosen_methodologies, methodology_for
+from perseus.calculator.readings import NumpyReadings
 from perseus.calculator.zones import ZoneCalorificValues, read_calorific_values
 from perseus.vocabulary import ENERGY_TYPES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -38,9 +42,12 @@ class TypeResult:
 @dataclass
 class FilesRun:
     report: dict  # the EmissionsReport
-    figures: dict[
-        str, pd.DataFrame
-    ]  # per energy type, every month: month, total (unrounded), rounded, expected, present, ...
+    monthly: dict[str, Columns]  # per energy type, every month: month, total (unrounded), rounded, expected, ...
+
+    @property
+    def figures(self) -> dict[str, pd.DataFrame]:
+        """`monthly` as pandas DataFrames, for the readers that want them."""
+        return {energy_type: columns.to_pandas() for energy_type, columns in self.monthly.items()}
 
 
 def calculate_files(
@@ -70,10 +77,10 @@ def calculate_files(
     zone_values = read_calorific_values(Path(calorific_values)) if calorific_values else None
     window = instants.window(start, end)
     # In order of the files' names, so that the same readings give the same report whatever the order given.
-    readings = pd.concat([f.readings for f in sorted(files, key=lambda f: str(f.path))], ignore_index=True)
+    readings = Columns.concat([f.columns for f in sorted(files, key=lambda f: str(f.path))])
     entries, sources, results, figures = [], [], [], {}
     for energy_type in ENERGY_TYPES:
-        rows = readings[readings["type"] == energy_type].reset_index(drop=True)
+        rows = readings.take(readings["type"] == energy_type)
         if not len(rows):
             continue
         m = methodology_for(energy_type, chosen, directory)
@@ -97,7 +104,7 @@ def calculate_files(
 
 def _one_type(
     m,
-    rows: pd.DataFrame,
+    rows: Columns,
     series: RegionalIntensity | None,
     caller_cv,
     window,
@@ -106,7 +113,7 @@ def _one_type(
     zone_values: ZoneCalorificValues | None = None,
 ):
     """Entries, sources and what was used for one energy type, or None when no reading falls in the window."""
-    labels = Labels(rows["file"].to_numpy(), rows["record"].to_numpy())
+    labels = Labels(rows["file"], rows["record"])
     meter_ids = sorted(set(rows["meter"].tolist()))
     # A file's value and a reading's own both travel with the reading (column calorificValue); none per meter.
     values = calorific.resolve(
@@ -150,25 +157,15 @@ def _one_type(
         if calorific.default_served(choices)
     ]
     sources = report.sources(m, merged["month"].tolist(), factors, intensity, cv, spans, zone_use, served)
-    names = rows["file"].to_numpy()
+    names = rows["file"]
     used_files = sorted(set(names[used.used].tolist()) | set(names[used.repeats].tolist()))
     return entries, sources, TypeResult(m.energy_type, m, sources["datasets"], used_files), figures
 
 
-def _table(rows: pd.DataFrame) -> pa.Table:
-    """The readings of one type as the kernel reads a partition: meter, from (UTC), value, unitCode."""
-    return pa.table(
-        {
-            "meter": pa.array(rows["meter"].astype(str).tolist(), pa.string()).dictionary_encode(),
-            "from": pa.array(rows["from"].to_numpy(dtype="datetime64[ns]").astype(np.int64), pa.int64()).cast(
-                pa.timestamp("ns", "UTC")
-            ),
-            "value": pa.array(rows["value"].to_numpy(dtype=float), pa.float64()),
-            "unitCode": pa.array(rows["unit"].astype(str).tolist(), pa.string()).dictionary_encode(),
-            "calorificValue": pa.array(rows["cv"].to_numpy(dtype=float), pa.float64()),
-            "distributionZone": pa.array(rows["zone"].astype(str).tolist(), pa.string()).dictionary_encode(),
-        }
-    )
+def _table(rows: Columns) -> NumpyReadings:
+    """The readings of one type as the kernel reads a partition: meter, from (UTC), value, unitCode, with
+    each reading's calorific value and zone (read and checked already, so without pyarrow)."""
+    return NumpyReadings.of(rows["meter"], rows["unit"], rows["from"], rows["value"], rows["cv"], rows["zone"])
 
 
 def _check_outcodes(files: list[ConsumptionFile], series: RegionalIntensity | None) -> None:

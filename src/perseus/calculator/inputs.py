@@ -9,27 +9,36 @@ source's readings, and names no meter: its meter is the one at its outcode
 Intensity: a saved NESO regional intensity response, or CSV/Parquet with
 columns from,to,intensity (gCO2/kWh). Checks are on whole columns; the rules on
 the readings themselves (units, boundaries, signs, repeats) are the kernel's.
+
+A MeterData or NESO JSON file is read with numpy alone (perseus.calculator.columns says why):
+instants written as `…Z` are parsed by numpy, and anything else (an offset, a malformed value)
+goes to pandas, which reads every ISO 8601 form and words the error. CSV and Parquet files are
+read by pandas.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 import orjson
-import pandas as pd
 import yaml
 
+from perseus.calculator.columns import Columns
 from perseus.calculator.errors import Breach, CalculationError, Labels, breach_for_rows, raise_if
 from perseus.calculator.instants import HALF_HOUR_NS, z
 from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file_dataset, span
 from perseus.calculator.zones import zone_numbers
 from perseus.synth.payloads import SYNTHETIC_KEY, synthetic_dataset
 from perseus.vocabulary import ENERGY_TYPES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CONSUMPTION_COLUMNS = ("type", "from", "to", "value", "unitCode")
 INTENSITY_COLUMNS = ("from", "to", "intensity")
@@ -43,10 +52,19 @@ NESO = {
 @dataclass
 class ConsumptionFile:
     path: Path
-    readings: pd.DataFrame  # file, record, meter, type, from, to, value, unit, cv, zone
+    columns: Columns  # file, record, meter, type, from (ns since 1970, UTC), value, unit, cv, zone
     outcode: str | None = None
     sha256: str = ""
     provenance: dict | None = None  # the record the data provider sent, as received
+
+    @property
+    def readings(self) -> pd.DataFrame:
+        """The readings as a pandas DataFrame, `from` a UTC timestamp (for the readers that want one)."""
+        import pandas as pd
+
+        frame = self.columns.to_pandas()
+        frame["from"] = pd.to_datetime(frame["from"], unit="ns", utc=True)
+        return frame
 
 
 def _fail(path: Path, record: str, rule: str, message: str) -> NoReturn:
@@ -74,6 +92,8 @@ def _load_json(path: Path, raw: bytes):
 def load_table(path: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
     """A CSV or Parquet file with the required columns, plus the record label of every row (also read by
     the portfolio engine for its meters and intensity tables)."""
+    import pandas as pd
+
     try:
         if path.suffix.lower() == ".parquet":
             frame = pd.read_parquet(path)
@@ -101,6 +121,8 @@ def load_table(path: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, np.
 
 def timestamps(path: Path, column: pd.Series, name: str, records: np.ndarray) -> pd.Series:
     """UTC timestamps; a value without `Z` or an offset is refused, since its instant is ambiguous."""
+    import pandas as pd
+
     files = np.full(len(column), str(path), dtype=object)
     if pd.api.types.is_datetime64_any_dtype(column):
         if getattr(column.dt, "tz", None) is None:
@@ -124,8 +146,36 @@ def timestamps(path: Path, column: pd.Series, name: str, records: np.ndarray) ->
     return parsed.astype("datetime64[ns, UTC]")
 
 
-def _numbers(path: Path, column: pd.Series, name: str, records: np.ndarray) -> np.ndarray:
-    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+# What numpy reads as pandas does: `YYYY-MM-DDTHH:MM[:SS[.fraction]]Z` (a meter's and NESO's forms).
+_PLAIN_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?Z", re.ASCII)
+
+
+def utc_instants(path: Path, column, name: str, records: np.ndarray) -> np.ndarray:
+    """Nanoseconds since 1970 (UTC) of a column of instants: a list of JSON values, or a pandas Series."""
+    if isinstance(column, list):
+        try:
+            if all(map(_PLAIN_UTC.fullmatch, column)):
+                return np.array([text[:-1] for text in column], dtype="datetime64[ns]").astype(np.int64)
+        except (TypeError, ValueError):  # not a string, or not a date numpy knows (2025-02-30): pandas says why
+            pass
+        import pandas as pd
+
+        column = pd.Series(column, dtype=object)
+    return timestamps(path, column, name, records).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+
+
+def _numbers(path: Path, column, name: str, records: np.ndarray) -> np.ndarray:
+    """Finite numbers; `column` a list of JSON values, or a pandas Series."""
+    values = None
+    if isinstance(column, list):
+        try:
+            values = np.asarray(column, dtype=float)
+        except (TypeError, ValueError):  # something that is not a number: pandas reads it as NaN, refused below
+            pass
+    if values is None:
+        import pandas as pd
+
+        values = pd.to_numeric(pd.Series(column, dtype=object), errors="coerce").to_numpy(dtype=float)
     files = np.full(len(values), str(path), dtype=object)
     raise_if(
         [
@@ -134,22 +184,21 @@ def _numbers(path: Path, column: pd.Series, name: str, records: np.ndarray) -> n
                 files,
                 records,
                 "readable-input",
-                lambda i: f"{name} {column.iloc[i]!r} is not a number",
+                lambda i: f"{name} {column[i]!r} is not a number",
             )
         ]
     )
     return values
 
 
-def _periods(
-    path: Path, frame: pd.DataFrame, records: np.ndarray, column: str, what: str
-) -> tuple[pd.Series, np.ndarray]:
-    """The start and value of each period (a reading, a half-hour of intensity), each lasting exactly one
-    half-hour (where it starts is checked with the rest of the readings' rules, by the kernel)."""
-    start = timestamps(path, frame["from"], "from", records)
-    end = timestamps(path, frame["to"], "to", records)
-    values = _numbers(path, frame[column], column, records)
-    wrong = ((end - start) != pd.Timedelta(HALF_HOUR_NS)).to_numpy()
+def _periods(path: Path, frame, records: np.ndarray, column: str, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """The start (ns since 1970) and value of each period (a reading, a half-hour of intensity), each lasting
+    exactly one half-hour (where it starts is checked with the rest of the readings' rules, by the kernel).
+    `frame` maps from, to and `column` to lists of JSON values or to pandas Series."""
+    start = utc_instants(path, frame["from"], "from", records)
+    end = utc_instants(path, frame["to"], "to", records)
+    values = _numbers(path, _listed(frame[column]), column, records)
+    wrong = (end - start) != HALF_HOUR_NS
     raise_if(
         [
             breach_for_rows(
@@ -157,11 +206,16 @@ def _periods(
                 np.full(len(start), str(path), dtype=object),
                 records,
                 "half-hour-boundaries",
-                lambda i: f"{what} from {z(start.iloc[i])} to {z(end.iloc[i])} is not one half-hour",
+                lambda i: f"{what} from {z(int(start[i]))} to {z(int(end[i]))} is not one half-hour",
             )
         ]
     )
     return start, values
+
+
+def _listed(column):
+    """A pandas Series as the list `_numbers` reads positionally (its messages index it by row)."""
+    return column if isinstance(column, list) else column.reset_index(drop=True)
 
 
 def energy_type_breach(types: np.ndarray, labels: Labels) -> Breach | None:
@@ -179,22 +233,23 @@ def read_consumption(path: Path) -> ConsumptionFile:
         payload = _load_json(path, raw)
         frame, records, outcode, provenance = _meter_data_frame(path, payload)
     else:
-        frame, records = load_table(path, CONSUMPTION_COLUMNS)
-        frame = pd.DataFrame(
-            {
-                "meter": frame["meter"].astype(str) if "meter" in frame.columns else "",
-                "type": frame["type"].astype(str),
-                "from": frame["from"],
-                "to": frame["to"],
-                "value": frame["value"],
-                "unit": frame["unitCode"].astype(str),
-                "cv": np.nan,
-                "zone": frame["distributionZone"].astype(str).str.strip()
-                if "distributionZone" in frame.columns
-                else "",
-            }
-        )
-    if not len(frame):
+        table, records = load_table(path, CONSUMPTION_COLUMNS)
+        n = len(table)
+        frame = {
+            "meter": table["meter"].astype(str).to_numpy(dtype=object)
+            if "meter" in table.columns
+            else np.full(n, "", dtype=object),
+            "type": table["type"].astype(str).to_numpy(dtype=object),
+            "from": table["from"],
+            "to": table["to"],
+            "value": table["value"],
+            "unit": table["unitCode"].astype(str).to_numpy(dtype=object),
+            "cv": np.full(n, np.nan),
+            "zone": table["distributionZone"].astype(str).str.strip().to_numpy(dtype=object)
+            if "distributionZone" in table.columns
+            else np.full(n, "", dtype=object),
+        }
+    if not len(records):
         where = "$.data" if path.suffix.lower() == ".json" else ""
         _fail(path, where, "readable-input", "the file has no readings; a consumption file holds at least one")
     readings = _checked_readings(path, frame, records)
@@ -231,27 +286,41 @@ def _meter_data_frame(path: Path, payload):
             ]
         )
     file_cv = (payload.get("calorificValue") or {}).get("megajoulesPerCubicMetre")
-    reading_cv = pd.to_numeric(
-        pd.Series(json_column(items, "calorificValue.megajoulesPerCubicMetre"), dtype=object), errors="coerce"
-    )
-    cv = reading_cv.fillna(np.nan if file_cv is None else float(file_cv))
+    cv = _numbers_or_nan(json_column(items, "calorificValue.megajoulesPerCubicMetre"))
+    if file_cv is not None:
+        cv = np.where(np.isnan(cv), float(file_cv), cv)
     file_zone = (payload.get("calorificValue") or {}).get("distributionZone") or ""
-    reading_zone = pd.Series(json_column(items, "calorificValue.distributionZone"), dtype=object)
     outcode = (payload.get("location") or {}).get("ukPostcodeOutcode")
-    frame = pd.DataFrame(
-        {
-            "meter": meter_of_meter_data(outcode),
-            "type": np.array([str(t) for t in columns["type"]], dtype=object),
-            "from": pd.Series(columns["from"], dtype=object),
-            "to": pd.Series(columns["to"], dtype=object),
-            "value": pd.Series(columns["energy.value"], dtype=object),
-            "unit": np.array([str(u) for u in columns["energy.unitCode"]], dtype=object),
-            "cv": cv.to_numpy(dtype=float),
-            "zone": reading_zone.where(reading_zone.notna(), file_zone).astype(str).to_numpy(),
-        }
-    )
+    frame = {
+        "meter": np.full(len(items), meter_of_meter_data(outcode), dtype=object),
+        "type": np.array([str(t) for t in columns["type"]], dtype=object),
+        "from": columns["from"],
+        "to": columns["to"],
+        "value": columns["energy.value"],
+        "unit": np.array([str(u) for u in columns["energy.unitCode"]], dtype=object),
+        "cv": cv,
+        "zone": np.array(
+            [file_zone if z is None else str(z) for z in json_column(items, "calorificValue.distributionZone")],
+            dtype=object,
+        ),
+    }
     provenance = payload.get("provenance") if isinstance(payload.get("provenance"), dict) else None
     return frame, records, outcode, provenance
+
+
+def _numbers_or_nan(values: list) -> np.ndarray:
+    """Numbers, NaN where a value is absent or is not one (a reading's own calorific value is optional)."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return np.array([_number_or_nan(v) for v in values], dtype=float)
+
+
+def _number_or_nan(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return np.nan
 
 
 def json_column(items: list[dict], dotted: str) -> list:
@@ -270,26 +339,26 @@ def _objects_only(path: Path, items: list, where: str, message: str) -> None:
         _fail(path, f"{where}[{wrong}]", "readable-input", message)
 
 
-def _checked_readings(path: Path, frame: pd.DataFrame, records: np.ndarray) -> pd.DataFrame:
-    files = np.full(len(frame), str(path), dtype=object)
-    types = frame["type"].to_numpy(dtype=object)
+def _checked_readings(path: Path, frame: dict, records: np.ndarray) -> Columns:
+    files = np.full(len(records), str(path), dtype=object)
+    types = frame["type"]
     raise_if([energy_type_breach(types, Labels(files, records))])
     start, values = _periods(path, frame, records, "value", "the reading")
-    zone = frame["zone"].to_numpy(dtype=object)
+    zone = frame["zone"]
     zone_numbers(zone, Labels(files, records))  # refuses a code that is not a distribution zone
-    return pd.DataFrame(
+    return Columns(
         {
             "file": files,
             "record": records,
-            "meter": frame["meter"].to_numpy(dtype=object),
+            "meter": frame["meter"],
             "type": types,
-            "from": start.to_numpy(dtype="datetime64[ns]"),
+            "from": start,
             "value": values,
-            "unit": frame["unit"].to_numpy(dtype=object),
-            "cv": frame["cv"].to_numpy(dtype=float),
+            "unit": frame["unit"],
+            "cv": np.asarray(frame["cv"], dtype=float),
             "zone": zone,
         }
-    ).assign(**{"from": lambda d: pd.to_datetime(d["from"], utc=True)})
+    )
 
 
 def read_intensity(path: Path) -> RegionalIntensity:
@@ -302,8 +371,7 @@ def read_intensity(path: Path) -> RegionalIntensity:
     else:
         frame, records = load_table(path, INTENSITY_COLUMNS)
         meta = sidecar(path)
-    start, values = _periods(path, frame, records, "intensity", "the intensity period")
-    ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    ns, values = _periods(path, frame, records, "intensity", "the intensity period")
     labels = Labels(np.full(len(ns), str(path), dtype=object), records)
     regions, first, matrix, _ = checked_matrix(
         ns, np.zeros(len(ns), np.int64), [""], values, labels, lambda i: values[i], regional=False
@@ -333,13 +401,7 @@ def _neso_frame(path: Path, payload):
         columns[name] = json_column(periods, name)
         if periods and all(v is None for v in columns[name]):
             _fail(path, f"{prefix}[0]", "readable-input", f"the half-hours have no {name}")
-    frame = pd.DataFrame(
-        {
-            "from": pd.Series(columns["from"], dtype=object),
-            "to": pd.Series(columns["to"], dtype=object),
-            "intensity": pd.Series(columns["intensity.forecast"], dtype=object),
-        }
-    )
+    frame = {"from": columns["from"], "to": columns["to"], "intensity": columns["intensity.forecast"]}
     region_info = {"regionid": region.get("regionid"), "shortname": region.get("shortname")}
     meta = payload.get("perseus:dataset") if isinstance(payload.get("perseus:dataset"), dict) else {}
     if isinstance(payload.get(SYNTHETIC_KEY), dict):

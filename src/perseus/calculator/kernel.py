@@ -24,16 +24,15 @@ from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from perseus.calculator import calorific, exact
 from perseus.calculator.calorific import CalorificValues
+from perseus.calculator.columns import Columns
 from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if, under
 from perseus.calculator.factors import FactorTable, factors_at
 from perseus.calculator.instants import EPOCH_MONTH, HALF_HOUR_NS, z, z_half_hour
 from perseus.calculator.intensity import IntensityLookup
+from perseus.calculator.readings import ArrowReadings, NumpyReadings
 from perseus.calculator.zones import ZoneCalorificValues, gas_day_table
 from perseus.vocabulary import DISTRIBUTION_ZONES
 from perseus.vocabulary import ENERGY_UNITS as UNITS
@@ -41,7 +40,6 @@ from perseus.vocabulary import ENERGY_UNITS as UNITS
 KWH, WHR, MTQ = range(3)  # the kernel's codes of those units, checked against the spec below
 assert UNITS == ("KWH", "WHR", "MTQ"), f"the kernel's unit codes assume KWH, WHR, MTQ; the spec says {UNITS}"
 CONSUMPTION_INPUTS = ("energy_kwh", "metered_kwh", "volume_m3")  # what consumption supplies to a methodology's steps
-NANOSECONDS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
 CHUNK = 1 << 14  # rows per step: every intermediate array of a step stays in the CPU cache
 KEY_SHIFT = 22  # half-hours since 1970 stay below 2**22 until the year 2209
 
@@ -64,8 +62,8 @@ RESULT_COLUMNS = {
 }
 
 
-def empty_result() -> pd.DataFrame:
-    return pd.DataFrame({name: np.zeros(0, dtype=kind) for name, kind in RESULT_COLUMNS.items()})
+def empty_result() -> Columns:
+    return Columns({name: np.zeros(0, dtype=kind) for name, kind in RESULT_COLUMNS.items()})
 
 
 @dataclass
@@ -155,7 +153,8 @@ def aggregate(table, energy_type: str, labels: Labels, ctx: KernelContext, trace
     """Monthly totals per meter of one table of readings (columns meter, from, value, unitCode); raises
     CalculationError naming the file, record and rule (`labels` names each table row).
 
-    `table` is a pyarrow Table, or a function returning one. The work runs in cache-sized
+    `table` is a pyarrow Table or NumpyReadings (perseus.calculator.readings), or a function returning one.
+    The work runs in cache-sized
     steps that end on meter boundaries, so each (meter, month) total is one `np.bincount`
     over its readings in time order. A table sorted by meter and time with no repeated
     half-hours (the portfolio layout's norm) is never sorted or copied. With `trace`, also
@@ -171,6 +170,8 @@ def _aggregate(table, t: TypeContext, labels: Labels, ctx: KernelContext, trace:
     energy_type = t.energy_type
     if callable(table):  # a loader: then this frame holds the only reference and can free the Arrow buffers early
         table = table()
+    if not isinstance(table, NumpyReadings):
+        table = ArrowReadings(table)
     if table.num_rows == 0:
         return (empty_result(), Trace(np.zeros(0, np.int64), np.zeros(0, np.int64))) if trace else empty_result()
     _check_no_nulls(table, labels)
@@ -222,26 +223,9 @@ class _AsWritten:
 
 def _check_no_nulls(table, labels: Labels) -> None:
     for name in ("meter", "from", "value", "unitCode"):
-        if table.column(name).null_count:
-            empty = np.asarray(table.column(name).is_null().to_numpy(zero_copy_only=False))
+        empty = table.nulls(name)
+        if empty is not None:
             raise_if([labels.breach(empty, "readable-input", lambda i, c=name: f"the reading has no {c}")])
-
-
-def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
-    """Row codes into a small dictionary of distinct values, without turning every row into a Python object."""
-    if not pa.types.is_dictionary(column.type):
-        column = pc.dictionary_encode(column)
-    column = column.unify_dictionaries() if isinstance(column, pa.ChunkedArray) else column
-    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    if not chunks:
-        return np.zeros(0, dtype=np.int64), []
-    dictionary = chunks[0].dictionary.to_pylist()
-    codes = (
-        np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
-        if len(chunks) > 1
-        else chunks[0].indices.to_numpy(zero_copy_only=False)
-    )
-    return codes, dictionary
 
 
 @dataclass
@@ -255,7 +239,7 @@ class _Meters:
 
     @classmethod
     def of(cls, table, t: TypeContext, energy_type: str, labels: Labels) -> _Meters:
-        codes, ids = _dictionary(table.column("meter"))
+        codes, ids = table.codes("meter")
         positions = t.meter_position  # a dict: a few dozen look-ups per file, cheaper than a pandas index join
         global_of_code = np.array([positions.get(str(m), -1) for m in ids], dtype=np.int64)
         if (global_of_code < 0).any():
@@ -288,7 +272,7 @@ class _Units:
 
     @classmethod
     def of(cls, table, energy_type: str, labels: Labels) -> _Units:
-        codes, units = _dictionary(table.column("unitCode"))
+        codes, units = table.codes("unitCode")
         unit_of_code = np.array([UNITS.index(u) if u in UNITS else -1 for u in units], dtype=np.int8)
         if (unit_of_code < 0).any():
             raise_if(
@@ -339,19 +323,10 @@ class _Reader:
 
     def __init__(self, table, meters: _Meters, units: _Units, labels: Labels):
         n = table.num_rows
-        stamp_type = table.schema.field("from").type
-        if not pa.types.is_timestamp(stamp_type) or stamp_type.tz is None:
-            raise CalculationError(
-                [
-                    Breach(
-                        labels.files[0],
-                        "",
-                        "readable-input",
-                        f"column from is {stamp_type}; it must be a timestamp with a time zone (UTC)",
-                    )
-                ]
-            )
-        self.nanoseconds = NANOSECONDS[stamp_type.unit]  # per tick of the column
+        problem = table.from_type_problem()
+        if problem:
+            raise CalculationError([Breach(labels.files[0], "", "readable-input", problem)])
+        self.nanoseconds = table.tick_ns  # per tick of the column
         self.per_half_hour = HALF_HOUR_NS // self.nanoseconds
         self.meters, self.units, self.labels = meters, units, labels
         self.local = (
@@ -372,20 +347,16 @@ class _Reader:
 
     def read(self, table) -> tuple[Rows, bool]:
         offset = 0
-        for batch in table.select(["from", "value"]).to_batches():
-            raw = batch.column(0).cast(pa.int64()).to_numpy()
-            value = batch.column(1).to_numpy().astype(np.float64, copy=False)
+        for raw, value in table.batches():
             for start in range(0, len(raw), CHUNK):
                 self._step(offset + start, raw[start : start + CHUNK], value[start : start + CHUNK])
             offset += len(raw)
         self._check_whole(table)
         cv = zone = None
-        if self.is_volume is not None and "calorificValue" in table.column_names:
-            cv = pc.cast(table.column("calorificValue"), pa.float64()).to_numpy(zero_copy_only=False)  # nulls as NaN
-        if self.is_volume is not None and "distributionZone" in table.column_names:
-            codes, zones = _dictionary(
-                pc.fill_null(table.column("distributionZone"), "")
-            )  # checked when the files were read
+        if self.is_volume is not None and table.has("calorificValue"):
+            cv = table.floats("calorificValue")  # nulls as NaN
+        if self.is_volume is not None and table.has("distributionZone"):
+            codes, zones = table.codes("distributionZone")  # checked when the files were read
             zone = np.array(
                 [DISTRIBUTION_ZONES.index(z) if z in DISTRIBUTION_ZONES else -1 for z in zones], np.int8
             ).take(codes)
@@ -441,7 +412,7 @@ class _Reader:
     def _check_whole(self, table) -> None:
         """Infinities (in kWh after the conversion), and instants the ordering key cannot hold."""
         if not np.isfinite(self.quantity.max()):
-            values = table.column("value").to_numpy()
+            values = table.values()
             raise_if(
                 [
                     self.labels.breach(
@@ -453,7 +424,7 @@ class _Reader:
         if (
             int(half_hour.min()) < 0 or int(half_hour.max()) >= 1 << KEY_SHIFT
         ):  # the key packs the half-hour into 22 bits
-            raw = table.column("from").cast(pa.int64()).to_numpy()
+            raw = table.ticks()
             raise_if(
                 [
                     self.labels.breach(
@@ -767,7 +738,7 @@ def _monthly(
     here: np.ndarray,
     written: _AsWritten,
     explain: bool = False,
-) -> pd.DataFrame:
+) -> Columns:
     """Run the methodology's steps step by step and sum them per (meter, month). Steps end where a meter ends,
     so each (meter, month) bin is summed by one bincount, in time order."""
     m = t.methodology
@@ -923,7 +894,7 @@ class _Sums:
 
     def frame(
         self, here: np.ndarray, tables: _Inputs, repeats: Rows | None, exact_totals: dict[int, Fraction]
-    ) -> pd.DataFrame:
+    ) -> Columns:
         """One row per (meter, month) with readings (RESULT_COLUMNS, and any explanation)."""
         month_count = tables.month_count
         duplicates = np.zeros(self.size, np.int64)
@@ -937,7 +908,7 @@ class _Sums:
         exact_column = np.full(len(filled), None, dtype=object)
         if exact_totals:
             exact_column[np.searchsorted(filled, list(exact_totals))] = list(exact_totals.values())
-        return pd.DataFrame(
+        return Columns(
             {
                 "meter": here[filled // month_count],
                 "month": filled % month_count + tables.first_month,

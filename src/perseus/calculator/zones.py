@@ -25,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from perseus.calculator.errors import Breach, CalculationError, Labels, raise_if
 from perseus.calculator.instants import HALF_HOUR_NS
@@ -35,7 +34,7 @@ COLUMNS = ("Applicable At", "Applicable For", "Data Item", "Value", "Generated T
 REQUIRED = COLUMNS[:4]
 ZONE_ITEM = re.compile(r"^Calorific Value, LDZ\((?P<zone>[A-Z]{2})\)$")
 DAY_FORMAT, INSTANT_FORMAT = "%d/%m/%Y", "%d/%m/%Y %H:%M:%S"
-GAS_DAY_STARTS = pd.Timedelta(hours=5)  # 05:00 UK time
+GAS_DAY_STARTS = np.timedelta64(5, "h")  # 05:00 UK time
 UK = "Europe/London"
 EPOCH_DAY = np.datetime64("1970-01-01", "D")
 
@@ -79,6 +78,8 @@ def zone_numbers(codes, labels: Labels) -> np.ndarray:
 def gas_day(half_hours: np.ndarray) -> np.ndarray:
     """The gas day (days since 1970) each half-hour (half-hours since 1970) belongs to: the UK date of the
     instant five hours earlier, so 04:30 UK time belongs to the day before."""
+    import pandas as pd  # for the UK's clock changes; only a methodology that takes zone values asks
+
     instants = pd.DatetimeIndex(np.asarray(half_hours, dtype=np.int64) * HALF_HOUR_NS, tz="UTC")
     local = instants.tz_convert(UK).tz_localize(None) - GAS_DAY_STARTS
     return (local.to_numpy().astype("datetime64[D]") - EPOCH_DAY).astype(np.int64)
@@ -94,6 +95,8 @@ def gas_day_table(low: int, span: int) -> np.ndarray:
 
 def read_calorific_values(path: Path) -> ZoneCalorificValues:
     """The file's zone values, checked; errors name the file, the line and the rule."""
+    import pandas as pd  # only with --calorific-values
+
     from perseus.calculator.inputs import load_table, sidecar
 
     frame, records = load_table(path, REQUIRED)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from perseus.methodology.model_schema import problems
@@ -26,16 +26,26 @@ class FactorSetData:
     against its JSON Schema) and its table of factors (each row an `EmissionFactor`)."""
 
     metadata: dict
-    table: pd.DataFrame  # columns TABLE_COLUMNS
+    rows: list[dict]  # each with the keys TABLE_COLUMNS, in the table's order
 
     @property
     def year(self) -> int:
         return int(self.metadata["year"])
 
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str, str], float]:
+        return {(r["activity"], r["unitBasis"], r["ghg"]): r["value"] for r in self.rows}
+
     def value(self, activity: str, unit_basis: str, ghg: str) -> float | None:
-        t = self.table
-        hit = t[(t.activity == activity) & (t.unitBasis == unit_basis) & (t.ghg == ghg)]
-        return float(hit.value.iloc[0]) if len(hit) else None
+        return self._by_key.get((activity, unit_basis, ghg))
+
+    @cached_property
+    def table(self):
+        """The rows as a pandas DataFrame (columns TABLE_COLUMNS), for the readers that want one; the
+        calculator reads `rows`, so that a calculation does not import pandas."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=TABLE_COLUMNS).astype({"setYear": "int64", "value": "float64"})
 
 
 def load_set(meta_path: Path) -> FactorSetData:
@@ -44,10 +54,9 @@ def load_set(meta_path: Path) -> FactorSetData:
     if found:
         raise FactorError("\n".join(f"{meta_path}: {p}" for p in found))
     table_path = meta_path.parent / metadata["table"]
-    table = pd.read_csv(table_path, dtype={"value": float})
-    if list(table.columns) != TABLE_COLUMNS:
-        raise FactorError(f"{table_path}: columns must be {','.join(TABLE_COLUMNS)}")
-    for index, row in enumerate(table.to_dict(orient="records")):
+    rows = _read_table(table_path)
+    seen = set()
+    for index, row in enumerate(rows):
         row_problems = problems("EmissionFactor", row)
         if row_problems:
             raise FactorError("\n".join(f"{table_path}: line {index + 2}: {p}" for p in row_problems))
@@ -55,11 +64,37 @@ def load_set(meta_path: Path) -> FactorSetData:
             raise FactorError(
                 f"{table_path}: line {index + 2}: setYear {row['setYear']} is not the set's year {metadata['year']}"
             )
-    keys = table[["activity", "unitBasis", "ghg"]]
-    if keys.duplicated().any():
-        line = int(keys.duplicated().to_numpy().nonzero()[0][0]) + 2
-        raise FactorError(f"{table_path}: line {line}: the same factor appears twice")
-    return FactorSetData(metadata, table)
+        key = (row["activity"], row["unitBasis"], row["ghg"])
+        if key in seen:
+            raise FactorError(f"{table_path}: line {index + 2}: the same factor appears twice")
+        seen.add(key)
+    return FactorSetData(metadata, rows)
+
+
+def _read_table(path: Path) -> list[dict]:
+    """The rows of a factor table, with setYear an integer and value a number (the standard library's reader:
+    a few dozen rows, not worth importing pandas for)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            lines = list(reader)
+    except OSError as exc:
+        raise FactorError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if header != TABLE_COLUMNS:
+        raise FactorError(f"{path}: columns must be {','.join(TABLE_COLUMNS)}")
+    rows = []
+    for index, cells in enumerate(lines):
+        if len(cells) != len(TABLE_COLUMNS):
+            raise FactorError(f"{path}: line {index + 2}: expected {len(TABLE_COLUMNS)} values, found {len(cells)}")
+        row: dict = dict(zip(TABLE_COLUMNS, cells, strict=True))
+        row["setYear"] = int(row["setYear"]) if row["setYear"].strip().lstrip("-").isdigit() else row["setYear"]
+        try:
+            row["value"] = float(row["value"])
+        except ValueError:
+            raise FactorError(f"{path}: line {index + 2}: value {row['value']!r} is not a number") from None
+        rows.append(row)
+    return rows
 
 
 @lru_cache(maxsize=4)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from perseus.calculator.columns import Columns
 from perseus.calculator.errors import Breach, CalculationError, under
 from perseus.calculator.factors import FactorTable
 from perseus.calculator.months import monthly_figures
@@ -21,12 +22,10 @@ class TypeEntries:
     factors: FactorTable = field(default_factory=FactorTable)
 
 
-def entries_of_type(
-    energy_type: str, parts: list[pd.DataFrame], portfolio: Portfolio, extra: dict, window
-) -> TypeEntries:
+def entries_of_type(energy_type: str, parts: list[Columns], portfolio: Portfolio, extra: dict, window) -> TypeEntries:
     m = extra["methodology"]
     indexed = [
-        p.assign(partition=k)
+        p.to_pandas().assign(partition=k)
         for k, p in enumerate(parts)
         if portfolio.partitions[k].energy_type == energy_type and len(p)
     ]
@@ -35,7 +34,8 @@ def entries_of_type(
     found = pd.concat(indexed, ignore_index=True).sort_values(["meter", "month"], kind="stable").reset_index(drop=True)
     with under(m.ref):
         _one_file_per_meter(found, portfolio, extra["meters"], energy_type)
-    return TypeEntries(energy_type, m, monthly_figures(found, window, m.rounding), extra["factors"])
+    figures = monthly_figures(Columns.of(found), window, m.rounding).to_pandas()
+    return TypeEntries(energy_type, m, figures, extra["factors"])
 
 
 def _one_file_per_meter(found: pd.DataFrame, portfolio: Portfolio, meters: pd.DataFrame, energy_type: str) -> None:

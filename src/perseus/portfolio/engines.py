@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import sys
 
-import pandas as pd
+import numpy as np
 
+from perseus.calculator.columns import Columns
 from perseus.calculator.errors import Breach, CalculationError, Labels
 from perseus.calculator.kernel import KernelContext, aggregate
 from perseus.portfolio.layout import Partition, Portfolio
@@ -28,7 +29,7 @@ def read_partition(partition: Partition):
         ) from exc
 
 
-def partition_result(partition: Partition, context: KernelContext) -> pd.DataFrame:
+def partition_result(partition: Partition, context: KernelContext) -> Columns:
     """The kernel on one readings file: a few rows per meter and month (perseus.calculator.kernel.RESULT_COLUMNS)."""
     return aggregate(
         lambda: read_partition(partition), partition.energy_type, Labels.of_file(partition.relative), context
@@ -37,7 +38,7 @@ def partition_result(partition: Partition, context: KernelContext) -> pd.DataFra
 
 def run_local(
     portfolio: Portfolio, context: KernelContext, progress: bool = False, workers: int | None = None
-) -> list[pd.DataFrame]:
+) -> list[Columns]:
     """One result frame per partition, in partition order, with one file per core in flight at once.
 
     The kernel's steps are Python calls around numpy on cache-sized slices, so threads would take turns at
@@ -59,14 +60,14 @@ def run_local(
         dynamic_ncols=True,
         desc="portfolio",
     )
-    results: list[pd.DataFrame] = []
+    results: list[Columns] = []
     meters = 0
     with bar, _pool(portfolio, context, workers) as pool:
         for partition, frame in zip(
             portfolio.partitions, pool.map(_one_file, range(len(portfolio.partitions))), strict=True
         ):
             results.append(frame)
-            meters += frame["meter"].nunique()
+            meters += len(np.unique(frame["meter"]))
             bar.set_postfix_str(f"{meters:,} meter series done", refresh=False)
             bar.update(partition.rows)
     return results
@@ -75,7 +76,7 @@ def run_local(
 _RUN: tuple[Portfolio, KernelContext] | None = None  # what the workers compute from (a forked worker inherits it)
 
 
-def _one_file(k: int) -> pd.DataFrame:
+def _one_file(k: int) -> Columns:
     assert _RUN is not None, "set by _pool"
     portfolio, context = _RUN
     return partition_result(portfolio.partitions[k], context)
@@ -103,7 +104,7 @@ def _pool(portfolio: Portfolio, context: KernelContext, workers: int):
 
 def run_dask(
     portfolio: Portfolio, context: KernelContext, scheduler: str | None = None, progress: bool = False, client=None
-) -> list[pd.DataFrame]:
+) -> list[Columns]:
     """The same kernel as a Dask task per readings file, each reading its file with pyarrow on the worker.
 
     The workers load only the runtime (the kernel and pyarrow; no dask.dataframe, no pandas round

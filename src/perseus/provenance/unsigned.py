@@ -9,8 +9,7 @@ the signed record of build.py.
 
 from __future__ import annotations
 
-import pandas as pd
-
+from perseus.calculator.instants import HALF_HOUR_NS, z
 from perseus.provenance.ids import DerivedIds
 from perseus.provenance.steps import decode_step, encode_step
 from perseus.provenance.vocabulary import METER, PRODUCTION, by_trust_framework, dataset_source_type
@@ -84,14 +83,8 @@ def build(taken_at: str, consumption, intensity, results, zone_values=None) -> d
     nested = [container for item, container in received if item.provenance["ib1:provenance"] == env.trust_framework]
     file_steps = {}
     for item in consumption:
-        period = (
-            {
-                "from": f"{item.readings['from'].min():%Y-%m-%dT%H:%M:%SZ}",
-                "to": f"{item.readings['from'].max() + pd.Timedelta(minutes=30):%Y-%m-%dT%H:%M:%SZ}",
-            }
-            if len(item.readings)
-            else {}
-        )
+        starts = item.columns["from"]  # ns since 1970
+        period = {"from": z(int(starts.min())), "to": z(int(starts.max()) + HALF_HOUR_NS)} if len(starts) else {}
         scheme = {"meteringPeriod": period}
         if item.outcode:
             scheme["postcode"] = item.outcode
