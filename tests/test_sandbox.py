@@ -41,9 +41,10 @@ EXPECTED = {
 }
 
 
+# No delay before a 401: the tests here send bad credentials on purpose (test_sandbox_http tests the delay).
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(SandboxConfig()), raise_server_exceptions=False)
+    return TestClient(create_app(SandboxConfig(failed_login_delay=0)), raise_server_exceptions=False)
 
 
 def get(client, template, url, headers=None, params=None):

@@ -21,10 +21,11 @@ from perseus.sandbox.tls import issue, new_ca
 from tests.sandbox_checks import check_response
 
 
+# No delay before a 401: these tests are refused on purpose (test_sandbox_http tests the delay).
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tls")
-    with RunningSandbox(SandboxConfig(port=0, tls=True, tls_dir=folder)) as running:
+    with RunningSandbox(SandboxConfig(port=0, tls=True, tls_dir=folder, failed_login_delay=0)) as running:
         yield running, folder
 
 
