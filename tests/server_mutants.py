@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlencode
 
+import orjson
 from ib1.provenance import Record
 
 from perseus.provenance import keys
@@ -86,7 +87,8 @@ class Answer:
             return None
 
     def set_json(self, value, media_type: str | None = None) -> None:
-        self.body = json.dumps(value, separators=(",", ":")).encode()
+        # orjson: a year of readings is re-encoded on every answer the broken servers rewrite.
+        self.body = orjson.dumps(value)
         if media_type:
             self.headers["content-type"] = media_type
 

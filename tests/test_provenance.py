@@ -287,6 +287,17 @@ def meter_data(pki):
     )
 
 
+def test_signing_meter_data_leaves_the_document_given_unchanged(pki):
+    given = example("MeterData-electricity.json")
+    before = copy.deepcopy(given)
+    signed = sign_meter_data(given, key=pki["edp"].key, cert_chain=[pki["edp"].certificate], cap=CAP_APP)
+    assert given == before  # its own provenance, not the new one
+    assert {k: v for k, v in signed.items() if k != "provenance"} == {
+        k: v for k, v in before.items() if k != "provenance"
+    }
+    assert signed["provenance"] != before.get("provenance")
+
+
 def test_edp_signed_consumption_is_verified_and_nested(pki, blended, meter_data):
     report = sign(blended, pki["cap"], inbound_records=[meter_data], trust_anchor=anchor(pki))
     result = verify_report(report, anchor(pki), require_edp=False)
