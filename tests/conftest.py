@@ -80,6 +80,19 @@ def served(built_site):
     server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def served_for_visits(built_site):
+    """The built site served as `served` is, but with its search index emptied of documents: what the
+    page-by-page visits load (tests/site_harness.py says why)."""
+    if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
+        pytest.skip("PERSEUS_SKIP_BROWSER=1")
+    from tests.site_harness import serve
+
+    base, server = serve(built_site, search_documents=False)
+    yield base
+    server.shutdown()
+
+
 # The longest modules, longest first (from `--durations` on 2 cores). pytest-xdist hands a module
 # (--dist loadfile) to whichever worker is free, in the order collected: starting the long ones
 # first leaves the short ones to even out the end, instead of one long module running alone.

@@ -40,9 +40,20 @@ class _Site(http.server.SimpleHTTPRequestHandler):
     """Serves the site under the path of its `site_url`, and its 404 page for a missing path, as a host does."""
 
     prefix = "/"
+    search_index: bytes | None = None  # served in place of search/search_index.json, when set
 
     def log_message(self, *args):
         pass
+
+    def do_GET(self):
+        if self.search_index is not None and self.path.split("?", 1)[0] == self.prefix + "search/search_index.json":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(self.search_index)))
+            self.end_headers()
+            self.wfile.write(self.search_index)
+            return
+        super().do_GET()
 
     def translate_path(self, path):
         bare = path.split("?", 1)[0].split("#", 1)[0]
@@ -69,9 +80,14 @@ def site_prefix() -> str:
     return urlparse(site_url()).path or "/"
 
 
-def serve(directory: Path, prefix: str | None = None) -> tuple[str, http.server.ThreadingHTTPServer]:
+def serve(
+    directory: Path, prefix: str | None = None, search_documents: bool = True
+) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """The site in `directory` on a loopback port, under `prefix`; without `search_documents`, its search
+    index is served without its documents (for the page visits, see empty_search_index)."""
     prefix = prefix or site_prefix()
-    handler = type("Handler", (_Site,), {"prefix": prefix})
+    index = None if search_documents else empty_search_index(directory).encode()
+    handler = type("Handler", (_Site,), {"prefix": prefix, "search_index": index})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
@@ -97,9 +113,14 @@ class Tab:
     visit: PageVisit
     pending: set = field(default_factory=set)
     last_activity: float = 0.0
+    loaded: bool = False
 
     def active(self) -> None:
         self.last_activity = time.monotonic()
+
+    def settled(self) -> bool:
+        """Loaded, and no request open for QUIET_S: a request made after load is still seen, and seen to fail."""
+        return self.loaded and not self.pending and time.monotonic() - self.last_activity >= QUIET_S
 
 
 def watch(tab: Tab, host: str) -> None:
@@ -130,12 +151,15 @@ def watch(tab: Tab, host: str) -> None:
     page.on("request", request)
     page.on("requestfinished", finished)
     page.on("requestfailed", failed)
-    page.on("load", lambda _: tab.active())
+    page.on("load", lambda _: (setattr(tab, "loaded", True), tab.active()))
 
 
 # The search index (1.5 MB) makes every visit costly: Material's worker fetches it and builds a
 # lunr index on each page load (leaving its documents out took 48 pages from 43 s to 27 s). Visits
-# are served the site's own index without its documents; test_site's search test uses the whole one.
+# are served the site's own index without its documents, by a server of their own (`serve(...,
+# search_documents=False)`) rather than by intercepting the request in the browser: interception
+# holds every request of the page for a round trip to Python (a fifth of the visits' CPU time).
+# test_site's search test uses the whole index.
 def empty_search_index(site_dir: Path) -> str:
     built = json.loads((site_dir / "search" / "search_index.json").read_text())
     return json.dumps({**built, "docs": []})
@@ -145,14 +169,6 @@ def empty_search_index(site_dir: Path) -> str:
 # waits 500 ms on every page; the site's scripts make their late requests (the search index) within
 # a few tens of milliseconds of the load event.
 QUIET_S = 0.2
-
-
-def _settle(tab: Tab) -> None:
-    """Wait for the load event, then until no request has been open for QUIET_S, so that a
-    request made after load is still seen, and seen to fail."""
-    tab.page.wait_for_load_state("load")
-    while tab.pending or time.monotonic() - tab.last_activity < QUIET_S:
-        tab.page.wait_for_timeout(20)
 
 
 def _record(page, visit: PageVisit) -> None:
@@ -168,34 +184,42 @@ def _record(page, visit: PageVisit) -> None:
     visit.math = page.eval_on_selector_all("article math", "els => els.length")
 
 
-def visit_each(browser, base: str, site_dir: Path, pages: list[str], on_loaded, at_once: int = 6, **context_options):
+def visit_each(browser, base: str, pages: list[str], on_loaded, at_once: int = 6, **context_options):
     """Load each of `pages` (paths under `base`) and call `on_loaded(page, visit)` once it has
     settled; return the visits. `at_once` tabs load side by side, so that their waits overlap, and
     each tab goes on to its next page rather than closing: a new tab costs a new renderer process,
     about a third of a visit. Each tab has a browser context (a window) of its own, so that none is a
-    background tab, whose rendering Chromium holds back (a screenshot of one waits seconds)."""
+    background tab, whose rendering Chromium holds back (a screenshot of one waits seconds).
+    `base` is a server started with `search_documents=False`."""
     host = urlparse(base).netloc
-    no_documents = empty_search_index(site_dir)
     tabs = []
     for _ in range(min(at_once, len(pages))):
         context = browser.new_context(**context_options)
-        context.route(
-            "**/search/search_index.json",
-            lambda route: route.fulfill(status=200, content_type="application/json", body=no_documents),
-        )
         tabs.append(Tab(context.new_page(), PageVisit(url="")))
         watch(tabs[-1], host)
     visits: dict[str, PageVisit] = {}
+    waiting = iter(pages)
+
+    def start(tab: Tab) -> bool:
+        """Send the tab to the next page; False when there is none."""
+        rel = next(waiting, None)
+        if rel is None:
+            return False
+        tab.visit = visits[rel] = PageVisit(url=urljoin(base, rel))
+        tab.loaded = False
+        response = tab.page.goto(tab.visit.url, wait_until="commit")
+        assert response is not None and response.ok, rel
+        return True
+
+    # Each tab moves on as soon as its own page has settled, rather than waiting for the slowest of a batch.
     try:
-        for start in range(0, len(pages), at_once):
-            batch = list(zip(tabs, pages[start : start + at_once], strict=False))  # the last batch may be short
-            for tab, rel in batch:
-                tab.visit = visits[rel] = PageVisit(url=urljoin(base, rel))
-                response = tab.page.goto(tab.visit.url, wait_until="commit")
-                assert response is not None and response.ok, rel
-            for tab, _ in batch:
-                _settle(tab)
+        busy = [tab for tab in tabs if start(tab)]
+        while busy:
+            busy[0].page.wait_for_timeout(10)  # lets Playwright deliver every tab's events
+            for tab in [t for t in busy if t.settled()]:
                 on_loaded(tab.page, tab.visit)
+                if not start(tab):
+                    busy.remove(tab)
     finally:
         for tab in tabs:
             tab.page.context.close()
@@ -210,6 +234,6 @@ def visit_all(base: str, site_dir: Path, at_once: int = 6) -> dict[str, PageVisi
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            return visit_each(browser, base, site_dir, pages, _record, at_once)
+            return visit_each(browser, base, pages, _record, at_once)
         finally:
             browser.close()

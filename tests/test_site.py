@@ -15,8 +15,8 @@ pytestmark = pytest.mark.slow  # every test here reads the built site
 
 
 @pytest.fixture(scope="session")
-def visits(served, built_site):
-    return visit_all(served, built_site)
+def visits(served_for_visits, built_site):
+    return visit_all(served_for_visits, built_site)
 
 
 # --- checks that read the built files -------------------------------------------------------------

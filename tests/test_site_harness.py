@@ -30,7 +30,7 @@ def test_a_visit_sees_late_failures_and_script_errors_on_the_page_that_made_them
         (tmp_path / name / "index.html").write_text(text)
     (tmp_path / "search").mkdir()
     (tmp_path / "search" / "search_index.json").write_text(json.dumps({"config": {}, "docs": [{"title": "x"}]}))
-    base, server = serve(tmp_path, "/")
+    base, server = serve(tmp_path, "/", search_documents=False)
     try:
         visits = visit_all(base, tmp_path, at_once=1)
     finally:

@@ -103,13 +103,11 @@ def browser():
         chromium.close()
 
 
-def layout_faults(browser, site_dir: Path, base: str, path: str, width: int) -> list[str]:
-    return all_layout_faults(browser, site_dir, base, {path: None}, width)[path]
+def layout_faults(browser, base: str, path: str, width: int) -> list[str]:
+    return all_layout_faults(browser, base, {path: None}, width)[path]
 
 
-def all_layout_faults(
-    browser, site_dir: Path, base: str, paths: dict[str, Path | None], width: int
-) -> dict[str, list[str]]:
+def all_layout_faults(browser, base: str, paths: dict[str, Path | None], width: int) -> dict[str, list[str]]:
     """The layout faults of each page (a path under `base`) at `width`, and its screenshot where a
     file is given."""
     found: dict[str, list[str]] = {}
@@ -121,15 +119,15 @@ def all_layout_faults(
             page.screenshot(path=str(screenshot), full_page=True)
         found[path] = page.evaluate(LAYOUT, width >= 1000)
 
-    visit_each(browser, base, site_dir, list(paths), check, at_once=4, viewport={"width": width, "height": 900})
+    visit_each(browser, base, list(paths), check, at_once=4, viewport={"width": width, "height": 900})
     return found
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_key_pages_fit_and_are_legible(served, built_site, browser, width):
+def test_key_pages_fit_and_are_legible(served_for_visits, built_site, browser, width):
     shots = {path: SCREENSHOTS / f"{width}" / f"{name}.png" for name, path in KEY_PAGES.items()}
-    found = all_layout_faults(browser, built_site, served, shots, width)
+    found = all_layout_faults(browser, served_for_visits, shots, width)
     faults = {name: found[path] for name, path in KEY_PAGES.items() if found[path]}
     assert faults == {}
     assert len(list((SCREENSHOTS / f"{width}").glob("*.png"))) >= len(KEY_PAGES)
@@ -157,9 +155,9 @@ def test_the_checks_catch_a_wide_table_and_small_text(browser, built_site, tmp_p
         )
     )
     (copy / "broken" / "index.html").write_text(text)
-    base, server = serve(copy)
+    base, server = serve(copy, search_documents=False)
     try:
-        faults = layout_faults(browser, copy, base, "broken/", 1280)
+        faults = layout_faults(browser, base, "broken/", 1280)
         assert any("needs sideways scrolling" in f for f in faults), faults
         assert any('"tiny words" is 9.0 px' in f for f in faults), faults
     finally:
