@@ -68,29 +68,27 @@ def impact_runner(tmp_path_factory):
     return reference_runner(tmp_path_factory.mktemp("impact-reference"))
 
 
-@pytest.fixture(scope="session")
-def served(built_site):
-    """The built site served on loopback at its published path, for the browser tests."""
+def _serving(built_site, search_documents: bool):
     if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
         pytest.skip("PERSEUS_SKIP_BROWSER=1")
     from tests.site_harness import serve
 
-    base, server = serve(built_site)
+    base, server = serve(built_site, search_documents=search_documents)
     yield base
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served(built_site):
+    """The built site served on loopback at its published path, for the browser tests."""
+    yield from _serving(built_site, search_documents=True)
 
 
 @pytest.fixture(scope="session")
 def served_for_visits(built_site):
     """The built site served as `served` is, but with its search index emptied of documents: what the
     page-by-page visits load (tests/site_harness.py says why)."""
-    if os.environ.get("PERSEUS_SKIP_BROWSER") == "1":
-        pytest.skip("PERSEUS_SKIP_BROWSER=1")
-    from tests.site_harness import serve
-
-    base, server = serve(built_site, search_documents=False)
-    yield base
-    server.shutdown()
+    yield from _serving(built_site, search_documents=False)
 
 
 # The longest modules, longest first (from `--durations` on 2 cores). pytest-xdist hands a module

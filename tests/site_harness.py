@@ -114,6 +114,7 @@ class Tab:
     pending: set = field(default_factory=set)
     last_activity: float = 0.0
     loaded: bool = False
+    started: float = 0.0
 
     def active(self) -> None:
         self.last_activity = time.monotonic()
@@ -169,6 +170,8 @@ def empty_search_index(site_dir: Path) -> str:
 # waits 500 ms on every page; the site's scripts make their late requests (the search index) within
 # a few tens of milliseconds of the load event.
 QUIET_S = 0.2
+# How long a page may take to settle before the visit fails naming it (Playwright's own default timeout).
+SETTLE_LIMIT_S = 30
 
 
 def _record(page, visit: PageVisit) -> None:
@@ -206,7 +209,7 @@ def visit_each(browser, base: str, pages: list[str], on_loaded, at_once: int = 6
         if rel is None:
             return False
         tab.visit = visits[rel] = PageVisit(url=urljoin(base, rel))
-        tab.loaded = False
+        tab.loaded, tab.started = False, time.monotonic()
         response = tab.page.goto(tab.visit.url, wait_until="commit")
         assert response is not None and response.ok, rel
         return True
@@ -216,6 +219,8 @@ def visit_each(browser, base: str, pages: list[str], on_loaded, at_once: int = 6
         busy = [tab for tab in tabs if start(tab)]
         while busy:
             busy[0].page.wait_for_timeout(10)  # lets Playwright deliver every tab's events
+            late = [t.visit.url for t in busy if time.monotonic() - t.started > SETTLE_LIMIT_S]
+            assert not late, f"not settled within {SETTLE_LIMIT_S} s: {late}"
             for tab in [t for t in busy if t.settled()]:
                 on_loaded(tab.page, tab.visit)
                 if not start(tab):
