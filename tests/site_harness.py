@@ -146,13 +146,17 @@ def watch(tab: Tab, host: str) -> None:
         finished(request)
         tab.visit.failed_requests.append(request.url)
 
+    def loaded(_page) -> None:
+        tab.loaded = True
+        tab.active()
+
     page = tab.page
     page.on("console", console)
     page.on("pageerror", lambda error: tab.visit.console_errors.append(str(error)))
     page.on("request", request)
     page.on("requestfinished", finished)
     page.on("requestfailed", failed)
-    page.on("load", lambda _: (setattr(tab, "loaded", True), tab.active()))
+    page.on("load", loaded)
 
 
 # The search index (1.5 MB) makes every visit costly: Material's worker fetches it and builds a
