@@ -6,6 +6,8 @@ import datetime as dt
 import functools
 import uuid
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 from perseus.conformance.common import body_problems, expect, quoted
 from perseus.conformance.registry import check
@@ -55,6 +57,16 @@ def meter_path(source_id: str, measure: str) -> str:
     return f"/datasources/{segment(source_id)}/{segment(measure)}"
 
 
+class Reading(NamedTuple):
+    """A reading of an answer with its timestamps parsed (None where unreadable: EDP-20 judges those)."""
+
+    position: int  # its index in $.data
+    body: dict
+    start: dt.datetime | None
+    end: dt.datetime | None
+    taken: dt.datetime | None
+
+
 @dataclass
 class Answer:
     """A meter data request and its answer."""
@@ -64,6 +76,7 @@ class Answer:
     period: Period
     exchange: Exchange
     _readings: list | None = field(default=None, repr=False)
+    _timed: list[Reading] | None = field(default=None, repr=False)
 
     @property
     def payload(self) -> dict | None:
@@ -77,6 +90,16 @@ class Answer:
                 [(i, r) for i, r in enumerate(data) if isinstance(r, dict)] if isinstance(data, list) else []
             )
         return self._readings
+
+    def timed(self) -> list[Reading]:
+        """The readings with their timestamps parsed once: a year is 17,520 readings, and a dozen cases
+        read each of them."""
+        if self._timed is None:
+            self._timed = [
+                Reading(i, r, parse_instant(r.get("from")), parse_instant(r.get("to")), parse_instant(r.get("takenAt")))
+                for i, r in self.readings()
+            ]
+        return self._timed
 
 
 def source_days(run: Run) -> list[Answer]:
@@ -139,14 +162,14 @@ def at(index: int, key: str, reading: dict) -> str:
 
 
 def over_readings(run: Run, rule) -> Findings:
-    """Apply `rule(answer, index, reading) -> problem or None` to every reading; answers with readings are counted."""
+    """Apply `rule(answer, reading) -> problem or None` to every reading; answers with readings are counted."""
     findings = Findings()
     for answer in meter_answers(run):
-        readings = answer.readings()
+        readings = answer.timed()
         if not readings:
             continue
-        for index, reading in readings:
-            problem = rule(answer, index, reading)
+        for reading in readings:
+            problem = rule(answer, reading)
             if problem:
                 findings.problem(answer.exchange, problem)
         findings.check(answer.exchange, f"{len(readings):,} readings")
@@ -225,9 +248,9 @@ def every_source_readable(run: Run):
     return outcome
 
 
-def _type_rule(answer: Answer, index: int, reading: dict):
-    if reading.get("type") != answer.source.get("type"):
-        return f"{at(index, 'type', reading)}; the data source's type is {quoted(answer.source.get('type'))}"
+def _type_rule(answer: Answer, reading: Reading):
+    if reading.body.get("type") != answer.source.get("type"):
+        return f"{at(reading.position, 'type', reading.body)}; the data source's type is {quoted(answer.source.get('type'))}"
 
 
 @check("EDP-04")
@@ -271,12 +294,12 @@ def _on_grid(instant: dt.datetime) -> bool:
     return instant.minute in (0, 30) and instant.second == 0 and instant.microsecond == 0
 
 
-def _half_hour_rule(answer: Answer, index: int, reading: dict):
-    start, end = parse_instant(reading.get("from")), parse_instant(reading.get("to"))
+def _half_hour_rule(answer: Answer, reading: Reading):
+    start, end = reading.start, reading.end
     if start is None or end is None:
         return None  # unreadable timestamps are EDP-20's
     if not (_on_grid(start.astimezone(dt.UTC)) and _on_grid(end.astimezone(dt.UTC))) or abs(end - start) != HALF_HOUR:
-        return f"$.data[{index}] from {quoted(reading.get('from'))} to {quoted(reading.get('to'))}"
+        return f"$.data[{reading.position}] from {quoted(reading.body.get('from'))} to {quoted(reading.body.get('to'))}"
 
 
 @check("EDP-21")
@@ -284,10 +307,10 @@ def half_hours(run: Run):
     return over_readings(run, _half_hour_rule).outcome("answers", none=NO_READINGS)
 
 
-def _order_rule(answer: Answer, index: int, reading: dict):
-    start, end = parse_instant(reading.get("from")), parse_instant(reading.get("to"))
+def _order_rule(answer: Answer, reading: Reading):
+    start, end, body = reading.start, reading.end, reading.body
     if start is not None and end is not None and not start < end:
-        return f"$.data[{index}] from {quoted(reading.get('from'))} is not before to {quoted(reading.get('to'))}"
+        return f"$.data[{reading.position}] from {quoted(body.get('from'))} is not before to {quoted(body.get('to'))}"
 
 
 @check("EDP-22")
@@ -295,10 +318,10 @@ def from_before_to(run: Run):
     return over_readings(run, _order_rule).outcome("answers", none=NO_READINGS)
 
 
-def _taken_rule(answer: Answer, index: int, reading: dict):
-    end, taken = parse_instant(reading.get("to")), parse_instant(reading.get("takenAt"))
+def _taken_rule(answer: Answer, reading: Reading):
+    end, taken, body = reading.end, reading.taken, reading.body
     if end is not None and taken is not None and taken < end:
-        return f"$.data[{index}] takenAt {quoted(reading.get('takenAt'))} is before to {quoted(reading.get('to'))}"
+        return f"$.data[{reading.position}] takenAt {quoted(body.get('takenAt'))} is before to {quoted(body.get('to'))}"
 
 
 @check("EDP-23")
@@ -310,13 +333,14 @@ def _unit(quantity) -> str | None:
     return quantity.get("unitCode") if isinstance(quantity, dict) else None
 
 
-def _unit_rule(answer: Answer, index: int, reading: dict):
-    energy, cumulative = _unit(reading.get("energy")), _unit(reading.get("cumulative"))
-    allowed = UNITS.get(str(reading.get("type")))
+def _unit_rule(answer: Answer, reading: Reading):
+    body, index = reading.body, reading.position
+    energy, cumulative = _unit(body.get("energy")), _unit(body.get("cumulative"))
+    allowed = UNITS.get(str(body.get("type")))
     if allowed is None:
         return None  # an unknown type is EDP-20's
     if energy not in allowed:
-        return f"$.data[{index}].energy.unitCode = {quoted(energy)}; {reading.get('type')} allows {', '.join(allowed)}"
+        return f"$.data[{index}].energy.unitCode = {quoted(energy)}; {body.get('type')} allows {', '.join(allowed)}"
     if cumulative != energy:
         return f"$.data[{index}].cumulative.unitCode = {quoted(cumulative)}, energy in {quoted(energy)}"
 
@@ -341,18 +365,12 @@ def _register(reading: dict) -> tuple[str, float] | None:
 def cumulative_never_decreases(run: Run):
     findings = Findings()
     for answer in meter_answers(run):
-        timed = sorted(
-            (
-                (parse_instant(r.get("from")), i, r)
-                for i, r in answer.readings()
-                if parse_instant(r.get("from")) is not None
-            ),
-            key=lambda t: (t[0], t[1]),
-        )
+        # In time order, a tie kept in the answer's order (sorted is stable).
+        timed = sorted(((r.start, r) for r in answer.timed() if r.start is not None), key=itemgetter(0))
         if not timed:
             continue
         previous = None
-        for _, index, reading in timed:
+        for _, (index, reading, *_) in timed:
             register = _register(reading)
             if register is None:
                 continue
@@ -373,13 +391,13 @@ def cumulative_never_decreases(run: Run):
     return findings.outcome("answers", none=NO_READINGS)
 
 
-def _inside_rule(answer: Answer, index: int, reading: dict):
-    start, end = parse_instant(reading.get("from")), parse_instant(reading.get("to"))
+def _inside_rule(answer: Answer, reading: Reading):
+    start, end = reading.start, reading.end
     if start is None or end is None:
         return None
     if start < answer.period.start or end > answer.period.end:
         return (
-            f"$.data[{index}] from {quoted(reading.get('from'))} to {quoted(reading.get('to'))}, outside the "
+            f"$.data[{reading.position}] from {quoted(reading.body.get('from'))} to {quoted(reading.body.get('to'))}, outside the "
             f"requested {answer.period.params['from']} to {answer.period.params['to']}"
         )
 
@@ -393,12 +411,11 @@ def inside_period(run: Run):
 def no_duplicates(run: Run):
     findings = Findings()
     for answer in meter_answers(run):
-        readings = answer.readings()
+        readings = answer.timed()
         if not readings:
             continue
         first_at: dict[dt.datetime, int] = {}
-        for index, reading in readings:
-            start = parse_instant(reading.get("from"))
+        for index, reading, start, *_ in readings:
             if start is None:
                 continue
             if start in first_at:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from perseus import collector
 from perseus.conformance.catalogue import cases_for
 from perseus.conformance.registry import RUN_LAST, load_checks
 from perseus.conformance.run import Run
@@ -42,14 +43,17 @@ def execute(run: Run, *, progress: bool | None = None) -> Result:
     found: dict[str, Verdict] = {}
     cases = ordered(run.role)
     # disable=None: the bar shows on a terminal only, so logs and tests stay clean.
-    with tqdm(
-        cases,
-        desc="conformance",
-        unit="case",
-        disable=None if progress is None else not progress,
-        leave=False,
-        dynamic_ncols=True,
-    ) as bar:
+    with (
+        collector.paused(),
+        tqdm(
+            cases,
+            desc="conformance",
+            unit="case",
+            disable=None if progress is None else not progress,
+            leave=False,
+            dynamic_ncols=True,
+        ) as bar,
+    ):
         for case in bar:
             bar.set_postfix_str(f"{case.id}, {len(run.session.exchanges)} requests")
             try:

@@ -190,9 +190,9 @@ def _period(step: dict):
 def period_covers_readings(run: Run):
     findings = Findings()
     for answer in meter_answers(run):
-        readings = answer.readings()
-        starts = [t for t in (parse_instant(r.get("from")) for _, r in readings) if t]
-        ends = [t for t in (parse_instant(r.get("to")) for _, r in readings) if t]
+        readings = answer.timed()
+        starts = [r.start for r in readings if r.start]
+        ends = [r.end for r in readings if r.end]
         steps = decoded_steps((_record(answer) or {}).get("steps"))
         if not starts or not ends or not steps:
             continue
