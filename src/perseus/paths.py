@@ -52,6 +52,11 @@ SANDBOX_OPENAPI = "generated/sandbox/openapi.json"
 METHODOLOGY_SCHEMA = "generated/models/methodology-and-factors.schema.json"
 
 
+def record_schema_path(module: str) -> str:
+    """The generated JSON Schema of a record model, spec/`module` (perseus.records reads it)."""
+    return f"generated/models/records/{module.removesuffix('.yaml')}.schema.json"
+
+
 def require_data() -> Path:
     """ROOT, or a clear error naming both places looked in."""
     if _FOUND is None:

@@ -30,6 +30,7 @@ def generated_files() -> dict[str, str]:
     from perseus.generators.openapi import release_openapi
     from perseus.generators.provenance_steps import step_jsonschema
     from perseus.generators.pydantic import pydantic_models
+    from perseus.generators.record_schemas import record_schema_files
     from perseus.generators.sandbox_openapi import sandbox_openapi
     from perseus.governance.changelog import changelog
     from perseus.paths import METHODOLOGY_SCHEMA, SANDBOX_OPENAPI
@@ -60,6 +61,7 @@ def generated_files() -> dict[str, str]:
     files.update(permission_text_files())
     files.update(review_pack_files(documents=files))
     files[METHODOLOGY_SCHEMA] = dump_json(methodology_jsonschema())
+    files.update({path: dump_json(schema) for path, schema in record_schema_files().items()})
     sla_path, sla = published_sla()
     files[sla_path] = dump_json(sla)
     files["CHANGELOG.md"] = changelog()
