@@ -137,7 +137,7 @@ def catalogue() -> tuple[Download, ...]:
         found.append(Download(CONFORMANCE_ZIP, "conformance", content=_zip(cases, CONFORMANCE)))
     for kind in ("review-packs", "sandbox", "sla", "provenance", "models"):
         for p in _files(GENERATED / kind):
-            add(f"{kind}/{p.name}", "generated", p)
+            add(f"{kind}/{p.relative_to(GENERATED / kind).as_posix()}", "generated", p)
     return tuple(found)
 
 
