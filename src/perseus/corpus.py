@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
 from perseus.paths import SPEC
 from perseus.releases import STRICT, Release, all_releases, registry_counterpart
+from perseus.yaml_loading import safe_load
 
 CORPUS = SPEC / "corpus"
 VALID, INVALID = "valid", "invalid"
@@ -62,7 +61,7 @@ class Difference:
 
 
 def load_index(corpus: Path = CORPUS) -> dict:
-    return yaml.safe_load((corpus / "index.yaml").read_text())
+    return safe_load((corpus / "index.yaml").read_text())
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +82,7 @@ def all_payloads() -> tuple[Payload, ...]:
 
 @lru_cache(maxsize=1)
 def aspects() -> dict[str, Aspect]:
-    raw = yaml.safe_load((CORPUS / "aspects.yaml").read_text())["aspects"]
+    raw = safe_load((CORPUS / "aspects.yaml").read_text())["aspects"]
     return {
         name: Aspect(name, a["title"], " ".join(a["reason"].split()), bool(a.get("fix"))) for name, a in raw.items()
     }
@@ -144,7 +143,7 @@ def _release(ref: str) -> Release:
 @lru_cache(maxsize=1)
 def registry_names() -> dict:
     """spec/corpus/registry-names.yaml: the registry's names per document, and what is not reproduced."""
-    return yaml.safe_load((CORPUS / "registry-names.yaml").read_text())
+    return safe_load((CORPUS / "registry-names.yaml").read_text())
 
 
 def openapi_names(document: dict) -> dict:

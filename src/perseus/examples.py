@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from perseus.paths import EXAMPLES
+from perseus.yaml_loading import safe_load
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Example:
 
 @lru_cache(maxsize=1)
 def all_examples() -> tuple[Example, ...]:
-    index = yaml.safe_load((EXAMPLES / "index.yaml").read_text())
+    index = safe_load((EXAMPLES / "index.yaml").read_text())
     found = []
     for name, entry in index["valid"].items():
         found.append(

@@ -18,6 +18,7 @@ import yaml
 
 from perseus.paths import ROOT, SPEC
 from perseus.records import RecordInvalid, load_record
+from perseus.yaml_loading import safe_load
 
 PERMISSION_TEXTS = ROOT / "permission-texts"
 LIBRARY_FILE = "clauses.yaml"
@@ -39,7 +40,7 @@ class UnfilledPlaceholder(ValueError):
 @lru_cache(maxsize=1)
 def _model_enums() -> dict:
     # Read the enums straight from the LinkML module so names and tokens have one source.
-    return yaml.safe_load((SPEC / MODULE).read_text())["enums"]
+    return safe_load((SPEC / MODULE).read_text())["enums"]
 
 
 def placeholder_tokens() -> dict[str, str]:

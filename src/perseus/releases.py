@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from perseus.paths import GOVERNANCE
+from perseus.yaml_loading import safe_load
 
 REFERENCE = re.compile(r"^(?P<label>[a-z0-9]+(?:-[a-z0-9]+)*)@(?P<version>\d{4}-\d{2}-\d{2})$")
 
@@ -62,7 +61,7 @@ class UnknownRelease(LookupError):
 
 @lru_cache(maxsize=1)
 def all_releases() -> tuple[Release, ...]:
-    raw = yaml.safe_load((GOVERNANCE / "releases.yaml").read_text())["releases"]
+    raw = safe_load((GOVERNANCE / "releases.yaml").read_text())["releases"]
     return tuple(
         Release(
             label=r["label"],

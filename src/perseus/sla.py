@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from perseus.paths import GOVERNANCE
+from perseus.yaml_loading import safe_load
 
 SLA_FILE = GOVERNANCE / "sla.yaml"
 
@@ -24,7 +23,7 @@ def load_sla(path: Path = SLA_FILE):
     from perseus.models import SlaRegister
 
     try:
-        return SlaRegister.model_validate(yaml.safe_load(path.read_text()))
+        return SlaRegister.model_validate(safe_load(path.read_text()))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = "/".join(str(p) for p in first["loc"])
@@ -35,5 +34,5 @@ def published_sla(path: Path = SLA_FILE) -> tuple[str, dict]:
     """The path under the repository and the JSON body of the published targets: the register as
     written (`perseus generate` writes the Pydantic models too, so it cannot rely on them here;
     tests/test_sla.py validates the register against the LinkML model)."""
-    register = yaml.safe_load(path.read_text())
+    register = safe_load(path.read_text())
     return f"generated/sla/{register['label']}@{register['version']}.json", register

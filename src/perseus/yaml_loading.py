@@ -10,3 +10,8 @@ from __future__ import annotations
 import yaml
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str):
+    """`yaml.safe_load`, with libyaml's parser where PyYAML has it."""
+    return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)

@@ -36,6 +36,7 @@ from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file
 from perseus.calculator.zones import zone_numbers
 from perseus.synth.payloads import SYNTHETIC_KEY, synthetic_dataset
 from perseus.vocabulary import ENERGY_TYPES
+from perseus.yaml_loading import safe_load
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -433,7 +434,7 @@ def sidecar(path: Path) -> dict:
     if not sidecar.exists():
         return {}
     try:
-        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+        meta = safe_load(sidecar.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         _fail(sidecar, "", "readable-input", f"not valid YAML: {exc}")
     if not isinstance(meta, dict):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from perseus.yaml_loading import safe_load
 
 LEVELS = ("MUST", "SHOULD")
 ROLES = ("edp", "cap")
@@ -78,7 +78,7 @@ def parse(raw: dict, where: str = "cases.yaml") -> tuple[Case, ...]:
 @lru_cache(maxsize=1)
 def all_cases() -> tuple[Case, ...]:
     text = resources.files("perseus.conformance").joinpath("cases.yaml").read_text(encoding="utf-8")
-    return parse(yaml.safe_load(text))
+    return parse(safe_load(text))
 
 
 def cases_for(role: str) -> tuple[Case, ...]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 
-import yaml
 from linkml.generators.jsonschemagen import JsonSchemaGenerator
 
 from perseus.paths import ROOT, SPEC, record_schema_path
+from perseus.yaml_loading import safe_load
 
 # The spec/ modules records are read against (perseus.records.load_record's `module`).
 RECORD_MODULES = ("api.yaml", "governance.yaml", "permission_text.yaml")
@@ -32,7 +32,7 @@ def sources(module: str) -> list[str]:
         if rel in found:
             continue
         found.append(rel)
-        imports = yaml.safe_load((ROOT / rel).read_text()).get("imports") or []
+        imports = safe_load((ROOT / rel).read_text()).get("imports") or []
         todo += [i for i in imports if not i.startswith("linkml:")]
     return sorted(found)
 

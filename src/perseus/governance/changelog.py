@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from perseus.paths import ROOT
+from perseus.yaml_loading import safe_load
 
 STAGES = ("drafted", "proposed", "approved", "deployed", "deprecated", "sunset", "superseded", "withdrawn")
 STAGE_WORDS = {
@@ -23,15 +22,15 @@ STAGE_WORDS = {
 
 
 def _load(root: Path, folder: str) -> list[dict]:
-    return [yaml.safe_load(p.read_text()) for p in sorted((root / "governance" / folder).glob("*.yaml"))]
+    return [safe_load(p.read_text()) for p in sorted((root / "governance" / folder).glob("*.yaml"))]
 
 
 def events(root: Path = ROOT) -> dict[str, list[str]]:
     """Day -> the lines of that day, in a stable order."""
-    register = yaml.safe_load((root / "governance/register.yaml").read_text())["artefacts"]
+    register = safe_load((root / "governance/register.yaml").read_text())["artefacts"]
     releases = {
         f"{r['label']}@{r['version']}": r
-        for r in yaml.safe_load((root / "governance/releases.yaml").read_text())["releases"]
+        for r in safe_load((root / "governance/releases.yaml").read_text())["releases"]
     }
     decisions = {d["id"]: d for d in _load(root, "decisions")}
     days: dict[str, list[str]] = {}

@@ -37,6 +37,7 @@ from perseus.governance.records import Problem, Records, load
 from perseus.governance.register import LIFECYCLE
 from perseus.governance.tally import count, tally_of_votes, voting_members
 from perseus.paths import ROOT
+from perseus.yaml_loading import safe_load
 
 REGISTER = "governance/register.yaml"
 APPROVED_ONCE = ("approved", "deployed", "superseded")
@@ -93,12 +94,11 @@ def _one_entry(records: Records) -> list[Problem]:
 
 def _one_status(records: Records) -> list[Problem]:
     """Status lives in the register only: a methodology, text or release file stating one is refused."""
-    import yaml
 
     out = []
     for folder in ("methodologies", "permission-texts"):
         for path in sorted((records.root / folder).glob("*@*.yaml")):
-            document = yaml.safe_load(path.read_text()) or {}
+            document = safe_load(path.read_text()) or {}
             if "status" in document:
                 registered = records.entries.get(path.stem, {}).get("status", "no entry")
                 out.append(

@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import yaml
-
 from perseus.paths import ROOT
+from perseus.yaml_loading import safe_load
 
 FACTORS = "factors"
 
@@ -49,7 +48,7 @@ def artefact_files(kind: str, ref: str, root: Path = ROOT) -> list[str]:
 def calorific_values_file(ref: str, root: Path = ROOT) -> str:
     """`calorific-values@DATE`: the file in factors/ whose label and version say so."""
     for path in sorted((root / FACTORS).glob("calorific-values*.yaml")):
-        document = yaml.safe_load(path.read_text()) or {}
+        document = safe_load(path.read_text()) or {}
         if f"{document.get('label')}@{document.get('version')}" == ref:
             return str(path.relative_to(root))
     return f"{FACTORS}/{ref}.yaml"  # not held: the name a new version would take
@@ -60,7 +59,7 @@ def held_artefacts(root: Path = ROOT) -> dict[str, str]:
     from perseus.provenance.model import STEPS_RELEASE
 
     held: dict[str, str] = {}
-    releases = yaml.safe_load((root / "governance/releases.yaml").read_text())["releases"]
+    releases = safe_load((root / "governance/releases.yaml").read_text())["releases"]
     for release in releases:
         held[f"{release['label']}@{release['version']}"] = "data-specification"
     held[STEPS_RELEASE.ref] = "data-specification"
@@ -71,7 +70,7 @@ def held_artefacts(root: Path = ROOT) -> dict[str, str]:
     for path in sorted((root / FACTORS).glob("*@*.csv")):
         held[path.stem] = "factor-set"
     for path in sorted((root / FACTORS).glob("calorific-values*.yaml")):
-        document = yaml.safe_load(path.read_text()) or {}
+        document = safe_load(path.read_text()) or {}
         held[f"{document.get('label')}@{document.get('version')}"] = "calorific-values"
     return held
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from perseus.paths import ROOT
+from perseus.yaml_loading import safe_load
 
 MODULE = "governance.yaml"
 MANIFEST_SUFFIX = ".json"
@@ -72,7 +73,7 @@ class Records:
 
 def read_yaml(path: Path):
     try:
-        data = yaml.safe_load(path.read_text())
+        data = safe_load(path.read_text())
     except FileNotFoundError:
         raise Unreadable(f"{path}: file not found") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -15,6 +15,7 @@ from perseus.permission_texts import PERMISSION_TEXTS
 from perseus.review.changes import Change
 from perseus.review.text_diff import WordChange
 from perseus.writing import dump_json
+from perseus.yaml_loading import safe_load
 
 # Factor sets are versioned by the publisher's year (`desnz@2025`); every other artefact by a date.
 ANY_REFERENCE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*@(?:\d{4}-\d{2}-\d{2}|\d{4})$")
@@ -285,11 +286,10 @@ def _review_files(old: Path, new: Path) -> ReviewPack:
 
 def held_versions(root: Path = ROOT) -> dict[str, list[str]]:
     """Every label held, for every kind, with its versions in date order."""
-    import yaml
 
     releases = root / "governance/releases.yaml"
     refs = (
-        [f"{r['label']}@{r['version']}" for r in yaml.safe_load(releases.read_text())["releases"]]
+        [f"{r['label']}@{r['version']}" for r in safe_load(releases.read_text())["releases"]]
         if releases.exists()
         else []
     )
@@ -320,19 +320,18 @@ def published_packs(root: Path = ROOT) -> list[tuple[str | None, str]]:
     data specification against every release it builds on, and every lineage the register
     records (`compared_with`), so that a version inserted later between two others never
     removes the pack that compared them."""
-    import yaml
 
     wanted: list[tuple[str | None, str]] = [
         (None, f"{label}@{versions[0]}") for label, versions in held_versions(root).items()
     ]
     wanted += version_pairs(root)
     releases = root / "governance/releases.yaml"
-    for release in yaml.safe_load(releases.read_text())["releases"] if releases.exists() else []:
+    for release in safe_load(releases.read_text())["releases"] if releases.exists() else []:
         wanted += [
             (parent, f"{release['label']}@{release['version']}") for parent in sorted(release.get("builds_on") or [])
         ]
     register = root / "governance/register.yaml"
-    entries = (yaml.safe_load(register.read_text()) or {}).get("artefacts", []) if register.exists() else []
+    entries = (safe_load(register.read_text()) or {}).get("artefacts", []) if register.exists() else []
     for entry in entries:
         if entry.get("compared_with"):
             wanted.append((entry["compared_with"], entry["artefact"]))
