@@ -23,6 +23,9 @@ class RecordInvalid(ValueError):
 # Keys of the generated schema's root that a class's schema keeps (linkml.validator's choice, so
 # that messages are worded as LinkML's own validator words them).
 _ROOT_KEYS = ("$schema", "$id", "metamodel_version", "version", "title", "type")
+# Where a generated record schema keeps the digests of the spec/ files it was made from: it is used
+# only while they match, so an edited model is never checked by a stale schema.
+SOURCES_KEY = "x-perseus-sources"
 
 
 @cache
@@ -34,15 +37,15 @@ def _module_schema(module: str) -> dict:
     path = ROOT / record_schema_path(module)
     if path.exists():
         schema = json.loads(path.read_text())
-        recorded = schema.get("x-perseus-sources") or {}
-        if recorded and all(_digest(ROOT / rel) == digest for rel, digest in recorded.items()):
+        recorded = schema.get(SOURCES_KEY) or {}
+        if recorded and all(file_digest(ROOT / rel) == digest for rel, digest in recorded.items()):
             return schema
     from perseus.generators.record_schemas import record_jsonschema
 
     return record_jsonschema(module)
 
 
-def _digest(path: Path) -> str | None:
+def file_digest(path: Path) -> str | None:
     try:
         return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:

@@ -6,21 +6,16 @@ committed and drift-checked like the rest of generated/."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from linkml.generators.jsonschemagen import JsonSchemaGenerator
 
 from perseus.paths import ROOT, SPEC, record_schema_path
+from perseus.records import SOURCES_KEY, file_digest
 from perseus.yaml_loading import safe_load
 
 # The spec/ modules records are read against (perseus.records.load_record's `module`).
 RECORD_MODULES = ("api.yaml", "governance.yaml", "permission_text.yaml")
-
-
-# Where each schema records the digests of the spec/ files it was generated from: perseus.records
-# uses a committed schema only while they match, so an edited model is never checked by a stale one.
-SOURCES_KEY = "x-perseus-sources"
 
 
 def sources(module: str) -> list[str]:
@@ -37,8 +32,8 @@ def sources(module: str) -> list[str]:
     return sorted(found)
 
 
-def source_digests(module: str) -> dict[str, str]:
-    return {rel: "sha256:" + hashlib.sha256((ROOT / rel).read_bytes()).hexdigest() for rel in sources(module)}
+def source_digests(module: str) -> dict[str, str | None]:
+    return {rel: file_digest(ROOT / rel) for rel in sources(module)}
 
 
 def record_jsonschema(module: str) -> dict:
