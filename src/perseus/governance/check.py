@@ -94,7 +94,6 @@ def _one_entry(records: Records) -> list[Problem]:
 
 def _one_status(records: Records) -> list[Problem]:
     """Status lives in the register only: a methodology, text or release file stating one is refused."""
-
     out = []
     for folder in ("methodologies", "permission-texts"):
         for path in sorted((records.root / folder).glob("*@*.yaml")):

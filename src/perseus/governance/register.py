@@ -10,10 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from perseus.paths import GOVERNANCE
-from perseus.yaml_loading import SAFE_LOADER
+from perseus.yaml_loading import safe_load
 
 REGISTER_FILE = "register.yaml"
 # Statuses under which an artefact may be used by default: approved by a decision that names it.
@@ -27,7 +25,7 @@ class NotRegistered(LookupError):
 
 @lru_cache(maxsize=8)
 def _entries(governance: Path) -> dict[str, dict]:
-    raw = yaml.load((governance / REGISTER_FILE).read_text(), Loader=SAFE_LOADER) or {}  # read by every calculation
+    raw = safe_load((governance / REGISTER_FILE).read_text()) or {}  # read by every calculation
     return {entry["artefact"]: entry for entry in raw.get("artefacts") or []}
 
 

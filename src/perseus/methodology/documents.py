@@ -13,7 +13,7 @@ from perseus.methodology.expressions import CompiledExpression, ExpressionError,
 from perseus.methodology.model_schema import problems
 from perseus.paths import METHODOLOGIES
 from perseus.provenance.vocabulary import process_uri
-from perseus.yaml_loading import SAFE_LOADER
+from perseus.yaml_loading import safe_load
 
 
 class MethodologyError(ValueError):
@@ -112,7 +112,7 @@ class CompiledMethodology:
 
 def load(path: Path) -> CompiledMethodology:
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        document = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise MethodologyError(f"{path}: cannot read: {exc}") from exc
     found = problems("Methodology", document)

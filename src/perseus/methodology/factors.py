@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
-
 from perseus.methodology.model_schema import problems
 from perseus.paths import FACTORS
-from perseus.yaml_loading import SAFE_LOADER
+from perseus.yaml_loading import safe_load
 
 TABLE_COLUMNS = ["setYear", "activity", "unitBasis", "ghg", "value"]
 
@@ -49,7 +47,7 @@ class FactorSetData:
 
 
 def load_set(meta_path: Path) -> FactorSetData:
-    metadata = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    metadata = safe_load(meta_path.read_text(encoding="utf-8"))
     found = problems("FactorSet", metadata)
     if found:
         raise FactorError("\n".join(f"{meta_path}: {p}" for p in found))
@@ -115,7 +113,7 @@ def sets_for(publisher: str, directory: Path = FACTORS) -> dict[int, FactorSetDa
 
 def calorific_value_defaults(directory: Path = FACTORS) -> list[dict]:
     path = directory / "calorific-values.yaml"
-    document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    document = safe_load(path.read_text(encoding="utf-8"))
     found = problems("CalorificValueDefaults", document)
     if found:
         raise FactorError("\n".join(f"{path}: {p}" for p in found))
