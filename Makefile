@@ -29,7 +29,9 @@ site: generate
 # built site, the generation and the wheel are made once per run), with the 20 slowest printed. test-fast leaves
 # out the browser and slow tests. Both first run the static checks (`make lint`) and hold the
 # governance records to their rules: either failing fails the run before the tests start.
-PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
+# --no-loadscope-reorder keeps the modules in the order tests/conftest.py gives them (longest first);
+# without it pytest-xdist hands them out by number of tests.
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 test: install test-packages lint
 	$(BIN)/perseus governance check
 	$(PYTEST) --durations=20

@@ -91,23 +91,22 @@ def served_for_visits(built_site):
     yield from _serving(built_site, search_documents=False)
 
 
-# The longest modules, longest first (from `--durations` on 2 cores). pytest-xdist hands a module
-# (--dist loadfile) to whichever worker is free, in the order collected: starting the long ones
-# first leaves the short ones to even out the end, instead of one long module running alone.
+# The longest modules, longest first (wall seconds summed over their tests in a full run on 2 cores).
+# pytest-xdist (--dist loadfile --no-loadscope-reorder) hands a module to whichever worker is free, in
+# the order collected: starting the long ones first leaves the short ones to even out the end, instead
+# of one long module running alone.
 LONGEST_FIRST = (
-    "test_governance_process.py",
-    "test_governance.py",
-    "test_page_examples.py",
-    "test_generated_drift.py",
-    "test_site_layout.py",
-    "test_site.py",
-    "test_diff.py",
-    "test_server_conformance.py",
-    "test_calculator_properties.py",
-    "test_provenance_docs.py",
-    "test_provenance_cli.py",
-    "test_wheel.py",
-    "test_portfolio_dask.py",
+    "test_page_examples.py",  # 97 s (the README's commands first: they need no built site)
+    "test_site.py",  # 107 s, most of it the every-page visit
+    "test_server_conformance.py",  # 60 s
+    "test_site_layout.py",  # 40 s
+    "test_governance_process.py",  # 32 s
+    "test_sandbox_schemathesis.py",  # 18 s
+    "test_governance.py",  # 16 s
+    "test_sandbox.py",  # 12 s
+    "test_bench.py",  # 10 s
+    "test_examples.py",  # 10 s
+    "test_portfolio.py",  # 10 s
 )
 
 
