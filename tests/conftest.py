@@ -91,12 +91,13 @@ def served_for_visits(built_site):
     yield from _serving(built_site, search_documents=False)
 
 
-# The longest modules, longest first (wall seconds summed over their tests in a full run on 2 cores).
+# The longest modules, longest first (wall seconds summed over their tests in one full run on 2 cores).
 # pytest-xdist (--dist loadfile --no-loadscope-reorder) hands a module to whichever worker is free, in
 # the order collected: starting the long ones first leaves the short ones to even out the end, instead
-# of one long module running alone.
+# of one long module running alone. The page examples come before the slightly longer test_site: their
+# first test (the README's commands) needs no built site, while every test of test_site waits for it.
 LONGEST_FIRST = (
-    "test_page_examples.py",  # 97 s (the README's commands first: they need no built site)
+    "test_page_examples.py",  # 97 s
     "test_site.py",  # 107 s, most of it the every-page visit
     "test_server_conformance.py",  # 60 s
     "test_site_layout.py",  # 40 s
