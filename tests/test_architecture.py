@@ -81,6 +81,28 @@ def test_portfolio_calculate_loads_no_build_time_code(tmp_path):
     assert len(out.read_text().splitlines()) == 4, "the probe wrote every meter's report"
 
 
+def test_portfolio_calculate_on_parquet_loads_no_pandas(tmp_path):
+    """pyarrow imports pandas on its first conversion to or from numpy; the portfolio path goes through
+    perseus.calculator.arrow_buffers instead (pandas was a third of a 100-meter run, benchmarks/bench_portfolio.py).
+    The probe runs the kernel in forked workers (two buckets) and writes both outputs."""
+    from tests.portfolio_helpers import TAKEN_AT, small_portfolio
+
+    portfolio = small_portfolio(tmp_path / "portfolio", meters=4, buckets=2)
+    runs = [
+        command("calculate", "--portfolio", str(portfolio), "--taken-at", TAKEN_AT, "--output", str(tmp_path / name))
+        for name in ("reports.jsonl", "entries.parquet")
+    ]
+    # a forked worker that imported pandas would not show in the parent's modules: the kernel runs here too
+    kernel = (
+        "from perseus.portfolio import calculate_portfolio, engines; from perseus.portfolio.layout import open_portfolio;"
+        f"p = open_portfolio({str(portfolio)!r}); run = calculate_portfolio({str(portfolio)!r}, taken_at={TAKEN_AT!r});"
+        "engines.partition_result(p.partitions[0], run.context)"
+    )
+    assert build_time_modules_loaded_by("; ".join([*runs, kernel]), modules=("pandas",)) == []
+    assert len((tmp_path / "reports.jsonl").read_text().splitlines()) == 4, "the probe wrote every meter's report"
+    assert (tmp_path / "entries.parquet").stat().st_size > 0
+
+
 def test_verify_loads_no_build_time_code():
     report = ROOT / "spec" / "examples" / "valid" / "EmissionsReport-blended-signed.json"
     anchor = ROOT / "spec" / "examples" / "trust-anchors" / "sandbox-example-ca.pem"

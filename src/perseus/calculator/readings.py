@@ -3,9 +3,10 @@
 The kernel asks a table for the same few things either way: its meter and unit columns as codes into
 their distinct values, its instants and values batch by batch, and its optional calorific value and
 distribution zone columns. `ArrowReadings` answers from a pyarrow Table; `NumpyReadings` from arrays
-the single-file path has already checked. The single-file path uses the second because pyarrow imports
-pandas as soon as it converts an array (0.35 s of a 0.8 s `perseus calculate` on one meter-year, with
-pyarrow's own import; see perseus.calculator.columns).
+the single-file path has already checked. The single-file path uses the second because pyarrow's own
+import is a cost it need not pay (with pandas, 0.35 s of a 0.8 s `perseus calculate` on one meter-year;
+see perseus.calculator.columns). `ArrowReadings` reads the columns through their buffers
+(perseus.calculator.arrow_buffers), so that pyarrow does not import pandas.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+
+from perseus.calculator import arrow_buffers
 
 NANOSECONDS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}  # per tick of an Arrow timestamp
 
@@ -111,7 +114,7 @@ class ArrowReadings:
         column = self.table.column(name)
         if not column.null_count:
             return None
-        return np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+        return arrow_buffers.nulls(column)
 
     def codes(self, name: str) -> tuple[np.ndarray, list]:
         """Row codes into a small dictionary of distinct values, without turning every row into a Python
@@ -121,7 +124,7 @@ class ArrowReadings:
 
         column = self.table.column(name)
         if name == "distributionZone":
-            column = pc.fill_null(column, "")
+            column = arrow_buffers.fill_text(column, "")
         if not pa.types.is_dictionary(column.type):
             column = pc.dictionary_encode(column)
         column = column.unify_dictionaries() if isinstance(column, pa.ChunkedArray) else column
@@ -129,27 +132,26 @@ class ArrowReadings:
         if not chunks:
             return np.zeros(0, dtype=np.int64), []
         dictionary = chunks[0].dictionary.to_pylist()
-        codes = (
-            np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
-            if len(chunks) > 1
-            else chunks[0].indices.to_numpy(zero_copy_only=False)
-        )
-        return codes, dictionary
+        return arrow_buffers.numbers([c.indices for c in chunks]), dictionary
 
     def batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(ticks of `from`, value) record batch by record batch, so that the Arrow columns are read in place."""
         import pyarrow as pa
 
         for batch in self.table.select(["from", "value"]).to_batches():
-            yield batch.column(0).cast(pa.int64()).to_numpy(), batch.column(1).to_numpy().astype(np.float64, copy=False)
+            ticks, value = (
+                arrow_buffers.numbers(batch.column(0).cast(pa.int64())),
+                arrow_buffers.numbers(batch.column(1)),
+            )
+            yield ticks, value.astype(np.float64, copy=False)
 
     def ticks(self) -> np.ndarray:
         import pyarrow as pa
 
-        return self.table.column("from").cast(pa.int64()).to_numpy()
+        return arrow_buffers.numbers(self.table.column("from").cast(pa.int64()))
 
     def values(self) -> np.ndarray:
-        return self.table.column("value").to_numpy()
+        return arrow_buffers.numbers(self.table.column("value"))
 
     def has(self, name: str) -> bool:
         return name in self.table.column_names
@@ -159,4 +161,4 @@ class ArrowReadings:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        return pc.cast(self.table.column(name), pa.float64()).to_numpy(zero_copy_only=False)
+        return arrow_buffers.numbers(pc.cast(self.table.column(name), pa.float64()))

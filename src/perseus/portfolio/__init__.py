@@ -2,7 +2,7 @@
 
     from perseus.portfolio import calculate_portfolio
     run = calculate_portfolio("portfolio/", taken_at="2026-01-02T00:00:00Z")
-    run.entries            # every monthly entry of every meter (pandas DataFrame)
+    run.entries            # every monthly entry of every meter (pandas DataFrame; run.entries_table(): pyarrow)
     for meter, report in run.reports():   # EmissionsReport dicts, each validated
         ...
     run.write("reports.jsonl")            # or "entries.parquet"; written atomically, on every core
@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from perseus.calculator.errors import Breach, CalculationError
 
@@ -39,6 +41,10 @@ class PortfolioRun:
 
     @property
     def entries(self):
+        return self.entries_table().to_pandas()
+
+    def entries_table(self):
+        """The entries as a pyarrow Table (what the .parquet output holds), made without importing pandas."""
         from perseus.portfolio.reports import entries_table
 
         return entries_table(self.portfolio, self.typed, self.taken_at)
@@ -50,8 +56,8 @@ class PortfolioRun:
         seen = set()
         for energy_type, entries in self.typed.items():
             if not entries.frame.empty:
-                ids = meters.loc[meters["type"] == energy_type, "meter"].to_numpy()
-                seen.update(ids[entries.frame["meter"].unique()].tolist())
+                ids = meters["meter"][meters["type"] == energy_type]
+                seen.update(ids[np.unique(entries.frame["meter"])].tolist())
         return [m for m in dict.fromkeys(meters["meter"].tolist()) if m not in seen]
 
     def report_builder(self):

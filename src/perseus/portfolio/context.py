@@ -25,7 +25,7 @@ def _regions(m, meters, portfolio: Portfolio, labels: Labels) -> np.ndarray:
         return np.full(
             len(meters), -1, dtype=np.int64
         )  # without a table, the kernel names the first reading that needs one
-    regions = meters["region"].to_numpy()
+    regions = meters["region"]
     row_of = {r: k for k, r in enumerate(intensity.regions)}
     region_row = np.array([row_of.get(r, -1) for r in regions], dtype=np.int64)
     raise_if(
@@ -34,7 +34,7 @@ def _regions(m, meters, portfolio: Portfolio, labels: Labels) -> np.ndarray:
                 region_row < 0,
                 "intensity-for-every-half-hour",
                 lambda i: (
-                    f"meter {meters['meter'].iloc[i]!r} is in region {regions[i]!r}, which "
+                    f"meter {meters['meter'][i]!r} is in region {regions[i]!r}, which "
                     f"{intensity.path.name} does not cover (regions: {', '.join(intensity.regions)})"
                 ),
             )
@@ -52,15 +52,15 @@ def build(
     for energy_type in ENERGY_TYPES:
         meters = portfolio.meters.rows_of(energy_type)
         m = chosen[energy_type]
-        labels = Labels(Repeat(str(portfolio.meters.path)), meters["record"].to_numpy())
+        labels = Labels(Repeat(str(portfolio.meters.path)), meters["record"])
         with under(m.ref):
             factors = (
                 FactorTable.of(m.factor_rule, m.factor_inputs, factor_sets)
                 if m.uses("emission-factors")
                 else FactorTable()
             )
-            values = calorific.resolve(m, meters["cv"].to_numpy(dtype=float), caller_cv, labels)
-            zones = zone_numbers(meters["zone"].to_numpy(), labels) if calorific.uses_zones(m) else None
+            values = calorific.resolve(m, np.asarray(meters["cv"], dtype=float), caller_cv, labels)
+            zones = zone_numbers(meters["zone"], labels) if calorific.uses_zones(m) else None
             types[energy_type] = lean(
                 TypeContext(
                     energy_type,

@@ -16,12 +16,13 @@ ENGINES = ("local", "dask")
 
 
 def read_partition(partition: Partition):
-    """Only the columns the methodology needs; ids and units stay dictionary-encoded."""
+    """Only the columns the methodology needs; ids and units stay dictionary-encoded. Through ParquetFile, as
+    `pq.read_table` imports pandas (see perseus.calculator.arrow_buffers)."""
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(
-            partition.path, columns=partition.columns, read_dictionary=["meter", "unitCode"], use_threads=False
+        return pq.ParquetFile(partition.path, read_dictionary=["meter", "unitCode"]).read(
+            columns=partition.columns, use_threads=False
         )  # parallel across files instead (see run_local)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise CalculationError(

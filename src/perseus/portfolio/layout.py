@@ -17,17 +17,23 @@ worker. Bucketing meters by a hash of their id (see `bucket_of`) gives that.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from perseus.calculator import arrow_buffers
+from perseus.calculator.columns import Columns
 from perseus.calculator.errors import Breach, CalculationError, Labels, Repeat, RowNumbers, breach_for_rows, raise_if
 from perseus.calculator.inputs import energy_type_breach, load_table, sidecar, timestamps
 from perseus.calculator.intensity import RegionalIntensity, checked_matrix, file_dataset
 from perseus.calculator.zones import ZoneCalorificValues, read_calorific_values, zone_numbers
 from perseus.vocabulary import ENERGY_TYPES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 METERS_COLUMNS = ("meter", "type", "region")
 READING_COLUMNS = ("meter", "from", "value", "unitCode")
@@ -44,12 +50,10 @@ def bucket_of(meter: str, buckets: int) -> int:
 @dataclass
 class MetersTable:
     path: Path
-    frame: (
-        pd.DataFrame
-    )  # meter, type, region (str, "" if none), outcode (str or None), cv (float, NaN if none), zone, record
+    frame: Columns  # meter, type, region (str, "" if none), outcode (str, "" if none), cv (float, NaN if none), zone, record
 
-    def rows_of(self, energy_type: str) -> pd.DataFrame:
-        return self.frame[self.frame["type"] == energy_type]
+    def rows_of(self, energy_type: str) -> Columns:
+        return self.frame.take(self.frame["type"] == energy_type)
 
 
 @dataclass(frozen=True)
@@ -98,40 +102,98 @@ def _table_file(root: Path, stem: str, required: bool) -> Path | None:
     return found[0] if found else None
 
 
-def _labels(column: pd.Series) -> np.ndarray:
-    """Ids and region codes as text ("" when empty); 13 and "13" are the same region."""
+def _labels(column: pd.Series | list) -> np.ndarray:
+    """Ids and region codes as text ("" when empty); 13 and "13" are the same region. `column` a pandas
+    Series or the Python values of a Parquet column (see _plain_parquet)."""
+    if isinstance(column, list):
+        return np.array([_label(v) for v in column], dtype=object)
+    import pandas as pd
+
     if pd.api.types.is_integer_dtype(column.dtype):
         return column.astype(str).to_numpy(dtype=object)
     if pd.api.types.is_float_dtype(column.dtype) and np.all(np.isnan(column) | (column == np.round(column))):
         return np.where(column.isna(), "", column.fillna(0).astype(np.int64).astype(str)).astype(object)
+    return np.array([_label(v) for v in column.tolist()], dtype=object)
 
-    def one(v):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        return str(v).strip()
 
-    return np.array([one(v) for v in column.tolist()], dtype=object)
+def _label(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _plain_parquet(path: Path, required: tuple[str, ...]) -> tuple[dict[str, list], np.ndarray] | None:
+    """The columns of a Parquet table as Python values, and its row labels, when every column is text or
+    numbers (a calorific value numbers only): read with pyarrow alone, as pandas would read them for
+    `_labels`. None for anything else (and for a file pyarrow cannot read): `load_table` reads those."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def plain(kind, numeric: bool = False) -> bool:
+        kind = kind.value_type if pa.types.is_dictionary(kind) else kind
+        text = not numeric and (pa.types.is_string(kind) or pa.types.is_large_string(kind))
+        return text or pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_null(kind)
+
+    try:
+        table = pq.ParquetFile(path).read()  # not pq.read_table, which imports pandas
+    except Exception:  # pyarrow raises several types for a damaged file; load_table words the error
+        return None
+    schema = table.schema
+    if any(c not in schema.names for c in required) or not all(
+        plain(field.type, numeric=field.name == "calorificValue") for field in schema
+    ):
+        return None
+    records = np.array([f"row {i + 1}" for i in range(table.num_rows)], dtype=object)
+    return {name: table.column(name).to_pylist() for name in schema.names}, records
+
+
+def _meter_columns(path: Path) -> tuple[dict, np.ndarray]:
+    """The meters table's columns (pandas Series, or lists of Python values) and its row labels."""
+    found = _plain_parquet(path, METERS_COLUMNS) if path.suffix.lower() == ".parquet" else None
+    if found is not None:
+        return found
+    frame, records = load_table(path, METERS_COLUMNS)
+    return {name: frame[name] for name in frame.columns}, records
+
+
+def _calorific(raw, rows: int) -> tuple[np.ndarray, np.ndarray, Callable[[int], object]]:
+    """Each meter's calorific value (NaN if none), where the table gives one that is not a number, and
+    the value as the table gives it (for the error)."""
+    if raw is None:
+        return np.full(rows, np.nan), np.zeros(rows, dtype=bool), lambda i: None
+    if isinstance(raw, list):  # a Parquet column of numbers (see _plain_parquet)
+        cv = np.array([np.nan if v is None else float(v) for v in raw], dtype=float)
+        return cv, np.zeros(rows, dtype=bool), raw.__getitem__
+    import pandas as pd
+
+    cv = pd.to_numeric(raw.replace("", None), errors="coerce").to_numpy(dtype=float)
+    return cv, raw.notna().to_numpy() & (raw.astype(str) != "").to_numpy() & np.isnan(cv), raw.iloc.__getitem__
+
+
+def _repeated(keys) -> np.ndarray:
+    """Whether each key has appeared before (the first of a key is not repeated)."""
+    seen: set = set()
+    out = np.zeros(len(keys), dtype=bool)
+    for k, key in enumerate(keys):
+        out[k] = key in seen
+        seen.add(key)
+    return out
 
 
 def read_meters(root: Path) -> MetersTable:
     path = _table_file(root, "meters", required=True)
     assert path is not None  # a required table that is absent is refused by _table_file
-    frame, records = load_table(path, METERS_COLUMNS)
-    files = np.full(len(frame), str(path), dtype=object)
+    frame, records = _meter_columns(path)
+    rows = len(records)
+    files = np.full(rows, str(path), dtype=object)
     meters, types, regions = _labels(frame["meter"]), _labels(frame["type"]), _labels(frame["region"])
-    outcodes = _labels(frame["outcode"]) if "outcode" in frame.columns else np.full(len(frame), "", dtype=object)
-    raw_cv = frame["calorificValue"] if "calorificValue" in frame.columns else pd.Series([None] * len(frame))
-    cv = pd.to_numeric(raw_cv.replace("", None), errors="coerce").to_numpy(dtype=float)
-    unreadable_cv = raw_cv.notna().to_numpy() & (raw_cv.astype(str) != "").to_numpy() & np.isnan(cv)
-    zones = (
-        _labels(frame["distributionZone"])
-        if "distributionZone" in frame.columns
-        else np.full(len(frame), "", dtype=object)
-    )
+    outcodes = _labels(frame["outcode"]) if "outcode" in frame else np.full(rows, "", dtype=object)
+    cv, unreadable_cv, shown_cv = _calorific(frame.get("calorificValue"), rows)
+    zones = _labels(frame["distributionZone"]) if "distributionZone" in frame else np.full(rows, "", dtype=object)
     zone_numbers(zones, Labels(files, records))  # refuses a code that is not a distribution zone
-    table = pd.DataFrame(
+    table = Columns(
         {
             "meter": meters,
             "type": types,
@@ -142,7 +204,7 @@ def read_meters(root: Path) -> MetersTable:
             "record": records,
         }
     )
-    duplicated = table.duplicated(["meter", "type"], keep="first").to_numpy()
+    duplicated = _repeated(list(zip(meters.tolist(), types.tolist(), strict=True)))
     raise_if(
         [
             breach_for_rows(meters == "", files, records, "readable-input", lambda i: "the meter has no id"),
@@ -152,7 +214,7 @@ def read_meters(root: Path) -> MetersTable:
                 files,
                 records,
                 "readable-input",
-                lambda i: f"calorificValue {raw_cv.iloc[i]!r} is not a number",
+                lambda i: f"calorificValue {shown_cv(i)!r} is not a number",
             ),
             breach_for_rows(
                 duplicated,
@@ -192,7 +254,7 @@ def _intensity_columns(path: Path):
         import pyarrow.parquet as pq
 
         try:
-            table = pq.read_table(path)
+            table = pq.ParquetFile(path).read()  # not pq.read_table, which imports pandas
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise CalculationError([Breach(str(path), "", "readable-input", f"cannot read: {exc}")]) from exc
         missing = [c for c in INTENSITY_COLUMNS if c not in table.column_names]
@@ -219,15 +281,17 @@ def _intensity_columns(path: Path):
                     )
                 ]
             )
-        ns = pc.cast(stamp, pa.timestamp("ns", "UTC")).cast(pa.int64()).to_numpy()
+        ns = arrow_buffers.numbers(pc.cast(stamp, pa.timestamp("ns", "UTC")).cast(pa.int64()))
         region = table.column("region")
         if pa.types.is_floating(region.type):
             region = pc.cast(region, pa.int64())
-        encoded = pc.dictionary_encode(pc.fill_null(pc.cast(region, pa.string()), "")).combine_chunks()
+        encoded = pc.dictionary_encode(arrow_buffers.fill_text(pc.cast(region, pa.string()), "")).combine_chunks()
         names = np.array(encoded.dictionary.to_pylist(), dtype=object)
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        values = pc.cast(table.column("intensity"), pa.float64()).to_numpy(zero_copy_only=False)
+        codes = arrow_buffers.numbers(encoded.indices).astype(np.int64)
+        values = arrow_buffers.numbers(pc.cast(table.column("intensity"), pa.float64()))
         return ns, codes, names.tolist(), values, RowNumbers("row", 1), lambda i: values[i]
+    import pandas as pd
+
     frame, records = load_table(path, INTENSITY_COLUMNS)
     start = timestamps(path, frame["from"], "from", records)
     ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64)

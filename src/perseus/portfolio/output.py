@@ -65,10 +65,12 @@ def write_output(run, target: Path | None, stream=None) -> int:
                     out.write(text)
                     count += text.count("\n")
         else:
+            import pyarrow.parquet as pq
+
             os.close(handle)
-            entries = run.entries
-            entries.to_parquet(temporary, index=False)
-            count = len(entries)
+            entries = run.entries_table()
+            pq.write_table(entries, temporary)
+            count = entries.num_rows
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -7,10 +7,10 @@ import json
 from collections.abc import Iterator
 
 import numpy as np
-import pandas as pd
 
+from perseus.calculator import arrow_buffers as arrow
 from perseus.calculator import calorific, report
-from perseus.calculator.instants import EPOCH_MONTH, z_half_hour
+from perseus.calculator.instants import EPOCH_MONTH, parse_instant, z_half_hour
 from perseus.calculator.months import CALORIFIC_SUMS
 from perseus.portfolio.assemble import TypeEntries
 from perseus.provenance.unsigned import UnsignedRecord
@@ -49,7 +49,7 @@ class ReportBuilder:
             frame = entries.frame
             if frame.empty:
                 continue
-            meter = frame["meter"].to_numpy()
+            meter = frame["meter"]
             starts = np.flatnonzero(np.r_[True, meter[1:] != meter[:-1]])
             ends = np.r_[starts[1:], len(frame)]
             self._slices[energy_type] = {int(meter[s]): (int(s), int(e)) for s, e in zip(starts, ends, strict=True)}
@@ -220,43 +220,58 @@ def _file_digest(path) -> str:
     return sha.hexdigest()
 
 
-def entries_table(portfolio, typed: dict[str, TypeEntries], taken_at: str) -> pd.DataFrame:
-    """Every monthly entry of every meter as one table (columns ENTRY_COLUMNS), built column-wise."""
-    frames = []
+def entries_table(portfolio, typed: dict[str, TypeEntries], taken_at: str):
+    """Every monthly entry of every meter as one pyarrow Table (columns ENTRY_COLUMNS), built column-wise
+    from numpy without pandas (see perseus.calculator.arrow_buffers), in the types pandas would give."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def month_start(months: np.ndarray):
+        ns = (EPOCH_MONTH + months.astype("timedelta64[M]")).astype("datetime64[ns]").astype(np.int64)
+        return arrow.from_numbers(ns, pa.timestamp("ns", "UTC"))
+
+    def int64(values: np.ndarray):
+        return arrow.from_numbers(values.astype(np.int64), pa.int64())
+
+    taken_us = parse_instant(taken_at, "takenAt") // 1_000
+    tables = []
     for energy_type, entries in typed.items():
         frame = entries.frame
         if frame.empty:
             continue
-        ids = np.array(portfolio.meters.rows_of(energy_type)["meter"].tolist(), dtype=object)
-        months = frame["month"].to_numpy()
-        expected, present = frame["expected"].to_numpy(), frame["present"].to_numpy()
-        frames.append(
-            pd.DataFrame(
-                {
-                    "meter": ids[frame["meter"].to_numpy()],
-                    "type": energy_type,
-                    "from": pd.to_datetime(
-                        (EPOCH_MONTH + months.astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True
-                    ),
-                    "to": pd.to_datetime(
-                        (EPOCH_MONTH + (months + 1).astype("timedelta64[M]")).astype("datetime64[ns]"), utc=True
-                    ),
-                    "takenAt": pd.Timestamp(taken_at),
-                    "emissions": frame["rounded"].to_numpy(),
-                    "unitCode": report.KILOGRAMS,
-                    "emissionsUnrounded": frame["total"].to_numpy(),
-                    "missingData": np.where(expected == present, report.COMPLETE, report.MISSING),
-                    "expectedHalfHours": expected,
-                    "presentHalfHours": present,
-                    "missingHalfHours": expected - present,
-                    "duplicateReadings": frame["duplicates"].to_numpy(),
-                    "methodology": entries.methodology.ref,
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame({c: [] for c in ENTRY_COLUMNS})
-    return pd.concat(frames, ignore_index=True)[list(ENTRY_COLUMNS)]
+        rows = len(frame)
+        ids = arrow.strings(portfolio.meters.rows_of(energy_type)["meter"].tolist())
+        months, expected, present = frame["month"], frame["expected"], frame["present"]
+        columns = {
+            "meter": pc.take(ids, int64(frame["meter"])),
+            "type": arrow.repeated(energy_type, rows),
+            "from": month_start(months),
+            "to": month_start(months + 1),
+            "takenAt": arrow.from_numbers(np.full(rows, taken_us, dtype=np.int64), pa.timestamp("us", "UTC")),
+            "emissions": arrow.from_numbers(frame["rounded"].astype(np.float64), pa.float64()),
+            "unitCode": arrow.repeated(report.KILOGRAMS, rows),
+            "emissionsUnrounded": arrow.from_numbers(frame["total"].astype(np.float64), pa.float64()),
+            "missingData": pc.take(arrow.strings([report.COMPLETE, report.MISSING]), int64(expected != present)),
+            "expectedHalfHours": int64(expected),
+            "presentHalfHours": int64(present),
+            "missingHalfHours": int64(expected - present),
+            "duplicateReadings": int64(frame["duplicates"]),
+            "methodology": arrow.repeated(entries.methodology.ref, rows),
+        }
+        tables.append(pa.Table.from_arrays([columns[c] for c in ENTRY_COLUMNS], names=list(ENTRY_COLUMNS)))
+    return pa.concat_tables(tables) if tables else entry_schema().empty_table()
+
+
+def entry_schema():
+    """The types of ENTRY_COLUMNS, as pandas writes them (an empty run's table has them too)."""
+    import pyarrow as pa
+
+    text, stamp, count, number = pa.large_string(), pa.timestamp("ns", "UTC"), pa.int64(), pa.float64()
+    kinds = {"meter": text, "type": text, "from": stamp, "to": stamp, "takenAt": pa.timestamp("us", "UTC")}
+    kinds |= {"emissions": number, "unitCode": text, "emissionsUnrounded": number, "missingData": text}
+    kinds |= dict.fromkeys(ENTRY_COLUMNS[9:13], count) | {"methodology": text}
+    assert tuple(kinds) == ENTRY_COLUMNS
+    return pa.schema(list(kinds.items()))
 
 
 def json_line(report: dict) -> str:
