@@ -480,33 +480,59 @@ def _in_time_order(rows: Rows) -> Rows:
     its half-hour (from the table's first) and its position, each in its own bits. The integers are distinct,
     so numpy's fast (SIMD, unstable) sort of the values gives the stable order, and the meter, half-hour and
     position of each sorted row are read back from its bits rather than gathered. A table whose integers would
-    not fit in 63 bits is sorted stably by meter and half-hour instead."""
+    not fit in 63 bits is sorted stably by meter and half-hour instead. Where every row has a (meter,
+    half-hour) of its own and those pairs fill at least half of their range (a file of whole meter-years,
+    shuffled), the rows are placed rather than sorted (_placed_in_order), in the same order."""
     n = len(rows.local)
     low = int(rows.half_hour.min())
-    position_bits = max(n - 1, 1).bit_length()
-    time_bits = max(int(rows.half_hour.max()) - low, 1).bit_length()
-    if max(int(rows.local.max()), 1).bit_length() + time_bits + position_bits > 63:
-        return rows.take(np.lexsort((rows.half_hour, rows.local)))
-    key = rows.local.astype(np.int64)
-    key <<= time_bits
-    key += rows.half_hour
-    key -= low
-    key <<= position_bits
-    key += np.arange(n)
-    key.sort()
-    order = key & ((1 << position_bits) - 1)
-    key >>= position_bits
-    half_hour = (key & ((1 << time_bits) - 1)).astype(np.int32)
-    half_hour += low
-    key >>= time_bits
+    span = int(rows.half_hour.max()) - low + 1
+    placed = _placed_in_order(rows, low, span) if (int(rows.local.max()) + 1) * span <= 2 * n else None
+    if placed is not None:
+        order, local, half_hour = placed
+    else:
+        position_bits = max(n - 1, 1).bit_length()
+        time_bits = max(span - 1, 1).bit_length()
+        if max(int(rows.local.max()), 1).bit_length() + time_bits + position_bits > 63:
+            return rows.take(np.lexsort((rows.half_hour, rows.local)))
+        key = rows.local.astype(np.int64)
+        key <<= time_bits
+        key += rows.half_hour
+        key -= low
+        key <<= position_bits
+        key += np.arange(n)
+        key.sort()
+        order = key & ((1 << position_bits) - 1)
+        key >>= position_bits
+        half_hour = (key & ((1 << time_bits) - 1)).astype(np.int32)
+        half_hour += low
+        key >>= time_bits
+        local = key.astype(np.int32)
     return Rows(
-        key.astype(np.int32),
+        local,
         half_hour,
         rows.quantity[order],
         rows.is_volume[order] if rows.is_volume is not None else None,
         order if rows.original is None else rows.original[order],
         rows.cv[order] if rows.cv is not None else None,
     )
+
+
+def _placed_in_order(rows: Rows, low: int, span: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(order, meter, half-hour) of the rows in meter and half-hour order, by writing each row's position
+    into the slot of its (meter, half-hour) and reading the filled slots back in order: one pass and no
+    comparisons, about a quarter of the sort's time on a shuffled file. None if two rows share a slot
+    (a repeated half-hour): the caller sorts, which keeps the repeats in file order."""
+    slot = rows.local.astype(np.int64)
+    slot *= span
+    slot += rows.half_hour
+    slot -= low
+    slots = np.full((int(rows.local.max()) + 1) * span, -1, dtype=np.int64)
+    slots[slot] = np.arange(len(slot))
+    filled = np.flatnonzero(slots >= 0)
+    if len(filled) != len(slot):
+        return None
+    meter, half_hour = np.divmod(filled, span)
+    return slots[filled], meter.astype(np.int32), (half_hour + low).astype(np.int32)
 
 
 def _inside(rows: Rows, window) -> Rows:
