@@ -61,14 +61,11 @@ def _valid(array) -> np.ndarray:
 
 
 def _chunks(column) -> list:
-    """The Arrays of an Array, a ChunkedArray or a list of Arrays."""
-    if isinstance(column, list):
-        return column
     return list(column.chunks) if hasattr(column, "chunks") else [column]
 
 
 def numbers(column) -> np.ndarray:
-    """A pyarrow Array, ChunkedArray or list of Arrays of numbers (or timestamps, as their ticks) as one numpy array.
+    """A pyarrow Array or ChunkedArray of numbers (or timestamps, as their ticks) as one numpy array.
     Nulls become NaN, so a column with nulls comes back as floats, as from `to_numpy`."""
     parts = [_chunk_values(chunk) for chunk in _chunks(column)]
     if not parts:

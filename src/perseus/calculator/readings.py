@@ -132,7 +132,7 @@ class ArrowReadings:
         if not chunks:
             return np.zeros(0, dtype=np.int64), []
         dictionary = chunks[0].dictionary.to_pylist()
-        return arrow_buffers.numbers([c.indices for c in chunks]), dictionary
+        return arrow_buffers.numbers(pa.chunked_array([c.indices for c in chunks])), dictionary
 
     def batches(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(ticks of `from`, value) record batch by record batch, so that the Arrow columns are read in place."""
