@@ -40,11 +40,11 @@ test-fast: install lint
 	$(BIN)/perseus governance check
 	$(PYTEST) -m "not slow and not browser"
 
-# Debian packages the tests drive: chromium for the site's browser tests, curl for the sandbox
+# Debian packages the tests drive: chromium-headless-shell for the site's browser tests, curl for the sandbox
 # page's examples. Installed when missing if we are root on Debian (CI, a fresh machine).
 test-packages:
 	@missing=""; \
-	[ -x "$${PERSEUS_CHROMIUM:-/usr/bin/chromium}" ] || missing="$$missing chromium"; \
+	[ -x "$${PERSEUS_CHROMIUM:-/usr/bin/chromium-headless-shell}" ] || missing="$$missing chromium-headless-shell"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -53,7 +53,8 @@ test-packages:
 			apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
 		else \
 			echo "make test needs the Debian packages$$missing: install them (sudo apt-get install$$missing)" >&2; \
-			echo "and run make test again, or run make test-fast, which leaves out the tests that need them" >&2; \
+			echo "and run make test again (PERSEUS_CHROMIUM=/path/to/chromium uses another Chromium build)," >&2; \
+			echo "or run make test-fast, which leaves out the tests that need them" >&2; \
 			exit 1; \
 		fi; \
 	fi
