@@ -169,6 +169,47 @@ def test_rounding_a_total_exactly():
     assert Fraction(0.0125) > Fraction(1, 80) and exact.round_total(0.0125, half_even) == 0.013
 
 
+def _near_ties(decimals: int):
+    """Doubles within four ulps of a decimal half-way point (j + 1/2) / 10**decimals (on it, where binary64 holds it)."""
+    return st.tuples(st.integers(-(10**12), 10**12), st.integers(-4, 4)).map(
+        lambda t: _ulps_away((t[0] + 0.5) / 10**decimals, t[1])
+    )
+
+
+def _ulps_away(value: float, ulps: int) -> float:
+    for _ in range(abs(ulps)):
+        value = float(np.nextafter(value, np.inf if ulps > 0 else -np.inf))
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    decimals=st.integers(-2, 24),
+    mode=st.sampled_from(["half-even", "half-up"]),
+    data=st.data(),
+)
+def test_the_column_rounding_is_the_scalar_rounding_bit_for_bit(decimals, mode, data):
+    """`round_totals` (array arithmetic, for the portfolio's many months) gives what `round_total` gives, to the bit
+    (the sign of zero included), on any finite doubles, on values a few ulps from a tie, and on ties binary64 holds exactly."""
+    from perseus.calculator import exact
+
+    rounding = {"decimals": decimals, "mode": mode}
+    values = data.draw(
+        st.lists(
+            st.one_of(
+                st.floats(allow_nan=False, allow_infinity=False),
+                st.floats(-1e6, 1e6),
+                _near_ties(max(decimals, 0)),
+                st.sampled_from([0.125, -0.125, 2.5, 0.0625, -0.0, 0.0, 1e-320, 4503599627370497.0]),
+            ),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    expected = np.array([exact.round_total(v, rounding) for v in values])
+    assert exact.round_totals(np.array(values), rounding).view(np.int64).tolist() == expected.view(np.int64).tolist()
+
+
 @pytest.mark.parametrize(
     ("total", "near"),
     [(0.0125, True), (0.012500000000000008, True), (0.0124, False), (2.5005, True), (2.5004999, False), (0.0, False)],

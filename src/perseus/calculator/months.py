@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from perseus.calculator.columns import Columns
-from perseus.calculator.exact import round_total
+from perseus.calculator.exact import round_total, round_totals
 from perseus.calculator.instants import EPOCH_MONTH
 
 CALORIFIC_SUMS = ("cv_weighted", "cv_volume", "cv_plain")  # the kernel's sums for a mean calorific value
@@ -117,13 +117,12 @@ def monthly_figures(found: Columns, window: tuple[int | None, int | None], round
     if end is not None:
         finish = np.minimum(finish, end)
     frame["expected"] = (finish - begin) * meters
-    given = frame["exact"].tolist() if "exact" in frame else [None] * len(frame)
-    frame["rounded"] = np.array(
-        [
-            round_total(e if isinstance(e, Fraction) else v, rounding)
-            for v, e in zip(frame["total"].tolist(), given, strict=True)
-        ]
-    )
+    rounded = round_totals(frame["total"], rounding)
+    if "exact" in frame:
+        for k, exact in enumerate(frame["exact"].tolist()):
+            if isinstance(exact, Fraction):
+                rounded[k] = round_total(exact, rounding)
+    frame["rounded"] = rounded
     return frame
 
 
