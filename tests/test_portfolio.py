@@ -61,6 +61,16 @@ def test_entries_table_matches_the_reports(run):
     assert abs(row["emissionsUnrounded"] - row["emissions"]) <= 0.0005
 
 
+def test_a_run_without_entries_has_the_same_columns_and_types(run):
+    """The .parquet output of a run with no entry has the types of one with entries (`entry_schema` states
+    them apart from the columns `entries_table` builds, so the two are held together here)."""
+    from perseus.portfolio.reports import entries_table
+
+    empty = entries_table(run.portfolio, {}, run.taken_at)
+    assert empty.num_rows == 0
+    assert empty.schema == run.entries_table().schema
+
+
 def test_json_lines_are_each_a_valid_report(portfolio, tmp_path, perseus):
     from perseus.validation import load_release_schema, validate_payload
 

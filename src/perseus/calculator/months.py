@@ -3,8 +3,9 @@
 A report's months run from its first to its last month with readings (or the
 requested window); a month's expected half-hours are those of the month inside
 the window, for each meter the report covers; totals are rounded once, as the
-methodology says: exactly (`exact.round_total`), from the kernel's exact total
-where it gave one (a total near a tie), else from the binary64 total.
+methodology says: exactly, from the kernel's exact total where it gave one (a
+total near a tie; `exact.round_total`), else from the binary64 total (the whole
+column at once; `exact.round_totals`).
 """
 
 from __future__ import annotations
